@@ -1,0 +1,3 @@
+"""quizdock: learn Docker in the terminal with spaced repetition."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,3 @@
+from quizdock.cli import main
+
+main()

@@ -1,0 +1,93 @@
+"""What the command modules share: options, the database location, consoles, store opening.
+
+Imports here stay light (typer, rich, quizdock's own light modules): `quizdock --help` loads it.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Optional
+
+import typer
+
+from quizdock.errors import NotATerminal
+from quizdock.i18n import Lang
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from quizdock.config import Config
+    from quizdock.storage.store import Store
+
+LangOption = Annotated[
+    Optional[str],  # noqa: UP045 - typer reads the annotation
+    typer.Option("--lang", help="Language of the cards: fr or en (default: config, then locale, else en)."),
+]
+DeckOption = Annotated[Optional[str], typer.Option("--deck", "-d", help="Only this deck (see `quizdock decks`).")]  # noqa: UP045
+
+
+@dataclass
+class Settings:
+    """Set by the root callback from the global options."""
+
+    db: Path | None = None
+
+
+settings = Settings()
+
+
+def db_path() -> Path:
+    from quizdock.paths import default_db_path
+
+    return settings.db or default_db_path()
+
+
+def console() -> Console:
+    from rich.console import Console
+
+    return Console(highlight=False)
+
+
+def error_console() -> Console:
+    from rich.console import Console
+
+    return Console(stderr=True, highlight=False)
+
+
+def load_settings() -> Config:
+    from quizdock.config import load_config
+
+    return load_config()
+
+
+def language(chosen: str | None) -> Lang:
+    if chosen is not None and chosen not in ("fr", "en"):
+        raise typer.BadParameter(f"{chosen!r} is not a language quizdock has; use fr or en.", param_hint="--lang")
+    return load_settings().language(chosen)
+
+
+def open_store(*, sync: bool = True) -> Store:
+    """Open the learner's database (migrated first) and load changed deck files into it."""
+    from quizdock import clock
+    from quizdock.paths import deck_dirs
+    from quizdock.storage.store import Store
+
+    store = Store.open(db_path())
+    if sync:
+        try:
+            store.sync_decks(deck_dirs(), clock.now())
+        except BaseException:
+            store.close()
+            raise
+    return store
+
+
+def require_terminal(command: str) -> None:
+    """Interactive commands refuse to run without a terminal on stdin."""
+    if not sys.stdin.isatty():
+        raise NotATerminal(
+            f"`quizdock {command}` asks questions and needs a terminal, but standard input is not one "
+            "(a pipe, a file or a script). Run it in a terminal (over ssh, use `ssh -t`)."
+        )

@@ -1,0 +1,81 @@
+"""`quizdock review`, `quizdock due` and `quizdock decks`: the daily use."""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
+from quizdock.commands.common import DeckOption, LangOption, console, db_path, language, open_store, require_terminal
+
+
+def review(
+    deck: DeckOption = None,
+    limit: Annotated[
+        Optional[int],  # noqa: UP045
+        typer.Option("--limit", "-n", min=1, help="At most this many cards (due and new) in this session."),
+    ] = None,
+    new: Annotated[
+        Optional[int],  # noqa: UP045
+        typer.Option("--new", min=0, help="New cards per day (default: new_per_day in the config, else 10)."),
+    ] = None,
+    lang: LangOption = None,
+) -> None:
+    """Review the cards due today, then new cards, then today's repeats."""
+    require_terminal("review")
+    from quizdock import clock
+    from quizdock.commands.common import load_settings
+    from quizdock.prompts import Prompter
+    from quizdock.review import ReviewSession, plan
+
+    chosen = language(lang)
+    new_per_day = new if new is not None else load_settings().new_per_day
+    with open_store() as store:
+        _check_deck(store, deck)
+        card_ids = plan(store, clock.today(), deck=deck, limit=limit, new_per_day=new_per_day)
+        ReviewSession(store, Prompter(chosen), console(), chosen).run(card_ids)
+
+
+def due(deck: DeckOption = None) -> None:
+    """Print how many cards are due now (light: made for a shell prompt)."""
+    from quizdock import clock
+    from quizdock.storage.quick import count_due
+
+    count = count_due(db_path(), clock.today(), deck=deck)
+    if count is None:  # no database yet, or one to migrate: take the full path once
+        with open_store() as store:
+            count = len(store.due_card_ids(clock.today(), deck=deck))
+    typer.echo(count)
+
+
+def decks(lang: LangOption = None) -> None:
+    """List the decks with their card counts, cards due today and new cards."""
+    from rich.table import Table
+
+    from quizdock import clock
+
+    chosen = language(lang)
+    with open_store() as store:
+        summaries = store.deck_summaries(clock.today())
+    table = Table("deck", "title", "cards", "due", "new")
+    for summary in summaries:
+        table.add_row(summary.id, summary.title.get(chosen), str(summary.cards), str(summary.due), str(summary.new))
+    table.add_section()
+    table.add_row(
+        "all", "", *(str(sum(getattr(s, f) for s in summaries)) for f in ("cards", "due", "new"))
+    )
+    console().print(table)
+
+
+def _check_deck(store, deck: str | None) -> None:  # type: ignore[no-untyped-def]
+    if deck is None:
+        return
+    known = store.deck_ids()
+    if deck not in known:
+        from difflib import get_close_matches
+
+        from quizdock.errors import NotFound
+
+        close = get_close_matches(deck, known, n=1)
+        hint = f" Did you mean {close[0]!r}?" if close else ""
+        raise NotFound(f"There is no deck {deck!r}.{hint} Decks: {', '.join(known)} (see `quizdock decks`).")

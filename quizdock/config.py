@@ -1,0 +1,58 @@
+"""The learner's settings: ``config.toml`` in the user config dir (or ``QUIZDOCK_CONFIG``).
+
+```toml
+new_per_day = 10   # new cards introduced per day
+lang = "fr"        # "fr" or "en"; default: the locale, else en
+```
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from quizdock.errors import ExitCode, QuizdockError
+from quizdock.i18n import LANGS, Lang, default_lang
+
+DEFAULT_NEW_PER_DAY = 10
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    new_per_day: int = DEFAULT_NEW_PER_DAY
+    lang: Lang | None = None
+
+    def language(self, chosen: str | None = None) -> Lang:
+        """The language to use: the option, else the config, else the locale."""
+        if chosen in LANGS:
+            return chosen  # type: ignore[return-value]
+        return self.lang or default_lang()
+
+
+class ConfigError(QuizdockError):
+    exit_code = ExitCode.USAGE
+
+
+def load_config(path: Path | None = None) -> Config:
+    """Read the config file; a missing file means the defaults."""
+    if path is None:
+        from quizdock.paths import config_path
+
+        path = config_path()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return Config()
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"The config file {path} cannot be read ({exc}). Fix or delete it.") from None
+    unknown = sorted(set(data) - {"new_per_day", "lang"})
+    if unknown:
+        raise ConfigError(f"The config file {path} has unknown setting {unknown[0]!r}; known: new_per_day, lang.")
+    new_per_day = data.get("new_per_day", DEFAULT_NEW_PER_DAY)
+    if isinstance(new_per_day, bool) or not isinstance(new_per_day, int) or new_per_day < 0:
+        raise ConfigError(f"In {path}, new_per_day must be a whole number 0 or more, got {new_per_day!r}.")
+    lang = data.get("lang")
+    if lang is not None and lang not in LANGS:
+        raise ConfigError(f"In {path}, lang must be \"fr\" or \"en\", got {lang!r}.")
+    return Config(new_per_day=new_per_day, lang=lang)

@@ -1,0 +1,81 @@
+"""quizdock's own exceptions: each one is a message for the learner, with its exit code.
+
+The CLI prints ``str(error)`` in red and exits with ``error.exit_code``. Every message names
+the cause and the fix. Unexpected exceptions are not caught: a bug should look like a bug.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    """Documented exit codes (README, "Exit codes")."""
+
+    OK = 0
+    FAILED = 1  # a challenge check or deck test that did not pass
+    USAGE = 2  # bad command line (unknown option, typo in a command)
+    DECK = 3  # a deck file is broken
+    DATABASE = 4  # the database cannot be opened, is corrupt or is newer than quizdock
+    DOCKER = 5  # the Docker daemon cannot be reached or refused a request
+    NOT_A_TERMINAL = 6  # an interactive command was run without a terminal
+    NOT_FOUND = 7  # an unknown card, deck or challenge id
+    INTERRUPTED = 130  # Ctrl-C
+
+
+class QuizdockError(Exception):
+    """Something quizdock cannot do; the message says why and how to fix it."""
+
+    exit_code: ExitCode = ExitCode.FAILED
+
+    def __init__(self, message: str, *, exit_code: ExitCode | None = None) -> None:
+        super().__init__(message)
+        if exit_code is not None:
+            self.exit_code = exit_code
+
+
+class DeckError(QuizdockError):
+    """A deck file is broken."""
+
+    exit_code = ExitCode.DECK
+
+    def __init__(
+        self,
+        path: str,
+        problem: str,
+        *,
+        card_id: str | None = None,
+        field: str | None = None,
+        line: int | None = None,
+    ) -> None:
+        where = path + (f", line {line}" if line else "")
+        if card_id:
+            where += f", card {card_id!r}"
+        if field:
+            where += f", field {field!r}"
+        super().__init__(f"Broken deck file: {where}: {problem}. Fix the file and run quizdock again.")
+        self.path, self.problem, self.card_id, self.field, self.line = path, problem, card_id, field, line
+
+
+class DatabaseError(QuizdockError):
+    """The review database cannot be used."""
+
+    exit_code = ExitCode.DATABASE
+
+
+class DockerUnavailable(QuizdockError):
+    """The Docker daemon cannot be reached or refused a request."""
+
+    exit_code = ExitCode.DOCKER
+
+
+class NotATerminal(QuizdockError):
+    """An interactive command was run with stdin not a terminal."""
+
+    exit_code = ExitCode.NOT_A_TERMINAL
+
+
+class NotFound(QuizdockError):
+    """An unknown id was given."""
+
+    exit_code = ExitCode.NOT_FOUND

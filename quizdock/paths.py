@@ -1,0 +1,58 @@
+"""Where quizdock finds its decks and migrations and keeps the learner's data.
+
+``decks/`` and ``alembic/`` sit at the top of the repository and are copied into the package
+when the wheel is built, so both a checkout and an installed wheel find them.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+APP_NAME = "quizdock"
+
+
+def _bundled(name: str) -> Path:
+    inside = PACKAGE_DIR / name  # installed wheel
+    return inside if inside.is_dir() else PACKAGE_DIR.parent / name  # source checkout
+
+
+def bundled_decks_dir() -> Path:
+    return _bundled("decks")
+
+
+def alembic_dir() -> Path:
+    return _bundled("alembic")
+
+
+def deck_dirs() -> list[Path]:
+    """The deck directories: ``QUIZDOCK_DECKS`` (separated by os.pathsep) or the bundled decks."""
+    configured = os.environ.get("QUIZDOCK_DECKS")
+    if configured:
+        return [Path(p).expanduser() for p in configured.split(os.pathsep) if p]
+    return [bundled_decks_dir()]
+
+
+def data_dir() -> Path:
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir(APP_NAME, appauthor=False))
+
+
+def default_db_path() -> Path:
+    """``QUIZDOCK_DB`` or ``<user data dir>/quizdock.sqlite3``."""
+    configured = os.environ.get("QUIZDOCK_DB")
+    if configured:
+        return Path(configured).expanduser()
+    return data_dir() / "quizdock.sqlite3"
+
+
+def config_path() -> Path:
+    """``QUIZDOCK_CONFIG`` or ``<user config dir>/config.toml``."""
+    configured = os.environ.get("QUIZDOCK_CONFIG")
+    if configured:
+        return Path(configured).expanduser()
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir(APP_NAME, appauthor=False)) / "config.toml"

@@ -1,0 +1,81 @@
+"""Bring a database to the newest schema before anything else touches it."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from quizdock.errors import DatabaseError
+from quizdock.storage.schema import HEAD_REVISION
+
+
+def current_revision(path: Path) -> str | None:
+    """The Alembic revision of the database at ``path`` (None: no database or no schema yet).
+
+    Uses only :mod:`sqlite3`, so the light commands can check it without SQLAlchemy.
+
+    Raises:
+        DatabaseError: the file is not a quizdock database or cannot be read.
+    """
+    if not path.exists():
+        return None
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
+        try:
+            tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            if "alembic_version" not in tables:
+                if tables:
+                    raise not_quizdock(path, "it has tables but no quizdock schema")
+                return None
+            row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+            return row[0] if row else None
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise not_quizdock(path, str(exc)) from None
+
+
+def not_quizdock(path: Path, cause: str) -> DatabaseError:
+    return DatabaseError(
+        f"The database {path} cannot be used ({cause}). quizdock has not changed it. "
+        "If it is a copy of your progress, restore it from a backup; to start afresh, move the file "
+        "aside (quizdock then creates a new one), or choose another file with --db PATH or QUIZDOCK_DB."
+    )
+
+
+def upgrade(path: Path) -> None:
+    """Create or migrate the database at ``path`` to the newest revision (Alembic)."""
+    revision = current_revision(path)
+    if revision == HEAD_REVISION:
+        return
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from quizdock.paths import alembic_dir
+
+    config = Config()
+    config.set_main_option("script_location", str(alembic_dir()))
+    known = {script.revision for script in ScriptDirectory.from_config(config).walk_revisions()}
+    if revision is not None and revision not in known:
+        raise DatabaseError(
+            f"The database {path} was written by a newer quizdock (schema {revision}). "
+            "Upgrade quizdock (pip install -U quizdock), or use another file with --db PATH."
+        )
+    from alembic import command
+
+    from quizdock.storage.engine import make_engine
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(path)
+    try:
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+    except Exception as exc:
+        import sqlalchemy.exc
+
+        if isinstance(exc, sqlalchemy.exc.DatabaseError):
+            raise not_quizdock(path, str(exc.orig)) from None
+        raise
+    finally:
+        engine.dispose()

@@ -1,0 +1,84 @@
+"""The database schema, as SQLAlchemy 2 typed models.
+
+Migrations in ``alembic/versions`` create exactly this schema; a test compares the two.
+Datetimes are naive UTC; ``due_on`` and ``introduced_on`` are the learner's local dates.
+E-Factors are stored in hundredths (an integer), so they stay exact.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class DeckRow(Base):
+    __tablename__ = "decks"
+
+    id: Mapped[str] = mapped_column(String, primary_key=True)
+    path: Mapped[str] = mapped_column(String)
+    file_hash: Mapped[str] = mapped_column(String)
+    title: Mapped[dict[str, str]] = mapped_column(JSON)
+    loaded_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class CardRow(Base):
+    __tablename__ = "cards"
+
+    id: Mapped[str] = mapped_column(String, primary_key=True)
+    deck_id: Mapped[str] = mapped_column(ForeignKey("decks.id"), index=True)
+    kind: Mapped[str] = mapped_column(String)
+    content: Mapped[dict] = mapped_column(JSON)  # the card table as the deck file has it
+    content_hash: Mapped[str] = mapped_column(String)
+    position: Mapped[int] = mapped_column(Integer)  # order in its deck: new cards come in this order
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    content_changed_at: Mapped[datetime] = mapped_column(DateTime)
+    retired_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    # Set on the card, not its state, so a new card (no state row) can be suspended or buried too.
+    suspended_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    suspended_reason: Mapped[str | None] = mapped_column(String, nullable=True)  # "leech" or "manual"
+    buried_until: Mapped[date | None] = mapped_column(Date, nullable=True)  # left out of reviews before this day
+
+
+class CardStateRow(Base):
+    """SM-2 state of a card that has been reviewed at least once (no row: a new card)."""
+
+    __tablename__ = "card_states"
+    __table_args__ = (Index("ix_card_states_due_on", "due_on"),)
+
+    card_id: Mapped[str] = mapped_column(ForeignKey("cards.id"), primary_key=True)
+    repetitions: Mapped[int] = mapped_column(Integer)
+    interval: Mapped[int] = mapped_column(Integer)
+    easiness_centi: Mapped[int] = mapped_column(Integer)
+    due_on: Mapped[date] = mapped_column(Date)
+    introduced_on: Mapped[date] = mapped_column(Date)
+    last_reviewed_at: Mapped[datetime] = mapped_column(DateTime)
+    lapses: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ReviewRow(Base):
+    """One answer, saved as it is given, with the state before and after it."""
+
+    __tablename__ = "reviews"
+    __table_args__ = (Index("ix_reviews_card_id_reviewed_at", "card_id", "reviewed_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    card_id: Mapped[str] = mapped_column(ForeignKey("cards.id"))
+    reviewed_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    quality: Mapped[int] = mapped_column(Integer)
+    answer: Mapped[str] = mapped_column(Text)
+    duration_ms: Mapped[int] = mapped_column(Integer)
+    is_repeat: Mapped[bool] = mapped_column(Boolean)  # a same-day repeat: the schedule did not change
+    before_repetitions: Mapped[int] = mapped_column(Integer)
+    before_interval: Mapped[int] = mapped_column(Integer)
+    before_easiness_centi: Mapped[int] = mapped_column(Integer)
+    before_due_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    after_repetitions: Mapped[int] = mapped_column(Integer)
+    after_interval: Mapped[int] = mapped_column(Integer)
+    after_easiness_centi: Mapped[int] = mapped_column(Integer)
+    after_due_on: Mapped[date] = mapped_column(Date)

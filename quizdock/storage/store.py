@@ -1,0 +1,583 @@
+"""The store: decks, cards, SM-2 states and the review log in SQLite.
+
+Every public method that writes commits before it returns, so an answer is on disk as soon as
+:meth:`Store.record_answer` returns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, fields
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+from sqlalchemy import ColumnElement, Engine, and_, func, or_, select, update
+from sqlalchemy.orm import Session
+
+from quizdock.decks import Card, Deck, check_unique_ids, deck_files, file_hash, parse_card, parse_deck_file
+from quizdock.errors import DeckError, NotFound
+from quizdock.i18n import Text
+from quizdock.scheduling import CardState
+from quizdock.storage.engine import make_engine
+from quizdock.storage.migrate import upgrade
+from quizdock.storage.models import CardRow, CardStateRow, DeckRow, ReviewRow
+
+
+def easiness_to_centi(easiness: Decimal) -> int:
+    return int(easiness * 100)
+
+
+def centi_to_easiness(centi: int) -> Decimal:
+    return Decimal(centi) / 100
+
+
+# A card whose lapses reach 8 is a leech and is suspended; once unsuspended, every 4th lapse
+# after that suspends it again (it is still not learned, the learner should rework it).
+LEECH_LAPSES = 8
+LEECH_AGAIN_EVERY = 4
+
+
+def is_leech_lapse(lapses: int) -> bool:
+    """Whether a lapse that brings a card's count to ``lapses`` makes it a leech now."""
+    return lapses >= LEECH_LAPSES and (lapses - LEECH_LAPSES) % LEECH_AGAIN_EVERY == 0
+
+
+def utc_naive(moment: datetime) -> datetime:
+    """Aware datetimes are stored as naive UTC."""
+    if moment.tzinfo is None:
+        raise ValueError("quizdock stores aware datetimes only")
+    return moment.astimezone(UTC).replace(tzinfo=None)
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduledCard:
+    """A card with its SM-2 state (``state`` None: a new card)."""
+
+    card: Card
+    state: CardState | None
+    due_on: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class DeckSummary:
+    id: str
+    title: Text
+    cards: int
+    due: int
+    new: int
+
+
+@dataclass(frozen=True, slots=True)
+class SyncReport:
+    """What loading the deck files changed."""
+
+    files_parsed: int
+    files_skipped: int
+    cards_added: int
+    cards_changed: int
+    cards_retired: int
+
+
+@dataclass(frozen=True, slots=True)
+class StateValues:
+    """Every stored column of a ``card_states`` row, copied as is."""
+
+    repetitions: int
+    interval: int
+    easiness_centi: int
+    due_on: date
+    introduced_on: date
+    last_reviewed_at: datetime
+    lapses: int
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """What an answer may change, as it was before the answer: undoing restores exactly this.
+
+    Attributes:
+        state: the card's state row, or None for a new card (undo deletes the row).
+    """
+
+    card_id: str
+    state: StateValues | None
+    suspended_at: datetime | None
+    suspended_reason: str | None
+    buried_until: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class RecordedAnswer:
+    """A saved answer.
+
+    Attributes:
+        leech: this answer was the lapse that made the card a leech; the card is now suspended.
+        snapshot: the card before the answer, for :meth:`Store.undo_last_answer`.
+    """
+
+    review_id: int
+    before: CardState
+    after: CardState
+    due_on: date
+    leech: bool = False
+    snapshot: Snapshot | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Leech:
+    """A card that lapsed :data:`LEECH_LAPSES` times or more."""
+
+    card_id: str
+    deck_id: str
+    lapses: int
+    easiness: Decimal
+    suspended_at: datetime | None  # naive UTC
+    suspended_reason: str | None
+
+
+class Store:
+    """The learner's database. Open it with :meth:`Store.open`, which migrates it first."""
+
+    def __init__(self, engine: Engine, path: Path) -> None:
+        self.engine = engine
+        self.path = path
+
+    @classmethod
+    def open(cls, path: Path) -> Store:
+        """Open (creating or migrating) the database at ``path``."""
+        upgrade(path)
+        return cls(make_engine(path), path)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        with Session(self.engine, expire_on_commit=False) as session, session.begin():
+            yield session
+
+    # --- decks ---------------------------------------------------------------------------
+
+    def sync_decks(self, directories: Iterable[Path], now: datetime) -> SyncReport:
+        """Load the deck files into the database, skipping files whose hash has not changed.
+
+        New cards are added, edited cards keep their id and progress (their content and
+        ``content_changed_at`` change), cards gone from their file are retired with their
+        history kept, and a card that comes back is un-retired.
+        """
+        stamp = utc_naive(now)
+        files = deck_files(directories)
+        with self.session() as session:
+            known = {row.id: row for row in session.scalars(select(DeckRow))}
+            changed: list[Deck] = []
+            skipped = 0
+            for path in files:
+                data = path.read_bytes()
+                row = known.get(path.stem)
+                if row is not None and row.file_hash == file_hash(data) and row.path == str(path):
+                    skipped += 1
+                    continue
+                changed.append(parse_deck_file(path, data))
+            present = {path.stem for path in files}
+            if not changed and present >= set(known):
+                return SyncReport(0, skipped, 0, 0, 0)
+            check_unique_ids(changed)
+            self._check_ids_free(session, changed)
+            added = edited = retired = 0
+            for deck in changed:
+                a, e, r = self._store_deck(session, deck, stamp)
+                added, edited, retired = added + a, edited + e, retired + r
+            # A deck whose file is gone: its cards are retired, their history stays.
+            retired += session.execute(
+                update(CardRow)
+                .where(CardRow.deck_id.not_in(present), CardRow.retired_at.is_(None))
+                .values(retired_at=stamp)
+            ).rowcount
+            return SyncReport(len(changed), skipped, added, edited, retired)
+
+    @staticmethod
+    def _check_ids_free(session: Session, decks: list[Deck]) -> None:
+        """A card id may live in one deck only: refuse one that another stored deck holds."""
+        owner = {card.id: deck for deck in decks for card in deck.cards}
+        if not owner:
+            return
+        clashes = session.execute(
+            select(CardRow.id, CardRow.deck_id, DeckRow.path)
+            .join(DeckRow, DeckRow.id == CardRow.deck_id)
+            .where(CardRow.id.in_(owner), CardRow.retired_at.is_(None))
+        ).all()
+        for card_id, deck_id, other_path in clashes:
+            deck = owner[card_id]
+            if deck_id != deck.id:
+                raise DeckError(str(deck.path), f"this id is also used in {other_path}", card_id=card_id, field="id")
+
+    def _store_deck(self, session: Session, deck: Deck, stamp: datetime) -> tuple[int, int, int]:
+        session.merge(
+            DeckRow(
+                id=deck.id,
+                path=str(deck.path),
+                file_hash=deck.file_hash,
+                title={"fr": deck.title.fr, "en": deck.title.en},
+                loaded_at=stamp,
+            )
+        )
+        existing = {row.id: row for row in session.scalars(select(CardRow).where(CardRow.deck_id == deck.id))}
+        added = edited = 0
+        for position, card in enumerate(deck.cards):
+            row = existing.pop(card.id, None)
+            content = dict(card.raw or {})
+            if row is None:
+                session.add(
+                    CardRow(
+                        id=card.id,
+                        deck_id=deck.id,
+                        kind=card.kind,
+                        content=content,
+                        content_hash=card.content_hash,
+                        position=position,
+                        created_at=stamp,
+                        content_changed_at=stamp,
+                        retired_at=None,
+                    )
+                )
+                added += 1
+                continue
+            if row.content_hash != card.content_hash:
+                row.content, row.content_hash, row.kind = content, card.content_hash, card.kind
+                row.content_changed_at = stamp
+                edited += 1
+            row.position = position
+            row.retired_at = None
+        retired = 0
+        for row in existing.values():
+            if row.retired_at is None:
+                row.retired_at = stamp
+                retired += 1
+        return added, edited, retired
+
+    # --- reading -------------------------------------------------------------------------
+
+    def card(self, card_id: str) -> Card | None:
+        with self.session() as session:
+            row = session.get(CardRow, card_id)
+            return _card_from_row(row) if row is not None else None
+
+    def scheduled_cards(self, card_ids: Sequence[str]) -> list[ScheduledCard]:
+        """The cards with their states, in the order of ``card_ids`` (one query)."""
+        with self.session() as session:
+            rows = session.execute(
+                select(CardRow, CardStateRow)
+                .outerjoin(CardStateRow, CardStateRow.card_id == CardRow.id)
+                .where(CardRow.id.in_(card_ids))
+            ).all()
+            by_id = {card.id: ScheduledCard(_card_from_row(card), _state(state), state and state.due_on) for card, state in rows}
+        return [by_id[i] for i in card_ids if i in by_id]
+
+    def due_card_ids(self, today: date, deck: str | None = None, limit: int | None = None) -> list[str]:
+        """Ids of the cards due on or before ``today``, most overdue first (not suspended or buried)."""
+        query = (
+            select(CardStateRow.card_id)
+            .join(CardRow, CardRow.id == CardStateRow.card_id)
+            .where(CardStateRow.due_on <= today, available(today))
+            .order_by(CardStateRow.due_on, CardRow.deck_id, CardRow.position)
+        )
+        if deck is not None:
+            query = query.where(CardRow.deck_id == deck)
+        if limit is not None:
+            query = query.limit(limit)
+        with self.session() as session:
+            return list(session.scalars(query))
+
+    def new_card_ids(self, limit: int, deck: str | None = None, today: date | None = None) -> list[str]:
+        """Ids of cards never reviewed, in deck order, suspended cards left out.
+
+        Args:
+            today: buried cards are left out until this day reaches their ``buried_until``;
+                None leaves out no buried card.
+        """
+        if limit <= 0:
+            return []
+        query = (
+            select(CardRow.id)
+            .outerjoin(CardStateRow, CardStateRow.card_id == CardRow.id)
+            .where(CardStateRow.card_id.is_(None), available(today))
+            .order_by(CardRow.deck_id, CardRow.position)
+            .limit(limit)
+        )
+        if deck is not None:
+            query = query.where(CardRow.deck_id == deck)
+        with self.session() as session:
+            return list(session.scalars(query))
+
+    def introduced_on(self, today: date, deck: str | None = None) -> int:
+        """How many new cards were first reviewed on ``today``."""
+        query = select(func.count()).select_from(CardStateRow).where(CardStateRow.introduced_on == today)
+        if deck is not None:
+            query = query.join(CardRow, CardRow.id == CardStateRow.card_id).where(CardRow.deck_id == deck)
+        with self.session() as session:
+            return session.scalar(query) or 0
+
+    def next_due(self) -> date | None:
+        with self.session() as session:
+            return session.scalar(
+                select(func.min(effective_due()))
+                .join(CardRow, CardRow.id == CardStateRow.card_id)
+                .where(CardRow.retired_at.is_(None), CardRow.suspended_at.is_(None))
+            )
+
+    def deck_ids(self) -> list[str]:
+        with self.session() as session:
+            return list(session.scalars(select(DeckRow.id).order_by(DeckRow.id)))
+
+    def deck_summaries(self, today: date) -> list[DeckSummary]:
+        """Per deck: active cards, due today, new (never reviewed); suspended and buried cards are not due or new."""
+        active = CardRow.retired_at.is_(None)
+        with self.session() as session:
+            decks = {row.id: row for row in session.scalars(select(DeckRow).order_by(DeckRow.id))}
+            counts = session.execute(
+                select(
+                    CardRow.deck_id,
+                    func.count(),
+                    func.count().filter(CardStateRow.due_on <= today, available(today)),
+                    func.count().filter(CardStateRow.card_id.is_(None), available(today)),
+                )
+                .outerjoin(CardStateRow, CardStateRow.card_id == CardRow.id)
+                .where(active)
+                .group_by(CardRow.deck_id)
+            ).all()
+        by_deck = {deck_id: (total, due, new) for deck_id, total, due, new in counts}
+        return [
+            DeckSummary(deck_id, Text(**row.title), *by_deck.get(deck_id, (0, 0, 0)))
+            for deck_id, row in decks.items()
+        ]
+
+    # --- writing -------------------------------------------------------------------------
+
+    def record_answer(
+        self,
+        card_id: str,
+        *,
+        quality: int,
+        answer: str,
+        duration_ms: int,
+        now: datetime,
+        today: date,
+        after: CardState | None,
+    ) -> RecordedAnswer:
+        """Save one answer and, unless it is a same-day repeat, the card's new state.
+
+        Args:
+            after: the state SM-2 computed, or None for a same-day repeat (the schedule stays).
+
+        The answer and the state change are one transaction, committed before returning.
+        """
+        stamp = utc_naive(now)
+        with self.session() as session:
+            state = session.get(CardStateRow, card_id)
+            card = session.get(CardRow, card_id)
+            if card is None:
+                raise NotFound(f"There is no card {card_id!r}.")
+            snapshot = _snapshot(card, state)
+            leech = False
+            before = _state(state) or CardState()
+            before_due = state.due_on if state else None
+            if after is None:
+                if state is None:
+                    raise ValueError(f"a same-day repeat of {card_id} needs a first answer")
+                new_state, due_on = before, state.due_on
+                state.last_reviewed_at = stamp
+            else:
+                new_state, due_on = after, today + timedelta(days=after.interval)
+                lapse = quality < 3 and before.repetitions > 0
+                if state is None:
+                    state = CardStateRow(card_id=card_id, introduced_on=today, lapses=0)
+                    session.add(state)
+                state.repetitions = after.repetitions
+                state.interval = after.interval
+                state.easiness_centi = easiness_to_centi(after.easiness)
+                state.due_on = due_on
+                state.last_reviewed_at = stamp
+                state.lapses = (state.lapses or 0) + int(lapse)
+                if lapse and is_leech_lapse(state.lapses) and card.suspended_at is None:
+                    card.suspended_at, card.suspended_reason, leech = stamp, "leech", True
+            review = ReviewRow(
+                card_id=card_id,
+                reviewed_at=stamp,
+                quality=quality,
+                answer=answer,
+                duration_ms=duration_ms,
+                is_repeat=after is None,
+                before_repetitions=before.repetitions,
+                before_interval=before.interval,
+                before_easiness_centi=easiness_to_centi(before.easiness),
+                before_due_on=before_due,
+                after_repetitions=new_state.repetitions,
+                after_interval=new_state.interval,
+                after_easiness_centi=easiness_to_centi(new_state.easiness),
+                after_due_on=due_on,
+            )
+            session.add(review)
+            session.flush()
+            return RecordedAnswer(review.id, before, new_state, due_on, leech, snapshot)
+
+    def undo_last_answer(self, recorded: RecordedAnswer) -> None:
+        """Undo an answer: delete its log row and put the card back exactly as it was before.
+
+        A card that was new loses its state row again; a same-day repeat only loses its log row
+        (and the card its ``last_reviewed_at``); a leech suspension the answer caused is lifted.
+
+        Raises:
+            ValueError: the answer is already undone, has no snapshot, or is not the card's last.
+        """
+        snapshot = recorded.snapshot
+        if snapshot is None:
+            raise ValueError("this answer was not recorded with a snapshot and cannot be undone")
+        with self.session() as session:
+            review = session.get(ReviewRow, recorded.review_id)
+            if review is None:
+                raise ValueError(f"answer {recorded.review_id} is already undone")
+            later = session.scalar(
+                select(func.count())
+                .select_from(ReviewRow)
+                .where(ReviewRow.card_id == review.card_id, ReviewRow.id > review.id)
+            )
+            if later:
+                raise ValueError(f"answer {recorded.review_id} is not the last answer to {review.card_id}")
+            session.delete(review)
+            state = session.get(CardStateRow, snapshot.card_id)
+            if snapshot.state is None:
+                if state is not None:
+                    session.delete(state)
+            else:
+                if state is None:
+                    state = CardStateRow(card_id=snapshot.card_id)
+                    session.add(state)
+                for column in fields(StateValues):
+                    setattr(state, column.name, getattr(snapshot.state, column.name))
+            card = session.get(CardRow, snapshot.card_id)
+            if card is not None:
+                card.suspended_at = snapshot.suspended_at
+                card.suspended_reason = snapshot.suspended_reason
+                card.buried_until = snapshot.buried_until
+
+    # --- suspending and burying ----------------------------------------------------------
+
+    def suspend(self, card_id: str, now: datetime, reason: str = "manual") -> bool:
+        """Leave a card out of every review until :meth:`unsuspend`; False if it already was.
+
+        Raises:
+            NotFound: no card has this id.
+        """
+        with self.session() as session:
+            card = self._card_row(session, card_id)
+            if card.suspended_at is not None:
+                return False
+            card.suspended_at, card.suspended_reason = utc_naive(now), reason
+            return True
+
+    def unsuspend(self, card_id: str) -> bool:
+        """Return a suspended card to the reviews (its schedule is kept); False if it was not suspended.
+
+        Raises:
+            NotFound: no card has this id.
+        """
+        with self.session() as session:
+            card = self._card_row(session, card_id)
+            if card.suspended_at is None:
+                return False
+            card.suspended_at = card.suspended_reason = None
+            return True
+
+    def bury(self, card_id: str, until: date) -> None:
+        """Leave a card out of reviews before the day ``until`` (its schedule is kept).
+
+        Raises:
+            NotFound: no card has this id.
+        """
+        with self.session() as session:
+            self._card_row(session, card_id).buried_until = until
+
+    def leeches(self, deck: str | None = None) -> list[Leech]:
+        """Active cards with :data:`LEECH_LAPSES` lapses or more, most lapses first."""
+        query = (
+            select(CardRow, CardStateRow)
+            .join(CardStateRow, CardStateRow.card_id == CardRow.id)
+            .where(CardStateRow.lapses >= LEECH_LAPSES, CardRow.retired_at.is_(None))
+            .order_by(CardStateRow.lapses.desc(), CardRow.id)
+        )
+        if deck is not None:
+            query = query.where(CardRow.deck_id == deck)
+        with self.session() as session:
+            return [
+                Leech(
+                    card.id,
+                    card.deck_id,
+                    state.lapses,
+                    centi_to_easiness(state.easiness_centi),
+                    card.suspended_at,
+                    card.suspended_reason,
+                )
+                for card, state in session.execute(query).tuples()
+            ]
+
+    @staticmethod
+    def _card_row(session: Session, card_id: str) -> CardRow:
+        card = session.get(CardRow, card_id)
+        if card is None:
+            from difflib import get_close_matches
+
+            known = list(session.scalars(select(CardRow.id)))
+            close = get_close_matches(card_id, known, n=1)
+            hint = f" Did you mean {close[0]!r}?" if close else ""
+            raise NotFound(f"There is no card {card_id!r}.{hint} Card ids look like 'deck/slug'.")
+        return card
+
+
+def available(today: date | None) -> ColumnElement[bool]:
+    """The SQL condition for a card that reviews may show: not retired, not suspended, not buried.
+
+    Args:
+        today: buried cards stay out before their ``buried_until``; None ignores burying.
+    """
+    condition = and_(CardRow.retired_at.is_(None), CardRow.suspended_at.is_(None))
+    if today is None:
+        return condition
+    return and_(condition, or_(CardRow.buried_until.is_(None), CardRow.buried_until <= today))
+
+
+def effective_due() -> ColumnElement[date]:
+    """A card's due day, pushed to its ``buried_until`` when that is later (SQLite's 2-argument max)."""
+    return func.max(CardStateRow.due_on, func.coalesce(CardRow.buried_until, CardStateRow.due_on))
+
+
+def _snapshot(card: CardRow, state: CardStateRow | None) -> Snapshot:
+    values = None
+    if state is not None:
+        values = StateValues(
+            state.repetitions,
+            state.interval,
+            state.easiness_centi,
+            state.due_on,
+            state.introduced_on,
+            state.last_reviewed_at,
+            state.lapses,
+        )
+    return Snapshot(card.id, values, card.suspended_at, card.suspended_reason, card.buried_until)
+
+
+def _state(row: CardStateRow | None) -> CardState | None:
+    if row is None:
+        return None
+    return CardState(row.repetitions, row.interval, centi_to_easiness(row.easiness_centi))
+
+
+def _card_from_row(row: CardRow) -> Card:
+    return parse_card(row.content, deck_id=row.deck_id, path=f"(stored deck {row.deck_id})")

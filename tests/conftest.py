@@ -1,0 +1,37 @@
+"""Shared fixtures: every test runs with its own database, config and Docker config."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from quizdock.commands.common import settings
+
+pytest_plugins = ["tests.docker_fixtures"]
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """No test touches the learner's real database, config or locale."""
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("QUIZDOCK_DB", str(home / "quizdock.sqlite3"))
+    monkeypatch.setenv("QUIZDOCK_CONFIG", str(home / "config.toml"))
+    monkeypatch.delenv("QUIZDOCK_DECKS", raising=False)
+    monkeypatch.delenv("QUIZDOCK_NOW", raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    monkeypatch.delenv("LC_ALL", raising=False)
+    monkeypatch.delenv("LC_MESSAGES", raising=False)
+    monkeypatch.delenv("LANGUAGE", raising=False)
+    settings.db = None
+    yield home
+    settings.db = None
+
+
+@pytest.fixture
+def db_path(isolated_home: Path) -> Path:
+    return isolated_home / "quizdock.sqlite3"

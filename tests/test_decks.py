@@ -1,0 +1,166 @@
+"""Deck files: validation errors name the file, card, field and line; sync keeps progress."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from typer.testing import CliRunner
+
+from quizdock.cli import app
+from quizdock.decks import load_decks, parse_deck_file
+from quizdock.errors import DeckError, ExitCode
+from quizdock.paths import bundled_decks_dir
+from quizdock.scheduling import CardState, review
+from quizdock.storage.models import CardRow, ReviewRow
+from quizdock.storage.store import Store
+from tests.conftest import REPO
+
+MINI = (REPO / "tests" / "data" / "decks" / "mini.toml").read_text()
+NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+
+def write_deck(directory: Path, text: str, name: str = "mini") -> Path:
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / f"{name}.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("edit", "card", "field", "line"),
+    [
+        (lambda t: t.replace('kind = "choice"', 'kind = "quiz"'), "mini/choice", "kind", None),
+        (
+            lambda t: t.replace('answer.en = "An instance of an image."\n', ""),
+            "mini/concept",
+            "answer.en",
+            None,
+        ),
+        (lambda t: t.replace("correct = 1", "correct = 3"), "mini/choice", "correct", None),
+        (
+            lambda t: t.replace(
+                'choices.en = ["127.0.0.1 only", "all interfaces", "none"]', 'choices.en = ["a", "b"]'
+            ),
+            "mini/choice",
+            "choices",
+            None,
+        ),
+        (
+            lambda t: t.replace('answer = "docker container prune"', 'answer = "container prune"'),
+            "mini/command",
+            "answer",
+            None,
+        ),
+        (lambda t: t.replace('id = "mini/command"', 'id = "mini/concept"'), "mini/concept", "id", None),
+        (lambda t: t.replace('id = "mini/command"', 'id = "other/command"'), "other/command", "id", None),
+        (lambda t: t.replace('topics = ["ports"]', "topics = []"), "mini/choice", "topics", None),
+        (
+            lambda t: t.replace('explanation.fr = "0.0.0.0 et ::."', 'explanation.fr = "0.0.0.0 et ::.'),
+            None,
+            None,
+            36,
+        ),
+        (
+            lambda t: t.replace('question.en = "What is a container?"', 'question.en = "What?"\nhint = "x"'),
+            "mini/concept",
+            "hint",
+            None,
+        ),
+    ],
+)
+def test_broken_deck_names_file_card_field_and_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, edit, card, field, line
+) -> None:  # type: ignore[no-untyped-def]
+    path = write_deck(tmp_path / "decks", edit(MINI))
+    monkeypatch.setenv("QUIZDOCK_DECKS", str(path.parent))
+    with pytest.raises(DeckError) as caught:
+        load_decks()
+    error = caught.value
+    assert (error.card_id, error.field, error.line) == (card, field, line)
+    assert str(path) in str(error)
+
+    # The same through the CLI: a message, the deck exit code, no traceback, nothing written.
+    for command in (["deck", "check"], ["decks"], ["due"]):
+        result = CliRunner().invoke(app, command)
+        if command == ["due"]:
+            continue  # `due` does not read deck files once a database exists (see below)
+        assert result.exit_code == ExitCode.DECK, result.output
+        assert "Broken deck file" in result.output and str(path.name) in result.output
+        assert "Traceback" not in result.output
+
+
+def test_deck_id_must_match_the_file_name(tmp_path: Path) -> None:
+    path = write_deck(tmp_path, MINI, name="other")
+    with pytest.raises(DeckError, match="must equal the file name"):
+        parse_deck_file(path)
+
+
+def test_the_bundled_decks_are_valid_and_cover_the_note() -> None:
+    decks = load_decks([bundled_decks_dir()])
+    cards = [card for deck in decks for card in deck.cards]
+    assert len(cards) >= 80
+    kinds_by_deck = {deck.id: {card.kind for card in deck.cards} for deck in decks}
+    for deck_id, kinds in kinds_by_deck.items():
+        assert len(kinds) >= 2, deck_id
+    topics = {topic.split("::")[0] for card in cards for topic in card.topics}
+    for topic in ("images", "containers", "ports", "volumes"):
+        assert topic in topics
+    assert sum(card.note_differs is not None for card in cards) >= 10
+    for card in cards:
+        assert card.question.fr != card.question.en or card.kind == "command", card.id
+
+
+def test_sync_skips_unchanged_files_keeps_progress_on_edit_and_retires_removed_cards(
+    tmp_path: Path, db_path: Path
+) -> None:
+    decks = tmp_path / "decks"
+    path = write_deck(decks, MINI)
+    with Store.open(db_path) as store:
+        first = store.sync_decks([decks], NOW)
+        assert (first.files_parsed, first.cards_added) == (1, 3)
+        assert store.sync_decks([decks], NOW).files_skipped == 1
+
+        after = review(CardState(), 5)
+        store.record_answer(
+            "mini/concept", quality=5, answer="", duration_ms=5, now=NOW, today=NOW.date(), after=after
+        )
+
+        later = NOW + timedelta(days=1)
+        path.write_text(MINI.replace("What is a container?", "What is a Docker container?"))
+        edited = store.sync_decks([decks], later)
+        assert (edited.files_parsed, edited.cards_changed, edited.cards_added) == (1, 1, 0)
+        card = store.card("mini/concept")
+        assert card is not None and card.question.en == "What is a Docker container?"
+        scheduled = store.scheduled_cards(["mini/concept"])[0]
+        assert scheduled.state == after  # progress kept
+
+        start = MINI.index('[[cards]]\nid = "mini/concept"')
+        end = MINI.index('[[cards]]\nid = "mini/command"')
+        path.write_text(MINI[:start] + MINI[end:])
+        assert store.sync_decks([decks], later).cards_retired == 1
+        with store.session() as session:
+            row = session.get(CardRow, "mini/concept")
+            assert row is not None and row.retired_at is not None
+            assert len(list(session.scalars(select(ReviewRow)))) == 1  # history kept
+            assert row.content_changed_at == later.replace(tzinfo=None)
+        assert "mini/concept" not in store.new_card_ids(10)
+
+        path.write_text(MINI)  # the card comes back with its progress
+        store.sync_decks([decks], later)
+        assert store.scheduled_cards(["mini/concept"])[0].state == after
+
+
+def test_a_card_id_in_two_deck_files_is_refused(tmp_path: Path, db_path: Path) -> None:
+    decks = tmp_path / "decks"
+    write_deck(decks, MINI)
+    other = MINI.replace('id = "mini"', 'id = "more"').replace('"mini/', '"more/')
+    other = other.replace('id = "more/choice"', 'id = "more/choice"')
+    write_deck(decks, other, name="more")
+    with Store.open(db_path) as store:
+        store.sync_decks([decks], NOW)
+        write_deck(decks, other.replace('id = "more/choice"', 'id = "mini/choice"'), name="more")
+        with pytest.raises(DeckError):
+            store.sync_decks([decks], NOW)

@@ -1,0 +1,168 @@
+"""The review session, driven through the real questionary prompts."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from datetime import date, datetime, timedelta, timezone
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+from sqlalchemy import select
+from typer.testing import CliRunner
+
+from quizdock.cli import app
+from quizdock.errors import ExitCode
+from quizdock.review import ReviewSession, plan
+from quizdock.scheduling import CardState, review
+from quizdock.storage.models import CardStateRow, ReviewRow
+from quizdock.storage.store import Store
+from tests.conftest import REPO
+from tests.scripted import CTRL_C, DOWN, ENTER, ScriptedPrompter
+
+MINI = REPO / "tests" / "data" / "decks"
+NOW = datetime(2026, 3, 2, 9, 0, tzinfo=timezone(timedelta(hours=1)))
+TODAY = NOW.date()
+
+
+@pytest.fixture
+def store(db_path: Path) -> Iterator[Store]:
+    with Store.open(db_path) as opened:
+        opened.sync_decks([MINI], NOW)
+        yield opened
+
+
+def run_session(store: Store, keys: list[str], card_ids: list[str], lang: str = "en") -> tuple[object, str]:
+    out = io.StringIO()
+    prompter = ScriptedPrompter(lang, keys)  # type: ignore[arg-type]
+    try:
+        session = ReviewSession(store, prompter, Console(file=out, width=100), lang, now=lambda: NOW)  # type: ignore[arg-type]
+        summary = session.run(card_ids)
+    finally:
+        prompter.close()
+    assert not prompter.keys, f"unused keystrokes: {list(prompter.keys)}"
+    return summary, out.getvalue()
+
+
+def states(store: Store) -> dict[str, CardStateRow]:
+    with store.session() as session:
+        return {row.card_id: row for row in session.scalars(select(CardStateRow))}
+
+
+def reviews(store: Store) -> list[ReviewRow]:
+    with store.session() as session:
+        return list(session.scalars(select(ReviewRow).order_by(ReviewRow.id)))
+
+
+def test_a_whole_session_through_the_prompts(store: Store) -> None:
+    card_ids = plan(store, TODAY, deck=None, limit=None, new_per_day=10)
+    assert card_ids == ["mini/concept", "mini/command", "mini/choice"]
+    keys = [
+        ENTER,
+        "5" + ENTER,  # concept: reveal, then grade 5
+        "docker container prune" + ENTER,  # command, exact
+        ENTER,  # choice: the first option, wrong
+        DOWN + ENTER,  # same-day repeat of the choice: right
+    ]
+    summary, output = run_session(store, keys, card_ids)
+    assert (summary.cards, summary.correct, summary.repeats) == (3, 2, 1)  # type: ignore[attr-defined]
+    assert summary.next_due == TODAY + timedelta(days=1)  # type: ignore[attr-defined]
+    assert "Card 1 of 3" in output and "Card 4 of 4" in output and "again today" in output
+    assert "An instance of an image." in output and "The note is right." in output
+
+    log = reviews(store)
+    assert [(r.card_id, r.quality, r.is_repeat) for r in log] == [
+        ("mini/concept", 5, False),
+        ("mini/command", 5, False),
+        ("mini/choice", 1, False),
+        ("mini/choice", 5, True),
+    ]
+    assert log[1].answer == "docker container prune"
+    assert log[2].answer == "127.0.0.1 only"
+    assert all(r.duration_ms >= 0 for r in log)
+    # the repeat changed nothing in the schedule
+    assert (log[3].before_interval, log[3].before_easiness_centi) == (
+        log[3].after_interval,
+        log[3].after_easiness_centi,
+    )
+
+    rows = states(store)
+    assert (
+        rows["mini/concept"].repetitions,
+        rows["mini/concept"].interval,
+        rows["mini/concept"].easiness_centi,
+    ) == (1, 1, 260)
+    assert (
+        rows["mini/choice"].repetitions,
+        rows["mini/choice"].interval,
+        rows["mini/choice"].easiness_centi,
+    ) == (0, 1, 196)
+    assert rows["mini/choice"].due_on == TODAY + timedelta(days=1)
+    assert all(r.introduced_on == TODAY for r in rows.values())
+
+
+def test_french_session(store: Store) -> None:
+    _, output = run_session(store, [ENTER, "4" + ENTER], ["mini/concept"], lang="fr")
+    assert "Carte 1 sur 1" in output and "Une instance d'une image." in output
+
+
+def test_ctrl_c_keeps_the_answers_already_given(store: Store) -> None:
+    with pytest.raises(KeyboardInterrupt):
+        run_session(store, [ENTER, "3" + ENTER, CTRL_C], ["mini/concept", "mini/command"])
+    assert [(r.card_id, r.quality) for r in reviews(store)] == [("mini/concept", 3)]
+    assert set(states(store)) == {"mini/concept"}
+
+
+def answer(store: Store, card_id: str, quality: int, day: date) -> None:
+    state = store.scheduled_cards([card_id])[0].state or CardState()
+    moment = datetime.combine(day, NOW.timetz())
+    store.record_answer(
+        card_id,
+        quality=quality,
+        answer="",
+        duration_ms=1,
+        now=moment,
+        today=day,
+        after=review(state, quality),
+    )
+
+
+def test_plan_puts_the_most_overdue_first_then_new_within_the_daily_limit(store: Store) -> None:
+    answer(store, "mini/choice", 5, TODAY - timedelta(days=10))  # due 9 days ago
+    answer(store, "mini/command", 5, TODAY - timedelta(days=3))  # due 2 days ago
+    assert plan(store, TODAY, deck=None, limit=None, new_per_day=10) == [
+        "mini/choice",
+        "mini/command",
+        "mini/concept",
+    ]
+    assert plan(store, TODAY, deck=None, limit=1, new_per_day=10) == ["mini/choice"]
+    assert plan(store, TODAY, deck=None, limit=None, new_per_day=0) == ["mini/choice", "mini/command"]
+
+
+def test_daily_new_limit_counts_cards_introduced_today(store: Store) -> None:
+    assert plan(store, TODAY, deck=None, limit=None, new_per_day=2) == ["mini/concept", "mini/command"]
+    answer(store, "mini/concept", 5, TODAY)
+    answer(store, "mini/command", 5, TODAY)
+    assert plan(store, TODAY, deck=None, limit=None, new_per_day=2) == []
+    assert plan(store, TODAY + timedelta(days=1), deck=None, limit=None, new_per_day=2) == [
+        "mini/concept",
+        "mini/command",
+        "mini/choice",
+    ]
+
+
+def test_schedule_follows_sm2_across_days(store: Store) -> None:
+    day = TODAY
+    for quality in (4, 4, 3, 3, 4):
+        answer(store, "mini/concept", quality, day)
+        day = states(store)["mini/concept"].due_on
+    assert day == TODAY + timedelta(days=1 + 6 + 15 + 36 + 80)
+    assert Decimal(states(store)["mini/concept"].easiness_centi) / 100 == Decimal("2.22")
+
+
+def test_review_refuses_without_a_terminal() -> None:
+    result = CliRunner().invoke(app, ["review"])
+    assert result.exit_code == ExitCode.NOT_A_TERMINAL, result.output
+    assert "needs a terminal" in result.output

@@ -1,0 +1,98 @@
+"""`quizdock review` in a real pseudo-terminal: the whole entry point, and a killed process."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import sys
+from pathlib import Path
+
+import pexpect
+import pytest
+
+from tests.conftest import REPO
+
+MINI = REPO / "tests" / "data" / "decks"
+
+
+def spawn(db_path: Path, *args: str) -> pexpect.spawn:
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(REPO),
+        "QUIZDOCK_DB": str(db_path),
+        "QUIZDOCK_DECKS": str(MINI),
+        "TERM": "xterm",
+        "QUIZDOCK_NOW": "2026-03-02T09:00:00+01:00",
+    }
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "quizdock", "review", *args],
+        env=env,
+        encoding="utf-8",
+        timeout=30,
+        dimensions=(40, 120),
+    )
+    return child
+
+
+def answers(db_path: Path) -> list[tuple[str, int, str]]:
+    with sqlite3.connect(db_path) as conn:
+        return conn.execute("SELECT card_id, quality, answer FROM reviews ORDER BY id").fetchall()
+
+
+def test_a_session_in_a_terminal(db_path: Path) -> None:
+    child = spawn(db_path)
+    child.expect("Card 1 of 3")
+    child.expect("Press Enter to show the answer")
+    child.send("\r")
+    child.expect("An instance of an image")
+    child.expect("How well did you recall it")
+    child.send("4")
+    child.send("\r")
+    child.expect("Card 2 of 3")
+    child.expect("Your command")
+    child.send("docker container prune\r")
+    child.expect("Card 3 of 3")
+    child.expect("Your answer")
+    child.send("\x1b[B")
+    child.send("\r")
+    child.expect("Session over: 3 cards, 3 right on first answer, 0 repeats")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert answers(db_path) == [
+        ("mini/concept", 4, ""),
+        ("mini/command", 5, "docker container prune"),
+        ("mini/choice", 5, "all interfaces"),
+    ]
+
+
+@pytest.mark.parametrize("how", ["kill", "ctrl-c"])
+def test_a_killed_review_keeps_the_earlier_answers(db_path: Path, how: str) -> None:
+    child = spawn(db_path)
+    child.expect("Press Enter to show the answer")
+    child.send("\r")
+    child.expect("How well did you recall it")
+    child.send("5")
+    child.send("\r")
+    child.expect("Your command")
+    child.send("docker cont")  # half-typed when the process dies
+    if how == "kill":
+        child.kill(signal.SIGKILL)
+        child.expect(pexpect.EOF)
+        child.close()
+    else:
+        child.sendintr()
+        child.expect("saved")
+        child.expect(pexpect.EOF)
+        child.close()
+        assert child.exitstatus == 130
+    assert answers(db_path) == [("mini/concept", 5, "")]
+    # the next session goes on where the last one stopped
+    child = spawn(db_path)
+    child.expect("Card 1 of 2")
+    child.expect("Your command")
+    child.kill(signal.SIGKILL)
+    child.expect(pexpect.EOF)
+    child.close()

@@ -1,0 +1,72 @@
+"""Start-up stays light: `--help` and `due` import none of the heavy libraries."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import REPO
+
+HEAVY = ("sqlalchemy", "alembic", "docker", "questionary", "genanki", "anki")
+
+PROBE = """
+import json, sys
+heavy = set(json.loads(sys.argv[2]))
+sys.argv = ["quizdock", *json.loads(sys.argv[1])]
+from quizdock.cli import main
+try:
+    main()
+except SystemExit as exit:
+    code = exit.code
+else:
+    code = 0
+loaded = sorted({m.split(".")[0] for m in sys.modules} & heavy)
+print("LOADED=" + json.dumps(loaded), file=sys.stderr)
+"""
+
+
+def loaded_after(args: list[str]) -> tuple[list[str], subprocess.CompletedProcess[str]]:
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, json.dumps(args), json.dumps(HEAVY)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+    line = next(line for line in done.stderr.splitlines() if line.startswith("LOADED="))
+    return json.loads(line.removeprefix("LOADED=")), done
+
+
+def test_help_imports_no_heavy_library() -> None:
+    loaded, done = loaded_after(["--help"])
+    assert "review" in done.stdout
+    assert loaded == []
+
+
+def test_version_imports_no_heavy_library() -> None:
+    loaded, done = loaded_after(["--version"])
+    assert done.stdout.strip().startswith("quizdock ")
+    assert loaded == []
+
+
+def test_due_on_an_up_to_date_database_imports_no_heavy_library(db_path: Path) -> None:
+    _, first = loaded_after(["due"])  # creates and migrates the database (heavy, once)
+    assert first.stdout.strip() == "0", first.stderr
+    loaded, done = loaded_after(["due"])
+    assert done.stdout.strip() == "0"
+    assert loaded == []
+
+
+def test_python_dash_m_works() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "quizdock", "--version"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        timeout=60,
+    )
+    assert done.returncode == 0 and done.stdout.startswith("quizdock ")
