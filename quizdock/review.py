@@ -7,6 +7,7 @@ not change the schedule). Every answer is saved the moment it is given.
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections import deque
 from collections.abc import Callable
@@ -63,6 +64,8 @@ MESSAGES: dict[Lang, dict[str, str]] = {
     },
 }
 
+PAGE_SIZE = 50
+
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
@@ -109,16 +112,20 @@ class ReviewSession:
     def run(self, card_ids: list[str]) -> Summary:
         """Ask every card in ``card_ids``, then the same-day repeats; save each answer."""
         today = clock.today(self.now())
-        cards = {c.card.id: c for c in self.store.scheduled_cards(card_ids)}
-        queue: deque[tuple[ScheduledCard, bool]] = deque((cards[i], False) for i in card_ids if i in cards)
-        if not queue:
-            self.console.print(self._("nothing", next=self.store.next_due() or "-"))
-            return Summary(0, 0, 0, self.store.next_due())
+        # Cards are read a page at a time: a large backlog costs no time before the first card.
+        queue: deque[tuple[str, bool]] = deque((card_id, False) for card_id in card_ids)
+        loaded: dict[str, ScheduledCard] = {}
         answered = correct = repeats = 0
         shown = 0
         try:
             while queue:
-                scheduled, is_repeat = queue.popleft()
+                card_id, is_repeat = queue.popleft()
+                if card_id not in loaded:
+                    page = [i for i, _ in itertools.islice(queue, PAGE_SIZE - 1)]
+                    loaded.update((c.card.id, c) for c in self.store.scheduled_cards([card_id, *page]))
+                scheduled = loaded.get(card_id)
+                if scheduled is None:
+                    continue
                 shown += 1
                 outcome = self.ask(scheduled.card, shown, shown + len(queue), is_repeat)
                 if outcome is None:
@@ -139,12 +146,17 @@ class ReviewSession:
                     answered += 1
                     correct += outcome.quality >= 3
                 if needs_repeat(outcome.quality):
-                    queue.append((scheduled, True))
+                    queue.append((card_id, True))
+                else:
+                    loaded.pop(card_id)
         except KeyboardInterrupt:
             self.console.print()
             self.console.print(self._("interrupted"))
             raise
         summary = Summary(answered, correct, repeats, self.store.next_due())
+        if shown == 0:
+            self.console.print(self._("nothing", next=summary.next_due or "-"))
+            return summary
         self.console.print(
             self._("summary", cards=summary.cards, correct=summary.correct, repeats=summary.repeats, next=summary.next_due or "-")
         )
