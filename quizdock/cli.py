@@ -13,6 +13,7 @@ import typer
 from typer.core import TyperGroup
 
 from quizdock import __version__
+from quizdock.commands import doctor as doctor_commands
 from quizdock.commands import review as review_commands
 from quizdock.commands.common import error_console, settings
 from quizdock.errors import ExitCode, QuizdockError
@@ -71,6 +72,7 @@ def root(
 app.command()(review_commands.review)
 app.command()(review_commands.due)
 app.command()(review_commands.decks)
+app.command()(doctor_commands.doctor)
 
 deck_app = typer.Typer(cls=QuizdockGroup, help="Work on deck files.", no_args_is_help=True)
 app.add_typer(deck_app, name="deck")

@@ -54,5 +54,5 @@ def load_config(path: Path | None = None) -> Config:
         raise ConfigError(f"In {path}, new_per_day must be a whole number 0 or more, got {new_per_day!r}.")
     lang = data.get("lang")
     if lang is not None and lang not in LANGS:
-        raise ConfigError(f"In {path}, lang must be \"fr\" or \"en\", got {lang!r}.")
+        raise ConfigError(f'In {path}, lang must be "fr" or "en", got {lang!r}.')
     return Config(new_per_day=new_per_day, lang=lang)

@@ -290,7 +290,9 @@ def check_unique_ids(decks: Iterable[Deck]) -> None:
 
 def _text(value: Any, path: str, card_id: str | None, field: str) -> Text:
     if not isinstance(value, dict):
-        raise DeckError(path, "expected a French and an English text (fr = ..., en = ...)", card_id=card_id, field=field)
+        raise DeckError(
+            path, "expected a French and an English text (fr = ..., en = ...)", card_id=card_id, field=field
+        )
     for lang in LANGS:
         text = value.get(lang)
         if not isinstance(text, str) or not text.strip():

@@ -33,17 +33,10 @@ def write_deck(directory: Path, text: str, name: str = "mini") -> Path:
     ("edit", "card", "field", "line"),
     [
         (lambda t: t.replace('kind = "choice"', 'kind = "quiz"'), "mini/choice", "kind", None),
-        (
-            lambda t: t.replace('answer.en = "An instance of an image."\n', ""),
-            "mini/concept",
-            "answer.en",
-            None,
-        ),
+        (lambda t: t.replace('answer.en = "An instance of an image."\n', ""), "mini/concept", "answer.en", None),
         (lambda t: t.replace("correct = 1", "correct = 3"), "mini/choice", "correct", None),
         (
-            lambda t: t.replace(
-                'choices.en = ["127.0.0.1 only", "all interfaces", "none"]', 'choices.en = ["a", "b"]'
-            ),
+            lambda t: t.replace('choices.en = ["127.0.0.1 only", "all interfaces", "none"]', 'choices.en = ["a", "b"]'),
             "mini/choice",
             "choices",
             None,
@@ -57,12 +50,7 @@ def write_deck(directory: Path, text: str, name: str = "mini") -> Path:
         (lambda t: t.replace('id = "mini/command"', 'id = "mini/concept"'), "mini/concept", "id", None),
         (lambda t: t.replace('id = "mini/command"', 'id = "other/command"'), "other/command", "id", None),
         (lambda t: t.replace('topics = ["ports"]', "topics = []"), "mini/choice", "topics", None),
-        (
-            lambda t: t.replace('explanation.fr = "0.0.0.0 et ::."', 'explanation.fr = "0.0.0.0 et ::.'),
-            None,
-            None,
-            36,
-        ),
+        (lambda t: t.replace('explanation.fr = "0.0.0.0 et ::."', 'explanation.fr = "0.0.0.0 et ::.'), None, None, 36),
         (
             lambda t: t.replace('question.en = "What is a container?"', 'question.en = "What?"\nhint = "x"'),
             "mini/concept",
@@ -124,9 +112,7 @@ def test_sync_skips_unchanged_files_keeps_progress_on_edit_and_retires_removed_c
         assert store.sync_decks([decks], NOW).files_skipped == 1
 
         after = review(CardState(), 5)
-        store.record_answer(
-            "mini/concept", quality=5, answer="", duration_ms=5, now=NOW, today=NOW.date(), after=after
-        )
+        store.record_answer("mini/concept", quality=5, answer="", duration_ms=5, now=NOW, today=NOW.date(), after=after)
 
         later = NOW + timedelta(days=1)
         path.write_text(MINI.replace("What is a container?", "What is a Docker container?"))

@@ -119,24 +119,14 @@ def answer(store: Store, card_id: str, quality: int, day: date) -> None:
     state = store.scheduled_cards([card_id])[0].state or CardState()
     moment = datetime.combine(day, NOW.timetz())
     store.record_answer(
-        card_id,
-        quality=quality,
-        answer="",
-        duration_ms=1,
-        now=moment,
-        today=day,
-        after=review(state, quality),
+        card_id, quality=quality, answer="", duration_ms=1, now=moment, today=day, after=review(state, quality)
     )
 
 
 def test_plan_puts_the_most_overdue_first_then_new_within_the_daily_limit(store: Store) -> None:
     answer(store, "mini/choice", 5, TODAY - timedelta(days=10))  # due 9 days ago
     answer(store, "mini/command", 5, TODAY - timedelta(days=3))  # due 2 days ago
-    assert plan(store, TODAY, deck=None, limit=None, new_per_day=10) == [
-        "mini/choice",
-        "mini/command",
-        "mini/concept",
-    ]
+    assert plan(store, TODAY, deck=None, limit=None, new_per_day=10) == ["mini/choice", "mini/command", "mini/concept"]
     assert plan(store, TODAY, deck=None, limit=1, new_per_day=10) == ["mini/choice"]
     assert plan(store, TODAY, deck=None, limit=None, new_per_day=0) == ["mini/choice", "mini/command"]
 

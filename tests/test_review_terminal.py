@@ -26,12 +26,7 @@ def spawn(db_path: Path, *args: str) -> pexpect.spawn:
         "QUIZDOCK_NOW": "2026-03-02T09:00:00+01:00",
     }
     child = pexpect.spawn(
-        sys.executable,
-        ["-m", "quizdock", "review", *args],
-        env=env,
-        encoding="utf-8",
-        timeout=30,
-        dimensions=(40, 120),
+        sys.executable, ["-m", "quizdock", "review", *args], env=env, encoding="utf-8", timeout=30, dimensions=(40, 120)
     )
     return child
 

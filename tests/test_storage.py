@@ -34,9 +34,7 @@ def alembic_config() -> Config:
 
 def revisions() -> list[str]:
     """Every revision, oldest first."""
-    return [
-        s.revision for s in reversed(list(ScriptDirectory.from_config(alembic_config()).walk_revisions()))
-    ]
+    return [s.revision for s in reversed(list(ScriptDirectory.from_config(alembic_config()).walk_revisions()))]
 
 
 def migrate_to(path: Path, revision: str) -> None:
@@ -95,9 +93,7 @@ def test_opening_an_older_database_migrates_it_and_keeps_its_data(db_path: Path,
         assert current_revision(db_path) == HEAD_REVISION
         scheduled = store.scheduled_cards(["mini/concept"])
     with sqlite3.connect(db_path) as conn:
-        assert conn.execute("SELECT repetitions, interval, easiness_centi FROM card_states").fetchall() == [
-            (1, 1, 260)
-        ]
+        assert conn.execute("SELECT repetitions, interval, easiness_centi FROM card_states").fetchall() == [(1, 1, 260)]
         assert conn.execute("SELECT card_id, quality, answer, duration_ms FROM reviews").fetchall() == [
             ("mini/concept", 5, "x", 1200)
         ]

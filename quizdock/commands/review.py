@@ -61,9 +61,7 @@ def decks(lang: LangOption = None) -> None:
     for summary in summaries:
         table.add_row(summary.id, summary.title.get(chosen), str(summary.cards), str(summary.due), str(summary.new))
     table.add_section()
-    table.add_row(
-        "all", "", *(str(sum(getattr(s, f) for s in summaries)) for f in ("cards", "due", "new"))
-    )
+    table.add_row("all", "", *(str(sum(getattr(s, f) for s in summaries)) for f in ("cards", "due", "new")))
     console().print(table)
 
 

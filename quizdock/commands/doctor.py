@@ -1,0 +1,67 @@
+"""`quizdock doctor`: can quizdock reach Docker, which engine is it, are the images there."""
+
+from __future__ import annotations
+
+import typer
+
+from quizdock.commands.common import console
+from quizdock.errors import DockerUnavailable, ExitCode
+
+
+def doctor() -> None:
+    """Check the connection to Docker and the images the challenges need."""
+    # docker_client imports the docker SDK lazily; importing it here keeps `--help` light.
+    from rich.markup import escape
+    from rich.table import Table
+
+    from quizdock import __version__
+    from quizdock import docker_client as dc
+
+    out = console()
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="bold")
+    table.add_column(overflow="fold")
+    table.add_row("quizdock", __version__)
+    table.add_row("endpoint", escape(dc.describe_endpoint()))
+
+    try:
+        client = dc.connect()
+        try:
+            info = dc.engine_info(client)
+            images = [(image, dc.image_present(client, image)) for image in dc.CHALLENGE_IMAGES]
+        finally:
+            client.close()
+    except DockerUnavailable as error:
+        table.add_row("engine", "[red]unreachable[/]")
+        out.print(table)
+        out.print()
+        # The message names the cause, then the fix: one paragraph each, legible without colour.
+        problem, sep, fix = str(error).partition(" Fix: ")
+        out.print(f"[bold red]Problem:[/] {escape(problem)}")
+        if sep:
+            out.print(f"[bold]Fix:[/] {escape(fix)}")
+        raise typer.Exit(int(ExitCode.DOCKER)) from None
+
+    engine = f"{info.flavour} {info.server_version} on {info.operating_system}, {info.platform}"
+    table.add_row("engine", escape(engine))  # engine-provided text: no rich markup in it
+    table.add_row("API version", escape(f"{info.api_version} (the engine speaks up to {info.engine_api_version})"))
+    table.add_row("rootless", _yes_no(info.rootless))
+    table.add_row("Docker Desktop", _yes_no(info.docker_desktop))
+    table.add_row("Podman", _yes_no(info.podman))
+    for image, present in images:
+        state = "[green]present[/]" if present else f"[yellow]missing[/]: run `docker pull {escape(image)}`"
+        table.add_row(f"image {escape(image)}", state)
+    out.print(table)
+    missing = [image for image, present in images if not present]
+    out.print()
+    if missing:
+        out.print(
+            f"Docker works; {len(missing)} image(s) the challenges need are missing: pull them "
+            "before a challenge, or let the challenge pull them (network needed)."
+        )
+    else:
+        out.print("[green]All good:[/] Docker works and the challenges' images are present.")
+
+
+def _yes_no(flag: bool) -> str:
+    return "yes" if flag else "no"

@@ -1,0 +1,553 @@
+"""Connect to the learner's Docker engine, the way the ``docker`` CLI would.
+
+The endpoint is chosen like the CLI chooses it: ``DOCKER_HOST`` if set, else the current
+docker context (``DOCKER_CONTEXT``, else ``currentContext`` in ``$DOCKER_CONFIG/config.json``),
+else the default socket. Every failure becomes a :class:`~quizdock.errors.DockerUnavailable`
+whose message says what is wrong and how to fix it.
+
+The docker SDK is imported inside functions only: ``quizdock --help`` must stay fast and must
+work without it.
+"""
+
+from __future__ import annotations
+
+import errno
+import gc
+import hashlib
+import json
+import os
+import socket
+import ssl
+import warnings
+import weakref
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from quizdock.errors import DockerUnavailable
+
+if TYPE_CHECKING:
+    import docker
+
+# The CLI's default when neither DOCKER_HOST nor a context says otherwise.
+DEFAULT_HOST = "npipe:////./pipe/docker_engine" if os.name == "nt" else "unix:///var/run/docker.sock"
+# Schemes the docker SDK can talk to (http/https/http+unix are its own aliases).
+SUPPORTED_SCHEMES = ("unix", "tcp", "ssh", "npipe", "http", "https", "http+unix")
+
+# The images quizdock's challenges run; `quizdock doctor` checks that they are present.
+CHALLENGE_IMAGES: tuple[str, ...] = ("busybox:latest", "registry:2")
+
+Source = Literal["DOCKER_HOST", "context", "default"]
+
+
+@dataclass(frozen=True, slots=True)
+class Endpoint:
+    """Where quizdock will look for the Docker engine, and why there.
+
+    Attributes:
+        host: The address as the learner would write it, e.g. ``unix:///var/run/docker.sock``.
+        source: ``"DOCKER_HOST"``, ``"context"`` or ``"default"``.
+        context: The docker context name when ``source`` is ``"context"``.
+        context_origin: What selected that context: ``"DOCKER_CONTEXT"`` or the config file path.
+        tls_dir: The context's TLS material directory, if it has one.
+        skip_tls_verify: The context's ``SkipTLSVerify`` flag.
+    """
+
+    host: str
+    source: Source
+    context: str | None = None
+    context_origin: str | None = None
+    tls_dir: Path | None = None
+    skip_tls_verify: bool = False
+
+    def describe(self) -> str:
+        """One line for humans: the address and where it came from."""
+        if self.source == "DOCKER_HOST":
+            return f"{self.host} (from DOCKER_HOST)"
+        if self.source == "context":
+            return f"{self.host} (docker context {self.context!r}, chosen by {self.context_origin})"
+        return f"{self.host} (default socket)"
+
+
+@dataclass(frozen=True, slots=True)
+class EngineInfo:
+    """What the engine says about itself.
+
+    Attributes:
+        endpoint: :meth:`Endpoint.describe` of the address connected to.
+        server_version: The engine's version, e.g. ``20.10.24``.
+        api_version: The API version quizdock negotiated and uses.
+        engine_api_version: The newest API version the engine speaks.
+        operating_system: The engine host's ``OperatingSystem`` (e.g. ``Debian GNU/Linux 12``).
+        platform: ``os/arch`` of the engine, e.g. ``linux/amd64``.
+        rootless: The engine runs rootless (``SecurityOptions`` has ``name=rootless``).
+        docker_desktop: The engine is Docker Desktop's.
+        podman: The engine is Podman's Docker-compatible API.
+    """
+
+    endpoint: str
+    server_version: str
+    api_version: str
+    engine_api_version: str
+    operating_system: str
+    platform: str
+    rootless: bool
+    docker_desktop: bool
+    podman: bool
+
+    @property
+    def flavour(self) -> str:
+        """``Podman``, ``Docker Desktop`` or ``Docker Engine``, plus ``(rootless)`` if so."""
+        name = "Podman" if self.podman else "Docker Desktop" if self.docker_desktop else "Docker Engine"
+        return f"{name} (rootless)" if self.rootless else name
+
+
+# The endpoint each client was connected to, so engine_info() reports it without re-reading
+# the environment (which may have changed since).
+_ENDPOINTS: weakref.WeakKeyDictionary[Any, Endpoint] = weakref.WeakKeyDictionary()
+
+
+def docker_config_dir(environ: Mapping[str, str] | None = None) -> Path:
+    """The docker CLI's configuration directory: ``$DOCKER_CONFIG``, else ``~/.docker``."""
+    env = os.environ if environ is None else environ
+    value = env.get("DOCKER_CONFIG")
+    return Path(value).expanduser() if value else Path.home() / ".docker"
+
+
+def resolve_endpoint(environ: Mapping[str, str] | None = None) -> Endpoint:
+    """Choose the endpoint as the docker CLI does, without connecting.
+
+    Args:
+        environ: The environment to read; ``os.environ`` by default.
+
+    Returns:
+        The endpoint and the reason it was chosen.
+
+    Raises:
+        DockerUnavailable: The current context does not exist or the config file is unreadable.
+    """
+    env = os.environ if environ is None else environ
+    host = env.get("DOCKER_HOST", "").strip()
+    if host:
+        return Endpoint(host=host, source="DOCKER_HOST")
+
+    config_dir = docker_config_dir(env)
+    name = env.get("DOCKER_CONTEXT", "").strip()
+    origin = "DOCKER_CONTEXT"
+    if not name:
+        config_file = config_dir / "config.json"
+        name = _current_context(config_file)
+        origin = str(config_file)
+    if not name or name == "default":
+        return Endpoint(host=DEFAULT_HOST, source="default")
+    return _context_endpoint(config_dir, name, origin)
+
+
+def _current_context(config_file: Path) -> str:
+    try:
+        text = config_file.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return ""
+    except OSError as exc:
+        raise DockerUnavailable(
+            f"Cannot read the docker configuration {config_file}: {exc.strerror}. "
+            "Fix its permissions, or point DOCKER_CONFIG at another directory."
+        ) from None
+    try:
+        data = json.loads(text) if text.strip() else {}
+    except json.JSONDecodeError as exc:
+        raise DockerUnavailable(
+            f"The docker configuration {config_file} is not valid JSON (line {exc.lineno}: "
+            f"{exc.msg}). Fix the file (the docker CLI cannot read it either)."
+        ) from None
+    value = data.get("currentContext", "") if isinstance(data, dict) else ""
+    return value if isinstance(value, str) else ""
+
+
+def _context_endpoint(config_dir: Path, name: str, origin: str) -> Endpoint:
+    context_id = hashlib.sha256(name.encode("utf-8")).hexdigest()
+    meta_file = config_dir / "contexts" / "meta" / context_id / "meta.json"
+    chosen_by = "the DOCKER_CONTEXT variable" if origin == "DOCKER_CONTEXT" else f"currentContext in {origin}"
+    undo = "unset DOCKER_CONTEXT" if origin == "DOCKER_CONTEXT" else "docker context use default"
+    try:
+        meta = json.loads(meta_file.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise DockerUnavailable(
+            f"The docker context {name!r} (chosen by {chosen_by}) does not exist: "
+            f"{meta_file} is missing. Fix: `{undo}`, or `docker context ls` to pick one that exists."
+        ) from None
+    except (OSError, json.JSONDecodeError) as exc:
+        raise DockerUnavailable(
+            f"The docker context {name!r} (chosen by {chosen_by}) cannot be read from "
+            f"{meta_file}: {exc}. Fix: `{undo}`, or recreate the context with `docker context create`."
+        ) from None
+    docker_endpoint = meta.get("Endpoints", {}).get("docker", {}) if isinstance(meta, dict) else {}
+    host = docker_endpoint.get("Host", "") if isinstance(docker_endpoint, dict) else ""
+    if not isinstance(host, str) or not host:
+        raise DockerUnavailable(
+            f"The docker context {name!r} (chosen by {chosen_by}) has no Docker endpoint in "
+            f"{meta_file}. Fix: `{undo}`, or recreate the context with `docker context create`."
+        )
+    tls_dir = config_dir / "contexts" / "tls" / context_id / "docker"
+    return Endpoint(
+        host=host,
+        source="context",
+        context=name,
+        context_origin=origin,
+        tls_dir=tls_dir if tls_dir.is_dir() else None,
+        skip_tls_verify=bool(docker_endpoint.get("SkipTLSVerify", False)),
+    )
+
+
+def describe_endpoint() -> str:
+    """The endpoint quizdock would use, and why, in one line (no connection is made).
+
+    Returns:
+        For example ``unix:///var/run/docker.sock (default socket)``; if the endpoint cannot be
+        resolved, the reason.
+    """
+    try:
+        return resolve_endpoint().describe()
+    except DockerUnavailable as exc:
+        return f"unknown: {exc}"
+
+
+def connect(timeout: float = 10) -> docker.DockerClient:
+    """Connect to the learner's Docker engine and check that it answers.
+
+    The API version is negotiated with the engine, so any engine from API 1.24 on works.
+
+    Args:
+        timeout: Seconds to wait for each request to the engine.
+
+    Returns:
+        A connected client.
+
+    Raises:
+        DockerUnavailable: The engine cannot be reached; the message names the cause and the fix.
+    """
+    endpoint = resolve_endpoint()
+    try:
+        import docker
+        import docker.errors
+    except ImportError as exc:
+        raise DockerUnavailable(
+            f"The Python package 'docker' (the Docker SDK quizdock uses) cannot be imported: {exc}. "
+            "Fix: reinstall quizdock with its dependencies, e.g. `pipx reinstall quizdock` "
+            "or `pip install --force-reinstall quizdock`."
+        ) from None
+
+    scheme = endpoint.host.split("://", 1)[0].lower() if "://" in endpoint.host else "tcp"
+    if scheme not in SUPPORTED_SCHEMES:
+        raise _bad_address(endpoint, f"the scheme {scheme!r}:// is not one Docker understands")
+
+    client: docker.DockerClient | None = None
+    error: DockerUnavailable
+    # On a failed connection the docker SDK leaves its unix socket open (UnixHTTPConnection.connect
+    # does not close it on error): collect it here, where its ResourceWarning is expected noise.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        try:
+            client = docker.DockerClient(
+                base_url=endpoint.host,
+                version="auto",
+                timeout=timeout,
+                tls=_tls_config(endpoint),
+                # ssh:// works through the ssh client, as with the docker CLI (no paramiko needed).
+                use_ssh_client=scheme == "ssh",
+            )
+            client.ping()
+            _ENDPOINTS[client] = endpoint
+            return client
+        except docker.errors.TLSParameterError as exc:
+            error = DockerUnavailable(
+                f"TLS settings for {endpoint.describe()} are wrong: {exc}. "
+                "Fix: correct DOCKER_CERT_PATH / DOCKER_TLS_VERIFY, or the context's certificates."
+            )
+        except Exception as exc:  # every failure is diagnosed, none is hidden
+            error = diagnose(endpoint, exc, timeout=timeout)
+        if client is not None:
+            client.close()
+        gc.collect()
+    raise error
+
+
+def _tls_config(endpoint: Endpoint) -> Any:
+    from docker.tls import TLSConfig
+    from docker.utils import kwargs_from_env
+
+    if endpoint.source == "DOCKER_HOST":
+        # DOCKER_TLS_VERIFY / DOCKER_CERT_PATH, exactly as the SDK reads them.
+        return kwargs_from_env().get("tls")
+    if endpoint.tls_dir is None:
+        return None
+    ca, cert, key = (endpoint.tls_dir / f"{n}.pem" for n in ("ca", "cert", "key"))
+    return TLSConfig(
+        client_cert=(str(cert), str(key)) if cert.is_file() and key.is_file() else None,
+        ca_cert=str(ca) if ca.is_file() else None,
+        verify=not endpoint.skip_tls_verify,
+    )
+
+
+def _causes(exc: BaseException) -> Iterator[BaseException]:
+    """The exception and everything it wraps (causes, contexts, urllib3 reasons, args)."""
+    seen: set[int] = set()
+    stack: list[BaseException] = [exc]
+    while stack:
+        current = stack.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        yield current
+        nested: list[object] = [current.__cause__, current.__context__, getattr(current, "reason", None)]
+        nested.extend(current.args)
+        stack.extend(item for item in nested if isinstance(item, BaseException))
+
+
+def _where(endpoint: Endpoint) -> str:
+    if endpoint.source == "DOCKER_HOST":
+        return f"DOCKER_HOST={endpoint.host}"
+    if endpoint.source == "context":
+        return f"{endpoint.host} (docker context {endpoint.context!r})"
+    return f"the default socket {endpoint.host}"
+
+
+def _change_endpoint(endpoint: Endpoint) -> str:
+    """How to stop using a wrong endpoint, or '' for the default socket."""
+    if endpoint.source == "DOCKER_HOST":
+        return (
+            f"If DOCKER_HOST={endpoint.host} is wrong, unset it (`unset DOCKER_HOST`, and remove it "
+            "from your shell profile) to use the default socket, or set it to a working address."
+        )
+    if endpoint.source == "context":
+        undo = (
+            "`unset DOCKER_CONTEXT`" if endpoint.context_origin == "DOCKER_CONTEXT" else "`docker context use default`"
+        )
+        return f"If the context {endpoint.context!r} is not the one you want, run {undo}."
+    return ""
+
+
+def _join(*parts: str) -> str:
+    return " ".join(part for part in parts if part)
+
+
+def _bad_address(endpoint: Endpoint, problem: str) -> DockerUnavailable:
+    if endpoint.source == "DOCKER_HOST":
+        fix = (
+            "Fix: unset it (`unset DOCKER_HOST`) to use the default socket, or set it to an address "
+            "such as unix:///var/run/docker.sock, tcp://HOST:2376 or ssh://USER@HOST."
+        )
+    else:
+        fix = _change_endpoint(endpoint)
+    return DockerUnavailable(f"The Docker address {_where(endpoint)} is invalid: {problem}. {fix}".rstrip())
+
+
+def diagnose(endpoint: Endpoint, exc: BaseException, *, timeout: float = 10) -> DockerUnavailable:
+    """Turn a failure to reach the engine into a message with the cause and the fix.
+
+    Args:
+        endpoint: Where quizdock tried to connect.
+        exc: What the docker SDK raised.
+        timeout: The timeout that was used, for the message.
+
+    Returns:
+        The error to raise.
+    """
+    import docker.errors
+    import requests.exceptions
+
+    chain = list(_causes(exc))
+    os_errors = [e for e in chain if isinstance(e, OSError) and e.errno is not None]
+    codes = {e.errno for e in os_errors}
+    scheme = endpoint.host.split("://", 1)[0].lower() if "://" in endpoint.host else "tcp"
+    is_socket = scheme in ("unix", "http+unix")
+    socket_path = endpoint.host.split("://", 1)[1] if is_socket else ""
+    where = _where(endpoint)
+
+    text = str(exc)
+    if isinstance(exc, docker.errors.DockerException) and (
+        "Invalid bind address" in text or "protocol is not implemented" in text
+    ):
+        return _bad_address(endpoint, text.rstrip("."))
+
+    if codes & {errno.EACCES, errno.EPERM}:
+        return DockerUnavailable(
+            _join(
+                f"Permission denied on the Docker socket {socket_path or endpoint.host} ({where}):"
+                " your user may not use it.",
+                "Fix: add yourself to the docker group (`sudo usermod -aG docker $USER`), then log out"
+                " and back in (or run `newgrp docker`);",
+                "or use rootless Docker: `export DOCKER_HOST=unix://$XDG_RUNTIME_DIR/docker.sock`.",
+                _change_endpoint(endpoint),
+            )
+        )
+
+    if any(isinstance(e, ssl.SSLError) for e in chain) or isinstance(exc, docker.errors.TLSParameterError):
+        return DockerUnavailable(
+            _join(
+                f"The TLS handshake with {where} failed: {_innermost(chain)}.",
+                "Fix: check DOCKER_TLS_VERIFY and the certificates in DOCKER_CERT_PATH (or the context's).",
+                _change_endpoint(endpoint),
+            )
+        )
+
+    if any(isinstance(e, socket.gaierror) for e in chain):
+        return DockerUnavailable(
+            _join(
+                f"The host name in {where} cannot be resolved.",
+                "Fix: check the host name and your network.",
+                _change_endpoint(endpoint),
+            )
+        )
+
+    if is_socket and (errno.ENOENT in codes or errno.ECONNREFUSED in codes):
+        state = "does not exist" if errno.ENOENT in codes else "exists but nothing listens on it"
+        return DockerUnavailable(
+            _join(
+                f"The Docker daemon is not running: the socket {socket_path} {state} ({where}).",
+                _start_hint(),
+                _change_endpoint(endpoint),
+            )
+        )
+
+    if codes & {errno.ECONNREFUSED, errno.EHOSTUNREACH, errno.ENETUNREACH, errno.ECONNRESET}:
+        return DockerUnavailable(
+            _join(
+                f"Nothing answers at {where}: {_innermost(chain)}.",
+                "Fix: start the Docker daemon on that host and check the address and port (2375 plain, 2376 with TLS).",
+                _change_endpoint(endpoint),
+            )
+        )
+
+    if any(isinstance(e, TimeoutError | requests.exceptions.Timeout) for e in chain) or "timed out" in text.lower():
+        return DockerUnavailable(
+            _join(
+                f"The Docker daemon at {where} did not answer within {timeout:g} s.",
+                "Fix: check that it is not stuck (`docker version`; restart Docker) and that the host is reachable.",
+                _change_endpoint(endpoint),
+            )
+        )
+
+    # docker.errors.APIError is an HTTPError too.
+    http_errors = [e for e in chain if isinstance(e, requests.exceptions.HTTPError)]
+    if http_errors:
+        return DockerUnavailable(
+            _join(
+                f"{where} answered, but not as a Docker engine should: {http_errors[0]}.",
+                "Fix: check that the address is a Docker (or Podman) API endpoint and that `docker version` works.",
+                _change_endpoint(endpoint),
+            )
+        )
+
+    return DockerUnavailable(
+        _join(
+            f"Cannot reach the Docker daemon at {where}: {_innermost(chain)}.",
+            "Fix: check that Docker runs (`docker version` should show a Server section).",
+            _change_endpoint(endpoint),
+        )
+    )
+
+
+def _innermost(chain: list[BaseException]) -> str:
+    """The most specific message in the chain (the deepest OSError, else the outermost)."""
+    for exc in reversed(chain):
+        if isinstance(exc, OSError) and exc.strerror:
+            return exc.strerror
+    return str(chain[0]) if chain else "unknown error"
+
+
+def _start_hint() -> str:
+    hints = [
+        "Fix: start Docker: `sudo systemctl start docker` (Linux, Docker Engine),"
+        " or open Docker Desktop and wait until it says it is running."
+    ]
+    # A learner with rootless Docker or Docker Desktop often has a socket elsewhere.
+    runtime_dir = os.environ.get("XDG_RUNTIME_DIR") or (f"/run/user/{os.getuid()}" if hasattr(os, "getuid") else "")
+    rootless = Path(runtime_dir) / "docker.sock"
+    if runtime_dir and _is_socket(rootless):
+        hints.append(f"A rootless Docker socket exists: `export DOCKER_HOST=unix://{rootless}`.")
+    if _is_socket(Path.home() / ".docker" / "desktop" / "docker.sock"):
+        hints.append("Docker Desktop's socket exists: `docker context use desktop-linux`.")
+    return " ".join(hints)
+
+
+def _is_socket(path: Path) -> bool:
+    try:
+        return path.is_socket()
+    except OSError:
+        return False
+
+
+def image_present(client: docker.DockerClient, reference: str) -> bool:
+    """Whether the engine has the image ``reference`` locally (no pull is tried).
+
+    Raises:
+        DockerUnavailable: The engine stopped answering.
+    """
+    import docker.errors
+
+    try:
+        client.images.get(reference)
+    except docker.errors.ImageNotFound:
+        return False
+    except Exception as exc:  # same diagnosis as connect()
+        raise diagnose(_ENDPOINTS.get(client) or resolve_endpoint(), exc) from None
+    return True
+
+
+def engine_info(client: docker.DockerClient) -> EngineInfo:
+    """Ask the engine what it is.
+
+    Args:
+        client: A client from :func:`connect`.
+
+    Returns:
+        The engine's versions, platform and flavour.
+
+    Raises:
+        DockerUnavailable: The engine stopped answering.
+    """
+    endpoint = _ENDPOINTS.get(client) or resolve_endpoint()
+    try:
+        version: dict[str, Any] = client.version()
+        info: dict[str, Any] = client.info()
+    except Exception as exc:  # same diagnosis as connect()
+        raise diagnose(endpoint, exc) from None
+    return read_engine_info(endpoint.describe(), str(client.api.api_version), version, info)
+
+
+def read_engine_info(
+    endpoint: str, api_version: str, version: Mapping[str, Any], info: Mapping[str, Any]
+) -> EngineInfo:
+    """Build :class:`EngineInfo` from the engine's ``/version`` and ``/info`` answers.
+
+    Args:
+        endpoint: How the endpoint is described to the learner.
+        api_version: The API version the client negotiated.
+        version: The body of ``GET /version``.
+        info: The body of ``GET /info``.
+
+    Returns:
+        The engine's versions, platform and flavour.
+    """
+    security = info.get("SecurityOptions") or []
+    # Entries look like "name=seccomp,profile=builtin"; rootless engines add "name=rootless".
+    rootless = any("name=rootless" in option.split(",") for option in security if isinstance(option, str))
+    operating_system = str(info.get("OperatingSystem") or "unknown")
+    platform_name = str((version.get("Platform") or {}).get("Name") or "")
+    components = [str(c.get("Name", "")) for c in version.get("Components") or [] if isinstance(c, dict)]
+    os_name = version.get("Os") or info.get("OSType") or "?"
+    arch = version.get("Arch") or info.get("Architecture") or "?"
+    podman = "podman" in platform_name.lower() or any("podman" in name.lower() for name in components)
+    return EngineInfo(
+        endpoint=endpoint,
+        server_version=str(version.get("Version") or "unknown"),
+        api_version=api_version,
+        engine_api_version=str(version.get("ApiVersion") or "unknown"),
+        operating_system=operating_system,
+        platform=f"{os_name}/{arch}",
+        rootless=rootless,
+        docker_desktop="docker desktop" in operating_system.lower(),
+        podman=podman,
+    )

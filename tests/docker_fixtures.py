@@ -1,0 +1,172 @@
+"""Pytest plugin: the Docker engine for tests that need one.
+
+Loaded from conftest (``pytest_plugins = ["tests.docker_fixtures"]``). Tests that need the
+engine carry ``@pytest.mark.docker`` and ask for ``docker_client`` (directly or through
+another fixture). With no engine they fail in CI (``CI`` set) and are skipped elsewhere,
+with the reason and the fix shown by ``pytest -rs``.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
+
+import pytest
+
+from quizdock.docker_client import connect
+from quizdock.errors import DockerUnavailable
+
+if TYPE_CHECKING:
+    import docker
+
+LEARNER_PREFIX = "learner-test-"
+ENGINE_FIX = "Start the test engine with `bash .ci/engine.sh` (as root)."
+
+
+def in_ci() -> bool:
+    """CI services set ``CI`` (``true`` on GitHub Actions and GitLab CI, ``1`` elsewhere)."""
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+def engine_missing(reason: str) -> NoReturn:
+    """Fail in CI (a missing engine there is a broken pipeline), skip elsewhere."""
+    message = f"{reason}\n{ENGINE_FIX}"
+    if in_ci():
+        pytest.fail(message, pytrace=False)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def docker_client() -> Iterator[docker.DockerClient]:
+    """A client connected to the engine quizdock would use (DOCKER_HOST, context, socket)."""
+    try:
+        client = connect()
+    except DockerUnavailable as error:
+        engine_missing(f"No Docker engine for the tests marked docker: {error}")
+    import docker.errors
+
+    try:
+        client.images.get("busybox:latest")
+    except docker.errors.ImageNotFound:
+        client.close()
+        engine_missing("The Docker engine answers but has no busybox:latest image.")
+    try:
+        yield client
+    finally:
+        client.close()
+
+
+@dataclass(frozen=True)
+class LearnerResources:
+    """Objects that belong to the learner: quizdock must never change or remove them.
+
+    None carries a quizdock label; every name starts with ``learner-test-``.
+    """
+
+    container_id: str
+    container_name: str
+    image_id: str
+    image_tag: str
+    volume_name: str
+    network_id: str
+    network_name: str
+
+    def missing(self, client: docker.DockerClient) -> list[str]:
+        """What is gone or changed (the container must still be running); empty if all is intact."""
+        import docker.errors
+
+        problems: list[str] = []
+        try:
+            container = client.containers.get(self.container_id)
+            if container.status != "running":
+                problems.append(f"container {self.container_name} is {container.status}, not running")
+        except docker.errors.NotFound:
+            problems.append(f"container {self.container_name} was removed")
+        try:
+            image = client.images.get(self.image_tag)
+            if image.id != self.image_id:
+                problems.append(f"tag {self.image_tag} now points at {image.id}")
+        except docker.errors.ImageNotFound:
+            problems.append(f"image tag {self.image_tag} was removed")
+        try:
+            client.volumes.get(self.volume_name)
+        except docker.errors.NotFound:
+            problems.append(f"volume {self.volume_name} was removed")
+        try:
+            client.networks.get(self.network_id)
+        except docker.errors.NotFound:
+            problems.append(f"network {self.network_name} was removed")
+        return problems
+
+
+@contextmanager
+def learner_resources_in(client: docker.DockerClient) -> Iterator[LearnerResources]:
+    """Create a running container, an image, a volume and a network as a learner would; remove them after.
+
+    The image is the container committed to a new tag, so it has its own id (removing it cannot
+    be confused with removing busybox).
+    """
+    import docker.errors
+
+    name = f"{LEARNER_PREFIX}{uuid.uuid4().hex[:10]}"
+    created: list[tuple[str, str]] = []  # (kind, id) for teardown, newest last
+    try:
+        volume = client.volumes.create(name=name)
+        created.append(("volume", volume.name))
+        network = client.networks.create(name)
+        created.append(("network", network.id))
+        container = client.containers.run(
+            "busybox:latest",
+            ["sleep", "3600"],
+            name=name,
+            detach=True,
+            volumes={volume.name: {"bind": "/data", "mode": "rw"}},
+            network=network.name,
+        )
+        created.append(("container", container.id))
+        image = container.commit(repository=name, tag="v1")
+        created.append(("image", f"{name}:v1"))
+        yield LearnerResources(
+            container_id=container.id,
+            container_name=name,
+            image_id=image.id,
+            image_tag=f"{name}:v1",
+            volume_name=volume.name,
+            network_id=network.id,
+            network_name=network.name,
+        )
+    finally:
+        # Reverse order: the container holds the volume and the network.
+        for kind, ident in reversed(created):
+            try:
+                if kind == "container":
+                    client.containers.get(ident).remove(force=True, v=True)
+                elif kind == "image":
+                    client.images.remove(ident, force=True)
+                elif kind == "volume":
+                    client.volumes.get(ident).remove(force=True)
+                else:
+                    client.networks.get(ident).remove()
+            except docker.errors.NotFound:
+                pass  # already gone: the test that used them reports that, not the teardown
+
+
+@pytest.fixture
+def learner_resources(docker_client: docker.DockerClient) -> Iterator[LearnerResources]:
+    """The learner's own container, image tag, volume and network, removed after the test."""
+    with learner_resources_in(docker_client) as resources:
+        yield resources
+
+
+@pytest.fixture
+def docker_config_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty DOCKER_CONFIG, so `docker login` and contexts in tests never touch ~/.docker."""
+    path = tmp_path / "docker-config"
+    path.mkdir()
+    monkeypatch.setenv("DOCKER_CONFIG", str(path))
+    return path
