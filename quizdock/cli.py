@@ -14,6 +14,7 @@ from typer.core import TyperGroup
 
 from quizdock import __version__
 from quizdock.commands import doctor as doctor_commands
+from quizdock.commands import export as export_commands
 from quizdock.commands import review as review_commands
 from quizdock.commands.common import error_console, settings
 from quizdock.errors import ExitCode, QuizdockError
@@ -76,6 +77,7 @@ app.command()(doctor_commands.doctor)
 
 deck_app = typer.Typer(cls=QuizdockGroup, help="Work on deck files.", no_args_is_help=True)
 app.add_typer(deck_app, name="deck")
+app.add_typer(export_commands.app, name="export")
 
 
 @deck_app.command("check")

@@ -36,7 +36,7 @@ _KIND_FIELDS: dict[str, frozenset[str]] = {
     "practical": frozenset({"challenge"}),
 }
 _COMMON_FIELDS = frozenset({"id", "kind", "topics", "question", "explanation", "note_differs"})
-_OPTIONAL_FIELDS: dict[str, frozenset[str]] = {"command": frozenset({"alternatives"})}
+_OPTIONAL_FIELDS: dict[str, frozenset[str]] = {"command": frozenset({"alternatives", "same_form"})}
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +52,8 @@ class Card:
         explanation: shown after grading.
         answer: concept answer text (``Text``), or the expected command (``str``).
         alternatives: other accepted commands (command cards).
+        same_form: the card asks for one form of a command (e.g. the management form), so an
+            equivalent command written in another form is only partly right.
         choices: the choices of a choice card, per language.
         correct: index of the right choice.
         note_differs: where the source note is wrong, what is right.
@@ -67,6 +69,7 @@ class Card:
     explanation: Text
     answer: Text | str | None = None
     alternatives: tuple[str, ...] = ()
+    same_form: bool = False
     choices: tuple[Text, ...] = ()
     correct: int | None = None
     note_differs: Text | None = None
@@ -156,6 +159,8 @@ def parse_deck_file(path: Path, data: bytes | None = None) -> Deck:
         if card.id in seen:
             raise DeckError(shown, "this id is used twice in the file", card_id=card.id, field="id")
         seen.add(card.id)
+        if card.kind == "command":
+            _check_commands(card, shown)
         cards.append(card)
     return Deck(
         id=deck_id,
@@ -211,6 +216,7 @@ def parse_card(raw: Any, *, deck_id: str, path: str, position: int = 0) -> Card:
     note_differs = _text(raw["note_differs"], path, card_id, "note_differs") if "note_differs" in raw else None
     answer: Text | str | None = None
     alternatives: tuple[str, ...] = ()
+    same_form: bool = False
     choices: tuple[Text, ...] = ()
     correct: int | None = None
     challenge = None
@@ -223,6 +229,9 @@ def parse_card(raw: Any, *, deck_id: str, path: str, position: int = 0) -> Card:
         if not isinstance(listed, list):
             raise DeckError(path, "alternatives must be a list of commands", card_id=card_id, field="alternatives")
         alternatives = tuple(_command(c, path, card_id, "alternatives") for c in listed)
+        same_form = raw.get("same_form", False)
+        if not isinstance(same_form, bool):
+            raise DeckError(path, "same_form must be true or false", card_id=card_id, field="same_form")
     elif kind == "choice":
         choices = _choices(raw["choices"], path, card_id)
         correct = raw["correct"]
@@ -249,6 +258,7 @@ def parse_card(raw: Any, *, deck_id: str, path: str, position: int = 0) -> Card:
         explanation=explanation,
         answer=answer,
         alternatives=alternatives,
+        same_form=same_form,
         choices=choices,
         correct=correct,
         note_differs=note_differs,
@@ -310,6 +320,16 @@ def _command(value: Any, path: str, card_id: str, field: str) -> str:
     if not command.startswith("docker "):
         raise DeckError(path, "a command answer starts with 'docker'", card_id=card_id, field=field)
     return command
+
+
+def _check_commands(card: Card, path: str) -> None:
+    """A command answer must be one the grader understands (checked when the file is read)."""
+    from quizdock.grading.commands import answer_problems
+
+    for field, command in (("answer", card.answer), *(("alternatives", c) for c in card.alternatives)):
+        problems = answer_problems(str(command))
+        if problems:
+            raise DeckError(path, f"{command!r}: {problems[0].en}", card_id=card.id, field=field)
 
 
 def _choices(value: Any, path: str, card_id: str) -> tuple[Text, ...]:

@@ -158,7 +158,13 @@ class ReviewSession:
             self.console.print(self._("nothing", next=summary.next_due or "-"))
             return summary
         self.console.print(
-            self._("summary", cards=summary.cards, correct=summary.correct, repeats=summary.repeats, next=summary.next_due or "-")
+            self._(
+                "summary",
+                cards=summary.cards,
+                correct=summary.correct,
+                repeats=summary.repeats,
+                next=summary.next_due or "-",
+            )
         )
         return summary
 
@@ -197,9 +203,11 @@ class ReviewSession:
 
             typed = self.prompter.command()
             assert isinstance(card.answer, str)
-            verdict = grade_command([card.answer, *card.alternatives], typed)
+            verdict = grade_command([card.answer, *card.alternatives], typed, same_form=card.same_form)
+            # An equivalent answer's message already names the canonical form.
+            expected = None if verdict.verdict == "equivalent" and verdict.message.en else verdict.canonical
             self._show_correction(
-                card, verdict=verdict.quality >= 4, expected=verdict.canonical, comment=verdict.message.get(lang)
+                card, verdict=verdict.quality >= 4, expected=expected, comment=verdict.message.get(lang)
             )
             return Outcome(verdict.quality, typed)
         from quizdock.lab.session import review_practical
@@ -216,7 +224,9 @@ class ReviewSession:
         lang = self.lang
         parts: list[RichText] = []
         if verdict is not None:
-            parts.append(RichText(self._("right") if verdict else self._("wrong"), style="bold green" if verdict else "bold red"))
+            parts.append(
+                RichText(self._("right") if verdict else self._("wrong"), style="bold green" if verdict else "bold red")
+            )
         if comment:
             parts.append(RichText(comment))
         if expected:
@@ -226,4 +236,3 @@ class ReviewSession:
         if card.note_differs is not None:
             parts.append(RichText.assemble((f"{self._('note')}: ", "bold yellow"), card.note_differs.get(lang)))
         self.console.print(Panel(Group(*parts), expand=False))
-

@@ -91,3 +91,18 @@ def require_terminal(command: str) -> None:
             f"`quizdock {command}` asks questions and needs a terminal, but standard input is not one "
             "(a pipe, a file or a script). Run it in a terminal (over ssh, use `ssh -t`)."
         )
+
+
+def check_deck(store: Store, deck: str | None) -> None:
+    """Refuse an unknown --deck, suggesting the closest deck id."""
+    if deck is None:
+        return
+    known = store.deck_ids()
+    if deck not in known:
+        from difflib import get_close_matches
+
+        from quizdock.errors import NotFound
+
+        close = get_close_matches(deck, known, n=1)
+        hint = f" Did you mean {close[0]!r}?" if close else ""
+        raise NotFound(f"There is no deck {deck!r}.{hint} Decks: {', '.join(known)} (see `quizdock decks`).")

@@ -6,7 +6,16 @@ from typing import Annotated, Optional
 
 import typer
 
-from quizdock.commands.common import DeckOption, LangOption, console, db_path, language, open_store, require_terminal
+from quizdock.commands.common import (
+    DeckOption,
+    LangOption,
+    check_deck,
+    console,
+    db_path,
+    language,
+    open_store,
+    require_terminal,
+)
 
 
 def review(
@@ -31,7 +40,7 @@ def review(
     chosen = language(lang)
     new_per_day = new if new is not None else load_settings().new_per_day
     with open_store() as store:
-        _check_deck(store, deck)
+        check_deck(store, deck)
         card_ids = plan(store, clock.today(), deck=deck, limit=limit, new_per_day=new_per_day)
         ReviewSession(store, Prompter(chosen), console(), chosen).run(card_ids)
 
@@ -63,17 +72,3 @@ def decks(lang: LangOption = None) -> None:
     table.add_section()
     table.add_row("all", "", *(str(sum(getattr(s, f) for s in summaries)) for f in ("cards", "due", "new")))
     console().print(table)
-
-
-def _check_deck(store, deck: str | None) -> None:  # type: ignore[no-untyped-def]
-    if deck is None:
-        return
-    known = store.deck_ids()
-    if deck not in known:
-        from difflib import get_close_matches
-
-        from quizdock.errors import NotFound
-
-        close = get_close_matches(deck, known, n=1)
-        hint = f" Did you mean {close[0]!r}?" if close else ""
-        raise NotFound(f"There is no deck {deck!r}.{hint} Decks: {', '.join(known)} (see `quizdock decks`).")

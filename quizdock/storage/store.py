@@ -278,7 +278,10 @@ class Store:
                 .outerjoin(CardStateRow, CardStateRow.card_id == CardRow.id)
                 .where(CardRow.id.in_(card_ids))
             ).all()
-            by_id = {card.id: ScheduledCard(_card_from_row(card), _state(state), state and state.due_on) for card, state in rows}
+            by_id = {
+                card.id: ScheduledCard(_card_from_row(card), _state(state), state and state.due_on)
+                for card, state in rows
+            }
         return [by_id[i] for i in card_ids if i in by_id]
 
     def due_card_ids(self, today: date, deck: str | None = None, limit: int | None = None) -> list[str]:
@@ -355,8 +358,7 @@ class Store:
             ).all()
         by_deck = {deck_id: (total, due, new) for deck_id, total, due, new in counts}
         return [
-            DeckSummary(deck_id, Text(**row.title), *by_deck.get(deck_id, (0, 0, 0)))
-            for deck_id, row in decks.items()
+            DeckSummary(deck_id, Text(**row.title), *by_deck.get(deck_id, (0, 0, 0))) for deck_id, row in decks.items()
         ]
 
     # --- writing -------------------------------------------------------------------------
@@ -525,7 +527,7 @@ class Store:
                     card.suspended_at,
                     card.suspended_reason,
                 )
-                for card, state in session.execute(query).tuples()
+                for card, state in session.execute(query)
             ]
 
     @staticmethod

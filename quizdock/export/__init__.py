@@ -1,0 +1,338 @@
+"""Exporting quizdock's cards to Anki: what the package and the CSV writers share.
+
+The cards are read from the database (not the deck files), so an export carries what the
+learner studies: active cards only, the time each card's content last changed (Anki updates a
+note on re-import only when that time is newer) and, on request, the SM-2 state and review log.
+
+Texts become HTML: deck text is escaped, `` `code` `` spans become ``<code>`` and line breaks
+``<br>``, so nothing in a deck file can inject markup into Anki.
+"""
+
+from __future__ import annotations
+
+import calendar
+import hashlib
+import html
+import os
+import re
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from quizdock.decks import Card, parse_card
+from quizdock.i18n import Lang, Text
+
+if TYPE_CHECKING:
+    from quizdock.storage.store import Store
+
+ROOT_DECK = "Docker"
+"""The Anki deck every exported deck sits under: ``Docker::<deck id>``."""
+
+_LABELS: dict[str, Text] = {
+    "alternatives": Text(fr="Aussi accepté :", en="Also accepted:"),
+    "differs": Text(fr="Votre note dit autre chose :", en="Your note says otherwise:"),
+    "check": Text(
+        fr="La vérification en direct de cette tâche se fait dans quizdock, sur votre démon Docker (carte {id}).",
+        en="The live check of this task runs in quizdock, on your Docker daemon (card {id}).",
+    ),
+    "input": Text(fr="saisie :", en="input:"),
+}
+
+_CODE_SPAN = re.compile(r"`([^`\n]+)`")
+_PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\}")  # a challenge parameter, as quizdock.lab.spec reads them
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewEntry:
+    """One recorded answer, as the review log of an export needs it.
+
+    Attributes:
+        reviewed_at: when it was given (naive UTC).
+        quality: the SM-2 grade, 0..5.
+        duration_ms: time taken to answer.
+        is_repeat: a same-day repeat (the schedule did not change).
+        first: the card's first answer ever (it was new).
+        before_interval: the interval before the answer, in days.
+        after_interval: the interval after it, in days.
+        after_easiness_centi: the E-Factor after it, in hundredths.
+    """
+
+    reviewed_at: datetime
+    quality: int
+    duration_ms: int
+    is_repeat: bool
+    first: bool
+    before_interval: int
+    after_interval: int
+    after_easiness_centi: int
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """A card's SM-2 state and review log.
+
+    Attributes:
+        repetitions: successful answers in a row (SM-2's n).
+        interval: days between the last review and the next.
+        easiness_centi: the E-Factor in hundredths (250 for 2.5).
+        due_on: the learner's local date the card is next due.
+        lapses: how many times a learned card was forgotten.
+        last_reviewed_at: the last answer (naive UTC).
+        reviews: every answer, oldest first.
+    """
+
+    repetitions: int
+    interval: int
+    easiness_centi: int
+    due_on: date
+    lapses: int
+    last_reviewed_at: datetime
+    reviews: tuple[ReviewEntry, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ExportCard:
+    """An active card as an export sees it.
+
+    Attributes:
+        card: the card, parsed from its stored content.
+        created_at: when quizdock first loaded it (naive UTC).
+        changed_at: when its content last changed (naive UTC); the note's modification time.
+        progress: its SM-2 state, when asked for and the card has been reviewed.
+        suspended: why the learner's reviews leave it out ("leech" or "manual"), else None.
+    """
+
+    card: Card
+    created_at: datetime
+    changed_at: datetime
+    progress: Progress | None = None
+    suspended: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedCard:
+    """A card's texts in one language, as HTML.
+
+    Attributes:
+        question: the question, or the task of a practical card.
+        answer: the concept answer; the command (escaped text, no markup: Anki compares what is
+            typed with it); the right choice with its letter; the practical reference solution.
+        choices: the choices as a lettered list (choice cards), else empty.
+        alternatives: the other accepted commands with their label (command cards), else empty.
+        check: the line saying the live check runs in quizdock (practical cards), else empty.
+        explanation: the explanation.
+        differs: where the learner's source note is wrong, with its label, else empty.
+    """
+
+    question: str
+    answer: str
+    choices: str
+    alternatives: str
+    check: str
+    explanation: str
+    differs: str
+
+
+def read_cards(store: Store, *, deck: str | None = None, with_progress: bool = False) -> list[ExportCard]:
+    """The active cards, by deck then deck order, with their progress when asked for.
+
+    Args:
+        store: the learner's database, deck files already synced.
+        deck: only this deck.
+        with_progress: also read each card's SM-2 state and review log.
+    """
+    from collections import defaultdict
+
+    from sqlalchemy import select
+
+    from quizdock.storage.models import CardRow, CardStateRow, ReviewRow
+
+    query = select(CardRow).where(CardRow.retired_at.is_(None)).order_by(CardRow.deck_id, CardRow.position)
+    if deck is not None:
+        query = query.where(CardRow.deck_id == deck)
+    with store.session() as session:
+        rows = list(session.scalars(query))
+        ids = [row.id for row in rows]
+        states: dict[str, CardStateRow] = {}
+        reviews: dict[str, list[ReviewEntry]] = defaultdict(list)
+        if with_progress and ids:
+            states = {s.card_id: s for s in session.scalars(select(CardStateRow).where(CardStateRow.card_id.in_(ids)))}
+            log = session.scalars(
+                select(ReviewRow).where(ReviewRow.card_id.in_(ids)).order_by(ReviewRow.reviewed_at, ReviewRow.id)
+            )
+            for review in log:
+                reviews[review.card_id].append(
+                    ReviewEntry(
+                        reviewed_at=review.reviewed_at,
+                        quality=review.quality,
+                        duration_ms=review.duration_ms,
+                        is_repeat=review.is_repeat,
+                        first=review.before_due_on is None and not review.is_repeat,
+                        before_interval=review.before_interval,
+                        after_interval=review.after_interval,
+                        after_easiness_centi=review.after_easiness_centi,
+                    )
+                )
+        cards: list[ExportCard] = []
+        for row in rows:
+            state = states.get(row.id)
+            progress = None
+            if state is not None:
+                progress = Progress(
+                    repetitions=state.repetitions,
+                    interval=state.interval,
+                    easiness_centi=state.easiness_centi,
+                    due_on=state.due_on,
+                    lapses=state.lapses or 0,
+                    last_reviewed_at=state.last_reviewed_at,
+                    reviews=tuple(reviews[row.id]),
+                )
+            card = parse_card(row.content, deck_id=row.deck_id, path=f"(stored deck {row.deck_id})")
+            suspended = (row.suspended_reason or "manual") if row.suspended_at is not None else None
+            cards.append(ExportCard(card, row.created_at, row.content_changed_at, progress, suspended))
+    return cards
+
+
+def note_guid(card_id: str) -> str:
+    """The Anki note GUID of a card: derived from its quizdock id only, so it never changes."""
+    from genanki import guid_for
+
+    return guid_for("quizdock", card_id)
+
+
+def stable_id(kind: str, name: str) -> int:
+    """A fixed Anki id for a quizdock deck or note type, from its name (2**30 to 2**31 - 1)."""
+    digest = hashlib.sha256(f"quizdock {kind}: {name}".encode()).digest()
+    return (1 << 30) + int.from_bytes(digest[:4], "big") % (1 << 30)
+
+
+def deck_name(deck_id: str) -> str:
+    """The Anki deck of a quizdock deck."""
+    return f"{ROOT_DECK}::{deck_id}"
+
+
+def tags(card: Card) -> list[str]:
+    """The card's Anki tags: its topics (already hierarchical with ``::``, no spaces)."""
+    return list(card.topics)
+
+
+def epoch_seconds(moment: datetime) -> int:
+    """Seconds since the epoch of a naive UTC datetime."""
+    return calendar.timegm(moment.utctimetuple())
+
+
+def epoch_millis(moment: datetime) -> int:
+    """Milliseconds since the epoch of a naive UTC datetime."""
+    return epoch_seconds(moment) * 1000 + moment.microsecond // 1000
+
+
+def html_text(text: str) -> str:
+    """Deck text as HTML: escaped, `` `code` `` as ``<code>``, line breaks as ``<br>``."""
+    escaped = html.escape(text.strip(), quote=False)
+    return _CODE_SPAN.sub(r"<code>\1</code>", escaped).replace("\n", "<br>")
+
+
+def render(card: Card, lang: Lang) -> RenderedCard:
+    """The card's texts in ``lang``, as HTML.
+
+    In a practical card, ``{name}`` parameters read as the names the challenge will use
+    (``qd-web``), and values chosen at setup (ports, directories, the registry) as ``<port>``.
+    """
+    values = _challenge_values(card)
+
+    def text(value: Text) -> str:
+        shown = value.get(lang)
+        return html_text(_fill_placeholders(shown, values) if card.kind == "practical" else shown)
+
+    answer = choices = alternatives = check = ""
+    if card.kind == "concept" and isinstance(card.answer, Text):
+        answer = text(card.answer)
+    elif card.kind == "command" and isinstance(card.answer, str):
+        answer = html.escape(card.answer, quote=False)
+        if card.alternatives:
+            listed = ", ".join(f"<code>{html.escape(c, quote=False)}</code>" for c in card.alternatives)
+            alternatives = f"{_LABELS['alternatives'].get(lang)} {listed}"
+    elif card.kind == "choice" and card.correct is not None:
+        items = "".join(f"<li>{text(choice)}</li>" for choice in card.choices)
+        choices = f'<ol type="A">{items}</ol>'
+        answer = f"{_letter(card.correct)}. {text(card.choices[card.correct])}"
+    elif card.kind == "practical":
+        answer = "".join(f'<div class="qd-step">{step}</div>' for step in _solution_steps(card, lang, values))
+        check = html.escape(_LABELS["check"].get(lang).format(id=card.id), quote=False)
+    differs = ""
+    if card.note_differs is not None:
+        differs = f"<b>{_LABELS['differs'].get(lang)}</b> {text(card.note_differs)}"
+    return RenderedCard(
+        question=text(card.question),
+        answer=answer,
+        choices=choices,
+        alternatives=alternatives,
+        check=check,
+        explanation=text(card.explanation),
+        differs=differs,
+    )
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file renamed over it: never a half file."""
+    handle, partial = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(partial, 0o666 & ~umask)  # mkstemp makes it private; give it a new file's mode
+        os.replace(partial, path)
+    except BaseException:
+        Path(partial).unlink(missing_ok=True)
+        raise
+
+
+def count_reviews(cards: Sequence[ExportCard]) -> tuple[int, int]:
+    """How many cards have progress, and how many answers their logs hold."""
+    with_state = [c.progress for c in cards if c.progress is not None]
+    return len(with_state), sum(len(p.reviews) for p in with_state)
+
+
+def _letter(index: int) -> str:
+    return chr(ord("A") + index)
+
+
+def _challenge_values(card: Card) -> dict[str, str]:
+    """The parameter values known before a challenge is set up: its id, label and reserved names."""
+    challenge = card.challenge
+    if challenge is None:
+        return {}
+    values = {"challenge": challenge.id, "label": challenge.label}
+    values.update({p.key: p.reserved_name for p in challenge.params if p.reserved_name})
+    return values
+
+
+def _solution_steps(card: Card, lang: Lang, values: dict[str, str]) -> list[str]:
+    """The reference solution's commands as HTML, with the reserved names filled in."""
+    steps: list[tuple[str, str | None]] = []
+    if card.challenge is not None:
+        steps = [(step.command, step.input) for step in card.challenge.solution]
+    else:  # no parsed challenge: read the solution from the card table as the deck file has it
+        raw: Any = (card.raw or {}).get("challenge", {}).get("solution", [])
+        for item in raw if isinstance(raw, list) else [raw]:
+            if isinstance(item, str):
+                steps.append((item, None))
+            elif isinstance(item, dict) and isinstance(item.get("command"), str):
+                steps.append((item["command"], item.get("input")))
+    rendered: list[str] = []
+    for command, typed in steps:
+        line = f"<code>{html.escape(_fill_placeholders(command, values), quote=False)}</code>"
+        if typed:
+            shown = html.escape(_fill_placeholders(typed.strip(), values), quote=False).replace("\n", "<br>")
+            line += f" ({_LABELS['input'].get(lang)} <code>{shown}</code>)"
+        rendered.append(line)
+    return rendered
+
+
+def _fill_placeholders(text: str, values: dict[str, str]) -> str:
+    """Known names are filled in; values chosen at setup (ports, directories) read ``<port>``."""
+    return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), f"<{m.group(1)}>"), text)
