@@ -13,6 +13,7 @@ import typer
 from typer.core import TyperGroup
 
 from quizdock import __version__
+from quizdock.commands import challenge as challenge_commands
 from quizdock.commands import doctor as doctor_commands
 from quizdock.commands import export as export_commands
 from quizdock.commands import review as review_commands
@@ -78,6 +79,8 @@ app.command()(doctor_commands.doctor)
 deck_app = typer.Typer(cls=QuizdockGroup, help="Work on deck files.", no_args_is_help=True)
 app.add_typer(deck_app, name="deck")
 app.add_typer(export_commands.app, name="export")
+app.add_typer(challenge_commands.app, name="challenge")
+deck_app.command("test")(challenge_commands.deck_test_command)
 
 
 @deck_app.command("check")

@@ -21,6 +21,7 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[P
     home.mkdir()
     monkeypatch.setenv("QUIZDOCK_DB", str(home / "quizdock.sqlite3"))
     monkeypatch.setenv("QUIZDOCK_CONFIG", str(home / "config.toml"))
+    monkeypatch.setenv("QUIZDOCK_LAB_DIR", str(home / "lab"))
     monkeypatch.delenv("QUIZDOCK_DECKS", raising=False)
     monkeypatch.delenv("QUIZDOCK_NOW", raising=False)
     monkeypatch.setenv("LANG", "C.UTF-8")

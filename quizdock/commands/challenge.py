@@ -1,0 +1,194 @@
+"""`quizdock challenge list|run|check` and `quizdock deck test`: the practical challenges.
+
+Exit codes: 0 passed, 1 checks failed (or the challenge was skipped), 5 Docker unreachable or
+refusing, 7 unknown challenge id.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, Optional
+
+import typer
+
+from quizdock.commands.common import LangOption, console, language, require_terminal
+from quizdock.errors import ExitCode, NotFound, QuizdockError
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from quizdock.decks import Card
+    from quizdock.i18n import Lang
+    from quizdock.lab.conditions import CheckResult
+
+app = typer.Typer(
+    help="Practical challenges, graded by the state of your Docker daemon.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+
+IdArgument = Annotated[str, typer.Argument(help="The challenge id, e.g. publish-port or practical/publish-port.")]
+
+
+def practical_cards() -> list[Card]:
+    """Every practical card of the configured decks, in deck order."""
+    from quizdock.decks import load_decks
+
+    return [card for deck in load_decks() for card in deck.cards if card.challenge is not None]
+
+
+def find_card(challenge_id: str, cards: list[Card] | None = None) -> Card:
+    """The practical card with this id (the part after ``practical/`` is enough).
+
+    Raises:
+        NotFound: No practical card has this id; the message lists them.
+    """
+    cards = practical_cards() if cards is None else cards
+    for card in cards:
+        if challenge_id in (card.id, card.id.split("/", 1)[-1]):
+            return card
+    known = ", ".join(card.id.split("/", 1)[-1] for card in cards)
+    raise NotFound(f"No challenge {challenge_id!r}. Fix: use one of {known} (see `quizdock challenge list`).")
+
+
+@app.command("list")
+def list_command(lang: LangOption = None) -> None:
+    """List the challenges (a challenge set up in another terminal is marked)."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    from quizdock.lab.runner import REGISTRY_PASSWORD, REGISTRY_USER
+    from quizdock.lab.spec import substitute
+    from quizdock.lab.state import load_state
+
+    chosen = language(lang)
+    table = Table(expand=True)
+    table.add_column("id", no_wrap=True)
+    table.add_column("topic", no_wrap=True)
+    table.add_column("task", no_wrap=True, overflow="ellipsis", ratio=1)
+    for card in practical_cards():
+        assert card.challenge is not None
+        # Ports, directories and the registry's address are chosen at setup.
+        shown = {p.key: p.reserved_name or p.kind.upper() for p in card.challenge.params}
+        shown.update(
+            registry="REGISTRY",
+            registry_user=REGISTRY_USER,
+            registry_password=REGISTRY_PASSWORD,
+            label=card.challenge.label,
+        )
+        task = substitute(card.question.get(chosen), shown)
+        marker = " [yellow](set up)[/yellow]" if load_state(card.id) is not None else ""
+        table.add_row(escape(card.id.split("/", 1)[-1]) + marker, escape(card.topics[0]), escape(task))
+    console().print(table)
+
+
+@app.command("run")
+def run_command(challenge_id: IdArgument, lang: LangOption = None) -> None:
+    """Set a challenge up on your Docker, then type commands until every check passes."""
+    require_terminal("challenge run")
+    from quizdock.lab.session import run_session
+    from quizdock.prompts import Prompter
+
+    chosen = language(lang)
+    card = find_card(challenge_id)
+    result = run_session(card, chosen, ask=Prompter(chosen).command, console=console())
+    if not result.solved:
+        raise typer.Exit(int(ExitCode.FAILED))
+
+
+@app.command("check")
+def check_command(
+    challenge_id: IdArgument,
+    watch: Annotated[
+        bool, typer.Option("--watch", "-w", help="Re-check on every Docker event of the challenge until it passes.")
+    ] = False,
+    timeout: Annotated[
+        Optional[float],  # noqa: UP045 - typer reads the annotation
+        typer.Option("--timeout", min=0, help="With --watch: give up after this many seconds."),
+    ] = None,
+    lang: LangOption = None,
+) -> None:
+    """Grade a challenge set up by `quizdock challenge run` (e.g. in another terminal)."""
+    from quizdock.docker_client import connect
+    from quizdock.lab import runner
+    from quizdock.lab.session import WORDS, show_results
+    from quizdock.lab.session import watch as watch_checks
+    from quizdock.lab.state import load_state
+
+    chosen = language(lang)
+    card = find_card(challenge_id)
+    assert card.challenge is not None
+    state = load_state(card.id)
+    if state is None:
+        raise QuizdockError(
+            f"The challenge {card.id} is not set up. Fix: start it with `quizdock challenge run {card.id}` "
+            "in a terminal, then check it from another one."
+        )
+    out = console()
+    client = connect()
+    try:
+        if watch:
+            out.print(WORDS[chosen]["watching"])
+            passed = watch_checks(
+                client, card.challenge, state, lambda results: _print_results(out, results, chosen), timeout=timeout
+            )
+            if not passed and load_state(card.id) is None:
+                out.print(WORDS[chosen]["ended"])
+        else:
+            results = runner.evaluate(client, card.challenge, state)
+            show_results(out, results, chosen)
+            passed = all(r.passed for r in results)
+    finally:
+        client.close()
+    if not passed:
+        raise typer.Exit(int(ExitCode.FAILED))
+
+
+def _print_results(out: Console, results: list[CheckResult], lang: Lang) -> None:
+    from datetime import datetime
+
+    from quizdock.lab.session import show_results
+
+    out.rule(datetime.now().strftime("%H:%M:%S"))
+    show_results(out, results, lang)
+
+
+def deck_test_command(
+    challenge_ids: Annotated[
+        Optional[list[str]],  # noqa: UP045 - typer reads the annotation
+        typer.Argument(help="Only these challenges (default: all)."),
+    ] = None,
+) -> None:
+    """Prove every challenge on your Docker: fails after setup, passes after its solution, cleans up."""
+    from rich.markup import escape
+
+    from quizdock.docker_client import connect
+    from quizdock.lab.deck_test import prove, require_docker_cli, unknown_placeholders
+
+    cards = practical_cards()
+    chosen = [find_card(i, cards) for i in challenge_ids] if challenge_ids else cards
+    require_docker_cli()
+    out = console()
+    client = connect()
+    failed = 0
+    try:
+        for card in chosen:
+            assert card.challenge is not None
+            proof, _ = prove(client, card.challenge)
+            texts = [card.question.fr, card.question.en]
+            if unknown := unknown_placeholders(card.challenge, texts):
+                proof.problems.append(f"the task uses undefined parameters: {', '.join(sorted(unknown))}")
+            mark = "[green]ok[/green]  " if proof.ok else "[red]FAIL[/red]"
+            out.print(f"{mark} {escape(card.id)} [dim]({proof.seconds:.1f} s)[/dim]")
+            for problem in proof.problems:
+                out.print(f"      {escape(problem)}")
+            failed += not proof.ok
+    finally:
+        client.close()
+    total = len(chosen)
+    if failed:
+        out.print(f"[red]{failed} of {total} challenges failed.[/red]")
+        raise typer.Exit(int(ExitCode.FAILED))
+    out.print(
+        f"[green]{total} challenges proven[/green]: each fails after setup, passes after its solution, "
+        "and cleans up without touching your own containers, images and volumes."
+    )

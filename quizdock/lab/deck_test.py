@@ -1,0 +1,246 @@
+"""``quizdock deck test``: prove every challenge on the real Docker engine.
+
+For each challenge: set it up; its goal checks must fail and its guards pass; run the
+reference solution (docker CLI commands, through :func:`shlex.split`, never a shell); every
+check must then pass; clean up; nothing of the challenge may be left, and every resource the
+learner had before must still be there.
+"""
+
+from __future__ import annotations
+
+import os
+import select
+import shlex
+import shutil
+import subprocess
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from quizdock.errors import QuizdockError
+from quizdock.lab import runner
+from quizdock.lab.conditions import CheckResult
+from quizdock.lab.spec import LABEL_MANAGED, Challenge, SolutionStep, placeholders, substitute
+from quizdock.lab.state import LabState
+
+if TYPE_CHECKING:
+    import docker
+
+STEP_TIMEOUT = 120
+SETTLE_SECONDS = 5  # logs written just after `run -d` may take a moment to show
+
+
+@dataclass(frozen=True, slots=True)
+class StepOutcome:
+    """A command that ran: its exit status and the tail of its output."""
+
+    command: str
+    returncode: int
+    output: str
+
+
+@dataclass(slots=True)
+class Proof:
+    """The verdict on one challenge.
+
+    Attributes:
+        challenge_id: The challenge.
+        problems: Everything that went wrong; empty means proven.
+        steps: The solution commands as run.
+        seconds: How long the proof took.
+        values: The parameter values setup chose (and any extra values given).
+    """
+
+    challenge_id: str
+    problems: list[str] = field(default_factory=list)
+    steps: list[StepOutcome] = field(default_factory=list)
+    seconds: float = 0.0
+    values: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def run_step(step: SolutionStep, values: Mapping[str, str], *, timeout: float = STEP_TIMEOUT) -> StepOutcome:
+    """Run one solution command (after substitution) without a shell.
+
+    A ``tty`` step runs in a pseudo-terminal, as a learner's ``-it`` would; its ``input`` is
+    typed once the command has started.
+    """
+    command = substitute(step.command, values)
+    text = substitute(step.input, values) if step.input is not None else None
+    argv = shlex.split(command)
+    if step.tty:
+        returncode, output = _run_in_pty(argv, text, timeout=timeout)
+    else:
+        try:
+            done = subprocess.run(
+                argv,
+                input=text,
+                stdin=None if text is not None else subprocess.DEVNULL,
+                capture_output=True,
+                text=True,
+                timeout=timeout,
+                check=False,
+            )
+            returncode, output = done.returncode, done.stdout + done.stderr
+        except subprocess.TimeoutExpired:
+            returncode, output = -1, f"timed out after {timeout:g} s"
+    return StepOutcome(command=command, returncode=returncode, output=output[-2000:])
+
+
+def _run_in_pty(argv: list[str], text: str | None, *, timeout: float) -> tuple[int, str]:
+    import pty
+
+    master, slave = pty.openpty()
+    process = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, start_new_session=True)
+    os.close(slave)
+    output = bytearray()
+    deadline = time.monotonic() + timeout
+    pending = text.encode() if text else b""
+    # Type the input once the command shows something (the container's prompt), as a person would.
+    typed_after = time.monotonic() + 3
+    try:
+        while time.monotonic() < deadline:
+            if pending and (output or time.monotonic() > typed_after):
+                time.sleep(0.3)
+                os.write(master, pending)
+                pending = b""
+            ready, _, _ = select.select([master], [], [], 0.1)
+            if ready:
+                try:
+                    chunk = os.read(master, 4096)
+                except OSError:  # EIO: the command closed the terminal
+                    chunk = b""
+                if not chunk and process.poll() is not None:
+                    break
+                output += chunk
+            elif process.poll() is not None:
+                break
+        else:
+            process.kill()
+            return -1, output.decode("utf-8", "replace") + f"\ntimed out after {timeout:g} s"
+        return process.wait(timeout=10), output.decode("utf-8", "replace")
+    finally:
+        os.close(master)
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+
+def _failed(results: Iterable[CheckResult]) -> list[CheckResult]:
+    return [r for r in results if not r.passed]
+
+
+def _describe(results: Iterable[CheckResult]) -> str:
+    return "; ".join(f"{r.label.en}: {r.message.en}" for r in results)
+
+
+def snapshot_learner(client: docker.DockerClient) -> dict[str, set[str]]:
+    """IDs of the containers, images and volumes that are not quizdock's."""
+
+    def theirs(item_labels: dict[str, str] | None, name: str = "") -> bool:
+        return LABEL_MANAGED not in (item_labels or {}) and not name.startswith("qd-")
+
+    with runner.docker_errors("listing your resources"):
+        return {
+            "container": {c.id for c in client.containers.list(all=True) if theirs(c.labels, c.name)},
+            "image": {i.id for i in client.images.list() if theirs(i.labels)},
+            "volume": {v.name for v in client.volumes.list() if theirs(v.attrs.get("Labels"), v.name)},
+        }
+
+
+def prove(
+    client: docker.DockerClient,
+    challenge: Challenge,
+    *,
+    solution: Iterable[SolutionStep] | None = None,
+    expect_pass: bool = True,
+    extra_values: Mapping[str, str] | None = None,
+) -> tuple[Proof, list[CheckResult]]:
+    """Prove one challenge (or try another solution against it).
+
+    Args:
+        client: A connected client.
+        challenge: The challenge.
+        solution: Commands to run instead of the reference solution (to test a variant).
+        expect_pass: With the reference solution, every check must pass; pass False for a
+            near miss, which must leave at least one check failing.
+        extra_values: More ``{name}`` values for the solution's commands (a wrong port).
+
+    Returns:
+        The proof, and the check results after the solution ran.
+    """
+    proof = Proof(challenge.id)
+    started = time.monotonic()
+    before = snapshot_learner(client)
+    state: LabState | None = None
+    results: list[CheckResult] = []
+    try:
+        state = runner.setup(client, challenge)
+        proof.values = {**state.values, **(extra_values or {})}
+        first = runner.evaluate(client, challenge, state)
+        goals = [r for r, c in zip(first, challenge.checks, strict=True) if not c.guard]
+        guards = [r for r, c in zip(first, challenge.checks, strict=True) if c.guard]
+        if passing_goals := [r for r in goals if r.passed]:
+            proof.problems.append(f"goal checks already pass after setup: {_describe(passing_goals)}")
+        if failing_guards := _failed(guards):
+            proof.problems.append(f"guard checks fail right after setup: {_describe(failing_guards)}")
+        for step in solution if solution is not None else challenge.solution:
+            outcome = run_step(step, proof.values)
+            proof.steps.append(outcome)
+            if outcome.returncode != 0 and expect_pass:
+                proof.problems.append(
+                    f"`{outcome.command}` exited with {outcome.returncode}: {outcome.output.strip()[-500:]}"
+                )
+        ready = state
+        results = _settle(lambda: runner.evaluate(client, challenge, ready), want_pass=expect_pass)
+        if expect_pass and (failing := _failed(results)):
+            proof.problems.append(f"checks fail after the solution: {_describe(failing)}")
+        if not expect_pass and not _failed(results):
+            proof.problems.append("every check passes after a near miss")
+    finally:
+        if state is None:
+            from quizdock.lab.state import load_state
+
+            state = load_state(challenge.id)
+        problems = runner.cleanup(client, challenge, state)
+        proof.problems += [f"cleanup: {p}" for p in problems]
+        if left := runner.leftovers(client, challenge, state):
+            proof.problems.append(f"left behind after cleanup: {', '.join(left)}")
+        after = snapshot_learner(client)
+        for kind, ids in before.items():
+            if gone := ids - after[kind]:
+                proof.problems.append(f"the learner's {kind}(s) disappeared: {', '.join(sorted(gone))[:300]}")
+        proof.seconds = time.monotonic() - started
+    return proof, results
+
+
+def _settle(evaluate: Callable[[], list[CheckResult]], *, want_pass: bool) -> list[CheckResult]:
+    """Evaluate until every check passes (or, for a near miss, once), up to a few seconds."""
+    deadline = time.monotonic() + SETTLE_SECONDS
+    while True:
+        results = evaluate()
+        if not want_pass or not _failed(results) or time.monotonic() > deadline:
+            return results
+        time.sleep(0.3)
+
+
+def unknown_placeholders(challenge: Challenge, texts: Iterable[str]) -> set[str]:
+    """Placeholders in the card's texts (the task) that the challenge does not define."""
+    from quizdock.lab.spec import sample_values
+
+    known = set(sample_values(challenge))
+    return {name for text in texts for name in placeholders(text)} - known
+
+
+def require_docker_cli() -> None:
+    """The reference solutions are docker CLI commands: the CLI must be on PATH."""
+    if shutil.which("docker") is None:
+        raise QuizdockError(
+            "`quizdock deck test` runs each challenge's reference solution with the docker CLI, "
+            "which is not on PATH. Fix: install the Docker CLI (it comes with Docker Engine and "
+            "Docker Desktop) or add it to PATH."
+        )

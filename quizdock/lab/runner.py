@@ -1,0 +1,554 @@
+"""Set a challenge up on the learner's Docker, grade it, and clean it up.
+
+Safety rules, enforced here:
+
+- everything setup creates carries the labels ``quizdock.managed=1`` and
+  ``quizdock.challenge=<id>``, and every name it gives starts with ``qd-``;
+- cleanup removes only what carries this challenge's label, what has one of the challenge's
+  reserved names, and what setup recorded (anonymous volumes, directories, the registry login);
+- nothing here ever prunes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import random
+import shutil
+import socket
+import subprocess
+import tarfile
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from quizdock.errors import DockerUnavailable, QuizdockError
+from quizdock.lab.conditions import (
+    CONDITIONS,
+    CheckResult,
+    Context,
+    named_container,
+    recorded_login,
+    registry_get,
+    short_id,
+    t,
+)
+from quizdock.lab.spec import (
+    LABEL_MANAGED,
+    BuildImage,
+    Challenge,
+    CreateContainer,
+    CreateVolume,
+    EnsureImage,
+    PushImage,
+    SetupAction,
+    StartRegistry,
+    TagImage,
+    WriteFile,
+    repository_name,
+    substitute,
+)
+from quizdock.lab.state import LabState, forget_state, load_state, save_state
+
+if TYPE_CHECKING:
+    import docker
+
+REGISTRY_IMAGE = "registry:2"
+REGISTRY_CONTAINER = "qd-registry"
+REGISTRY_USER = "qd-learner"
+REGISTRY_PASSWORD = "quizdock-practice"
+# bcrypt of REGISTRY_PASSWORD (the registry accepts bcrypt only). A fixed practice password is
+# fine: the registry listens on 127.0.0.1 only and lives as long as the challenge.
+REGISTRY_HTPASSWD = f"{REGISTRY_USER}:$2y$10$2Mt4FqfrMbZ627J8GpFqgOVYx/qgsJV2xaaWhJZocfBQQmXA/QAhO\n"
+# A seeded running container stops at once on `docker stop` (sh as PID 1 ignores TERM otherwise).
+RUNNING_COMMAND = ("sh", "-c", "trap 'exit 0' TERM; while :; do sleep 1; done")
+PORT_RANGE = (20000, 32000)  # below Linux's ephemeral range, so outgoing connections do not take it
+WAIT_SECONDS = 30
+
+
+@contextlib.contextmanager
+def docker_errors(doing: str) -> Iterator[None]:
+    """Turn a Docker SDK error into a message for the learner (never a traceback).
+
+    Args:
+        doing: What quizdock was doing, for the message ("setting the challenge up").
+    """
+    try:
+        yield
+    except QuizdockError:
+        raise
+    except Exception as exc:
+        import docker.errors
+        import requests.exceptions
+
+        if isinstance(exc, docker.errors.APIError):
+            detail = exc.explanation or str(exc)
+            if isinstance(detail, bytes):
+                detail = detail.decode("utf-8", "replace")
+            raise DockerUnavailable(
+                f"The Docker daemon refused a request while {doing}: {detail}. "
+                "Fix: check that Docker works (`docker info`), then try again; quizdock cleans "
+                "up what it created."
+            ) from None
+        if isinstance(exc, docker.errors.DockerException | requests.exceptions.RequestException | ConnectionError):
+            from quizdock.docker_client import diagnose, resolve_endpoint
+
+            raise diagnose(resolve_endpoint(), exc) from None
+        raise
+
+
+# --------------------------------------------------------------------------- setup
+
+
+@dataclass
+class _Draft:
+    """The state while setup builds it (:class:`LabState` itself is frozen)."""
+
+    challenge_id: str
+    values: dict[str, str]
+    dirs: list[str]
+    seeds: dict[str, str] = field(default_factory=dict)
+    anonymous_volumes: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    stopped: list[str] = field(default_factory=list)
+    registry: str | None = None
+    registry_auth: bool = False
+
+    def sub(self, text: str) -> str:
+        return substitute(text, self.values)
+
+    def freeze(self) -> LabState:
+        return LabState(
+            challenge_id=self.challenge_id,
+            values=dict(self.values),
+            seeds=dict(self.seeds),
+            anonymous_volumes=dict(self.anonymous_volumes),
+            stopped=tuple(self.stopped),
+            dirs=tuple(self.dirs),
+            registry=self.registry,
+            registry_auth=self.registry_auth,
+        )
+
+
+def setup(client: docker.DockerClient, challenge: Challenge) -> LabState:
+    """Clean leftovers of an earlier run, choose the parameters, run the setup actions.
+
+    The state is saved to disk as it grows, so a cleanup after an interruption still finds
+    what was made.
+
+    Returns:
+        The challenge's state, also saved for ``quizdock challenge check``.
+
+    Raises:
+        DockerUnavailable: The daemon failed or refused a request.
+    """
+    cleanup(client, challenge, load_state(challenge.id))
+    draft = _Draft(challenge_id=challenge.id, values={"challenge": challenge.id, "label": challenge.label}, dirs=[])
+    ports: set[int] = set()
+    for param in challenge.params:
+        if param.kind == "name":
+            draft.values[param.key] = str(param.reserved_name)
+        elif param.kind == "port":
+            port = free_port(exclude=ports)
+            ports.add(port)
+            draft.values[param.key] = str(port)
+        else:
+            directory = tempfile.mkdtemp(prefix=f"qd-{param.key}-")
+            draft.dirs.append(directory)
+            draft.values[param.key] = directory
+    save_state(draft.freeze())
+    with docker_errors("setting the challenge up"):
+        for action in challenge.setup:
+            _run_action(client, challenge, action, draft)
+            save_state(draft.freeze())
+    return draft.freeze()
+
+
+def _run_action(client: docker.DockerClient, challenge: Challenge, action: SetupAction, draft: _Draft) -> None:
+    sub = draft.sub
+    if isinstance(action, EnsureImage):
+        ensure_image(client, sub(action.image))
+    elif isinstance(action, CreateContainer):
+        _create_container(client, challenge, action, draft)
+    elif isinstance(action, CreateVolume):
+        client.volumes.create(name=sub(action.name), labels=challenge.labels())
+    elif isinstance(action, TagImage):
+        repository, tag = split_reference(sub(action.target))
+        client.images.get(sub(action.source)).tag(repository, tag)
+    elif isinstance(action, BuildImage):
+        image_id = _build_image(client, challenge, sub(action.base), sub(action.tag) if action.tag else None)
+        if action.record:
+            draft.seeds[action.record] = image_id
+    elif isinstance(action, StartRegistry):
+        draft.registry = _start_registry(client, challenge, auth=action.auth)
+        draft.registry_auth = action.auth
+        draft.values.update(registry=draft.registry, registry_user=REGISTRY_USER, registry_password=REGISTRY_PASSWORD)
+    elif isinstance(action, PushImage):
+        reference = f"{sub(action.repository)}:{sub(action.tag)}"
+        _push(client, sub(action.image), sub(action.repository), sub(action.tag), auth=draft.registry_auth)
+        if not action.keep_local:
+            client.images.remove(reference)
+    elif isinstance(action, WriteFile):
+        Path(sub(action.path)).write_text(sub(action.content), encoding="utf-8")
+
+
+def ensure_image(client: docker.DockerClient, reference: str) -> None:
+    """Make sure an image is present, pulling it if needed."""
+    import docker.errors
+
+    try:
+        client.images.get(reference)
+        return
+    except docker.errors.ImageNotFound:
+        pass
+    repository, tag = split_reference(reference)
+    try:
+        client.images.pull(repository, tag=tag)
+    except docker.errors.APIError as exc:
+        raise DockerUnavailable(
+            f"The challenge needs the image {reference}, which is not on this Docker and cannot be "
+            f"pulled: {exc.explanation or exc}. Fix: connect to the internet and run "
+            f"`docker pull {reference}` once, then start the challenge again."
+        ) from None
+
+
+def split_reference(reference: str) -> tuple[str, str]:
+    """``("127.0.0.1:5000/qd-app", "1.0")`` for ``127.0.0.1:5000/qd-app:1.0``; the tag defaults to latest."""
+    head, _, last = reference.rpartition("/")
+    name, sep, tag = last.partition(":")
+    return (f"{head}/{name}" if head else name), (tag if sep else "latest")
+
+
+def _create_container(
+    client: docker.DockerClient, challenge: Challenge, action: CreateContainer, draft: _Draft
+) -> None:
+    import docker.errors
+    import requests.exceptions
+    from docker.types import Mount
+
+    mounts = [Mount(target=path, source=None, type="volume") for path in action.anonymous_volumes]
+    for volume, path in action.volumes:
+        name = draft.sub(volume)
+        try:
+            client.volumes.get(name)
+        except docker.errors.NotFound:  # created here rather than by Docker, to carry the labels
+            client.volumes.create(name=name, labels=challenge.labels())
+        mounts.append(Mount(target=path, source=name, type="volume"))
+    command: list[str] | None = [draft.sub(c) for c in action.command]
+    if not command:
+        command = {"running": list(RUNNING_COMMAND), "exited": ["true"]}.get(action.state)  # created: the image's
+    name = draft.sub(action.name)
+    container = client.containers.create(
+        draft.sub(action.image), command=command, name=name, labels=challenge.labels(), mounts=mounts, detach=True
+    )
+    if action.state != "created":
+        container.start()
+    if action.state == "exited":
+        try:
+            container.wait(timeout=WAIT_SECONDS)
+        except requests.exceptions.RequestException:  # the read timed out: the command did not end
+            raise QuizdockError(
+                f"Setup failed: the container {name} should exit but still runs after {WAIT_SECONDS} s. "
+                "Fix the challenge's command in the deck file."
+            ) from None
+    if action.state != "running":
+        draft.stopped.append(container.id)
+    if action.anonymous_volumes:
+        container.reload()
+        draft.anonymous_volumes[name] = tuple(
+            str(m["Name"])
+            for m in container.attrs.get("Mounts") or []
+            if m.get("Destination") in action.anonymous_volumes
+        )
+
+
+def _build_image(client: docker.DockerClient, challenge: Challenge, base: str, tag: str | None) -> str:
+    # A created (never started) container with one new file, committed: a small image of its own.
+    helper = client.containers.create(base, command=["true"], labels=challenge.labels(helper=True))
+    try:
+        helper.put_archive("/", _tar({"qd-seed": f"quizdock {uuid.uuid4()}\n"}))
+        if tag:
+            repository, version = split_reference(tag)
+            image = helper.commit(repository=repository, tag=version)
+        else:
+            image = helper.commit()  # no tag: a dangling image
+        return str(image.id)
+    finally:
+        helper.remove(force=True)
+
+
+def _tar(files: dict[str, str]) -> bytes:
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w") as archive:
+        for name, text in files.items():
+            data = text.encode()
+            info = tarfile.TarInfo(name)
+            info.size, info.mode, info.mtime = len(data), 0o644, int(time.time())
+            archive.addfile(info, io.BytesIO(data))
+    return buffer.getvalue()
+
+
+def _start_registry(client: docker.DockerClient, challenge: Challenge, *, auth: bool) -> str:
+    """Start the registry container; its ``127.0.0.1:PORT`` once it answers."""
+    ensure_image(client, REGISTRY_IMAGE)
+    environment: dict[str, str] = {}
+    if auth:
+        environment = {
+            "REGISTRY_AUTH": "htpasswd",
+            "REGISTRY_AUTH_HTPASSWD_REALM": "quizdock",
+            "REGISTRY_AUTH_HTPASSWD_PATH": "/auth/htpasswd",
+        }
+    container = client.containers.create(
+        REGISTRY_IMAGE,
+        name=REGISTRY_CONTAINER,
+        labels=challenge.labels(),
+        environment=environment,
+        ports={"5000/tcp": ("127.0.0.1",)},  # a free port chosen by Docker, local only
+        detach=True,
+    )
+    if auth:
+        # Copied in rather than bind-mounted: works with a remote or Desktop daemon too.
+        container.put_archive("/", _tar({"auth/htpasswd": REGISTRY_HTPASSWD}))
+    container.start()
+    container.reload()
+    port = container.attrs["NetworkSettings"]["Ports"]["5000/tcp"][0]["HostPort"]
+    address = f"127.0.0.1:{port}"
+    probe = LabState(challenge_id=challenge.id, values={}, registry=address)
+    deadline = time.monotonic() + WAIT_SECONDS
+    while True:
+        try:
+            status, _ = registry_get(probe, "/v2/", timeout=2)
+            if status in (200, 401):
+                return address
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            logs = container.logs(tail=5).decode("utf-8", "replace").strip()
+            raise DockerUnavailable(
+                f"The challenge's registry ({REGISTRY_IMAGE}) did not answer on {address} within "
+                f"{WAIT_SECONDS} s. Its last log lines: {logs or '(none)'}. Fix: check that "
+                f"`docker run -p 127.0.0.1::5000 {REGISTRY_IMAGE}` works on your Docker."
+            )
+        time.sleep(0.2)
+
+
+def _push(client: docker.DockerClient, image: str, repository: str, tag: str, *, auth: bool) -> None:
+    client.images.get(image).tag(repository, tag)
+    auth_config = {"username": REGISTRY_USER, "password": REGISTRY_PASSWORD} if auth else None
+    for line in client.images.push(repository, tag=tag, auth_config=auth_config, stream=True, decode=True):
+        if isinstance(line, dict) and line.get("error"):
+            raise DockerUnavailable(
+                f"Setup could not push {repository}:{tag} to the challenge's registry: {line['error']}. "
+                "Fix: check that your Docker can reach 127.0.0.1 registries, then try again."
+            )
+
+
+def free_port(*, exclude: set[int] | None = None) -> int:
+    """A host port nothing listens on (IPv4 and IPv6), for a challenge to publish on."""
+    exclude = exclude or set()
+    for _ in range(200):
+        port = random.randint(*PORT_RANGE)
+        if port not in exclude and _port_free(port):
+            return port
+    with socket.socket() as sock:  # the range is crowded: let the system choose
+        sock.bind(("", 0))
+        return int(sock.getsockname()[1])
+
+
+def _port_free(port: int) -> bool:
+    families = [(socket.AF_INET, "0.0.0.0")]
+    if socket.has_ipv6:
+        families.append((socket.AF_INET6, "::"))
+    for family, address in families:
+        try:
+            with socket.socket(family, socket.SOCK_STREAM) as sock:
+                if family == socket.AF_INET6:
+                    sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+                sock.bind((address, port))
+        except OSError as exc:
+            if family == socket.AF_INET6 and exc.errno in (97, 99):  # no IPv6 on this host
+                continue
+            return False
+    return True
+
+
+# --------------------------------------------------------------------------- grading
+
+
+def evaluate(client: docker.DockerClient, challenge: Challenge, state: LabState) -> list[CheckResult]:
+    """Evaluate every check (all of them, even after a failure).
+
+    Returns:
+        One result per check, in the challenge's order. A failed check's deck message, if
+        any, comes before its expected-vs-actual message.
+
+    Raises:
+        DockerUnavailable: The daemon failed or refused a request.
+    """
+    context = Context(client=client, challenge=challenge, state=state)
+    results: list[CheckResult] = []
+    with docker_errors("checking the challenge"):
+        for check in challenge.checks:
+            args = {k: substitute(v, state.values) if isinstance(v, str) else v for k, v in check.args.items()}
+            result = CONDITIONS[check.condition](context, args)
+            if not result.passed and check.message is not None:
+                result = CheckResult(
+                    name=result.name,
+                    label=result.label,
+                    passed=False,
+                    message=t(
+                        f"{render(check.message.fr, state)} — {result.message.fr}",
+                        f"{render(check.message.en, state)} — {result.message.en}",
+                    ),
+                )
+            results.append(result)
+    return results
+
+
+def render(text: str, state: LabState) -> str:
+    """A deck text with the challenge's parameter values in place."""
+    return substitute(text, state.values)
+
+
+# --------------------------------------------------------------------------- cleanup
+
+
+@dataclass(frozen=True, slots=True)
+class _Owned:
+    """What cleanup may remove: labelled, reserved-named, or recorded by setup."""
+
+    containers: list[Any]
+    tags: list[str]  # reserved image tags, removed one by one (a tag of busybox only untags it)
+    images: list[Any]
+    volumes: list[Any]
+
+
+def _owned(client: docker.DockerClient, challenge: Challenge, state: LabState | None) -> _Owned:
+    import docker.errors
+
+    names = set(challenge.reserved_names())
+    label = {"label": challenge.label}
+    containers = {c.id: c for c in client.containers.list(all=True, filters=label)}
+    for name in names:
+        container = named_container(client, name)
+        if container is not None:
+            containers[container.id] = container
+    tags = sorted(tag for image in client.images.list() for tag in image.tags if repository_name(tag) in names)
+    images = client.images.list(all=True, filters=label)
+    volumes = {v.name: v for v in client.volumes.list(filters=label)}
+    wanted = names | {v for vs in (state.anonymous_volumes.values() if state else ()) for v in vs}
+    for name in wanted - set(volumes):
+        try:
+            volumes[name] = client.volumes.get(name)
+        except docker.errors.NotFound:
+            continue
+    return _Owned(containers=list(containers.values()), tags=tags, images=images, volumes=list(volumes.values()))
+
+
+def cleanup(client: docker.DockerClient, challenge: Challenge, state: LabState | None) -> list[str]:
+    """Remove what the challenge created or named, and nothing else.
+
+    Best effort: a resource that cannot be removed (a volume a learner's own container still
+    uses) is reported, not forced.
+
+    Args:
+        client: A connected client.
+        challenge: The challenge.
+        state: Its saved state, if any (for directories, anonymous volumes, the registry login).
+
+    Returns:
+        What could not be removed, one sentence each (empty when all is clean).
+    """
+    import docker.errors
+
+    problems: list[str] = []
+    with docker_errors("cleaning the challenge up"):
+        owned = _owned(client, challenge, state)
+        for container in owned.containers:
+            with contextlib.suppress(docker.errors.NotFound):
+                container.remove(force=True, v=True)  # v: its anonymous volumes are the challenge's too
+        for tag in owned.tags:
+            try:
+                client.images.remove(tag)
+            except docker.errors.NotFound:
+                continue
+            except docker.errors.APIError as exc:
+                problems.append(f"image {tag}: {exc.explanation or exc}")
+        for image in owned.images:
+            try:
+                image.reload()
+            except docker.errors.NotFound:
+                continue
+            if any(repository_name(tag) not in challenge.reserved_names() for tag in image.tags):
+                continue  # the learner tagged it with a name of their own: it is theirs now
+            try:
+                client.images.remove(image.id, force=True)
+            except docker.errors.NotFound:
+                continue
+            except docker.errors.APIError as exc:
+                problems.append(f"image {short_id(image.id)}: {exc.explanation or exc}")
+        for volume in owned.volumes:
+            try:
+                volume.remove()
+            except docker.errors.NotFound:
+                continue
+            except docker.errors.APIError as exc:
+                problems.append(f"volume {volume.name}: {exc.explanation or exc}")
+    if state is not None:
+        for directory in state.dirs:
+            shutil.rmtree(directory, ignore_errors=True)
+            if Path(directory).exists():
+                problems.append(f"directory {directory} (files made by a container may belong to root)")
+        if state.registry and recorded_login(state.registry):
+            logout(state.registry)
+            if recorded_login(state.registry):
+                problems.append(f"the login to {state.registry}: run `docker logout {state.registry}`")
+    forget_state(challenge.id)
+    return problems
+
+
+def logout(registry: str) -> None:
+    """``docker logout`` of the challenge's registry (the CLI also clears a credentials store)."""
+    with contextlib.suppress(OSError, subprocess.SubprocessError):
+        subprocess.run(["docker", "logout", registry], capture_output=True, timeout=30, check=False)
+
+
+def leftovers(client: docker.DockerClient, challenge: Challenge, state: LabState | None) -> list[str]:
+    """Every quizdock resource of this challenge still there (empty after a clean cleanup)."""
+    with docker_errors("looking for leftovers"):
+        owned = _owned(client, challenge, state)
+    found = [f"container {c.name}" for c in owned.containers]
+    found += [f"image {tag}" for tag in owned.tags]
+    found += [f"image {short_id(i.id)} {' '.join(i.tags)}".rstrip() for i in owned.images]
+    found += [f"volume {v.name}" for v in owned.volumes]
+    if state is not None:
+        found += [f"directory {d}" for d in state.dirs if Path(d).exists()]
+        if state.registry and recorded_login(state.registry):
+            found.append(f"login to {state.registry}")
+    return found
+
+
+# --------------------------------------------------------------------------- broad commands
+
+
+def learner_count(client: docker.DockerClient, broad: str) -> int:
+    """How many of the learner's own resources (not quizdock's) a broad command would remove.
+
+    Args:
+        broad: ``container-prune``, ``image-prune`` or ``image-prune-all``.
+    """
+
+    def mine(item_labels: dict[str, str] | None) -> bool:
+        return LABEL_MANAGED not in (item_labels or {})
+
+    with docker_errors("counting your resources"):
+        if broad == "container-prune":
+            stopped = client.containers.list(all=True, filters={"status": ["exited", "created", "dead"]})
+            return sum(1 for c in stopped if mine(c.labels))
+        if broad == "image-prune":
+            return sum(1 for i in client.images.list(filters={"dangling": True}) if mine(i.labels))
+        used = {c.attrs.get("Image") for c in client.containers.list(all=True)}
+        return sum(1 for i in client.images.list() if i.id not in used and mine(i.labels))

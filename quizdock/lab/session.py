@@ -1,0 +1,563 @@
+"""The interactive challenge: set up, show the task, run the learner's commands, re-check.
+
+The learner types docker commands at quizdock's prompt (quizdock runs them with the terminal
+attached, so ``-it`` works) or in another terminal, and the keywords ``check``, ``hint``,
+``solution``, ``reset``, ``skip`` and ``quit``. Cleanup runs however the session ends: solved,
+skipped, quit, Ctrl-C or a Docker error.
+
+Every question goes through an ``ask`` function (by default :meth:`Prompter.command`), so
+tests drive the real loop with scripted keystrokes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import queue
+import shlex
+import signal
+import subprocess
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
+
+from rich.console import Console
+from rich.markup import escape
+
+from quizdock.errors import DockerUnavailable
+from quizdock.i18n import Lang, Text
+from quizdock.lab import runner
+from quizdock.lab.conditions import CheckResult
+from quizdock.lab.spec import BROAD_COMMANDS, LABEL_CHALLENGE, LABEL_HELPER, Challenge
+from quizdock.lab.state import LabState, load_state
+
+if TYPE_CHECKING:
+    import docker
+
+    from quizdock.decks import Card
+
+Ask = Callable[[], str]
+Run = Callable[[list[str]], int]
+Ending = Literal["solved", "skip", "quit"]
+
+KEYWORDS: dict[str, str] = {
+    "check": "check",
+    "vérifier": "check",
+    "verifier": "check",
+    "hint": "hint",
+    "indice": "hint",
+    "solution": "solution",
+    "reset": "reset",
+    "skip": "skip",
+    "passer": "skip",
+    "quit": "quit",
+    "exit": "quit",
+    "quitter": "quit",
+    "help": "help",
+    "aide": "help",
+    "?": "help",
+}
+SHELL_TOKENS = frozenset({"|", "||", "&&", ";", ">", ">>", "<", "&", "2>", "2>&1"})
+
+WORDS: dict[Lang, dict[str, str]] = {
+    "en": {
+        "setup": "Setting the challenge up on your Docker…",
+        "task": "Challenge",
+        "how": "Type docker commands here (quizdock runs them in this terminal) or in another terminal."
+        " Keywords: check, hint, solution, reset, skip, quit.",
+        "broad": "Careful: on your Docker, a plain `{command}` would also remove {count} of your own {what}"
+        " (not made by quizdock). To touch only this challenge's, add `--filter label={label}`.",
+        "broad_none": "A plain `{command}` would remove none of your own {what} right now; the challenge's"
+        " label still lets you aim: `--filter label={label}`.",
+        "containers": "stopped containers",
+        "images": "images",
+        "solved": "Solved! Every check passes.",
+        "hint": "Hint {n}/{m}",
+        "no_more": "No more hints: type `solution` to see the answer.",
+        "solution": "A solution",
+        "reset": "Starting the challenge again from scratch…",
+        "cleanup": "Cleaning up what the challenge created…",
+        "cleanup_left": "Could not remove: {what}",
+        "cleanup_failed": "Cleanup failed: {error}",
+        "no_shell": "quizdock runs one command, without a shell: pipes, redirections and && do not work here."
+        " Use another terminal for those, then type `check`.",
+        "not_found": "Command not found: {name}",
+        "killed": "Second Ctrl-C: quizdock stopped the docker client. A container it started may still run"
+        " (docker container ls).",
+        "bad_quotes": "Cannot read this command: {error}",
+        "help": "Docker commands run here with your terminal attached. check: grade now · hint: next hint ·"
+        " solution: show a solution · reset: start again · skip: give up this challenge · quit: leave.",
+        "passed": "{n}/{m} checks pass",
+        "skipped": "Skipped.",
+        "explanation": "Why",
+        "note": "Your note says otherwise",
+        "watching": "Watching Docker events for this challenge (Ctrl-C to stop)…",
+        "ended": "The challenge was cleaned up in the other terminal.",
+    },
+    "fr": {
+        "setup": "Préparation du défi sur votre Docker…",
+        "task": "Défi",
+        "how": "Tapez les commandes docker ici (quizdock les lance dans ce terminal) ou dans un autre terminal."
+        " Mots-clés : check, hint (indice), solution, reset, skip (passer), quit.",
+        "broad": "Attention : sur votre Docker, un simple `{command}` supprimerait aussi {count} de vos propres"
+        " {what} (pas créés par quizdock). Pour ne toucher qu'à ceux du défi, ajoutez `--filter label={label}`.",
+        "broad_none": "Un simple `{command}` ne supprimerait aucun(e) de vos {what} pour l'instant ; l'étiquette"
+        " du défi permet quand même de viser : `--filter label={label}`.",
+        "containers": "conteneurs arrêtés",
+        "images": "images",
+        "solved": "Réussi ! Toutes les vérifications passent.",
+        "hint": "Indice {n}/{m}",
+        "no_more": "Plus d'indice : tapez `solution` pour voir la réponse.",
+        "solution": "Une solution",
+        "reset": "Le défi repart de zéro…",
+        "cleanup": "Nettoyage de ce que le défi a créé…",
+        "cleanup_left": "Impossible de supprimer : {what}",
+        "cleanup_failed": "Le nettoyage a échoué : {error}",
+        "no_shell": "quizdock lance une seule commande, sans shell : pipes, redirections et && ne marchent pas ici."
+        " Utilisez un autre terminal pour cela, puis tapez `check`.",
+        "not_found": "Commande introuvable : {name}",
+        "killed": "Second Ctrl-C : quizdock a arrêté le client docker. Un conteneur qu'il a lancé tourne peut-être"
+        " encore (docker container ls).",
+        "bad_quotes": "Commande illisible : {error}",
+        "help": "Les commandes docker tournent ici, attachées à votre terminal. check : noter maintenant ·"
+        " hint : indice suivant · solution : voir une solution · reset : recommencer · skip : abandonner ce défi"
+        " · quit : quitter.",
+        "passed": "{n}/{m} vérifications passent",
+        "skipped": "Passé.",
+        "explanation": "Pourquoi",
+        "note": "Votre note dit autre chose",
+        "watching": "Surveillance des événements Docker de ce défi (Ctrl-C pour arrêter)…",
+        "ended": "Le défi a été nettoyé dans l'autre terminal.",
+    },
+}
+
+
+@dataclass(frozen=True, slots=True)
+class SessionResult:
+    """How a challenge session went.
+
+    Attributes:
+        challenge_id: The challenge.
+        ending: ``solved``, ``skip`` or ``quit``.
+        hints_used: How many hints were shown.
+        solution_shown: The solution was shown.
+        commands: The commands the learner typed, in order.
+        checks_passed: Checks passing at the end.
+        checks_total: Number of checks.
+    """
+
+    challenge_id: str
+    ending: Ending
+    hints_used: int
+    solution_shown: bool
+    commands: tuple[str, ...]
+    checks_passed: int
+    checks_total: int
+
+    @property
+    def solved(self) -> bool:
+        return self.ending == "solved"
+
+
+def quality(result: SessionResult) -> int:
+    """The SM-2 quality of a session: 5 solved alone, 4-3 with hints, 2-1 given up or failed."""
+    if result.solved and not result.solution_shown:
+        return 5 if result.hints_used == 0 else 4 if result.hints_used == 1 else 3
+    if result.solved or (result.commands and result.checks_passed):
+        return 2  # solved after reading the solution, or part of the way there
+    return 1
+
+
+def summary(result: SessionResult) -> str:
+    """One line on what the learner did (stored as the review's answer)."""
+    head = {"solved": "solved", "skip": "gave up", "quit": "quit"}[result.ending]
+    parts = [f"{head} ({result.checks_passed}/{result.checks_total} checks)"]
+    if result.hints_used:
+        parts.append(f"{result.hints_used} hint(s)")
+    if result.solution_shown:
+        parts.append("solution shown")
+    if result.commands:
+        parts.append("commands: " + " | ".join(result.commands))
+    return "; ".join(parts)[:1000]
+
+
+def run_attached(argv: list[str]) -> int:
+    """Run a command with this terminal attached (``-it`` works).
+
+    Ctrl-C reaches the command (it is in the terminal's foreground group), not quizdock. An
+    attached container whose main process ignores SIGINT would hold the terminal forever, so a
+    second Ctrl-C stops the docker client itself (the container keeps running, as with ``-d``).
+    """
+    in_main = threading.current_thread() is threading.main_thread()
+    process: subprocess.Popen[bytes] | None = None
+    presses = 0
+
+    def on_interrupt(signum: int, frame: object) -> None:
+        nonlocal presses
+        presses += 1
+        if presses >= 2 and process is not None and process.poll() is None:
+            process.kill()
+
+    # A Python handler (unlike SIG_IGN) is reset at exec: the command still gets Ctrl-C.
+    previous = signal.signal(signal.SIGINT, on_interrupt) if in_main else None
+    try:
+        process = subprocess.Popen(argv)
+        return process.wait()
+    finally:
+        if in_main:
+            signal.signal(signal.SIGINT, previous)
+
+
+def show_results(console: Console, results: Sequence[CheckResult], lang: Lang) -> None:
+    """The list of passed and failed checks, failures with expected vs actual."""
+    for result in results:
+        if result.passed:
+            console.print(f"  [green]✓[/green] {escape(result.label.get(lang))}")
+        else:
+            console.print(f"  [red]✗[/red] {escape(result.label.get(lang))}")
+            console.print(f"      [dim]{escape(result.message.get(lang))}[/dim]")
+    passed = sum(r.passed for r in results)
+    style = "green" if passed == len(results) else "yellow"
+    console.print(f"  [{style}]{WORDS[lang]['passed'].format(n=passed, m=len(results))}[/{style}]")
+
+
+def broad_warning(client: docker.DockerClient, challenge: Challenge, lang: Lang) -> str | None:
+    """Before a prune challenge: how many of the learner's own resources the broad command would remove."""
+    if challenge.broad is None:
+        return None
+    count = runner.learner_count(client, challenge.broad)
+    words = WORDS[lang]
+    what = words["containers"] if challenge.broad == "container-prune" else words["images"]
+    key = "broad" if count else "broad_none"
+    return words[key].format(command=BROAD_COMMANDS[challenge.broad], count=count, what=what, label=challenge.label)
+
+
+class Session:
+    """One run of a challenge, from setup to cleanup (see :func:`run_session`)."""
+
+    def __init__(
+        self, client: docker.DockerClient, card: Card, lang: Lang, *, ask: Ask, run: Run, console: Console
+    ) -> None:
+        assert card.challenge is not None
+        self.client, self.card, self.challenge, self.lang = client, card, card.challenge, lang
+        self.ask, self.run, self.console = ask, run, console
+        self.words = WORDS[lang]
+        self.state: LabState | None = None
+        self.hints_used = 0
+        self.solution_shown = False
+        self.commands: list[str] = []
+        self.results: list[CheckResult] = []
+
+    def say(self, text: str, style: str = "") -> None:
+        self.console.print(f"[{style}]{escape(text)}[/{style}]" if style else escape(text))
+
+    def text(self, text: Text) -> str:
+        return runner.render(text.get(self.lang), self._state())
+
+    def start(self) -> None:
+        self.say(self.words["setup"], "dim")
+        self.state = runner.setup(self.client, self.challenge)
+        self.console.rule(f"{self.words['task']} {escape(self.challenge.id)}")
+        self.say(self.text(self.card.question), "bold")
+        warning = broad_warning(self.client, self.challenge, self.lang)
+        if warning:
+            self.say(warning, "yellow")
+        self.say(self.words["how"], "dim")
+
+    def check(self, *, quiet: bool = False) -> bool:
+        self.results = runner.evaluate(self.client, self.challenge, self._state())
+        if not quiet:
+            show_results(self.console, self.results, self.lang)
+        return all(r.passed for r in self.results)
+
+    def loop(self) -> Ending:
+        while True:
+            try:
+                line = self.ask().strip()
+            except EOFError:  # Ctrl-D, or the input ended: leave like `quit`
+                self.check(quiet=True)
+                return "quit"
+            if not line:
+                continue
+            keyword = KEYWORDS.get(line.lower())
+            if keyword in ("skip", "quit"):
+                self.check(quiet=True)
+                return "skip" if keyword == "skip" else "quit"
+            if keyword == "help":
+                self.say(self.words["help"])
+            elif keyword == "check":
+                if self.check():
+                    return "solved"
+            elif keyword == "hint":
+                self.hint()
+            elif keyword == "solution":
+                self.solution_shown = True
+                self.say(self.words["solution"] + ":", "bold")
+                for step in self.challenge.solution:
+                    self.say("  " + runner.render(step.command, self._state()))
+            elif keyword == "reset":
+                self.say(self.words["reset"], "dim")
+                self.start()
+            elif self.command(line) is not None and self.check():
+                return "solved"
+
+    def _state(self) -> LabState:
+        assert self.state is not None
+        return self.state
+
+    def hint(self) -> None:
+        hints = self.challenge.hints
+        if self.hints_used >= len(hints):
+            self.say(self.words["no_more"])
+            return
+        label = self.words["hint"].format(n=self.hints_used + 1, m=len(hints))
+        self.console.print(f"[bold]{escape(label)}:[/bold] {escape(self.text(hints[self.hints_used]))}")
+        self.hints_used += 1
+
+    def command(self, line: str) -> int | None:
+        """Run one learner command; None when it could not be run at all."""
+        try:
+            argv = shlex.split(line)
+        except ValueError as error:
+            self.say(self.words["bad_quotes"].format(error=error), "red")
+            return None
+        if SHELL_TOKENS & set(argv):
+            self.say(self.words["no_shell"], "yellow")
+            return None
+        self.commands.append(line)
+        try:
+            status = self.run(argv)
+        except FileNotFoundError:
+            self.say(self.words["not_found"].format(name=argv[0]), "red")
+            return None
+        if status == -signal.SIGKILL:
+            self.say(self.words["killed"], "yellow")
+        return status
+
+    def result(self, ending: Ending) -> SessionResult:
+        return SessionResult(
+            challenge_id=self.challenge.id,
+            ending=ending,
+            hints_used=self.hints_used,
+            solution_shown=self.solution_shown,
+            commands=tuple(self.commands),
+            checks_passed=sum(r.passed for r in self.results),
+            checks_total=len(self.challenge.checks),
+        )
+
+    def cleanup(self) -> None:
+        # After a hang-up the terminal is gone: printing may fail, cleaning up must not.
+        with contextlib.suppress(OSError):
+            self.say(self.words["cleanup"], "dim")
+        problem = ""
+        with _no_interrupt():
+            try:
+                left = runner.cleanup(self.client, self.challenge, self.state or load_state(self.challenge.id))
+                problem = self.words["cleanup_left"].format(what="; ".join(left)) if left else ""
+            except DockerUnavailable as error:
+                problem = self.words["cleanup_failed"].format(error=error)
+        if problem:
+            with contextlib.suppress(OSError):
+                self.say(problem, "yellow")
+
+
+@contextlib.contextmanager
+def _hangup_as_interrupt() -> Iterator[None]:
+    """A closed terminal (SIGHUP) or a ``kill`` (SIGTERM) ends the session like Ctrl-C: with cleanup."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = {number: signal.signal(number, interrupt) for number in (signal.SIGHUP, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
+@contextlib.contextmanager
+def _no_interrupt() -> Iterator[None]:
+    """Hold Ctrl-C while cleaning up, so a second Ctrl-C does not leave half the resources."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def run_session(
+    card: Card,
+    lang: Lang,
+    *,
+    ask: Ask,
+    client: docker.DockerClient | None = None,
+    run: Run = run_attached,
+    console: Console | None = None,
+    explain: bool = True,
+) -> SessionResult:
+    """Run a practical card's challenge interactively; clean up however it ends.
+
+    Args:
+        card: A practical card.
+        lang: The learner's language.
+        ask: Reads the learner's next line (a command or a keyword).
+        client: A connected client (default: :func:`quizdock.docker_client.connect`).
+        run: Runs a learner's command (default: with the terminal attached).
+        console: Where to print.
+        explain: Show the card's explanation at the end (the review loop shows it itself).
+
+    Returns:
+        How the session went.
+
+    Raises:
+        DockerUnavailable: Docker failed; cleanup was attempted first.
+        KeyboardInterrupt: Ctrl-C at the prompt; cleanup ran first.
+    """
+    from quizdock.docker_client import connect
+
+    console = console or Console(highlight=False)
+    own_client = client is None
+    client = client or connect()
+    session = Session(client, card, lang, ask=ask, run=run, console=console)
+    try:
+        with _hangup_as_interrupt():
+            return _play(session, card, lang, explain=explain)
+    finally:
+        session.cleanup()
+        if own_client:
+            client.close()
+
+
+def _play(session: Session, card: Card, lang: Lang, *, explain: bool) -> SessionResult:
+    session.start()
+    ending = session.loop()
+    if ending == "solved":
+        session.say(session.words["solved"], "bold green")
+    elif ending == "skip":
+        session.say(session.words["skipped"], "yellow")
+    if explain:
+        words = session.words
+        session.console.print(f"[bold]{escape(words['explanation'])}:[/bold] {escape(card.explanation.get(lang))}")
+        if card.note_differs is not None:
+            note = escape(card.note_differs.get(lang))
+            session.console.print(f"[bold yellow]{escape(words['note'])}:[/bold yellow] {note}")
+    return session.result(ending)
+
+
+def review_practical(card: Card, lang: Lang, **options: Any) -> tuple[int, str]:
+    """The review loop's entry point for a practical card.
+
+    Runs the same interactive session as ``quizdock challenge run`` and always cleans up (also
+    on Ctrl-C, which is re-raised after cleanup). ``quit`` counts as giving the card up.
+
+    Args:
+        card: A practical card.
+        lang: The learner's language.
+        **options: Passed to :func:`run_session` (``ask``, ``client``, ``console``, ``run``).
+
+    Returns:
+        The SM-2 quality (5 solved with no hint, 4-3 with hints, 2-1 given up or failed) and a
+        short summary of what the learner did.
+    """
+    if "ask" not in options:
+        from quizdock.prompts import Prompter
+
+        options["ask"] = Prompter(lang).command
+    result = run_session(card, lang, explain=False, **options)
+    return quality(result), summary(result)
+
+
+# --------------------------------------------------------------------------- watch
+
+
+def _relevant(event: dict[str, Any], challenge: Challenge, state: LabState) -> bool:
+    """An event about this challenge's resources (image events always count: tags carry no labels)."""
+    kind = event.get("Type")
+    actor = event.get("Actor") or {}
+    attributes = actor.get("Attributes") or {}
+    if attributes.get(LABEL_HELPER):
+        return False  # quizdock's own helper containers, made while checking
+    if kind == "image" or attributes.get(LABEL_CHALLENGE) == challenge.id:
+        return True
+    names = set(challenge.reserved_names()) | {v for vs in state.anonymous_volumes.values() for v in vs}
+    return attributes.get("name") in names or actor.get("ID") in names or actor.get("ID") in state.stopped
+
+
+def watch(
+    client: docker.DockerClient,
+    challenge: Challenge,
+    state: LabState,
+    on_results: Callable[[list[CheckResult]], None],
+    *,
+    timeout: float | None = None,
+    tick: float = 3.0,
+) -> bool:
+    """Re-check on every Docker event about the challenge until every check passes.
+
+    The SDK's event stream is read in a thread; the checks also run every ``tick`` seconds,
+    for what has no event (a ``docker login``).
+
+    Args:
+        client: A connected client.
+        challenge: The challenge.
+        state: Its state.
+        on_results: Called with the results whenever they change.
+        timeout: Give up after this many seconds (None: wait until solved or Ctrl-C).
+        tick: Seconds between checks when no event comes.
+
+    Returns:
+        True when every check passes; False on timeout or when the challenge was cleaned up
+        elsewhere.
+    """
+    events: queue.Queue[dict[str, Any] | None] = queue.Queue()
+    with runner.docker_errors("watching Docker events"):
+        stream = client.events(decode=True, filters={"type": ["container", "image", "volume"]})
+
+    def pump() -> None:
+        try:
+            for event in stream:
+                events.put(event)
+        except Exception:  # the stream was closed, or the daemon went away
+            pass
+        events.put(None)
+
+    threading.Thread(target=pump, daemon=True, name="quizdock-events").start()
+    deadline = None if timeout is None else time.monotonic() + timeout
+    shown: tuple[tuple[bool, str], ...] = ()
+    try:
+        while True:
+            results = runner.evaluate(client, challenge, state)
+            key = tuple((r.passed, r.message.en) for r in results)
+            if key != shown:
+                shown = key
+                on_results(results)
+            if all(r.passed for r in results):
+                return True
+            while True:  # wait for a relevant event, the tick, or the deadline
+                remaining = tick if deadline is None else min(tick, deadline - time.monotonic())
+                if remaining <= 0:
+                    return False
+                try:
+                    event = events.get(timeout=remaining)
+                except queue.Empty:
+                    if load_state(challenge.id) is None:
+                        return False
+                    break
+                if event is None:
+                    raise DockerUnavailable(
+                        "The Docker event stream ended: the daemon stopped or restarted. "
+                        "Fix: check that Docker runs (`docker info`), then check again."
+                    )
+                if _relevant(event, challenge, state):
+                    break
+    finally:
+        with contextlib.suppress(Exception):
+            stream.close()

@@ -1,0 +1,105 @@
+"""What a challenge's setup chose and created, kept on disk until its cleanup.
+
+``quizdock challenge check ID`` runs in another terminal than ``quizdock challenge run ID``:
+it reads the parameters (ports, directories, the registry address) and what setup created
+from this file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+STATE_VERSION = 1
+
+
+@dataclass(frozen=True, slots=True)
+class LabState:
+    """A set-up challenge.
+
+    Attributes:
+        challenge_id: The challenge (card) id.
+        values: Every parameter's value, built-ins included, for ``{name}`` substitution.
+        seeds: Image IDs remembered by ``build`` actions (``as = "key"``).
+        anonymous_volumes: Per seeded container name, the anonymous volumes setup gave it.
+        stopped: IDs of the containers setup left exited or created.
+        dirs: Host directories setup made (``dir`` parameters).
+        registry: ``host:port`` of the challenge's private registry, if it has one.
+        registry_auth: The registry requires a login.
+    """
+
+    challenge_id: str
+    values: Mapping[str, str]
+    seeds: Mapping[str, str] = field(default_factory=dict)
+    anonymous_volumes: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    stopped: tuple[str, ...] = ()
+    dirs: tuple[str, ...] = ()
+    registry: str | None = None
+    registry_auth: bool = False
+
+    def to_json(self) -> str:
+        data: dict[str, Any] = asdict(self)
+        data["version"] = STATE_VERSION
+        return json.dumps(data, indent=2, sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> LabState | None:
+        """The state, or None if the file is from another version or damaged."""
+        try:
+            data = json.loads(text)
+            if data.pop("version", None) != STATE_VERSION:
+                return None
+            return cls(
+                challenge_id=str(data["challenge_id"]),
+                values={str(k): str(v) for k, v in data["values"].items()},
+                seeds={str(k): str(v) for k, v in data["seeds"].items()},
+                anonymous_volumes={str(k): tuple(v) for k, v in data["anonymous_volumes"].items()},
+                stopped=tuple(data["stopped"]),
+                dirs=tuple(data["dirs"]),
+                registry=data["registry"],
+                registry_auth=bool(data["registry_auth"]),
+            )
+        except (ValueError, KeyError, TypeError, AttributeError):
+            return None
+
+
+def state_dir() -> Path:
+    """``QUIZDOCK_LAB_DIR``, else ``<user data dir>/lab``."""
+    configured = os.environ.get("QUIZDOCK_LAB_DIR")
+    if configured:
+        return Path(configured).expanduser()
+    from quizdock.paths import data_dir
+
+    return data_dir() / "lab"
+
+
+def state_path(challenge_id: str) -> Path:
+    return state_dir() / (challenge_id.replace("/", "__") + ".json")
+
+
+def save_state(state: LabState) -> None:
+    """Write the state atomically (a reader in another terminal never sees half a file)."""
+    path = state_path(state.challenge_id)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".state-")
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        out.write(state.to_json())
+    os.replace(tmp, path)
+
+
+def load_state(challenge_id: str) -> LabState | None:
+    """The state of a set-up challenge, or None if it is not set up."""
+    try:
+        text = state_path(challenge_id).read_text(encoding="utf-8")
+    except OSError:
+        return None
+    return LabState.from_json(text)
+
+
+def forget_state(challenge_id: str) -> None:
+    state_path(challenge_id).unlink(missing_ok=True)

@@ -1,0 +1,311 @@
+"""The interactive challenge loop, review integration, `challenge check` and its watch mode,
+driven through the real prompt and the real engine."""
+
+from __future__ import annotations
+
+import gc
+import io
+import subprocess
+import threading
+import uuid
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from prompt_toolkit.input import create_pipe_input
+from prompt_toolkit.output import DummyOutput
+from rich.console import Console
+from typer.testing import CliRunner
+
+from quizdock.cli import app
+from quizdock.commands.challenge import find_card
+from quizdock.decks import Card
+from quizdock.errors import DockerUnavailable
+from quizdock.lab import runner
+from quizdock.lab.conditions import CheckResult
+from quizdock.lab.session import broad_warning, review_practical, run_session, watch
+from quizdock.lab.state import LabState, load_state
+from tests.docker_fixtures import LEARNER_PREFIX, LearnerResources
+from tests.scripted import CTRL_C, ENTER, ScriptedPrompter
+
+if TYPE_CHECKING:
+    import docker
+
+pytestmark = pytest.mark.docker
+
+PRACTICAL_DECK = Path(__file__).resolve().parent.parent / "decks" / "practical.toml"
+
+Key = str | Callable[[], str]
+
+
+@pytest.fixture(autouse=True)
+def lab_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, docker_config_dir: Path) -> Path:
+    """Challenge state in a temp dir, `docker login` into a temp DOCKER_CONFIG, and the
+    practical deck alone (these tests do not depend on the other decks)."""
+    decks = tmp_path / "decks"
+    decks.mkdir()
+    (decks / "practical.toml").symlink_to(PRACTICAL_DECK)
+    monkeypatch.setenv("QUIZDOCK_DECKS", str(decks))
+    path = tmp_path / "lab"
+    monkeypatch.setenv("QUIZDOCK_LAB_DIR", str(path))
+    return path
+
+
+class LazyPrompter(ScriptedPrompter):
+    """Scripted keystrokes; a callable is called when its question comes (it may read the
+    challenge's state, e.g. the port chosen at setup)."""
+
+    def __init__(self, keys: list[Key]) -> None:
+        super().__init__("en", [])
+        self.lazy = list(keys)
+
+    def io(self) -> dict[str, Any]:
+        if not self.lazy:
+            raise AssertionError("the session asked one more question than the script answers")
+        key = self.lazy.pop(0)
+        pipe = self._stack.enter_context(create_pipe_input())
+        pipe.send_text(key() if callable(key) else key)
+        return {"input": pipe, "output": DummyOutput()}
+
+
+def card(slug: str) -> Card:
+    return find_card(slug)
+
+
+def state_value(slug: str, key: str) -> str:
+    state = load_state(card(slug).id)
+    assert state is not None, "the challenge is not set up"
+    return state.values[key]
+
+
+def play(slug: str, keys: list[Key], client: docker.DockerClient, **options: Any) -> tuple[tuple[int, str], str]:
+    prompter = LazyPrompter(keys)
+    out = io.StringIO()
+    try:
+        verdict = review_practical(
+            card(slug), "en", ask=prompter.command, client=client, console=Console(file=out, width=200), **options
+        )
+    finally:
+        prompter.close()
+    assert not prompter.lazy, "the session stopped before the script ended"
+    return verdict, out.getvalue()
+
+
+def leftovers(client: docker.DockerClient, slug: str) -> list[str]:
+    challenge = card(slug).challenge
+    assert challenge is not None
+    return runner.leftovers(client, challenge, None)
+
+
+def test_a_session_solved_after_one_hint(
+    docker_client: docker.DockerClient, learner_resources: LearnerResources
+) -> None:
+    port: Callable[[], str] = lambda: state_value("publish-port", "port")  # noqa: E731
+    keys: list[Key] = [
+        "help" + ENTER,
+        "hint" + ENTER,
+        # A near miss first: the wrong port, and the check says so.
+        lambda: f"docker run -d --name qd-web -p {int(port()) + 1}:80 busybox httpd -f -p 80{ENTER}",
+        "docker rm -f qd-web" + ENTER,
+        lambda: f"docker container run --detach --name qd-web --publish {port()}:80 busybox httpd -f -p 80{ENTER}",
+    ]
+    (quality, summary), output = play("publish-port", keys, docker_client)
+    assert quality == 4, output
+    assert summary.startswith("solved (3/3 checks); 1 hint(s); commands: docker run -d --name qd-web")
+    assert "Hint 1/3" in output
+    assert "instead of" in output and "Solved!" in output
+    assert leftovers(docker_client, "publish-port") == []
+    assert load_state(card("publish-port").id) is None
+    assert learner_resources.missing(docker_client) == []
+
+
+def test_skip_gives_up_and_cleans_up(docker_client: docker.DockerClient) -> None:
+    keys: list[Key] = ["solution" + ENTER, "docker ps -a | grep qd" + ENTER, "skip" + ENTER]
+    (quality, summary), output = play("stop", keys, docker_client)
+    assert quality == 1
+    assert summary == "gave up (1/2 checks); solution shown"
+    assert "docker container stop qd-server" in output  # the solution, with the name filled in
+    assert "without a shell" in output
+    assert leftovers(docker_client, "stop") == []
+
+
+def test_ctrl_c_at_the_prompt_cleans_up_then_interrupts(docker_client: docker.DockerClient) -> None:
+    with pytest.raises(KeyboardInterrupt):
+        play("find-exited", [CTRL_C], docker_client)
+    assert leftovers(docker_client, "find-exited") == []
+    assert load_state(card("find-exited").id) is None
+
+
+def test_reset_sets_the_challenge_up_again(docker_client: docker.DockerClient) -> None:
+    keys: list[Key] = [
+        "docker rm -f qd-svc-a" + ENTER,  # breaks a guard
+        "reset" + ENTER,
+        "check" + ENTER,
+        "docker container rm qd-svc-b" + ENTER,
+    ]
+    (quality, _), output = play("find-exited", keys, docker_client)
+    assert quality == 5, output
+    assert "expected: running; actual: no container named qd-svc-a" in output
+    assert leftovers(docker_client, "find-exited") == []
+
+
+def test_the_prune_warning_counts_the_learners_own_stopped_containers(docker_client: docker.DockerClient) -> None:
+    challenge = card("container-prune").challenge
+    assert challenge is not None
+    before = runner.learner_count(docker_client, "container-prune")
+    name = f"{LEARNER_PREFIX}{uuid.uuid4().hex[:10]}"
+    container = docker_client.containers.run("busybox:latest", ["true"], name=name, detach=True)
+    try:
+        container.wait()
+        assert runner.learner_count(docker_client, "container-prune") >= before + 1
+        warning = broad_warning(docker_client, challenge, "en")
+        assert warning is not None
+        assert "of your own stopped containers" in warning
+        assert "`--filter label=quizdock.challenge=practical/container-prune`" in warning
+    finally:
+        container.remove(force=True)
+
+
+def setup(client: docker.DockerClient, slug: str) -> LabState:
+    challenge = card(slug).challenge
+    assert challenge is not None
+    return runner.setup(client, challenge)
+
+
+def test_check_grades_a_challenge_set_up_elsewhere(docker_client: docker.DockerClient) -> None:
+    cli = CliRunner()
+    result = cli.invoke(app, ["challenge", "check", "volume-rm", "--lang", "en"])
+    assert result.exit_code == 1
+    assert "not set up" in result.output and "quizdock challenge run practical/volume-rm" in result.output
+
+    challenge = card("volume-rm").challenge
+    assert challenge is not None
+    setup(docker_client, "volume-rm")
+    try:
+        result = cli.invoke(app, ["challenge", "check", "volume-rm", "--lang", "en"])
+        assert result.exit_code == 1, result.output
+        assert "expected: no volume qd-trash; actual: it exists" in result.output
+        subprocess.run(["docker", "volume", "rm", "qd-trash"], check=True, capture_output=True)
+        result = cli.invoke(app, ["challenge", "check", "practical/volume-rm", "--lang", "en"])
+        assert result.exit_code == 0, result.output
+        assert "1/1 checks pass" in result.output
+    finally:
+        runner.cleanup(docker_client, challenge, load_state(challenge.id))
+
+
+def test_check_of_an_unknown_challenge_exits_7() -> None:
+    result = CliRunner().invoke(app, ["challenge", "check", "no-such-thing"])
+    assert result.exit_code == 7
+    assert "quizdock challenge list" in result.output
+
+
+def test_watch_turns_green_on_docker_events(docker_client: docker.DockerClient) -> None:
+    challenge = card("named-volume").challenge
+    assert challenge is not None
+    state = setup(docker_client, "named-volume")
+    seen: list[list[CheckResult]] = []
+    outcome: dict[str, bool] = {}
+    # A tick longer than the test: only Docker events can trigger the re-checks.
+    thread = threading.Thread(
+        target=lambda: outcome.update(passed=watch(docker_client, challenge, state, seen.append, timeout=60, tick=60))
+    )
+    try:
+        thread.start()
+        while not seen:
+            thread.join(0.05)
+        assert not any(r.passed for r in seen[0])
+        # The learner, in another terminal:
+        subprocess.run(["docker", "volume", "create", "qd-data"], check=True, capture_output=True)
+        subprocess.run(
+            [
+                "docker",
+                "run",
+                "-d",
+                "--name",
+                "qd-app",
+                "--mount",
+                "source=qd-data,target=/data",
+                "busybox",
+                "sleep",
+                "600",
+            ],
+            check=True,
+            capture_output=True,
+        )
+        thread.join(30)
+        assert outcome == {"passed": True}
+        assert len(seen) >= 2 and all(r.passed for r in seen[-1])
+    finally:
+        thread.join(60)
+        runner.cleanup(docker_client, challenge, state)
+
+
+def test_watch_gives_up_at_its_timeout() -> None:
+    challenge = card("tmpfs").challenge
+    assert challenge is not None
+    from quizdock.docker_client import connect
+
+    client = connect()
+    setup(client, "tmpfs")
+    try:
+        result = CliRunner().invoke(app, ["challenge", "check", "tmpfs", "--watch", "--timeout", "1", "--lang", "en"])
+        assert result.exit_code == 1, result.output
+        assert "expected: a tmpfs (in memory) at /test; actual: no container named qd-mem" in result.output
+    finally:
+        runner.cleanup(client, challenge, load_state(challenge.id))
+        client.close()
+
+
+def test_challenge_run_needs_a_terminal() -> None:
+    result = CliRunner().invoke(app, ["challenge", "run", "tmpfs"])
+    assert result.exit_code == 6
+
+
+def test_challenge_list_shows_every_challenge() -> None:
+    result = CliRunner().invoke(app, ["challenge", "list", "--lang", "en"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    for slug in ("pull", "publish-local", "rm-anonymous", "container-prune", "image-prune-all"):
+        assert f" {slug} " in result.output
+
+
+def test_run_session_shows_the_explanation_and_the_note(docker_client: docker.DockerClient) -> None:
+    prompter = LazyPrompter(["docker image tag busybox qd-mybox:1.0" + ENTER])
+    out = io.StringIO()
+    try:
+        result = run_session(
+            card("tag"), "fr", ask=prompter.command, client=docker_client, console=Console(file=out, width=200)
+        )
+    finally:
+        prompter.close()
+    assert result.solved and result.hints_used == 0
+    text = out.getvalue()
+    assert "Réussi" in text and "Pourquoi" in text and "Votre note dit autre chose" in text
+    assert leftovers(docker_client, "tag") == []
+
+
+def test_a_daemon_error_becomes_a_message(docker_client: docker.DockerClient) -> None:
+    with pytest.raises(DockerUnavailable) as caught, runner.docker_errors("checking the challenge"):
+        docker_client.images.get("NOT::a valid reference")
+    message = str(caught.value)
+    assert "refused a request while checking the challenge" in message and "Fix:" in message
+
+
+def test_an_unreachable_daemon_becomes_a_message(tmp_path: Path) -> None:
+    import docker as sdk
+
+    client = sdk.DockerClient(base_url=f"unix://{tmp_path}/docker.sock", version="1.41")
+    # The SDK leaves the socket of a failed connection open (see docker_client.connect); the
+    # traceback holds it until the error is dropped and collected here.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        try:
+            with pytest.raises(DockerUnavailable) as caught, runner.docker_errors("checking the challenge"):
+                client.containers.list()
+            message = str(caught.value)
+            del caught
+        finally:
+            client.close()
+            gc.collect()
+    assert "The Docker daemon is not running" in message and "Fix:" in message
