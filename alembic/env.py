@@ -1,8 +1,8 @@
 """Alembic environment: quizdock passes its own connection (see quizdock.storage.migrate)."""
 
-from alembic import context
 from sqlalchemy import create_engine
 
+from alembic import context
 from quizdock.storage.models import Base
 
 config = context.config

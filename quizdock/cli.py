@@ -17,6 +17,7 @@ from quizdock.commands import challenge as challenge_commands
 from quizdock.commands import doctor as doctor_commands
 from quizdock.commands import export as export_commands
 from quizdock.commands import review as review_commands
+from quizdock.commands import stats as stats_commands
 from quizdock.commands.common import error_console, settings
 from quizdock.errors import ExitCode, QuizdockError
 
@@ -74,6 +75,10 @@ def root(
 app.command()(review_commands.review)
 app.command()(review_commands.due)
 app.command()(review_commands.decks)
+app.command()(stats_commands.stats)
+app.command()(stats_commands.leeches)
+app.command()(stats_commands.suspend)
+app.command()(stats_commands.unsuspend)
 app.command()(doctor_commands.doctor)
 
 deck_app = typer.Typer(cls=QuizdockGroup, help="Work on deck files.", no_args_is_help=True)

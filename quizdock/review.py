@@ -3,6 +3,11 @@
 Order: due cards (most overdue first), then new cards up to the daily limit, then the
 same-day repeats of cards graded below 4 until they score 4 or more (repeats are logged but do
 not change the schedule). Every answer is saved the moment it is given.
+
+Instead of answering, the learner may suspend the card, bury it until tomorrow, or undo the
+last answer of the session (keys s, b, u in the lists; ``:s``, ``:b``, ``:u`` typed as a
+command): undo puts the card's state and log back as they were and asks that card again. A
+card whose 8th lapse this is becomes a leech: it is suspended and the learner told why.
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from rich.console import Console, Group
 from rich.markup import escape
@@ -23,9 +28,9 @@ from quizdock import clock
 from quizdock.decks import Card
 from quizdock.errors import DockerUnavailable
 from quizdock.i18n import Lang, Text
-from quizdock.prompts import Prompter
+from quizdock.prompts import Action, Prompter, typed_action
 from quizdock.scheduling import CardState, needs_repeat, review
-from quizdock.storage.store import ScheduledCard, Store
+from quizdock.storage.store import RecordedAnswer, ScheduledCard, Store
 
 KIND_LABELS: dict[Lang, dict[str, str]] = {
     "en": {"concept": "concept", "command": "command", "choice": "multiple choice", "practical": "practical"},
@@ -44,8 +49,14 @@ MESSAGES: dict[Lang, dict[str, str]] = {
         "nothing_never": "Nothing to review: no cards in the selected decks.",
         "summary": "Session over: {cards} cards, {correct} right on first answer, {repeats} repeats. Next due: {next}.",
         "docker_skip": "Skipped this practical card: {error}",
-        "legend": "0-2 wrong · 3 hard · 4 hesitant · 5 perfect",
+        "legend": "0-2 wrong · 3 hard · 4 hesitant · 5 perfect · s suspend · b bury · u undo",
         "interrupted": "Stopped. Every answer given so far is saved.",
+        "command_keys": "Or type :s to suspend this card, :b to bury it until tomorrow, :u to undo the last answer.",
+        "leech": "{id} has lapsed {n} times: it is a leech, now suspended. Rework it, then `quizdock unsuspend {id}`.",
+        "suspended": "Suspended {id}: it stays out of reviews until `quizdock unsuspend {id}`.",
+        "buried": "Buried {id} until tomorrow.",
+        "undone": "Undone: your answer to {id}. Here it is again.",
+        "nothing_to_undo": "Nothing to undo in this session.",
     },
     "fr": {
         "progress": "Carte {n} sur {m}",
@@ -57,10 +68,22 @@ MESSAGES: dict[Lang, dict[str, str]] = {
         "note": "Votre note dit autre chose",
         "nothing": "Rien à réviser pour l'instant. Prochaine carte : {next}.",
         "nothing_never": "Rien à réviser : aucune carte dans les paquets choisis.",
-        "summary": "Séance finie : {cards} cartes, {correct} justes du premier coup, {repeats} répétitions. Prochaine : {next}.",
+        "summary": (
+            "Séance finie : {cards} cartes, {correct} justes du premier coup, {repeats} répétitions. "
+            "Prochaine : {next}."
+        ),
         "docker_skip": "Carte pratique passée : {error}",
-        "legend": "0-2 faux · 3 difficile · 4 hésitant · 5 parfait",
+        "legend": "0-2 faux · 3 difficile · 4 hésitant · 5 parfait · s suspendre · b enterrer · u annuler",
         "interrupted": "Arrêt. Toutes les réponses données sont enregistrées.",
+        "command_keys": "Ou tapez :s pour suspendre la carte, :b pour l'enterrer jusqu'à demain, :u pour annuler.",
+        "leech": (
+            "{id} oubliée {n} fois : c'est une sangsue, désormais suspendue. "
+            "Retravaillez-la, puis `quizdock unsuspend {id}`."
+        ),
+        "suspended": "Carte {id} suspendue : elle ne revient pas avant `quizdock unsuspend {id}`.",
+        "buried": "Carte {id} enterrée jusqu'à demain.",
+        "undone": "Annulé : votre réponse à {id}. La revoici.",
+        "nothing_to_undo": "Rien à annuler dans cette séance.",
     },
 }
 
@@ -77,6 +100,17 @@ class Outcome:
 
 
 @dataclass(frozen=True, slots=True)
+class Given:
+    """An answer of this session, kept so the undo key can take it back."""
+
+    recorded: RecordedAnswer
+    card_id: str
+    is_repeat: bool
+    correct: bool
+    queued_repeat: bool  # it put a same-day repeat at the end of the queue
+
+
+@dataclass(frozen=True, slots=True)
 class Summary:
     cards: int
     correct: int
@@ -90,7 +124,7 @@ def plan(store: Store, today: date, *, deck: str | None, limit: int | None, new_
     room = max(0, new_per_day - store.introduced_on(today, deck=deck))
     if limit is not None:
         room = min(room, limit - len(due))
-    return due + store.new_card_ids(room, deck=deck)
+    return due + store.new_card_ids(room, deck=deck, today=today)
 
 
 class ReviewSession:
@@ -117,6 +151,8 @@ class ReviewSession:
         loaded: dict[str, ScheduledCard] = {}
         answered = correct = repeats = 0
         shown = 0
+        asked = False  # shown counts down again when a card is set aside or an answer undone
+        given: list[Given] = []  # the undo key takes back the last one
         try:
             while queue:
                 card_id, is_repeat = queue.popleft()
@@ -127,11 +163,38 @@ class ReviewSession:
                 if scheduled is None:
                     continue
                 shown += 1
+                asked = True
                 outcome = self.ask(scheduled.card, shown, shown + len(queue), is_repeat)
                 if outcome is None:
                     continue
+                if isinstance(outcome, str):
+                    shown -= 1  # not answered: its number is given again to the next card shown
+                    if outcome != "undo":
+                        self._set_aside(card_id, outcome, today)
+                        for entry in [e for e in queue if e[0] == card_id]:  # its same-day repeat, if any
+                            queue.remove(entry)
+                        loaded.pop(card_id, None)
+                        continue
+                    queue.appendleft((card_id, is_repeat))
+                    if not given:
+                        self.console.print(self._("nothing_to_undo"))
+                        continue
+                    last = given.pop()
+                    self.store.undo_last_answer(last.recorded)
+                    if last.queued_repeat:
+                        _drop_last(queue, (last.card_id, True))
+                    queue.appendleft((last.card_id, last.is_repeat))
+                    loaded.pop(last.card_id, None)  # read it again, as it was before the answer
+                    shown -= 1
+                    if last.is_repeat:
+                        repeats -= 1
+                    else:
+                        answered -= 1
+                        correct -= last.correct
+                    self.console.print(self._("undone", id=last.card_id))
+                    continue
                 state = None if is_repeat else review(scheduled.state or CardState(), outcome.quality)
-                self.store.record_answer(
+                recorded = self.store.record_answer(
                     scheduled.card.id,
                     quality=outcome.quality,
                     answer=outcome.answer,
@@ -145,16 +208,22 @@ class ReviewSession:
                 else:
                     answered += 1
                     correct += outcome.quality >= 3
-                if needs_repeat(outcome.quality):
+                if recorded.leech:
+                    self.console.print(
+                        f"[bold yellow]{escape(self._('leech', id=card_id, n=recorded.lapses))}[/bold yellow]"
+                    )
+                repeat = needs_repeat(outcome.quality) and not recorded.leech  # a suspended leech is not asked again
+                if repeat:
                     queue.append((card_id, True))
                 else:
                     loaded.pop(card_id)
+                given.append(Given(recorded, card_id, is_repeat, outcome.quality >= 3, repeat))
         except KeyboardInterrupt:
             self.console.print()
             self.console.print(self._("interrupted"))
             raise
         summary = Summary(answered, correct, repeats, self.store.next_due())
-        if shown == 0:
+        if not asked:
             self.console.print(self._("nothing", next=summary.next_due or "-"))
             return summary
         self.console.print(
@@ -168,8 +237,22 @@ class ReviewSession:
         )
         return summary
 
-    def ask(self, card: Card, n: int, m: int, is_repeat: bool) -> Outcome | None:
-        """Show one card, take the answer, show the correction. None: the card was skipped."""
+    def _set_aside(self, card_id: str, action: Action, today: date) -> None:
+        """Suspend the card, or bury it until tomorrow."""
+        if action == "suspend":
+            self.store.suspend(card_id, self.now())
+            self.console.print(self._("suspended", id=card_id))
+        else:
+            self.store.bury(card_id, today + timedelta(days=1))
+            self.console.print(self._("buried", id=card_id))
+
+    def ask(self, card: Card, n: int, m: int, is_repeat: bool) -> Outcome | Action | None:
+        """Show one card, take the answer, show the correction.
+
+        Returns:
+            The graded answer; the action key pressed instead (suspend, bury, undo); or None
+            when the card was skipped.
+        """
         lang = self.lang
         header = f"{self._('progress', n=n, m=m)} · {card.deck_id} · {KIND_LABELS[lang][card.kind]}"
         if is_repeat:
@@ -178,11 +261,11 @@ class ReviewSession:
         self.console.print(Panel(RichText(card.question.get(lang)), expand=False))
         started = time.monotonic()
         outcome = self._answer(card)
-        if outcome is None:
-            return None
+        if outcome is None or isinstance(outcome, str):
+            return outcome
         return replace(outcome, duration_ms=int((time.monotonic() - started) * 1000))
 
-    def _answer(self, card: Card) -> Outcome | None:
+    def _answer(self, card: Card) -> Outcome | Action | None:
         lang = self.lang
         if card.kind == "concept":
             self.prompter.wait("reveal")
@@ -190,10 +273,12 @@ class ReviewSession:
             self._show_correction(card, verdict=None, expected=card.answer.get(lang))
             self.console.print(f"[dim]{self._('legend')}[/dim]")
             quality = self.prompter.self_grade()
-            return Outcome(quality, "")
+            return quality if isinstance(quality, str) else Outcome(quality, "")
         if card.kind == "choice":
             options = [choice.get(lang) for choice in card.choices]
             picked = self.prompter.choose(options)
+            if isinstance(picked, str):
+                return picked
             right = picked == card.correct
             assert card.correct is not None
             self._show_correction(card, verdict=right, expected=options[card.correct])
@@ -201,7 +286,11 @@ class ReviewSession:
         if card.kind == "command":
             from quizdock.grading.commands import grade_command
 
+            self.console.print(f"[dim]{self._('command_keys')}[/dim]")
             typed = self.prompter.command()
+            action = typed_action(typed)
+            if action is not None:
+                return action
             assert isinstance(card.answer, str)
             verdict = grade_command([card.answer, *card.alternatives], typed, same_form=card.same_form)
             # An equivalent answer's message already names the canonical form.
@@ -236,3 +325,11 @@ class ReviewSession:
         if card.note_differs is not None:
             parts.append(RichText.assemble((f"{self._('note')}: ", "bold yellow"), card.note_differs.get(lang)))
         self.console.print(Panel(Group(*parts), expand=False))
+
+
+def _drop_last(queue: deque[tuple[str, bool]], entry: tuple[str, bool]) -> None:
+    """Remove the last occurrence of ``entry`` (the repeat an undone answer queued), if still there."""
+    for index in range(len(queue) - 1, -1, -1):
+        if queue[index] == entry:
+            del queue[index]
+            return

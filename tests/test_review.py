@@ -160,7 +160,10 @@ def test_review_refuses_without_a_terminal() -> None:
 
 def test_a_command_answer_shows_the_graders_explanation(store: Store) -> None:
     keys = ["docker ps -a" + ENTER, "docker container prune --force" + ENTER]
-    summary, output = run_session(store, keys, ["mini/command"])
+    _, output = run_session(store, keys, ["mini/command"])
     assert "Not quite" in output and "Expected: docker container prune" in output
     assert "Right" in output and "--force" in output  # the repeat: accepted, with a note on the extra
-    assert [(r.quality, r.answer) for r in reviews(store)] == [(1, "docker ps -a"), (4, "docker container prune --force")]
+    assert [(r.quality, r.answer) for r in reviews(store)] == [
+        (1, "docker ps -a"),
+        (4, "docker container prune --force"),
+    ]

@@ -8,13 +8,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from typer.testing import CliRunner
 
+from alembic import command
 from quizdock.cli import app
 from quizdock.errors import DatabaseError, ExitCode
 from quizdock.paths import alembic_dir
@@ -72,14 +72,16 @@ CONTENT = json.dumps(
 )
 # Rows valid in the first schema; every later migration must keep them.
 SEED_0001 = [
-    "INSERT INTO decks VALUES ('mini', '/decks/mini.toml', 'abc', '{\"fr\": \"Mini\", \"en\": \"Mini\"}', '2026-01-01 10:00:00')",
+    "INSERT INTO decks VALUES ('mini', '/decks/mini.toml', 'abc', '{\"fr\": \"Mini\", \"en\": \"Mini\"}', "
+    "'2026-01-01 10:00:00')",
     "INSERT INTO cards VALUES ('mini/concept', 'mini', 'concept', '"
     + CONTENT
     + "', 'h1', 0, '2026-01-01 10:00:00', '2026-01-01 10:00:00', NULL)",
     "INSERT INTO card_states VALUES ('mini/concept', 1, 1, 260, '2026-01-02', '2026-01-01', '2026-01-01 10:00:00', 0)",
     "INSERT INTO reviews (card_id, reviewed_at, quality, answer, duration_ms, is_repeat, before_repetitions, "
     "before_interval, before_easiness_centi, before_due_on, after_repetitions, after_interval, after_easiness_centi, "
-    "after_due_on) VALUES ('mini/concept', '2026-01-01 10:00:00', 5, 'x', 1200, 0, 0, 0, 250, NULL, 1, 1, 260, '2026-01-02')",
+    "after_due_on) VALUES ('mini/concept', '2026-01-01 10:00:00', 5, 'x', 1200, 0, 0, 0, 250, NULL, 1, 1, 260, "
+    "'2026-01-02')",
 ]
 
 

@@ -62,7 +62,6 @@ def upgrade(path: Path) -> None:
             "Upgrade quizdock (pip install -U quizdock), or use another file with --db PATH."
         )
     from alembic import command
-
     from quizdock.storage.engine import make_engine
 
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -113,6 +113,7 @@ class RecordedAnswer:
     """A saved answer.
 
     Attributes:
+        lapses: the card's lapses after the answer.
         leech: this answer was the lapse that made the card a leech; the card is now suspended.
         snapshot: the card before the answer, for :meth:`Store.undo_last_answer`.
     """
@@ -121,6 +122,7 @@ class RecordedAnswer:
     before: CardState
     after: CardState
     due_on: date
+    lapses: int = 0
     leech: bool = False
     snapshot: Snapshot | None = None
 
@@ -428,7 +430,7 @@ class Store:
             )
             session.add(review)
             session.flush()
-            return RecordedAnswer(review.id, before, new_state, due_on, leech, snapshot)
+            return RecordedAnswer(review.id, before, new_state, due_on, state.lapses, leech, snapshot)
 
     def undo_last_answer(self, recorded: RecordedAnswer) -> None:
         """Undo an answer: delete its log row and put the card back exactly as it was before.
