@@ -1,3 +1,3 @@
-from quizdock.cli import main
+from quizdock.entry import main
 
 main()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import tomllib
 from collections.abc import Iterable, Mapping
@@ -92,6 +93,8 @@ class Deck:
     cards: tuple[Card, ...]
     path: Path
     file_hash: str
+    file_size: int | None = None
+    file_mtime_ns: int | None = None
 
 
 def content_hash(raw: Mapping[str, Any]) -> str:
@@ -113,18 +116,20 @@ def deck_files(directories: Iterable[Path]) -> list[Path]:
     return files
 
 
-def parse_deck_file(path: Path, data: bytes | None = None) -> Deck:
+def parse_deck_file(path: Path, data: bytes | None = None, stat: os.stat_result | None = None) -> Deck:
     """Read and validate one deck file.
 
     Raises:
         DeckError: naming the file, the card id, the field and, for syntax errors, the line.
     """
     shown = str(path)
-    if data is None:
-        try:
+    try:
+        # Size and time are taken before the content is read, so a write in between is seen next time.
+        stat = stat or path.stat()
+        if data is None:
             data = path.read_bytes()
-        except OSError as exc:
-            raise DeckError(shown, f"cannot be read ({exc.strerror})") from None
+    except OSError as exc:
+        raise DeckError(shown, f"cannot be read ({exc.strerror})") from None
     try:
         document = tomllib.loads(data.decode("utf-8"))
     except UnicodeDecodeError:
@@ -169,6 +174,8 @@ def parse_deck_file(path: Path, data: bytes | None = None) -> Deck:
         cards=tuple(cards),
         path=path,
         file_hash=file_hash(data),
+        file_size=stat.st_size,
+        file_mtime_ns=stat.st_mtime_ns,
     )
 
 

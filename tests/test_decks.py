@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from quizdock.decks import load_decks, parse_deck_file
 from quizdock.errors import DeckError, ExitCode
 from quizdock.paths import bundled_decks_dir
 from quizdock.scheduling import CardState, review
-from quizdock.storage.models import CardRow, ReviewRow
+from quizdock.storage.models import CardRow, DeckRow, ReviewRow
 from quizdock.storage.store import Store
 from tests.conftest import REPO
 
@@ -113,6 +114,15 @@ def test_sync_skips_unchanged_files_keeps_progress_on_edit_and_retires_removed_c
         first = store.sync_decks([decks], NOW)
         assert (first.files_parsed, first.cards_added) == (1, 3)
         assert store.sync_decks([decks], NOW).files_skipped == 1
+        os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**9))  # touched, same text
+        touched = store.sync_decks([decks], NOW)
+        assert (touched.files_parsed, touched.files_skipped) == (0, 1)
+        with store.session() as session:
+            row = session.get(DeckRow, "mini")
+            assert row is not None and (row.file_size, row.file_mtime_ns) == (
+                path.stat().st_size,
+                path.stat().st_mtime_ns,
+            )
 
         after = review(CardState(), 5)
         store.record_answer("mini/concept", quality=5, answer="", duration_ms=5, now=NOW, today=NOW.date(), after=after)

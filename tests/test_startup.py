@@ -16,7 +16,7 @@ PROBE = """
 import json, sys
 heavy = set(json.loads(sys.argv[2]))
 sys.argv = ["quizdock", *json.loads(sys.argv[1])]
-from quizdock.cli import main
+from quizdock.entry import main
 try:
     main()
 except SystemExit as exit:
@@ -25,13 +25,14 @@ else:
     code = 0
 loaded = sorted({m.split(".")[0] for m in sys.modules} & heavy)
 print("LOADED=" + json.dumps(loaded), file=sys.stderr)
+raise SystemExit(code)
 """
 
 
-def loaded_after(args: list[str]) -> tuple[list[str], subprocess.CompletedProcess[str]]:
+def loaded_after(args: list[str], extra: tuple[str, ...] = ()) -> tuple[list[str], subprocess.CompletedProcess[str]]:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     done = subprocess.run(
-        [sys.executable, "-c", PROBE, json.dumps(args), json.dumps(HEAVY)],
+        [sys.executable, "-c", PROBE, json.dumps(args), json.dumps([*HEAVY, *extra])],
         capture_output=True,
         text=True,
         env=env,
@@ -56,9 +57,17 @@ def test_version_imports_no_heavy_library() -> None:
 def test_due_on_an_up_to_date_database_imports_no_heavy_library(db_path: Path) -> None:
     _, first = loaded_after(["due"])  # creates and migrates the database (heavy, once)
     assert first.stdout.strip() == "0", first.stderr
-    loaded, done = loaded_after(["due"])
-    assert done.stdout.strip() == "0"
-    assert loaded == []
+    for args in (["due"], ["--db", str(db_path), "due", "--deck", "basics"], [f"--db={db_path}", "due", "-d", "ports"]):
+        loaded, done = loaded_after(args, extra=("typer", "rich"))
+        assert done.stdout.strip() == "0", done.stderr
+        assert loaded == [], args  # not even the CLI framework
+
+
+def test_due_with_an_unknown_deck_goes_to_the_cli(db_path: Path) -> None:
+    loaded_after(["due"])
+    loaded, done = loaded_after(["due", "--deck", "volumez"], extra=("typer",))
+    assert done.returncode == 7 and "Did you mean 'volumes'" in done.stderr
+    assert "typer" in loaded
 
 
 def test_python_dash_m_works() -> None:

@@ -24,6 +24,7 @@ from quizdock.storage.migrate import current_revision, upgrade
 from quizdock.storage.models import Base
 from quizdock.storage.schema import HEAD_REVISION
 from quizdock.storage.store import Store
+from tests.conftest import REPO
 
 
 def alembic_config() -> Config:
@@ -72,12 +73,15 @@ CONTENT = json.dumps(
 )
 # Rows valid in the first schema; every later migration must keep them.
 SEED_0001 = [
-    "INSERT INTO decks VALUES ('mini', '/decks/mini.toml', 'abc', '{\"fr\": \"Mini\", \"en\": \"Mini\"}', "
-    "'2026-01-01 10:00:00')",
-    "INSERT INTO cards VALUES ('mini/concept', 'mini', 'concept', '"
+    "INSERT INTO decks (id, path, file_hash, title, loaded_at) "
+    "VALUES ('mini', '/decks/mini.toml', 'abc', '{\"fr\": \"Mini\", \"en\": \"Mini\"}', '2026-01-01 10:00:00')",
+    "INSERT INTO cards (id, deck_id, kind, content, content_hash, position, created_at, content_changed_at, "
+    "retired_at) VALUES ('mini/concept', 'mini', 'concept', '"
     + CONTENT
     + "', 'h1', 0, '2026-01-01 10:00:00', '2026-01-01 10:00:00', NULL)",
-    "INSERT INTO card_states VALUES ('mini/concept', 1, 1, 260, '2026-01-02', '2026-01-01', '2026-01-01 10:00:00', 0)",
+    "INSERT INTO card_states (card_id, repetitions, interval, easiness_centi, due_on, introduced_on, "
+    "last_reviewed_at, lapses) "
+    "VALUES ('mini/concept', 1, 1, 260, '2026-01-02', '2026-01-01', '2026-01-01 10:00:00', 0)",
     "INSERT INTO reviews (card_id, reviewed_at, quality, answer, duration_ms, is_repeat, before_repetitions, "
     "before_interval, before_easiness_centi, before_due_on, after_repetitions, after_interval, after_easiness_centi, "
     "after_due_on) VALUES ('mini/concept', '2026-01-01 10:00:00', 5, 'x', 1200, 0, 0, 0, 250, NULL, 1, 1, 260, "
@@ -154,3 +158,29 @@ def test_due_counts_with_the_light_path(db_path: Path) -> None:
         )
     result = CliRunner().invoke(app, ["due"])
     assert result.output.strip() == "1"
+
+
+def test_the_light_due_count_agrees_with_the_store(db_path: Path) -> None:
+    from datetime import timedelta
+
+    from quizdock.storage.quick import count_due
+
+    day = datetime(2026, 5, 1, 9, tzinfo=UTC)
+    today = day.date()
+    with Store.open(db_path) as store:
+        store.sync_decks([REPO / "decks"], day)
+        ids = store.new_card_ids(12, today=today)
+        for offset, card_id in enumerate(ids):
+            past = day - timedelta(days=10 + offset)
+            store.record_answer(
+                card_id, quality=1, answer="", duration_ms=1, now=past, today=past.date(), after=review(CardState(), 1)
+            )
+        store.suspend(ids[0], day)
+        store.bury(ids[1], today + timedelta(days=1))  # buried: out today
+        store.bury(ids[2], today)  # buried until today: back today
+        deck = store.card(ids[3]).deck_id  # type: ignore[union-attr]
+        expected = store.due_card_ids(today)
+        assert len(expected) == 10 and ids[0] not in expected and ids[1] not in expected and ids[2] in expected
+        assert count_due(db_path, today) == 10
+        assert count_due(db_path, today, deck=deck) == len(store.due_card_ids(today, deck=deck))
+        assert count_due(db_path, today - timedelta(days=15)) == len(store.due_card_ids(today - timedelta(days=15)))

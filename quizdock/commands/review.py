@@ -46,13 +46,18 @@ def review(
 
 
 def due(deck: DeckOption = None) -> None:
-    """Print how many cards are due now (light: made for a shell prompt)."""
+    """Print how many cards are due now (light: made for a shell prompt).
+
+    Its plain forms are answered by quizdock.entry before this app is even loaded.
+    """
     from quizdock import clock
     from quizdock.storage.quick import count_due
 
     count = count_due(db_path(), clock.today(), deck=deck)
-    if count is None:  # no database yet, or one to migrate: take the full path once
+    if count is None:
+        # No database yet, one to migrate, or an unknown deck: the full path, once.
         with open_store() as store:
+            check_deck(store, deck)
             count = len(store.due_card_ids(clock.today(), deck=deck))
     typer.echo(count)
 

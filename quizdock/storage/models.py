@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -23,15 +23,29 @@ class DeckRow(Base):
     id: Mapped[str] = mapped_column(String, primary_key=True)
     path: Mapped[str] = mapped_column(String)
     file_hash: Mapped[str] = mapped_column(String)
+    # Size and modification time when last loaded: an untouched file is skipped without reading it.
+    file_size: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    file_mtime_ns: Mapped[int | None] = mapped_column(Integer, nullable=True)
     title: Mapped[dict[str, str]] = mapped_column(JSON)
     loaded_at: Mapped[datetime] = mapped_column(DateTime)
 
 
 class CardRow(Base):
     __tablename__ = "cards"
+    __table_args__ = (
+        # The due list reads these for thousands of cards: from the index, never the wide row.
+        Index("ix_cards_schedulable", "id", "retired_at", "suspended_at", "buried_until", "deck_id", "position"),
+        Index("ix_cards_deck_id_position", "deck_id", "position"),
+        # The few cards a review leaves out, so `quizdock due` counts without a join per card.
+        Index(
+            "ix_cards_set_aside",
+            "id",
+            sqlite_where=text("retired_at IS NOT NULL OR suspended_at IS NOT NULL OR buried_until IS NOT NULL"),
+        ),
+    )
 
     id: Mapped[str] = mapped_column(String, primary_key=True)
-    deck_id: Mapped[str] = mapped_column(ForeignKey("decks.id"), index=True)
+    deck_id: Mapped[str] = mapped_column(ForeignKey("decks.id"))
     kind: Mapped[str] = mapped_column(String)
     content: Mapped[dict] = mapped_column(JSON)  # the card table as the deck file has it
     content_hash: Mapped[str] = mapped_column(String)
@@ -49,7 +63,10 @@ class CardStateRow(Base):
     """SM-2 state of a card that has been reviewed at least once (no row: a new card)."""
 
     __tablename__ = "card_states"
-    __table_args__ = (Index("ix_card_states_due_on", "due_on"),)
+    __table_args__ = (
+        Index("ix_card_states_due_on_card_id", "due_on", "card_id"),
+        Index("ix_card_states_introduced_on", "introduced_on"),
+    )
 
     card_id: Mapped[str] = mapped_column(ForeignKey("cards.id"), primary_key=True)
     repetitions: Mapped[int] = mapped_column(Integer)

@@ -7,28 +7,37 @@ from datetime import date
 from pathlib import Path
 
 from quizdock.storage.migrate import current_revision
-from quizdock.storage.schema import HEAD_REVISION
+from quizdock.storage.schema import HEAD_REVISION, SET_ASIDE
 
 
 def count_due(path: Path, today: date, *, deck: str | None = None) -> int | None:
     """Cards due on or before ``today``, suspended and buried ones left out.
 
-    Returns None when the database is missing or needs migrating.
+    Returns None when the database is missing or needs migrating, or the deck is unknown.
     """
     if current_revision(path) != HEAD_REVISION:
         return None
     # Dates are ISO strings in SQLite, so comparing them as text compares the days.
-    sql = (
-        "SELECT count(*) FROM card_states s JOIN cards c ON c.id = s.card_id "
-        "WHERE s.due_on <= ? AND c.retired_at IS NULL AND c.suspended_at IS NULL "
-        "AND (c.buried_until IS NULL OR c.buried_until <= ?)"
-    )
-    params: list[str] = [today.isoformat(), today.isoformat()]
-    if deck is not None:
-        sql += " AND c.deck_id = ?"
-        params.append(deck)
+    if deck is None:
+        # All due states, less the few set-aside cards among them: no join per due card. CROSS JOIN
+        # makes SQLite start from the set-aside cards (partial index ix_cards_set_aside).
+        sql = (
+            "SELECT (SELECT count(*) FROM card_states WHERE due_on <= :today) - ("
+            "SELECT count(*) FROM cards c CROSS JOIN card_states s ON s.card_id = c.id "
+            f"WHERE ({SET_ASIDE}) AND s.due_on <= :today "
+            "AND (c.retired_at IS NOT NULL OR c.suspended_at IS NOT NULL OR c.buried_until > :today))"
+        )
+    else:
+        sql = (
+            "SELECT count(*) FROM card_states s JOIN cards c ON c.id = s.card_id "
+            "WHERE s.due_on <= :today AND c.retired_at IS NULL AND c.suspended_at IS NULL "
+            "AND (c.buried_until IS NULL OR c.buried_until <= :today) AND c.deck_id = :deck"
+        )
+    params = {"today": today.isoformat(), "deck": deck}
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10)
     try:
+        if deck is not None and conn.execute("SELECT 1 FROM decks WHERE id = ?", (deck,)).fetchone() is None:
+            return None
         return int(conn.execute(sql, params).fetchone()[0])
     finally:
         conn.close()

@@ -182,12 +182,20 @@ class Store:
             changed: list[Deck] = []
             skipped = 0
             for path in files:
-                data = path.read_bytes()
                 row = known.get(path.stem)
-                if row is not None and row.file_hash == file_hash(data) and row.path == str(path):
-                    skipped += 1
-                    continue
-                changed.append(parse_deck_file(path, data))
+                stat = path.stat()
+                if row is not None and row.path == str(path):
+                    if (row.file_size, row.file_mtime_ns) == (stat.st_size, stat.st_mtime_ns):
+                        skipped += 1  # untouched since loaded: not even read
+                        continue
+                    data = path.read_bytes()
+                    if row.file_hash == file_hash(data):
+                        row.file_size, row.file_mtime_ns = stat.st_size, stat.st_mtime_ns
+                        skipped += 1  # touched, same content: not parsed
+                        continue
+                else:
+                    data = path.read_bytes()
+                changed.append(parse_deck_file(path, data, stat))
             present = {path.stem for path in files}
             if not changed and present >= set(known):
                 return SyncReport(0, skipped, 0, 0, 0)
@@ -227,6 +235,8 @@ class Store:
                 id=deck.id,
                 path=str(deck.path),
                 file_hash=deck.file_hash,
+                file_size=deck.file_size,
+                file_mtime_ns=deck.file_mtime_ns,
                 title={"fr": deck.title.fr, "en": deck.title.en},
                 loaded_at=stamp,
             )

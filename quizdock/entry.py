@@ -1,0 +1,67 @@
+"""The `quizdock` entry point: `quizdock due` answers without loading the CLI framework.
+
+`quizdock due` is made to sit in a shell prompt, which runs it after every command, so its
+plain forms (`quizdock [--db PATH] due [--deck D]`) are parsed here and answered with sqlite3
+alone. Every other command line, and `due` on a database that needs creating or migrating, goes
+to the Typer app in quizdock.cli.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+
+def main() -> None:
+    fast = _parse_due(sys.argv[1:])
+    if fast is not None and _answer_due(*fast):
+        return
+    from quizdock.cli import main as cli_main
+
+    cli_main()
+
+
+def _parse_due(args: list[str]) -> tuple[Path | None, str | None] | None:
+    """(db, deck) for a plain `due` command line; None for anything else."""
+    db: str | None = None
+    deck: str | None = None
+    rest = list(args)
+    while rest and rest[0] != "due":
+        option = rest.pop(0)
+        if option == "--db" and rest:
+            db = rest.pop(0)
+        elif option.startswith("--db="):
+            db = option.removeprefix("--db=")
+        else:
+            return None
+    if not rest:
+        return None
+    rest.pop(0)
+    while rest:
+        option = rest.pop(0)
+        if option in ("--deck", "-d") and rest:
+            deck = rest.pop(0)
+        elif option.startswith("--deck="):
+            deck = option.removeprefix("--deck=")
+        else:
+            return None
+    if db == "" or deck == "":
+        return None
+    return (Path(db).expanduser() if db else None), deck
+
+
+def _answer_due(db: Path | None, deck: str | None) -> bool:
+    """Print the due count; False when the full CLI must answer instead."""
+    from quizdock import clock
+    from quizdock.errors import QuizdockError
+    from quizdock.paths import default_db_path
+    from quizdock.storage.quick import count_due
+
+    try:
+        count = count_due(db or default_db_path(), clock.today(), deck=deck)
+    except QuizdockError:
+        return False  # the CLI reports it, with its exit code
+    if count is None:
+        return False  # a database to create or migrate, or an unknown deck
+    print(count)
+    return True
