@@ -1,4 +1,4 @@
-"""The `quizdock` entry point: `quizdock due` answers without loading the CLI framework.
+"""The `quizdock` entry point: `quizdock due` and `--version` answer without the CLI framework.
 
 `quizdock due` is made to sit in a shell prompt, which runs it after every command, so its
 plain forms (`quizdock [--db PATH] due [--deck D]`) are parsed here and answered with sqlite3
@@ -13,6 +13,11 @@ from pathlib import Path
 
 
 def main() -> None:
+    if sys.argv[1:] == ["--version"]:
+        from quizdock import __version__
+
+        print(f"quizdock {__version__}")
+        return
     fast = _parse_due(sys.argv[1:])
     if fast is not None and _answer_due(*fast):
         return

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -124,6 +123,8 @@ def stats(deck: DeckOption = None, json_output: JsonOption = False, lang: LangOp
         check_deck(store, deck)
         figures = collect(store, now=now, today=clock.today(now), new_per_day=load_settings().new_per_day, deck=deck)
     if json_output:
+        import json
+
         typer.echo(json.dumps(figures.to_json(), ensure_ascii=False, indent=2))
         return
     render_stats(figures, console(), chosen)
@@ -143,6 +144,8 @@ def leeches(deck: DeckOption = None, json_output: JsonOption = False, lang: Lang
         found = store.leeches(deck)
         questions = {s.card.id: s.card.question.get(chosen) for s in store.scheduled_cards([c.card_id for c in found])}
     if json_output:
+        import json
+
         typer.echo(json.dumps(leeches_json(found), ensure_ascii=False, indent=2))
         return
     render_leeches(found, questions, console(), chosen)

@@ -150,11 +150,24 @@ def read_cards(store: Store, *, deck: str | None = None, with_progress: bool = F
 
     from quizdock.storage.models import CardRow, CardStateRow, ReviewRow
 
-    query = select(CardRow).where(CardRow.retired_at.is_(None)).order_by(CardRow.deck_id, CardRow.position)
+    # Plain rows, not ORM objects: an export reads every card of the collection.
+    query = (
+        select(
+            CardRow.id,
+            CardRow.deck_id,
+            CardRow.content,
+            CardRow.created_at,
+            CardRow.content_changed_at,
+            CardRow.suspended_at,
+            CardRow.suspended_reason,
+        )
+        .where(CardRow.retired_at.is_(None))
+        .order_by(CardRow.deck_id, CardRow.position)
+    )
     if deck is not None:
         query = query.where(CardRow.deck_id == deck)
     with store.session() as session:
-        rows = list(session.scalars(query))
+        rows = session.execute(query).all()
         ids = [row.id for row in rows]
         states: dict[str, CardStateRow] = {}
         reviews: dict[str, list[ReviewEntry]] = defaultdict(list)

@@ -12,8 +12,9 @@ from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Engine, and_, func, or_, select, update
+from sqlalchemy import ColumnElement, CursorResult, Engine, and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from quizdock.decks import Card, Deck, check_unique_ids, deck_files, file_hash, parse_card, parse_deck_file
@@ -206,11 +207,12 @@ class Store:
                 a, e, r = self._store_deck(session, deck, stamp)
                 added, edited, retired = added + a, edited + e, retired + r
             # A deck whose file is gone: its cards are retired, their history stays.
-            retired += session.execute(
+            gone = session.execute(
                 update(CardRow)
                 .where(CardRow.deck_id.not_in(present), CardRow.retired_at.is_(None))
                 .values(retired_at=stamp)
-            ).rowcount
+            )
+            retired += cast(CursorResult[Any], gone).rowcount
             return SyncReport(len(changed), skipped, added, edited, retired)
 
     @staticmethod
@@ -291,7 +293,7 @@ class Store:
                 .where(CardRow.id.in_(card_ids))
             ).all()
             by_id = {
-                card.id: ScheduledCard(_card_from_row(card), _state(state), state and state.due_on)
+                card.id: ScheduledCard(_card_from_row(card), _state(state), state.due_on if state else None)
                 for card, state in rows
             }
         return [by_id[i] for i in card_ids if i in by_id]
