@@ -258,7 +258,8 @@ class ReviewSession:
         if is_repeat:
             header += f" · {self._('repeat')}"
         self.console.rule(header, style="dim")
-        self.console.print(Panel(RichText(card.question.get(lang)), expand=False))
+        if card.kind != "practical":  # a challenge shows its task once set up, with its names and ports
+            self.console.print(Panel(RichText(card.question.get(lang)), expand=False))
         started = time.monotonic()
         outcome = self._answer(card)
         if outcome is None or isinstance(outcome, str):
@@ -302,7 +303,7 @@ class ReviewSession:
         from quizdock.lab.session import review_practical
 
         try:
-            quality, summary = review_practical(card, lang)
+            quality, summary = review_practical(card, lang, ask=self.prompter.command, console=self.console)
         except DockerUnavailable as error:
             self.console.print(f"[yellow]{escape(self._('docker_skip', error=error))}[/yellow]")
             return None

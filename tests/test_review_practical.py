@@ -1,0 +1,55 @@
+"""A practical card in `quizdock review`: set up on the real engine, graded, scheduled, cleaned up."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import docker
+import pytest
+from rich.console import Console
+from sqlalchemy import select
+
+from quizdock.paths import bundled_decks_dir
+from quizdock.review import ReviewSession
+from quizdock.storage.models import CardStateRow, ReviewRow
+from quizdock.storage.store import Store
+from tests.docker_fixtures import LearnerResources
+from tests.scripted import ENTER, ScriptedPrompter
+
+NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+pytestmark = pytest.mark.docker
+
+
+@pytest.fixture
+def store(db_path: Path) -> Iterator[Store]:
+    with Store.open(db_path) as opened:
+        opened.sync_decks([bundled_decks_dir()], NOW)
+        yield opened
+
+
+def test_a_practical_card_is_reviewed_on_the_engine_and_scheduled(
+    store: Store, docker_client: docker.DockerClient, learner_resources: LearnerResources
+) -> None:
+    out = io.StringIO()
+    prompter = ScriptedPrompter("en", ["hint" + ENTER, "docker container rm qd-old" + ENTER])
+    try:
+        session = ReviewSession(store, prompter, Console(file=out, width=120), "en", now=lambda: NOW)
+        summary = session.run(["practical/rm"])
+    finally:
+        prompter.close()
+    output = out.getvalue()
+    assert not prompter.keys
+    assert "The container qd-old has stopped" in output and "{old}" not in output
+    assert (summary.cards, summary.correct) == (1, 1)
+    with store.session() as session:
+        (review,) = session.scalars(select(ReviewRow))
+        state = session.get(CardStateRow, "practical/rm")
+    assert review.quality == 4  # solved after one hint
+    assert "docker container rm qd-old" in review.answer
+    assert state is not None and state.interval == 1
+    assert docker_client.containers.list(all=True, filters={"label": "quizdock.managed=1"}) == []
+    assert learner_resources.missing(docker_client) == []
