@@ -45,13 +45,20 @@ class Figure:
 
 def timed(command: Sequence[str], env: dict[str, str], runs: int) -> float:
     """Median wall time of a command, in seconds (one warm-up run first)."""
-    subprocess.run(command, env=env, capture_output=True, check=True)
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run(command, env=env, capture_output=True, check=True)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+    return timed_together([command], env, runs)[0]
+
+
+def timed_together(commands: Sequence[Sequence[str]], env: dict[str, str], runs: int) -> list[float]:
+    """Median wall times of commands run in turn, round after round, so that a floor and what is
+    set against it see the same moments of a busy machine."""
+    times: list[list[float]] = [[] for _ in commands]
+    for round_ in range(runs + 1):
+        for command, samples in zip(commands, times, strict=True):
+            start = time.perf_counter()
+            subprocess.run(command, env=env, capture_output=True, check=True)
+            if round_:  # round 0 warms the caches
+                samples.append(time.perf_counter() - start)
+    return [statistics.median(samples) for samples in times]
 
 
 def spawn_review(env: dict[str, str], *args: str) -> pexpect.spawn:
@@ -60,17 +67,19 @@ def spawn_review(env: dict[str, str], *args: str) -> pexpect.spawn:
     )
 
 
-def time_to_screen(argv: list[str], pattern: str, env: dict[str, str], runs: int) -> float:
-    """Median seconds from starting a process in a terminal to ``pattern`` on its screen."""
-    times = []
-    for _ in range(runs + 1):
-        start = time.perf_counter()
-        child = pexpect.spawn(PY, argv, env=env, encoding="utf-8", timeout=120, dimensions=(40, 120))
-        child.expect(pattern)
-        times.append(time.perf_counter() - start)
-        child.terminate(force=True)
-        child.close()
-    return statistics.median(times[1:])  # the first run warms the caches
+def time_to_screen(targets: Sequence[tuple[list[str], str]], env: dict[str, str], runs: int) -> list[float]:
+    """Median seconds from starting each process in a terminal to its pattern on screen (in turn)."""
+    times: list[list[float]] = [[] for _ in targets]
+    for round_ in range(runs + 1):
+        for (argv, pattern), samples in zip(targets, times, strict=True):
+            start = time.perf_counter()
+            child = pexpect.spawn(PY, argv, env=env, encoding="utf-8", timeout=120, dimensions=(40, 120))
+            child.expect(pattern)
+            if round_:  # round 0 warms the caches
+                samples.append(time.perf_counter() - start)
+            child.terminate(force=True)
+            child.close()
+    return [statistics.median(samples) for samples in times]
 
 
 def answer_to_next_card(env: dict[str, str], cards: int) -> list[float]:
@@ -162,17 +171,27 @@ def main() -> None:
         target = f"<= {limit}x {floor_name}" if limit else f"vs {floor_name}"
         figures.append(Figure(name, f"{ms(seconds)} ({r:.2f}x {ms(floor)})", target, verdict))
 
-    typer_floor = timed([PY, "-c", "import typer"], env, runs)
-    pass_floor = timed([PY, "-c", "pass"], env, runs)
-    sqlalchemy_floor = timed([PY, "-c", "import sqlalchemy"], env, runs)
+    typer_floor, help_time, version_time = timed_together(
+        [[PY, "-c", "import typer"], [PY, "-m", "quizdock", "--help"], [PY, "-m", "quizdock", "--version"]],
+        env,
+        runs * 2,
+    )
+    pass_floor, sqlalchemy_floor, due = timed_together(
+        [[PY, "-c", "pass"], [PY, "-c", "import sqlalchemy"], [PY, "-m", "quizdock", "due"]], env, runs * 2
+    )
     review_imports = "import typer, rich.console, rich.panel, sqlalchemy.orm, sqlalchemy.dialects.sqlite, questionary"
-    review_floor = time_to_screen(["-c", f"{review_imports}; print('READY')"], "READY", env, runs)
-    ratio("quizdock --help", timed([PY, "-m", "quizdock", "--help"], env, runs), typer_floor, "import typer", 1.2)
-    ratio("quizdock --version", timed([PY, "-m", "quizdock", "--version"], env, runs), typer_floor, "import typer", 1.2)
-    due = timed([PY, "-m", "quizdock", "due"], env, runs)
+    review_floor, first_card = time_to_screen(
+        [
+            (["-c", f"{review_imports}; print('READY')"], "READY"),
+            (["-m", "quizdock", "review", "--limit", "5"], "Press Enter"),
+        ],
+        env,
+        runs,
+    )
+    ratio("quizdock --help", help_time, typer_floor, "import typer", 1.2)
+    ratio("quizdock --version", version_time, typer_floor, "import typer", 1.2)
     ratio("quizdock due (large)", due, pass_floor, "python -c pass", None)
     ratio("quizdock due (large)", due, sqlalchemy_floor, "import sqlalchemy", None)
-    first_card = time_to_screen(["-m", "quizdock", "review", "--limit", "5"], "Press Enter", env, runs)
     ratio("review: first card ready (large)", first_card, review_floor, "review's imports", 1.3)
 
     gaps = sorted(answer_to_next_card(env, 40))
