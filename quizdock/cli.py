@@ -6,27 +6,116 @@ Only typer and quizdock's light modules are imported at the top, so `quizdock --
 
 from __future__ import annotations
 
+from difflib import get_close_matches
 from pathlib import Path
 from typing import Annotated, Any, Optional
 
 import typer
+from typer._click.exceptions import UsageError
+from typer._click.utils import make_default_short_help
 from typer.core import TyperGroup
 
 from quizdock import __version__
-from quizdock.commands import challenge as challenge_commands
 from quizdock.commands import doctor as doctor_commands
-from quizdock.commands import export as export_commands
 from quizdock.commands import review as review_commands
-from quizdock.commands import stats as stats_commands
 from quizdock.commands.common import error_console, settings
 from quizdock.errors import ExitCode, QuizdockError
 
+# Commands whose modules are imported only when one of them runs (or shows its own help), so
+# `quizdock --help` does not build them. Per group: name -> (module, attribute, short help);
+# a test checks each short help against the command's own.
+LAZY_COMMANDS: dict[str, dict[str, tuple[str, str, str]]] = {
+    "quizdock": {
+        "stats": (
+            "quizdock.commands.stats",
+            "stats",
+            "Show your progress: today, streak, a year of reviews, the 30-day forecast, retention, card states.",
+        ),
+        "leeches": (
+            "quizdock.commands.stats",
+            "leeches",
+            "List the leeches: cards that lapsed 8 times or more (graded below 3 after being learned).",
+        ),
+        "suspend": (
+            "quizdock.commands.stats",
+            "suspend",
+            "Suspend a card: it stays out of every review (its schedule is kept) until `quizdock unsuspend ID`.",
+        ),
+        "unsuspend": (
+            "quizdock.commands.stats",
+            "unsuspend",
+            "Bring a suspended card (a leech, or one you suspended) back into the reviews.",
+        ),
+        "challenge": (
+            "quizdock.commands.challenge",
+            "app",
+            "Practical challenges, graded by the state of your Docker daemon.",
+        ),
+        "export": (
+            "quizdock.commands.export",
+            "app",
+            "Export the decks for Anki: a package (.apkg) or a text file.",
+        ),
+    },
+    "deck": {
+        "test": (
+            "quizdock.commands.challenge",
+            "deck_test_command",
+            "Prove every challenge on your Docker: fails after setup, passes after its solution, cleans up.",
+        ),
+    },
+}
+
 
 class QuizdockGroup(TyperGroup):
-    """Turns quizdock's own errors and Ctrl-C into a message and an exit code, never a traceback.
+    """A command group that loads the commands of LAZY_COMMANDS when they are used, and turns
+    quizdock's own errors and Ctrl-C into a message and an exit code, never a traceback.
 
     Unexpected exceptions still show their traceback: a bug should look like a bug.
     """
+
+    @property
+    def lazy(self) -> dict[str, tuple[str, str, str]]:
+        return LAZY_COMMANDS.get(self.name or "", {})
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return [*super().list_commands(ctx), *(name for name in self.lazy if name not in self.commands)]
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        if cmd_name in self.lazy and cmd_name not in self.commands:
+            import importlib
+
+            module, attribute, _ = self.lazy[cmd_name]
+            target = getattr(importlib.import_module(module), attribute)
+            if not isinstance(target, typer.Typer):
+                target = typer.Typer(add_completion=False)
+                target.command(cmd_name)(getattr(importlib.import_module(module), attribute))
+            command = typer.main.get_command(target)
+            command.name = cmd_name
+            self.commands[cmd_name] = command
+        return super().get_command(ctx, cmd_name)
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        names = self.list_commands(ctx)
+        limit = formatter.width - 6 - max(map(len, names))
+        rows = []
+        for name in names:
+            if name in self.commands:
+                if not self.commands[name].hidden:
+                    rows.append((name, self.commands[name].get_short_help_str(limit)))
+            else:
+                rows.append((name, make_default_short_help(self.lazy[name][2], limit)))
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        try:
+            return super().resolve_command(ctx, args)
+        except UsageError as error:
+            close = get_close_matches(args[0], self.list_commands(ctx)) if args else []
+            if close and "Did you mean" not in error.message:
+                error.message = f"{error.message.rstrip('.')}. Did you mean {close[0]!r}?"
+            raise
 
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -75,17 +164,10 @@ def root(
 app.command()(review_commands.review)
 app.command()(review_commands.due)
 app.command()(review_commands.decks)
-app.command()(stats_commands.stats)
-app.command()(stats_commands.leeches)
-app.command()(stats_commands.suspend)
-app.command()(stats_commands.unsuspend)
 app.command()(doctor_commands.doctor)
 
 deck_app = typer.Typer(cls=QuizdockGroup, help="Work on deck files.", no_args_is_help=True)
 app.add_typer(deck_app, name="deck")
-app.add_typer(export_commands.app, name="export")
-app.add_typer(challenge_commands.app, name="challenge")
-deck_app.command("test")(challenge_commands.deck_test_command)
 
 
 @deck_app.command("check")

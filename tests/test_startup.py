@@ -23,7 +23,7 @@ except SystemExit as exit:
     code = exit.code
 else:
     code = 0
-loaded = sorted({m.split(".")[0] for m in sys.modules} & heavy)
+loaded = sorted(name for name in heavy if name in sys.modules)
 print("LOADED=" + json.dumps(loaded), file=sys.stderr)
 raise SystemExit(code)
 """
@@ -79,3 +79,33 @@ def test_python_dash_m_works() -> None:
         timeout=60,
     )
     assert done.returncode == 0 and done.stdout.startswith("quizdock ")
+
+
+def test_lazy_commands_show_their_own_short_help() -> None:
+    import typer
+
+    from quizdock.cli import LAZY_COMMANDS, app
+
+    root = typer.main.get_command(app)
+    groups = {"quizdock": root, "deck": root.get_command(None, "deck")}  # type: ignore[attr-defined]
+    for group_name, commands in LAZY_COMMANDS.items():
+        for name, (_, _, short_help) in commands.items():
+            command = groups[group_name].get_command(None, name)  # type: ignore[attr-defined]
+            assert command.get_short_help_str(1000) == short_help, (group_name, name)
+
+
+def test_help_loads_no_lazy_command_module() -> None:
+    loaded, done = loaded_after(["--help"], extra=("quizdock.commands.stats", "quizdock.commands.challenge"))
+    assert "challenge" in done.stdout and "stats" in done.stdout
+    assert loaded == []
+
+
+def test_a_typo_in_a_command_suggests_the_right_one() -> None:
+    from typer.testing import CliRunner
+
+    from quizdock.cli import app
+
+    for typo, meant in (("stat", "stats"), ("reviw", "review"), ("chalenge", "challenge")):
+        result = CliRunner().invoke(app, [typo])
+        assert result.exit_code == 2
+        assert f"Did you mean {meant!r}?" in result.output

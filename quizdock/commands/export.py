@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 app = typer.Typer(
     help="Export the decks for Anki: a package (.apkg) or a text file.",
     no_args_is_help=True,
+    add_completion=False,
     rich_markup_mode=None,
 )
 
