@@ -299,12 +299,14 @@ class Store:
         return [by_id[i] for i in card_ids if i in by_id]
 
     def due_card_ids(self, today: date, deck: str | None = None, limit: int | None = None) -> list[str]:
-        """Ids of the cards due on or before ``today``, most overdue first (not suspended or buried)."""
+        """Ids of the cards due on or before ``today``, most overdue first (not suspended or buried);
+        cards due the same day come by id, so by deck."""
         query = (
             select(CardStateRow.card_id)
             .join(CardRow, CardRow.id == CardStateRow.card_id)
             .where(CardStateRow.due_on <= today, available(today))
-            .order_by(CardStateRow.due_on, CardRow.deck_id, CardRow.position)
+            # The order of ix_card_states_due_on_card_id: a --limit reads only the rows it returns.
+            .order_by(CardStateRow.due_on, CardStateRow.card_id)
         )
         if deck is not None:
             query = query.where(CardRow.deck_id == deck)
