@@ -147,7 +147,7 @@ def test_suspended_and_buried_cards_are_not_due_nor_new(store: Store, db_path: P
     today = START.date()
     for card_id in ("mini/concept", "mini/command"):
         answer(store, card_id, 4, START - timedelta(days=3))
-    assert store.due_card_ids(today) == ["mini/concept", "mini/command"]
+    assert store.due_card_ids(today) == ["mini/command", "mini/concept"]  # same day: by id
     assert store.new_card_ids(10, today=today) == ["mini/choice"]
     assert count_due(db_path, today) == 2
 
@@ -166,7 +166,7 @@ def test_suspended_and_buried_cards_are_not_due_nor_new(store: Store, db_path: P
     assert [(s.due, s.new) for s in store.deck_summaries(tomorrow)] == [(1, 1)]
     assert not store.suspend("mini/concept", START)  # already
     assert store.unsuspend("mini/concept") and not store.unsuspend("mini/concept")
-    assert store.due_card_ids(tomorrow) == ["mini/concept", "mini/command"]
+    assert store.due_card_ids(tomorrow) == ["mini/command", "mini/concept"]
 
 
 # --- undo ----------------------------------------------------------------------------------

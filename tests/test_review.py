@@ -136,9 +136,10 @@ def test_daily_new_limit_counts_cards_introduced_today(store: Store) -> None:
     answer(store, "mini/concept", 5, TODAY)
     answer(store, "mini/command", 5, TODAY)
     assert plan(store, TODAY, deck=None, limit=None, new_per_day=2) == []
+    # Tomorrow: the two due cards (same day, so by id), then the last new card.
     assert plan(store, TODAY + timedelta(days=1), deck=None, limit=None, new_per_day=2) == [
-        "mini/concept",
         "mini/command",
+        "mini/concept",
         "mini/choice",
     ]
 
