@@ -36,3 +36,13 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[P
 @pytest.fixture
 def db_path(isolated_home: Path) -> Path:
     return isolated_home / "quizdock.sqlite3"
+
+
+@pytest.fixture
+def practical_deck_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, docker_config_dir: Path) -> None:
+    """The practical deck alone (challenge tests do not depend on the other decks), and
+    `docker login` into a temp DOCKER_CONFIG."""
+    decks = tmp_path / "decks"
+    decks.mkdir()
+    (decks / "practical.toml").symlink_to(REPO / "decks" / "practical.toml")
+    monkeypatch.setenv("QUIZDOCK_DECKS", str(decks))

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
@@ -21,22 +20,7 @@ from tests.docker_fixtures import LEARNER_PREFIX, LearnerResources
 if TYPE_CHECKING:
     import docker
 
-pytestmark = pytest.mark.docker
-
-PRACTICAL_DECK = Path(__file__).resolve().parent.parent / "decks" / "practical.toml"
-
-
-@pytest.fixture(autouse=True)
-def lab_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, docker_config_dir: Path) -> Path:
-    """Challenge state in a temp dir, `docker login` into a temp DOCKER_CONFIG, and the
-    practical deck alone (these tests do not depend on the other decks)."""
-    decks = tmp_path / "decks"
-    decks.mkdir()
-    (decks / "practical.toml").symlink_to(PRACTICAL_DECK)
-    monkeypatch.setenv("QUIZDOCK_DECKS", str(decks))
-    path = tmp_path / "lab"
-    monkeypatch.setenv("QUIZDOCK_LAB_DIR", str(path))
-    return path
+pytestmark = [pytest.mark.docker, pytest.mark.usefixtures("practical_deck_only")]
 
 
 @pytest.fixture

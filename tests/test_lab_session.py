@@ -33,24 +33,9 @@ from tests.scripted import CTRL_C, ENTER, ScriptedPrompter
 if TYPE_CHECKING:
     import docker
 
-pytestmark = pytest.mark.docker
-
-PRACTICAL_DECK = Path(__file__).resolve().parent.parent / "decks" / "practical.toml"
+pytestmark = [pytest.mark.docker, pytest.mark.usefixtures("practical_deck_only")]
 
 Key = str | Callable[[], str]
-
-
-@pytest.fixture(autouse=True)
-def lab_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, docker_config_dir: Path) -> Path:
-    """Challenge state in a temp dir, `docker login` into a temp DOCKER_CONFIG, and the
-    practical deck alone (these tests do not depend on the other decks)."""
-    decks = tmp_path / "decks"
-    decks.mkdir()
-    (decks / "practical.toml").symlink_to(PRACTICAL_DECK)
-    monkeypatch.setenv("QUIZDOCK_DECKS", str(decks))
-    path = tmp_path / "lab"
-    monkeypatch.setenv("QUIZDOCK_LAB_DIR", str(path))
-    return path
 
 
 class LazyPrompter(ScriptedPrompter):
