@@ -6,7 +6,6 @@ Only typer and quizdock's light modules are imported at the top, so `quizdock --
 
 from __future__ import annotations
 
-from difflib import get_close_matches
 from pathlib import Path
 from typing import Annotated, Any, Optional
 
@@ -19,7 +18,7 @@ from quizdock import __version__
 from quizdock.commands import doctor as doctor_commands
 from quizdock.commands import review as review_commands
 from quizdock.commands.common import error_console, settings
-from quizdock.errors import ExitCode, QuizdockError
+from quizdock.errors import ExitCode, Interrupted, QuizdockError, did_you_mean
 
 # Commands whose modules are imported only when one of them runs (or shows its own help), so
 # `quizdock --help` does not build them. Per group: name -> (module, attribute, short help);
@@ -88,7 +87,7 @@ class QuizdockGroup(TyperGroup):
             module, attribute, _ = self.lazy[cmd_name]
             target = getattr(importlib.import_module(module), attribute)
             if not isinstance(target, typer.Typer):
-                target = typer.Typer(add_completion=False)
+                target = typer.Typer(add_completion=False, rich_markup_mode=None)
                 target.command(cmd_name)(getattr(importlib.import_module(module), attribute))
             command = typer.main.get_command(target)
             command.name = cmd_name
@@ -112,9 +111,9 @@ class QuizdockGroup(TyperGroup):
         try:
             return super().resolve_command(ctx, args)
         except UsageError as error:
-            close = get_close_matches(args[0], self.list_commands(ctx)) if args else []
-            if close and "Did you mean" not in error.message:
-                error.message = f"{error.message.rstrip('.')}. Did you mean {close[0]!r}?"
+            hint = did_you_mean(args[0], self.list_commands(ctx)) if args else ""
+            if hint and "Did you mean" not in error.message:
+                error.message = f"{error.message.rstrip('.')}.{hint}"
             raise
 
     def invoke(self, ctx: Any) -> Any:
@@ -125,8 +124,9 @@ class QuizdockGroup(TyperGroup):
 
             error_console().print(f"[bold red]Error:[/bold red] {escape(str(error))}", soft_wrap=True)
             raise typer.Exit(int(error.exit_code)) from None
-        except KeyboardInterrupt:
-            error_console().print("Interrupted.")
+        except (KeyboardInterrupt, EOFError) as stop:  # Ctrl-C, or Ctrl-D at a prompt
+            if not isinstance(stop, Interrupted):
+                error_console().print("Interrupted.")
             raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
 
 
@@ -166,7 +166,9 @@ app.command()(review_commands.due)
 app.command()(review_commands.decks)
 app.command()(doctor_commands.doctor)
 
-deck_app = typer.Typer(cls=QuizdockGroup, help="Work on deck files.", no_args_is_help=True)
+deck_app = typer.Typer(
+    cls=QuizdockGroup, help="Work on deck files.", no_args_is_help=True, add_completion=False, rich_markup_mode=None
+)
 app.add_typer(deck_app, name="deck")
 
 

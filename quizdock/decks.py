@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from quizdock.errors import DeckError
+from quizdock.errors import DeckError, ExitCode, QuizdockError
 from quizdock.i18n import LANGS, Text
 
 if TYPE_CHECKING:
@@ -109,10 +109,22 @@ def file_hash(data: bytes) -> str:
 
 
 def deck_files(directories: Iterable[Path]) -> list[Path]:
-    """The deck files in the given directories, sorted by name."""
+    """The deck files in the given directories, sorted by name.
+
+    Raises:
+        QuizdockError: no deck file at all (loading none would retire every card).
+    """
+    directories = list(directories)
     files: list[Path] = []
     for directory in directories:
         files.extend(sorted(p for p in directory.glob("*.toml") if p.is_file()))
+    if not files:
+        shown = ", ".join(str(d) for d in directories)
+        raise QuizdockError(
+            f"No deck files (*.toml) in {shown}. Point QUIZDOCK_DECKS at a directory of deck files "
+            "(or unset it to use the bundled decks), and check that quizdock may read it.",
+            exit_code=ExitCode.DECK,
+        )
     return files
 
 

@@ -6,6 +6,7 @@ the cause and the fix. Unexpected exceptions are not caught: a bug should look l
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import IntEnum
 
 
@@ -21,6 +22,18 @@ class ExitCode(IntEnum):
     NOT_A_TERMINAL = 6  # an interactive command was run without a terminal
     NOT_FOUND = 7  # an unknown card, deck or challenge id
     INTERRUPTED = 130  # Ctrl-C
+
+
+def did_you_mean(word: str, known: Iterable[str]) -> str:
+    """ " Did you mean 'x'?" for the known word closest to a mistyped one, or "" when none is close."""
+    from difflib import get_close_matches
+
+    close = get_close_matches(word, list(known), n=1)
+    return f" Did you mean {close[0]!r}?" if close else ""
+
+
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C or Ctrl-D that the interrupted command has already reported to the learner."""
 
 
 class QuizdockError(Exception):

@@ -29,9 +29,21 @@ def alembic_dir() -> Path:
 def deck_dirs() -> list[Path]:
     """The deck directories: ``QUIZDOCK_DECKS`` (separated by os.pathsep) or the bundled decks."""
     configured = os.environ.get("QUIZDOCK_DECKS")
-    if configured:
-        return [Path(p).expanduser() for p in configured.split(os.pathsep) if p]
-    return [bundled_decks_dir()]
+    if not configured:
+        return [bundled_decks_dir()]
+    directories = [Path(p).expanduser() for p in configured.split(os.pathsep) if p]
+    for directory in directories:
+        if not directory.is_dir():
+            from quizdock.errors import ExitCode, QuizdockError
+
+            # Loading no decks would retire every card: refuse instead.
+            problem = "is not a directory" if directory.exists() else "does not exist"
+            raise QuizdockError(
+                f"The deck directory {directory} (from QUIZDOCK_DECKS) {problem}. Point QUIZDOCK_DECKS at "
+                "a directory of deck files, or unset it to use the bundled decks.",
+                exit_code=ExitCode.DECK,
+            )
+    return directories
 
 
 def data_dir() -> Path:

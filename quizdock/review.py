@@ -26,10 +26,10 @@ from rich.text import Text as RichText
 
 from quizdock import clock
 from quizdock.decks import Card
-from quizdock.errors import DockerUnavailable
+from quizdock.errors import DockerUnavailable, Interrupted
 from quizdock.i18n import Lang, Text
 from quizdock.prompts import Action, Prompter, typed_action
-from quizdock.scheduling import CardState, needs_repeat, review
+from quizdock.scheduling import needs_repeat
 from quizdock.storage.store import RecordedAnswer, ScheduledCard, Store
 
 KIND_LABELS: dict[Lang, dict[str, str]] = {
@@ -46,7 +46,11 @@ MESSAGES: dict[Lang, dict[str, str]] = {
         "wrong": "Not quite",
         "note": "Your note says otherwise",
         "nothing": "Nothing to review now. Next card due: {next}.",
-        "nothing_never": "Nothing to review: no cards in the selected decks.",
+        "nothing_new_later": (
+            "Nothing to review now: no card is due and today's new cards are done. More tomorrow, "
+            "or allow more today with `quizdock review --new N`."
+        ),
+        "nothing_never": "Nothing to review: no card to show in the selected decks (see `quizdock decks`).",
         "summary": "Session over: {cards} cards, {correct} right on first answer, {repeats} repeats. Next due: {next}.",
         "docker_skip": "Skipped this practical card: {error}",
         "legend": "0-2 wrong · 3 hard · 4 hesitant · 5 perfect · s suspend · b bury · u undo",
@@ -67,7 +71,11 @@ MESSAGES: dict[Lang, dict[str, str]] = {
         "wrong": "Pas tout à fait",
         "note": "Votre note dit autre chose",
         "nothing": "Rien à réviser pour l'instant. Prochaine carte : {next}.",
-        "nothing_never": "Rien à réviser : aucune carte dans les paquets choisis.",
+        "nothing_new_later": (
+            "Rien à réviser pour l'instant : aucune carte due, et les nouvelles du jour sont faites. "
+            "D'autres demain, ou davantage aujourd'hui avec `quizdock review --new N`."
+        ),
+        "nothing_never": "Rien à réviser : aucune carte à montrer dans les paquets choisis (voir `quizdock decks`).",
         "summary": (
             "Séance finie : {cards} cartes, {correct} justes du premier coup, {repeats} répétitions. "
             "Prochaine : {next}."
@@ -121,7 +129,7 @@ class Summary:
 def plan(store: Store, today: date, *, deck: str | None, limit: int | None, new_per_day: int) -> list[str]:
     """The card ids of a session: due cards first, then new cards within the daily limit."""
     due = store.due_card_ids(today, deck=deck, limit=limit)
-    room = max(0, new_per_day - store.introduced_on(today, deck=deck))
+    room = max(0, new_per_day - store.introduced_on(today))
     if limit is not None:
         room = min(room, limit - len(due))
     return due + store.new_card_ids(room, deck=deck, today=today)
@@ -137,8 +145,12 @@ class ReviewSession:
         console: Console,
         lang: Lang,
         now: Callable[[], datetime] = clock.now,
+        *,
+        deck: str | None = None,
     ) -> None:
+        """``deck``: the deck the session is limited to, for the "next due" it reports."""
         self.store, self.prompter, self.console, self.lang, self.now = store, prompter, console, lang, now
+        self.deck = deck
 
     def _(self, key: str, **values: object) -> str:
         return MESSAGES[self.lang][key].format(**values)
@@ -193,7 +205,6 @@ class ReviewSession:
                         correct -= last.correct
                     self.console.print(self._("undone", id=last.card_id))
                     continue
-                state = None if is_repeat else review(scheduled.state or CardState(), outcome.quality)
                 recorded = self.store.record_answer(
                     scheduled.card.id,
                     quality=outcome.quality,
@@ -201,7 +212,7 @@ class ReviewSession:
                     duration_ms=outcome.duration_ms,
                     now=self.now(),
                     today=today,
-                    after=state,
+                    repeat=is_repeat,
                 )
                 if is_repeat:
                     repeats += 1
@@ -218,13 +229,18 @@ class ReviewSession:
                 else:
                     loaded.pop(card_id)
                 given.append(Given(recorded, card_id, is_repeat, outcome.quality >= 3, repeat))
-        except KeyboardInterrupt:
+        except (KeyboardInterrupt, EOFError):  # Ctrl-C, or Ctrl-D at a prompt
             self.console.print()
             self.console.print(self._("interrupted"))
-            raise
-        summary = Summary(answered, correct, repeats, self.store.next_due())
+            raise Interrupted from None
+        summary = Summary(answered, correct, repeats, self.store.next_due(self.deck))
         if not asked:
-            self.console.print(self._("nothing", next=summary.next_due or "-"))
+            if summary.next_due is not None:
+                self.console.print(self._("nothing", next=summary.next_due))
+            elif self.store.new_card_ids(1, deck=self.deck, today=today):
+                self.console.print(self._("nothing_new_later"))
+            else:
+                self.console.print(self._("nothing_never"))
             return summary
         self.console.print(
             self._(

@@ -22,23 +22,11 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, replace
 from decimal import Decimal
-from enum import IntEnum
 
 INITIAL_EASINESS = Decimal("2.50")
 MIN_EASINESS = Decimal("1.30")
 PASSING_QUALITY = 3
 SAME_DAY_TARGET = 4
-
-
-class Quality(IntEnum):
-    """SM-2 grades, with the meanings shown to the learner."""
-
-    BLACKOUT = 0  # complete blackout
-    WRONG_FAMILIAR = 1  # wrong, but the answer looked familiar
-    WRONG_EASY = 2  # wrong, but the right answer seemed easy to recall
-    HARD = 3  # right, with serious difficulty
-    HESITANT = 4  # right, after a hesitation
-    PERFECT = 5  # perfect recall
 
 
 @dataclass(frozen=True, slots=True)

@@ -299,7 +299,7 @@ def collect(store: Store, *, now: datetime, today: date, new_per_day: int, deck:
         raise ValueError("now must be an aware datetime")
     activity = daily_activity(store, offset, deck=deck)
     due_by_day = due_per_day(store, today, today + timedelta(days=FORECAST_DAYS), deck=deck)
-    allowance = new_left(new_per_day, store.introduced_on(today, deck=deck), count_new_available(store, today, deck))
+    allowance = new_left(new_per_day, store.introduced_on(today), count_new_available(store, today, deck))
     lowest, most = hardest_cards(store, deck=deck)
     return Stats(
         day=today,

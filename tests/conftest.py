@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -46,3 +49,25 @@ def practical_deck_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, docker_
     decks.mkdir()
     (decks / "practical.toml").symlink_to(REPO / "decks" / "practical.toml")
     monkeypatch.setenv("QUIZDOCK_DECKS", str(decks))
+
+
+@contextmanager
+def write_protected(path: Path) -> Iterator[None]:
+    """Make a file or folder unwritable for this process, root included, then restore it.
+
+    Root ignores permission bits, so as root the file is made immutable (chattr +i, which the
+    filesystem of the tests supports: ext4 here); other users lose the write bits.
+    """
+    if os.geteuid() == 0:
+        subprocess.run(["chattr", "+i", str(path)], check=True)
+        try:
+            yield
+        finally:
+            subprocess.run(["chattr", "-i", str(path)], check=True)
+        return
+    mode = path.stat().st_mode
+    path.chmod(mode & ~0o222)
+    try:
+        yield
+    finally:
+        path.chmod(mode)

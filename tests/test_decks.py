@@ -125,14 +125,14 @@ def test_sync_skips_unchanged_files_keeps_progress_on_edit_and_retires_removed_c
             )
 
         after = review(CardState(), 5)
-        store.record_answer("mini/concept", quality=5, answer="", duration_ms=5, now=NOW, today=NOW.date(), after=after)
+        store.record_answer("mini/concept", quality=5, answer="", duration_ms=5, now=NOW, today=NOW.date())
 
         later = NOW + timedelta(days=1)
         path.write_text(MINI.replace("What is a container?", "What is a Docker container?"))
         edited = store.sync_decks([decks], later)
         assert (edited.files_parsed, edited.cards_changed, edited.cards_added) == (1, 1, 0)
-        card = store.card("mini/concept")
-        assert card is not None and card.question.en == "What is a Docker container?"
+        card = store.scheduled_cards(["mini/concept"])[0].card
+        assert card.question.en == "What is a Docker container?"
         scheduled = store.scheduled_cards(["mini/concept"])[0]
         assert scheduled.state == after  # progress kept
 
@@ -163,3 +163,48 @@ def test_a_card_id_in_two_deck_files_is_refused(tmp_path: Path, db_path: Path) -
         write_deck(decks, other.replace('id = "more/choice"', 'id = "mini/choice"'), name="more")
         with pytest.raises(DeckError):
             store.sync_decks([decks], NOW)
+
+
+def test_a_deck_file_that_goes_away_and_comes_back_brings_its_cards_back(tmp_path: Path, db_path: Path) -> None:
+    decks = tmp_path / "decks"
+    path = write_deck(decks, MINI)
+    write_deck(decks, MINI.replace('id = "mini"', 'id = "other"').replace('"mini/', '"other/'), name="other")
+    with Store.open(db_path) as store:
+        store.sync_decks([decks], NOW)
+        store.record_answer("mini/concept", quality=4, answer="", duration_ms=5, now=NOW, today=NOW.date())
+        kept = path.read_bytes()
+        path.rename(tmp_path / "aside.toml")  # moved away, then restored untouched (same size and time)
+        assert store.sync_decks([decks], NOW).cards_retired == 3
+        assert store.sync_decks([decks], NOW).cards_retired == 0  # nothing more to retire
+        (tmp_path / "aside.toml").rename(path)
+        assert path.read_bytes() == kept
+        back = store.sync_decks([decks], NOW + timedelta(days=1))
+        assert back.files_parsed == 1
+        assert sorted(store.new_card_ids(10, deck="mini")) == ["mini/choice", "mini/command"]
+        assert store.scheduled_cards(["mini/concept"])[0].state == review(CardState(), 4)
+        with store.session() as session:
+            assert session.scalars(select(CardRow).where(CardRow.retired_at.is_not(None))).all() == []
+
+
+@pytest.mark.parametrize("problem", ["missing", "empty", "a file"])
+def test_a_wrong_deck_directory_is_refused_and_retires_nothing(
+    tmp_path: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch, problem: str
+) -> None:
+    assert CliRunner().invoke(app, ["decks"]).exit_code == 0  # the bundled decks, loaded
+    wrong = tmp_path / "my-decks"
+    if problem == "empty":
+        wrong.mkdir()
+    elif problem == "a file":
+        wrong.write_text("not a folder")
+    monkeypatch.setenv("QUIZDOCK_DECKS", str(wrong))
+    for args in (["decks"], ["deck", "check"], ["due"]):
+        result = CliRunner().invoke(app, args)
+        if args == ["due"]:  # the light count does not read deck files
+            assert result.exit_code == 0, result.output
+            continue
+        assert result.exit_code == ExitCode.DECK, result.output
+        assert str(wrong) in result.output and "QUIZDOCK_DECKS" in result.output
+    with Store.open(db_path) as store, store.session() as session:
+        assert session.scalars(select(CardRow).where(CardRow.retired_at.is_not(None))).all() == []
+        active = len(session.scalars(select(CardRow)).all())
+    assert active == sum(len(deck.cards) for deck in load_decks([bundled_decks_dir()]))

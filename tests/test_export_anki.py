@@ -25,7 +25,6 @@ from quizdock.cli import app
 from quizdock.decks import load_decks
 from quizdock.errors import ExitCode
 from quizdock.export import html_text, note_guid, stable_id
-from quizdock.scheduling import CardState, review
 from quizdock.storage.models import CardStateRow, ReviewRow
 from quizdock.storage.store import Store
 from tests.conftest import REPO
@@ -158,12 +157,8 @@ def anki_due_date(col: Any, card: Any) -> date:
 
 def answer(store: Store, card_id: str, quality: int, moment: datetime, *, repeat: bool = False) -> None:
     """Record an answer as a review session does: SM-2 on the stored state, or a same-day repeat."""
-    after = None
-    if not repeat:
-        before = store.scheduled_cards([card_id])[0].state or CardState()
-        after = review(before, quality)
     store.record_answer(
-        card_id, quality=quality, answer="", duration_ms=2500, now=moment, today=moment.date(), after=after
+        card_id, quality=quality, answer="", duration_ms=2500, now=moment, today=moment.date(), repeat=repeat
     )
 
 

@@ -10,6 +10,7 @@ import pytest
 
 from quizdock.decks import load_decks
 from quizdock.export import html_text, note_guid
+from tests.conftest import write_protected
 from tests.test_export_anki import DECKS, EDITED_AT, collection, deck_dir, deck_names, deck_size, run
 
 __all__ = ["collection"]  # the fixture, shared with the .apkg tests
@@ -149,3 +150,14 @@ def test_default_file_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
     run("csv")
     lines = (tmp_path / "quizdock.txt").read_text(encoding="utf-8").splitlines()
     assert len(lines) == len(HEADERS) + sum(len(deck.cards) for deck in load_decks([DECKS]))
+
+
+@pytest.mark.parametrize("kind", ["csv", "anki"])
+def test_an_unwritable_output_folder_gets_a_message_not_a_traceback(tmp_path: Path, kind: str) -> None:
+    folder = tmp_path / "out"
+    folder.mkdir()
+    with write_protected(folder):
+        result = run(kind, "-o", str(folder / "cards.out"), expect=2)
+    assert f"Cannot write {folder / 'cards.out'}" in result.output and "-o" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert list(folder.iterdir()) == []

@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 from quizdock.cli import app
 from quizdock.i18n import Lang
 from quizdock.review import ReviewSession, Summary, plan
-from quizdock.scheduling import CardState, review
+from quizdock.scheduling import CardState
 from quizdock.storage.models import CardRow, ReviewRow
 from quizdock.storage.quick import count_due
 from quizdock.storage.store import LEECH_LAPSES, RecordedAnswer, Store, is_leech_lapse
@@ -40,11 +40,8 @@ def store(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Store]:
 
 
 def answer(store: Store, card_id: str, quality: int, when: datetime, *, repeat: bool = False) -> RecordedAnswer:
-    after = None
-    if not repeat:
-        after = review(store.scheduled_cards([card_id])[0].state or CardState(), quality)
     return store.record_answer(
-        card_id, quality=quality, answer="typed", duration_ms=1500, now=when, today=when.date(), after=after
+        card_id, quality=quality, answer="typed", duration_ms=1500, now=when, today=when.date(), repeat=repeat
     )
 
 

@@ -16,7 +16,6 @@ from typer.testing import CliRunner
 from quizdock.cli import app
 from quizdock.errors import ExitCode
 from quizdock.review import ReviewSession, plan
-from quizdock.scheduling import CardState, review
 from quizdock.storage.models import CardStateRow, ReviewRow
 from quizdock.storage.store import Store
 from tests.conftest import REPO
@@ -116,11 +115,8 @@ def test_ctrl_c_keeps_the_answers_already_given(store: Store) -> None:
 
 
 def answer(store: Store, card_id: str, quality: int, day: date) -> None:
-    state = store.scheduled_cards([card_id])[0].state or CardState()
     moment = datetime.combine(day, NOW.timetz())
-    store.record_answer(
-        card_id, quality=quality, answer="", duration_ms=1, now=moment, today=day, after=review(state, quality)
-    )
+    store.record_answer(card_id, quality=quality, answer="", duration_ms=1, now=moment, today=day)
 
 
 def test_plan_puts_the_most_overdue_first_then_new_within_the_daily_limit(store: Store) -> None:
@@ -168,3 +164,51 @@ def test_a_command_answer_shows_the_graders_explanation(store: Store) -> None:
         (1, "docker ps -a"),
         (4, "docker container prune --force"),
     ]
+
+
+@pytest.fixture
+def two_decks(tmp_path: Path, db_path: Path) -> Iterator[Store]:
+    """The mini deck and a copy of it named other."""
+    directory = tmp_path / "decks"
+    directory.mkdir()
+    text = (MINI / "mini.toml").read_text()
+    (directory / "mini.toml").write_text(text)
+    (directory / "other.toml").write_text(text.replace('id = "mini"', 'id = "other"').replace('"mini/', '"other/'))
+    with Store.open(db_path) as opened:
+        opened.sync_decks([directory], NOW)
+        yield opened
+
+
+def test_the_daily_new_limit_counts_every_deck(two_decks: Store) -> None:
+    answer(two_decks, "mini/concept", 5, TODAY)
+    answer(two_decks, "mini/command", 5, TODAY)
+    assert plan(two_decks, TODAY, deck="other", limit=None, new_per_day=3) == ["other/concept"]
+    assert plan(two_decks, TODAY, deck="other", limit=None, new_per_day=2) == []
+
+
+def empty_session(store: Store, deck: str | None = None) -> tuple[object, str]:
+    """A session with nothing in its plan: only its closing message."""
+    out = io.StringIO()
+    prompter = ScriptedPrompter("en", [])  # type: ignore[arg-type]
+    try:
+        session = ReviewSession(store, prompter, Console(file=out, width=200), "en", now=lambda: NOW, deck=deck)  # type: ignore[arg-type]
+        return session.run([]), out.getvalue()
+    finally:
+        prompter.close()
+
+
+def test_with_a_deck_nothing_to_review_names_that_decks_next_card(two_decks: Store) -> None:
+    answer(two_decks, "mini/concept", 5, TODAY)  # due tomorrow
+    answer(two_decks, "other/concept", 5, TODAY - timedelta(days=1))  # due today, but in another deck
+    summary, output = empty_session(two_decks, deck="mini")
+    assert summary.next_due == TODAY + timedelta(days=1)  # type: ignore[attr-defined]
+    assert f"Next card due: {TODAY + timedelta(days=1)}" in output
+    assert empty_session(two_decks)[0].next_due == TODAY  # type: ignore[attr-defined]
+
+
+def test_nothing_to_review_says_why(store: Store) -> None:
+    output = empty_session(store)[1]  # new cards wait, today's allowance is used up
+    assert "today's new cards are done" in output and "--new" in output
+    for card in ("concept", "command", "choice"):
+        store.suspend(f"mini/{card}", NOW)
+    assert "no card to show in the selected decks" in empty_session(store)[1]

@@ -63,7 +63,7 @@ def test_a_session_in_a_terminal(db_path: Path) -> None:
     ]
 
 
-@pytest.mark.parametrize("how", ["kill", "ctrl-c"])
+@pytest.mark.parametrize("how", ["kill", "ctrl-c", "ctrl-d"])
 def test_a_killed_review_keeps_the_earlier_answers(db_path: Path, how: str) -> None:
     child = spawn(db_path)
     child.expect("Press Enter to show the answer")
@@ -72,17 +72,23 @@ def test_a_killed_review_keeps_the_earlier_answers(db_path: Path, how: str) -> N
     child.send("5")
     child.send("\r")
     child.expect("Your command")
-    child.send("docker cont")  # half-typed when the process dies
     if how == "kill":
+        child.send("docker cont")  # half-typed when the process dies
         child.kill(signal.SIGKILL)
         child.expect(pexpect.EOF)
         child.close()
     else:
-        child.sendintr()
-        child.expect("saved")
+        if how == "ctrl-c":
+            child.send("docker cont")
+            child.sendintr()
+        else:
+            child.sendeof()  # Ctrl-D on an empty line: the end of input
+        child.expect("Every answer given so far is saved")
         child.expect(pexpect.EOF)
+        tail = child.before
         child.close()
         assert child.exitstatus == 130
+        assert "Interrupted" not in tail and "Aborted" not in tail  # one message, not two
     assert answers(db_path) == [("mini/concept", 5, "")]
     # the next session goes on where the last one stopped
     child = spawn(db_path)

@@ -109,3 +109,23 @@ def test_a_typo_in_a_command_suggests_the_right_one() -> None:
         result = CliRunner().invoke(app, [typo])
         assert result.exit_code == 2
         assert f"Did you mean {meant!r}?" in result.output
+
+
+def test_every_help_screen_has_the_same_plain_layout() -> None:
+    """Lazy commands too: their help keeps the docstring's paragraphs, with no boxes."""
+    import typer
+    from typer.testing import CliRunner
+
+    from quizdock.cli import app
+
+    root = typer.main.get_command(app)
+    commands = [[name] for name in root.list_commands(None)]  # type: ignore[attr-defined]
+    for group in ("deck", "challenge", "export"):
+        sub = root.get_command(None, group)  # type: ignore[attr-defined]
+        commands += [[group, name] for name in sub.list_commands(None)]
+    assert ["leeches"] in commands and ["deck", "test"] in commands
+    for args in commands:
+        result = CliRunner().invoke(app, [*args, "--help"], env={"COLUMNS": "100"})
+        assert result.exit_code == 0, (args, result.output)
+        assert result.output.startswith(f"Usage: quizdock {' '.join(args)} "), (args, result.output)
+        assert "╭" not in result.output, args

@@ -23,7 +23,6 @@ from typer.testing import CliRunner
 from quizdock.charts import BarChart, Heatmap, bar, level, level_ranges
 from quizdock.cli import app
 from quizdock.commands.stats import duration, render_stats
-from quizdock.scheduling import CardState, review
 from quizdock.stats import DayActivity, Rate, collect, retention, streak
 from quizdock.storage.migrate import current_revision
 from quizdock.storage.schema import HEAD_REVISION
@@ -60,12 +59,8 @@ def at(day: str, hour: int = 9, minute: int = 0) -> datetime:
 
 def answer(store: Store, card_id: str, quality: int, when: datetime, *, repeat: bool = False, ms: int = 1000) -> None:
     """One answer as review gives it: SM-2 on the stored state, or a same-day repeat."""
-    after = None
-    if not repeat:
-        state = store.scheduled_cards([card_id])[0].state or CardState()
-        after = review(state, quality)
     store.record_answer(
-        card_id, quality=quality, answer="", duration_ms=ms, now=when, today=when.astimezone(TZ).date(), after=after
+        card_id, quality=quality, answer="", duration_ms=ms, now=when, today=when.astimezone(TZ).date(), repeat=repeat
     )
 
 

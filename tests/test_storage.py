@@ -18,13 +18,12 @@ from alembic import command
 from quizdock.cli import app
 from quizdock.errors import DatabaseError, ExitCode
 from quizdock.paths import alembic_dir
-from quizdock.scheduling import CardState, review
 from quizdock.storage.engine import make_engine
 from quizdock.storage.migrate import current_revision, upgrade
 from quizdock.storage.models import Base
 from quizdock.storage.schema import HEAD_REVISION
 from quizdock.storage.store import Store
-from tests.conftest import REPO
+from tests.conftest import REPO, write_protected
 
 
 def alembic_config() -> Config:
@@ -154,7 +153,6 @@ def test_due_counts_with_the_light_path(db_path: Path) -> None:
             duration_ms=1,
             now=long_ago,
             today=long_ago.date(),
-            after=review(CardState(), 1),
         )
     result = CliRunner().invoke(app, ["due"])
     assert result.output.strip() == "1"
@@ -172,15 +170,128 @@ def test_the_light_due_count_agrees_with_the_store(db_path: Path) -> None:
         ids = store.new_card_ids(12, today=today)
         for offset, card_id in enumerate(ids):
             past = day - timedelta(days=10 + offset)
-            store.record_answer(
-                card_id, quality=1, answer="", duration_ms=1, now=past, today=past.date(), after=review(CardState(), 1)
-            )
+            store.record_answer(card_id, quality=1, answer="", duration_ms=1, now=past, today=past.date())
         store.suspend(ids[0], day)
         store.bury(ids[1], today + timedelta(days=1))  # buried: out today
         store.bury(ids[2], today)  # buried until today: back today
-        deck = store.card(ids[3]).deck_id  # type: ignore[union-attr]
+        deck = store.scheduled_cards([ids[3]])[0].card.deck_id
         expected = store.due_card_ids(today)
         assert len(expected) == 10 and ids[0] not in expected and ids[1] not in expected and ids[2] in expected
         assert count_due(db_path, today) == 10
         assert count_due(db_path, today, deck=deck) == len(store.due_card_ids(today, deck=deck))
         assert count_due(db_path, today - timedelta(days=15)) == len(store.due_card_ids(today - timedelta(days=15)))
+
+
+# --- a database quizdock cannot use: a message and exit 4, never a traceback ---------------
+
+
+def test_a_read_only_database_gets_the_permission_fix(db_path: Path) -> None:
+    assert CliRunner().invoke(app, ["decks"]).exit_code == 0
+    card_id = "basics/image-vs-container"
+    with write_protected(db_path):
+        result = CliRunner().invoke(app, ["suspend", card_id])
+        assert result.exit_code == ExitCode.DATABASE, result.output
+        assert "read-only" in result.output and "write permission" in result.output
+        assert result.exception is None or isinstance(result.exception, SystemExit)
+        assert CliRunner().invoke(app, ["due"]).output.strip() == "0"  # reading still works
+        assert CliRunner().invoke(app, ["decks"]).exit_code == 0
+    assert CliRunner().invoke(app, ["suspend", card_id]).exit_code == 0
+
+
+def test_a_database_locked_too_long_says_which_and_what_to_do(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import quizdock.storage.engine
+
+    assert CliRunner().invoke(app, ["decks"]).exit_code == 0
+    monkeypatch.setattr(quizdock.storage.engine, "BUSY_TIMEOUT_MS", 200)
+    holder = sqlite3.connect(db_path, isolation_level=None)
+    try:
+        holder.execute("BEGIN IMMEDIATE")  # another terminal in the middle of a write
+        result = CliRunner().invoke(app, ["suspend", "basics/image-vs-container"])
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert result.exit_code == ExitCode.DATABASE, result.output
+    assert "locked" in result.output and "run this one again" in result.output
+
+
+def test_a_folder_as_the_database_path_is_refused(tmp_path: Path) -> None:
+    folder = tmp_path / "data"
+    folder.mkdir()
+    for args in (["--db", str(folder), "due"], ["--db", str(folder), "decks"]):
+        result = CliRunner().invoke(app, args)
+        assert result.exit_code == ExitCode.DATABASE, result.output
+        assert "is a folder, not a file" in result.output and str(folder / "quizdock.sqlite3") in result.output
+    assert list(folder.iterdir()) == []
+
+
+def test_a_file_in_the_way_of_the_database_folder_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "notes").write_text("mine")
+    result = CliRunner().invoke(app, ["--db", str(tmp_path / "notes" / "quizdock.sqlite3"), "decks"])
+    assert result.exit_code == ExitCode.DATABASE, result.output
+    assert f"{tmp_path / 'notes'} is a file, not a folder" in result.output
+    assert (tmp_path / "notes").read_text() == "mine"
+
+
+def test_an_unwritable_folder_for_a_new_database_is_refused(tmp_path: Path) -> None:
+    folder = tmp_path / "readonly"
+    folder.mkdir()
+    with write_protected(folder):
+        result = CliRunner().invoke(app, ["--db", str(folder / "quizdock.sqlite3"), "decks"])
+    assert result.exit_code == ExitCode.DATABASE, result.output
+    assert "Traceback" not in result.output and "--db PATH" in result.output
+    assert list(folder.iterdir()) == []
+
+
+def test_a_tilde_in_the_database_path_is_the_home_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path))
+    for args, env in (
+        (["--db", "~/by-option.sqlite3", "decks"], {}),
+        (["decks"], {"QUIZDOCK_DB": "~/by-env.sqlite3"}),
+    ):
+        assert CliRunner().invoke(app, args, env=env).exit_code == 0
+    assert current_revision(tmp_path / "by-option.sqlite3") == HEAD_REVISION
+    assert current_revision(tmp_path / "by-env.sqlite3") == HEAD_REVISION
+
+
+# --- two terminals at once ------------------------------------------------------------------
+
+
+def test_answers_from_two_terminals_build_on_each_other(db_path: Path) -> None:
+    """Each answer runs SM-2 on the state the other terminal just saved, none is overwritten."""
+    import threading
+
+    day = datetime(2026, 5, 1, 9, tzinfo=UTC)
+    with Store.open(db_path) as store:
+        store.sync_decks([REPO / "decks"], day)
+        card_id = store.new_card_ids(1)[0]
+    per_terminal = 10
+    failures: list[BaseException] = []
+
+    def terminal(quality: int) -> None:
+        try:
+            with Store.open(db_path) as own:
+                for _ in range(per_terminal):
+                    own.record_answer(card_id, quality=quality, answer="", duration_ms=1, now=day, today=day.date())
+        except BaseException as error:  # reported below, with the test's failure
+            failures.append(error)
+
+    threads = [threading.Thread(target=terminal, args=(quality,)) for quality in (4, 1)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    columns = ("repetitions", "interval", "easiness_centi", "due_on")
+    with sqlite3.connect(db_path) as conn:
+        log = conn.execute(
+            f"SELECT {', '.join(f'before_{c}' for c in columns)}, {', '.join(f'after_{c}' for c in columns)} "
+            "FROM reviews WHERE card_id = ? ORDER BY id",
+            (card_id,),
+        ).fetchall()
+        final = conn.execute(f"SELECT {', '.join(columns)} FROM card_states WHERE card_id = ?", (card_id,)).fetchone()
+    conn.close()
+    assert len(log) == 2 * per_terminal
+    befores, afters = [row[:4] for row in log], [row[4:] for row in log]
+    assert befores[0][:3] == (0, 0, 250)
+    assert befores[1:] == afters[:-1]  # every answer started from the one saved just before it
+    assert final == afters[-1]

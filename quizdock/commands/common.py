@@ -41,7 +41,7 @@ settings = Settings()
 def db_path() -> Path:
     from quizdock.paths import default_db_path
 
-    return settings.db or default_db_path()
+    return settings.db.expanduser() if settings.db else default_db_path()
 
 
 def console() -> Console:
@@ -99,10 +99,7 @@ def check_deck(store: Store, deck: str | None) -> None:
         return
     known = store.deck_ids()
     if deck not in known:
-        from difflib import get_close_matches
+        from quizdock.errors import NotFound, did_you_mean
 
-        from quizdock.errors import NotFound
-
-        close = get_close_matches(deck, known, n=1)
-        hint = f" Did you mean {close[0]!r}?" if close else ""
+        hint = did_you_mean(deck, known)
         raise NotFound(f"There is no deck {deck!r}.{hint} Decks: {', '.join(known)} (see `quizdock decks`).")

@@ -6,6 +6,8 @@ when a command runs, so `quizdock --help` stays fast.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
 
@@ -58,7 +60,8 @@ def anki(
     chosen = language(lang)
     path = _output(output, deck, ".apkg")
     cards = _read(deck, with_progress=with_progress)
-    summary = write_package(cards, path, lang=chosen, with_progress=with_progress)
+    with _writing(path):
+        summary = write_package(cards, path, lang=chosen, with_progress=with_progress)
     line = f"Wrote {summary.notes} notes from {_decks(summary.decks)} to {path} ({chosen})"
     if with_progress:
         line += f", with the schedule of {summary.review_cards} reviewed cards and {summary.reviews} answers"
@@ -84,7 +87,9 @@ def csv(output: OutputOption = None, deck: DeckOption = None, lang: LangOption =
 
     chosen = language(lang)
     path = _output(output, deck, ".txt")
-    summary = write_csv(_read(deck, with_progress=False), path, lang=chosen)
+    cards = _read(deck, with_progress=False)
+    with _writing(path):
+        summary = write_csv(cards, path, lang=chosen)
     typer.echo(f"Wrote {summary.notes} notes from {_decks(summary.decks)} to {path} ({chosen}).")
     typer.echo("In Anki: File > Import, choose the file; its header lines set the columns.")
 
@@ -116,6 +121,20 @@ def _output(output: Path | None, deck: str | None, suffix: str) -> Path:
             exit_code=ExitCode.USAGE,
         )
     return path
+
+
+@contextmanager
+def _writing(path: Path) -> Iterator[None]:
+    """Turn a failed write (no permission, disk full) into the learner's message."""
+    try:
+        yield
+    except OSError as exc:
+        from quizdock.errors import ExitCode, QuizdockError
+
+        raise QuizdockError(
+            f"Cannot write {path} ({exc.strerror}). Choose a folder you may write in with -o, or free some disk space.",
+            exit_code=ExitCode.USAGE,
+        ) from None
 
 
 def _decks(count: int) -> str:

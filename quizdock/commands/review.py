@@ -42,7 +42,7 @@ def review(
     with open_store() as store:
         check_deck(store, deck)
         card_ids = plan(store, clock.today(), deck=deck, limit=limit, new_per_day=new_per_day)
-        ReviewSession(store, Prompter(chosen), console(), chosen).run(card_ids)
+        ReviewSession(store, Prompter(chosen), console(), chosen, deck=deck).run(card_ids)
 
 
 def due(deck: DeckOption = None) -> None:

@@ -17,6 +17,7 @@ def current_revision(path: Path) -> str | None:
     Raises:
         DatabaseError: the file is not a quizdock database or cannot be read.
     """
+    check_location(path)
     if not path.exists():
         return None
     try:
@@ -32,7 +33,55 @@ def current_revision(path: Path) -> str | None:
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
-        raise not_quizdock(path, str(exc)) from None
+        raise explain(path, exc) from None
+
+
+def check_location(path: Path) -> None:
+    """Refuse a database path that can never be a file quizdock may create.
+
+    Raises:
+        DatabaseError: the path is a directory, or a folder above it is a file.
+    """
+    if path.is_dir():
+        raise DatabaseError(
+            f"The database path {path} is a folder, not a file. Give a file with --db PATH or QUIZDOCK_DB, "
+            f"for example {path / 'quizdock.sqlite3'}."
+        )
+    for parent in path.parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise DatabaseError(
+                    f"The database {path} cannot be created: {parent} is a file, not a folder. "
+                    "Choose another place with --db PATH or QUIZDOCK_DB."
+                )
+            return
+
+
+def explain(path: Path, error: Exception) -> DatabaseError:
+    """The learner's message for an SQLite error (sqlite3's, or SQLAlchemy's wrapping of it)."""
+    cause = str(getattr(error, "orig", None) or error)
+    if "readonly" in cause:
+        return DatabaseError(
+            f"The database {path} is read-only for you ({cause}). Give your user write permission on the "
+            "file and on its folder (SQLite writes a journal beside it), or choose another file with "
+            "--db PATH or QUIZDOCK_DB."
+        )
+    if "locked" in cause or "busy" in cause:
+        return DatabaseError(
+            f"The database {path} stayed locked by another program ({cause}). Finish the other quizdock "
+            "command (or close the program holding the file) and run this one again; saved answers are kept."
+        )
+    if "unable to open" in cause:
+        return DatabaseError(
+            f"The database {path} cannot be opened ({cause}). Check that its folder exists and that you may "
+            "write in it, or choose another file with --db PATH or QUIZDOCK_DB."
+        )
+    if "disk" in cause or "full" in cause:
+        return DatabaseError(
+            f"The database {path} cannot be written ({cause}). Free some disk space (or fix the disk) and "
+            "run the command again; saved answers are kept."
+        )
+    return not_quizdock(path, cause)
 
 
 def not_quizdock(path: Path, cause: str) -> DatabaseError:
@@ -64,7 +113,13 @@ def upgrade(path: Path) -> None:
     from alembic import command
     from quizdock.storage.engine import make_engine
 
-    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DatabaseError(
+            f"The folder {path.parent} for the database cannot be created ({exc.strerror}). Create it, or "
+            "choose another file with --db PATH or QUIZDOCK_DB."
+        ) from None
     engine = make_engine(path)
     try:
         with engine.begin() as connection:
@@ -74,7 +129,7 @@ def upgrade(path: Path) -> None:
         import sqlalchemy.exc
 
         if isinstance(exc, sqlalchemy.exc.DatabaseError):
-            raise not_quizdock(path, str(exc.orig)) from None
+            raise explain(path, exc) from None
         raise
     finally:
         engine.dispose()

@@ -6,8 +6,8 @@ import sqlite3
 from datetime import date
 from pathlib import Path
 
-from quizdock.storage.migrate import current_revision
-from quizdock.storage.schema import HEAD_REVISION, SET_ASIDE
+from quizdock.storage.migrate import current_revision, explain
+from quizdock.storage.schema import HEAD_REVISION, OUT_OF_REVIEW, SET_ASIDE
 
 
 def count_due(path: Path, today: date, *, deck: str | None = None) -> int | None:
@@ -24,20 +24,21 @@ def count_due(path: Path, today: date, *, deck: str | None = None) -> int | None
         sql = (
             "SELECT (SELECT count(*) FROM card_states WHERE due_on <= :today) - ("
             "SELECT count(*) FROM cards c CROSS JOIN card_states s ON s.card_id = c.id "
-            f"WHERE ({SET_ASIDE}) AND s.due_on <= :today "
-            "AND (c.retired_at IS NOT NULL OR c.suspended_at IS NOT NULL OR c.buried_until > :today))"
+            f"WHERE ({SET_ASIDE}) AND s.due_on <= :today AND ({OUT_OF_REVIEW}))"
         )
     else:
         sql = (
             "SELECT count(*) FROM card_states s JOIN cards c ON c.id = s.card_id "
-            "WHERE s.due_on <= :today AND c.retired_at IS NULL AND c.suspended_at IS NULL "
-            "AND (c.buried_until IS NULL OR c.buried_until <= :today) AND c.deck_id = :deck"
+            f"WHERE s.due_on <= :today AND NOT ({OUT_OF_REVIEW}) AND c.deck_id = :deck"
         )
     params = {"today": today.isoformat(), "deck": deck}
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10)
     try:
-        if deck is not None and conn.execute("SELECT 1 FROM decks WHERE id = ?", (deck,)).fetchone() is None:
-            return None
-        return int(conn.execute(sql, params).fetchone()[0])
-    finally:
-        conn.close()
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10)
+        try:
+            if deck is not None and conn.execute("SELECT 1 FROM decks WHERE id = ?", (deck,)).fetchone() is None:
+                return None
+            return int(conn.execute(sql, params).fetchone()[0])
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise explain(path, exc) from None

@@ -6,3 +6,7 @@ HEAD_REVISION = "0003"
 # Cards a review leaves out (retired, suspended or buried), as the partial index ix_cards_set_aside
 # declares them: the light due count relies on SQLite using that index.
 SET_ASIDE = "c.retired_at IS NOT NULL OR c.suspended_at IS NOT NULL OR c.buried_until IS NOT NULL"
+
+# Of those, the cards out of review on the day :today (a card buried until today is back).
+# Never NULL, so NOT (...) is its exact opposite.
+OUT_OF_REVIEW = "c.retired_at IS NOT NULL OR c.suspended_at IS NOT NULL OR ifnull(c.buried_until, '') > :today"

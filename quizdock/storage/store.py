@@ -18,11 +18,11 @@ from sqlalchemy import ColumnElement, CursorResult, Engine, and_, func, or_, sel
 from sqlalchemy.orm import Session
 
 from quizdock.decks import Card, Deck, check_unique_ids, deck_files, file_hash, parse_card, parse_deck_file
-from quizdock.errors import DeckError, NotFound
+from quizdock.errors import DeckError, NotFound, did_you_mean
 from quizdock.i18n import Text
-from quizdock.scheduling import CardState
+from quizdock.scheduling import CardState, review
 from quizdock.storage.engine import make_engine
-from quizdock.storage.migrate import upgrade
+from quizdock.storage.migrate import explain, upgrade
 from quizdock.storage.models import CardRow, CardStateRow, DeckRow, ReviewRow
 
 
@@ -163,9 +163,25 @@ class Store:
         self.close()
 
     @contextmanager
-    def session(self) -> Iterator[Session]:
-        with Session(self.engine, expire_on_commit=False) as session, session.begin():
-            yield session
+    def session(self, *, writing: bool = False) -> Iterator[Session]:
+        """A transaction, committed at the end of the block.
+
+        Args:
+            writing: take the write lock first (BEGIN IMMEDIATE), for a write that depends on
+                what it reads: another terminal's answer cannot come in between.
+
+        Raises:
+            DatabaseError: SQLite refused (read-only file, lock held too long, disk full).
+        """
+        import sqlalchemy.exc
+
+        try:
+            with Session(self.engine, expire_on_commit=False) as session, session.begin():
+                if writing:
+                    session.connection(execution_options={"immediate": True})
+                yield session
+        except sqlalchemy.exc.OperationalError as error:
+            raise explain(self.path, error) from None
 
     # --- decks ---------------------------------------------------------------------------
 
@@ -178,27 +194,36 @@ class Store:
         """
         stamp = utc_naive(now)
         files = deck_files(directories)
-        with self.session() as session:
+        with self.session() as session:  # the daily case: nothing changed, a read is enough
+            loaded = {row.id: (row.path, row.file_size, row.file_mtime_ns) for row in session.scalars(select(DeckRow))}
+        if _unchanged_since_loaded(files, loaded):
+            return SyncReport(0, len(files), 0, 0, 0)
+        with self.session(writing=True) as session:
             known = {row.id: row for row in session.scalars(select(DeckRow))}
             changed: list[Deck] = []
             skipped = 0
             for path in files:
                 row = known.get(path.stem)
-                stat = path.stat()
-                if row is not None and row.path == str(path):
-                    if (row.file_size, row.file_mtime_ns) == (stat.st_size, stat.st_mtime_ns):
-                        skipped += 1  # untouched since loaded: not even read
-                        continue
-                    data = path.read_bytes()
-                    if row.file_hash == file_hash(data):
-                        row.file_size, row.file_mtime_ns = stat.st_size, stat.st_mtime_ns
-                        skipped += 1  # touched, same content: not parsed
-                        continue
-                else:
-                    data = path.read_bytes()
+                try:
+                    stat = path.stat()
+                    if row is not None and row.path == str(path):
+                        if (row.file_size, row.file_mtime_ns) == (stat.st_size, stat.st_mtime_ns):
+                            skipped += 1  # untouched since loaded: not even read
+                            continue
+                        data = path.read_bytes()
+                        if row.file_hash == file_hash(data):
+                            row.file_size, row.file_mtime_ns = stat.st_size, stat.st_mtime_ns
+                            skipped += 1  # touched, same content: not parsed
+                            continue
+                    else:
+                        data = path.read_bytes()
+                except OSError as exc:
+                    raise DeckError(str(path), f"cannot be read ({exc.strerror})") from None
                 changed.append(parse_deck_file(path, data, stat))
             present = {path.stem for path in files}
-            if not changed and present >= set(known):
+            # Decks whose file went away since the last load (a forgotten file has no size).
+            gone = [row for deck_id, row in known.items() if deck_id not in present and row.file_size is not None]
+            if not changed and not gone:
                 return SyncReport(0, skipped, 0, 0, 0)
             check_unique_ids(changed)
             self._check_ids_free(session, changed)
@@ -206,13 +231,16 @@ class Store:
             for deck in changed:
                 a, e, r = self._store_deck(session, deck, stamp)
                 added, edited, retired = added + a, edited + e, retired + r
-            # A deck whose file is gone: its cards are retired, their history stays.
-            gone = session.execute(
+            # A deck whose file is gone: its cards are retired, their history stays, and the file
+            # is forgotten, so that if it comes back it is read again and its cards return.
+            for row in gone:
+                row.file_hash, row.file_size, row.file_mtime_ns = "", None, None
+            vanished = session.execute(
                 update(CardRow)
                 .where(CardRow.deck_id.not_in(present), CardRow.retired_at.is_(None))
                 .values(retired_at=stamp)
             )
-            retired += cast(CursorResult[Any], gone).rowcount
+            retired += cast(CursorResult[Any], vanished).rowcount
             return SyncReport(len(changed), skipped, added, edited, retired)
 
     @staticmethod
@@ -279,11 +307,6 @@ class Store:
 
     # --- reading -------------------------------------------------------------------------
 
-    def card(self, card_id: str) -> Card | None:
-        with self.session() as session:
-            row = session.get(CardRow, card_id)
-            return _card_from_row(row) if row is not None else None
-
     def scheduled_cards(self, card_ids: Sequence[str]) -> list[ScheduledCard]:
         """The cards with their states, in the order of ``card_ids`` (one query)."""
         with self.session() as session:
@@ -336,21 +359,24 @@ class Store:
         with self.session() as session:
             return list(session.scalars(query))
 
-    def introduced_on(self, today: date, deck: str | None = None) -> int:
-        """How many new cards were first reviewed on ``today``."""
+    def introduced_on(self, today: date) -> int:
+        """How many new cards were first reviewed on ``today``, in all decks: the daily limit is
+        the learner's, not a deck's."""
         query = select(func.count()).select_from(CardStateRow).where(CardStateRow.introduced_on == today)
-        if deck is not None:
-            query = query.join(CardRow, CardRow.id == CardStateRow.card_id).where(CardRow.deck_id == deck)
         with self.session() as session:
             return session.scalar(query) or 0
 
-    def next_due(self) -> date | None:
+    def next_due(self, deck: str | None = None) -> date | None:
+        """The day the next reviewed card is due (None: no card has been reviewed)."""
+        query = (
+            select(func.min(effective_due()))
+            .join(CardRow, CardRow.id == CardStateRow.card_id)
+            .where(CardRow.retired_at.is_(None), CardRow.suspended_at.is_(None))
+        )
+        if deck is not None:
+            query = query.where(CardRow.deck_id == deck)
         with self.session() as session:
-            return session.scalar(
-                select(func.min(effective_due()))
-                .join(CardRow, CardRow.id == CardStateRow.card_id)
-                .where(CardRow.retired_at.is_(None), CardRow.suspended_at.is_(None))
-            )
+            return session.scalar(query)
 
     def deck_ids(self) -> list[str]:
         with self.session() as session:
@@ -388,17 +414,18 @@ class Store:
         duration_ms: int,
         now: datetime,
         today: date,
-        after: CardState | None,
+        repeat: bool = False,
     ) -> RecordedAnswer:
-        """Save one answer and, unless it is a same-day repeat, the card's new state.
+        """Save one answer and, unless it is a same-day repeat, the card's new SM-2 state.
 
         Args:
-            after: the state SM-2 computed, or None for a same-day repeat (the schedule stays).
+            repeat: a same-day repeat: logged, the schedule stays.
 
-        The answer and the state change are one transaction, committed before returning.
+        SM-2 runs on the state read in the same write transaction as the answer, committed before
+        returning: an answer given meanwhile in another terminal is built on, never overwritten.
         """
         stamp = utc_naive(now)
-        with self.session() as session:
+        with self.session(writing=True) as session:
             state = session.get(CardStateRow, card_id)
             card = session.get(CardRow, card_id)
             if card is None:
@@ -407,12 +434,13 @@ class Store:
             leech = False
             before = _state(state) or CardState()
             before_due = state.due_on if state else None
-            if after is None:
+            if repeat:
                 if state is None:
                     raise ValueError(f"a same-day repeat of {card_id} needs a first answer")
                 new_state, due_on = before, state.due_on
                 state.last_reviewed_at = stamp
             else:
+                after = review(before, quality)
                 new_state, due_on = after, today + timedelta(days=after.interval)
                 lapse = quality < 3 and before.repetitions > 0
                 if state is None:
@@ -426,13 +454,13 @@ class Store:
                 state.lapses = (state.lapses or 0) + int(lapse)
                 if lapse and is_leech_lapse(state.lapses) and card.suspended_at is None:
                     card.suspended_at, card.suspended_reason, leech = stamp, "leech", True
-            review = ReviewRow(
+            logged = ReviewRow(
                 card_id=card_id,
                 reviewed_at=stamp,
                 quality=quality,
                 answer=answer,
                 duration_ms=duration_ms,
-                is_repeat=after is None,
+                is_repeat=repeat,
                 before_repetitions=before.repetitions,
                 before_interval=before.interval,
                 before_easiness_centi=easiness_to_centi(before.easiness),
@@ -442,9 +470,9 @@ class Store:
                 after_easiness_centi=easiness_to_centi(new_state.easiness),
                 after_due_on=due_on,
             )
-            session.add(review)
+            session.add(logged)
             session.flush()
-            return RecordedAnswer(review.id, before, new_state, due_on, state.lapses, leech, snapshot)
+            return RecordedAnswer(logged.id, before, new_state, due_on, state.lapses, leech, snapshot)
 
     def undo_last_answer(self, recorded: RecordedAnswer) -> None:
         """Undo an answer: delete its log row and put the card back exactly as it was before.
@@ -458,7 +486,7 @@ class Store:
         snapshot = recorded.snapshot
         if snapshot is None:
             raise ValueError("this answer was not recorded with a snapshot and cannot be undone")
-        with self.session() as session:
+        with self.session(writing=True) as session:
             review = session.get(ReviewRow, recorded.review_id)
             if review is None:
                 raise ValueError(f"answer {recorded.review_id} is already undone")
@@ -494,7 +522,7 @@ class Store:
         Raises:
             NotFound: no card has this id.
         """
-        with self.session() as session:
+        with self.session(writing=True) as session:
             card = self._card_row(session, card_id)
             if card.suspended_at is not None:
                 return False
@@ -507,7 +535,7 @@ class Store:
         Raises:
             NotFound: no card has this id.
         """
-        with self.session() as session:
+        with self.session(writing=True) as session:
             card = self._card_row(session, card_id)
             if card.suspended_at is None:
                 return False
@@ -520,7 +548,7 @@ class Store:
         Raises:
             NotFound: no card has this id.
         """
-        with self.session() as session:
+        with self.session(writing=True) as session:
             self._card_row(session, card_id).buried_until = until
 
     def leeches(self, deck: str | None = None) -> list[Leech]:
@@ -550,13 +578,27 @@ class Store:
     def _card_row(session: Session, card_id: str) -> CardRow:
         card = session.get(CardRow, card_id)
         if card is None:
-            from difflib import get_close_matches
-
-            known = list(session.scalars(select(CardRow.id)))
-            close = get_close_matches(card_id, known, n=1)
-            hint = f" Did you mean {close[0]!r}?" if close else ""
+            hint = did_you_mean(card_id, session.scalars(select(CardRow.id)))
             raise NotFound(f"There is no card {card_id!r}.{hint} Card ids look like 'deck/slug'.")
         return card
+
+
+def _unchanged_since_loaded(files: list[Path], loaded: dict[str, tuple[str, int | None, int | None]]) -> bool:
+    """Whether the deck files are exactly those last loaded (same paths, sizes and times).
+
+    Args:
+        loaded: per stored deck, its path, size and modification time (size None: file forgotten).
+    """
+    stems = {path.stem for path in files}
+    if any(size is not None and deck_id not in stems for deck_id, (_, size, _) in loaded.items()):
+        return False  # a deck file went away
+    try:
+        return all(
+            loaded.get(path.stem) == (str(path), stat.st_size, stat.st_mtime_ns)
+            for path, stat in ((path, path.stat()) for path in files)
+        )
+    except OSError:
+        return False  # the full load reports it
 
 
 def available(today: date | None) -> ColumnElement[bool]:
