@@ -239,3 +239,21 @@ def test_sm2_quality_of_a_session(session: SessionResult, expected: int) -> None
 def test_the_summary_says_what_the_learner_did() -> None:
     text = summary(result("solved", hints=1, passed=2, commands=2))
     assert text == "solved (2/2 checks); 1 hint(s); commands: docker ps #0 | docker ps #1"
+
+
+@pytest.mark.parametrize(
+    ("reference", "name"),
+    [
+        ("qd-snap:1.0", "qd-snap"),
+        ("qd-snap", "qd-snap"),
+        ("127.0.0.1:5000/qd-app:1.0", "qd-app"),
+        ("localhost:5000/qd-app", "qd-app"),
+        ("learner/qd-mybox:mine", ""),  # the learner's, though its last part looks reserved
+        ("ghcr.io/someone/qd-mybox:v1", ""),
+        ("registry.example.com:5000/qd-app:1.0", ""),
+    ],
+)
+def test_only_local_names_can_be_a_challenges_images(reference: str, name: str) -> None:
+    from quizdock.lab.spec import repository_name
+
+    assert repository_name(reference) == name

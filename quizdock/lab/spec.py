@@ -670,12 +670,24 @@ def sample_values(challenge: Challenge) -> dict[str, str]:
     return values
 
 
+LOCAL_REGISTRY_HOSTS = ("127.0.0.1", "localhost")
+
+
 def repository_name(reference: str) -> str:
-    """The last path component of an image reference's repository: ``qd-app`` for
-    ``127.0.0.1:5000/qd-app:1.0``."""
+    """The name a challenge could have given this image: ``qd-app`` for ``qd-app:1.0`` or
+    ``127.0.0.1:5000/qd-app:1.0`` (a local registry); "" for any other repository.
+
+    ``learner/qd-app`` or ``ghcr.io/x/qd-app`` are the learner's, whatever their last part.
+    """
     name = reference.split("@", 1)[0]
-    last = name.rsplit("/", 1)[-1]
-    return last.split(":", 1)[0]
+    if ":" in name.rsplit("/", 1)[-1]:
+        name = name.rsplit(":", 1)[0]  # the tag
+    parts = name.split("/")
+    if len(parts) == 1:
+        return parts[0]
+    if len(parts) == 2 and parts[0].split(":", 1)[0] in LOCAL_REGISTRY_HOSTS:
+        return parts[1]
+    return ""
 
 
 def _check_reserved(r: _Reader, challenge: Challenge) -> None:
