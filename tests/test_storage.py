@@ -295,3 +295,12 @@ def test_answers_from_two_terminals_build_on_each_other(db_path: Path) -> None:
     assert befores[0][:3] == (0, 0, 250)
     assert befores[1:] == afters[:-1]  # every answer started from the one saved just before it
     assert final == afters[-1]
+
+
+def test_a_truncated_database_gets_the_restore_advice(db_path: Path, tmp_path: Path) -> None:
+    assert CliRunner().invoke(app, ["decks"]).exit_code == 0
+    truncated = tmp_path / "truncated.sqlite3"
+    truncated.write_bytes(db_path.read_bytes()[:8192])
+    result = CliRunner().invoke(app, ["--db", str(truncated), "decks"])
+    assert result.exit_code == ExitCode.DATABASE, result.output
+    assert "cannot be used" in result.output and "backup" in result.output and "disk space" not in result.output

@@ -60,6 +60,8 @@ def check_location(path: Path) -> None:
 def explain(path: Path, error: Exception) -> DatabaseError:
     """The learner's message for an SQLite error (sqlite3's, or SQLAlchemy's wrapping of it)."""
     cause = str(getattr(error, "orig", None) or error)
+    if "malformed" in cause or "not a database" in cause:
+        return not_quizdock(path, cause)
     if "readonly" in cause:
         return DatabaseError(
             f"The database {path} is read-only for you ({cause}). Give your user write permission on the "
