@@ -1,7 +1,7 @@
 """``quizdock deck test``: prove every challenge on the real Docker engine.
 
 For each challenge: set it up; its goal checks must fail and its guards pass; run the
-reference solution (docker CLI commands, through :func:`shlex.split`, never a shell); every
+reference solution (docker CLI commands read with the Docker CLI model, never a shell); every
 check must then pass; clean up; nothing of the challenge may be left, and every resource the
 learner had before must still be there.
 """
@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import select
-import shlex
 import shutil
 import subprocess
 import time
@@ -23,6 +22,7 @@ from quizdock.lab import runner
 from quizdock.lab.conditions import CheckResult
 from quizdock.lab.spec import LABEL_MANAGED, Challenge, SolutionStep, placeholders, substitute
 from quizdock.lab.state import LabState
+from quizdock.lab.steps import solution_argv
 
 if TYPE_CHECKING:
     import docker
@@ -63,7 +63,13 @@ class Proof:
         return not self.problems
 
 
-def run_step(step: SolutionStep, values: Mapping[str, str], *, timeout: float = STEP_TIMEOUT) -> StepOutcome:
+def run_step(
+    step: SolutionStep,
+    values: Mapping[str, str],
+    *,
+    timeout: float = STEP_TIMEOUT,
+    challenge: Challenge | None = None,
+) -> StepOutcome:
     """Run one solution command (after substitution) without a shell.
 
     A ``tty`` step runs in a pseudo-terminal, as a learner's ``-it`` would; its ``input`` is
@@ -71,7 +77,7 @@ def run_step(step: SolutionStep, values: Mapping[str, str], *, timeout: float = 
     """
     command = substitute(step.command, values)
     text = substitute(step.input, values) if step.input is not None else None
-    argv = shlex.split(command)
+    argv = solution_argv(step, values, challenge)  # the parse that deck check validated
     if step.tty:
         returncode, output = _run_in_pty(argv, text, timeout=timeout)
     else:
@@ -189,7 +195,7 @@ def prove(
         if failing_guards := _failed(guards):
             proof.problems.append(f"guard checks fail right after setup: {_describe(failing_guards)}")
         for step in solution if solution is not None else challenge.solution:
-            outcome = run_step(step, proof.values)
+            outcome = run_step(step, proof.values, challenge=challenge)
             proof.steps.append(outcome)
             if outcome.returncode != 0 and expect_pass:
                 proof.problems.append(

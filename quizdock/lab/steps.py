@@ -1,0 +1,231 @@
+"""A challenge's reference solution, read with quizdock's Docker CLI model and run as that.
+
+A deck is shared like any document, so its solution steps are data: each one is parsed with
+the model of :mod:`quizdock.grading.commands` (the parser that grades typed commands), and
+allowed only when its command and every option are known and safe for the learner's machine.
+The argv that runs is built from that same parse, one token per parsed word, with
+``{placeholders}`` filled in inside each token: what was checked is what runs, and a value
+cannot add or split words (``docker\u00a0/x.sh`` is one word, which is not ``docker``).
+
+Refused:
+
+- options that give a container power over the host: ``--privileged``, ``--cap-add``,
+  ``--device...``, ``--security-opt``, ``--use-api-socket``, ``--runtime``, ``--gpus``,
+  ``--cgroup-parent``, and the host's namespaces (``--network/--pid/--ipc/--uts/--userns/
+  --cgroupns host``, or another container's);
+- host paths: a bind mount (``-v``, ``--mount``) or a build context whose source is not one of
+  the challenge's own ``dir`` parameters, the Docker socket, files read or written on the host
+  (``--env-file``, ``--label-file``, ``--cidfile``, ``--file``), volume driver options that
+  bind a host folder;
+- prunes not limited to the challenge (``--filter label={label}``), and removing, stopping or
+  killing anything not named by the challenge (its reserved names, ``qd-...``).
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from quizdock.errors import QuizdockError
+
+if TYPE_CHECKING:
+    from quizdock.lab.spec import Challenge, SolutionStep
+
+# Options refused whatever their value.
+_REFUSED_OPTIONS: Mapping[str, str] = {
+    "--privileged": "gives the container full access to the host",
+    "--cap-add": "gives the container extra powers over the host",
+    "--security-opt": "lifts the container's confinement",
+    "--device": "gives the container a host device",
+    "--device-cgroup-rule": "gives the container host devices",
+    "--device-read-bps": "names a host device",
+    "--device-read-iops": "names a host device",
+    "--device-write-bps": "names a host device",
+    "--device-write-iops": "names a host device",
+    "--use-api-socket": "gives the container the Docker socket",
+    "--runtime": "runs the container with another runtime",
+    "--gpus": "gives the container host devices",
+    "--cgroup-parent": "places the container in a host cgroup",
+    "--env-file": "reads a file of the host",
+    "--label-file": "reads a file of the host",
+    "--cidfile": "writes a file on the host",
+}
+# Options refused when they join a namespace that is not the container's own.
+_NAMESPACE_OPTIONS = frozenset({"--network", "--pid", "--ipc", "--uts", "--userns", "--cgroupns"})
+_DESTRUCTIVE = frozenset({"rm", "stop", "kill", "restart"})
+_VOLUME_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
+_SOCKETS = ("docker.sock", "containerd.sock", "podman.sock")
+
+
+class UnsafeStep(QuizdockError):
+    """A solution step that quizdock will not run; the message says why."""
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """A solution step as parsed: the tokens that run, before ``{placeholders}`` are filled in.
+
+    Attributes:
+        template: The command as the deck writes it.
+        argv: ``docker``, the command's words, its options (``--long=value``) and arguments.
+    """
+
+    template: str
+    argv: tuple[str, ...]
+
+    def argv_with(self, values: Mapping[str, str]) -> list[str]:
+        """The argv to run, each token's ``{placeholders}`` replaced (never re-split)."""
+        from quizdock.lab.spec import substitute
+
+        return [substitute(token, values) for token in self.argv]
+
+
+def parse_step(command: str, *, dirs: Sequence[str] = (), sample: Mapping[str, str] | None = None) -> Step:
+    """Read one solution step and build what runs, or say why it may not run.
+
+    Args:
+        command: The step as the deck writes it, with ``{placeholders}``.
+        dirs: The names of the challenge's ``dir`` parameters: the only host paths allowed.
+        sample: Plausible values of the challenge's parameters, to tell its reserved names.
+            None skips the check of what destructive commands name (a step run outside a deck).
+
+    Raises:
+        UnsafeStep: not a docker command quizdock knows, or one that is not safe.
+    """
+    from quizdock.grading.commands import CommandSyntaxError, parse_command
+
+    try:
+        words = shlex.split(command)
+    except ValueError:
+        raise UnsafeStep("an unclosed quote or escape") from None
+    if not words or words[0] != "docker":
+        shown = words[0] if words else ""
+        raise UnsafeStep(f"a step is a docker CLI command and starts with the word 'docker', not {shown!r}")
+    try:
+        parsed = parse_command(shlex.join(words))
+    except CommandSyntaxError as error:
+        raise UnsafeStep(error.message.en.rstrip(".")) from None
+    cmd = parsed.command
+    if not cmd.modelled:
+        raise UnsafeStep(f"quizdock knows `{cmd.name}` by name only, so it cannot tell what it does")
+    argv = ["docker", *parsed.written]
+    for po in parsed.options:
+        option = po.option
+        _check_option(cmd.path, option.long, po.value, dirs, sample or {})
+        if option.value == "bool":
+            argv.append(option.long if po.value == "true" else f"{option.long}=false")
+        else:
+            argv.append(f"{option.long}={po.value}")  # one token: a value may start with '-'
+    args = list(parsed.args)
+    if cmd.path[-1] == "build":
+        for arg in args:
+            if arg != "-" and not _in_dir(arg, dirs):
+                raise UnsafeStep(f"the build context {arg!r} is a host path; use a 'dir' parameter")
+    if cmd.path[-1] == "prune" and not any(
+        po.option.long == "--filter" and po.value.replace(" ", "") == "label={label}" for po in parsed.options
+    ):
+        raise UnsafeStep("a prune must be limited to the challenge with --filter label={label}")
+    if sample is not None and cmd.path[-1] in _DESTRUCTIVE:
+        _check_named(cmd.path, args, sample)
+    if args:
+        needs_end = any(a.startswith("-") and a != "-" for a in (args if cmd.interspersed else args[:1]))
+        argv += ["--", *args] if needs_end else args
+    return Step(template=command, argv=tuple(argv))
+
+
+def _check_option(path: tuple[str, ...], long: str, value: str, dirs: Sequence[str], sample: Mapping[str, str]) -> None:
+    if long in _REFUSED_OPTIONS:
+        raise UnsafeStep(f"{long} {_REFUSED_OPTIONS[long]}")
+    if long in _NAMESPACE_OPTIONS and value.lower().startswith(("host", "container:")):
+        raise UnsafeStep(f"{long} {value} shares a namespace of the host or of another container")
+    if long == "--volume":
+        source, sep, _ = value.partition(":")
+        if sep and not _named_volume(source, sample) and not _in_dir(source, dirs):
+            raise UnsafeStep(_host_path(source))
+    elif long == "--mount":
+        _check_mount(value, dirs, sample)
+    elif long == "--file" and not _in_dir(value, dirs):
+        raise UnsafeStep(f"--file {value!r} reads a file of the host; use a 'dir' parameter")
+    elif (
+        path == ("volume", "create") and long in ("--opt", "--driver") and not (long == "--driver" and value == "local")
+    ):
+        raise UnsafeStep(f"{long} on a volume can bind a host folder; create a plain volume")
+
+
+def _check_mount(value: str, dirs: Sequence[str], sample: Mapping[str, str]) -> None:
+    fields: dict[str, str] = {}
+    for item in value.split(","):
+        key, _, val = item.partition("=")
+        fields[key.strip().lower()] = val
+    kind = fields.get("type", "volume")
+    source = fields.get("source", fields.get("src", ""))
+    if kind not in ("volume", "bind", "tmpfs"):
+        raise UnsafeStep(f"--mount type={kind} is not a mount quizdock allows")
+    if any(key.startswith("volume-") for key in fields):
+        raise UnsafeStep("--mount volume options can bind a host folder")
+    if kind == "bind" and not _in_dir(source, dirs):
+        raise UnsafeStep(_host_path(source))
+    if kind == "volume" and source and not _named_volume(source, sample):
+        raise UnsafeStep(_host_path(source))
+
+
+def _host_path(source: str) -> str:
+    if any(sock in source for sock in _SOCKETS):
+        return f"mounting {source!r} gives the container the Docker socket, that is the whole host"
+    return f"{source!r} is a host path; mount only a 'dir' parameter of the challenge ({{name}})"
+
+
+def _named_volume(source: str, sample: Mapping[str, str]) -> bool:
+    """A volume name as Docker reads it, once the challenge's values are in (a value unknown
+    here, outside a deck, is refused: it could be a path)."""
+    from quizdock.lab.spec import placeholders, substitute
+
+    if placeholders(source) - set(sample):
+        return False
+    return _VOLUME_NAME.fullmatch(substitute(source, sample)) is not None
+
+
+def _in_dir(path: str, dirs: Sequence[str]) -> bool:
+    """``path`` is a ``dir`` parameter (``{src}``) or inside one (``{src}/www``), with no ``..``."""
+    for name in dirs:
+        head = "{" + name + "}"
+        if path == head or (path.startswith(head + "/") and ".." not in path.split("/")):
+            return True
+    return False
+
+
+def _check_named(path: tuple[str, ...], args: Sequence[str], sample: Mapping[str, str]) -> None:
+    from quizdock.lab.spec import RESERVED_PREFIX, repository_name, substitute
+
+    for arg in args:
+        value = substitute(arg, sample)
+        name = repository_name(value) if path[0] == "image" else value
+        if not name.startswith(RESERVED_PREFIX):
+            raise UnsafeStep(
+                f"`docker {' '.join(path)}` may only name what the challenge made ({RESERVED_PREFIX}..., "
+                f"a 'name' parameter), not {arg!r}"
+            )
+
+
+def solution_argv(step: SolutionStep, values: Mapping[str, str], challenge: Challenge | None = None) -> list[str]:
+    """The argv of a solution step, validated, with the challenge's values filled in.
+
+    Args:
+        step: The step.
+        values: The parameter values chosen at setup.
+        challenge: The challenge the step solves: its ``dir`` parameters are the host paths
+            the step may mount, its reserved names what it may remove. Without it, no host
+            path is allowed.
+
+    Raises:
+        UnsafeStep: the step may not run.
+    """
+    if challenge is None:
+        return parse_step(step.command).argv_with(values)
+    from quizdock.lab.spec import sample_values
+
+    dirs = [p.key for p in challenge.param("dir")]
+    return parse_step(step.command, dirs=dirs, sample=sample_values(challenge)).argv_with(values)
