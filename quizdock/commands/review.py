@@ -67,13 +67,16 @@ def decks(lang: LangOption = None) -> None:
     from rich.table import Table
 
     from quizdock import clock
+    from quizdock.plaintext import shown
 
     chosen = language(lang)
     with open_store() as store:
         summaries = store.deck_summaries(clock.today())
     table = Table("deck", "title", "cards", "due", "new")
     for summary in summaries:
-        table.add_row(summary.id, summary.title.get(chosen), str(summary.cards), str(summary.due), str(summary.new))
+        # A title is deck text: shown as text, never as markup or terminal control.
+        title = shown(summary.title.get(chosen))
+        table.add_row(shown(summary.id), title, str(summary.cards), str(summary.due), str(summary.new))
     table.add_section()
     table.add_row("all", "", *(str(sum(getattr(s, f) for s in summaries)) for f in ("cards", "due", "new")))
     console().print(table)
