@@ -128,6 +128,36 @@ class QuizdockGroup(TyperGroup):
             if not isinstance(stop, Interrupted):
                 error_console().print("Interrupted.")
             raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
+        except Exception as error:
+            damage = database_damage(error)
+            if damage is None:
+                raise  # a bug should look like a bug
+            from rich.markup import escape
+
+            error_console().print(f"[bold red]Error:[/bold red] {escape(str(damage))}", soft_wrap=True)
+            raise typer.Exit(int(damage.exit_code)) from None
+
+
+def database_damage(error: Exception) -> QuizdockError | None:
+    """The learner's message when an unexpected error comes from a damaged database, else None.
+
+    SQLite notices a damaged page only when a query reads it, anywhere in quizdock, and the
+    made-up values it may read before (a date cut in half) fail in other ways: once something
+    has failed, the whole file is checked (PRAGMA quick_check).
+    """
+    import sqlite3
+
+    from quizdock.commands.common import db_path
+    from quizdock.storage.migrate import damaged, explain, quick_check
+
+    path = db_path()
+    cause = getattr(error, "orig", None) or error
+    if isinstance(cause, sqlite3.DatabaseError) and not isinstance(cause, sqlite3.IntegrityError):
+        return explain(path, cause)
+    if not path.is_file():
+        return None
+    found = quick_check(path)
+    return damaged(path, found) if found is not None else None
 
 
 app = typer.Typer(

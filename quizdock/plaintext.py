@@ -45,10 +45,16 @@ def read_bounded(path: Path, limit: int) -> bytes:
         ValueError: it is not a regular file, or larger than ``limit`` (the message says which).
     """
     fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-    with os.fdopen(fd, "rb") as handle:
+    try:
         mode = os.fstat(fd).st_mode
-        if not stat.S_ISREG(mode):
-            raise ValueError("is not a regular file (a device, a FIFO or a socket); give a file")
+    except OSError:
+        os.close(fd)
+        raise
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        what = "a folder" if stat.S_ISDIR(mode) else "not a regular file (a device, a FIFO or a socket)"
+        raise ValueError(f"is {what}; give a file")
+    with os.fdopen(fd, "rb") as handle:
         data = handle.read(limit + 1)
     if len(data) > limit:
         raise ValueError(f"is larger than {_size(limit)}")

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
 
-BUSY_TIMEOUT_MS = 10_000
+from quizdock.storage.schema import BUSY_TIMEOUT_MS as BUSY_TIMEOUT_MS
 
 
 def make_engine(path: Path) -> Engine:

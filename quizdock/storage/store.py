@@ -190,7 +190,9 @@ class Store:
                 if writing:
                     session.connection(execution_options={"immediate": True})
                 yield session
-        except sqlalchemy.exc.OperationalError as error:
+        except (sqlalchemy.exc.OperationalError, sqlalchemy.exc.DatabaseError) as error:
+            if isinstance(error, sqlalchemy.exc.IntegrityError):
+                raise  # a bug, not the file
             raise explain(self.path, error) from None
 
     # --- decks ---------------------------------------------------------------------------
