@@ -56,13 +56,14 @@ def anki(
     collection: cards already there keep the schedule Anki has for them.
     """
     from quizdock.export.anki import write_package
+    from quizdock.plaintext import printable
 
     chosen = language(lang)
     path = _output(output, deck, ".apkg")
     cards = _read(deck, with_progress=with_progress)
     with _writing(path):
         summary = write_package(cards, path, lang=chosen, with_progress=with_progress)
-    line = f"Wrote {summary.notes} notes from {_decks(summary.decks)} to {path} ({chosen})"
+    line = f"Wrote {summary.notes} notes from {_decks(summary.decks)} to {printable(str(path))} ({chosen})"
     if with_progress:
         line += f", with the schedule of {summary.review_cards} reviewed cards and {summary.reviews} answers"
         if summary.suspended:
@@ -84,13 +85,14 @@ def csv(output: OutputOption = None, deck: DeckOption = None, lang: LangOption =
     twice). No progress.
     """
     from quizdock.export.csv_export import write_csv
+    from quizdock.plaintext import printable
 
     chosen = language(lang)
     path = _output(output, deck, ".txt")
     cards = _read(deck, with_progress=False)
     with _writing(path):
         summary = write_csv(cards, path, lang=chosen)
-    typer.echo(f"Wrote {summary.notes} notes from {_decks(summary.decks)} to {path} ({chosen}).")
+    typer.echo(f"Wrote {summary.notes} notes from {_decks(summary.decks)} to {printable(str(path))} ({chosen}).")
     typer.echo("In Anki: File > Import, choose the file; its header lines set the columns.")
 
 

@@ -73,12 +73,29 @@ def check_location(path: Path) -> None:
     """Refuse a database path that can never be a file quizdock may create.
 
     Raises:
-        DatabaseError: the path is a directory, or a folder above it is a file.
+        DatabaseError: the path is a directory or not a regular file, a folder above it is a
+            file, or the path cannot be looked at (a name too long for the file system).
     """
+    try:
+        _check_location(path)
+    except OSError as exc:
+        shown = str(path) if len(str(path)) <= 120 else f"{str(path)[:60]}...{str(path)[-40:]}"
+        raise DatabaseError(
+            f"The database path {shown} cannot be used ({exc.strerror or exc}). Give another file with "
+            "--db PATH or QUIZDOCK_DB."
+        ) from None
+
+
+def _check_location(path: Path) -> None:
     if path.is_dir():
         raise DatabaseError(
             f"The database path {path} is a folder, not a file. Give a file with --db PATH or QUIZDOCK_DB, "
             f"for example {path / 'quizdock.sqlite3'}."
+        )
+    if path.exists() and not path.is_file():
+        raise DatabaseError(
+            f"The database path {path} is not a regular file (a device, a FIFO or a socket). Give a file with "
+            "--db PATH or QUIZDOCK_DB."
         )
     for parent in path.parents:
         if parent.exists():
