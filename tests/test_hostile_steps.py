@@ -211,3 +211,21 @@ def test_every_bundled_solution_is_allowed() -> None:
         for step in challenge.solution:
             argv = solution_argv(step, sample_values(challenge), challenge)
             assert argv[0] == "docker"
+
+
+def test_the_other_valid_commands_and_near_misses_of_the_engine_tests_are_allowed() -> None:
+    """The alternative solutions `deck test` proves on the engine pass the same safety reading."""
+    from quizdock.decks import load_decks
+    from quizdock.paths import bundled_decks_dir
+    from tests.test_lab_challenges import ALTERNATES, NEAR_MISSES
+
+    challenges = {
+        c.id.split("/", 1)[1]: c.challenge for d in load_decks([bundled_decks_dir()]) for c in d.cards if c.challenge
+    }
+    tried = [(slug, step) for slug, steps in ALTERNATES for step in steps]
+    tried += [(slug, SolutionStep(command)) for slug, command, _, _ in NEAR_MISSES]
+    for slug, step in tried:
+        challenge = challenges[slug]
+        values = {**sample_values(challenge), "other_port": "20001"}
+        argv = solution_argv(step, values, challenge)
+        assert argv[:1] == ["docker"] and "{" not in " ".join(argv), (slug, step.command, argv)
