@@ -61,8 +61,9 @@ def check_header(path: Path) -> None:
     page_size = 65536 if page_size == 1 else page_size
     pages = int.from_bytes(header[28:32], "big")
     counter_valid = header[24:28] == header[92:96]
-    wal = path.with_name(path.name + "-wal")
-    hot_wal = wal.exists() and wal.stat().st_size > 0
+    # A write in progress (or cut short, which SQLite repairs) may leave the file short for a while.
+    pending = (path.with_name(path.name + end) for end in ("-wal", "-journal"))
+    hot_wal = any(p.exists() and p.stat().st_size > 0 for p in pending)
     if page_size and size % page_size:
         raise damaged(path, f"its size, {size} bytes, is not a whole number of {page_size}-byte pages")
     if counter_valid and pages and size < pages * page_size and not hot_wal:
