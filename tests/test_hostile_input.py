@@ -330,3 +330,21 @@ def test_the_config_file_is_read_with_a_bound(config: str, tmp_path: Path) -> No
     big.write_text("# " + "x" * 100_000 + "\n")
     result = run(["decks"], QUIZDOCK_CONFIG=str(big))
     assert result.exit_code == ExitCode.USAGE and "larger than 64 KiB" in result.output
+
+
+@pytest.mark.parametrize("edit", ["zeroed", "last-byte-missing"])
+def test_review_in_a_terminal_on_a_damaged_database(db_path: Path, tmp_path: Path, edit: str) -> None:
+    import sys
+
+    import pexpect
+
+    copy = damaged_copy(db_path, tmp_path, edit)
+    env = {**os.environ, "PYTHONPATH": str(REPO), "QUIZDOCK_DB": str(copy), "TERM": "xterm"}
+    child = pexpect.spawn(
+        sys.executable, ["-m", "quizdock", "review"], env=env, encoding="utf-8", timeout=30, dimensions=(40, 200)
+    )
+    child.expect(pexpect.EOF)
+    child.close()
+    output = " ".join((child.before or "").split())
+    assert child.exitstatus == ExitCode.DATABASE, output
+    assert "is damaged" in output and "Traceback" not in output
