@@ -111,6 +111,15 @@ REFUSED = [
     ("docker volume rm precious-data", "may only name what the challenge made"),
     ("docker image rm postgres:16", "may only name what the challenge made"),
     ("docker container kill some-container", "may only name what the challenge made"),
+    (
+        "docker container exec learners-dev-box sh -c 'cat /host-home/.ssh/id_rsa'",
+        "may only name what the challenge made",
+    ),
+    ("docker container start learners-db", "may only name what the challenge made"),
+    ("docker container run --volumes-from learners-dev-box busybox", "--volumes-from"),
+    ('docker container run --mount \'"type=bind","source=/etc",target=/x\' busybox', "host path"),
+    ("docker container run --mount TYPE=BIND,SOURCE=/etc,TARGET=/x busybox", "host path"),
+    ("docker container run --mount type=Bind,source=/etc,target=/x busybox", "host path"),
     ("sudo docker container ls", "starts with the word 'docker'"),
     ("/bin/sh -c 'docker container ls'", "starts with the word 'docker'"),
     ("./docker container ls", "starts with the word 'docker'"),
@@ -153,6 +162,11 @@ ALLOWED = [
     ),
     ("docker run --network none --tmpfs /t busybox", "docker run --network=none --tmpfs=/t busybox"),
     ("docker container rm -fv {site}", "docker container rm --force --volumes qd-site"),
+    (
+        "docker container exec {site} sh -c 'rm -rf /data/*'",
+        "docker container exec qd-site sh -c 'rm -rf /data/*'",
+    ),
+    ("docker run --volumes-from {site}:ro busybox", "docker run --volumes-from=qd-site:ro busybox"),
     (
         "docker image prune -af --filter label={label}",
         "docker image prune --all --force --filter=label=quizdock.challenge=shared/task",

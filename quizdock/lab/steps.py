@@ -17,8 +17,9 @@ Refused:
   the challenge's own ``dir`` parameters, the Docker socket, files read or written on the host
   (``--env-file``, ``--label-file``, ``--cidfile``, ``--file``), volume driver options that
   bind a host folder;
-- prunes not limited to the challenge (``--filter label={label}``), and removing, stopping or
-  killing anything not named by the challenge (its reserved names, ``qd-...``).
+- prunes not limited to the challenge (``--filter label={label}``), and removing, stopping,
+  killing, starting or entering (``exec``) anything not named by the challenge (its reserved
+  names, ``qd-...``), or mounting its volumes (``--volumes-from``).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from typing import TYPE_CHECKING
 from quizdock.errors import QuizdockError
 
 if TYPE_CHECKING:
+    from quizdock.grading.docker_cli import Command
     from quizdock.lab.spec import Challenge, SolutionStep
 
 # Options refused whatever their value.
@@ -55,7 +57,9 @@ _REFUSED_OPTIONS: Mapping[str, str] = {
 }
 # Options refused when they join a namespace that is not the container's own.
 _NAMESPACE_OPTIONS = frozenset({"--network", "--pid", "--ipc", "--uts", "--userns", "--cgroupns"})
-_DESTRUCTIVE = frozenset({"rm", "stop", "kill", "restart"})
+# Commands that act on what they name: only the challenge's own (a learner's container may hold
+# their data, or mount their home: `exec` into it would reach the host).
+_NAMED_ONLY = frozenset({"rm", "stop", "kill", "restart", "start", "exec"})
 _VOLUME_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 _SOCKETS = ("docker.sock", "containerd.sock", "podman.sock")
 
@@ -128,8 +132,8 @@ def parse_step(command: str, *, dirs: Sequence[str] = (), sample: Mapping[str, s
         po.option.long == "--filter" and po.value.replace(" ", "") == "label={label}" for po in parsed.options
     ):
         raise UnsafeStep("a prune must be limited to the challenge with --filter label={label}")
-    if sample is not None and cmd.path[-1] in _DESTRUCTIVE:
-        _check_named(cmd.path, args, sample)
+    if sample is not None and cmd.path[-1] in _NAMED_ONLY:
+        _check_named(cmd, args, sample)
     if args:
         needs_end = any(a.startswith("-") and a != "-" for a in (args if cmd.interspersed else args[:1]))
         argv += ["--", *args] if needs_end else args
@@ -147,6 +151,8 @@ def _check_option(path: tuple[str, ...], long: str, value: str, dirs: Sequence[s
             raise UnsafeStep(_host_path(source))
     elif long == "--mount":
         _check_mount(value, dirs, sample)
+    elif long == "--volumes-from" and not _challenge_name(value.split(":")[0], sample):
+        raise UnsafeStep(f"--volumes-from {value!r} mounts what another container mounts; name the challenge's own")
     elif long == "--file" and not _in_dir(value, dirs):
         raise UnsafeStep(f"--file {value!r} reads a file of the host; use a 'dir' parameter")
     elif (
@@ -156,11 +162,18 @@ def _check_option(path: tuple[str, ...], long: str, value: str, dirs: Sequence[s
 
 
 def _check_mount(value: str, dirs: Sequence[str], sample: Mapping[str, str]) -> None:
+    import csv
+
+    # Docker reads --mount as one CSV record (quotes allowed), keys in any case: so does this.
+    try:
+        items = next(csv.reader([value], strict=True), [])
+    except csv.Error:
+        raise UnsafeStep(f"--mount {value!r} cannot be read") from None
     fields: dict[str, str] = {}
-    for item in value.split(","):
+    for item in items:
         key, _, val = item.partition("=")
         fields[key.strip().lower()] = val
-    kind = fields.get("type", "volume")
+    kind = fields.get("type", "volume").lower()
     source = fields.get("source", fields.get("src", ""))
     if kind not in ("volume", "bind", "tmpfs"):
         raise UnsafeStep(f"--mount type={kind} is not a mount quizdock allows")
@@ -197,17 +210,31 @@ def _in_dir(path: str, dirs: Sequence[str]) -> bool:
     return False
 
 
-def _check_named(path: tuple[str, ...], args: Sequence[str], sample: Mapping[str, str]) -> None:
+def _challenge_name(value: str, sample: Mapping[str, str]) -> bool:
+    from quizdock.lab.spec import RESERVED_PREFIX, substitute
+
+    return substitute(value, sample).startswith(RESERVED_PREFIX)
+
+
+def _check_named(command: Command, args: Sequence[str], sample: Mapping[str, str]) -> None:
+    """What the command acts on (its container, image, volume or network arguments) must be the
+    challenge's own; the command a container runs (``exec``) is not looked at."""
     from quizdock.lab.spec import RESERVED_PREFIX, repository_name, substitute
 
-    for arg in args:
-        value = substitute(arg, sample)
-        name = repository_name(value) if path[0] == "image" else value
-        if not name.startswith(RESERVED_PREFIX):
-            raise UnsafeStep(
-                f"`docker {' '.join(path)}` may only name what the challenge made ({RESERVED_PREFIX}..., "
-                f"a 'name' parameter), not {arg!r}"
-            )
+    start = 0
+    for slot in command.args:
+        if slot.kind == "command":
+            break
+        values = args[start:] if slot.variadic else args[start : start + 1]
+        start += len(values)
+        for arg in values:
+            value = substitute(arg, sample)
+            name = repository_name(value) if slot.kind == "image" else value
+            if slot.kind in ("container", "image", "volume", "network") and not name.startswith(RESERVED_PREFIX):
+                raise UnsafeStep(
+                    f"`{command.name}` may only name what the challenge made ({RESERVED_PREFIX}..., "
+                    f"a 'name' parameter), not {arg!r}"
+                )
 
 
 def solution_argv(step: SolutionStep, values: Mapping[str, str], challenge: Challenge | None = None) -> list[str]:
