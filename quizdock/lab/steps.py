@@ -19,7 +19,10 @@ Refused:
   bind a host folder;
 - prunes not limited to the challenge (``--filter label={label}``), and removing, stopping,
   killing, starting or entering (``exec``) anything not named by the challenge (its reserved
-  names, ``qd-...``), or mounting its volumes (``--volumes-from``).
+  names, ``qd-...``), or mounting its volumes (``--volumes-from``) or a volume of the
+  learner's;
+- image names made that are not the challenge's (``tag``, ``commit``, ``build --tag``), a push
+  or a login anywhere but the challenge's registry.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from typing import TYPE_CHECKING
 from quizdock.errors import QuizdockError
 
 if TYPE_CHECKING:
+    from quizdock.grading.commands import ParsedOption
     from quizdock.grading.docker_cli import Command
     from quizdock.lab.spec import Challenge, SolutionStep
 
@@ -134,6 +138,8 @@ def parse_step(command: str, *, dirs: Sequence[str] = (), sample: Mapping[str, s
         raise UnsafeStep("a prune must be limited to the challenge with --filter label={label}")
     if sample is not None and cmd.path[-1] in _NAMED_ONLY:
         _check_named(cmd, args, sample)
+    if sample is not None:
+        _check_images_and_logins(cmd, parsed.options, args, sample)
     if args:
         needs_end = any(a.startswith("-") and a != "-" for a in (args if cmd.interspersed else args[:1]))
         argv += ["--", *args] if needs_end else args
@@ -147,8 +153,8 @@ def _check_option(path: tuple[str, ...], long: str, value: str, dirs: Sequence[s
         raise UnsafeStep(f"{long} {value} shares a namespace of the host or of another container")
     if long == "--volume":
         source, sep, _ = value.partition(":")
-        if sep and not _named_volume(source, sample) and not _in_dir(source, dirs):
-            raise UnsafeStep(_host_path(source))
+        if sep:
+            _check_source(source, dirs, sample)
     elif long == "--mount":
         _check_mount(value, dirs, sample)
     elif long == "--volumes-from" and not _challenge_name(value.split(":")[0], sample):
@@ -181,8 +187,8 @@ def _check_mount(value: str, dirs: Sequence[str], sample: Mapping[str, str]) -> 
         raise UnsafeStep("--mount volume options can bind a host folder")
     if kind == "bind" and not _in_dir(source, dirs):
         raise UnsafeStep(_host_path(source))
-    if kind == "volume" and source and not _named_volume(source, sample):
-        raise UnsafeStep(_host_path(source))
+    if kind == "volume" and source:
+        _check_source(source, (), sample)
 
 
 def _host_path(source: str) -> str:
@@ -191,14 +197,21 @@ def _host_path(source: str) -> str:
     return f"{source!r} is a host path; mount only a 'dir' parameter of the challenge ({{name}})"
 
 
-def _named_volume(source: str, sample: Mapping[str, str]) -> bool:
-    """A volume name as Docker reads it, once the challenge's values are in (a value unknown
-    here, outside a deck, is refused: it could be a path)."""
-    from quizdock.lab.spec import placeholders, substitute
+def _check_source(source: str, dirs: Sequence[str], sample: Mapping[str, str]) -> None:
+    """A mount's source is one of the challenge's folders or one of its volumes (``qd-...``):
+    a learner's volume holds their data, a host path the host."""
+    from quizdock.lab.spec import RESERVED_PREFIX, placeholders, substitute
 
-    if placeholders(source) - set(sample):
-        return False
-    return _VOLUME_NAME.fullmatch(substitute(source, sample)) is not None
+    if _in_dir(source, dirs):
+        return
+    value = substitute(source, sample)
+    # A value unknown here (outside a deck) could be a path: refused.
+    if placeholders(source) - set(sample) or _VOLUME_NAME.fullmatch(value) is None:
+        raise UnsafeStep(_host_path(source))
+    if not value.startswith(RESERVED_PREFIX):
+        raise UnsafeStep(
+            f"{source!r} is a volume the challenge did not make; mount only its own ({RESERVED_PREFIX}...)"
+        )
 
 
 def _in_dir(path: str, dirs: Sequence[str]) -> bool:
@@ -256,3 +269,34 @@ def solution_argv(step: SolutionStep, values: Mapping[str, str], challenge: Chal
 
     dirs = [p.key for p in challenge.param("dir")]
     return parse_step(step.command, dirs=dirs, sample=sample_values(challenge)).argv_with(values)
+
+
+def _check_images_and_logins(
+    command: Command, options: Sequence[ParsedOption], args: Sequence[str], sample: Mapping[str, str]
+) -> None:
+    """A step names images it makes with the challenge's names, pushes only to the challenge's
+    registry and logs in only there: a learner's tag is never moved, their images never leave,
+    their Docker Hub login is never replaced."""
+    from quizdock.lab.spec import RESERVED_PREFIX, repository_name, substitute
+
+    def own(reference: str) -> bool:
+        return repository_name(substitute(reference, sample)).startswith(RESERVED_PREFIX)
+
+    path = command.path
+    made = list(args[1:2]) if path in (("image", "tag"), ("container", "commit")) else []
+    made += [po.value for po in options if po.option.long == "--tag"]
+    for reference in made:
+        if not own(reference):
+            raise UnsafeStep(f"the image name {reference!r} is not the challenge's ({RESERVED_PREFIX}...)")
+    registry = sample.get("registry")
+    if path == ("image", "push"):
+        for reference in args:
+            value = substitute(reference, sample)
+            if registry is None or not value.startswith(registry + "/") or not own(reference):
+                raise UnsafeStep(
+                    f"push only to the challenge's registry ({{registry}}/{RESERVED_PREFIX}...), not {reference!r}"
+                )
+    if path in (("login",), ("logout",)):
+        server = substitute(args[0], sample) if args else "Docker Hub"
+        if registry is None or server != registry:
+            raise UnsafeStep(f"log in and out only of the challenge's registry ({{registry}}), not {server!r}")
