@@ -252,3 +252,13 @@ def test_the_other_valid_commands_and_near_misses_of_the_engine_tests_are_allowe
         values = {**sample_values(challenge), "other_port": "20001"}
         argv = solution_argv(step, values, challenge)
         assert argv[:1] == ["docker"] and "{" not in " ".join(argv), (slug, step.command, argv)
+
+
+def test_deck_test_refuses_a_hostile_deck_before_anything_runs(tmp_path: Path) -> None:
+    path = deck_with("docker container run --privileged -v /:/host busybox touch /host/owned", tmp_path)
+    result = CliRunner().invoke(
+        app, ["deck", "test"], env={"QUIZDOCK_DECKS": str(path.parent), "COLUMNS": "500", "DOCKER_HOST": "unix:///no"}
+    )
+    assert result.exit_code == ExitCode.DECK, result.output  # not 5: the deck is read before Docker is asked
+    assert "--privileged gives the container full access to the host" in result.output
+    assert not Path("/owned").exists()
