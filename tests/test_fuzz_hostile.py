@@ -22,7 +22,7 @@ from typer.testing import CliRunner, Result
 
 from quizdock.cli import app
 from quizdock.errors import ExitCode
-from tests.conftest import REPO
+from tests.conftest import REPO, device_node
 
 SEED = 17
 DECKS = 600
@@ -346,11 +346,25 @@ def extreme_environment(rng: random.Random, tmp_path: Path) -> dict[str, str]:
                     "2000-01-01T00:00:00+23:59",
                     "x" * 10_000,
                 ],
-                "QUIZDOCK_CONFIG": ["/dev/zero", "/dev/null", str(tmp_path), str(fifo), str(deep), str(big), str(bad)],
-                "QUIZDOCK_DECKS": ["/nonexistent", str(big), ":::", str(tmp_path / "\x1b[2J"), "/dev/null"],
+                "QUIZDOCK_CONFIG": [
+                    "/dev/zero",
+                    str(device_node(tmp_path)),
+                    str(tmp_path),
+                    str(fifo),
+                    str(deep),
+                    str(big),
+                    str(bad),
+                ],
+                "QUIZDOCK_DECKS": [
+                    "/nonexistent",
+                    str(big),
+                    ":::",
+                    str(tmp_path / "\x1b[2J"),
+                    str(device_node(tmp_path)),
+                ],
                 "QUIZDOCK_DB": [
                     str(tmp_path),
-                    "/dev/null",
+                    str(device_node(tmp_path)),
                     str(fifo),
                     str(big / "db.sqlite3"),
                     str(tmp_path / ("z" * 300)),
@@ -388,8 +402,7 @@ def _link(t: Path) -> str:
 
 
 OUTPUTS: list[Callable[[Path], str]] = [
-    lambda t: "/dev/null",
-    lambda t: "/dev/full",
+    lambda t: str(device_node(t)),
     lambda t: str(t / "fifo"),
     _link,
     lambda t: str(t),
@@ -403,7 +416,7 @@ OUTPUTS: list[Callable[[Path], str]] = [
 def test_extreme_command_lines_and_settings(tmp_path: Path, workdir: Path, isolated_home: Path) -> None:
     rng = random.Random(SEED)
     runner = CliRunner()
-    protected = {p: p.lstat() for p in (Path("/dev/null"), Path("/dev/full")) if p.exists()}
+    protected = {p: p.lstat() for p in (device_node(tmp_path),)}
     for number in range(COMMAND_LINES):
         args = rng.choice(COMMANDS)(rng, tmp_path)
         env = {"COLUMNS": "120", **extreme_environment(rng, tmp_path)}

@@ -15,7 +15,7 @@ from typer.testing import CliRunner, Result
 
 from quizdock.cli import app
 from quizdock.errors import ExitCode
-from tests.conftest import REPO
+from tests.conftest import REPO, device_node
 
 MINI = (REPO / "tests" / "data" / "decks" / "mini.toml").read_text()
 WIDE = {"COLUMNS": "400"}
@@ -170,9 +170,8 @@ def test_export_refuses_what_is_not_a_regular_file_and_changes_nothing(tmp_path:
     os.mkfifo(fifo)
     folder = tmp_path / "folder"
     folder.mkdir()
-    cases = [(link, "a symbolic link"), (fifo, "a FIFO"), (Path("/dev/null"), "a device"), (folder, "folder")]
-    if os.path.exists("/dev/full"):
-        cases.append((Path("/dev/full"), "a device"))
+    device = device_node(tmp_path)
+    cases = [(link, "a symbolic link"), (fifo, "a FIFO"), (device, "a device"), (folder, "folder")]
     for kind in ("csv", "anki"):
         for path, what in cases:
             before = path.lstat()
@@ -183,7 +182,7 @@ def test_export_refuses_what_is_not_a_regular_file_and_changes_nothing(tmp_path:
             after = path.lstat()
             assert (stat.S_IFMT(after.st_mode), after.st_ino) == (stat.S_IFMT(before.st_mode), before.st_ino)
     assert target.read_text() == "mine" and link.is_symlink() and stat.S_ISFIFO(fifo.lstat().st_mode)
-    assert stat.S_ISCHR(os.lstat("/dev/null").st_mode)
+    assert stat.S_ISCHR(device.lstat().st_mode)
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no temporary file left
 
 
