@@ -165,7 +165,7 @@ def parse_deck_file(path: Path, data: bytes | None = None, stat: os.stat_result 
     except RecursionError:
         raise DeckError(shown, f"invalid TOML: arrays or tables nest deeper than {MAX_DEPTH} levels") from None
     try:
-        return _parse_document(document, path, shown, data, stat)
+        return _parse_document(document, path, shown, data, stat, text)
     except DeckError as error:
         if error.line is None and error.field:
             line = field_line(text, error.card_id, error.field)
@@ -174,7 +174,9 @@ def parse_deck_file(path: Path, data: bytes | None = None, stat: os.stat_result 
         raise
 
 
-def _parse_document(document: dict[str, Any], path: Path, shown: str, data: bytes, stat: os.stat_result) -> Deck:
+def _parse_document(
+    document: dict[str, Any], path: Path, shown: str, data: bytes, stat: os.stat_result, text: str
+) -> Deck:
     check_plain_text(document, shown)
     unknown = set(document) - {"deck", "cards"}
     if unknown:
@@ -205,12 +207,18 @@ def _parse_document(document: dict[str, Any], path: Path, shown: str, data: byte
     cards: list[Card] = []
     seen: set[str] = set()
     for index, raw in enumerate(raw_cards, start=1):
-        card = parse_card(raw, deck_id=deck_id, path=shown, position=index)
-        if card.id in seen:
-            raise DeckError(shown, "this id is used twice in the file", card_id=card.id, field="id")
-        seen.add(card.id)
-        if card.kind == "command":
-            _check_commands(card, shown)
+        try:
+            card = parse_card(raw, deck_id=deck_id, path=shown, position=index)
+            if card.id in seen:
+                raise DeckError(shown, "this id is used twice in the file", card_id=card.id, field="id")
+            seen.add(card.id)
+            if card.kind == "command":
+                _check_commands(card, shown)
+        except DeckError as error:
+            if error.line is not None or not error.field:
+                raise
+            line = field_line(text, error.card_id, error.field, position=index)
+            raise DeckError(shown, error.problem, card_id=error.card_id, field=error.field, line=line) from None
         cards.append(card)
     return Deck(
         id=deck_id,
@@ -445,16 +453,20 @@ def check_plain_text(document: dict[str, Any], path: str) -> None:
                 pending.append((item, f"{field}.{key}" if field else key, depth + 1, card_id))
 
 
-def field_line(text: str, card_id: str | None, field: str) -> int | None:
+def field_line(text: str, card_id: str | None, field: str, *, position: int | None = None) -> int | None:
     """The line of a deck file where ``field`` of the card (or of ``[deck]``) is written.
 
-    TOML parsers give no positions, so this reads the text: from the card's ``id = ...`` line
-    (or the ``[deck]`` header) to the next card, the line that sets the field's key
+    TOML parsers give no positions, so this reads the text: from the card's ``[[cards]]`` table
+    (the ``position``-th, counted from 1; else the one whose ``id = ...`` it is, or ``[deck]``)
+    to the next card, the line that sets the field's key
     (``solution`` for ``challenge.solution[2]``, the third ``[[cards.challenge.setup]]`` table
     for ``challenge.setup[2].path``). None when it cannot be found.
     """
     lines = text.splitlines()
-    if card_id is not None:
+    headers = [i for i, line in enumerate(lines) if line.strip().startswith("[[cards]]")]
+    if position is not None and 0 < position <= len(headers):
+        start: int | None = headers[position - 1]  # the card's own table, whatever its id
+    elif card_id is not None:
         quoted = re.compile(r"""^\s*id\s*=\s*["']""" + re.escape(card_id) + r"""["']\s*(#.*)?$""")
         start = next((i for i, line in enumerate(lines) if quoted.match(line)), None)
     else:

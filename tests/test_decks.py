@@ -48,7 +48,7 @@ def write_deck(directory: Path, text: str, name: str = "mini") -> Path:
             "answer",
             23,
         ),
-        (lambda t: t.replace('id = "mini/command"', 'id = "mini/concept"'), "mini/concept", "id", 7),
+        (lambda t: t.replace('id = "mini/command"', 'id = "mini/concept"'), "mini/concept", "id", 18),
         (lambda t: t.replace('id = "mini/command"', 'id = "other/command"'), "other/command", "id", 18),
         (lambda t: t.replace('topics = ["ports"]', "topics = []"), "mini/choice", "topics", 30),
         (lambda t: t.replace('explanation.fr = "0.0.0.0 et ::."', 'explanation.fr = "0.0.0.0 et ::.'), None, None, 36),
