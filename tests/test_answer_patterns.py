@@ -113,3 +113,13 @@ def best_of_three(action: Callable[[], object]) -> float:
         action()
         timings.append(time.perf_counter() - started)
     return min(timings)
+
+
+def test_deck_check_refuses_an_answer_longer_than_a_learner_may_type(tmp_path: Path) -> None:
+    decks = tmp_path / "decks"
+    decks.mkdir()
+    long_answer = "docker container run busybox echo " + "x" * MAX_ANSWER_CHARS
+    (decks / "mini.toml").write_text(MINI.replace('"docker container prune"', f'"{long_answer}"'))
+    result = CliRunner().invoke(app, ["deck", "check"], env={"QUIZDOCK_DECKS": str(decks), "COLUMNS": "400"})
+    assert result.exit_code == ExitCode.DECK, result.output
+    assert f"longer than the {MAX_ANSWER_CHARS} a learner may type" in " ".join(result.output.split())

@@ -1224,6 +1224,14 @@ def answer_problems(answer: str) -> tuple[Text, ...]:
     Checks that the model reads it, that its command is fully modelled, that its placeholders
     are known, that its required arguments are there and that its image names are valid.
     """
+    if len(answer) > MAX_ANSWER_CHARS:
+        return (
+            Text(
+                f"Réponse de {len(answer)} caractères : plus longue que les {MAX_ANSWER_CHARS} qu'un apprenant "
+                "peut taper.",
+                f"An answer of {len(answer)} characters: longer than the {MAX_ANSWER_CHARS} a learner may type.",
+            ),
+        )
     try:
         parsed = parse_command(answer)
     except CommandSyntaxError as error:
