@@ -99,11 +99,12 @@ _PLACEHOLDER = re.compile(r"<([a-z]+)>")
 _ADJACENT = re.compile(r"<[a-z]+><[a-z]+>")
 
 
-def _literal(char: str) -> Automaton:
+@lru_cache(maxsize=4096)
+def _literal(char: str) -> Automaton:  # shared: a chain holds references, not copies
     return Automaton(moves=(((char.__eq__, 1),), ()), accepting=frozenset({1}))
 
 
-@lru_cache(maxsize=1024)
+@lru_cache(maxsize=256)
 def compile_pattern(template: str, *, image_path: bool = False) -> tuple[Automaton, ...]:
     """The chain of automata for a value with placeholders; unknown ``<words>`` stay literal.
 
