@@ -107,10 +107,20 @@ class LabHome:
 
 
 def default_home() -> LabHome:
-    """The learner's lab: its folder beside the challenges' state files."""
+    """The learner's lab: its folder beside the challenges' state files.
+
+    With ``QUIZDOCK_LAB_DIR`` set (another data folder), the container's name carries a digest
+    of that folder, so two data folders never share, or replace, one lab.
+    """
+    import hashlib
+
     from quizdock.lab.state import state_dir
 
-    return LabHome(state_dir() / "engine")
+    root = state_dir() / "engine"
+    if not os.environ.get("QUIZDOCK_LAB_DIR"):
+        return LabHome(root)
+    digest = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:10]
+    return LabHome(root, name=f"{LAB_NAME}-{digest}")
 
 
 def lab_image() -> str:
