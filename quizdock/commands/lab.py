@@ -32,6 +32,7 @@ WORDS: dict[Lang, dict[str, str]] = {
         "no_lab": "There is no lab to remove.",
         "not_running": "The lab is not running. Start it with `quizdock lab up`.",
         "running": "running",
+        "state": "state",
         "setting": "setting",
         "address": "address",
         "engine": "engine",
@@ -52,6 +53,7 @@ WORDS: dict[Lang, dict[str, str]] = {
         "no_lab": "Il n'y a pas de labo à supprimer.",
         "not_running": "Le labo ne tourne pas. Démarrez-le avec `quizdock lab up`.",
         "running": "en marche",
+        "state": "état",
         "setting": "réglage",
         "address": "adresse",
         "engine": "moteur",
@@ -137,7 +139,7 @@ def status_command(lang: LangOption = None) -> None:
             client.close()
         size = sum(int(image.get("Size") or 0) for image in usage.get("Images") or [])
         images = ", ".join(sorted(tag for image in usage.get("Images") or [] for tag in image.get("RepoTags") or []))
-        table.add_row(words["running"], "✓")
+        table.add_row(words["state"], words["running"])
         table.add_row(words["address"], escape(lab.host))
         table.add_row(
             words["engine"], escape(f"Docker Engine {version.get('Version')} (API {version.get('ApiVersion')})")

@@ -530,6 +530,8 @@ def _relevant(event: dict[str, Any], challenge: Challenge, state: LabState) -> b
     attributes = actor.get("Attributes") or {}
     if attributes.get(LABEL_HELPER):
         return False  # quizdock's own helper containers, made while checking
+    if state.lab:
+        return True  # nothing but the challenge lives in the lab
     if kind == "image" or attributes.get(LABEL_CHALLENGE) == challenge.id:
         return True
     names = set(challenge.reserved_names()) | {v for vs in state.anonymous_volumes.values() for v in vs}
