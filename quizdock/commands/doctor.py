@@ -82,7 +82,7 @@ def _lab_rows() -> list[tuple[str, str]]:
         setting = lab_setting()
     except QuizdockError as error:
         return [("lab", f"[red]{escape(str(error))}[/]")]
-    rows = [("lab setting", setting)]
+    rows: list[tuple[str, str]] = [("lab setting", setting)]
     if setting == "off":
         rows.append(("lab", "off: challenges run on your own Docker (reserved qd- names, labels, filtered prunes)"))
         return rows
