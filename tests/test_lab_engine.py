@@ -359,3 +359,14 @@ def test_state_of_a_lab_challenge_names_its_own_client_config(lab_engine: Target
         assert state.values["mem"] == "mem"  # the plain name: nothing else lives in the lab
     finally:
         runner.cleanup(lab_engine.client, challenge("tmpfs"), state, lab=lab_engine.lab)
+
+
+def test_a_docker_on_another_machine_cannot_hold_the_lab(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert engine.why_not_here() is None  # the test engine is local
+    monkeypatch.setenv("DOCKER_HOST", "tcp://127.0.0.1:2375")
+    assert engine.why_not_here() is None
+    monkeypatch.setenv("DOCKER_HOST", "ssh://learner@build-box")
+    assert "another machine" in (engine.why_not_here() or "")
+    monkeypatch.setenv("QUIZDOCK_LAB", "on")
+    result = CliRunner().invoke(app, ["lab", "up"])
+    assert result.exit_code in (5, 8), result.output  # ssh is not reachable here either: 5 first
