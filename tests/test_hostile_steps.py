@@ -105,8 +105,10 @@ REFUSED = [
     ("docker --config /tmp container ls", "global Docker option"),
     ("docker container run --no-such-option busybox", "not an option"),
     ("docker plugin install evil/plugin", "different command"),
-    ("docker system prune -af --volumes", "--filter label={label}"),
-    ("docker image prune -a -f", "--filter label={label}"),
+    ("docker system prune -af --volumes", "{label_filter}"),
+    ("docker image prune -a -f", "{label_filter}"),
+    ("docker image prune -a -f --filter {label_filter}", "{label_filter}"),
+    ("docker image prune -a -f x{label_filter}", "a word of its own"),
     ("docker container rm -f learners-database", "may only name what the challenge made"),
     ("docker volume rm precious-data", "may only name what the challenge made"),
     ("docker image rm postgres:16", "may only name what the challenge made"),
@@ -249,9 +251,17 @@ def test_the_other_valid_commands_and_near_misses_of_the_engine_tests_are_allowe
     tried += [(slug, SolutionStep(command)) for slug, command, _, _ in NEAR_MISSES]
     for slug, step in tried:
         challenge = challenges[slug]
-        values = {**sample_values(challenge), "other_port": "20001"}
+        # They run in the private lab, where {label_filter} is empty and a plain prune is safe.
+        values = {**sample_values(challenge), "other_port": "20001", "label_filter": ""}
         argv = solution_argv(step, values, challenge)
         assert argv[:1] == ["docker"] and "{" not in " ".join(argv), (slug, step.command, argv)
+
+
+def test_a_plain_prune_runs_in_the_lab_only() -> None:
+    step = SolutionStep("docker image prune -a --force")
+    assert solution_argv(step, {"label_filter": ""}) == ["docker", "image", "prune", "--all", "--force"]
+    with pytest.raises(UnsafeStep, match="label_filter"):
+        solution_argv(step, {"label_filter": "--filter label=quizdock.challenge=x"})
 
 
 def test_deck_test_refuses_a_hostile_deck_before_anything_runs(tmp_path: Path) -> None:
@@ -262,3 +272,11 @@ def test_deck_test_refuses_a_hostile_deck_before_anything_runs(tmp_path: Path) -
     assert result.exit_code == ExitCode.DECK, result.output  # not 5: the deck is read before Docker is asked
     assert "--privileged gives the container full access to the host" in result.output
     assert not Path("/owned").exists()
+
+
+def test_label_filter_is_the_whole_filter_outside_the_lab_and_nothing_inside() -> None:
+    step = parse_step("docker image prune --force {label_filter}", sample={"label": "quizdock.challenge=x"})
+    outside = {"label": "quizdock.challenge=x", "label_filter": "--filter label=quizdock.challenge=x"}
+    assert step.argv_with(outside) == ["docker", "image", "prune", "--force", "--filter=label=quizdock.challenge=x"]
+    inside = {"label": "quizdock.challenge=x", "label_filter": ""}
+    assert step.argv_with(inside) == ["docker", "image", "prune", "--force"]

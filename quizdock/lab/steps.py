@@ -65,6 +65,10 @@ _NAMESPACE_OPTIONS = frozenset({"--network", "--pid", "--ipc", "--uts", "--usern
 # their data, or mount their home: `exec` into it would reach the host).
 _NAMED_ONLY = frozenset({"rm", "stop", "kill", "restart", "start", "exec"})
 _VOLUME_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
+_LABEL_FILTER = "{label_filter}"
+# Read in its place: a value no deck can write (control characters are refused in decks).
+_FILTER_STANDIN_VALUE = "\x00label_filter"
+_FILTER_STANDIN = "--filter=" + _FILTER_STANDIN_VALUE
 _SOCKETS = ("docker.sock", "containerd.sock", "podman.sock")
 
 
@@ -83,15 +87,23 @@ class Step:
 
     template: str
     argv: tuple[str, ...]
+    label_filter: tuple[int, ...] = ()
 
     def argv_with(self, values: Mapping[str, str]) -> list[str]:
-        """The argv to run, each token's ``{placeholders}`` replaced (never re-split)."""
+        """The argv to run, each token's ``{placeholders}`` replaced (never re-split).
+
+        The word ``{label_filter}`` is ``--filter=label={label}`` on the learner's own Docker
+        and nothing in the private lab (where quizdock gives it the empty value).
+        """
         from quizdock.lab.spec import substitute
 
-        return [substitute(token, values) for token in self.argv]
+        dropped = set(self.label_filter) if values.get("label_filter", "-") == "" else set()
+        return [substitute(token, values) for i, token in enumerate(self.argv) if i not in dropped]
 
 
-def parse_step(command: str, *, dirs: Sequence[str] = (), sample: Mapping[str, str] | None = None) -> Step:
+def parse_step(
+    command: str, *, dirs: Sequence[str] = (), sample: Mapping[str, str] | None = None, lab: bool = False
+) -> Step:
     """Read one solution step and build what runs, or say why it may not run.
 
     Args:
@@ -99,6 +111,8 @@ def parse_step(command: str, *, dirs: Sequence[str] = (), sample: Mapping[str, s
         dirs: The names of the challenge's ``dir`` parameters: the only host paths allowed.
         sample: Plausible values of the challenge's parameters, to tell its reserved names.
             None skips the check of what destructive commands name (a step run outside a deck).
+        lab: The step runs in quizdock's private lab, where a plain prune touches nothing of
+            the learner's (a deck's own steps are always checked as for the learner's Docker).
 
     Raises:
         UnsafeStep: not a docker command quizdock knows, or one that is not safe.
@@ -112,6 +126,9 @@ def parse_step(command: str, *, dirs: Sequence[str] = (), sample: Mapping[str, s
     if not words or words[0] != "docker":
         shown = words[0] if words else ""
         raise UnsafeStep(f"a step is a docker CLI command and starts with the word 'docker', not {shown!r}")
+    if any(_LABEL_FILTER in word and word != _LABEL_FILTER for word in words):
+        raise UnsafeStep(f"{_LABEL_FILTER} is a word of its own (it stands for a whole option)")
+    words = [_FILTER_STANDIN if word == _LABEL_FILTER else word for word in words]
     try:
         parsed = parse_command(shlex.join(words))
     except CommandSyntaxError as error:
@@ -120,8 +137,13 @@ def parse_step(command: str, *, dirs: Sequence[str] = (), sample: Mapping[str, s
     if not cmd.modelled:
         raise UnsafeStep(f"quizdock knows `{cmd.name}` by name only, so it cannot tell what it does")
     argv = ["docker", *parsed.written]
+    label_filter: list[int] = []
     for po in parsed.options:
         option = po.option
+        if po.value == _FILTER_STANDIN_VALUE:
+            label_filter.append(len(argv))
+            argv.append("--filter=label={label}")
+            continue
         _check_option(cmd.path, option.long, po.value, dirs, sample or {})
         if option.value == "bool":
             argv.append(option.long if po.value == "true" else f"{option.long}=false")
@@ -132,10 +154,15 @@ def parse_step(command: str, *, dirs: Sequence[str] = (), sample: Mapping[str, s
         for arg in args:
             if arg != "-" and not _in_dir(arg, dirs):
                 raise UnsafeStep(f"the build context {arg!r} is a host path; use a 'dir' parameter")
-    if cmd.path[-1] == "prune" and not any(
-        po.option.long == "--filter" and po.value.replace(" ", "") == "label={label}" for po in parsed.options
+    if (
+        not lab
+        and cmd.path[-1] == "prune"
+        and not any(
+            po.option.long == "--filter" and po.value.replace(" ", "") in ("label={label}", _FILTER_STANDIN_VALUE)
+            for po in parsed.options
+        )
     ):
-        raise UnsafeStep("a prune must be limited to the challenge with --filter label={label}")
+        raise UnsafeStep("a prune must be limited to the challenge with {label_filter} (or --filter label={label})")
     if sample is not None and cmd.path[-1] in _NAMED_ONLY:
         _check_named(cmd, args, sample)
     if sample is not None:
@@ -143,7 +170,7 @@ def parse_step(command: str, *, dirs: Sequence[str] = (), sample: Mapping[str, s
     if args:
         needs_end = any(a.startswith("-") and a != "-" for a in (args if cmd.interspersed else args[:1]))
         argv += ["--", *args] if needs_end else args
-    return Step(template=command, argv=tuple(argv))
+    return Step(template=command, argv=tuple(argv), label_filter=tuple(label_filter))
 
 
 def _check_option(path: tuple[str, ...], long: str, value: str, dirs: Sequence[str], sample: Mapping[str, str]) -> None:
@@ -255,7 +282,8 @@ def solution_argv(step: SolutionStep, values: Mapping[str, str], challenge: Chal
 
     Args:
         step: The step.
-        values: The parameter values chosen at setup.
+        values: The parameter values chosen at setup; an empty ``label_filter`` says the step
+            runs in the private lab.
         challenge: The challenge the step solves: its ``dir`` parameters are the host paths
             the step may mount, its reserved names what it may remove. Without it, no host
             path is allowed.
@@ -263,12 +291,13 @@ def solution_argv(step: SolutionStep, values: Mapping[str, str], challenge: Chal
     Raises:
         UnsafeStep: the step may not run.
     """
+    lab = values.get("label_filter") == ""
     if challenge is None:
-        return parse_step(step.command).argv_with(values)
+        return parse_step(step.command, lab=lab).argv_with(values)
     from quizdock.lab.spec import sample_values
 
     dirs = [p.key for p in challenge.param("dir")]
-    return parse_step(step.command, dirs=dirs, sample=sample_values(challenge)).argv_with(values)
+    return parse_step(step.command, dirs=dirs, sample=sample_values(challenge), lab=lab).argv_with(values)
 
 
 def _check_images_and_logins(
