@@ -369,6 +369,7 @@ def extreme_environment(rng: random.Random, tmp_path: Path) -> dict[str, str]:
                     str(big / "db.sqlite3"),
                     str(tmp_path / ("z" * 300)),
                     str(tmp_path / "\x1b]52;c;eA==\x07.sqlite3"),
+                    str(tmp_path / "db?mode=rw#x %41.sqlite3"),
                 ],
                 "LANG": ["fr_FR.UTF-8", "\x1b", "C"],
             }[name]

@@ -347,3 +347,14 @@ def test_review_in_a_terminal_on_a_damaged_database(db_path: Path, tmp_path: Pat
     output = " ".join((child.before or "").split())
     assert child.exitstatus == ExitCode.DATABASE, output
     assert "is damaged" in output and "Traceback" not in output
+
+
+def test_a_database_name_with_uri_characters_is_that_file(tmp_path: Path) -> None:
+    folder = tmp_path / "data"
+    folder.mkdir()
+    path = folder / "my?progress#1 %41.sqlite3"
+    for args in (["decks"], ["due"], ["stats"]):
+        result = run(["--db", str(path), *args])
+        assert result.exit_code == 0, result.output
+    names = {p.name for p in folder.iterdir()}
+    assert path.name in names and names <= {path.name, path.name + "-wal", path.name + "-shm"}, names

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sqlite3
 from pathlib import Path
+from urllib.parse import quote
 
 from quizdock.errors import DatabaseError
 from quizdock.storage.schema import BUSY_TIMEOUT_MS, HEAD_REVISION, QUIZDOCK_TABLES
@@ -25,7 +26,7 @@ def current_revision(path: Path) -> str | None:
         return None
     check_header(path)
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+        conn = read_only(path)
         try:
             tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
             if "alembic_version" not in tables:
@@ -38,6 +39,12 @@ def current_revision(path: Path) -> str | None:
             conn.close()
     except sqlite3.DatabaseError as exc:
         raise explain(path, exc) from None
+
+
+def read_only(path: Path) -> sqlite3.Connection:
+    """A read-only connection to the database at ``path``, whatever characters its name holds
+    (``?`` or ``#`` in a plain ``file:`` URI would open another file)."""
+    return sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
 
 
 def check_header(path: Path) -> None:
@@ -157,7 +164,7 @@ def not_quizdock(path: Path, cause: str) -> DatabaseError:
 
 def _tables(path: Path) -> set[str]:
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+        conn = read_only(path)
         try:
             return {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         finally:
@@ -172,7 +179,7 @@ def quick_check(path: Path) -> str | None:
     Run only once something has failed: it reads the whole file.
     """
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+        conn = read_only(path)
         try:
             rows = [str(row[0]) for row in conn.execute("PRAGMA quick_check(3)")]
         finally:

@@ -6,7 +6,7 @@ import sqlite3
 from datetime import date
 from pathlib import Path
 
-from quizdock.storage.migrate import current_revision, damaged, explain
+from quizdock.storage.migrate import current_revision, damaged, explain, read_only
 from quizdock.storage.schema import HEAD_REVISION, OUT_OF_REVIEW, SET_ASIDE
 
 
@@ -33,7 +33,7 @@ def count_due(path: Path, today: date, *, deck: str | None = None) -> int | None
         )
     params = {"today": today.isoformat(), "deck": deck}
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10)
+        conn = read_only(path)
         try:
             if deck is not None and conn.execute("SELECT 1 FROM decks WHERE id = ?", (deck,)).fetchone() is None:
                 return None
