@@ -70,7 +70,7 @@ def measure(runs: int) -> list[Row]:
             setup = statistics.median(setups)
             rows.append(("lab reset + challenge setup", ms(setup), "<= 1 s", "met" if setup <= 1 else "missed"))
             for step in challenge.solution:
-                run_step(step, state.values, env=lab.environ())
+                run_step(step, state.values, env=lab.environ(), challenge=challenge)
             runner.evaluate(client, challenge, state)  # warm-up
             checks = []
             for _ in range(runs):

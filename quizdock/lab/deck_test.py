@@ -221,7 +221,8 @@ def private_lab(out: Console | None = None) -> Iterator[ProofRun]:
     with contextlib.ExitStack() as stack:
         stack.callback(host.close)
         if setting != "off":
-            name = f"quizdock-lab-test-{uuid.uuid4().hex[:8]}"  # beside the learner's own lab
+            # Beside the learner's own lab; the process id tells whose it is on a shared Docker.
+            name = f"quizdock-lab-test-{os.getpid()}-{uuid.uuid4().hex[:6]}"
             home = engine.LabHome(Path(tempfile.mkdtemp(prefix="quizdock-lab-")), name=name)
             stack.callback(engine.down, host, home)
             try:
