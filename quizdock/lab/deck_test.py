@@ -167,7 +167,9 @@ def snapshot_docker(client: docker.DockerClient) -> dict[str, set[str]]:
     images (ID and tags), volumes, networks (ID and name)."""
     with runner.docker_errors("listing your resources"):
         return {
-            "container": {f"{c.id[:12]} {c.status} {c.name}" for c in client.containers.list(all=True)},
+            "container": {
+                f"{c.id[:12]} {c.status} {c.name}" for c in client.containers.list(all=True, ignore_removed=True)
+            },
             "image": {f"{i.id.removeprefix('sha256:')[:12]} {' '.join(sorted(i.tags))}" for i in client.images.list()},
             "volume": {v.name for v in client.volumes.list()},
             "network": {f"{n.id[:12]} {n.name}" for n in client.networks.list()},
@@ -251,7 +253,9 @@ def snapshot_learner(client: docker.DockerClient) -> dict[str, set[str]]:
 
     with runner.docker_errors("listing your resources"):
         return {
-            "container": {c.id for c in client.containers.list(all=True) if theirs(c.labels, c.name)},
+            "container": {
+                c.id for c in client.containers.list(all=True, ignore_removed=True) if theirs(c.labels, c.name)
+            },
             "image": {i.id for i in client.images.list() if theirs(i.labels)},
             "volume": {v.name for v in client.volumes.list() if theirs(v.attrs.get("Labels"), v.name)},
         }
