@@ -6,6 +6,8 @@ Only typer and quizdock's light modules are imported at the top, so `quizdock --
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any, Optional
 
@@ -15,10 +17,12 @@ from typer._click.utils import make_default_short_help
 from typer.core import TyperGroup
 
 from quizdock import __version__
+from quizdock.clicktext import LocalizedUsageError, early_language, localize, localized_error, translate_message
 from quizdock.commands import doctor as doctor_commands
 from quizdock.commands import review as review_commands
-from quizdock.commands.common import error_console, settings
+from quizdock.commands.common import LangOption, error_console, settings
 from quizdock.errors import ExitCode, Interrupted, QuizdockError, did_you_mean
+from quizdock.i18n import N_, _, set_language
 
 # Commands whose modules are imported only when one of them runs (or shows its own help), so
 # `quizdock --help` does not build them. Per group: name -> (module, attribute, short help);
@@ -28,44 +32,44 @@ LAZY_COMMANDS: dict[str, dict[str, tuple[str, str, str]]] = {
         "stats": (
             "quizdock.commands.stats",
             "stats",
-            "Show your progress: today, streak, a year of reviews, the 30-day forecast, retention, card states.",
+            N_("Show your progress: today, streak, a year of reviews, the 30-day forecast, retention, card states."),
         ),
         "leeches": (
             "quizdock.commands.stats",
             "leeches",
-            "List the leeches: cards that lapsed 8 times or more (graded below 3 after being learned).",
+            N_("List the leeches: cards that lapsed 8 times or more (graded below 3 after being learned)."),
         ),
         "suspend": (
             "quizdock.commands.stats",
             "suspend",
-            "Suspend a card: it stays out of every review (its schedule is kept) until `quizdock unsuspend ID`.",
+            N_("Suspend a card: it stays out of every review (its schedule is kept) until `quizdock unsuspend ID`."),
         ),
         "unsuspend": (
             "quizdock.commands.stats",
             "unsuspend",
-            "Bring a suspended card (a leech, or one you suspended) back into the reviews.",
+            N_("Bring a suspended card (a leech, or one you suspended) back into the reviews."),
         ),
         "challenge": (
             "quizdock.commands.challenge",
             "app",
-            "Practical challenges, graded by the state of your Docker daemon.",
+            N_("Practical challenges, graded by the state of your Docker daemon."),
         ),
         "lab": (
             "quizdock.commands.lab",
             "app",
-            "Your private lab: a Docker engine of quizdock's own where challenges run.",
+            N_("Your private lab: a Docker engine of quizdock's own where challenges run."),
         ),
         "export": (
             "quizdock.commands.export",
             "app",
-            "Export the decks for Anki: a package (.apkg) or a text file.",
+            N_("Export the decks for Anki: a package (.apkg) or a text file."),
         ),
     },
     "deck": {
         "test": (
             "quizdock.commands.challenge",
             "deck_test_command",
-            "Prove every challenge in a lab of its own: fails after setup, passes after its solution, cleans up.",
+            N_("Prove every challenge in a lab of its own: fails after setup, passes after its solution, cleans up."),
         ),
     },
 }
@@ -73,7 +77,8 @@ LAZY_COMMANDS: dict[str, dict[str, tuple[str, str, str]]] = {
 
 class QuizdockGroup(TyperGroup):
     """A command group that loads the commands of LAZY_COMMANDS when they are used, and turns
-    quizdock's own errors and Ctrl-C into a message and an exit code, never a traceback.
+    quizdock's own errors and Ctrl-C into a message and an exit code, never a traceback. Its help
+    and its messages are in the learner's language, decided before the command line is read.
 
     Unexpected exceptions still show their traceback: a bug should look like a bug.
     """
@@ -81,6 +86,17 @@ class QuizdockGroup(TyperGroup):
     @property
     def lazy(self) -> dict[str, tuple[str, str, str]]:
         return LAZY_COMMANDS.get(self.name or "", {})
+
+    def main(self, args: Sequence[str] | None = None, *more: Any, **options: Any) -> Any:
+        set_language(early_language(sys.argv[1:] if args is None else args))
+        localize(self)
+        return super().main(args, *more, **options)
+
+    def make_context(self, info_name: str | None, args: list[str], parent: Any = None, **extra: Any) -> Any:
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except ClickException as error:
+            raise localized_error(error) from None
 
     def list_commands(self, ctx: Any) -> list[str]:
         return [*super().list_commands(ctx), *(name for name in self.lazy if name not in self.commands)]
@@ -96,6 +112,7 @@ class QuizdockGroup(TyperGroup):
                 target.command(cmd_name)(getattr(importlib.import_module(module), attribute))
             command = typer.main.get_command(target)
             command.name = cmd_name
+            localize(command)
             self.commands[cmd_name] = command
         return super().get_command(ctx, cmd_name)
 
@@ -108,42 +125,49 @@ class QuizdockGroup(TyperGroup):
                 if not self.commands[name].hidden:
                     rows.append((name, self.commands[name].get_short_help_str(limit)))
             else:
-                rows.append((name, make_default_short_help(self.lazy[name][2], limit)))
-        with formatter.section("Commands"):
+                rows.append((name, make_default_short_help(_(self.lazy[name][2]), limit)))
+        with formatter.section(_("Commands")):
             formatter.write_dl(rows)
 
     def resolve_command(self, ctx: Any, args: list[str]) -> Any:
         try:
             return super().resolve_command(ctx, args)
         except UsageError as error:
+            message = translate_message(error.message)
             hint = did_you_mean(args[0], self.list_commands(ctx)) if args else ""
             if hint and "Did you mean" not in error.message:
-                error.message = f"{error.message.rstrip('.')}.{hint}"
-            raise
+                message = f"{message.rstrip('.')}.{hint}"
+            raise LocalizedUsageError(message, error.ctx, error.exit_code) from None
 
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
         except QuizdockError as error:
-            from quizdock.plaintext import shown
-
-            # A message may quote a path or a value the learner gave: shown as text, never as markup.
-            error_console().print(f"[bold red]Error:[/bold red] {shown(str(error))}", soft_wrap=True)
+            report(error)
             raise typer.Exit(int(error.exit_code)) from None
         except (KeyboardInterrupt, EOFError) as stop:  # Ctrl-C, or Ctrl-D at a prompt
             if not isinstance(stop, Interrupted):
-                error_console().print("Interrupted.")
+                error_console().print(_("Interrupted."))
             raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
-        except (ClickException, typer.Exit, typer.Abort):
+        except ClickException as error:
+            raise localized_error(error) from None
+        except (typer.Exit, typer.Abort):
             raise
         except Exception as error:
             damage = database_damage(error)
             if damage is None:
                 raise  # a bug should look like a bug
-            from quizdock.plaintext import shown
-
-            error_console().print(f"[bold red]Error:[/bold red] {shown(str(damage))}", soft_wrap=True)
+            report(damage)
             raise typer.Exit(int(damage.exit_code)) from None
+
+
+def report(error: QuizdockError) -> None:
+    """The learner's error message: the problem, then its fix."""
+    from quizdock.plaintext import shown
+
+    # A message may quote a path or a value the learner gave: shown as text, never as markup.
+    label = _("Error:")
+    error_console().print(f"[bold red]{label}[/bold red] {shown(str(error))}", soft_wrap=True)
 
 
 def database_damage(error: Exception) -> QuizdockError | None:
@@ -174,8 +198,10 @@ def database_damage(error: Exception) -> QuizdockError | None:
 app = typer.Typer(
     cls=QuizdockGroup,
     name="quizdock",
-    help="Learn Docker in the terminal: flashcards with spaced repetition and practical challenges "
-    "graded on your real Docker daemon.",
+    help=N_(
+        "Learn Docker in the terminal: flashcards with spaced repetition and practical challenges "
+        "graded on your real Docker daemon."
+    ),
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -193,13 +219,15 @@ def _version(value: bool) -> None:
 def root(
     db: Annotated[
         Optional[Path],  # noqa: UP045
-        typer.Option("--db", envvar="QUIZDOCK_DB", help="The review database (default: in the user data dir)."),
+        typer.Option("--db", envvar="QUIZDOCK_DB", help=N_("The review database (default: in the user data dir).")),
     ] = None,
     version: Annotated[
-        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+        bool, typer.Option("--version", callback=_version, is_eager=True, help=N_("Show the version and exit."))
     ] = False,
+    lang: LangOption = None,
 ) -> None:
     settings.db = db
+    settings.lang = lang
 
 
 app.command()(review_commands.review)
@@ -208,7 +236,7 @@ app.command()(review_commands.decks)
 app.command()(doctor_commands.doctor)
 
 deck_app = typer.Typer(
-    cls=QuizdockGroup, help="Work on deck files.", no_args_is_help=True, add_completion=False, rich_markup_mode=None
+    cls=QuizdockGroup, help=N_("Work on deck files."), no_args_is_help=True, add_completion=False, rich_markup_mode=None
 )
 app.add_typer(deck_app, name="deck")
 
@@ -218,9 +246,13 @@ def deck_check() -> None:
     """Validate every deck file without touching the database."""
     from quizdock.decks import load_decks
 
+    from quizdock.i18n import ngettext
+
     decks = load_decks()
     total = sum(len(d.cards) for d in decks)
-    typer.echo(f"{len(decks)} decks, {total} cards: all valid.")
+    counted = ngettext("{n} deck", "{n} decks", len(decks)).format(n=len(decks))
+    cards = ngettext("{n} card", "{n} cards", total).format(n=total)
+    typer.echo(_("{decks}, {cards}: all valid.").format(decks=counted, cards=cards))
 
 
 def main() -> None:

@@ -1,13 +1,16 @@
 """quizdock's own exceptions: each one is a message for the learner, with its exit code.
 
-The CLI prints ``str(error)`` in red and exits with ``error.exit_code``. Every message names
-the cause and the fix. Unexpected exceptions are not caught: a bug should look like a bug.
+Each names the problem and, apart, its fix, both already in the learner's language; the CLI
+prints them in red and exits with ``error.exit_code``. Unexpected exceptions are not caught: a
+bug should look like a bug.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from enum import IntEnum
+
+from quizdock.i18n import _
 
 
 class ExitCode(IntEnum):
@@ -31,7 +34,7 @@ def did_you_mean(word: str, known: Iterable[str]) -> str:
     from difflib import get_close_matches
 
     close = get_close_matches(word, list(known), n=1)
-    return f" Did you mean {close[0]!r}?" if close else ""
+    return " " + _("Did you mean {name}?").format(name=repr(close[0])) if close else ""
 
 
 class Interrupted(KeyboardInterrupt):
@@ -39,12 +42,13 @@ class Interrupted(KeyboardInterrupt):
 
 
 class QuizdockError(Exception):
-    """Something quizdock cannot do; the message says why and how to fix it."""
+    """Something quizdock cannot do: the problem, and how to fix it (each a whole sentence)."""
 
     exit_code: ExitCode = ExitCode.FAILED
 
-    def __init__(self, message: str, *, exit_code: ExitCode | None = None) -> None:
-        super().__init__(message)
+    def __init__(self, problem: str, fix: str = "", *, exit_code: ExitCode | None = None) -> None:
+        super().__init__(f"{problem} {fix}" if fix else problem)
+        self.problem, self.fix = problem, fix
         if exit_code is not None:
             self.exit_code = exit_code
 
@@ -63,12 +67,15 @@ class DeckError(QuizdockError):
         field: str | None = None,
         line: int | None = None,
     ) -> None:
-        where = path + (f", line {line}" if line else "")
+        where = path + (_(", line {line}").format(line=line) if line else "")
         if card_id:
-            where += f", card {card_id!r}"
+            where += _(", card {card}").format(card=repr(card_id))
         if field:
-            where += f", field {field!r}"
-        super().__init__(f"Broken deck file: {where}: {problem}. Fix the file and run quizdock again.")
+            where += _(", field {field}").format(field=repr(field))
+        super().__init__(
+            _("Broken deck file: {where}: {problem}.").format(where=where, problem=problem),
+            _("Fix the file and run quizdock again."),
+        )
         self.path, self.problem, self.card_id, self.field, self.line = path, problem, card_id, field, line
 
 

@@ -1,19 +1,34 @@
-"""Bilingual text: every text a learner reads exists in French and in English."""
+"""Every text a learner reads, in French and in English.
+
+quizdock's own texts are gettext messages: the English text in the code is the message id, and
+``quizdock/locale/<lang>/LC_MESSAGES/quizdock.po`` (compiled to the ``.mo`` beside it) holds
+each language's translation; README "Translations" says how to add one. Deck content stays in
+the deck files, as ``Text`` pairs.
+
+Only the standard library is imported here: ``quizdock --help`` loads this module.
+"""
 
 from __future__ import annotations
 
+import gettext
 import locale
 import os
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 
 Lang = Literal["fr", "en"]
 LANGS: tuple[Lang, ...] = ("fr", "en")
+DOMAIN = "quizdock"
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+
+NNBSP = "\u202f"
+"""French typography: the narrow no-break space before ``: ; ! ?``, inside ``« »`` and before ``%``."""
 
 
 @dataclass(frozen=True, slots=True)
 class Text:
-    """A text in both languages."""
+    """A deck text in both languages."""
 
     fr: str
     en: str
@@ -33,3 +48,67 @@ def default_lang() -> Lang:
     except ValueError:
         code = ""
     return "fr" if code.lower().startswith("fr") else "en"
+
+
+_catalogues: dict[Lang, gettext.NullTranslations] = {}
+_current: Lang = "en"
+
+
+def catalogue(lang: Lang) -> gettext.NullTranslations:
+    """The messages of ``lang`` (English is the code's own text)."""
+    found = _catalogues.get(lang)
+    if found is None:
+        found = gettext.translation(DOMAIN, LOCALE_DIR, languages=[lang], fallback=True)
+        _catalogues[lang] = found
+    return found
+
+
+def set_language(lang: Lang) -> None:
+    """Speak ``lang`` from now on (the CLI decides it before any help or message is printed)."""
+    global _current
+    _current = lang
+
+
+def current_language() -> Lang:
+    return _current
+
+
+def _(message: str) -> str:
+    """``message`` in the current language."""
+    return catalogue(_current).gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """The form of a message for ``n``, by the current language's plural rule (French: 0 and 1 are singular)."""
+    return catalogue(_current).ngettext(singular, plural, n)
+
+
+def gettext_in(lang: Lang, message: str) -> str:
+    """``message`` in ``lang``, whatever the current language."""
+    return catalogue(lang).gettext(message)
+
+
+def ngettext_in(lang: Lang, singular: str, plural: str, n: int) -> str:
+    return catalogue(lang).ngettext(singular, plural, n)
+
+
+def N_(message: str) -> str:
+    """Marks a message for the catalogue where it is declared; it is translated where it is shown."""
+    return message
+
+
+# --- numbers ---------------------------------------------------------------------------------
+
+
+def number(value: float, digits: int = 0, lang: Lang | None = None) -> str:
+    """``1,234.5`` in English, ``1 234,5`` in French (narrow no-break spaces between thousands)."""
+    text = f"{value:,.{digits}f}"
+    if (lang or _current) == "fr":
+        text = text.replace(",", NNBSP).replace(".", ",")
+    return text
+
+
+def percent(value: float, digits: int = 1, lang: Lang | None = None) -> str:
+    """``73.7%`` in English, ``73,7 %`` in French."""
+    shown = number(value, digits, lang)
+    return f"{shown}{NNBSP}%" if (lang or _current) == "fr" else f"{shown}%"

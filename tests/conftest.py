@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from quizdock.commands.common import settings
+from quizdock.i18n import set_language
 
 pytest_plugins = ["tests.docker_fixtures"]
 
@@ -33,8 +34,12 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[P
     monkeypatch.delenv("LC_MESSAGES", raising=False)
     monkeypatch.delenv("LANGUAGE", raising=False)
     settings.db = None
+    settings.lang = None
+    set_language("en")
     yield home
     settings.db = None
+    settings.lang = None
+    set_language("en")
     _remove_test_lab(home / "lab")
 
 

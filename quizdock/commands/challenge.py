@@ -10,8 +10,9 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from quizdock.commands.common import LangOption, console, language, require_terminal
+from quizdock.commands.common import LangOption, command, console, language, require_terminal
 from quizdock.errors import ExitCode, NotFound, QuizdockError
+from quizdock.i18n import N_, _, ngettext, number
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -21,13 +22,13 @@ if TYPE_CHECKING:
     from quizdock.lab.conditions import CheckResult
 
 app = typer.Typer(
-    help="Practical challenges, graded by the state of your Docker daemon.",
+    help=N_("Practical challenges, graded by the state of your Docker daemon."),
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode=None,
 )
 
-IdArgument = Annotated[str, typer.Argument(help="The challenge id, e.g. publish-port or practical/publish-port.")]
+IdArgument = Annotated[str, typer.Argument(help=N_("The challenge id, e.g. publish-port or practical/publish-port."))]
 
 
 def practical_cards() -> list[Card]:
@@ -48,7 +49,10 @@ def find_card(challenge_id: str, cards: list[Card] | None = None) -> Card:
         if challenge_id in (card.id, card.id.split("/", 1)[-1]):
             return card
     known = ", ".join(card.id.split("/", 1)[-1] for card in cards)
-    raise NotFound(f"No challenge {challenge_id!r}. Fix: use one of {known} (see `quizdock challenge list`).")
+    raise NotFound(
+        _("No challenge {id}.").format(id=repr(challenge_id)),
+        _("Use one of {known} (see `quizdock challenge list`).").format(known=known),
+    )
 
 
 @app.command("list")
@@ -63,9 +67,9 @@ def list_command(lang: LangOption = None) -> None:
 
     chosen = language(lang)
     table = Table(expand=True)
-    table.add_column("id", no_wrap=True)
-    table.add_column("topic", no_wrap=True)
-    table.add_column("task", no_wrap=True, overflow="ellipsis", ratio=1)
+    table.add_column(_("id"), no_wrap=True)
+    table.add_column(_("topic"), no_wrap=True)
+    table.add_column(_("task"), no_wrap=True, overflow="ellipsis", ratio=1)
     for card in practical_cards():
         assert card.challenge is not None
         # Ports, directories and the registry's address are chosen at setup.
@@ -77,7 +81,7 @@ def list_command(lang: LangOption = None) -> None:
             label=card.challenge.label,
         )
         task = substitute(card.question.get(chosen), shown)
-        marker = " [yellow](set up)[/yellow]" if load_state(card.id) is not None else ""
+        marker = f" [yellow]{_('(set up)')}[/yellow]" if load_state(card.id) is not None else ""
         table.add_row(escape(card.id.split("/", 1)[-1]) + marker, escape(card.topics[0]), escape(task))
     console().print(table)
 
@@ -100,11 +104,11 @@ def run_command(challenge_id: IdArgument, lang: LangOption = None) -> None:
 def check_command(
     challenge_id: IdArgument,
     watch: Annotated[
-        bool, typer.Option("--watch", "-w", help="Re-check on every Docker event of the challenge until it passes.")
+        bool, typer.Option("--watch", "-w", help=N_("Re-check on every Docker event of the challenge until it passes."))
     ] = False,
     timeout: Annotated[
         Optional[float],  # noqa: UP045 - typer reads the annotation
-        typer.Option("--timeout", min=0, help="With --watch: give up after this many seconds."),
+        typer.Option("--timeout", min=0, help=N_("With --watch: give up after this many seconds.")),
     ] = None,
     lang: LangOption = None,
 ) -> None:
@@ -121,8 +125,10 @@ def check_command(
     state = load_state(card.id)
     if state is None:
         raise QuizdockError(
-            f"The challenge {card.id} is not set up. Fix: start it with `quizdock challenge run {card.id}` "
-            "in a terminal, then check it from another one."
+            _("The challenge {id} is not set up.").format(id=card.id),
+            _("Start it with `quizdock challenge run {id}` in a terminal, then check it from another one.").format(
+                id=card.id
+            ),
         )
     out = console()
     client = connect_for_state(state.lab)
@@ -153,10 +159,11 @@ def _print_results(out: Console, results: list[CheckResult], lang: Lang) -> None
     show_results(out, results, lang)
 
 
+@command
 def deck_test_command(
     challenge_ids: Annotated[
         Optional[list[str]],  # noqa: UP045 - typer reads the annotation
-        typer.Argument(help="Only these challenges (default: all)."),
+        typer.Argument(help=N_("Only these challenges (default: all).")),
     ] = None,
 ) -> None:
     """Prove every challenge in a lab of its own: fails after setup, passes after its solution, cleans up."""
@@ -164,6 +171,7 @@ def deck_test_command(
 
     from quizdock.lab.deck_test import private_lab, prove, require_docker_cli, unknown_placeholders
 
+    language(None)
     cards = practical_cards()
     chosen = [find_card(i, cards) for i in challenge_ids] if challenge_ids else cards
     require_docker_cli()
@@ -175,17 +183,23 @@ def deck_test_command(
             proof, _ = prove(where.client, card.challenge, lab=where.lab)
             texts = [card.question.fr, card.question.en]
             if unknown := unknown_placeholders(card.challenge, texts):
-                proof.problems.append(f"the task uses undefined parameters: {', '.join(sorted(unknown))}")
-            mark = "[green]ok[/green]  " if proof.ok else "[red]FAIL[/red]"
-            out.print(f"{mark} {escape(card.id)} [dim]({proof.seconds:.1f} s)[/dim]")
+                undefined = ", ".join(sorted(unknown))
+                proof.problems.append(_("the task uses undefined parameters: {names}").format(names=undefined))
+            mark = f"[green]{_('ok')}[/green]  " if proof.ok else f"[red]{_('FAIL')}[/red]"
+            out.print(f"{mark} {escape(card.id)} [dim]({number(proof.seconds, 1)} s)[/dim]")
             for problem in proof.problems:
                 out.print(f"      {escape(problem)}")
             failed += not proof.ok
     total = len(chosen)
     if failed:
-        out.print(f"[red]{failed} of {total} challenges failed.[/red]")
+        failures = ngettext("{failed} of {total} challenge failed.", "{failed} of {total} challenges failed.", total)
+        out.print(f"[red]{failures.format(failed=failed, total=total)}[/red]")
         raise typer.Exit(int(ExitCode.FAILED))
+    proven = ngettext("{n} challenge proven", "{n} challenges proven", total).format(n=total)
     out.print(
-        f"[green]{total} challenges proven[/green]: each fails after setup, passes after its solution, "
-        "and cleans up; your own containers, images, volumes and networks are as they were."
+        f"[green]{proven}[/green]"
+        + _(
+            ": each fails after setup, passes after its solution, and cleans up; your own containers, "
+            "images, volumes and networks are as they were."
+        )
     )

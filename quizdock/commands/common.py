@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional, TypeVar
 
 import typer
 
 from quizdock.errors import NotATerminal
-from quizdock.i18n import Lang
+from quizdock.i18n import N_, Lang, _, set_language
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -23,9 +24,16 @@ if TYPE_CHECKING:
 
 LangOption = Annotated[
     Optional[str],  # noqa: UP045 - typer reads the annotation
-    typer.Option("--lang", help="Language of the cards: fr or en (default: config, then locale, else en)."),
+    typer.Option("--lang", help=N_("Language: fr or en (default: config, then locale, else en).")),
 ]
-DeckOption = Annotated[Optional[str], typer.Option("--deck", "-d", help="Only this deck (see `quizdock decks`).")]  # noqa: UP045
+DeckOption = Annotated[Optional[str], typer.Option("--deck", "-d", help=N_("Only this deck (see `quizdock decks`)."))]  # noqa: UP045
+
+F = TypeVar("F", bound=Callable[..., object])
+
+
+def command(function: F) -> F:
+    """Marks a command: its docstring is its help, a message of the catalogue (tools/messages.py)."""
+    return function
 
 
 @dataclass
@@ -33,6 +41,7 @@ class Settings:
     """Set by the root callback from the global options."""
 
     db: Path | None = None
+    lang: str | None = None  # --lang before the command
 
 
 settings = Settings()
@@ -63,9 +72,15 @@ def load_settings() -> Config:
 
 
 def language(chosen: str | None) -> Lang:
+    """The command's language (``--lang``, else the config, else the locale); its messages speak it."""
+    chosen = chosen if chosen is not None else settings.lang
     if chosen is not None and chosen not in ("fr", "en"):
-        raise typer.BadParameter(f"{chosen!r} is not a language quizdock has; use fr or en.", param_hint="--lang")
-    return load_settings().language(chosen)
+        raise typer.BadParameter(
+            _("{value} is not a language quizdock has; use fr or en.").format(value=repr(chosen)), param_hint="--lang"
+        )
+    lang = load_settings().language(chosen)
+    set_language(lang)
+    return lang
 
 
 def open_store(*, sync: bool = True) -> Store:
@@ -88,8 +103,11 @@ def require_terminal(command: str) -> None:
     """Interactive commands refuse to run without a terminal on stdin."""
     if not sys.stdin.isatty():
         raise NotATerminal(
-            f"`quizdock {command}` asks questions and needs a terminal, but standard input is not one "
-            "(a pipe, a file or a script). Run it in a terminal (over ssh, use `ssh -t`)."
+            _(
+                "`quizdock {command}` asks questions and needs a terminal, but standard input is not one "
+                "(a pipe, a file or a script)."
+            ).format(command=command),
+            _("Run it in a terminal (over ssh, use `ssh -t`)."),
         )
 
 
@@ -102,4 +120,7 @@ def check_deck(store: Store, deck: str | None) -> None:
         from quizdock.errors import NotFound, did_you_mean
 
         hint = did_you_mean(deck, known)
-        raise NotFound(f"There is no deck {deck!r}.{hint} Decks: {', '.join(known)} (see `quizdock decks`).")
+        raise NotFound(
+            _("There is no deck {deck}.").format(deck=repr(deck)) + hint,
+            _("Decks: {decks} (see `quizdock decks`).").format(decks=", ".join(known)),
+        )

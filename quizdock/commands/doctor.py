@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import typer
 
-from quizdock.commands.common import console
+from quizdock.commands.common import command, console, language
 from quizdock.errors import DockerUnavailable, ExitCode
+from quizdock.i18n import _, ngettext
 
 
+@command
 def doctor() -> None:
     """Check the connection to Docker and the images the challenges need."""
     # docker_client imports the docker SDK lazily; importing it here keeps `--help` light.
@@ -17,12 +19,13 @@ def doctor() -> None:
     from quizdock import __version__
     from quizdock import docker_client as dc
 
+    language(None)
     out = console()
     table = Table.grid(padding=(0, 2))
     table.add_column(style="bold")
     table.add_column(overflow="fold")
     table.add_row("quizdock", __version__)
-    table.add_row("endpoint", escape(dc.describe_endpoint()))
+    table.add_row(_("endpoint"), escape(dc.describe_endpoint()))
 
     try:
         client = dc.connect()
@@ -32,25 +35,32 @@ def doctor() -> None:
         finally:
             client.close()
     except DockerUnavailable as error:
-        table.add_row("engine", "[red]unreachable[/]")
+        table.add_row(_("engine"), f"[red]{_('unreachable')}[/]")
         out.print(table)
         out.print()
-        # The message names the cause, then the fix: one paragraph each, legible without colour.
-        problem, sep, fix = str(error).partition(" Fix: ")
-        out.print(f"[bold red]Problem:[/] {escape(problem)}")
-        if sep:
-            out.print(f"[bold]Fix:[/] {escape(fix)}")
+        # The cause, then the fix: one paragraph each, legible without colour.
+        out.print(f"[bold red]{_('Problem:')}[/] {escape(error.problem)}")
+        if error.fix:
+            out.print(f"[bold]{_('Fix:')}[/] {escape(error.fix)}")
         raise typer.Exit(int(ExitCode.DOCKER)) from None
 
-    engine = f"{info.flavour} {info.server_version} on {info.operating_system}, {info.platform}"
-    table.add_row("engine", escape(engine))  # engine-provided text: no rich markup in it
-    table.add_row("API version", escape(f"{info.api_version} (the engine speaks up to {info.engine_api_version})"))
+    engine = _("{flavour} {version} on {system}, {platform}").format(
+        flavour=info.flavour, version=info.server_version, system=info.operating_system, platform=info.platform
+    )
+    table.add_row(_("engine"), escape(engine))  # engine-provided text: no rich markup in it
+    speaks = _("{version} (the engine speaks up to {highest})").format(
+        version=info.api_version, highest=info.engine_api_version
+    )
+    table.add_row(_("API version"), escape(speaks))
     table.add_row("rootless", _yes_no(info.rootless))
     table.add_row("Docker Desktop", _yes_no(info.docker_desktop))
     table.add_row("Podman", _yes_no(info.podman))
     for image, present in images:
-        state = "[green]present[/]" if present else f"[yellow]missing[/]: run `docker pull {escape(image)}`"
-        table.add_row(f"image {escape(image)}", state)
+        if present:
+            state = f"[green]{_('present')}[/]"
+        else:
+            state = _("[yellow]missing[/]: run `docker pull {image}`").format(image=escape(image))
+        table.add_row(_("image {image}").format(image=escape(image)), state)
     for name, value in _lab_rows():
         table.add_row(name, value)
     out.print(table)
@@ -58,21 +68,27 @@ def doctor() -> None:
     out.print()
     if missing:
         out.print(
-            f"Docker works; {len(missing)} image(s) the challenges need are missing: pull them "
-            "before a challenge, or let the challenge pull them (network needed)."
+            ngettext(
+                "Docker works; {n} image the challenges need is missing: pull it "
+                "before a challenge, or let the challenge pull it (network needed).",
+                "Docker works; {n} images the challenges need are missing: pull them "
+                "before a challenge, or let the challenge pull them (network needed).",
+                len(missing),
+            ).format(n=len(missing))
         )
     else:
-        out.print("[green]All good:[/] Docker works and the challenges' images are present.")
+        out.print(_("[green]All good:[/] Docker works and the challenges' images are present."))
 
 
 def _yes_no(flag: bool) -> str:
-    return "yes" if flag else "no"
+    return _("yes") if flag else _("no")
 
 
 def _lab_rows() -> list[tuple[str, str]]:
     """The private lab: the setting, whether it runs (address, engine), else whether it can start."""
     from rich.markup import escape
 
+    from quizdock.commands.lab import privileges
     from quizdock.docker_client import connect, image_present
     from quizdock.errors import QuizdockError
     from quizdock.lab import engine
@@ -81,10 +97,12 @@ def _lab_rows() -> list[tuple[str, str]]:
     try:
         setting = lab_setting()
     except QuizdockError as error:
-        return [("lab", f"[red]{escape(str(error))}[/]")]
-    rows: list[tuple[str, str]] = [("lab setting", setting)]
+        return [(_("lab"), f"[red]{escape(str(error))}[/]")]
+    rows: list[tuple[str, str]] = [(_("lab setting"), setting)]
     if setting == "off":
-        rows.append(("lab", "off: challenges run on your own Docker (reserved qd- names, labels, filtered prunes)"))
+        rows.append(
+            (_("lab"), _("off: challenges run on your own Docker (reserved qd- names, labels, filtered prunes)"))
+        )
         return rows
     host = connect()
     try:
@@ -99,14 +117,23 @@ def _lab_rows() -> list[tuple[str, str]]:
             version = client.version()
         finally:
             client.close()
-        rows.append(("lab", f"[green]running[/] at {escape(lab.host)}"))
-        rows.append(("lab engine", escape(f"Docker Engine {version.get('Version')} (API {version.get('ApiVersion')})")))
-        rows.append(("lab privileges", escape(lab.mode)))
+        rows.append((_("lab"), _("[green]running[/] at {address}").format(address=escape(lab.host))))
+        rows.append((_("lab engine"), escape(f"Docker Engine {version.get('Version')} (API {version.get('ApiVersion')})")))
+        rows.append((_("lab privileges"), privileges(lab.mode)))
         return rows
-    where = "present" if has_image else "missing: `quizdock lab up` pulls it (network needed)"
+    where = _("present") if has_image else _("missing: `quizdock lab up` pulls it (network needed)")
     if reason := engine.why_not_here():
-        rows.append(("lab", f"[yellow]cannot run here[/]: {escape(reason)}; challenges run on your own Docker"))
+        rows.append(
+            (
+                _("lab"),
+                _("[yellow]cannot run here[/]: {reason}; challenges run on your own Docker").format(
+                    reason=escape(reason)
+                ),
+            )
+        )
         return rows
-    rows.append(("lab", "not running: `quizdock lab up` starts it (a privileged container), or a challenge does"))
-    rows.append((f"lab image {escape(image)}", where))
+    rows.append(
+        (_("lab"), _("not running: `quizdock lab up` starts it (a privileged container), or a challenge does"))
+    )
+    rows.append((_("lab image {image}").format(image=escape(image)), where))
     return rows

@@ -14,12 +14,13 @@ from typing import TYPE_CHECKING, Annotated, Optional
 import typer
 
 from quizdock.commands.common import DeckOption, LangOption, language, open_store
+from quizdock.i18n import N_, _, ngettext
 
 if TYPE_CHECKING:
     from quizdock.export import ExportCard
 
 app = typer.Typer(
-    help="Export the decks for Anki: a package (.apkg) or a text file.",
+    help=N_("Export the decks for Anki: a package (.apkg) or a text file."),
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode=None,
@@ -27,7 +28,7 @@ app = typer.Typer(
 
 OutputOption = Annotated[
     Optional[Path],  # noqa: UP045 - typer reads the annotation
-    typer.Option("--output", "-o", dir_okay=False, help="The file to write."),
+    typer.Option("--output", "-o", dir_okay=False, help=N_("The file to write.")),
 ]
 
 
@@ -40,8 +41,10 @@ def anki(
         bool,
         typer.Option(
             "--with-progress",
-            help="Also export each card's schedule (interval, due date, ease, answers, lapses, suspension) "
-            "and review history.",
+            help=N_(
+                "Also export each card's schedule (interval, due date, ease, answers, lapses, suspension) "
+                "and review history."
+            ),
         ),
     ] = False,
 ) -> None:
@@ -63,15 +66,21 @@ def anki(
     cards = _read(deck, with_progress=with_progress)
     with _writing(path):
         summary = write_package(cards, path, lang=chosen, with_progress=with_progress)
-    line = f"Wrote {summary.notes} notes from {_decks(summary.decks)} to {printable(str(path))} ({chosen})"
+    line = _wrote(summary.notes, summary.decks, printable(str(path)), chosen)
     if with_progress:
-        line += f", with the schedule of {summary.review_cards} reviewed cards and {summary.reviews} answers"
+        cards = ngettext("{n} reviewed card", "{n} reviewed cards", summary.review_cards)
+        answers = ngettext("{n} answer", "{n} answers", summary.reviews)
+        line += _(", with the schedule of {cards} and {answers}").format(
+            cards=cards.format(n=summary.review_cards), answers=answers.format(n=summary.reviews)
+        )
         if summary.suspended:
-            line += f" ({summary.suspended} suspended)"
+            line += " " + _("({n} suspended)").format(n=summary.suspended)
     typer.echo(line + ".")
-    hint = "In Anki: File > Import, choose the file."
+    hint = _("In Anki: File > Import, choose the file.")
     if with_progress:
-        hint += ' Tick "Import any learning progress" to keep the schedule (cards new to the collection only).'
+        hint += " " + _(
+            'Tick "Import any learning progress" to keep the schedule (cards new to the collection only).'
+        )
     typer.echo(hint)
 
 
@@ -92,8 +101,8 @@ def csv(output: OutputOption = None, deck: DeckOption = None, lang: LangOption =
     cards = _read(deck, with_progress=False)
     with _writing(path):
         summary = write_csv(cards, path, lang=chosen)
-    typer.echo(f"Wrote {summary.notes} notes from {_decks(summary.decks)} to {printable(str(path))} ({chosen}).")
-    typer.echo("In Anki: File > Import, choose the file; its header lines set the columns.")
+    typer.echo(_wrote(summary.notes, summary.decks, printable(str(path)), chosen) + ".")
+    typer.echo(_("In Anki: File > Import, choose the file; its header lines set the columns."))
 
 
 def _read(deck: str | None, *, with_progress: bool) -> list[ExportCard]:
@@ -105,7 +114,12 @@ def _read(deck: str | None, *, with_progress: bool) -> list[ExportCard]:
         check_deck(store, deck)
         cards = read_cards(store, deck=deck, with_progress=with_progress)
     if not cards:
-        raise NotFound(f"The deck {deck!r} has no active cards: nothing to export." if deck else "No cards to export.")
+        if deck:
+            raise NotFound(
+                _("The deck {deck} has no active cards: nothing to export.").format(deck=repr(deck)),
+                _("Choose another deck (see `quizdock decks`)."),
+            )
+        raise NotFound(_("No cards to export."), _("Check the deck files with `quizdock deck check`."))
     return cards
 
 
@@ -120,11 +134,12 @@ def _output(output: Path | None, deck: str | None, suffix: str) -> Path:
         check_target(path)
         if not path.parent.is_dir():
             raise QuizdockError(
-                f"The directory {path.parent} does not exist; create it or choose another with -o.",
+                _("The directory {directory} does not exist.").format(directory=path.parent),
+                _("Create it or choose another with -o."),
                 exit_code=ExitCode.USAGE,
             )
     except UnsafeTarget as refused:
-        raise QuizdockError(f"{refused}. Give the name of a file with -o.", exit_code=ExitCode.USAGE) from None
+        raise QuizdockError(f"{refused}.", _("Give the name of a file with -o."), exit_code=ExitCode.USAGE) from None
     except OSError as exc:
         raise _cannot_write(path, exc) from None
     return path
@@ -138,12 +153,13 @@ def _cannot_write(path: Path, exc: OSError) -> Exception:
     shown = str(path) if len(str(path)) <= 120 else f"{str(path)[:60]}...{str(path)[-40:]}"
     if exc.errno == errno.ENAMETOOLONG:
         return QuizdockError(
-            f"Cannot write {shown}: the name is too long for the file system. Give a shorter name with -o.",
+            _("Cannot write {path}: the name is too long for the file system.").format(path=shown),
+            _("Give a shorter name with -o."),
             exit_code=ExitCode.USAGE,
         )
     return QuizdockError(
-        f"Cannot write {shown} ({exc.strerror or exc}). Choose a folder you may write in with -o, "
-        "or free some disk space.",
+        _("Cannot write {path} ({reason}).").format(path=shown, reason=exc.strerror or exc),
+        _("Choose a folder you may write in with -o, or free some disk space."),
         exit_code=ExitCode.USAGE,
     )
 
@@ -157,10 +173,15 @@ def _writing(path: Path) -> Iterator[None]:
     try:
         yield
     except UnsafeTarget as refused:
-        raise QuizdockError(f"{refused}. Give the name of a file with -o.", exit_code=ExitCode.USAGE) from None
+        raise QuizdockError(f"{refused}.", _("Give the name of a file with -o."), exit_code=ExitCode.USAGE) from None
     except OSError as exc:
         raise _cannot_write(path, exc) from None
 
 
-def _decks(count: int) -> str:
-    return "1 deck" if count == 1 else f"{count} decks"
+def _wrote(notes: int, decks: int, path: str, lang: str) -> str:
+    """``Wrote 3 notes from 1 deck to quizdock.apkg (en)``."""
+    counted = ngettext("{n} note", "{n} notes", notes).format(n=notes)
+    from_decks = ngettext("{n} deck", "{n} decks", decks).format(n=decks)
+    return _("Wrote {notes} from {decks} to {path} ({lang})").format(
+        notes=counted, decks=from_decks, path=path, lang=lang
+    )

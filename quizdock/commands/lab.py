@@ -6,66 +6,36 @@ running, for `env`), 9 a challenge is in progress in the lab (for `down`).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
 from quizdock.commands.common import LangOption, console, language
-
-if TYPE_CHECKING:
-    from quizdock.i18n import Lang
+from quizdock.i18n import N_, _, number
 
 app = typer.Typer(
-    help="Your private lab: a Docker engine of quizdock's own where challenges run.",
+    help=N_("Your private lab: a Docker engine of quizdock's own where challenges run."),
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode=None,
 )
 
-WORDS: dict[Lang, dict[str, str]] = {
-    "en": {
-        "create": "Creating the lab (first time: a Docker engine in a privileged container)…",
-        "start": "Starting the lab…",
-        "images": "Putting the challenges' images in the lab…",
-        "up": "The lab runs: {address} ({seconds:.1f} s).",
-        "down": "The lab, its storage and its certificates are removed.",
-        "no_lab": "There is no lab to remove.",
-        "not_running": "The lab is not running. Start it with `quizdock lab up`.",
-        "running": "running",
-        "state": "state",
-        "setting": "setting",
-        "address": "address",
-        "engine": "engine",
-        "privileges": "privileges",
-        "images_row": "images",
-        "size": "storage",
-        "ports": "ports for challenges",
-        "client_config": "docker login goes to",
-        "privileged": "privileged container",
-        "capabilities": "all capabilities but SYS_RESOURCE (a privileged container is refused here)",
-    },
-    "fr": {
-        "create": "Création du labo (la première fois : un moteur Docker dans un conteneur privilégié)…",
-        "start": "Démarrage du labo…",
-        "images": "Copie des images des défis dans le labo…",
-        "up": "Le labo tourne : {address} ({seconds:.1f} s).",
-        "down": "Le labo, son stockage et ses certificats sont supprimés.",
-        "no_lab": "Il n'y a pas de labo à supprimer.",
-        "not_running": "Le labo ne tourne pas. Démarrez-le avec `quizdock lab up`.",
-        "running": "en marche",
-        "state": "état",
-        "setting": "réglage",
-        "address": "adresse",
-        "engine": "moteur",
-        "privileges": "privilèges",
-        "images_row": "images",
-        "size": "stockage",
-        "ports": "ports pour les défis",
-        "client_config": "docker login écrit dans",
-        "privileged": "conteneur privilégié",
-        "capabilities": "toutes les capacités sauf SYS_RESOURCE (un conteneur privilégié est refusé ici)",
-    },
+PROGRESS = {
+    "create": N_("Creating the lab (first time: a Docker engine in a privileged container)…"),
+    "start": N_("Starting the lab…"),
+    "images": N_("Putting the challenges' images in the lab…"),
 }
+
+
+def privileges(mode: str) -> str:
+    """How the lab's container got its privileges, for the learner."""
+    if mode == "privileged":
+        return _("privileged container")
+    return _("all capabilities but SYS_RESOURCE (a privileged container is refused here)")
+
+
+def not_running() -> str:
+    return _("The lab is not running.")
 
 
 @app.command("up")
@@ -76,7 +46,7 @@ def up_command(lang: LangOption = None) -> None:
     from quizdock.docker_client import connect
     from quizdock.lab import engine
 
-    words = WORDS[language(lang)]
+    language(lang)
     out = console()
     started = time.monotonic()
     home = engine.default_home()
@@ -85,10 +55,11 @@ def up_command(lang: LangOption = None) -> None:
         lab = engine.find(host, home)  # running (perhaps with a challenge in it): nothing to do
         if lab is None:
             with engine.exclusive(home, "quizdock lab up"):
-                lab = engine.up(host, home, progress=lambda step: out.print(f"[dim]{words[step]}[/dim]"))
+                lab = engine.up(host, home, progress=lambda step: out.print(f"[dim]{_(PROGRESS[step])}[/dim]"))
     finally:
         host.close()
-    out.print(words["up"].format(address=lab.address, seconds=time.monotonic() - started))
+    seconds = number(time.monotonic() - started, 1)
+    out.print(_("The lab runs: {address} ({seconds} s).").format(address=lab.address, seconds=seconds))
 
 
 @app.command("down")
@@ -97,7 +68,7 @@ def down_command(lang: LangOption = None) -> None:
     from quizdock.docker_client import connect
     from quizdock.lab import engine
 
-    words = WORDS[language(lang)]
+    language(lang)
     home = engine.default_home()
     host = connect()
     try:
@@ -105,7 +76,10 @@ def down_command(lang: LangOption = None) -> None:
             found = engine.down(host, home)
     finally:
         host.close()
-    console().print(words["down"] if found else words["no_lab"])
+    if found:
+        console().print(_("The lab, its storage and its certificates are removed."))
+    else:
+        console().print(_("There is no lab to remove."))
 
 
 @app.command("status")
@@ -118,7 +92,7 @@ def status_command(lang: LangOption = None) -> None:
     from quizdock.lab import engine
     from quizdock.lab.target import lab_setting
 
-    words = WORDS[language(lang)]
+    language(lang)
     out = console()
     host = connect()
     try:
@@ -126,10 +100,10 @@ def status_command(lang: LangOption = None) -> None:
         table = Table.grid(padding=(0, 2))
         table.add_column(style="bold")
         table.add_column(overflow="fold")
-        table.add_row(words["setting"], lab_setting())
+        table.add_row(_("setting"), lab_setting())
         if lab is None:
             out.print(table)
-            out.print(words["not_running"])
+            out.print(not_running() + " " + _("Start it with `quizdock lab up`."))
             return
         client = lab.connect()
         try:
@@ -139,16 +113,14 @@ def status_command(lang: LangOption = None) -> None:
             client.close()
         size = sum(int(image.get("Size") or 0) for image in usage.get("Images") or [])
         images = ", ".join(sorted(tag for image in usage.get("Images") or [] for tag in image.get("RepoTags") or []))
-        table.add_row(words["state"], words["running"])
-        table.add_row(words["address"], escape(lab.host))
-        table.add_row(
-            words["engine"], escape(f"Docker Engine {version.get('Version')} (API {version.get('ApiVersion')})")
-        )
-        table.add_row(words["privileges"], words[lab.mode])
-        table.add_row(words["images_row"], escape(images or "-"))
-        table.add_row(words["size"], f"{size / 1e6:.0f} MB")
-        table.add_row(words["ports"], ", ".join(str(p) for p in lab.ports))
-        table.add_row(words["client_config"], escape(str(lab.home.client_config)))
+        table.add_row(_("state"), _("running"))
+        table.add_row(_("address"), escape(lab.host))
+        table.add_row(_("engine"), escape(f"Docker Engine {version.get('Version')} (API {version.get('ApiVersion')})"))
+        table.add_row(_("privileges"), privileges(lab.mode))
+        table.add_row(_("images"), escape(images or "-"))
+        table.add_row(_("storage"), _("{size} MB").format(size=number(size / 1e6)))
+        table.add_row(_("ports for challenges"), ", ".join(str(p) for p in lab.ports))
+        table.add_row(_("docker login goes to"), escape(str(lab.home.client_config)))
         out.print(table)
     finally:
         host.close()
@@ -156,7 +128,7 @@ def status_command(lang: LangOption = None) -> None:
 
 @app.command("env")
 def env_command(
-    shell: Annotated[str, typer.Option("--shell", help="sh (also bash, zsh) or fish.")] = "sh",
+    shell: Annotated[str, typer.Option("--shell", help=N_("sh (also bash, zsh) or fish."))] = "sh",
     lang: LangOption = None,
 ) -> None:
     """Print the exports that point the docker CLI at the lab: eval "$(quizdock lab env)"."""
@@ -164,13 +136,18 @@ def env_command(
     from quizdock.errors import ExitCode, QuizdockError
     from quizdock.lab import engine
 
+    language(lang)
     if shell not in ("sh", "bash", "zsh", "fish"):
-        raise QuizdockError(f"Unknown shell {shell!r}. Fix: use sh, bash, zsh or fish.", exit_code=ExitCode.USAGE)
+        raise QuizdockError(
+            _("Unknown shell {shell}.").format(shell=repr(shell)),
+            _("Use sh, bash, zsh or fish."),
+            exit_code=ExitCode.USAGE,
+        )
     host = connect()
     try:
         lab = engine.find(host, engine.default_home())
     finally:
         host.close()
     if lab is None:
-        raise engine.LabUnavailable(WORDS[language(lang)]["not_running"])
+        raise engine.LabUnavailable(not_running(), _("Start it with `quizdock lab up`."))
     typer.echo(engine.shell_exports(lab, "fish" if shell == "fish" else "sh"))

@@ -10,6 +10,7 @@ from quizdock.commands.common import (
     DeckOption,
     LangOption,
     check_deck,
+    command,
     console,
     db_path,
     language,
@@ -17,17 +18,19 @@ from quizdock.commands.common import (
     require_terminal,
 )
 from quizdock.config import MAX_NEW_PER_DAY
+from quizdock.i18n import N_, _
 
 MAX_LIMIT = 100_000
 """More cards than a session can hold; a bound keeps --limit a number SQLite can take."""
 
 
+@command
 def review(
     deck: DeckOption = None,
     limit: Annotated[
         Optional[int],  # noqa: UP045
         typer.Option(
-            "--limit", "-n", min=1, max=MAX_LIMIT, help="At most this many cards (due and new) in this session."
+            "--limit", "-n", min=1, max=MAX_LIMIT, help=N_("At most this many cards (due and new) in this session.")
         ),
     ] = None,
     new: Annotated[
@@ -36,7 +39,7 @@ def review(
             "--new",
             min=0,
             max=MAX_NEW_PER_DAY,
-            help="New cards per day (default: new_per_day in the config, else 10).",
+            help=N_("New cards per day (default: new_per_day in the config, else 10)."),
         ),
     ] = None,
     lang: LangOption = None,
@@ -56,6 +59,7 @@ def review(
         ReviewSession(store, Prompter(chosen), console(), chosen, deck=deck).run(card_ids)
 
 
+@command
 def due(deck: DeckOption = None) -> None:
     """Print how many cards are due now (light: made for a shell prompt).
 
@@ -73,6 +77,7 @@ def due(deck: DeckOption = None) -> None:
     typer.echo(count)
 
 
+@command
 def decks(lang: LangOption = None) -> None:
     """List the decks with their card counts, cards due today and new cards."""
     from rich.table import Table
@@ -83,11 +88,11 @@ def decks(lang: LangOption = None) -> None:
     chosen = language(lang)
     with open_store() as store:
         summaries = store.deck_summaries(clock.today())
-    table = Table("deck", "title", "cards", "due", "new")
+    table = Table(_("deck"), _("title"), _("cards"), _("due"), _("new"))
     for summary in summaries:
         # A title is deck text: shown as text, never as markup or terminal control.
         title = shown(summary.title.get(chosen))
         table.add_row(shown(summary.id), title, str(summary.cards), str(summary.due), str(summary.new))
     table.add_section()
-    table.add_row("all", "", *(str(sum(getattr(s, f) for s in summaries)) for f in ("cards", "due", "new")))
+    table.add_row(_("all"), "", *(str(sum(getattr(s, f) for s in summaries)) for f in ("cards", "due", "new")))
     console().print(table)

@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from quizdock.commands.common import DeckOption, LangOption, console, language, open_store
+from quizdock.commands.common import DeckOption, LangOption, command, console, language, open_store
+from quizdock.i18n import N_, gettext_in, ngettext_in, number, percent
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -16,94 +17,54 @@ if TYPE_CHECKING:
     from quizdock.storage.store import Leech
 
 JsonOption = Annotated[
-    bool, typer.Option("--json", help="Print JSON for scripts and status bars (schema: docs/json-output.md).")
+    bool, typer.Option("--json", help=N_("Print JSON for scripts and status bars (schema: docs/json-output.md)."))
 ]
-CardIdArgument = Annotated[str, typer.Argument(metavar="ID", help="A card id, like containers/prune.")]
+CardIdArgument = Annotated[str, typer.Argument(metavar="ID", help=N_("A card id, like containers/prune."))]
 
-MESSAGES: dict[str, dict[str, str]] = {
-    "en": {
-        "today": "Today",
-        "reviewed": "{reviewed} cards reviewed, {correct} right on first answer · {answers} answers in {time}",
-        "due": "Due now: {due} · new cards left today: {new}",
-        "streak": "Streak: {current} days (longest: {longest})",
-        "year": "The last year: {total} answers on {days} days",
-        "year_peak": " · busiest: {day} with {n}",
-        "forecast": "Due in the next {days} days",
-        "retention": "Retention (first answer to a card each day graded 3 or more)",
-        "period": "last {days} days",
-        "all": "all cards",
-        "mature": "mature cards",
-        "states": "Cards by state",
-        "deck": "deck",
-        "avg_ef": "avg EF",
-        "lowest": "Lowest E-Factor",
-        "most": "Most lapses",
-        "card": "card",
-        "ef": "EF",
-        "lapses": "lapses",
-        "interval": "interval",
-        "suspended_mark": "suspended",
-        "leeches_line": "{n} leeches (cards that lapsed {limit} times or more): see `quizdock leeches`.",
-        "no_leeches": "No leeches: no card has lapsed {limit} times.",
-        "leech_title": "Leeches: cards that lapsed {limit} times or more",
-        "question": "question",
-        "state": "state",
-        "leech_hint": "Rework each card (its text, or your notes), then `quizdock unsuspend ID` to study it again.",
-        "suspended": "Suspended {id}: it stays out of every review until `quizdock unsuspend {id}`.",
-        "already_suspended": "{id} was already suspended.",
-        "unsuspended": "{id} is back in the reviews, with its schedule as it was.",
-        "not_suspended": "{id} was not suspended.",
-        "reason_leech": "suspended (leech)",
-        "reason_manual": "suspended",
-        "active": "in reviews",
-    },
-    "fr": {
-        "today": "Aujourd'hui",
-        "reviewed": "{reviewed} cartes révisées, {correct} justes du premier coup · {answers} réponses en {time}",
-        "due": "À réviser maintenant : {due} · nouvelles cartes restantes aujourd'hui : {new}",
-        "streak": "Série : {current} jours (record : {longest})",
-        "year": "La dernière année : {total} réponses sur {days} jours",
-        "year_peak": " · record : {day} avec {n}",
-        "forecast": "À réviser dans les {days} prochains jours",
-        "retention": "Rétention (première réponse du jour à une carte notée 3 ou plus)",
-        "period": "{days} derniers jours",
-        "all": "toutes les cartes",
-        "mature": "cartes mûres",
-        "states": "Cartes par état",
-        "deck": "paquet",
-        "avg_ef": "FE moy.",
-        "lowest": "Facteur de facilité le plus bas",
-        "most": "Le plus d'oublis",
-        "card": "carte",
-        "ef": "FE",
-        "lapses": "oublis",
-        "interval": "intervalle",
-        "suspended_mark": "suspendue",
-        "leeches_line": "{n} sangsues (cartes oubliées {limit} fois ou plus) : voir `quizdock leeches`.",
-        "no_leeches": "Aucune sangsue : aucune carte n'a été oubliée {limit} fois.",
-        "leech_title": "Sangsues : cartes oubliées {limit} fois ou plus",
-        "question": "question",
-        "state": "état",
-        "leech_hint": (
-            "Retravaillez chaque carte (son texte, ou vos notes), puis `quizdock unsuspend ID` pour la réviser."
-        ),
-        "suspended": "{id} suspendue : elle ne revient dans aucune révision avant `quizdock unsuspend {id}`.",
-        "already_suspended": "{id} était déjà suspendue.",
-        "unsuspended": "{id} revient dans les révisions, avec son calendrier inchangé.",
-        "not_suspended": "{id} n'était pas suspendue.",
-        "reason_leech": "suspendue (sangsue)",
-        "reason_manual": "suspendue",
-        "active": "en révision",
-    },
+# The messages of these commands; plural ones go through PLURALS.
+MESSAGES: dict[str, str] = {
+    "today": N_("Today"),
+    "due": N_("Due now: {due} · new cards left today: {new}"),
+    "year_peak": N_(" · busiest: {day} with {n}"),
+    "forecast": N_("Due in the next {days} days"),
+    "retention": N_("Retention (first answer to a card each day graded 3 or more)"),
+    "period": N_("last {days} days"),
+    "all": N_("all cards"),
+    "mature": N_("mature cards"),
+    "states": N_("Cards by state"),
+    "deck": N_("deck"),
+    "avg_ef": N_("avg EF"),
+    "lowest": N_("Lowest E-Factor"),
+    "most": N_("Most lapses"),
+    "card": N_("card"),
+    "ef": N_("EF"),
+    "lapses": N_("lapses"),
+    "interval": N_("interval"),
+    "suspended_mark": N_("suspended"),
+    "leech_title": N_("Leeches: cards that lapsed {limit} times or more"),
+    "question": N_("question"),
+    "state": N_("state"),
+    "leech_hint": N_("Rework each card (its text, or your notes), then `quizdock unsuspend ID` to study it again."),
+    "suspended": N_("Suspended {id}: it stays out of every review until `quizdock unsuspend {id}`."),
+    "already_suspended": N_("{id} was already suspended."),
+    "unsuspended": N_("{id} is back in the reviews, with its schedule as it was."),
+    "not_suspended": N_("{id} was not suspended."),
+    "reason_leech": N_("suspended (leech)"),
+    "reason_manual": N_("suspended"),
+    "active": N_("in reviews"),
 }
-STATE_LABELS: dict[str, dict[str, str]] = {
-    "en": {"new": "new", "learning": "learning", "young": "young", "mature": "mature", "suspended": "susp.",
-           "retired": "retired", "total": "total"},
-    "fr": {"new": "nouv.", "learning": "appr.", "young": "jeunes", "mature": "mûres", "suspended": "susp.",
-           "retired": "retirées", "total": "total"},
-}  # fmt: skip
+STATE_LABELS: dict[str, str] = {
+    "new": N_("new"),
+    "learning": N_("learning"),
+    "young": N_("young"),
+    "mature": N_("mature"),
+    "suspended": N_("susp."),
+    "retired": N_("retired"),
+    "total": N_("total"),
+}
 
 
+@command
 def stats(deck: DeckOption = None, json_output: JsonOption = False, lang: LangOption = None) -> None:
     """Show your progress: today, streak, a year of reviews, the 30-day forecast, retention, card states.
 
@@ -117,7 +78,7 @@ def stats(deck: DeckOption = None, json_output: JsonOption = False, lang: LangOp
     from quizdock.commands.common import check_deck, load_settings
     from quizdock.stats import collect
 
-    chosen = language(lang) if not json_output else "en"
+    chosen = language(lang)
     now = clock.now()
     with open_store() as store:
         check_deck(store, deck)
@@ -130,6 +91,7 @@ def stats(deck: DeckOption = None, json_output: JsonOption = False, lang: LangOp
     render_stats(figures, console(), chosen)
 
 
+@command
 def leeches(deck: DeckOption = None, json_output: JsonOption = False, lang: LangOption = None) -> None:
     """List the leeches: cards that lapsed 8 times or more (graded below 3 after being learned).
 
@@ -138,7 +100,7 @@ def leeches(deck: DeckOption = None, json_output: JsonOption = False, lang: Lang
     """
     from quizdock.commands.common import check_deck
 
-    chosen = language(lang) if not json_output else "en"
+    chosen = language(lang)
     with open_store() as store:
         check_deck(store, deck)
         found = store.leeches(deck)
@@ -151,6 +113,7 @@ def leeches(deck: DeckOption = None, json_output: JsonOption = False, lang: Lang
     render_leeches(found, questions, console(), chosen)
 
 
+@command
 def suspend(card_id: CardIdArgument) -> None:
     """Suspend a card: it stays out of every review (its schedule is kept) until `quizdock unsuspend ID`."""
     from quizdock import clock
@@ -161,6 +124,7 @@ def suspend(card_id: CardIdArgument) -> None:
     typer.echo(_say(chosen, "suspended" if done else "already_suspended", id=card_id))
 
 
+@command
 def unsuspend(card_id: CardIdArgument) -> None:
     """Bring a suspended card (a leech, or one you suspended) back into the reviews."""
     chosen = language(None)
@@ -186,12 +150,20 @@ def render_stats(figures: Stats, out: Console, lang: Lang) -> None:
     today = figures.today
     heading("today")
     spent = duration(today.time_ms)
-    out.print(_say(lang, "reviewed", reviewed=today.reviewed, correct=today.correct, answers=today.answers, time=spent))
+    reviewed = ngettext_in(lang, "{n} card reviewed", "{n} cards reviewed", today.reviewed).format(n=today.reviewed)
+    correct = ngettext_in(lang, "{n} right on first answer", "{n} right on first answer", today.correct)
+    answers = ngettext_in(lang, "{n} answer in {time}", "{n} answers in {time}", today.answers)
+    out.print(
+        f"{reviewed}, {correct.format(n=today.correct)} · {answers.format(n=today.answers, time=spent)}"
+    )
     out.print(_say(lang, "due", due=today.due, new=today.new_left))
-    out.print(_say(lang, "streak", current=figures.streak.current, longest=figures.streak.longest))
+    streak = ngettext_in(lang, "Streak: {n} day", "Streak: {n} days", figures.streak.current)
+    longest = ngettext_in(lang, "longest: {n} day", "longest: {n} days", figures.streak.longest)
+    out.print(f"{streak.format(n=figures.streak.current)} ({longest.format(n=figures.streak.longest)})")
 
     total = sum(figures.heatmap.values())
-    line = _say(lang, "year", total=total, days=len(figures.heatmap))
+    days = len(figures.heatmap)
+    line = ngettext_in(lang, "The last year: {total} answers on {days} day", "The last year: {total} answers on {days} days", days).format(total=total, days=days)
     if figures.heatmap:
         busiest = max(figures.heatmap.items(), key=lambda item: (item[1], item[0]))
         line += _say(lang, "year_peak", day=busiest[0].isoformat(), n=busiest[1])
@@ -205,20 +177,21 @@ def render_stats(figures: Stats, out: Console, lang: Lang) -> None:
     heading("retention")
     table = Table("", _say(lang, "all"), _say(lang, "mature"), box=None, pad_edge=False)
     for period in figures.retention:
-        table.add_row(_say(lang, "period", days=period.days), _percent(period.all), _percent(period.mature))
+        table.add_row(_say(lang, "period", days=period.days), _percent(period.all, lang), _percent(period.mature, lang))
     out.print(table)
 
     heading("states")
-    labels = STATE_LABELS[lang]
     names = ("new", "learning", "young", "mature", "suspended", "retired", "total")
-    table = Table(_say(lang, "deck"), *(labels[n] for n in names), _say(lang, "avg_ef"), box=None, pad_edge=False)
+    labels = (gettext_in(lang, STATE_LABELS[n]) for n in names)
+    table = Table(_say(lang, "deck"), *labels, _say(lang, "avg_ef"), box=None, pad_edge=False)
     for column in table.columns[1:]:
         column.justify = "right"
     for states in (*figures.decks, figures.all_decks):
         if states is figures.all_decks:
             table.add_section()
         average = states.average_easiness
-        table.add_row(states.deck, *(str(getattr(states, n)) for n in names), str(average) if average else "-")
+        shown = number(float(average), 2, lang) if average else "-"
+        table.add_row(states.deck, *(str(getattr(states, n)) for n in names), shown)
     out.print(table)
 
     for key, cards in (("lowest", figures.lowest_easiness), ("most", figures.most_lapses)):
@@ -229,16 +202,13 @@ def render_stats(figures: Stats, out: Console, lang: Lang) -> None:
         table = Table(*headers, "", box=None, pad_edge=False)
         for card in cards:
             mark = _say(lang, "suspended_mark") if card.suspended else ""
-            table.add_row(card.card_id, f"{card.easiness:.2f}", str(card.lapses), f"{card.interval} d", mark)
+            interval = ngettext_in(lang, "{n} day", "{n} days", card.interval).format(n=card.interval)
+            table.add_row(card.card_id, number(float(card.easiness), 2, lang), str(card.lapses), interval, mark)
         out.print(table)
 
     out.print()
     count = figures.all_decks.leeches
-    out.print(
-        _say(lang, "leeches_line", n=count, limit=LEECH_LAPSES)
-        if count
-        else _say(lang, "no_leeches", limit=LEECH_LAPSES)
-    )
+    out.print(leeches_line(count, lang) if count else no_leeches(lang))
 
 
 def render_leeches(found: list[Leech], questions: dict[str, str], out: Console, lang: Lang) -> None:
@@ -250,7 +220,7 @@ def render_leeches(found: list[Leech], questions: dict[str, str], out: Console, 
     from quizdock.storage.store import LEECH_LAPSES
 
     if not found:
-        out.print(_say(lang, "no_leeches", limit=LEECH_LAPSES))
+        out.print(no_leeches(lang))
         return
     headers = (_say(lang, key) for key in ("card", "lapses", "ef", "state", "question"))
     table = Table(*headers, title=_say(lang, "leech_title", limit=LEECH_LAPSES), title_justify="left")
@@ -258,7 +228,7 @@ def render_leeches(found: list[Leech], questions: dict[str, str], out: Console, 
         state = _say(lang, "active") if leech.suspended_at is None else _say(lang, f"reason_{leech.suspended_reason}")
         # A Text: brackets in a question are not markup; control characters are shown escaped.
         question = Text(printable(questions.get(leech.card_id, "")))
-        table.add_row(leech.card_id, str(leech.lapses), f"{leech.easiness:.2f}", state, question)
+        table.add_row(leech.card_id, str(leech.lapses), number(float(leech.easiness), 2, lang), state, question)
     out.print(table)
     out.print(_say(lang, "leech_hint"))
 
@@ -302,11 +272,28 @@ def duration(ms: int) -> str:
     return f"{seconds}s"
 
 
-def _percent(rate: Rate) -> str:
+def _percent(rate: Rate, lang: Lang) -> str:
     if not rate.total:
         return "-"
-    return f"{100 * rate.passed / rate.total:.1f}% ({rate.passed}/{rate.total})"
+    return f"{percent(100 * rate.passed / rate.total, 1, lang)} ({rate.passed}/{rate.total})"
+
+
+def leeches_line(count: int, lang: Lang) -> str:
+    from quizdock.storage.store import LEECH_LAPSES
+
+    return ngettext_in(
+        lang,
+        "{n} leech (a card that lapsed {limit} times or more): see `quizdock leeches`.",
+        "{n} leeches (cards that lapsed {limit} times or more): see `quizdock leeches`.",
+        count,
+    ).format(n=count, limit=LEECH_LAPSES)
+
+
+def no_leeches(lang: Lang) -> str:
+    from quizdock.storage.store import LEECH_LAPSES
+
+    return gettext_in(lang, "No leeches: no card has lapsed {limit} times.").format(limit=LEECH_LAPSES)
 
 
 def _say(lang: Lang, key: str, **values: object) -> str:
-    return MESSAGES[lang][key].format(**values)
+    return gettext_in(lang, MESSAGES[key]).format(**values)
