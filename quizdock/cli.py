@@ -105,7 +105,7 @@ class QuizdockGroup(TyperGroup):
         if cmd_name in self.lazy and cmd_name not in self.commands:
             import importlib
 
-            module, attribute, _ = self.lazy[cmd_name]
+            module, attribute = self.lazy[cmd_name][:2]
             target = getattr(importlib.import_module(module), attribute)
             if not isinstance(target, typer.Typer):
                 target = typer.Typer(add_completion=False, rich_markup_mode=None)
@@ -245,7 +245,6 @@ app.add_typer(deck_app, name="deck")
 def deck_check() -> None:
     """Validate every deck file without touching the database."""
     from quizdock.decks import load_decks
-
     from quizdock.i18n import ngettext
 
     decks = load_decks()

@@ -102,7 +102,9 @@ class LocalizedFormatter(HelpFormatter):
         self.write(f"{'':>{self.current_indent}}{_('{heading}:').format(heading=heading)}\n")
 
     def write_dl(self, rows: Sequence[tuple[str, str]], col_max: int = 30, col_spacing: int = 2) -> None:
-        super().write_dl([(term, _(text) if text == HELP_OPTION else text) for term, text in rows], col_max, col_spacing)
+        super().write_dl(
+            [(term, _(text) if text == HELP_OPTION else text) for term, text in rows], col_max, col_spacing
+        )
 
 
 class QuizdockContext(Context):

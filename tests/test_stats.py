@@ -320,7 +320,7 @@ def test_the_whole_stats_screen_at_80_columns(store: Store) -> None:
     text = "\n".join(lines)
     assert "2 cards reviewed, 1 right on first answer · 4 answers in 14s" in text
     assert "Due now: 2 · new cards left today: 2" in text
-    assert "Streak: 4 days (longest: 10)" in text
+    assert "Streak: 4 days (longest: 10 days)" in text
     assert "The last year: 30 answers on 20 days · busiest: 2026-03-31 with 4" in text
     # The forecast's bars: 80 columns less the label (10), the number (1) and 2 spaces: 67 for 3 cards.
     assert "Wed  1 Apr 3 " + "█" * 67 in lines and "Sun  5 Apr 1 " + "█" * 22 + "▍" in lines
@@ -328,13 +328,17 @@ def test_the_whole_stats_screen_at_80_columns(store: Store) -> None:
     assert "75.0% (6/8)" in text and "0.0% (0/2)" in text and "80.0% (8/10)" in text and "33.3% (1/3)" in text
     assert any(line.split() == ["alpha", "1", "1", "3", "0", "0", "1", "6", "2.07"] for line in lines)
     assert any(line.split() == ["all", "2", "1", "4", "1", "1", "1", "10", "2.35"] for line in lines)
-    assert any(line.split() == ["alpha/a3", "1.30", "2", "1", "d"] for line in lines)
+    assert any(line.split() == ["alpha/a3", "1.30", "2", "1", "day"] for line in lines)
     assert "No leeches: no card has lapsed 8 times." in text
 
 
 def test_the_stats_screen_in_french(store: Store) -> None:
     text = "\n".join(render_lines(store, "fr"))
-    assert "2 cartes révisées, 1 justes du premier coup" in text and "Série : 4 jours (record : 10)" in text
+    # French plurals (1 is singular), decimal commas, and a narrow no-break space before : and %.
+    assert "2 cartes révisées, 1 juste du premier coup" in text
+    assert "Série\u202f: 4 jours (record\u202f: 10 jours)" in text
+    assert "75,0\u202f% (6/8)" in text and "33,3\u202f% (1/3)" in text
+    assert any(line.split() == ["alpha/a3", "1,30", "2", "1", "jour"] for line in text.splitlines())
     assert "mer  1 avr 3" in text
 
 
@@ -367,7 +371,7 @@ def test_stats_on_the_command_line_without_colour(store: Store, monkeypatch: pyt
     assert result.exit_code == 0, result.output
     assert "\x1b[" not in result.output
     assert all(cell_len(line) <= 80 for line in result.output.splitlines())
-    assert "Streak: 4 days (longest: 10)" in result.output
+    assert "Streak: 4 days (longest: 10 days)" in result.output
 
 
 def test_stats_of_an_unknown_deck(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:

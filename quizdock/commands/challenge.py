@@ -180,7 +180,7 @@ def deck_test_command(
     with private_lab(out) as where:
         for card in chosen:
             assert card.challenge is not None
-            proof, _ = prove(where.client, card.challenge, lab=where.lab)
+            proof = prove(where.client, card.challenge, lab=where.lab)[0]
             texts = [card.question.fr, card.question.en]
             if unknown := unknown_placeholders(card.challenge, texts):
                 undefined = ", ".join(sorted(unknown))

@@ -6,8 +6,8 @@ Imports here stay light (typer, rich, quizdock's own light modules): `quizdock -
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional, TypeVar
 

@@ -118,7 +118,9 @@ def _lab_rows() -> list[tuple[str, str]]:
         finally:
             client.close()
         rows.append((_("lab"), _("[green]running[/] at {address}").format(address=escape(lab.host))))
-        rows.append((_("lab engine"), escape(f"Docker Engine {version.get('Version')} (API {version.get('ApiVersion')})")))
+        rows.append(
+            (_("lab engine"), escape(f"Docker Engine {version.get('Version')} (API {version.get('ApiVersion')})"))
+        )
         rows.append((_("lab privileges"), privileges(lab.mode)))
         return rows
     where = _("present") if has_image else _("missing: `quizdock lab up` pulls it (network needed)")
@@ -132,8 +134,6 @@ def _lab_rows() -> list[tuple[str, str]]:
             )
         )
         return rows
-    rows.append(
-        (_("lab"), _("not running: `quizdock lab up` starts it (a privileged container), or a challenge does"))
-    )
+    rows.append((_("lab"), _("not running: `quizdock lab up` starts it (a privileged container), or a challenge does")))
     rows.append((_("lab image {image}").format(image=escape(image)), where))
     return rows

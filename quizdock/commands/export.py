@@ -68,19 +68,17 @@ def anki(
         summary = write_package(cards, path, lang=chosen, with_progress=with_progress)
     line = _wrote(summary.notes, summary.decks, printable(str(path)), chosen)
     if with_progress:
-        cards = ngettext("{n} reviewed card", "{n} reviewed cards", summary.review_cards)
+        reviewed = ngettext("{n} reviewed card", "{n} reviewed cards", summary.review_cards)
         answers = ngettext("{n} answer", "{n} answers", summary.reviews)
         line += _(", with the schedule of {cards} and {answers}").format(
-            cards=cards.format(n=summary.review_cards), answers=answers.format(n=summary.reviews)
+            cards=reviewed.format(n=summary.review_cards), answers=answers.format(n=summary.reviews)
         )
         if summary.suspended:
             line += " " + _("({n} suspended)").format(n=summary.suspended)
     typer.echo(line + ".")
     hint = _("In Anki: File > Import, choose the file.")
     if with_progress:
-        hint += " " + _(
-            'Tick "Import any learning progress" to keep the schedule (cards new to the collection only).'
-        )
+        hint += " " + _('Tick "Import any learning progress" to keep the schedule (cards new to the collection only).')
     typer.echo(hint)
 
 

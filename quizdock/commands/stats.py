@@ -141,7 +141,6 @@ def render_stats(figures: Stats, out: Console, lang: Lang) -> None:
     from rich.table import Table
 
     from quizdock.charts import BarChart, Heatmap, short_day
-    from quizdock.storage.store import LEECH_LAPSES
 
     def heading(key: str, **values: object) -> None:
         out.print()
@@ -153,9 +152,7 @@ def render_stats(figures: Stats, out: Console, lang: Lang) -> None:
     reviewed = ngettext_in(lang, "{n} card reviewed", "{n} cards reviewed", today.reviewed).format(n=today.reviewed)
     correct = ngettext_in(lang, "{n} right on first answer", "{n} right on first answer", today.correct)
     answers = ngettext_in(lang, "{n} answer in {time}", "{n} answers in {time}", today.answers)
-    out.print(
-        f"{reviewed}, {correct.format(n=today.correct)} · {answers.format(n=today.answers, time=spent)}"
-    )
+    out.print(f"{reviewed}, {correct.format(n=today.correct)} · {answers.format(n=today.answers, time=spent)}")
     out.print(_say(lang, "due", due=today.due, new=today.new_left))
     streak = ngettext_in(lang, "Streak: {n} day", "Streak: {n} days", figures.streak.current)
     longest = ngettext_in(lang, "longest: {n} day", "longest: {n} days", figures.streak.longest)
@@ -163,7 +160,9 @@ def render_stats(figures: Stats, out: Console, lang: Lang) -> None:
 
     total = sum(figures.heatmap.values())
     days = len(figures.heatmap)
-    line = ngettext_in(lang, "The last year: {total} answers on {days} day", "The last year: {total} answers on {days} days", days).format(total=total, days=days)
+    line = ngettext_in(
+        lang, "The last year: {total} answers on {days} day", "The last year: {total} answers on {days} days", days
+    ).format(total=total, days=days)
     if figures.heatmap:
         busiest = max(figures.heatmap.items(), key=lambda item: (item[1], item[0]))
         line += _say(lang, "year_peak", day=busiest[0].isoformat(), n=busiest[1])
