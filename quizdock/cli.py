@@ -13,11 +13,17 @@ from typing import Annotated, Any, Optional
 
 import typer
 from typer._click.exceptions import ClickException, UsageError
-from typer._click.utils import make_default_short_help
 from typer.core import TyperGroup
 
 from quizdock import __version__
-from quizdock.clicktext import LocalizedUsageError, early_language, localize, localized_error, translate_message
+from quizdock.clicktext import (
+    LocalizedUsageError,
+    early_language,
+    localize,
+    localized_error,
+    short_help,
+    translate_message,
+)
 from quizdock.commands import doctor as doctor_commands
 from quizdock.commands import review as review_commands
 from quizdock.commands.common import LangOption, error_console, settings
@@ -122,10 +128,11 @@ class QuizdockGroup(TyperGroup):
         rows = []
         for name in names:
             if name in self.commands:
-                if not self.commands[name].hidden:
-                    rows.append((name, self.commands[name].get_short_help_str(limit)))
+                command = self.commands[name]
+                if not command.hidden:
+                    rows.append((name, command.short_help or short_help(command.help or "", limit)))
             else:
-                rows.append((name, make_default_short_help(_(self.lazy[name][2]), limit)))
+                rows.append((name, short_help(_(self.lazy[name][2]), limit)))
         with formatter.section(_("Commands")):
             formatter.write_dl(rows)
 

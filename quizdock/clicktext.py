@@ -22,7 +22,7 @@ from typer._click.exceptions import ClickException, UsageError
 from typer._click.formatting import HelpFormatter
 from typer._click.utils import echo
 
-from quizdock.i18n import LANGS, N_, Lang, _
+from quizdock.i18n import LANGS, N_, NNBSP, Lang, _
 
 HELP_OPTION = N_("Show this message and exit.")
 
@@ -47,8 +47,7 @@ TEMPLATES: tuple[str, ...] = (
     N_("{value} is not a valid float range."),
     N_("{value} is not a valid boolean. Recognized values: {values}"),
     N_("File {name} is a directory."),
-    N_("Got unexpected extra argument ({arguments})"),
-    N_("Got unexpected extra arguments ({arguments})"),
+    N_("Got unexpected extra argument(s) ({arguments})"),
     N_("Option {name} requires an argument."),
     N_("Option {name} requires {count} arguments."),
     N_("Option {name} does not take a value."),
@@ -105,6 +104,14 @@ class LocalizedFormatter(HelpFormatter):
         super().write_dl(
             [(term, _(text) if text == HELP_OPTION else text) for term, text in rows], col_max, col_spacing
         )
+
+
+def short_help(text: str, limit: int) -> str:
+    """A command's first sentence, cut to ``limit`` columns, keeping narrow no-break spaces
+    (click's shortening splits on every space, those included)."""
+    from typer._click.utils import make_default_short_help
+
+    return make_default_short_help(text.replace(NNBSP, "\0"), limit).replace("\0", NNBSP)
 
 
 class QuizdockContext(Context):

@@ -24,6 +24,7 @@ def test_an_installed_wheel_finds_its_decks_and_migrates_from_another_directory(
     assert "quizdock/decks/basics.toml" in names
     assert "quizdock/alembic/env.py" in names
     assert any(re.match(r"quizdock/alembic/versions/0001_.*\.py$", n) for n in names)
+    assert "quizdock/locale/fr/LC_MESSAGES/quizdock.mo" in names
 
     site = tmp_path / "site"
     subprocess.run(
@@ -45,6 +46,15 @@ def test_an_installed_wheel_finds_its_decks_and_migrates_from_another_directory(
     )
     assert done.returncode == 0, done.stderr
     assert "basics" in done.stdout and "volumes" in done.stdout
+    french = subprocess.run(
+        [sys.executable, "-m", "quizdock", "--help"],
+        cwd=elsewhere,
+        env={**env, "LANG": "fr_FR.UTF-8"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert french.stdout.startswith("Utilisation\u202f: "), french.stdout  # the catalogue is installed
     where = subprocess.run(
         [sys.executable, "-c", "from quizdock.paths import bundled_decks_dir; print(bundled_decks_dir())"],
         cwd=elsewhere,

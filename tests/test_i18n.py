@@ -1,0 +1,198 @@
+"""Every message in French and English: the catalogues, French typography, and the CLI in both languages."""
+
+from __future__ import annotations
+
+import io
+import re
+import string
+from pathlib import Path
+
+import pytest
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from typer.testing import CliRunner
+
+from quizdock.cli import app
+from quizdock.i18n import LOCALE_DIR, NNBSP, number, percent
+from tools import messages as catalogue_tool
+
+FRENCH_PO = LOCALE_DIR / "fr" / "LC_MESSAGES" / "quizdock.po"
+
+
+def read_catalogue(path: Path) -> Catalog:
+    with path.open("rb") as source:
+        return read_po(source, locale=path.parts[-3])
+
+
+def placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+
+
+def as_tuple(value: str | tuple[str, ...] | None) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    return value if isinstance(value, tuple) else (value,)
+
+
+@pytest.fixture(scope="module")
+def french() -> Catalog:
+    return read_catalogue(FRENCH_PO)
+
+
+def test_every_message_of_the_code_has_a_french_translation(french: Catalog) -> None:
+    missing, untranslated = [], []
+    for _, _, message, _, _ in catalogue_tool.messages():
+        key = message[0] if isinstance(message, tuple) else message
+        entry = french.get(key)
+        forms = french.num_plurals if isinstance(message, tuple) else 1
+        if entry is None:
+            missing.append(key)
+        elif entry.fuzzy or not all(as_tuple(entry.string)) or len(as_tuple(entry.string)) != forms:
+            untranslated.append(key)
+    assert not missing, f"not in {FRENCH_PO.name} (run python tools/messages.py): {missing}"
+    assert not untranslated, f"to translate in {FRENCH_PO.name}: {untranslated}"
+
+
+def test_a_translation_has_the_placeholders_of_its_message(french: Catalog) -> None:
+    differ = []
+    for entry in french:
+        if not entry.id:
+            continue
+        expected = set().union(*(placeholders(text) for text in as_tuple(entry.id)))
+        for text in as_tuple(entry.string):
+            if placeholders(text) != expected:
+                differ.append((entry.id, text))
+    assert not differ
+
+
+def test_the_catalogues_keep_no_message_the_code_no_longer_has(french: Catalog) -> None:
+    used = {m[0] if isinstance(m, tuple) else m for _, _, m, _, _ in catalogue_tool.messages()}
+    stale = [entry.id for entry in french if entry.id and (entry.id[0] if entry.pluralizable else entry.id) not in used]
+    assert not stale, "run python tools/messages.py"
+
+
+def test_the_compiled_catalogue_is_the_po_compiled() -> None:
+    """The .mo that quizdock reads is committed: it must be what compiling the .po gives."""
+    for po in LOCALE_DIR.glob("*/LC_MESSAGES/quizdock.po"):
+        compiled = io.BytesIO()
+        write_mo(compiled, read_catalogue(po))
+        assert po.with_suffix(".mo").read_bytes() == compiled.getvalue(), f"run python tools/messages.py ({po})"
+
+
+def test_french_typography(french: Catalog) -> None:
+    """A narrow no-break space before : ; ! ? and inside « », never a plain space or none."""
+    bad = []
+    for entry in french:
+        for text in as_tuple(entry.string) if entry.id else ():
+            prose = re.sub(r"`[^`]*`|\{[^}]*\}|\[/?[a-z ]*\]|::|https?://\S+", "", text)
+            if re.search(r"(?<!\u202f)[;!?]|[^\u202f]:(?!\S)|«(?!\u202f)|(?<!\u202f)»", prose):
+                bad.append(text)
+            if re.search(r" [:;!?%]", text):
+                bad.append(text)
+    assert not bad
+
+
+def test_numbers_in_both_languages() -> None:
+    assert number(1234.5, 1, "en") == "1,234.5" and number(1234.5, 1, "fr") == f"1{NNBSP}234,5"
+    assert percent(73.66, 1, "en") == "73.7%" and percent(73.66, 1, "fr") == f"73,7{NNBSP}%"
+
+
+# --- the command line in each language ---------------------------------------------------------
+
+# Words of one language that the other never uses in a sentence.
+ENGLISH = {"the", "and", "of", "to", "is", "are", "your", "you", "with", "for", "this", "that", "show", "from",
+           "when", "which", "will", "not", "its", "be", "by", "each", "every", "then", "only", "into", "no",
+           "missing", "invalid", "error", "usage", "such", "default", "required", "try", "help", "did", "mean",
+           "cards", "card", "got", "unexpected", "extra", "value", "range", "file", "deck", "decks",
+           "challenge", "challenges", "lab", "commands", "print", "list"}  # fmt: skip
+FRENCH = {"le", "la", "les", "des", "une", "est", "avec", "pour", "votre", "vous", "cette", "dans", "sur", "pas",
+          "sont", "du", "au", "aux", "ou", "et", "carte", "cartes", "paquet", "paquets", "défi", "défis", "labo",
+          "erreur", "utilisation", "aide", "afficher", "inconnue", "manquant", "valeur", "intervalle"}  # fmt: skip
+
+
+def words(output: str) -> set[str]:
+    """The words of the prose: without code in backticks, option names, metavars, paths, ids and
+    Anki's own menu names (quoted in « » or " ")."""
+    prose = re.sub(r"`[^`]*`|«[^»]*»|\"[^\"]*\"|'[^']*'|<[^>]*>|\[[^\]]*\]|\{[^}]*\}|\S*[/_.=:-]\S*", " ", output)
+    return {word.lower() for word in re.findall(r"[^\W\d_]+", prose)} - COMMAND_NAMES
+
+
+COMMAND_NAMES = {"quizdock", "deck", "decks", "lab", "challenge", "check", "list", "review", "due", "stats", "export"}
+
+
+def all_commands() -> list[list[str]]:
+    import typer
+
+    root = typer.main.get_command(app)
+    commands: list[list[str]] = [[]]
+    for name in root.list_commands(None):  # type: ignore[attr-defined]
+        commands.append([name])
+        sub = root.get_command(None, name)  # type: ignore[attr-defined]
+        if hasattr(sub, "list_commands"):
+            commands += [[name, inner] for inner in sub.list_commands(None)]
+    return commands
+
+
+ERROR_CASES = (
+    ["stat"],
+    ["review", "--bogus"],
+    ["review", "--limit", "0"],
+    ["review", "--limit", "x"],
+    ["challenge", "check"],
+    ["challenge", "check", "nope"],
+    ["review", "--lang", "de"],
+    ["decks", "--lang", "de"],
+    ["stats", "--deck", "volumez"],
+    ["export", "csv", "-o", "/nonexistent/dir/out.txt"],
+    ["lab", "env", "--shell", "tcsh"],
+    ["review"],
+    ["due", "surplus"],
+    ["deck", "check"],
+    ["decks"],
+)
+
+
+def run(args: list[str], lang_env: str) -> str:
+    result = CliRunner().invoke(app, args, env={"LANG": lang_env, "COLUMNS": "100"})
+    assert result.exception is None or isinstance(result.exception, SystemExit), (args, result.output)
+    return result.output
+
+
+@pytest.mark.parametrize(("lang_env", "foreign"), [("fr_FR.UTF-8", ENGLISH), ("en_US.UTF-8", FRENCH)])
+def test_every_help_screen_speaks_the_learners_language(lang_env: str, foreign: set[str]) -> None:
+    commands = all_commands()
+    assert ["deck", "test"] in commands and ["lab", "env"] in commands and ["export", "anki"] in commands
+    for args in commands:
+        output = run([*args, "--help"], lang_env)
+        assert output.startswith("Utilisation" if lang_env.startswith("fr") else "Usage"), (args, output)
+        assert not words(output) & foreign, (args, sorted(words(output) & foreign), output)
+
+
+@pytest.mark.parametrize(("lang_env", "foreign"), [("fr_FR.UTF-8", ENGLISH), ("en_US.UTF-8", FRENCH)])
+def test_errors_and_messages_speak_the_learners_language(lang_env: str, foreign: set[str]) -> None:
+    for args in ERROR_CASES:
+        output = run(args, lang_env)
+        assert output.strip(), args
+        assert not words(output) & foreign, (args, sorted(words(output) & foreign), output)
+
+
+def test_lang_anywhere_on_the_command_line_chooses_the_language_of_the_help() -> None:
+    for args in (["--lang", "fr", "review", "--help"], ["review", "--lang=fr", "--help"]):
+        assert run(args, "en_US.UTF-8").startswith("Utilisation\u202f: quizdock review"), args
+    assert run(["review", "--help", "--lang", "en"], "fr_FR.UTF-8").startswith("Usage: quizdock review")
+
+
+def test_the_config_chooses_the_language_before_the_help(isolated_home: Path) -> None:
+    (isolated_home / "config.toml").write_text('lang = "fr"\n')
+    assert run(["--help"], "en_US.UTF-8").startswith("Utilisation")
+    (isolated_home / "config.toml").write_text("lang = [broken\n")
+    assert run(["--help"], "en_US.UTF-8").startswith("Usage")  # the command reports a broken config
+
+
+def test_plurals_in_each_language(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.conftest import REPO
+
+    monkeypatch.setenv("QUIZDOCK_DECKS", str(REPO / "tests" / "data" / "decks"))  # one deck
+    assert re.match(r"1 paquet, \d+ cartes\u202f: tout est valide\.", run(["deck", "check"], "fr_FR.UTF-8"))
+    assert re.match(r"1 deck, \d+ cards: all valid\.", run(["deck", "check"], "en_US.UTF-8"))
