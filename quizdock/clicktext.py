@@ -75,12 +75,10 @@ def _pattern(template: str) -> re.Pattern[str]:
     return re.compile(regex + r"\Z", re.DOTALL)
 
 
-_PATTERNS = [(template, _pattern(template)) for template in TEMPLATES]
-
-
 def translate_message(message: str) -> str:
     """A click or typer error message in the current language (unknown messages stay as they are)."""
-    for template, pattern in _PATTERNS:
+    for template in TEMPLATES:
+        pattern = _pattern(template)  # compiled when an error is shown, not at each start (re caches it)
         found = pattern.match(message)
         if found is None:
             continue
@@ -192,13 +190,26 @@ def early_language(args: Sequence[str]) -> Lang:
     asked = language_asked(args)
     if asked in LANGS:
         return asked  # type: ignore[return-value]
+    return configured_language() or default_lang()
+
+
+def configured_language() -> Lang | None:
+    """``lang`` in the config file, if it says; the TOML reader loads only when the file names it."""
+    from quizdock.paths import config_path
+
+    try:
+        with config_path().open("rb") as config:
+            mentions_lang = b"lang" in config.read(64 * 1024)
+    except (OSError, ValueError):
+        return None
+    if not mentions_lang:
+        return None
     try:
         from quizdock.config import load_config
 
-        configured = load_config().lang
+        return load_config().lang
     except Exception:  # a broken config file: the command reports it when it reads the settings
-        configured = None
-    return configured or default_lang()
+        return None
 
 
 # typer.core asks gettext.gettext, through its module's `_`, for its few words ("Options",
