@@ -173,8 +173,11 @@ def report(error: QuizdockError) -> None:
     from quizdock.plaintext import shown
 
     # A message may quote a path or a value the learner gave: shown as text, never as markup.
-    label = _("Error:")
-    error_console().print(f"[bold red]{label}[/bold red] {shown(str(error))}", soft_wrap=True)
+    out = error_console()
+    label, fix_label = _("Error:"), _("Fix:")
+    out.print(f"[bold red]{label}[/bold red] {shown(error.problem)}", soft_wrap=True)
+    if error.fix:
+        out.print(f"[bold]{fix_label}[/bold] {shown(error.fix)}", soft_wrap=True)
 
 
 def database_damage(error: Exception) -> QuizdockError | None:

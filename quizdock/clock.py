@@ -10,6 +10,7 @@ import os
 from datetime import date, datetime
 
 from quizdock.errors import ExitCode, QuizdockError
+from quizdock.i18n import _
 
 FIRST_YEAR, LAST_YEAR = 2000, 2999
 """The years QUIZDOCK_NOW may name: far from the ends of Python's calendar (1 and 9999), so a
@@ -24,13 +25,17 @@ def now() -> datetime:
             moment = datetime.fromisoformat(pinned)
         except (ValueError, OverflowError):
             raise QuizdockError(
-                f"QUIZDOCK_NOW={pinned!r} is not an ISO date-time; use e.g. 2026-01-31T09:00:00+01:00 or unset it.",
+                _("QUIZDOCK_NOW={value} is not an ISO date-time.").format(value=repr(pinned)),
+                _("Use e.g. 2026-01-31T09:00:00+01:00 or unset it."),
                 exit_code=ExitCode.USAGE,
             ) from None
         if not FIRST_YEAR <= moment.year <= LAST_YEAR:
             raise QuizdockError(
-                f"QUIZDOCK_NOW={pinned!r} is out of range: quizdock's clock runs from {FIRST_YEAR} to "
-                f"{LAST_YEAR} (schedules count days from it). Give a date in that range, or unset it.",
+                _(
+                    "QUIZDOCK_NOW={value} is out of range: quizdock's clock runs from {first} to {last} "
+                    "(schedules count days from it)."
+                ).format(value=repr(pinned), first=FIRST_YEAR, last=LAST_YEAR),
+                _("Give a date in that range, or unset it."),
                 exit_code=ExitCode.USAGE,
             )
         if moment.tzinfo is None:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Literal
 
 from quizdock.errors import ExitCode, QuizdockError
-from quizdock.i18n import LANGS, Lang, default_lang
+from quizdock.i18n import LANGS, Lang, _, default_lang
 from quizdock.plaintext import read_bounded
 
 LAB_SETTINGS = ("auto", "on", "off")
@@ -43,6 +43,10 @@ class ConfigError(QuizdockError):
     exit_code = ExitCode.USAGE
 
 
+def _fix_or_delete() -> str:
+    return _("Fix or delete it.")
+
+
 def load_config(path: Path | None = None) -> Config:
     """Read the config file; a missing file means the defaults."""
     if path is None:
@@ -54,23 +58,42 @@ def load_config(path: Path | None = None) -> Config:
     except FileNotFoundError:
         return Config()
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"The config file {path} cannot be read ({exc}). Fix or delete it.") from None
+        raise ConfigError(
+            _("The config file {path} cannot be read ({reason}).").format(path=path, reason=exc), _fix_or_delete()
+        ) from None
     except ValueError as exc:  # not a regular file, or too large
-        raise ConfigError(f"The config file {path} {exc}. Point QUIZDOCK_CONFIG at a settings file.") from None
+        raise ConfigError(
+            _("The config file {path} {problem}.").format(path=path, problem=exc),
+            _("Point QUIZDOCK_CONFIG at a settings file."),
+        ) from None
     except RecursionError:
-        raise ConfigError(f"The config file {path} nests tables too deeply to be settings. Fix or delete it.") from None
+        raise ConfigError(
+            _("The config file {path} nests tables too deeply to be settings.").format(path=path), _fix_or_delete()
+        ) from None
     unknown = sorted(set(data) - {"new_per_day", "lang", "lab"})
     if unknown:
-        raise ConfigError(f"The config file {path} has unknown setting {unknown[0]!r}; known: new_per_day, lang, lab.")
+        raise ConfigError(
+            _("The config file {path} has unknown setting {name}.").format(path=path, name=repr(unknown[0])),
+            _("Known settings: new_per_day, lang, lab."),
+        )
     new_per_day = data.get("new_per_day", DEFAULT_NEW_PER_DAY)
     if isinstance(new_per_day, bool) or not isinstance(new_per_day, int) or not 0 <= new_per_day <= MAX_NEW_PER_DAY:
         raise ConfigError(
-            f"In {path}, new_per_day must be a whole number from 0 to {MAX_NEW_PER_DAY}, got {new_per_day!r}."
+            _("In {path}, new_per_day must be a whole number from 0 to {most}, got {value}.").format(
+                path=path, most=MAX_NEW_PER_DAY, value=repr(new_per_day)
+            ),
+            _fix_or_delete(),
         )
     lang = data.get("lang")
     if lang is not None and lang not in LANGS:
-        raise ConfigError(f'In {path}, lang must be "fr" or "en", got {lang!r}.')
+        raise ConfigError(
+            _('In {path}, lang must be "fr" or "en", got {value}.').format(path=path, value=repr(lang)),
+            _fix_or_delete(),
+        )
     lab = data.get("lab", "auto")
     if lab not in LAB_SETTINGS:
-        raise ConfigError(f'In {path}, lab must be "auto", "on" or "off", got {lab!r}.')
+        raise ConfigError(
+            _('In {path}, lab must be "auto", "on" or "off", got {value}.').format(path=path, value=repr(lab)),
+            _fix_or_delete(),
+        )
     return Config(new_per_day=new_per_day, lang=lang, lab=lab)

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from quizdock.errors import DockerUnavailable
+from quizdock.i18n import _
 
 if TYPE_CHECKING:
     import docker
@@ -64,10 +65,12 @@ class Endpoint:
     def describe(self) -> str:
         """One line for humans: the address and where it came from."""
         if self.source == "DOCKER_HOST":
-            return f"{self.host} (from DOCKER_HOST)"
+            return _("{host} (from DOCKER_HOST)").format(host=self.host)
         if self.source == "context":
-            return f"{self.host} (docker context {self.context!r}, chosen by {self.context_origin})"
-        return f"{self.host} (default socket)"
+            return _("{host} (docker context {name}, chosen by {origin})").format(
+                host=self.host, name=repr(self.context), origin=self.context_origin
+            )
+        return _("{host} (default socket)").format(host=self.host)
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,15 +154,17 @@ def _current_context(config_file: Path) -> str:
         return ""
     except OSError as exc:
         raise DockerUnavailable(
-            f"Cannot read the docker configuration {config_file}: {exc.strerror}. "
-            "Fix its permissions, or point DOCKER_CONFIG at another directory."
+            _("Cannot read the docker configuration {path}: {reason}.").format(path=config_file, reason=exc.strerror),
+            _("Fix its permissions, or point DOCKER_CONFIG at another directory."),
         ) from None
     try:
         data = json.loads(text) if text.strip() else {}
     except json.JSONDecodeError as exc:
         raise DockerUnavailable(
-            f"The docker configuration {config_file} is not valid JSON (line {exc.lineno}: "
-            f"{exc.msg}). Fix the file (the docker CLI cannot read it either)."
+            _("The docker configuration {path} is not valid JSON (line {line}: {reason}).").format(
+                path=config_file, line=exc.lineno, reason=exc.msg
+            ),
+            _("Fix the file (the docker CLI cannot read it either)."),
         ) from None
     value = data.get("currentContext", "") if isinstance(data, dict) else ""
     return value if isinstance(value, str) else ""
@@ -168,26 +173,36 @@ def _current_context(config_file: Path) -> str:
 def _context_endpoint(config_dir: Path, name: str, origin: str) -> Endpoint:
     context_id = hashlib.sha256(name.encode("utf-8")).hexdigest()
     meta_file = config_dir / "contexts" / "meta" / context_id / "meta.json"
-    chosen_by = "the DOCKER_CONTEXT variable" if origin == "DOCKER_CONTEXT" else f"currentContext in {origin}"
+    if origin == "DOCKER_CONTEXT":
+        chosen_by = _("the DOCKER_CONTEXT variable")
+    else:
+        chosen_by = _("currentContext in {path}").format(path=origin)
     undo = "unset DOCKER_CONTEXT" if origin == "DOCKER_CONTEXT" else "docker context use default"
+    recreate = _("Run `{undo}`, or recreate the context with `docker context create`.").format(undo=undo)
     try:
         meta = json.loads(meta_file.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise DockerUnavailable(
-            f"The docker context {name!r} (chosen by {chosen_by}) does not exist: "
-            f"{meta_file} is missing. Fix: `{undo}`, or `docker context ls` to pick one that exists."
+            _("The docker context {name} (chosen by {chosen_by}) does not exist: {path} is missing.").format(
+                name=repr(name), chosen_by=chosen_by, path=meta_file
+            ),
+            _("Run `{undo}`, or `docker context ls` to pick one that exists.").format(undo=undo),
         ) from None
     except (OSError, json.JSONDecodeError) as exc:
         raise DockerUnavailable(
-            f"The docker context {name!r} (chosen by {chosen_by}) cannot be read from "
-            f"{meta_file}: {exc}. Fix: `{undo}`, or recreate the context with `docker context create`."
+            _("The docker context {name} (chosen by {chosen_by}) cannot be read from {path}: {reason}.").format(
+                name=repr(name), chosen_by=chosen_by, path=meta_file, reason=exc
+            ),
+            recreate,
         ) from None
     docker_endpoint = meta.get("Endpoints", {}).get("docker", {}) if isinstance(meta, dict) else {}
     host = docker_endpoint.get("Host", "") if isinstance(docker_endpoint, dict) else ""
     if not isinstance(host, str) or not host:
         raise DockerUnavailable(
-            f"The docker context {name!r} (chosen by {chosen_by}) has no Docker endpoint in "
-            f"{meta_file}. Fix: `{undo}`, or recreate the context with `docker context create`."
+            _("The docker context {name} (chosen by {chosen_by}) has no Docker endpoint in {path}.").format(
+                name=repr(name), chosen_by=chosen_by, path=meta_file
+            ),
+            recreate,
         )
     tls_dir = config_dir / "contexts" / "tls" / context_id / "docker"
     return Endpoint(
@@ -210,7 +225,7 @@ def describe_endpoint() -> str:
     try:
         return resolve_endpoint().describe()
     except DockerUnavailable as exc:
-        return f"unknown: {exc}"
+        return _("unknown: {reason}").format(reason=exc)
 
 
 def connect(timeout: float = 10) -> docker.DockerClient:
@@ -233,14 +248,20 @@ def connect(timeout: float = 10) -> docker.DockerClient:
         import docker.errors
     except ImportError as exc:
         raise DockerUnavailable(
-            f"The Python package 'docker' (the Docker SDK quizdock uses) cannot be imported: {exc}. "
-            "Fix: reinstall quizdock with its dependencies, e.g. `pipx reinstall quizdock` "
-            "or `pip install --force-reinstall quizdock`."
+            _("The Python package 'docker' (the Docker SDK quizdock uses) cannot be imported: {reason}.").format(
+                reason=exc
+            ),
+            _(
+                "Reinstall quizdock with its dependencies, e.g. `pipx reinstall quizdock` "
+                "or `pip install --force-reinstall quizdock`."
+            ),
         ) from None
 
     scheme = endpoint.host.split("://", 1)[0].lower() if "://" in endpoint.host else "tcp"
     if scheme not in SUPPORTED_SCHEMES:
-        raise _bad_address(endpoint, f"the scheme {scheme!r}:// is not one Docker understands")
+        raise _bad_address(
+            endpoint, _("the scheme {scheme}:// is not one Docker understands").format(scheme=repr(scheme))
+        )
 
     client: docker.DockerClient | None = None
     error: DockerUnavailable
@@ -262,8 +283,8 @@ def connect(timeout: float = 10) -> docker.DockerClient:
             return client
         except docker.errors.TLSParameterError as exc:
             error = DockerUnavailable(
-                f"TLS settings for {endpoint.describe()} are wrong: {exc}. "
-                "Fix: correct DOCKER_CERT_PATH / DOCKER_TLS_VERIFY, or the context's certificates."
+                _("TLS settings for {where} are wrong: {reason}.").format(where=endpoint.describe(), reason=exc),
+                _("Correct DOCKER_CERT_PATH / DOCKER_TLS_VERIFY, or the context's certificates."),
             )
         except Exception as exc:  # every failure is diagnosed, none is hidden
             error = diagnose(endpoint, exc, timeout=timeout)
@@ -309,22 +330,24 @@ def _where(endpoint: Endpoint) -> str:
     if endpoint.source == "DOCKER_HOST":
         return f"DOCKER_HOST={endpoint.host}"
     if endpoint.source == "context":
-        return f"{endpoint.host} (docker context {endpoint.context!r})"
-    return f"the default socket {endpoint.host}"
+        return _("{host} (docker context {name})").format(host=endpoint.host, name=repr(endpoint.context))
+    return _("the default socket {host}").format(host=endpoint.host)
 
 
 def _change_endpoint(endpoint: Endpoint) -> str:
     """How to stop using a wrong endpoint, or '' for the default socket."""
     if endpoint.source == "DOCKER_HOST":
-        return (
-            f"If DOCKER_HOST={endpoint.host} is wrong, unset it (`unset DOCKER_HOST`, and remove it "
+        return _(
+            "If DOCKER_HOST={host} is wrong, unset it (`unset DOCKER_HOST`, and remove it "
             "from your shell profile) to use the default socket, or set it to a working address."
-        )
+        ).format(host=endpoint.host)
     if endpoint.source == "context":
         undo = (
             "`unset DOCKER_CONTEXT`" if endpoint.context_origin == "DOCKER_CONTEXT" else "`docker context use default`"
         )
-        return f"If the context {endpoint.context!r} is not the one you want, run {undo}."
+        return _("If the context {name} is not the one you want, run {undo}.").format(
+            name=repr(endpoint.context), undo=undo
+        )
     return ""
 
 
@@ -334,13 +357,15 @@ def _join(*parts: str) -> str:
 
 def _bad_address(endpoint: Endpoint, problem: str) -> DockerUnavailable:
     if endpoint.source == "DOCKER_HOST":
-        fix = (
-            "Fix: unset it (`unset DOCKER_HOST`) to use the default socket, or set it to an address "
+        fix = _(
+            "Unset it (`unset DOCKER_HOST`) to use the default socket, or set it to an address "
             "such as unix:///var/run/docker.sock, tcp://HOST:2376 or ssh://USER@HOST."
         )
     else:
         fix = _change_endpoint(endpoint)
-    return DockerUnavailable(f"The Docker address {_where(endpoint)} is invalid: {problem}. {fix}".rstrip())
+    return DockerUnavailable(
+        _("The Docker address {where} is invalid: {problem}.").format(where=_where(endpoint), problem=problem), fix
+    )
 
 
 def diagnose(endpoint: Endpoint, exc: BaseException, *, timeout: float = 10) -> DockerUnavailable:
@@ -371,81 +396,79 @@ def diagnose(endpoint: Endpoint, exc: BaseException, *, timeout: float = 10) -> 
     ):
         return _bad_address(endpoint, text.rstrip("."))
 
+    change = _change_endpoint(endpoint)
     if codes & {errno.EACCES, errno.EPERM}:
         return DockerUnavailable(
+            _("Permission denied on the Docker socket {socket} ({where}): your user may not use it.").format(
+                socket=socket_path or endpoint.host, where=where
+            ),
             _join(
-                f"Permission denied on the Docker socket {socket_path or endpoint.host} ({where}):"
-                " your user may not use it.",
-                "Fix: add yourself to the docker group (`sudo usermod -aG docker $USER`), then log out"
-                " and back in (or run `newgrp docker`);",
-                "or use rootless Docker: `export DOCKER_HOST=unix://$XDG_RUNTIME_DIR/docker.sock`.",
-                _change_endpoint(endpoint),
-            )
+                _(
+                    "Add yourself to the docker group (`sudo usermod -aG docker $USER`), then log out and back in "
+                    "(or run `newgrp docker`); or use rootless Docker: "
+                    "`export DOCKER_HOST=unix://$XDG_RUNTIME_DIR/docker.sock`."
+                ),
+                change,
+            ),
         )
 
     if any(isinstance(e, ssl.SSLError) for e in chain) or isinstance(exc, docker.errors.TLSParameterError):
         return DockerUnavailable(
-            _join(
-                f"The TLS handshake with {where} failed: {_innermost(chain)}.",
-                "Fix: check DOCKER_TLS_VERIFY and the certificates in DOCKER_CERT_PATH (or the context's).",
-                _change_endpoint(endpoint),
-            )
+            _("The TLS handshake with {where} failed: {reason}.").format(where=where, reason=_innermost(chain)),
+            _join(_("Check DOCKER_TLS_VERIFY and the certificates in DOCKER_CERT_PATH (or the context's)."), change),
         )
 
     if any(isinstance(e, socket.gaierror) for e in chain):
         return DockerUnavailable(
-            _join(
-                f"The host name in {where} cannot be resolved.",
-                "Fix: check the host name and your network.",
-                _change_endpoint(endpoint),
-            )
+            _("The host name in {where} cannot be resolved.").format(where=where),
+            _join(_("Check the host name and your network."), change),
         )
 
     if is_socket and (errno.ENOENT in codes or errno.ECONNREFUSED in codes):
-        state = "does not exist" if errno.ENOENT in codes else "exists but nothing listens on it"
-        return DockerUnavailable(
-            _join(
-                f"The Docker daemon is not running: the socket {socket_path} {state} ({where}).",
-                _start_hint(),
-                _change_endpoint(endpoint),
+        if errno.ENOENT in codes:
+            problem = _("The Docker daemon is not running: the socket {socket} does not exist ({where}).")
+        else:
+            problem = _(
+                "The Docker daemon is not running: the socket {socket} exists but nothing listens on it ({where})."
             )
-        )
+        return DockerUnavailable(problem.format(socket=socket_path, where=where), _join(_start_hint(), change))
 
     if codes & {errno.ECONNREFUSED, errno.EHOSTUNREACH, errno.ENETUNREACH, errno.ECONNRESET}:
         return DockerUnavailable(
+            _("Nothing answers at {where}: {reason}.").format(where=where, reason=_innermost(chain)),
             _join(
-                f"Nothing answers at {where}: {_innermost(chain)}.",
-                "Fix: start the Docker daemon on that host and check the address and port (2375 plain, 2376 with TLS).",
-                _change_endpoint(endpoint),
-            )
+                _("Start the Docker daemon on that host and check the address and port (2375 plain, 2376 with TLS)."),
+                change,
+            ),
         )
 
     if any(isinstance(e, TimeoutError | requests.exceptions.Timeout) for e in chain) or "timed out" in text.lower():
         return DockerUnavailable(
+            _("The Docker daemon at {where} did not answer within {seconds} s.").format(
+                where=where, seconds=f"{timeout:g}"
+            ),
             _join(
-                f"The Docker daemon at {where} did not answer within {timeout:g} s.",
-                "Fix: check that it is not stuck (`docker version`; restart Docker) and that the host is reachable.",
-                _change_endpoint(endpoint),
-            )
+                _("Check that it is not stuck (`docker version`; restart Docker) and that the host is reachable."),
+                change,
+            ),
         )
 
     # docker.errors.APIError is an HTTPError too.
     http_errors = [e for e in chain if isinstance(e, requests.exceptions.HTTPError)]
     if http_errors:
         return DockerUnavailable(
+            _("{where} answered, but not as a Docker engine should: {reason}.").format(
+                where=where, reason=http_errors[0]
+            ),
             _join(
-                f"{where} answered, but not as a Docker engine should: {http_errors[0]}.",
-                "Fix: check that the address is a Docker (or Podman) API endpoint and that `docker version` works.",
-                _change_endpoint(endpoint),
-            )
+                _("Check that the address is a Docker (or Podman) API endpoint and that `docker version` works."),
+                change,
+            ),
         )
 
     return DockerUnavailable(
-        _join(
-            f"Cannot reach the Docker daemon at {where}: {_innermost(chain)}.",
-            "Fix: check that Docker runs (`docker version` should show a Server section).",
-            _change_endpoint(endpoint),
-        )
+        _("Cannot reach the Docker daemon at {where}: {reason}.").format(where=where, reason=_innermost(chain)),
+        _join(_("Check that Docker runs (`docker version` should show a Server section)."), change),
     )
 
 
@@ -454,21 +477,25 @@ def _innermost(chain: list[BaseException]) -> str:
     for exc in reversed(chain):
         if isinstance(exc, OSError) and exc.strerror:
             return exc.strerror
-    return str(chain[0]) if chain else "unknown error"
+    return str(chain[0]) if chain else _("unknown error")
 
 
 def _start_hint() -> str:
     hints = [
-        "Fix: start Docker: `sudo systemctl start docker` (Linux, Docker Engine),"
-        " or open Docker Desktop and wait until it says it is running."
+        _(
+            "Start Docker: `sudo systemctl start docker` (Linux, Docker Engine), "
+            "or open Docker Desktop and wait until it says it is running."
+        )
     ]
     # A learner with rootless Docker or Docker Desktop often has a socket elsewhere.
     runtime_dir = os.environ.get("XDG_RUNTIME_DIR") or (f"/run/user/{os.getuid()}" if hasattr(os, "getuid") else "")
     rootless = Path(runtime_dir) / "docker.sock"
     if runtime_dir and _is_socket(rootless):
-        hints.append(f"A rootless Docker socket exists: `export DOCKER_HOST=unix://{rootless}`.")
+        hints.append(
+            _("A rootless Docker socket exists: `export DOCKER_HOST=unix://{socket}`.").format(socket=rootless)
+        )
     if _is_socket(Path.home() / ".docker" / "desktop" / "docker.sock"):
-        hints.append("Docker Desktop's socket exists: `docker context use desktop-linux`.")
+        hints.append(_("Docker Desktop's socket exists: `docker context use desktop-linux`."))
     return " ".join(hints)
 
 

@@ -35,12 +35,16 @@ def deck_dirs() -> list[Path]:
     for directory in directories:
         if not directory.is_dir():
             from quizdock.errors import ExitCode, QuizdockError
+            from quizdock.i18n import _
 
             # Loading no decks would retire every card: refuse instead.
-            problem = "is not a directory" if directory.exists() else "does not exist"
+            if directory.exists():
+                problem = _("The deck directory {directory} (from QUIZDOCK_DECKS) is not a directory.")
+            else:
+                problem = _("The deck directory {directory} (from QUIZDOCK_DECKS) does not exist.")
             raise QuizdockError(
-                f"The deck directory {directory} (from QUIZDOCK_DECKS) {problem}. Point QUIZDOCK_DECKS at "
-                "a directory of deck files, or unset it to use the bundled decks.",
+                problem.format(directory=directory),
+                _("Point QUIZDOCK_DECKS at a directory of deck files, or unset it to use the bundled decks."),
                 exit_code=ExitCode.DECK,
             )
     return directories

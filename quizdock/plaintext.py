@@ -51,15 +51,24 @@ def read_bounded(path: Path, limit: int) -> bytes:
         os.close(fd)
         raise
     if not stat.S_ISREG(mode):
+        from quizdock.i18n import _
+
         os.close(fd)
-        what = "a folder" if stat.S_ISDIR(mode) else "not a regular file (a device, a FIFO or a socket)"
-        raise ValueError(f"is {what}; give a file")
+        if stat.S_ISDIR(mode):
+            raise ValueError(_("is a folder; give a file"))
+        raise ValueError(_("is not a regular file (a device, a FIFO or a socket); give a file"))
     with os.fdopen(fd, "rb") as handle:
         data = handle.read(limit + 1)
     if len(data) > limit:
-        raise ValueError(f"is larger than {_size(limit)}")
+        from quizdock.i18n import _
+
+        raise ValueError(_("is larger than {size}").format(size=_size(limit)))
     return data
 
 
 def _size(limit: int) -> str:
-    return f"{limit // (1024 * 1024)} MiB" if limit >= 1024 * 1024 else f"{limit // 1024} KiB"
+    from quizdock.i18n import _
+
+    if limit >= 1024 * 1024:
+        return _("{n} MiB").format(n=limit // (1024 * 1024))
+    return _("{n} KiB").format(n=limit // 1024)

@@ -440,7 +440,7 @@ def test_doctor_without_engine(clean_env: Path, monkeypatch: pytest.MonkeyPatch,
     text = flat(output)
     assert f"endpoint {host} (from DOCKER_HOST)" in text and "engine unreachable" in text
     assert "Problem: The Docker daemon is not running" in text
-    assert "Fix: start Docker: `sudo systemctl start docker`" in text and "unset DOCKER_HOST" in text
+    assert "Fix: Start Docker: `sudo systemctl start docker`" in text and "unset DOCKER_HOST" in text
     assert "Traceback" not in output
 
 

@@ -54,6 +54,19 @@ def test_every_message_of_the_code_has_a_french_translation(french: Catalog) -> 
     assert not untranslated, f"to translate in {FRENCH_PO.name}: {untranslated}"
 
 
+def test_no_message_hides_inside_an_f_string() -> None:
+    """The extraction reads calls, not f-strings' insides: a message there would go untranslated unseen."""
+    from tests.conftest import REPO
+
+    hidden = [
+        f"{path.relative_to(REPO)}:{number}"
+        for path in sorted((REPO / "quizdock").rglob("*.py"))
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if re.search(r"\{(_|N_|ngettext|gettext_in|ngettext_in)\(", line)
+    ]
+    assert not hidden
+
+
 def test_a_translation_has_the_placeholders_of_its_message(french: Catalog) -> None:
     differ = []
     for entry in french:

@@ -81,7 +81,7 @@ def list_command(lang: LangOption = None) -> None:
             label=card.challenge.label,
         )
         task = substitute(card.question.get(chosen), shown)
-        marker = f" [yellow]{_('(set up)')}[/yellow]" if load_state(card.id) is not None else ""
+        marker = " [yellow]" + _("(set up)") + "[/yellow]" if load_state(card.id) is not None else ""
         table.add_row(escape(card.id.split("/", 1)[-1]) + marker, escape(card.topics[0]), escape(task))
     console().print(table)
 
@@ -185,7 +185,7 @@ def deck_test_command(
             if unknown := unknown_placeholders(card.challenge, texts):
                 undefined = ", ".join(sorted(unknown))
                 proof.problems.append(_("the task uses undefined parameters: {names}").format(names=undefined))
-            mark = f"[green]{_('ok')}[/green]  " if proof.ok else f"[red]{_('FAIL')}[/red]"
+            mark = "[green]" + _("ok") + "[/green]  " if proof.ok else "[red]" + _("FAIL") + "[/red]"
             out.print(f"{mark} {escape(card.id)} [dim]({number(proof.seconds, 1)} s)[/dim]")
             for problem in proof.problems:
                 out.print(f"      {escape(problem)}")

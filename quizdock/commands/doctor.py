@@ -35,13 +35,13 @@ def doctor() -> None:
         finally:
             client.close()
     except DockerUnavailable as error:
-        table.add_row(_("engine"), f"[red]{_('unreachable')}[/]")
+        table.add_row(_("engine"), "[red]" + _("unreachable") + "[/]")
         out.print(table)
         out.print()
         # The cause, then the fix: one paragraph each, legible without colour.
-        out.print(f"[bold red]{_('Problem:')}[/] {escape(error.problem)}")
+        out.print("[bold red]" + _("Problem:") + "[/] " + escape(error.problem))
         if error.fix:
-            out.print(f"[bold]{_('Fix:')}[/] {escape(error.fix)}")
+            out.print("[bold]" + _("Fix:") + "[/] " + escape(error.fix))
         raise typer.Exit(int(ExitCode.DOCKER)) from None
 
     engine = _("{flavour} {version} on {system}, {platform}").format(
@@ -57,7 +57,7 @@ def doctor() -> None:
     table.add_row("Podman", _yes_no(info.podman))
     for image, present in images:
         if present:
-            state = f"[green]{_('present')}[/]"
+            state = "[green]" + _("present") + "[/]"
         else:
             state = _("[yellow]missing[/]: run `docker pull {image}`").format(image=escape(image))
         table.add_row(_("image {image}").format(image=escape(image)), state)

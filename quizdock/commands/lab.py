@@ -55,7 +55,7 @@ def up_command(lang: LangOption = None) -> None:
         lab = engine.find(host, home)  # running (perhaps with a challenge in it): nothing to do
         if lab is None:
             with engine.exclusive(home, "quizdock lab up"):
-                lab = engine.up(host, home, progress=lambda step: out.print(f"[dim]{_(PROGRESS[step])}[/dim]"))
+                lab = engine.up(host, home, progress=lambda step: out.print("[dim]" + _(PROGRESS[step]) + "[/dim]"))
     finally:
         host.close()
     seconds = number(time.monotonic() - started, 1)
