@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 from rich.markup import escape
 
 from quizdock.errors import QuizdockError
+from quizdock.i18n import N_, _, current_language
 from quizdock.lab import runner
 from quizdock.lab.conditions import CheckResult
 from quizdock.lab.spec import LABEL_MANAGED, Challenge, SolutionStep, placeholders, substitute
@@ -132,7 +133,7 @@ def _run_in_pty(
                 time.sleep(0.3)
                 os.write(master, pending)
                 pending = b""
-            ready, _, _ = select.select([master], [], [], 0.1)
+            ready = select.select([master], [], [], 0.1)[0]
             if ready:
                 try:
                     chunk = os.read(master, 4096)
@@ -159,7 +160,10 @@ def _failed(results: Iterable[CheckResult]) -> list[CheckResult]:
 
 
 def _describe(results: Iterable[CheckResult]) -> str:
-    return "; ".join(f"{r.label.en}: {r.message.en}" for r in results)
+    lang = current_language()
+    return "; ".join(
+        _("{label}: {message}").format(label=r.label.get(lang), message=r.message.get(lang)) for r in results
+    )
 
 
 def snapshot_docker(client: docker.DockerClient) -> dict[str, set[str]]:
@@ -176,6 +180,9 @@ def snapshot_docker(client: docker.DockerClient) -> dict[str, set[str]]:
         }
 
 
+KINDS = {"container": N_("containers"), "image": N_("images"), "volume": N_("volumes"), "network": N_("networks")}
+
+
 def changes(before: dict[str, set[str]], after: dict[str, set[str]], *, ignore: Iterable[str] = ()) -> list[str]:
     """What differs between two snapshots, one line per kind (``ignore``: substrings to leave out)."""
     skip = tuple(ignore)
@@ -184,9 +191,13 @@ def changes(before: dict[str, set[str]], after: dict[str, set[str]], *, ignore: 
         gone = sorted(x for x in before[kind] - after[kind] if not any(i in x for i in skip))
         new = sorted(x for x in after[kind] - before[kind] if not any(i in x for i in skip))
         if gone:
-            found.append(f"{kind}(s) gone or changed: {', '.join(gone)[:300]}")
+            found.append(
+                _("{kind} gone or changed: {ids}").format(kind=_(KINDS.get(kind, kind)), ids=", ".join(gone)[:300])
+            )
         if new:
-            found.append(f"{kind}(s) new or changed: {', '.join(new)[:300]}")
+            found.append(
+                _("{kind} new or changed: {ids}").format(kind=_(KINDS.get(kind, kind)), ids=", ".join(new)[:300])
+            )
     return found
 
 
@@ -233,9 +244,10 @@ def private_lab(out: Console | None = None) -> Iterator[ProofRun]:
                 if setting == "on":
                     raise
                 if out is not None:
-                    out.print(
-                        f"[yellow]The lab cannot start ({escape(str(error))}); proving on your own Docker.[/yellow]"
+                    said = _("The lab cannot start ({reason}); proving on your own Docker.").format(
+                        reason=escape(str(error))
                     )
+                    out.print(f"[yellow]{said}[/yellow]")
             else:
                 client = lab.connect()
                 stack.callback(client.close)
@@ -299,35 +311,45 @@ def prove(
         goals = [r for r, c in zip(first, checks, strict=True) if not c.guard]
         guards = [r for r, c in zip(first, checks, strict=True) if c.guard]
         if passing_goals := [r for r in goals if r.passed]:
-            proof.problems.append(f"goal checks already pass after setup: {_describe(passing_goals)}")
+            proof.problems.append(
+                _("goal checks already pass after setup: {checks}").format(checks=_describe(passing_goals))
+            )
         if failing_guards := _failed(guards):
-            proof.problems.append(f"guard checks fail right after setup: {_describe(failing_guards)}")
+            proof.problems.append(
+                _("guard checks fail right after setup: {checks}").format(checks=_describe(failing_guards))
+            )
         for step in solution if solution is not None else challenge.solution:
             outcome = run_step(step, proof.values, env=environ, challenge=challenge)
             proof.steps.append(outcome)
             if outcome.returncode != 0 and expect_pass:
                 proof.problems.append(
-                    f"`{outcome.command}` exited with {outcome.returncode}: {outcome.output.strip()[-500:]}"
+                    _("`{command}` exited with {code}: {output}").format(
+                        command=outcome.command, code=outcome.returncode, output=outcome.output.strip()[-500:]
+                    )
                 )
         ready = state
         results = _settle(lambda: runner.evaluate(client, challenge, ready), want_pass=expect_pass)
         if expect_pass and (failing := _failed(results)):
-            proof.problems.append(f"checks fail after the solution: {_describe(failing)}")
+            proof.problems.append(_("checks fail after the solution: {checks}").format(checks=_describe(failing)))
         if not expect_pass and not _failed(results):
-            proof.problems.append("every check passes after a near miss")
+            proof.problems.append(_("every check passes after a near miss"))
     finally:
         if state is None:
             from quizdock.lab.state import load_state
 
             state = load_state(challenge.id)
         problems = runner.cleanup(client, challenge, state, lab=lab)
-        proof.problems += [f"cleanup: {p}" for p in problems]
+        proof.problems += [_("cleanup: {problem}").format(problem=p) for p in problems]
         if left := runner.leftovers(client, challenge, state, lab=lab):
-            proof.problems.append(f"left behind after cleanup: {', '.join(left)}")
+            proof.problems.append(_("left behind after cleanup: {names}").format(names=", ".join(left)))
         after = snapshot_learner(client) if lab is None else {}
         for kind, ids in before.items():
             if gone := ids - after[kind]:
-                proof.problems.append(f"the learner's {kind}(s) disappeared: {', '.join(sorted(gone))[:300]}")
+                proof.problems.append(
+                    _("the learner's {kind} disappeared: {ids}").format(
+                        kind=_(KINDS.get(kind, kind)), ids=", ".join(sorted(gone))[:300]
+                    )
+                )
         proof.seconds = time.monotonic() - started
     return proof, results
 
@@ -354,7 +376,9 @@ def require_docker_cli() -> None:
     """The reference solutions are docker CLI commands: the CLI must be on PATH."""
     if shutil.which("docker") is None:
         raise QuizdockError(
-            "`quizdock deck test` runs each challenge's reference solution with the docker CLI, "
-            "which is not on PATH. Fix: install the Docker CLI (it comes with Docker Engine and "
-            "Docker Desktop) or add it to PATH."
+            _(
+                "`quizdock deck test` runs each challenge's reference solution with the docker CLI, "
+                "which is not on PATH."
+            ),
+            _("Install the Docker CLI (it comes with Docker Engine and Docker Desktop) or add it to PATH."),
         )

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from quizdock.errors import ExitCode, QuizdockError
+from quizdock.i18n import _
 
 if TYPE_CHECKING:
     import docker
@@ -229,8 +230,8 @@ def _container(host: docker.DockerClient, home: LabHome) -> Any:
         return None
     if LABEL_LAB not in (container.labels or {}):
         raise LabUnavailable(
-            f"A container named {home.name} exists on your Docker but is not quizdock's lab. "
-            f"Fix: rename or remove it (`docker rename {home.name} other-name`), then try again."
+            _("A container named {name} exists on your Docker but is not quizdock's lab.").format(name=home.name),
+            _("Rename or remove it (`docker rename {name} other-name`), then try again.").format(name=home.name),
         )
     return container
 
@@ -276,10 +277,9 @@ def why_not_here() -> str | None:
         return None
     if scheme in ("tcp", "http", "https") and (urlsplit(endpoint.host).hostname or "") in LOCAL_HOSTS:
         return None
-    return (
-        f"your Docker is on another machine ({endpoint.describe()}): the lab's port would open there, "
-        "where quizdock cannot reach it"
-    )
+    return _(
+        "your Docker is on another machine ({where}): the lab's port would open there, where quizdock cannot reach it"
+    ).format(where=endpoint.describe())
 
 
 def up(host: docker.DockerClient, home: LabHome, *, image: str | None = None, progress: Any = None) -> Lab:
@@ -304,8 +304,8 @@ def up(host: docker.DockerClient, home: LabHome, *, image: str | None = None, pr
     report = progress or (lambda step: None)
     if reason := why_not_here():
         raise LabUnavailable(
-            f"The lab cannot run with this Docker: {reason}. Fix: use a local Docker, or turn the lab off "
-            "(QUIZDOCK_LAB=off) to run challenges on your own Docker."
+            _("The lab cannot run with this Docker: {reason}.").format(reason=reason),
+            _("Use a local Docker, or turn the lab off (QUIZDOCK_LAB=off) to run challenges on your own Docker."),
         )
     with _lab_errors(home):
         container = _container(host, home)
@@ -323,7 +323,8 @@ def up(host: docker.DockerClient, home: LabHome, *, image: str | None = None, pr
         lab = _describe(container, home)
         if lab is None:
             raise LabUnavailable(
-                f"The lab container {home.name} runs without its TLS port. Fix: `quizdock lab down`, then try again."
+                _("The lab container {name} runs without its TLS port.").format(name=home.name),
+                _("Run `quizdock lab down`, then try again."),
             )
         client = _wait(lab, container)
         try:
@@ -378,9 +379,13 @@ def _create(host: docker.DockerClient, home: LabHome, image: str) -> Any:
             container.remove(force=True)
     detail = getattr(last_error, "explanation", None) or str(last_error)
     raise LabUnavailable(
-        f"The lab (a Docker engine in a privileged container) cannot start on your Docker: {detail}. "
-        "Fix: run quizdock where privileged containers are allowed, or turn the lab off "
-        '(`lab = "off"` in config.toml, or QUIZDOCK_LAB=off) to run challenges on your own Docker.'
+        _("The lab (a Docker engine in a privileged container) cannot start on your Docker: {detail}.").format(
+            detail=detail
+        ),
+        _(
+            "Run quizdock where privileged containers are allowed, or turn the lab off "
+            '(`lab = "off"` in config.toml, or QUIZDOCK_LAB=off) to run challenges on your own Docker.'
+        ),
     )
 
 
@@ -457,13 +462,17 @@ def _ensure_lab_image(host: docker.DockerClient, image: str) -> None:
     except docker.errors.ImageNotFound:
         pass
     try:
-        repository, _, tag = image.rpartition(":") if ":" in image.rsplit("/", 1)[-1] else (image, "", "latest")
+        repository, _colon, tag = image.rpartition(":") if ":" in image.rsplit("/", 1)[-1] else (image, "", "latest")
         host.images.pull(repository, tag=tag)
     except docker.errors.APIError as exc:
         raise LabUnavailable(
-            f"The lab needs the image {image}, which is not on your Docker and cannot be pulled: "
-            f"{exc.explanation or exc}. Fix: connect to the internet and run `docker pull {image}` once, "
-            "or turn the lab off (QUIZDOCK_LAB=off) to run challenges on your own Docker."
+            _("The lab needs the image {image}, which is not on your Docker and cannot be pulled: {reason}.").format(
+                image=image, reason=exc.explanation or exc
+            ),
+            _(
+                "Connect to the internet and run `docker pull {image}` once, "
+                "or turn the lab off (QUIZDOCK_LAB=off) to run challenges on your own Docker."
+            ).format(image=image),
         ) from None
 
 
@@ -471,7 +480,7 @@ def _free_ports(count: int) -> list[int]:
     from quizdock.lab.runner import free_port
 
     chosen: set[int] = set()
-    for _ in range(count):
+    for _attempt in range(count):
         chosen.add(free_port(exclude=chosen))
     return sorted(chosen)
 
@@ -488,9 +497,14 @@ def _wait(lab: Lab, container: Any) -> docker.DockerClient:
         if container.status != "running" or time.monotonic() > deadline:
             logs = container.logs(tail=8).decode("utf-8", "replace").strip()
             raise LabUnavailable(
-                f"The lab's engine did not answer within {START_SECONDS} s (container {container.status}). "
-                f"Its last log lines: {logs or '(none)'}. Fix: `quizdock lab down`, then `quizdock lab up`; "
-                "if it fails again, turn the lab off (QUIZDOCK_LAB=off)."
+                _(
+                    "The lab's engine did not answer within {seconds} s (container {status}). "
+                    "Its last log lines: {logs}."
+                ).format(seconds=START_SECONDS, status=container.status, logs=logs or _("(none)")),
+                _(
+                    "Run `quizdock lab down`, then `quizdock lab up`; "
+                    "if it fails again, turn the lab off (QUIZDOCK_LAB=off)."
+                ),
             )
         time.sleep(0.2)
 
@@ -528,9 +542,10 @@ def _lab_errors(home: LabHome) -> Iterator[None]:
         if isinstance(exc, docker.errors.APIError):
             detail = exc.explanation or str(exc)
             raise LabUnavailable(
-                f"Your Docker refused a request for the lab ({home.name}): {detail}. "
-                "Fix: check that Docker works (`docker info`), then try again, or turn the lab off "
-                "(QUIZDOCK_LAB=off)."
+                _("Your Docker refused a request for the lab ({name}): {detail}.").format(
+                    name=home.name, detail=detail
+                ),
+                _("Check that Docker works (`docker info`), then try again, or turn the lab off (QUIZDOCK_LAB=off)."),
             ) from None
         raise
 
@@ -559,14 +574,17 @@ def load_images(host: docker.DockerClient, lab: docker.DockerClient, references:
         if source is not None:
             lab.images.load(source.save(named=True))
             continue
-        repository, _, tag = reference.rpartition(":")
+        repository, _colon, tag = reference.rpartition(":")
         try:
             lab.images.pull(repository, tag=tag)
         except docker.errors.APIError as exc:
             raise LabUnavailable(
-                f"The lab needs the image {reference}: it is not on your Docker and the lab cannot pull it "
-                f"({exc.explanation or exc}). Fix: connect to the internet, or run `docker pull {reference}` "
-                "on your Docker, then try again."
+                _(
+                    "The lab needs the image {image}: it is not on your Docker and the lab cannot pull it ({reason})."
+                ).format(image=reference, reason=exc.explanation or exc),
+                _("Connect to the internet, or run `docker pull {image}` on your Docker, then try again.").format(
+                    image=reference
+                ),
             ) from None
 
 
@@ -656,10 +674,12 @@ def exclusive(home: LabHome, doing: str) -> Iterator[None]:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            holder = os.pread(fd, 200, 0).decode("utf-8", "replace").strip() or "another quizdock"
+            holder = os.pread(fd, 200, 0).decode("utf-8", "replace").strip() or _("another quizdock")
             raise LabBusy(
-                f"The lab is in use: {holder}. quizdock runs one challenge at a time in the lab. "
-                "Fix: finish or quit that challenge first (type `quit` there), then try again."
+                _("The lab is in use: {holder}. quizdock runs one challenge at a time in the lab.").format(
+                    holder=holder
+                ),
+                _("Finish or quit that challenge first (type `quit` there), then try again."),
             ) from None
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"{doing} (process {os.getpid()})".encode(), 0)

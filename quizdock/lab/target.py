@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from quizdock.errors import ExitCode, QuizdockError
+from quizdock.i18n import _
 
 if TYPE_CHECKING:
     import docker
@@ -38,7 +39,8 @@ def lab_setting() -> Setting:
         return load_config().lab
     if value not in SETTINGS:
         raise QuizdockError(
-            f"QUIZDOCK_LAB is {value!r}; it must be auto, on or off. Fix: set one of these, or unset it.",
+            _("QUIZDOCK_LAB is {value}; it must be auto, on or off.").format(value=repr(value)),
+            _("Set one of these, or unset it."),
             exit_code=ExitCode.USAGE,
         )
     return value  # type: ignore[return-value]
@@ -90,7 +92,7 @@ def open_target(*, setting: Setting | None = None, home: LabHome | None = None, 
     try:
         lab = engine.up(host, home) if start else engine.find(host, home)
         if lab is None:
-            raise engine.LabUnavailable("The lab is not running. Fix: `quizdock lab up`, then try again.")
+            raise engine.LabUnavailable(_("The lab is not running."), _("Run `quizdock lab up`, then try again."))
         client = lab.connect()
     except engine.LabUnavailable as error:
         if setting == "on":
@@ -119,8 +121,8 @@ def connect_for_state(lab: bool) -> docker.DockerClient:
         host.close()
     if found is None:
         raise engine.LabUnavailable(
-            "This challenge was set up in the lab, which is not running any more. "
-            "Fix: start the challenge again (`quizdock challenge run ID`)."
+            _("This challenge was set up in the lab, which is not running any more."),
+            _("Start the challenge again (`quizdock challenge run ID`)."),
         )
     return found.connect()
 
