@@ -15,7 +15,7 @@ from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.text import Text
 
-from quizdock.i18n import Lang
+from quizdock.i18n import N_, Lang, gettext_in
 
 EMPTY = "·"  # a day without any answer: a dot keeps the grid visible without colour
 LEVELS = "░▒▓█"  # density 1..4
@@ -23,15 +23,13 @@ LEVEL_STYLES = ("#0e4429", "#006d32", "#26a641", "#39d353")
 EMPTY_STYLE = "bright_black"
 EIGHTHS = " ▏▎▍▌▋▊▉"  # partial blocks: a bar's length in eighths of a cell
 
-MONTHS: dict[Lang, tuple[str, ...]] = {
-    "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
-    "fr": ("jan", "fév", "mar", "avr", "mai", "jun", "jul", "aoû", "sep", "oct", "nov", "déc"),
-}
-WEEKDAYS: dict[Lang, tuple[str, ...]] = {
-    "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
-    "fr": ("lun", "mar", "mer", "jeu", "ven", "sam", "dim"),
-}
-LEGEND: dict[Lang, str] = {"en": "answers per day:", "fr": "réponses par jour :"}
+# Three letters each: the heatmap's columns are laid out for them (the catalogue keeps them so).
+MONTHS = (
+    N_("Jan"), N_("Feb"), N_("Mar"), N_("Apr"), N_("May"), N_("Jun"),
+    N_("Jul"), N_("Aug"), N_("Sep"), N_("Oct"), N_("Nov"), N_("Dec"),
+)  # fmt: skip
+WEEKDAYS = (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun"))
+LEGEND = N_("answers per day:")
 
 
 def level(count: int, peak: int) -> int:
@@ -53,7 +51,8 @@ def level_ranges(peak: int) -> list[tuple[int, int, int]]:
 
 def short_day(day: date, lang: Lang) -> str:
     """``Mon 30 Nov`` / ``lun 30 nov``."""
-    return f"{WEEKDAYS[lang][day.weekday()]} {day.day:2d} {MONTHS[lang][day.month - 1]}"
+    weekday, month = gettext_in(lang, WEEKDAYS[day.weekday()]), gettext_in(lang, MONTHS[day.month - 1])
+    return f"{weekday} {day.day:2d} {month}"
 
 
 class Heatmap:
@@ -81,7 +80,8 @@ class Heatmap:
 
         yield self._month_row(start, weeks)
         for weekday in range(7):
-            line = Text(f"{WEEKDAYS[self.lang][weekday]:<{self.LABEL_WIDTH}}", style="dim")
+            label = gettext_in(self.lang, WEEKDAYS[weekday])
+            line = Text(f"{label:<{self.LABEL_WIDTH}}", style="dim")
             for week in range(weeks):
                 day = start + timedelta(weeks=week, days=weekday)
                 if day < first or day > self.today:
@@ -105,7 +105,7 @@ class Heatmap:
         cells = [" "] * weeks
         free = 0  # first column a label may start at without overlapping the previous one
         for index, week in enumerate(starts):
-            name = MONTHS[self.lang][(start + timedelta(weeks=week)).month - 1]
+            name = gettext_in(self.lang, MONTHS[(start + timedelta(weeks=week)).month - 1])
             following = starts[index + 1] if index + 1 < len(starts) else weeks + 1
             if week < free or week + len(name) > weeks or (week == 0 and following <= len(name)):
                 continue
@@ -114,7 +114,7 @@ class Heatmap:
         return Text(" " * self.LABEL_WIDTH + "".join(cells), style="dim")
 
     def _legend(self, peak: int) -> Text:
-        legend = Text(f"{LEGEND[self.lang]} ", style="dim")
+        legend = Text(gettext_in(self.lang, LEGEND) + " ", style="dim")
         legend.append(EMPTY, style=EMPTY_STYLE)
         legend.append(" 0")
         for lvl, low, high in level_ranges(peak):

@@ -223,12 +223,12 @@ def test_fields_of_each_kind_in_the_chosen_language(
     )
     assert escaped["Answer"] == "&lt;none&gt;:&lt;none&gt;"
     assert escaped["Explanation"] == 'Une image "pendante".'
-    assert escaped["Differs"] == "<b>Votre note dit autre chose :</b> La note écrit &lt;nome&gt;."
+    assert escaped["Differs"] == "<b>Votre note dit autre chose\u202f:</b> La note écrit &lt;nome&gt;."
     assert sorted(escaped.tags) == ["images", "images::dangling"]
 
     command = notes["extra/ls"]
     assert command["Command"] == "docker container ls"
-    assert command["Alternatives"] == "Aussi accepté : <code>docker ps</code>"
+    assert command["Alternatives"] == "Aussi accepté\u202f: <code>docker ps</code>"
     template = command.note_type()["tmpls"][0]
     assert "{{type:Command}}" in template["qfmt"] and "{{type:Command}}" in template["afmt"]
     assert "{{Explanation}}" in template["afmt"] and "{{Explanation}}" not in template["qfmt"]

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from quizdock.decks import Card, parse_card
-from quizdock.i18n import Lang, Text
+from quizdock.i18n import N_, Lang, Text, gettext_in
 from quizdock.plaintext import printable
 
 if TYPE_CHECKING:
@@ -33,14 +33,11 @@ if TYPE_CHECKING:
 ROOT_DECK = "Docker"
 """The Anki deck every exported deck sits under: ``Docker::<deck id>``."""
 
-_LABELS: dict[str, Text] = {
-    "alternatives": Text(fr="Aussi accepté :", en="Also accepted:"),
-    "differs": Text(fr="Votre note dit autre chose :", en="Your note says otherwise:"),
-    "check": Text(
-        fr="La vérification en direct de cette tâche se fait dans quizdock, sur votre démon Docker (carte {id}).",
-        en="The live check of this task runs in quizdock, on your Docker daemon (card {id}).",
-    ),
-    "input": Text(fr="saisie :", en="input:"),
+_LABELS: dict[str, str] = {
+    "alternatives": N_("Also accepted:"),
+    "differs": N_("Your note says otherwise:"),
+    "check": N_("The live check of this task runs in quizdock, on your Docker daemon (card {id})."),
+    "input": N_("input:"),
 }
 
 _CODE_SPAN = re.compile(r"`([^`\n]+)`")
@@ -275,17 +272,17 @@ def render(card: Card, lang: Lang) -> RenderedCard:
         answer = _escape(card.answer)
         if card.alternatives:
             listed = ", ".join(f"<code>{_escape(c)}</code>" for c in card.alternatives)
-            alternatives = f"{_LABELS['alternatives'].get(lang)} {listed}"
+            alternatives = gettext_in(lang, _LABELS["alternatives"]) + " " + listed
     elif card.kind == "choice" and card.correct is not None:
         items = "".join(f"<li>{text(choice)}</li>" for choice in card.choices)
         choices = f'<ol type="A">{items}</ol>'
         answer = f"{_letter(card.correct)}. {text(card.choices[card.correct])}"
     elif card.kind == "practical":
         answer = "".join(f'<div class="qd-step">{step}</div>' for step in _solution_steps(card, lang, values))
-        check = _escape(_LABELS["check"].get(lang).format(id=card.id))
+        check = _escape(gettext_in(lang, _LABELS["check"]).format(id=card.id))
     differs = ""
     if card.note_differs is not None:
-        differs = f"<b>{_LABELS['differs'].get(lang)}</b> {text(card.note_differs)}"
+        differs = "<b>" + gettext_in(lang, _LABELS["differs"]) + "</b> " + text(card.note_differs)
     return RenderedCard(
         question=text(card.question),
         answer=answer,
@@ -389,7 +386,7 @@ def _solution_steps(card: Card, lang: Lang, values: dict[str, str]) -> list[str]
         line = f"<code>{_escape(_fill_placeholders(command, values))}</code>"
         if typed:
             shown = _escape(_fill_placeholders(typed.strip(), values)).replace("\n", "<br>")
-            line += f" ({_LABELS['input'].get(lang)} <code>{shown}</code>)"
+            line += " (" + gettext_in(lang, _LABELS["input"]) + f" <code>{shown}</code>)"
         rendered.append(line)
     return rendered
 
