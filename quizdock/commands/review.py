@@ -41,8 +41,10 @@ def review(
     new_per_day = new if new is not None else load_settings().new_per_day
     with open_store() as store:
         check_deck(store, deck)
-        card_ids = plan(store, clock.today(), deck=deck, limit=limit, new_per_day=new_per_day)
-        ReviewSession(store, Prompter(chosen), console(), chosen, deck=deck).run(card_ids)
+        today = clock.today()
+        card_ids = plan(store, today, deck=deck, limit=limit, new_per_day=new_per_day)
+        session = ReviewSession(store, Prompter(chosen), console(), chosen, deck=deck, new_per_day=new_per_day)
+        session.run(card_ids, store.repeat_card_ids(today, deck=deck))
 
 
 def due(deck: DeckOption = None) -> None:
@@ -58,7 +60,7 @@ def due(deck: DeckOption = None) -> None:
         # No database yet, one to migrate, or an unknown deck: the full path, once.
         with open_store() as store:
             check_deck(store, deck)
-            count = len(store.due_card_ids(clock.today(), deck=deck))
+            count = store.count_due(clock.today(), deck=deck)
     typer.echo(count)
 
 
