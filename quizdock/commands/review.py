@@ -26,11 +26,20 @@ def review(
     ] = None,
     new: Annotated[
         Optional[int],  # noqa: UP045
-        typer.Option("--new", min=0, help="New cards per day (default: new_per_day in the config, else 10)."),
+        typer.Option(
+            "--new",
+            min=0,
+            help="New cards for the whole day, those already seen today included "
+            "(default: new_per_day in the config, else 10).",
+        ),
     ] = None,
     lang: LangOption = None,
 ) -> None:
-    """Review the cards due today, then new cards, then today's repeats."""
+    """Review the cards due today, then new cards, then today's repeats (kept across sessions).
+
+    Grade with one key (0-5; s b u to suspend, bury, undo). Multiple-choice options come in a new
+    order each time. Without Docker, practical cards wait for another day.
+    """
     require_terminal("review")
     from quizdock import clock
     from quizdock.commands.common import load_settings
