@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
@@ -23,7 +23,7 @@ from quizdock.storage.models import CardRow, ReviewRow
 from quizdock.storage.quick import count_due
 from quizdock.storage.store import LEECH_LAPSES, RecordedAnswer, Store, is_leech_lapse
 from tests.conftest import REPO
-from tests.scripted import CTRL_C, DOWN, ENTER, ScriptedPrompter, pick
+from tests.scripted import CTRL_C, DOWN, ENTER, Keys, ScriptedPrompter, pick
 
 MINI = REPO / "tests" / "data" / "decks"
 TZ = timezone(timedelta(hours=1))
@@ -237,7 +237,7 @@ NOW = datetime(2026, 3, 2, 9, 0, tzinfo=TZ)
 TODAY = NOW.date()
 
 
-def run_session(store: Store, keys: list[str], card_ids: list[str], lang: Lang = "en") -> tuple[Summary, str]:
+def run_session(store: Store, keys: Sequence[Keys], card_ids: list[str], lang: Lang = "en") -> tuple[Summary, str]:
     out = io.StringIO()
     prompter = ScriptedPrompter(lang, keys)
     try:
@@ -258,7 +258,7 @@ def log(store: Store) -> list[tuple[str, int, bool]]:
 def test_undo_in_review_asks_the_card_again(store: Store) -> None:
     card_ids = plan(store, TODAY, deck=None, limit=None, new_per_day=10)
     assert card_ids == ["mini/concept", "mini/command", "mini/choice"]
-    keys = [
+    keys: list[Keys] = [
         ENTER, "5",  # concept: 5
         ":u" + ENTER,  # at the command card: undo the concept's 5
         ENTER, "3",  # the concept again: 3 this time, so it comes back today
@@ -283,7 +283,7 @@ def test_undo_in_review_asks_the_card_again(store: Store) -> None:
 def test_undo_in_review_leaves_the_database_as_before_the_answer(store: Store, db_path: Path) -> None:
     answer(store, "mini/choice", 5, NOW - timedelta(days=1))  # a state row the answer will change
     before = dump(db_path)
-    keys = [
+    keys: list[Keys] = [
         pick("127.0.0.1 only"),  # choice: wrong: a lapse, and a repeat queued
         ":u" + ENTER,  # command card: undo it
         CTRL_C,  # the choice again: stop here
@@ -301,7 +301,7 @@ def test_undo_with_nothing_to_undo_asks_the_same_card(store: Store) -> None:
 
 
 def test_suspend_and_bury_in_review(store: Store) -> None:
-    keys = [
+    keys: list[Keys] = [
         ENTER, "s",  # concept: suspend
         ":b" + ENTER,  # command: bury until tomorrow
         pick("127.0.0.1 only"),  # choice: wrong

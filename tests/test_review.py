@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
@@ -22,7 +22,7 @@ from quizdock.storage.models import CardStateRow, ReviewRow
 from quizdock.storage.quick import count_due
 from quizdock.storage.store import Store
 from tests.conftest import REPO
-from tests.scripted import CTRL_C, ENTER, ScriptedPrompter, pick
+from tests.scripted import CTRL_C, ENTER, Keys, ScriptedPrompter, pick
 
 MINI = REPO / "tests" / "data" / "decks"
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=timezone(timedelta(hours=1)))
@@ -36,7 +36,7 @@ def store(db_path: Path) -> Iterator[Store]:
         yield opened
 
 
-def run_session(store: Store, keys: list[str], card_ids: list[str], lang: str = "en") -> tuple[object, str]:
+def run_session(store: Store, keys: Sequence[Keys], card_ids: list[str], lang: str = "en") -> tuple[object, str]:
     out = io.StringIO()
     prompter = ScriptedPrompter(lang, keys)  # type: ignore[arg-type]
     try:
@@ -61,7 +61,7 @@ def reviews(store: Store) -> list[ReviewRow]:
 def test_a_whole_session_through_the_prompts(store: Store) -> None:
     card_ids = plan(store, TODAY, deck=None, limit=None, new_per_day=10)
     assert card_ids == ["mini/concept", "mini/command", "mini/choice"]
-    keys = [
+    keys: list[Keys] = [
         ENTER,
         "5",  # concept: reveal, then grade 5
         "docker container prune" + ENTER,  # command, exact
