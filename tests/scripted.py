@@ -46,6 +46,7 @@ class ScriptedPrompter(Prompter):
         keys = self.keys.popleft()
         pipe = self._stack.enter_context(create_pipe_input())
         pipe.send_text(keys if isinstance(keys, str) else keys(self.shown[-1]))
+        pipe.close()  # the end of this question's script: a prompt that wants more raises EOFError, never hangs
         return {"input": pipe, "output": DummyOutput()}
 
     def close(self) -> None:

@@ -17,9 +17,13 @@ from quizdock.prompts import Prompter
 
 
 @contextmanager
-def prompter_with(keys: str) -> Iterator[tuple[Prompter, Any]]:
+def prompter_with(keys: str, *, more: bool = False) -> Iterator[tuple[Prompter, Any]]:
+    """A prompter reading ``keys``; then the end of input (a prompt that wants more raises
+    EOFError, it does not hang), unless ``more`` keys will be sent."""
     with create_pipe_input() as pipe:
         pipe.send_text(keys)
+        if not more:
+            pipe.close()
         yield Prompter("en", input=pipe, output=DummyOutput()), pipe
 
 
@@ -49,10 +53,10 @@ def test_one_number_picks_an_option() -> None:
 @pytest.mark.parametrize("ask", [lambda p: p.choose(["alpha", "beta"]), lambda p: p.self_grade()])
 def test_a_ctrl_c_signal_while_a_list_is_up_stops_it(ask: Callable[[Prompter], object]) -> None:
     """Ctrl-C pressed while a list is being drawn reaches it as SIGINT, not as a key: it must stop too."""
-    with prompter_with("") as (prompter, pipe):
+    with prompter_with("", more=True) as (prompter, pipe):
         interrupt = threading.Timer(0.5, os.kill, (os.getpid(), signal.SIGINT))
         # Without the fix the signal is ignored: answer after a while, so the test fails instead of hanging.
-        fallback = threading.Timer(5, pipe.send_text, ("1",))
+        fallback = threading.Timer(5, lambda: (pipe.send_text("1"), pipe.close()))
         interrupt.start()
         fallback.start()
         try:
