@@ -57,6 +57,7 @@ MESSAGES: dict[Lang, dict[str, str]] = {
         "right": "Right",
         "wrong": "Not quite",
         "note": "Your note says otherwise",
+        "colon": ": ",
         "nothing": "Nothing to review now. Next card due: {next}.",
         "nothing_now": "Nothing to review now.",
         "more_new": (
@@ -87,6 +88,7 @@ MESSAGES: dict[Lang, dict[str, str]] = {
         "right": "Juste",
         "wrong": "Pas tout à fait",
         "note": "Votre note dit autre chose",
+        "colon": " : ",  # French typography: a space before the colon
         "nothing": "Rien à réviser pour l'instant. Prochaine carte : {next}.",
         "nothing_now": "Rien à réviser pour l'instant.",
         "more_new": (
@@ -420,10 +422,11 @@ class ReviewSession:
             parts.append(RichText(comment))
         if expected:
             label = self._("answer") if card.kind == "concept" else self._("expected")
-            parts.append(RichText.assemble((f"{label}: ", "bold"), expected))
+            parts.append(RichText.assemble((label + self._("colon"), "bold"), expected))
         parts.append(RichText(card.explanation.get(lang), style="italic"))
         if card.note_differs is not None:
-            parts.append(RichText.assemble((f"{self._('note')}: ", "bold yellow"), card.note_differs.get(lang)))
+            note = self._("note") + self._("colon")
+            parts.append(RichText.assemble((note, "bold yellow"), card.note_differs.get(lang)))
         self.console.print(Panel(Group(*parts), expand=False))
 
 
