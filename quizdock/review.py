@@ -7,7 +7,8 @@ owed: a session started later the same day asks it again. Multiple-choice option
 order at every showing.
 
 Practical cards need Docker: when it cannot be reached, one note says so at the start and they
-wait for another day (not shown, not graded). ``quit`` (or Ctrl-D) in a practical card ends the
+wait for another day (not shown, not graded); so do those left when Docker or the private lab
+fails during the session. ``quit`` (or Ctrl-D) in a practical card ends the
 session; the card stays due.
 
 Instead of answering, the learner may suspend the card, bury it until tomorrow, or undo the
@@ -25,7 +26,7 @@ from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from rich.console import Console, Group
 from rich.markup import escape
@@ -40,9 +41,6 @@ from quizdock.i18n import Lang, Text
 from quizdock.prompts import Action, Prompter, typed_action
 from quizdock.scheduling import needs_repeat
 from quizdock.storage.store import RecordedAnswer, ScheduledCard, Store
-
-if TYPE_CHECKING:
-    import docker
 
 KIND_LABELS: dict[Lang, dict[str, str]] = {
     "en": {"concept": "concept", "command": "command", "choice": "multiple choice", "practical": "practical"},
@@ -70,7 +68,7 @@ MESSAGES: dict[Lang, dict[str, str]] = {
             "Docker cannot be reached, so the {n} practical card(s) of this session wait for another day; "
             "the other cards follow. {error}"
         ),
-        "docker_lost": "Docker stopped answering: the practical cards left wait for another day. {error}",
+        "practical_lost": "The practical cards left wait for another day. {error}",
         "legend": "0-2 wrong · 3 hard · 4 hesitant · 5 perfect · s suspend · b bury · u undo",
         "interrupted": "Stopped. Every answer given so far is saved.",
         "command_keys": "Or type :s to suspend this card, :b to bury it until tomorrow, :u to undo the last answer.",
@@ -105,7 +103,7 @@ MESSAGES: dict[Lang, dict[str, str]] = {
             "Docker est injoignable : les {n} carte(s) pratique(s) de cette séance attendent un autre jour ; "
             "les autres cartes suivent. {error}"
         ),
-        "docker_lost": "Docker ne répond plus : les cartes pratiques restantes attendent un autre jour. {error}",
+        "practical_lost": "Les cartes pratiques restantes attendent un autre jour. {error}",
         "legend": "0-2 faux · 3 difficile · 4 hésitant · 5 parfait · s suspendre · b enterrer · u annuler",
         "interrupted": "Arrêt. Toutes les réponses données sont enregistrées.",
         "command_keys": "Ou tapez :s pour suspendre la carte, :b pour l'enterrer jusqu'à demain, :u pour annuler.",
@@ -186,7 +184,6 @@ class ReviewSession:
         self.deck = deck
         self.new_per_day = new_per_day
         self.rng = rng or random.Random()
-        self.docker: docker.DockerClient | None = None
 
     def _(self, key: str, **values: object) -> str:
         return MESSAGES[self.lang][key].format(**values)
@@ -199,13 +196,6 @@ class ReviewSession:
             repeats_owed: cards answered below 4 earlier today (:meth:`Store.repeat_card_ids`),
                 asked last as same-day repeats.
         """
-        try:
-            return self._run(card_ids, repeats_owed)
-        finally:
-            if self.docker is not None:
-                self.docker.close()
-
-    def _run(self, card_ids: list[str], repeats_owed: Iterable[str]) -> Summary:
         today = clock.today(self.now())
         # Cards are read a page at a time: a large backlog costs no time before the first card.
         queue: deque[tuple[str, bool]] = deque((card_id, False) for card_id in card_ids)
@@ -218,7 +208,7 @@ class ReviewSession:
         given: list[Given] = []  # the undo key takes back the last one
         try:
             practical = self.store.practical_card_ids() & {card_id for card_id, _ in queue}
-            if practical and not self._connect_docker("docker_away", n=len(practical)):
+            if practical and not self._docker_reachable(n=len(practical)):
                 queue = deque(entry for entry in queue if entry[0] not in practical)
             while queue:
                 card_id, is_repeat = queue.popleft()
@@ -231,7 +221,7 @@ class ReviewSession:
                 shown += 1
                 asked = True
                 outcome = self.ask(scheduled.card, shown, shown + len(queue), is_repeat)
-                if outcome is None:  # Docker went away: this card and the other practical ones wait
+                if outcome is None:  # Docker or the lab failed: this card and the other practical ones wait
                     shown -= 1
                     left = self.store.practical_card_ids()
                     queue = deque(entry for entry in queue if entry[0] not in left)
@@ -317,14 +307,15 @@ class ReviewSession:
         )
         return summary
 
-    def _connect_docker(self, note: str, **values: object) -> bool:
-        """Connect once for the session's practical cards; False (after one note) when Docker is away."""
+    def _docker_reachable(self, n: int) -> bool:
+        """Whether the learner's Docker answers, checked once before the session's ``n`` practical
+        cards; when it does not, one note says so (with the cause and the fix)."""
         from quizdock.docker_client import connect
 
         try:
-            self.docker = connect()
+            connect().close()
         except DockerUnavailable as error:
-            self.console.print(f"[yellow]{escape(self._(note, error=error, **values))}[/yellow]")
+            self.console.print(f"[yellow]{escape(self._('docker_away', n=n, error=error))}[/yellow]")
             return False
         return True
 
@@ -342,8 +333,8 @@ class ReviewSession:
 
         Returns:
             The graded answer; the action key pressed instead (suspend, bury, undo); "quit" when
-            the learner left a practical card with ``quit`` or Ctrl-D; or None when Docker could
-            not be reached for a practical card (a note says so).
+            the learner left a practical card with ``quit`` or Ctrl-D; or None when Docker or
+            the private lab failed for a practical card (a note says so).
         """
         lang = self.lang
         header = f"{self._('progress', n=n, m=m)} · {card.deck_id} · {KIND_LABELS[lang][card.kind]}"
@@ -394,16 +385,13 @@ class ReviewSession:
                 card, verdict=verdict.quality >= 4, expected=expected, comment=verdict.message.get(lang)
             )
             return Outcome(verdict.quality, typed)
-        if self.docker is None and not self._connect_docker("docker_lost"):
-            return None
+        from quizdock.lab import engine
         from quizdock.lab import session as lab
 
-        try:
-            result = lab.run_session(
-                card, lang, ask=self.prompter.command, client=self.docker, console=self.console, explain=False
-            )
-        except DockerUnavailable as error:
-            self.console.print(f"[yellow]{escape(self._('docker_lost', error=error))}[/yellow]")
+        try:  # where the challenge runs (the private lab, else the learner's Docker) is the lab's choice
+            result = lab.run_session(card, lang, ask=self.prompter.command, console=self.console, explain=False)
+        except (DockerUnavailable, engine.LabUnavailable, engine.LabBusy) as error:
+            self.console.print(f"[yellow]{escape(self._('practical_lost', error=error))}[/yellow]")
             return None
         if result.ending == "quit":
             return "quit"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -34,6 +35,22 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[P
     settings.db = None
     yield home
     settings.db = None
+    _remove_test_lab(home / "lab")
+
+
+def _remove_test_lab(lab_dir: Path) -> None:
+    """A test that started its learner's lab (through the CLI) leaves no container behind."""
+    if not (lab_dir / "engine" / "certs").exists():
+        return
+    from quizdock.docker_client import connect
+    from quizdock.lab import engine
+
+    os.environ["QUIZDOCK_LAB_DIR"] = str(lab_dir)  # still set by monkeypatch; named for clarity
+    client = connect()
+    try:
+        engine.down(client, engine.default_home())
+    finally:
+        client.close()
 
 
 @pytest.fixture
@@ -71,3 +88,15 @@ def write_protected(path: Path) -> Iterator[None]:
         yield
     finally:
         path.chmod(mode)
+
+
+def device_node(directory: Path) -> Path:
+    """A character device to point commands at: a null device of its own when run as root (so a
+    regression could never replace the machine's /dev/null), else /dev/null, which a user
+    cannot replace anyway."""
+    if os.geteuid() != 0:
+        return Path("/dev/null")
+    node = directory / "null-device"
+    if not node.exists():
+        os.mknod(node, 0o666 | stat.S_IFCHR, os.makedev(1, 3))
+    return node

@@ -69,3 +69,9 @@ def test_deck_check_reports_a_giveaway_and_exits_3(tmp_path: Path, monkeypatch: 
     assert "choices.fr" not in result.output  # the French options are still alike
     assert "give the answer away" in result.output and "Fix:" in result.output
     assert "Traceback" not in result.output
+
+
+def test_the_bundled_decks_pass_deck_check() -> None:
+    result = CliRunner().invoke(app, ["deck", "check"])
+    assert result.exit_code == 0, result.output
+    assert "all valid" in result.output

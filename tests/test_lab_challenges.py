@@ -20,6 +20,8 @@ from tests.docker_fixtures import LEARNER_PREFIX, LearnerResources
 if TYPE_CHECKING:
     import docker
 
+    from quizdock.lab.target import Target
+
 pytestmark = [pytest.mark.docker, pytest.mark.usefixtures("practical_deck_only")]
 
 
@@ -94,7 +96,7 @@ ALTERNATES = [
         "bind-mount",
         steps("docker run -d --name {site} --mount type=bind,source={src},target=/www busybox httpd -f -p 80 -h /www"),
     ),
-    ("rm-anonymous", steps("docker rm --volumes {anon}")),
+    ("rm-anonymous", steps("docker rm --volumes {couchdb1}")),
     ("container-prune", steps("docker rm {done_1} {done_2}")),
     ("stop", steps("docker kill {server}")),
     ("image-rm", steps("docker rmi {old_image}:1.0")),
@@ -117,10 +119,8 @@ ALTERNATES = [
 
 
 @pytest.mark.parametrize(("slug", "solution"), ALTERNATES, ids=[f"{s}-{i}" for i, (s, _) in enumerate(ALTERNATES)])
-def test_another_valid_command_passes(
-    docker_client: docker.DockerClient, slug: str, solution: list[SolutionStep]
-) -> None:
-    proof, results = prove(docker_client, challenge(slug), solution=solution)
+def test_another_valid_command_passes(lab_engine: Target, slug: str, solution: list[SolutionStep]) -> None:
+    proof, results = prove(lab_engine.client, challenge(slug), solution=solution, lab=lab_engine.lab)
     assert proof.ok, "\n".join(proof.problems)
     assert all(r.passed for r in results)
 
@@ -170,10 +170,10 @@ NEAR_MISSES = [
         "mount",
         ["expected: a tmpfs (in memory) at /test", "actual: an anonymous volume at /test"],
     ),
-    ("rm-anonymous", "docker rm {anon}", "anonymous_volumes_gone", ["docker rm without -v leaves them"]),
+    ("rm-anonymous", "docker rm {couchdb1}", "anonymous_volumes_gone", ["docker rm without -v leaves them"]),
     (
         "image-prune",
-        "docker image prune -a --force --filter label={label}",
+        "docker image prune -a --force",
         "seed_present",
         ["Without -a, prune leaves tagged images alone", "expected: present; actual: gone"],
     ),
@@ -187,15 +187,16 @@ NEAR_MISSES = [
     ids=[f"{m[0]}-{m[2]}-{i}" for i, m in enumerate(NEAR_MISSES)],
 )
 def test_a_near_miss_fails_and_names_the_difference(
-    docker_client: docker.DockerClient, slug: str, command: str, condition: str, words: list[str]
+    lab_engine: Target, slug: str, command: str, condition: str, words: list[str]
 ) -> None:
-    other_port = str(free_port())
+    other_port = str(free_port())  # never one of the lab's ports: those are taken on this machine
     proof, results = prove(
-        docker_client,
+        lab_engine.client,
         challenge(slug),
         solution=steps(command),
         expect_pass=False,
         extra_values={"other_port": other_port},
+        lab=lab_engine.lab,
     )
     assert proof.ok, "\n".join(proof.problems)  # set up, failed, cleaned up, learner intact
     failed = [r for r in results if not r.passed and r.name == condition]

@@ -18,6 +18,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from quizdock.i18n import Text
@@ -675,12 +676,24 @@ def _registry_has(ctx: Context, a: Args) -> CheckResult:
     return _result("registry_has", label, False, _diff(expected, actual))
 
 
-def recorded_login(registry: str) -> bool:
-    """The docker CLI's config records a login for ``registry`` (``docker login`` wrote it)."""
+def client_config_dir(state: LabState | None) -> Path:
+    """The docker CLI config folder of a challenge's commands: the lab's own, or the learner's."""
+    from quizdock.docker_client import docker_config_dir
+
+    return Path(state.docker_config) if state is not None and state.docker_config else docker_config_dir()
+
+
+def recorded_login(registry: str, config_dir: Path | None = None) -> bool:
+    """The docker CLI's config records a login for ``registry`` (``docker login`` wrote it).
+
+    Args:
+        registry: ``host:port``.
+        config_dir: The CLI config folder (default: the learner's, ``$DOCKER_CONFIG`` or ~/.docker).
+    """
     from quizdock.docker_client import docker_config_dir
 
     try:
-        data = json.loads((docker_config_dir() / "config.json").read_text(encoding="utf-8"))
+        data = json.loads(((config_dir or docker_config_dir()) / "config.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return False
     if not isinstance(data, dict):
@@ -695,13 +708,12 @@ def recorded_login(registry: str) -> bool:
 
 @_condition
 def _login_recorded(ctx: Context, a: Args) -> CheckResult:
-    from quizdock.docker_client import docker_config_dir
-
     registry = str(a["registry"])
-    config = docker_config_dir() / "config.json"
+    folder = client_config_dir(ctx.state)
+    config = folder / "config.json"
     label = t(f"une connexion à {registry} est enregistrée", f"a login to {registry} is recorded")
     expected = t(f"{registry} dans {config}", f"{registry} in {config}")
-    if recorded_login(registry):
+    if recorded_login(registry, folder):
         return _result("login_recorded", label, True, _ok(expected))
     actual = t(f"aucune connexion à {registry} (docker login)", f"no login to {registry} (docker login)")
     return _result("login_recorded", label, False, _diff(expected, actual))

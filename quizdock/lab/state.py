@@ -31,6 +31,9 @@ class LabState:
         dirs: Host directories setup made (``dir`` parameters).
         registry: ``host:port`` of the challenge's private registry, if it has one.
         registry_auth: The registry requires a login.
+        lab: The challenge runs in the private lab (else on the learner's own Docker).
+        docker_config: The Docker client config folder of the challenge's commands (the lab's
+            own one), or None for the learner's.
     """
 
     challenge_id: str
@@ -41,6 +44,8 @@ class LabState:
     dirs: tuple[str, ...] = ()
     registry: str | None = None
     registry_auth: bool = False
+    lab: bool = False
+    docker_config: str | None = None
 
     def to_json(self) -> str:
         data: dict[str, Any] = asdict(self)
@@ -63,6 +68,8 @@ class LabState:
                 dirs=tuple(data["dirs"]),
                 registry=data["registry"],
                 registry_auth=bool(data["registry_auth"]),
+                lab=bool(data.get("lab", False)),
+                docker_config=None if data.get("docker_config") is None else str(data["docker_config"]),
             )
         except (ValueError, KeyError, TypeError, AttributeError):
             return None

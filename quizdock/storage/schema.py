@@ -14,3 +14,10 @@ OUT_OF_REVIEW = "c.retired_at IS NOT NULL OR c.suspended_at IS NOT NULL OR ifnul
 # A state due on the day :today: its SM-2 day has come, or it was answered below 4 today and owes
 # a same-day repeat (``repeat_on``). The two halves never overlap: a card answered today is due later.
 DUE_TODAY = "(s.due_on <= :today OR (s.repeat_on = :today AND s.due_on > :today))"
+
+# How long a command waits for another program's lock on the database (README: 10 s).
+BUSY_TIMEOUT_MS = 10_000
+
+# The tables every quizdock database has, whatever its revision: a database without them that
+# names an Alembic revision quizdock never had belongs to another program.
+QUIZDOCK_TABLES = frozenset({"decks", "cards", "card_states", "reviews"})
