@@ -54,7 +54,7 @@ MESSAGES: dict[Lang, dict[str, str]] = {
         "expected": "Expected",
         "right": "Right",
         "wrong": "Not quite",
-        "note": "Your note says otherwise",
+        "note": "Correction",
         "colon": ": ",
         "nothing": "Nothing to review now. Next card due: {next}.",
         "nothing_now": "Nothing to review now.",
@@ -85,7 +85,7 @@ MESSAGES: dict[Lang, dict[str, str]] = {
         "expected": "Attendu",
         "right": "Juste",
         "wrong": "Pas tout à fait",
-        "note": "Votre note dit autre chose",
+        "note": "Correction",
         "colon": " : ",  # French typography: a space before the colon
         "nothing": "Rien à réviser pour l'instant. Prochaine carte : {next}.",
         "nothing_now": "Rien à réviser pour l'instant.",

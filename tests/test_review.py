@@ -109,7 +109,7 @@ def test_french_session(store: Store) -> None:
     _, output = run_session(store, [ENTER, "4"], ["mini/concept"], lang="fr")
     assert "Carte 1 sur 1" in output and "Réponse : Une instance d'une image." in output
     _, output = run_session(store, [pick("aucune"), pick("toutes les interfaces")], ["mini/choice"], lang="fr")
-    assert "Attendu : toutes les interfaces" in output and "Votre note dit autre chose : La note a raison." in output
+    assert "Attendu : toutes les interfaces" in output and "Correction : La note a raison." in output
 
 
 def test_ctrl_c_keeps_the_answers_already_given(store: Store) -> None:
