@@ -354,3 +354,18 @@ def test_without_docker_practical_cards_wait_and_the_others_are_reviewed(
         assert {"practical/pull", "practical/tag", "practical/push"} <= set(
             plan(bundled, TODAY + timedelta(days=1), deck="practical", limit=None, new_per_day=10)
         )
+
+
+def test_deck_text_from_an_older_database_reaches_the_terminal_as_text(store: Store) -> None:
+    """A card stored before control characters were refused (its deck file unchanged since)."""
+    from quizdock.storage.models import CardRow
+
+    with store.session(writing=True) as session:
+        row = session.get(CardRow, "mini/concept")
+        assert row is not None
+        content = dict(row.content)
+        content["question"] = {"fr": "Q\x1b[2J", "en": "What is a container?\x1b]52;c;ZXZpbA==\x07"}
+        row.content = content
+    _, output = run_session(store, [ENTER, "5"], ["mini/concept"])
+    assert "\x1b]52" not in output and "\x07" not in output and "\x1b[2J" not in output
+    assert "What is a container?\\x1b]52;c;ZXZpbA==\\x07" in output
