@@ -174,13 +174,14 @@ class Prompter:
         grader then says the answer is too long), so the prompt's memory stays flat."""
         question = questionary.text(self._word("command"), qmark="$", style=STYLE, **self.io())
         buffer = question.application.layout.current_buffer
+        assert buffer is not None  # a text question has its input buffer
 
         def clip(changed: Buffer) -> None:
             if len(changed.text) > MAX_ANSWER_CHARS + 1:
                 changed.text = changed.text[: MAX_ANSWER_CHARS + 1]  # fires this handler once more, within
                 changed.cursor_position = len(changed.text)
 
-        buffer.on_text_changed += clip
+        buffer.on_text_changed.add_handler(clip)
         answer = question.unsafe_ask()
         return str(answer or "")
 
