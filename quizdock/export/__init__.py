@@ -35,7 +35,7 @@ ROOT_DECK = "Docker"
 
 _LABELS: dict[str, str] = {
     "alternatives": N_("Also accepted:"),
-    "differs": N_("Your note says otherwise:"),
+    "differs": N_("Correction:"),
     "check": N_("The live check of this task runs in quizdock, on your Docker daemon (card {id})."),
     "input": N_("input:"),
 }
