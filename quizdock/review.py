@@ -37,87 +37,45 @@ from quizdock import clock
 from quizdock.config import DEFAULT_NEW_PER_DAY
 from quizdock.decks import Card
 from quizdock.errors import DockerUnavailable, Interrupted
-from quizdock.i18n import Lang, Text
+from quizdock.i18n import N_, Lang, Text, gettext_in, ngettext_in
 from quizdock.plaintext import printable
 from quizdock.prompts import Action, Prompter, typed_action
 from quizdock.scheduling import needs_repeat
 from quizdock.storage.store import RecordedAnswer, ScheduledCard, Store
 
-KIND_LABELS: dict[Lang, dict[str, str]] = {
-    "en": {"concept": "concept", "command": "command", "choice": "multiple choice", "practical": "practical"},
-    "fr": {"concept": "concept", "command": "commande", "choice": "QCM", "practical": "pratique"},
+KIND_LABELS: dict[str, str] = {
+    "concept": N_("concept"),
+    "command": N_("command"),
+    "choice": N_("multiple choice"),
+    "practical": N_("practical"),
 }
-MESSAGES: dict[Lang, dict[str, str]] = {
-    "en": {
-        "progress": "Card {n} of {m}",
-        "repeat": "again today",
-        "answer": "Answer",
-        "expected": "Expected",
-        "right": "Right",
-        "wrong": "Not quite",
-        "note": "Correction",
-        "colon": ": ",
-        "nothing": "Nothing to review now. Next card due: {next}.",
-        "nothing_now": "Nothing to review now.",
-        "more_new": (
-            "New cards wait, but today's new cards are done ({introduced} today). More tomorrow, or {more} more "
-            "now with `quizdock review --new {total}` (--new counts the whole day)."
-        ),
-        "nothing_never": "Nothing to review: no card to show in the selected decks (see `quizdock decks`).",
-        "summary": "Session over: {cards} cards, {correct} right on first answer, {repeats} repeats. Next due: {next}.",
-        "docker_away": (
-            "Docker cannot be reached, so the {n} practical card(s) of this session wait for another day; "
-            "the other cards follow. {error}"
-        ),
-        "practical_lost": "The practical cards left wait for another day. {error}",
-        "legend": "0-2 wrong · 3 hard · 4 hesitant · 5 perfect · s suspend · b bury · u undo",
-        "interrupted": "Stopped. Every answer given so far is saved.",
-        "command_keys": "Or type :s to suspend this card, :b to bury it until tomorrow, :u to undo the last answer.",
-        "leech": "{id} has lapsed {n} times: it is a leech, now suspended. Rework it, then `quizdock unsuspend {id}`.",
-        "suspended": "Suspended {id}: it stays out of reviews until `quizdock unsuspend {id}`.",
-        "buried": "Buried {id} until tomorrow.",
-        "undone": "Undone: your answer to {id}. Here it is again.",
-        "nothing_to_undo": "Nothing to undo in this session.",
-    },
-    "fr": {
-        "progress": "Carte {n} sur {m}",
-        "repeat": "à revoir aujourd'hui",
-        "answer": "Réponse",
-        "expected": "Attendu",
-        "right": "Juste",
-        "wrong": "Pas tout à fait",
-        "note": "Correction",
-        "colon": " : ",  # French typography: a space before the colon
-        "nothing": "Rien à réviser pour l'instant. Prochaine carte : {next}.",
-        "nothing_now": "Rien à réviser pour l'instant.",
-        "more_new": (
-            "D'autres nouvelles cartes attendent, mais celles du jour sont faites ({introduced} aujourd'hui). "
-            "La suite demain, ou {more} de plus maintenant avec `quizdock review --new {total}` "
-            "(--new compte toute la journée)."
-        ),
-        "nothing_never": "Rien à réviser : aucune carte à montrer dans les paquets choisis (voir `quizdock decks`).",
-        "summary": (
-            "Séance finie : {cards} cartes, {correct} justes du premier coup, {repeats} répétitions. "
-            "Prochaine : {next}."
-        ),
-        "docker_away": (
-            "Docker est injoignable : les {n} carte(s) pratique(s) de cette séance attendent un autre jour ; "
-            "les autres cartes suivent. {error}"
-        ),
-        "practical_lost": "Les cartes pratiques restantes attendent un autre jour. {error}",
-        "legend": "0-2 faux · 3 difficile · 4 hésitant · 5 parfait · s suspendre · b enterrer · u annuler",
-        "interrupted": "Arrêt. Toutes les réponses données sont enregistrées.",
-        "command_keys": "Ou tapez :s pour suspendre la carte, :b pour l'enterrer jusqu'à demain, :u pour annuler.",
-        "leech": (
-            "{id} oubliée {n} fois : c'est une sangsue, désormais suspendue. "
-            "Retravaillez-la, puis `quizdock unsuspend {id}`."
-        ),
-        "suspended": "Carte {id} suspendue : elle ne revient pas avant `quizdock unsuspend {id}`.",
-        "buried": "Carte {id} enterrée jusqu'à demain.",
-        "undone": "Annulé : votre réponse à {id}. La revoici.",
-        "nothing_to_undo": "Rien à annuler dans cette séance.",
-    },
+# The session's messages (the catalogue has each language's); plural ones go through ngettext_in.
+MESSAGES: dict[str, str] = {
+    "progress": N_("Card {n} of {m}"),
+    "repeat": N_("again today"),
+    "answer": N_("Answer:"),
+    "expected": N_("Expected:"),
+    "right": N_("Right"),
+    "wrong": N_("Not quite"),
+    "note": N_("Correction:"),
+    "nothing": N_("Nothing to review now. Next card due: {next}."),
+    "nothing_now": N_("Nothing to review now."),
+    "more_new": N_(
+        "New cards wait, but today's new cards are done ({introduced} today). More tomorrow, or {more} more "
+        "now with `quizdock review --new {total}` (--new counts the whole day)."
+    ),
+    "nothing_never": N_("Nothing to review: no card to show in the selected decks (see `quizdock decks`)."),
+    "practical_lost": N_("The practical cards left wait for another day. {error}"),
+    "legend": N_("0-2 wrong · 3 hard · 4 hesitant · 5 perfect · s suspend · b bury · u undo"),
+    "interrupted": N_("Stopped. Every answer given so far is saved."),
+    "command_keys": N_("Or type :s to suspend this card, :b to bury it until tomorrow, :u to undo the last answer."),
+    "leech": N_("{id} has lapsed {n} times: it is a leech, now suspended. Rework it, then `quizdock unsuspend {id}`."),
+    "suspended": N_("Suspended {id}: it stays out of reviews until `quizdock unsuspend {id}`."),
+    "buried": N_("Buried {id} until tomorrow."),
+    "undone": N_("Undone: your answer to {id}. Here it is again."),
+    "nothing_to_undo": N_("Nothing to undo in this session."),
 }
+
 
 PAGE_SIZE = 50
 
@@ -186,8 +144,8 @@ class ReviewSession:
         self.new_per_day = new_per_day
         self.rng = rng or random.Random()
 
-    def _(self, key: str, **values: object) -> str:
-        return MESSAGES[self.lang][key].format(**values)
+    def _say(self, key: str, **values: object) -> str:
+        return gettext_in(self.lang, MESSAGES[key]).format(**values)
 
     def run(self, card_ids: list[str], repeats_owed: Iterable[str] = ()) -> Summary:
         """Ask every card in ``card_ids``, then the same-day repeats; save each answer.
@@ -239,7 +197,7 @@ class ReviewSession:
                         continue
                     queue.appendleft((card_id, is_repeat))
                     if not given:
-                        self.console.print(self._("nothing_to_undo"))
+                        self.console.print(self._say("nothing_to_undo"))
                         continue
                     last = given.pop()
                     self.store.undo_last_answer(last.recorded)
@@ -253,7 +211,7 @@ class ReviewSession:
                     else:
                         answered -= 1
                         correct -= last.correct
-                    self.console.print(self._("undone", id=last.card_id))
+                    self.console.print(self._say("undone", id=last.card_id))
                     continue
                 recorded = self.store.record_answer(
                     scheduled.card.id,
@@ -271,7 +229,7 @@ class ReviewSession:
                     correct += outcome.quality >= 3
                 if recorded.leech:
                     self.console.print(
-                        f"[bold yellow]{escape(self._('leech', id=card_id, n=recorded.lapses))}[/bold yellow]"
+                        f"[bold yellow]{escape(self._say('leech', id=card_id, n=recorded.lapses))}[/bold yellow]"
                     )
                 repeat = needs_repeat(outcome.quality) and not recorded.leech  # a suspended leech is not asked again
                 if repeat:
@@ -281,28 +239,31 @@ class ReviewSession:
                 given.append(Given(recorded, card_id, is_repeat, outcome.quality >= 3, repeat))
         except (KeyboardInterrupt, EOFError):  # Ctrl-C, or Ctrl-D at a prompt
             self.console.print()
-            self.console.print(self._("interrupted"))
+            self.console.print(self._say("interrupted"))
             raise Interrupted from None
         summary = Summary(answered, correct, repeats, self.store.next_due(self.deck))
         if not asked:
             waiting = bool(self.store.new_card_ids(1, deck=self.deck, today=today))
             if summary.next_due is not None:
-                self.console.print(self._("nothing", next=summary.next_due))
+                self.console.print(self._say("nothing", next=summary.next_due))
             elif waiting:
-                self.console.print(self._("nothing_now"))
+                self.console.print(self._say("nothing_now"))
             else:
-                self.console.print(self._("nothing_never"))
+                self.console.print(self._say("nothing_never"))
             if waiting:
                 introduced = self.store.introduced_on(today)
                 more = self.new_per_day or DEFAULT_NEW_PER_DAY
-                self.console.print(self._("more_new", introduced=introduced, more=more, total=introduced + more))
+                self.console.print(self._say("more_new", introduced=introduced, more=more, total=introduced + more))
             return summary
+        lang = self.lang
+        shown_cards = ngettext_in(lang, "{n} card", "{n} cards", summary.cards).format(n=summary.cards)
+        shown_right = ngettext_in(lang, "{n} right on first answer", "{n} right on first answer", summary.correct)
+        shown_repeats = ngettext_in(lang, "{n} repeat", "{n} repeats", summary.repeats).format(n=summary.repeats)
         self.console.print(
-            self._(
-                "summary",
-                cards=summary.cards,
-                correct=summary.correct,
-                repeats=summary.repeats,
+            gettext_in(lang, "Session over: {cards}, {correct}, {repeats}. Next due: {next}.").format(
+                cards=shown_cards,
+                correct=shown_right.format(n=summary.correct),
+                repeats=shown_repeats,
                 next=summary.next_due or "-",
             )
         )
@@ -316,7 +277,15 @@ class ReviewSession:
         try:
             connect().close()
         except DockerUnavailable as error:
-            self.console.print(f"[yellow]{escape(self._('docker_away', n=n, error=error))}[/yellow]")
+            away = ngettext_in(
+                self.lang,
+                "Docker cannot be reached, so the {n} practical card of this session waits for another day; "
+                "the other cards follow. {error}",
+                "Docker cannot be reached, so the {n} practical cards of this session wait for another day; "
+                "the other cards follow. {error}",
+                n,
+            ).format(n=n, error=error)
+            self.console.print(f"[yellow]{escape(away)}[/yellow]")
             return False
         return True
 
@@ -324,10 +293,10 @@ class ReviewSession:
         """Suspend the card, or bury it until tomorrow."""
         if action == "suspend":
             self.store.suspend(card_id, self.now())
-            self.console.print(self._("suspended", id=card_id))
+            self.console.print(self._say("suspended", id=card_id))
         else:
             self.store.bury(card_id, today + timedelta(days=1))
-            self.console.print(self._("buried", id=card_id))
+            self.console.print(self._say("buried", id=card_id))
 
     def ask(self, card: Card, n: int, m: int, is_repeat: bool) -> Outcome | Action | Quit | None:
         """Show one card, take the answer, show the correction.
@@ -338,9 +307,10 @@ class ReviewSession:
             the private lab failed for a practical card (a note says so).
         """
         lang = self.lang
-        header = f"{self._('progress', n=n, m=m)} · {card.deck_id} · {KIND_LABELS[lang][card.kind]}"
+        kind = gettext_in(lang, KIND_LABELS[card.kind])
+        header = f"{self._say('progress', n=n, m=m)} · {card.deck_id} · {kind}"
         if is_repeat:
-            header += f" · {self._('repeat')}"
+            header += f" · {self._say('repeat')}"
         self.console.rule(header, style="dim")
         if card.kind != "practical":  # a challenge shows its task once set up, with its names and ports
             self.console.print(Panel(RichText(printable(card.question.get(lang))), expand=False))
@@ -356,7 +326,7 @@ class ReviewSession:
             self.prompter.wait("reveal")
             assert isinstance(card.answer, Text)
             self._show_correction(card, verdict=None, expected=card.answer.get(lang))
-            self.console.print(f"[dim]{self._('legend')}[/dim]")
+            self.console.print(f"[dim]{self._say('legend')}[/dim]")
             quality = self.prompter.self_grade()
             return quality if isinstance(quality, str) else Outcome(quality, "")
         if card.kind == "choice":
@@ -373,7 +343,7 @@ class ReviewSession:
         if card.kind == "command":
             from quizdock.grading.commands import grade_command
 
-            self.console.print(f"[dim]{self._('command_keys')}[/dim]")
+            self.console.print(f"[dim]{self._say('command_keys')}[/dim]")
             typed = self.prompter.command()
             action = typed_action(typed)
             if action is not None:
@@ -392,7 +362,7 @@ class ReviewSession:
         try:  # where the challenge runs (the private lab, else the learner's Docker) is the lab's choice
             result = lab.run_session(card, lang, ask=self.prompter.command, console=self.console, explain=False)
         except (DockerUnavailable, engine.LabUnavailable, engine.LabBusy) as error:
-            self.console.print(f"[yellow]{escape(self._('practical_lost', error=error))}[/yellow]")
+            self.console.print(f"[yellow]{escape(self._say('practical_lost', error=error))}[/yellow]")
             return None
         if result.ending == "quit":
             return "quit"
@@ -405,16 +375,18 @@ class ReviewSession:
         parts: list[RichText] = []
         if verdict is not None:
             parts.append(
-                RichText(self._("right") if verdict else self._("wrong"), style="bold green" if verdict else "bold red")
+                RichText(
+                    self._say("right") if verdict else self._say("wrong"), style="bold green" if verdict else "bold red"
+                )
             )
         if comment:
             parts.append(RichText(comment))
         if expected:
-            label = self._("answer") if card.kind == "concept" else self._("expected")
-            parts.append(RichText.assemble((label + self._("colon"), "bold"), printable(expected)))
+            label = self._say("answer") if card.kind == "concept" else self._say("expected")
+            parts.append(RichText.assemble((label + " ", "bold"), printable(expected)))
         parts.append(RichText(printable(card.explanation.get(lang)), style="italic"))
         if card.note_differs is not None:
-            note = self._("note") + self._("colon")
+            note = self._say("note") + " "
             parts.append(RichText.assemble((note, "bold yellow"), printable(card.note_differs.get(lang))))
         self.console.print(Panel(Group(*parts), expand=False))
 

@@ -107,9 +107,9 @@ def test_a_whole_session_through_the_prompts(store: Store) -> None:
 
 def test_french_session(store: Store) -> None:
     _, output = run_session(store, [ENTER, "4"], ["mini/concept"], lang="fr")
-    assert "Carte 1 sur 1" in output and "Réponse : Une instance d'une image." in output
+    assert "Carte 1 sur 1" in output and "Réponse\u202f: Une instance d'une image." in output
     _, output = run_session(store, [pick("aucune"), pick("toutes les interfaces")], ["mini/choice"], lang="fr")
-    assert "Attendu : toutes les interfaces" in output and "Correction : La note a raison." in output
+    assert "Attendu\u202f: toutes les interfaces" in output and "Correction\u202f: La note a raison." in output
 
 
 def test_ctrl_c_keeps_the_answers_already_given(store: Store) -> None:
@@ -345,7 +345,7 @@ def test_without_docker_practical_cards_wait_and_the_others_are_reviewed(
             prompter.close()
         output = out.getvalue()
         assert not prompter.keys
-        assert output.count("Docker cannot be reached") == 1 and "the 3 practical card(s)" in output
+        assert output.count("Docker cannot be reached") == 1 and "the 3 practical cards of this session wait" in output
         assert "DOCKER_HOST" in output  # the diagnosis names the cause
         assert "Card 1 of 1" in output and "practical" not in output.split("Card 1 of 1")[1]
         assert summary.cards == 1

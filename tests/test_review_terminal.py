@@ -122,7 +122,7 @@ def test_a_repeat_owed_comes_back_in_the_next_session_the_same_day(db_path: Path
     child.send("\r")
     child.expect("How well did you recall it")
     child.send("4")
-    child.expect("Session over: 2 cards, 2 right on first answer, 1 repeats")
+    child.expect("Session over: 2 cards, 2 right on first answer, 1 repeat\\.")
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
@@ -151,7 +151,7 @@ def test_the_choice_list_takes_one_key_for_its_actions(db_path: Path) -> None:
     child.expect(r"s\) suspend this card")
     child.send("s")
     child.expect("Suspended mini/choice")
-    child.expect("Session over: 1 cards")
+    child.expect("Session over: 1 card,")
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
