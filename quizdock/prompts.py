@@ -15,45 +15,28 @@ from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent, merge_key_bin
 from prompt_toolkit.keys import Keys
 from prompt_toolkit.styles import Style
 
-from quizdock.i18n import Lang
+from quizdock.i18n import N_, Lang, gettext_in
 from quizdock.plaintext import MAX_ANSWER_CHARS
 
 STYLE = Style([("qmark", "bold"), ("question", "bold"), ("pointer", "bold"), ("highlighted", "bold")])
 
 # The lists draw each key before its label ("4) right, after a hesitation").
-GRADE_LABELS: dict[Lang, tuple[str, ...]] = {
-    "en": (
-        "blackout: no idea",
-        "wrong, but the answer looked familiar",
-        "wrong, but it seemed easy once shown",
-        "right, with serious difficulty",
-        "right, after a hesitation",
-        "perfect recall",
-    ),
-    "fr": (
-        "trou noir : aucune idée",
-        "faux, mais la réponse m'était familière",
-        "faux, mais elle semblait facile une fois vue",
-        "juste, avec beaucoup de difficulté",
-        "juste, après une hésitation",
-        "parfait",
-    ),
-}
+GRADE_LABELS: tuple[str, ...] = (
+    N_("blackout: no idea"),
+    N_("wrong, but the answer looked familiar"),
+    N_("wrong, but it seemed easy once shown"),
+    N_("right, with serious difficulty"),
+    N_("right, after a hesitation"),
+    N_("perfect recall"),
+)
 
 # Keys the learner may press instead of answering: suspend or bury the card, undo the last answer.
 Action = Literal["suspend", "bury", "undo"]
 ACTION_KEYS: dict[Action, str] = {"suspend": "s", "bury": "b", "undo": "u"}
-ACTION_LABELS: dict[Lang, dict[Action, str]] = {
-    "en": {
-        "suspend": "suspend this card (until quizdock unsuspend)",
-        "bury": "bury it until tomorrow",
-        "undo": "undo the last answer",
-    },
-    "fr": {
-        "suspend": "suspendre cette carte (jusqu'à quizdock unsuspend)",
-        "bury": "l'enterrer jusqu'à demain",
-        "undo": "annuler la dernière réponse",
-    },
+ACTION_LABELS: dict[Action, str] = {
+    "suspend": N_("suspend this card (until quizdock unsuspend)"),
+    "bury": N_("bury it until tomorrow"),
+    "undo": N_("undo the last answer"),
 }
 
 
@@ -63,25 +46,14 @@ def typed_action(typed: str) -> Action | None:
     return next((action for action, letter in ACTION_KEYS.items() if key == f":{letter}"), None)
 
 
-WORDS: dict[Lang, dict[str, str]] = {
-    "en": {
-        "reveal": "Press Enter to show the answer",
-        "grade": "How well did you recall it?",
-        "grade_keys": "(one key: 0-5, or s b u)",
-        "command": "Your command:",
-        "choice": "Your answer:",
-        "choice_keys": "(one key: 1-{n}, or s b u)",
-        "continue": "Press Enter for the next card",
-    },
-    "fr": {
-        "reveal": "Entrée pour voir la réponse",
-        "grade": "Votre rappel ?",
-        "grade_keys": "(une touche : 0-5, ou s b u)",
-        "command": "Votre commande :",
-        "choice": "Votre réponse :",
-        "choice_keys": "(une touche : 1-{n}, ou s b u)",
-        "continue": "Entrée pour la carte suivante",
-    },
+WORDS: dict[str, str] = {
+    "reveal": N_("Press Enter to show the answer"),
+    "grade": N_("How well did you recall it?"),
+    "grade_keys": N_("(one key: 0-5, or s b u)"),
+    "command": N_("Your command:"),
+    "choice": N_("Your answer:"),
+    "choice_keys": N_("(one key: 1-{n}, or s b u)"),
+    "continue": N_("Press Enter for the next card"),
 }
 
 
@@ -131,16 +103,16 @@ class Prompter:
         return io
 
     def _word(self, key: str) -> str:
-        return WORDS[self.lang][key]
+        return gettext_in(self.lang, WORDS[key])
 
     def wait(self, key: str = "reveal") -> None:
         questionary.text(self._word(key), qmark="›", style=STYLE, **self.io()).unsafe_ask()
 
     def _action_choices(self) -> list[questionary.Choice | questionary.Separator]:
         """A blank line, then suspend, bury and undo, each with its key."""
-        labels = ACTION_LABELS[self.lang]
         actions = [
-            questionary.Choice(labels[action], value=action, shortcut_key=ACTION_KEYS[action]) for action in ACTION_KEYS
+            questionary.Choice(gettext_in(self.lang, ACTION_LABELS[action]), value=action, shortcut_key=key)
+            for action, key in ACTION_KEYS.items()
         ]
         return [questionary.Separator(" "), *actions]
 
@@ -163,8 +135,8 @@ class Prompter:
     def self_grade(self) -> int | Action:
         """A grade 0-5, or the action chosen instead (keys s, b, u)."""
         choices = [
-            questionary.Choice(label, value=grade, shortcut_key=str(grade))
-            for grade, label in enumerate(GRADE_LABELS[self.lang])
+            questionary.Choice(gettext_in(self.lang, label), value=grade, shortcut_key=str(grade))
+            for grade, label in enumerate(GRADE_LABELS)
         ]
         answer = self._select(self._word("grade"), self._word("grade_keys"), choices, default=choices[4])
         return answer if isinstance(answer, str) else int(answer)  # type: ignore[return-value,call-overload]
