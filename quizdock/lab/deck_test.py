@@ -1,8 +1,9 @@
 """``quizdock deck test``: prove every challenge on the real Docker engine.
 
 For each challenge: set it up; its goal checks must fail and its guards pass; run the
-reference solution (docker CLI commands, through :func:`shlex.split`, never a shell); every
-check must then pass; clean up; nothing of the challenge may be left, and every resource the
+reference solution (docker CLI commands, through :func:`shlex.split`, never a shell, recorded as
+the commands a learner typed; a step marked ``answer`` also types its output's last line as
+the answer); every check must then pass; clean up; nothing of the challenge may be left, and every resource the
 learner had before must still be there.
 """
 
@@ -22,7 +23,7 @@ from quizdock.errors import QuizdockError
 from quizdock.lab import runner
 from quizdock.lab.conditions import CheckResult
 from quizdock.lab.spec import LABEL_MANAGED, Challenge, SolutionStep, placeholders, substitute
-from quizdock.lab.state import LabState
+from quizdock.lab.state import LabState, last_line, record_answer, record_typed
 
 if TYPE_CHECKING:
     import docker
@@ -191,6 +192,9 @@ def prove(
         for step in solution if solution is not None else challenge.solution:
             outcome = run_step(step, proof.values)
             proof.steps.append(outcome)
+            state = record_typed(state, outcome.command)  # as if typed at the challenge's prompt
+            if step.answer:
+                state = record_answer(state, last_line(outcome.output))
             if outcome.returncode != 0 and expect_pass:
                 proof.problems.append(
                     f"`{outcome.command}` exited with {outcome.returncode}: {outcome.output.strip()[-500:]}"

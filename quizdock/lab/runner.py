@@ -114,6 +114,7 @@ class _Draft:
     seeds: dict[str, str] = field(default_factory=dict)
     anonymous_volumes: dict[str, tuple[str, ...]] = field(default_factory=dict)
     stopped: list[str] = field(default_factory=list)
+    containers: dict[str, str] = field(default_factory=dict)
     registry: str | None = None
     registry_auth: bool = False
 
@@ -130,6 +131,7 @@ class _Draft:
             dirs=tuple(self.dirs),
             registry=self.registry,
             registry_auth=self.registry_auth,
+            containers=dict(self.containers),
         )
 
 
@@ -244,6 +246,7 @@ def _create_container(
     container = client.containers.create(
         draft.sub(action.image), command=command, name=name, labels=challenge.labels(), mounts=mounts, detach=True
     )
+    draft.containers[name] = container.id
     if action.state != "created":
         container.start()
     if action.state == "exited":

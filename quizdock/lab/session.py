@@ -2,8 +2,11 @@
 
 The learner types docker commands at quizdock's prompt (quizdock runs them with the terminal
 attached, so ``-it`` works) or in another terminal, and the keywords ``check``, ``hint``,
-``solution``, ``reset``, ``skip`` and ``quit``. Cleanup runs however the session ends: solved,
-skipped, quit, Ctrl-C or a Docker error.
+``answer``, ``solution``, ``reset``, ``skip`` and ``quit``. The commands typed here are saved
+with the challenge's state, so a check can grade what the daemon cannot tell (one command or
+several, a name or a filter). Cleanup runs however the session ends: solved, skipped, quit,
+Ctrl-C, a closed terminal (SIGHUP), a ``kill`` (SIGTERM) or a Docker error; once it has begun,
+no further signal interrupts it.
 
 Every question goes through an ``ask`` function (by default :meth:`Prompter.command`), so
 tests drive the real loop with scripted keystrokes.
@@ -18,8 +21,8 @@ import signal
 import subprocess
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Literal
 
 from rich.console import Console
@@ -30,7 +33,7 @@ from quizdock.i18n import Lang, Text
 from quizdock.lab import runner
 from quizdock.lab.conditions import CheckResult
 from quizdock.lab.spec import BROAD_COMMANDS, LABEL_CHALLENGE, LABEL_HELPER, Challenge
-from quizdock.lab.state import LabState, load_state
+from quizdock.lab.state import LabState, load_state, record_answer, record_typed, save_state
 
 if TYPE_CHECKING:
     import docker
@@ -57,6 +60,11 @@ KEYWORDS: dict[str, str] = {
     "help": "help",
     "aide": "help",
     "?": "help",
+    "answer": "answer",
+    "réponse": "answer",
+    "reponse": "answer",
+    "répondre": "answer",
+    "repondre": "answer",
 }
 SHELL_TOKENS = frozenset({"|", "||", "&&", ";", ">", ">>", "<", "&", "2>", "2>&1"})
 
@@ -66,6 +74,10 @@ WORDS: dict[Lang, dict[str, str]] = {
         "task": "Challenge",
         "how": "Type docker commands here (quizdock runs them in this terminal) or in another terminal."
         " Keywords: check, hint, solution, reset, skip, quit.",
+        "how_answer": "When you know the answer, type `answer` followed by it (e.g. `answer 3f2a...`).",
+        "your_answer": "Your answer",
+        "no_question": "This challenge asks no typed answer: do the task on Docker, then type `check`.",
+        "answered": "Answer recorded: {answer}",
         "broad": "Careful: on your Docker, a plain `{command}` would also remove {count} of your own {what}"
         " (not made by quizdock). To touch only this challenge's, add `--filter label={label}`.",
         "broad_none": "A plain `{command}` would remove none of your own {what} right now; the challenge's"
@@ -87,7 +99,8 @@ WORDS: dict[Lang, dict[str, str]] = {
         " (docker container ls).",
         "bad_quotes": "Cannot read this command: {error}",
         "help": "Docker commands run here with your terminal attached. check: grade now · hint: next hint ·"
-        " solution: show a solution · reset: start again · skip: give up this challenge · quit: leave.",
+        " answer X: give your answer · solution: show a solution · reset: start again · skip: give up this"
+        " challenge · quit: leave.",
         "passed": "{n}/{m} checks pass",
         "skipped": "Skipped.",
         "explanation": "Why",
@@ -100,6 +113,11 @@ WORDS: dict[Lang, dict[str, str]] = {
         "task": "Défi",
         "how": "Tapez les commandes docker ici (quizdock les lance dans ce terminal) ou dans un autre terminal."
         " Mots-clés : check, hint (indice), solution, reset, skip (passer), quit.",
+        "how_answer": "Quand vous connaissez la réponse, tapez `réponse` suivie de celle-ci"
+        " (par ex. `réponse 3f2a...`).",
+        "your_answer": "Votre réponse",
+        "no_question": "Ce défi ne demande pas de réponse tapée : faites la tâche sur Docker, puis tapez `check`.",
+        "answered": "Réponse enregistrée : {answer}",
         "broad": "Attention : sur votre Docker, un simple `{command}` supprimerait aussi {count} de vos propres"
         " {what} (pas créés par quizdock). Pour ne toucher qu'à ceux du défi, ajoutez `--filter label={label}`.",
         "broad_none": "Un simple `{command}` ne supprimerait aucun(e) de vos {what} pour l'instant ; l'étiquette"
@@ -121,8 +139,8 @@ WORDS: dict[Lang, dict[str, str]] = {
         " encore (docker container ls).",
         "bad_quotes": "Commande illisible : {error}",
         "help": "Les commandes docker tournent ici, attachées à votre terminal. check : noter maintenant ·"
-        " hint : indice suivant · solution : voir une solution · reset : recommencer · skip : abandonner ce défi"
-        " · quit : quitter.",
+        " hint : indice suivant · réponse X : donner votre réponse · solution : voir une solution · reset :"
+        " recommencer · skip : abandonner ce défi · quit : quitter.",
         "passed": "{n}/{m} vérifications passent",
         "skipped": "Passé.",
         "explanation": "Pourquoi",
@@ -182,6 +200,27 @@ def summary(result: SessionResult) -> str:
     return "; ".join(parts)[:1000]
 
 
+_CHILDREN: list[subprocess.Popen[bytes]] = []
+"""The learner's commands still running; cleanup stops them first, so none creates a container
+after cleanup has looked (a closed terminal interrupts quizdock while one runs)."""
+
+
+def stop_children(*, grace: float = 2.0) -> None:
+    """Stop the learner's commands that still run (the docker client; not the containers)."""
+    for process in list(_CHILDREN):
+        if process.poll() is None:
+            with contextlib.suppress(OSError):
+                process.terminate()
+            try:
+                process.wait(timeout=grace)
+            except subprocess.TimeoutExpired:  # an attached client forwards TERM to the container and waits
+                with contextlib.suppress(OSError):
+                    process.kill()
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    process.wait(timeout=grace)
+        _CHILDREN.remove(process)
+
+
 def run_attached(argv: list[str]) -> int:
     """Run a command with this terminal attached (``-it`` works).
 
@@ -203,7 +242,10 @@ def run_attached(argv: list[str]) -> int:
     previous = signal.signal(signal.SIGINT, on_interrupt) if in_main else None
     try:
         process = subprocess.Popen(argv)
-        return process.wait()
+        _CHILDREN.append(process)
+        status = process.wait()  # a hang-up here leaves it listed, for cleanup to stop
+        _CHILDREN.remove(process)
+        return status
     finally:
         if in_main:
             signal.signal(signal.SIGINT, previous)
@@ -257,13 +299,19 @@ class Session:
 
     def start(self) -> None:
         self.say(self.words["setup"], "dim")
-        self.state = runner.setup(self.client, self.challenge)
+        state = runner.setup(self.client, self.challenge)
+        self.state = replace(state, typed=())  # from now on, what is typed here is graded too
+        save_state(self.state)
         self.console.rule(f"{self.words['task']} {escape(self.challenge.id)}")
         self.say(self.text(self.card.question), "bold")
+        if self.challenge.ask is not None:
+            self.say(self.text(self.challenge.ask), "bold")
         warning = broad_warning(self.client, self.challenge, self.lang)
         if warning:
             self.say(warning, "yellow")
         self.say(self.words["how"], "dim")
+        if self.challenge.ask is not None:
+            self.say(self.words["how_answer"], "dim")
 
     def check(self, *, quiet: bool = False) -> bool:
         self.results = runner.evaluate(self.client, self.challenge, self._state())
@@ -279,6 +327,11 @@ class Session:
                 self.check(quiet=True)
                 return "quit"
             if not line:
+                continue
+            first, _, rest = line.partition(" ")
+            if KEYWORDS.get(first.lower()) == "answer":
+                if self.answer(rest) and self.check():
+                    return "solved"
                 continue
             keyword = KEYWORDS.get(line.lower())
             if keyword in ("skip", "quit"):
@@ -315,6 +368,20 @@ class Session:
         self.console.print(f"[bold]{escape(label)}:[/bold] {escape(self.text(hints[self.hints_used]))}")
         self.hints_used += 1
 
+    def answer(self, text: str) -> bool:
+        """Record the learner's typed answer (asking for it when ``text`` is empty); False if none."""
+        if self.challenge.ask is None:
+            self.say(self.words["no_question"], "yellow")
+            return False
+        if not text.strip():
+            self.say(f"{self.words['your_answer']} — {self.text(self.challenge.ask)}", "bold")
+            text = self.ask()
+        if not text.strip():
+            return False
+        self.state = record_answer(self._state(), text)
+        self.say(self.words["answered"].format(answer=text.strip()), "dim")
+        return True
+
     def command(self, line: str) -> int | None:
         """Run one learner command; None when it could not be run at all."""
         try:
@@ -326,6 +393,7 @@ class Session:
             self.say(self.words["no_shell"], "yellow")
             return None
         self.commands.append(line)
+        self.state = record_typed(self._state(), line)
         try:
             status = self.run(argv)
         except FileNotFoundError:
@@ -346,51 +414,77 @@ class Session:
             checks_total=len(self.challenge.checks),
         )
 
-    def cleanup(self) -> None:
+    def cleanup(self, *, interrupted: bool = False) -> None:
+        """Remove what the challenge made; after an interruption, look twice.
+
+        Args:
+            interrupted: The session ended on a signal, maybe in the middle of a request or of
+                a learner's command: a container whose creation the daemon was finishing may
+                appear just after the first pass, so a second one follows.
+        """
         # After a hang-up the terminal is gone: printing may fail, cleaning up must not.
         with contextlib.suppress(OSError):
             self.say(self.words["cleanup"], "dim")
+        stop_children()
+        state = self.state or load_state(self.challenge.id)
         problem = ""
-        with _no_interrupt():
-            try:
-                left = runner.cleanup(self.client, self.challenge, self.state or load_state(self.challenge.id))
-                problem = self.words["cleanup_left"].format(what="; ".join(left)) if left else ""
-            except DockerUnavailable as error:
-                problem = self.words["cleanup_failed"].format(error=error)
+        try:
+            left = self._cleanup_with_retry(state)
+            if interrupted:
+                time.sleep(0.3)
+                if runner.leftovers(self.client, self.challenge, None):
+                    left = runner.cleanup(self.client, self.challenge, None)
+            problem = self.words["cleanup_left"].format(what="; ".join(left)) if left else ""
+        except DockerUnavailable as error:
+            problem = self.words["cleanup_failed"].format(error=error)
         if problem:
             with contextlib.suppress(OSError):
                 self.say(problem, "yellow")
 
+    def _cleanup_with_retry(self, state: LabState | None) -> list[str]:
+        try:
+            return runner.cleanup(self.client, self.challenge, state)
+        except DockerUnavailable:
+            # An interrupted request may have left the client unusable: a fresh connection.
+            from quizdock.docker_client import connect
 
-@contextlib.contextmanager
-def _hangup_as_interrupt() -> Iterator[None]:
-    """A closed terminal (SIGHUP) or a ``kill`` (SIGTERM) ends the session like Ctrl-C: with cleanup."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
+            fresh = connect()
+            try:
+                return runner.cleanup(fresh, self.challenge, state)
+            finally:
+                fresh.close()
 
-    def interrupt(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt
 
-    previous = {number: signal.signal(number, interrupt) for number in (signal.SIGHUP, signal.SIGTERM)}
-    try:
-        yield
-    finally:
-        for number, handler in previous.items():
+ENDING_SIGNALS = (signal.SIGHUP, signal.SIGTERM, signal.SIGINT)
+
+
+class _EndOnce:
+    """A closed terminal (SIGHUP), a ``kill`` (SIGTERM) or Ctrl-C ends the session once, like Ctrl-C.
+
+    Only the first signal interrupts; later ones (a shell resends SIGHUP to its jobs when its
+    terminal closes) are noted and ignored, so they never cut the cleanup short. The handlers
+    stay in place until cleanup has finished.
+    """
+
+    def __init__(self) -> None:
+        self.armed = True
+        self.received: list[int] = []
+        self.previous: dict[int, Any] = {}
+
+    def handler(self, signum: int, frame: object) -> None:
+        self.received.append(signum)
+        if self.armed:
+            self.armed = False
+            raise KeyboardInterrupt
+
+    def __enter__(self) -> _EndOnce:
+        if threading.current_thread() is threading.main_thread():
+            self.previous = {number: signal.signal(number, self.handler) for number in ENDING_SIGNALS}
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for number, handler in self.previous.items():
             signal.signal(number, handler)
-
-
-@contextlib.contextmanager
-def _no_interrupt() -> Iterator[None]:
-    """Hold Ctrl-C while cleaning up, so a second Ctrl-C does not leave half the resources."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
 
 
 def run_session(
@@ -427,13 +521,14 @@ def run_session(
     own_client = client is None
     client = client or connect()
     session = Session(client, card, lang, ask=ask, run=run, console=console)
-    try:
-        with _hangup_as_interrupt():
+    with _EndOnce() as signals:
+        try:
             return _play(session, card, lang, explain=explain)
-    finally:
-        session.cleanup()
-        if own_client:
-            client.close()
+        finally:
+            signals.armed = False  # from here on, no signal interrupts: cleanup must finish
+            session.cleanup(interrupted=bool(signals.received))
+            if own_client:
+                client.close()
 
 
 def _play(session: Session, card: Card, lang: Lang, *, explain: bool) -> SessionResult:
@@ -488,7 +583,9 @@ def _relevant(event: dict[str, Any], challenge: Challenge, state: LabState) -> b
     if kind == "image" or attributes.get(LABEL_CHALLENGE) == challenge.id:
         return True
     names = set(challenge.reserved_names()) | {v for vs in state.anonymous_volumes.values() for v in vs}
-    return attributes.get("name") in names or actor.get("ID") in names or actor.get("ID") in state.stopped
+    ids = set(state.stopped) | set(state.containers.values())
+    old_name = str(attributes.get("oldName") or "").lstrip("/")  # a rename
+    return attributes.get("name") in names or old_name in names or actor.get("ID") in names or actor.get("ID") in ids
 
 
 def watch(
@@ -503,7 +600,9 @@ def watch(
     """Re-check on every Docker event about the challenge until every check passes.
 
     The SDK's event stream is read in a thread; the checks also run every ``tick`` seconds,
-    for what has no event (a ``docker login``).
+    for what has no event (a ``docker login``, an answer typed in the other terminal). Whatever
+    the learner does to the challenge's resources (remove, kill, rename, restart them, stop the
+    registry), the checks say so and watching goes on.
 
     Args:
         client: A connected client.
@@ -534,6 +633,12 @@ def watch(
     shown: tuple[tuple[bool, str], ...] = ()
     try:
         while True:
+            # Read the state again: the other terminal records typed commands and answers, and a
+            # reset there chooses new ports.
+            current = load_state(challenge.id)
+            if current is None:
+                return False  # cleaned up in the other terminal
+            state = current
             results = runner.evaluate(client, challenge, state)
             key = tuple((r.passed, r.message.en) for r in results)
             if key != shown:
