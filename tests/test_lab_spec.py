@@ -257,3 +257,19 @@ def test_only_local_names_can_be_a_challenges_images(reference: str, name: str) 
     from quizdock.lab.spec import repository_name
 
     assert repository_name(reference) == name
+
+
+def test_every_challenge_has_an_alternative_and_a_wrong_answer() -> None:
+    from quizdock.commands.challenge import find_card, practical_cards
+    from tests.challenge_variants import load_variants
+
+    variants = load_variants()
+    ids = {card.id.split("/", 1)[-1] for card in practical_cards()}
+    for kind in ("alternative", "wrong"):
+        covered = {v.challenge for v in variants if v.kind == kind}
+        assert ids - covered == set(), f"challenges with no {kind} variant"
+    for variant in variants:
+        challenge = find_card(variant.challenge).challenge
+        assert challenge is not None
+        if variant.kind == "wrong":
+            assert variant.condition in {c.condition for c in challenge.checks}, variant

@@ -47,6 +47,7 @@ if TYPE_CHECKING:
 HELPER_IMAGE = "busybox:latest"
 _ANONYMOUS = re.compile(r"^[0-9a-f]{64}$")
 _ALL_INTERFACES = ("", "0.0.0.0", "::")
+_NEVER = "0001-01-01T00:00:00Z"  # State.StartedAt of a container never started
 
 
 @dataclass(frozen=True, slots=True)
@@ -280,9 +281,6 @@ def _container_stopped(ctx: Context, a: Args) -> CheckResult:
     return _result("container_stopped", label, False, _diff(expected, actual))
 
 
-_NEVER = "0001-01-01T00:00:00Z"
-
-
 @_condition
 def _container_started(ctx: Context, a: Args) -> CheckResult:
     name = str(a["container"])
@@ -415,6 +413,10 @@ def _detached(ctx: Context, a: Args) -> CheckResult:
     container = _container(ctx, name)
     if container is None:
         return _result("detached", label, False, _diff(expected, _no_container(name)))
+    state = container.attrs.get("State", {})
+    if not state.get("Running") and str(state.get("StartedAt") or _NEVER) == _NEVER:
+        actual = t("créé, jamais lancé (docker create sans start)", "created, never started (docker create, no start)")
+        return _result("detached", label, False, _diff(expected, actual))
     if not _attached(container):  # run -d
         return _result("detached", label, True, _ok(expected))
     attached = started_attached(ctx.client, container)
@@ -857,7 +859,7 @@ def _volume_absent(ctx: Context, a: Args) -> CheckResult:
 
 
 def _volume_users(ctx: Context, name: str) -> list[str]:
-    return sorted(c.name for c in ctx.client.containers.list(all=True, filters={"volume": name}))
+    return sorted(c.name for c in ctx.client.containers.list(all=True, filters={"volume": name}, ignore_removed=True))
 
 
 @_condition
@@ -1020,6 +1022,8 @@ def stored_credential(registry: str) -> tuple[str, str] | str:
     path = docker_config_dir() / "config.json"
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return "none"  # no login was ever stored with this configuration
     except (OSError, ValueError):
         return f"no readable {path}"
     if not isinstance(data, dict):
@@ -1212,9 +1216,9 @@ def _answer_image(ctx: Context, a: Args) -> CheckResult:
             f"« {answer} » est un nom ; la question demande l'ID", f"{answer!r} is a name; the question asks for the ID"
         )
         return _result("answer_image", label, False, _diff(expected, actual))
-    owners = [i for i in ctx.client.images.list(all=True) if given and i.id.removeprefix("sha256:").startswith(given)]
+    owners = [i for i in ctx.client.api.images(all=True) if given and i["Id"].removeprefix("sha256:").startswith(given)]
     if owners:
-        names = ", ".join(owners[0].tags) or "<none>:<none>"
+        names = ", ".join(tag for tag in owners[0].get("RepoTags") or [] if tag != "<none>:<none>") or "<none>:<none>"
         actual = t(f"« {answer} » est l'ID de {names}", f"{answer!r} is the ID of {names}")
     else:
         actual = t(f"aucune image n'a l'ID « {answer} »", f"no image has the ID {answer!r}")
@@ -1239,7 +1243,9 @@ def _answer_container(ctx: Context, a: Args) -> CheckResult:
         return _result("answer_container", label, True, _ok(t(f"{given} : c'est bien lui", f"{given}: that is it")))
     other = named_container(ctx.client, given)
     if other is None and hex_id is not None:
-        other = next((c for c in ctx.client.containers.list(all=True) if c.id.startswith(hex_id)), None)
+        other = next(
+            (c for c in ctx.client.containers.list(all=True, ignore_removed=True) if c.id.startswith(hex_id)), None
+        )
     if other is not None:
         actual = t(f"{other.name}, qui est {_status(other).fr}", f"{other.name}, which is {_status(other).en}")
     else:

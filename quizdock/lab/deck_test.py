@@ -139,16 +139,24 @@ def _describe(results: Iterable[CheckResult]) -> str:
     return "; ".join(f"{r.label.en}: {r.message.en}" for r in results)
 
 
+def _name(names: list[str] | None) -> str:
+    return (names or ["/"])[0].lstrip("/")
+
+
 def snapshot_learner(client: docker.DockerClient) -> dict[str, set[str]]:
     """IDs of the containers, images and volumes that are not quizdock's."""
 
     def theirs(item_labels: dict[str, str] | None, name: str = "") -> bool:
         return LABEL_MANAGED not in (item_labels or {}) and not name.startswith("qd-")
 
+    # The SDK's lists inspect each item and fail on one removed meanwhile (by anyone on a shared
+    # daemon): the API's own lists answer in one request.
     with runner.docker_errors("listing your resources"):
         return {
-            "container": {c.id for c in client.containers.list(all=True) if theirs(c.labels, c.name)},
-            "image": {i.id for i in client.images.list() if theirs(i.labels)},
+            "container": {
+                c["Id"] for c in client.api.containers(all=True) if theirs(c.get("Labels"), _name(c.get("Names")))
+            },
+            "image": {i["Id"] for i in client.api.images() if theirs(i.get("Labels"))},
             "volume": {v.name for v in client.volumes.list() if theirs(v.attrs.get("Labels"), v.name)},
         }
 

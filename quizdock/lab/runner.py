@@ -434,12 +434,15 @@ def _owned(client: docker.DockerClient, challenge: Challenge, state: LabState | 
 
     names = set(challenge.reserved_names())
     label = {"label": challenge.label}
-    containers = {c.id: c for c in client.containers.list(all=True, filters=label)}
+    containers = {c.id: c for c in client.containers.list(all=True, filters=label, ignore_removed=True)}
     for name in names:
         container = named_container(client, name)
         if container is not None:
             containers[container.id] = container
-    tags = sorted(tag for image in client.images.list() for tag in image.tags if repository_name(tag) in names)
+    # The API's list, not the SDK's: that one inspects every image and fails on one removed meanwhile.
+    tags = sorted(
+        tag for image in client.api.images() for tag in image.get("RepoTags") or [] if repository_name(tag) in names
+    )
     images = client.images.list(all=True, filters=label)
     volumes = {v.name: v for v in client.volumes.list(filters=label)}
     wanted = names | {v for vs in (state.anonymous_volumes.values() if state else ()) for v in vs}
