@@ -15,13 +15,14 @@ tests drive the real loop with scripted keystrokes.
 from __future__ import annotations
 
 import contextlib
+import os
 import queue
 import shlex
 import signal
 import subprocess
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -290,6 +291,14 @@ class Session:
         self.solution_shown = False
         self.commands: list[str] = []
         self.results: list[CheckResult] = []
+        self.signals: _EndOnce | None = None
+
+    def read(self) -> str:
+        """The learner's next line (a signal meanwhile cleans up and ends the process)."""
+        if self.signals is None:
+            return self.ask()
+        with self.signals.asking(lambda: self.cleanup(interrupted=True)):
+            return self.ask()
 
     def say(self, text: str, style: str = "") -> None:
         self.console.print(f"[{style}]{escape(text)}[/{style}]" if style else escape(text))
@@ -322,7 +331,7 @@ class Session:
     def loop(self) -> Ending:
         while True:
             try:
-                line = self.ask().strip()
+                line = self.read().strip()
             except EOFError:  # Ctrl-D, or the input ended: leave like `quit`
                 self.check(quiet=True)
                 return "quit"
@@ -375,7 +384,7 @@ class Session:
             return False
         if not text.strip():
             self.say(f"{self.words['your_answer']} — {self.text(self.challenge.ask)}", "bold")
-            text = self.ask()
+            text = self.read()
         if not text.strip():
             return False
         self.state = record_answer(self._state(), text)
@@ -464,18 +473,39 @@ class _EndOnce:
     Only the first signal interrupts; later ones (a shell resends SIGHUP to its jobs when its
     terminal closes) are noted and ignored, so they never cut the cleanup short. The handlers
     stay in place until cleanup has finished.
+
+    At the prompt, an exception cannot be raised safely: prompt_toolkit's event loop, cancelled
+    by it, may wait forever for a terminal that is gone. There the handler cleans up itself,
+    then ends the process (exit status 128 + the signal's number).
     """
 
     def __init__(self) -> None:
         self.armed = True
         self.received: list[int] = []
         self.previous: dict[int, Any] = {}
+        self.at_prompt: Callable[[], None] | None = None  # the cleanup, while the learner is asked
 
     def handler(self, signum: int, frame: object) -> None:
         self.received.append(signum)
-        if self.armed:
-            self.armed = False
-            raise KeyboardInterrupt
+        if not self.armed:
+            return
+        self.armed = False
+        if self.at_prompt is not None:
+            cleanup, self.at_prompt = self.at_prompt, None
+            try:
+                cleanup()
+            finally:
+                os._exit(128 + signum)
+        raise KeyboardInterrupt
+
+    @contextlib.contextmanager
+    def asking(self, cleanup: Callable[[], None]) -> Iterator[None]:
+        """While the learner is asked, a signal cleans up and ends the process."""
+        self.at_prompt = cleanup
+        try:
+            yield
+        finally:
+            self.at_prompt = None
 
     def __enter__(self) -> _EndOnce:
         if threading.current_thread() is threading.main_thread():
@@ -522,6 +552,7 @@ def run_session(
     client = client or connect()
     session = Session(client, card, lang, ask=ask, run=run, console=console)
     with _EndOnce() as signals:
+        session.signals = signals
         try:
             return _play(session, card, lang, explain=explain)
         finally:
