@@ -102,7 +102,7 @@ def test_a_session_solved_after_one_hint(
     ]
     (quality, summary), output = play("publish-port", keys, docker_client)
     assert quality == 4, output
-    assert summary.startswith("solved (3/3 checks); 1 hint(s); commands: docker run -d --name qd-web")
+    assert summary.startswith("solved (4/4 checks); 1 hint(s); commands: docker run -d --name qd-web")
     assert "Hint 1/3" in output
     assert "instead of" in output and "Solved!" in output
     assert leftovers(docker_client, "publish-port") == []
@@ -401,3 +401,68 @@ def test_watch_reports_a_stopped_registry(docker_client: docker.DockerClient) ->
     finally:
         watcher.end(1)
         runner.cleanup(docker_client, challenge, load_state(challenge.id))
+
+
+def image_id(client: docker.DockerClient, reference: str) -> str:
+    return str(client.images.get(reference).id)
+
+
+def test_a_typed_answer_is_graded_against_the_daemon(docker_client: docker.DockerClient) -> None:
+    keys: list[Key] = [
+        "docker image ls qd-app" + ENTER,
+        "answer qd-app:2.0" + ENTER,  # the name, not the ID
+        lambda: f"answer {image_id(docker_client, 'qd-app:1.0')[7:19]}{ENTER}",  # another tag's ID
+        "answer" + ENTER,  # alone: the question is asked
+        lambda: image_id(docker_client, "qd-app:2.0")[7:14] + ENTER,  # a prefix is an ID too
+    ]
+    (quality, _), output = play("image-ls", keys, docker_client)
+    assert quality == 5, output
+    assert "'qd-app:2.0' is a name; the question asks for the ID" in output
+    assert "is the ID of qd-app:1.0" in output
+    assert "Your answer — What is the ID of the image qd-app:2.0?" in output
+    assert "Solved!" in output
+    assert leftovers(docker_client, "image-ls") == []
+
+
+def test_an_answer_keyword_in_french_and_a_challenge_with_no_question(docker_client: docker.DockerClient) -> None:
+    prompter = LazyPrompter(["réponse 42" + ENTER, "passer" + ENTER])
+    out = io.StringIO()
+    try:
+        run_session(card("tag"), "fr", ask=prompter.command, client=docker_client, console=Console(file=out, width=200))
+    finally:
+        prompter.close()
+    assert "Ce défi ne demande pas de réponse tapée" in out.getvalue()
+
+
+def test_the_commands_typed_are_graded_where_the_daemon_cannot_tell(docker_client: docker.DockerClient) -> None:
+    keys: list[Key] = [
+        "docker container rm qd-done-1 qd-done-2" + ENTER,  # the end state is right, the way is not
+        "skip" + ENTER,
+    ]
+    (_, summary), output = play("container-prune", keys, docker_client)
+    assert summary.startswith("gave up (2/3 checks)"), summary
+    assert "One command, without naming the containers" in output
+    assert "`docker container rm qd-done-1 qd-done-2`: the task asks for docker" in " ".join(output.split())
+    assert leftovers(docker_client, "container-prune") == []
+
+
+def test_the_follow_option_is_required_when_the_task_asks_to_follow(docker_client: docker.DockerClient) -> None:
+    code: Callable[[], str] = lambda: next(  # noqa: E731
+        line.split(":", 1)[1].strip()
+        for line in docker_client.containers.get("qd-talker").logs().decode().splitlines()
+        if line.startswith("code:")
+    )
+    keys: list[Key] = [
+        "docker container logs --follow qd-talker" + ENTER,  # returns when the container ends
+        "answer oops" + ENTER,
+        lambda: f"answer {code()}{ENTER}",
+    ]
+    (quality, _), output = play("logs-follow", keys, docker_client, run=quiet_run)
+    assert "you typed 'oops'" in output
+    assert quality == 5, output
+    assert leftovers(docker_client, "logs-follow") == []
+
+
+def quiet_run(argv: list[str]) -> int:
+    """The learner's command without this terminal (pytest holds it)."""
+    return subprocess.run(argv, capture_output=True, check=False, timeout=60).returncode
