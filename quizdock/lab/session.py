@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from rich.console import Console
 from rich.markup import escape
 
-from quizdock.errors import DockerUnavailable
+from quizdock.errors import DockerUnavailable, ExitCode
 from quizdock.i18n import Lang, Text
 from quizdock.lab import runner
 from quizdock.lab.conditions import CheckResult
@@ -476,7 +476,7 @@ class _EndOnce:
 
     At the prompt, an exception cannot be raised safely: prompt_toolkit's event loop, cancelled
     by it, may wait forever for a terminal that is gone. There the handler cleans up itself,
-    then ends the process (exit status 128 + the signal's number).
+    then ends the process (exit status 130, interrupted, as after Ctrl-C).
     """
 
     def __init__(self) -> None:
@@ -495,7 +495,7 @@ class _EndOnce:
             try:
                 cleanup()
             finally:
-                os._exit(128 + signum)
+                os._exit(int(ExitCode.INTERRUPTED))
         raise KeyboardInterrupt
 
     @contextlib.contextmanager
