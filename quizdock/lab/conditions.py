@@ -1004,6 +1004,9 @@ def _server(key: str) -> str:
     return key.removeprefix("http://").removeprefix("https://").split("/", 1)[0]
 
 
+_HELPER_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+
+
 def _table(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
@@ -1042,6 +1045,8 @@ def stored_credential(registry: str) -> tuple[str, str] | str:
         return "none"
     if not isinstance(helper, str) or not helper:
         return "an entry with no secret and no credentials helper"
+    if not _HELPER_NAME.match(helper):  # the config is untrusted: a name, never a path
+        return f"a credentials helper with an invalid name ({helper[:40]!r})"
     try:
         done = subprocess.run(
             [f"docker-credential-{helper}", "get"], input=registry, capture_output=True, text=True, timeout=10

@@ -79,6 +79,7 @@ WORDS: dict[Lang, dict[str, str]] = {
         "your_answer": "Your answer",
         "no_question": "This challenge asks no typed answer: do the task on Docker, then type `check`.",
         "answered": "Answer recorded: {answer}",
+        "then_answer": "then `answer` followed by the last line it prints",
         "broad": "Careful: on your Docker, a plain `{command}` would also remove {count} of your own {what}"
         " (not made by quizdock). To touch only this challenge's, add `--filter label={label}`.",
         "broad_none": "A plain `{command}` would remove none of your own {what} right now; the challenge's"
@@ -119,6 +120,7 @@ WORDS: dict[Lang, dict[str, str]] = {
         "your_answer": "Votre réponse",
         "no_question": "Ce défi ne demande pas de réponse tapée : faites la tâche sur Docker, puis tapez `check`.",
         "answered": "Réponse enregistrée : {answer}",
+        "then_answer": "puis `réponse` suivie de la dernière ligne qu'elle affiche",
         "broad": "Attention : sur votre Docker, un simple `{command}` supprimerait aussi {count} de vos propres"
         " {what} (pas créés par quizdock). Pour ne toucher qu'à ceux du défi, ajoutez `--filter label={label}`.",
         "broad_none": "Un simple `{command}` ne supprimerait aucun(e) de vos {what} pour l'instant ; l'étiquette"
@@ -357,7 +359,8 @@ class Session:
                 self.solution_shown = True
                 self.say(self.words["solution"] + ":", "bold")
                 for step in self.challenge.solution:
-                    self.say("  " + runner.render(step.command, self._state()))
+                    then = f"  → {self.words['then_answer']}" if step.answer else ""
+                    self.say("  " + runner.render(step.command, self._state()) + then)
             elif keyword == "reset":
                 self.say(self.words["reset"], "dim")
                 self.start()
