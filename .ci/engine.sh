@@ -10,13 +10,16 @@
 #                   docker-registry binary; same entrypoint, config path, port and storage
 #                   directory, so `docker run -d -p 127.0.0.1:PORT:5000 registry:2` (with the
 #                   REGISTRY_AUTH* env overrides) behaves like the real one
+#   docker:dind     a stand-in for the official Docker-in-Docker image (quizdock's private lab),
+#                   built from Debian's docker.io binaries: `dockerd ARGS` as the command starts
+#                   an engine, as with the official image
 #
-# Usage: bash .ci/engine.sh [--rebuild]   (--rebuild: rebuild both images even if present)
+# Usage: bash .ci/engine.sh [--rebuild]   (--rebuild: rebuild the images even if present)
 set -euo pipefail
 
 LOG=/tmp/quizdock-dockerd.log
 WAIT_SECONDS=60
-PACKAGES=(docker.io busybox-static docker-registry apache2-utils)
+PACKAGES=(docker.io busybox-static docker-registry apache2-utils tini iptables)
 
 say() { printf 'engine.sh: %s\n' "$*"; }
 die() { printf 'engine.sh: ERROR: %s\n' "$*" >&2; exit 1; }
@@ -150,6 +153,53 @@ YAML
   say "built registry:2"
 }
 
+build_dind() {
+  local root bin lib target
+  root=$(mktemp -d)
+  mkdir -p "$root/bin" "$root/usr/bin" "$root/usr/sbin" "$root/sbin" "$root/etc" "$root/tmp" \
+    "$root/run" "$root/var/lib/docker" "$root/root"
+  chmod 1777 "$root/tmp"
+  ln -s ../run "$root/var/run"
+  # Static busybox for a shell and wget (the lab's own checks and learners' `exec` use them).
+  cp /bin/busybox "$root/bin/busybox"
+  for applet in $(/bin/busybox --list); do
+    [ "$applet" = busybox ] || ln -sf busybox "$root/bin/$applet"
+  done
+  for bin in /usr/sbin/dockerd /usr/bin/containerd /usr/bin/containerd-shim-runc-v2 /usr/sbin/runc \
+             /usr/sbin/docker-proxy /usr/sbin/xtables-legacy-multi; do
+    [ -x "$bin" ] || die "$bin missing: install docker.io and iptables"
+    cp -L "$bin" "$root$bin"
+    for lib in $(ldd "$bin" 2>/dev/null | grep -o '/[^ ]*' || true); do
+      mkdir -p "$root$(dirname "$lib")"
+      cp -L "$lib" "$root$lib"
+    done
+  done
+  [ -x /usr/bin/tini-static ] || die "/usr/bin/tini-static missing: install tini"
+  cp /usr/bin/tini-static "$root/usr/bin/docker-init"
+  for target in iptables iptables-save iptables-restore ip6tables ip6tables-save ip6tables-restore; do
+    ln -sf xtables-legacy-multi "$root/usr/sbin/$target"
+  done
+  # iptables looks for its extensions where it was built to; copy them to both usual places.
+  for lib in /usr/lib/x86_64-linux-gnu/xtables /lib/x86_64-linux-gnu/xtables; do
+    mkdir -p "$root$lib"
+    cp -L /usr/lib/x86_64-linux-gnu/xtables/*.so "$root$lib/"
+    for dep in $(ldd /usr/lib/x86_64-linux-gnu/xtables/*.so 2>/dev/null | grep -o '/[^ ]*' | grep -v ':$' | sort -u || true); do
+      [ -e "$root$dep" ] || { mkdir -p "$root$(dirname "$dep")"; cp -L "$dep" "$root$dep"; }
+    done
+  done
+  printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n' >"$root/etc/passwd"
+  printf 'root:x:0:\nnogroup:x:65534:\ndocker:x:2375:\n' >"$root/etc/group"
+  tar -C "$root" -c . | docker import \
+    --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
+    --change 'VOLUME ["/var/lib/docker"]' \
+    --change 'EXPOSE 2375 2376' \
+    --change 'CMD ["dockerd"]' \
+    -m 'docker:dind stand-in from Debian docker.io (built by .ci/engine.sh)' \
+    - docker:dind >/dev/null
+  rm -rf "$root"
+  say "built docker:dind"
+}
+
 smoke_busybox() {
   local out
   out=$(docker run --rm busybox:latest sh -c 'echo ok') || die "busybox:latest does not run"
@@ -185,16 +235,19 @@ fi
 # Even with an engine up, the images need their packages.
 install_missing_packages
 
-old_busybox=""; old_registry=""
+old_busybox=""; old_registry=""; old_dind=""
 if [ "$REBUILD" -eq 1 ]; then
   old_busybox=$(docker image inspect -f '{{.Id}}' busybox:latest 2>/dev/null || true)
   old_registry=$(docker image inspect -f '{{.Id}}' registry:2 2>/dev/null || true)
+  old_dind=$(docker image inspect -f '{{.Id}}' docker:dind 2>/dev/null || true)
 fi
 if [ "$REBUILD" -eq 1 ] || ! image_present busybox:latest; then build_busybox; fi
 smoke_busybox
 if [ "$REBUILD" -eq 1 ] || ! image_present registry:2; then build_registry; fi
 smoke_registry
+if [ "$REBUILD" -eq 1 ] || ! image_present docker:dind; then build_dind; fi
 drop_image "$old_busybox"
 drop_image "$old_registry"
+drop_image "$old_dind"
 
-say "ready: $(docker version --format 'engine {{.Server.Version}}, API {{.Server.APIVersion}}'); images busybox:latest and registry:2 present"
+say "ready: $(docker version --format 'engine {{.Server.Version}}, API {{.Server.APIVersion}}'); images busybox:latest, registry:2 and docker:dind present"

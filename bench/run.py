@@ -30,6 +30,7 @@ sys.path.insert(0, str(REPO))
 
 from bench.challenge import measure_check  # noqa: E402
 from bench.collection import build  # noqa: E402
+from bench.lab import measure as measure_lab  # noqa: E402
 
 PY = sys.executable
 
@@ -250,6 +251,8 @@ def main() -> None:
             "met" if check < 0.1 else "missed",
         )
     )
+
+    figures += [Figure(*row) for row in measure_lab(runs)]
 
     table = render(figures)
     print(table)

@@ -50,6 +50,11 @@ LAZY_COMMANDS: dict[str, dict[str, tuple[str, str, str]]] = {
             "app",
             "Practical challenges, graded by the state of your Docker daemon.",
         ),
+        "lab": (
+            "quizdock.commands.lab",
+            "app",
+            "Your private lab: a Docker engine of quizdock's own where challenges run.",
+        ),
         "export": (
             "quizdock.commands.export",
             "app",
@@ -60,7 +65,7 @@ LAZY_COMMANDS: dict[str, dict[str, tuple[str, str, str]]] = {
         "test": (
             "quizdock.commands.challenge",
             "deck_test_command",
-            "Prove every challenge on your Docker: fails after setup, passes after its solution, cleans up.",
+            "Prove every challenge in a lab of its own: fails after setup, passes after its solution, cleans up.",
         ),
     },
 }

@@ -3,6 +3,7 @@
 ```toml
 new_per_day = 10   # new cards introduced per day
 lang = "fr"        # "fr" or "en"; default: the locale, else en
+lab = "auto"       # challenges in the private lab: "auto" (when it can start), "on", "off"
 ```
 """
 
@@ -11,9 +12,12 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from quizdock.errors import ExitCode, QuizdockError
 from quizdock.i18n import LANGS, Lang, default_lang
+
+LAB_SETTINGS = ("auto", "on", "off")
 
 DEFAULT_NEW_PER_DAY = 10
 
@@ -22,6 +26,7 @@ DEFAULT_NEW_PER_DAY = 10
 class Config:
     new_per_day: int = DEFAULT_NEW_PER_DAY
     lang: Lang | None = None
+    lab: Literal["auto", "on", "off"] = "auto"
 
     def language(self, chosen: str | None = None) -> Lang:
         """The language to use: the option, else the config, else the locale."""
@@ -46,13 +51,16 @@ def load_config(path: Path | None = None) -> Config:
         return Config()
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"The config file {path} cannot be read ({exc}). Fix or delete it.") from None
-    unknown = sorted(set(data) - {"new_per_day", "lang"})
+    unknown = sorted(set(data) - {"new_per_day", "lang", "lab"})
     if unknown:
-        raise ConfigError(f"The config file {path} has unknown setting {unknown[0]!r}; known: new_per_day, lang.")
+        raise ConfigError(f"The config file {path} has unknown setting {unknown[0]!r}; known: new_per_day, lang, lab.")
     new_per_day = data.get("new_per_day", DEFAULT_NEW_PER_DAY)
     if isinstance(new_per_day, bool) or not isinstance(new_per_day, int) or new_per_day < 0:
         raise ConfigError(f"In {path}, new_per_day must be a whole number 0 or more, got {new_per_day!r}.")
     lang = data.get("lang")
     if lang is not None and lang not in LANGS:
         raise ConfigError(f'In {path}, lang must be "fr" or "en", got {lang!r}.')
-    return Config(new_per_day=new_per_day, lang=lang)
+    lab = data.get("lab", "auto")
+    if lab not in LAB_SETTINGS:
+        raise ConfigError(f'In {path}, lab must be "auto", "on" or "off", got {lab!r}.')
+    return Config(new_per_day=new_per_day, lang=lang, lab=lab)

@@ -21,6 +21,8 @@ class ExitCode(IntEnum):
     DOCKER = 5  # the Docker daemon cannot be reached or refused a request
     NOT_A_TERMINAL = 6  # an interactive command was run without a terminal
     NOT_FOUND = 7  # an unknown card, deck or challenge id
+    LAB = 8  # the private lab cannot start, or was asked for and is not running
+    LAB_BUSY = 9  # another quizdock has a challenge in progress in the lab
     INTERRUPTED = 130  # Ctrl-C
 
 

@@ -34,6 +34,22 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[P
     settings.db = None
     yield home
     settings.db = None
+    _remove_test_lab(home / "lab")
+
+
+def _remove_test_lab(lab_dir: Path) -> None:
+    """A test that started its learner's lab (through the CLI) leaves no container behind."""
+    if not (lab_dir / "engine" / "certs").exists():
+        return
+    from quizdock.docker_client import connect
+    from quizdock.lab import engine
+
+    os.environ["QUIZDOCK_LAB_DIR"] = str(lab_dir)  # still set by monkeypatch; named for clarity
+    client = connect()
+    try:
+        engine.down(client, engine.default_home())
+    finally:
+        client.close()
 
 
 @pytest.fixture

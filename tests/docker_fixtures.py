@@ -8,6 +8,7 @@ the other tests on a machine without Docker, deselect them: ``pytest -m "not doc
 
 from __future__ import annotations
 
+import tempfile
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,6 +23,8 @@ from quizdock.errors import DockerUnavailable
 
 if TYPE_CHECKING:
     import docker
+
+    from quizdock.lab.target import Target
 
 LEARNER_PREFIX = "learner-test-"
 ENGINE_FIX = (
@@ -164,3 +167,28 @@ def docker_config_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path.mkdir()
     monkeypatch.setenv("DOCKER_CONFIG", str(path))
     return path
+
+
+@pytest.fixture(scope="session")
+def lab_engine(docker_client: docker.DockerClient) -> Iterator[Target]:
+    """A private lab of the test session's own (a unique name), removed at the end.
+
+    Challenges run in it as they do for a learner whose Docker can start the lab.
+    """
+    from quizdock.lab import engine
+    from quizdock.lab.target import Target
+
+    home = engine.LabHome(
+        Path(tempfile.mkdtemp(prefix="quizdock-test-lab-")), name=f"quizdock-lab-test-{uuid.uuid4().hex[:8]}"
+    )
+    try:
+        lab = engine.up(docker_client, home)
+    except engine.LabUnavailable as error:
+        engine.down(docker_client, home)
+        engine_missing(f"The private lab cannot start on the test engine: {error}")
+    client = lab.connect()
+    try:
+        yield Target(client=client, lab=lab)
+    finally:
+        client.close()
+        engine.down(docker_client, home)

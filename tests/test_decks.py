@@ -105,6 +105,49 @@ def test_the_bundled_decks_are_valid_and_cover_the_note() -> None:
         assert card.question.fr != card.question.en or card.kind == "command", card.id
 
 
+@pytest.mark.parametrize("deck_id", ["basics", "containers", "images", "ports", "volumes"])
+def test_the_bundled_cards_speak_of_the_original_note_to_a_reader_who_never_saw_it(deck_id: str) -> None:
+    deck = next(deck for deck in load_decks([bundled_decks_dir()]) if deck.id == deck_id)
+    differs = [card for card in deck.cards if card.note_differs is not None]
+    assert differs
+    for card in differs:
+        assert card.note_differs is not None
+        assert "original note" in card.note_differs.en and "; in fact" in card.note_differs.en, card.id
+        assert "note d'origine" in card.note_differs.fr and " ; en réalité" in card.note_differs.fr, card.id
+
+
+def test_no_bundled_card_shows_an_uppercase_image_name_as_valid() -> None:
+    """The note's image `mynodeJS` is only ever named as a name Docker refuses."""
+    for deck in load_decks([bundled_decks_dir()]):
+        for card in deck.cards:
+            texts = [card.question, card.explanation, card.note_differs]
+            if card.kind == "concept":
+                texts.append(card.answer)  # type: ignore[arg-type]
+            for text in texts:
+                for lang in ("fr", "en"):
+                    written = text.get(lang) if text is not None else ""
+                    if "mynodeJS" in written:
+                        assert "refus" in written, (card.id, lang)
+
+
+@pytest.mark.parametrize(
+    ("typed", "quality"),
+    [
+        ("docker volume prune -a", 5),
+        ("docker volume prune --all", 5),
+        ("docker volume prune -a -f", 4),  # -f only skips the confirmation
+        ("docker volume prune", 2),  # since Engine 23: anonymous volumes only
+    ],
+)
+def test_all_unused_volumes_are_pruned_with_dash_a(typed: str, quality: int) -> None:
+    from quizdock.grading.commands import grade_command
+
+    card = next(c for d in load_decks([bundled_decks_dir()]) for c in d.cards if c.id == "volumes/prune")
+    assert card.kind == "command" and isinstance(card.answer, str)
+    assert "named" in card.question.en and "23" in card.question.en
+    assert grade_command([card.answer, *card.alternatives], typed, same_form=card.same_form).quality == quality
+
+
 def test_sync_skips_unchanged_files_keeps_progress_on_edit_and_retires_removed_cards(
     tmp_path: Path, db_path: Path
 ) -> None:

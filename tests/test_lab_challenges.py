@@ -22,6 +22,8 @@ from tests.docker_fixtures import LEARNER_PREFIX, LearnerResources
 if TYPE_CHECKING:
     import docker
 
+    from quizdock.lab.target import Target
+
 pytestmark = [pytest.mark.docker, pytest.mark.usefixtures("practical_deck_only")]
 
 
@@ -83,15 +85,16 @@ def unrelated(problem: str) -> bool:
 
 
 @pytest.mark.parametrize("variant", VARIANTS, ids=[f"{v.id}-{i}" for i, v in enumerate(VARIANTS)])
-def test_a_variant_is_graded_as_expected(docker_client: docker.DockerClient, variant: Variant) -> None:
+def test_a_variant_is_graded_as_expected(lab_engine: Target, variant: Variant) -> None:
     """Another correct way passes every check; a plausible wrong one fails the named check,
     whose message names the difference. Either way setup and cleanup leave nothing behind."""
     proof, results = prove(
-        docker_client,
+        lab_engine.client,
         challenge(variant.challenge),
         solution=list(variant.steps),
         expect_pass=variant.kind == "alternative",
-        extra_values={"other_port": str(free_port())},
+        extra_values={"other_port": str(free_port())},  # never one of the lab's ports
+        lab=lab_engine.lab,
     )
     problems = [p for p in proof.problems if not unrelated(p)]
     assert problems == [], "\n".join(problems)

@@ -37,7 +37,9 @@ def process_ended(pid: int) -> bool:
 
 
 def spawn_shell(tmp_path: Path) -> pexpect.spawn:
-    env = {**os.environ, "PYTHONPATH": str(REPO), "TERM": "xterm", "PS1": "shell$ "}
+    # On the learner's own Docker, where a leftover would be theirs to find (the lab is emptied
+    # at every challenge's start anyway).
+    env = {**os.environ, "PYTHONPATH": str(REPO), "TERM": "xterm", "PS1": "shell$ ", "QUIZDOCK_LAB": "off"}
     child = pexpect.spawn(
         "bash",
         ["--norc", "--noprofile", "-i"],

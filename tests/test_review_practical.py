@@ -35,7 +35,8 @@ def test_a_practical_card_is_reviewed_on_the_engine_and_scheduled(
     store: Store, docker_client: docker.DockerClient, learner_resources: LearnerResources
 ) -> None:
     out = io.StringIO()
-    prompter = ScriptedPrompter("en", ["hint" + ENTER, "docker container rm qd-old" + ENTER])
+    # In the learner's private lab (started by the review): the note's names, no qd- prefix.
+    prompter = ScriptedPrompter("en", ["hint" + ENTER, "docker container rm old" + ENTER])
     try:
         session = ReviewSession(store, prompter, Console(file=out, width=120), "en", now=lambda: NOW)
         summary = session.run(["practical/rm"])
@@ -43,13 +44,14 @@ def test_a_practical_card_is_reviewed_on_the_engine_and_scheduled(
         prompter.close()
     output = out.getvalue()
     assert not prompter.keys
-    assert "The container qd-old has stopped" in output and "{old}" not in output
+    assert "The container old has stopped" in output and "{old}" not in output
+    assert "private lab" in output
     assert (summary.cards, summary.correct) == (1, 1)
     with store.session() as session:
         (review,) = session.scalars(select(ReviewRow))
         state = session.get(CardStateRow, "practical/rm")
     assert review.quality == 4  # solved after one hint
-    assert "docker container rm qd-old" in review.answer
+    assert "docker container rm old" in review.answer
     assert state is not None and state.interval == 1
     assert docker_client.containers.list(all=True, filters={"label": "quizdock.managed=1"}) == []
     assert learner_resources.missing(docker_client) == []

@@ -84,7 +84,7 @@ def list_command(lang: LangOption = None) -> None:
 
 @app.command("run")
 def run_command(challenge_id: IdArgument, lang: LangOption = None) -> None:
-    """Set a challenge up on your Docker, then type commands until every check passes."""
+    """Set a challenge up in your private lab, then type commands until every check passes."""
     require_terminal("challenge run")
     from quizdock.lab.session import run_session
     from quizdock.prompts import Prompter
@@ -109,11 +109,11 @@ def check_command(
     lang: LangOption = None,
 ) -> None:
     """Grade a challenge set up by `quizdock challenge run` (e.g. in another terminal)."""
-    from quizdock.docker_client import connect
     from quizdock.lab import runner
     from quizdock.lab.session import WORDS, show_results
     from quizdock.lab.session import watch as watch_checks
     from quizdock.lab.state import load_state
+    from quizdock.lab.target import connect_for_state
 
     chosen = language(lang)
     card = find_card(challenge_id)
@@ -125,7 +125,7 @@ def check_command(
             "in a terminal, then check it from another one."
         )
     out = console()
-    client = connect()
+    client = connect_for_state(state.lab)
     try:
         if watch:
             out.print(WORDS[chosen]["watching"])
@@ -159,22 +159,20 @@ def deck_test_command(
         typer.Argument(help="Only these challenges (default: all)."),
     ] = None,
 ) -> None:
-    """Prove every challenge on your Docker: fails after setup, passes after its solution, cleans up."""
+    """Prove every challenge in a lab of its own: fails after setup, passes after its solution, cleans up."""
     from rich.markup import escape
 
-    from quizdock.docker_client import connect
-    from quizdock.lab.deck_test import prove, require_docker_cli, unknown_placeholders
+    from quizdock.lab.deck_test import private_lab, prove, require_docker_cli, unknown_placeholders
 
     cards = practical_cards()
     chosen = [find_card(i, cards) for i in challenge_ids] if challenge_ids else cards
     require_docker_cli()
     out = console()
-    client = connect()
     failed = 0
-    try:
+    with private_lab(out) as where:
         for card in chosen:
             assert card.challenge is not None
-            proof, _ = prove(client, card.challenge)
+            proof, _ = prove(where.client, card.challenge, lab=where.lab)
             texts = [card.question.fr, card.question.en]
             if unknown := unknown_placeholders(card.challenge, texts):
                 proof.problems.append(f"the task uses undefined parameters: {', '.join(sorted(unknown))}")
@@ -183,13 +181,11 @@ def deck_test_command(
             for problem in proof.problems:
                 out.print(f"      {escape(problem)}")
             failed += not proof.ok
-    finally:
-        client.close()
     total = len(chosen)
     if failed:
         out.print(f"[red]{failed} of {total} challenges failed.[/red]")
         raise typer.Exit(int(ExitCode.FAILED))
     out.print(
         f"[green]{total} challenges proven[/green]: each fails after setup, passes after its solution, "
-        "and cleans up without touching your own containers, images and volumes."
+        "and cleans up; your own containers, images, volumes and networks are as they were."
     )

@@ -51,6 +51,8 @@ def doctor() -> None:
     for image, present in images:
         state = "[green]present[/]" if present else f"[yellow]missing[/]: run `docker pull {escape(image)}`"
         table.add_row(f"image {escape(image)}", state)
+    for name, value in _lab_rows():
+        table.add_row(name, value)
     out.print(table)
     missing = [image for image, present in images if not present]
     out.print()
@@ -65,3 +67,46 @@ def doctor() -> None:
 
 def _yes_no(flag: bool) -> str:
     return "yes" if flag else "no"
+
+
+def _lab_rows() -> list[tuple[str, str]]:
+    """The private lab: the setting, whether it runs (address, engine), else whether it can start."""
+    from rich.markup import escape
+
+    from quizdock.docker_client import connect, image_present
+    from quizdock.errors import QuizdockError
+    from quizdock.lab import engine
+    from quizdock.lab.target import lab_setting
+
+    try:
+        setting = lab_setting()
+    except QuizdockError as error:
+        return [("lab", f"[red]{escape(str(error))}[/]")]
+    rows: list[tuple[str, str]] = [("lab setting", setting)]
+    if setting == "off":
+        rows.append(("lab", "off: challenges run on your own Docker (reserved qd- names, labels, filtered prunes)"))
+        return rows
+    host = connect()
+    try:
+        lab = engine.find(host, engine.default_home())
+        image = engine.lab_image()
+        has_image = image_present(host, image)
+    finally:
+        host.close()
+    if lab is not None:
+        client = lab.connect()
+        try:
+            version = client.version()
+        finally:
+            client.close()
+        rows.append(("lab", f"[green]running[/] at {escape(lab.host)}"))
+        rows.append(("lab engine", escape(f"Docker Engine {version.get('Version')} (API {version.get('ApiVersion')})")))
+        rows.append(("lab privileges", escape(lab.mode)))
+        return rows
+    where = "present" if has_image else "missing: `quizdock lab up` pulls it (network needed)"
+    if reason := engine.why_not_here():
+        rows.append(("lab", f"[yellow]cannot run here[/]: {escape(reason)}; challenges run on your own Docker"))
+        return rows
+    rows.append(("lab", "not running: `quizdock lab up` starts it (a privileged container), or a challenge does"))
+    rows.append((f"lab image {escape(image)}", where))
+    return rows

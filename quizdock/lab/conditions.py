@@ -31,6 +31,7 @@ import urllib.request
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from quizdock.i18n import Text
@@ -968,12 +969,24 @@ def _registry_has(ctx: Context, a: Args) -> CheckResult:
     return _result("registry_has", label, False, _diff(expected, actual))
 
 
-def recorded_login(registry: str) -> bool:
-    """The docker CLI's config records a login for ``registry`` (``docker login`` wrote it)."""
+def client_config_dir(state: LabState | None) -> Path:
+    """The docker CLI config folder of a challenge's commands: the lab's own, or the learner's."""
+    from quizdock.docker_client import docker_config_dir
+
+    return Path(state.docker_config) if state is not None and state.docker_config else docker_config_dir()
+
+
+def recorded_login(registry: str, config_dir: Path | None = None) -> bool:
+    """The docker CLI's config records a login for ``registry`` (``docker login`` wrote it).
+
+    Args:
+        registry: ``host:port``.
+        config_dir: The CLI config folder (default: the learner's, ``$DOCKER_CONFIG`` or ~/.docker).
+    """
     from quizdock.docker_client import docker_config_dir
 
     try:
-        data = json.loads((docker_config_dir() / "config.json").read_text(encoding="utf-8"))
+        data = json.loads(((config_dir or docker_config_dir()) / "config.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return False
     if not isinstance(data, dict):
@@ -988,13 +1001,12 @@ def recorded_login(registry: str) -> bool:
 
 @_condition
 def _login_recorded(ctx: Context, a: Args) -> CheckResult:
-    from quizdock.docker_client import docker_config_dir
-
     registry = str(a["registry"])
-    config = docker_config_dir() / "config.json"
+    folder = client_config_dir(ctx.state)
+    config = folder / "config.json"
     label = t(f"une connexion à {registry} est enregistrée", f"a login to {registry} is recorded")
     expected = t(f"{registry} dans {config}", f"{registry} in {config}")
-    if recorded_login(registry):
+    if recorded_login(registry, folder):
         return _result("login_recorded", label, True, _ok(expected))
     actual = t(f"aucune connexion à {registry} (docker login)", f"no login to {registry} (docker login)")
     return _result("login_recorded", label, False, _diff(expected, actual))
@@ -1011,18 +1023,22 @@ def _table(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def stored_credential(registry: str) -> tuple[str, str] | str:
+def stored_credential(registry: str, config_dir: Path | None = None) -> tuple[str, str] | str:
     """The user and password the docker CLI's config holds for ``registry``.
 
-    Reads ``config.json`` in the client's config directory (``DOCKER_CONFIG``): the ``auths``
-    entry, or the credentials helper (``credHelpers``, ``credsStore``) that keeps the secret.
+    Reads ``config.json`` in the client's config directory: the ``auths`` entry, or the
+    credentials helper (``credHelpers``, ``credsStore``) that keeps the secret.
+
+    Args:
+        registry: ``host:port``.
+        config_dir: The CLI config folder (default: the learner's, ``$DOCKER_CONFIG`` or ~/.docker).
 
     Returns:
         ``(user, password)``, or a sentence (English) saying why there is none.
     """
     from quizdock.docker_client import docker_config_dir
 
-    path = docker_config_dir() / "config.json"
+    path = (config_dir or docker_config_dir()) / "config.json"
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -1074,19 +1090,18 @@ def _accepted_by_registry(registry: str, user: str, password: str) -> int:
 
 @_condition
 def _login_stored(ctx: Context, a: Args) -> CheckResult:
-    from quizdock.docker_client import docker_config_dir
-
     registry = str(a["registry"])
-    config = docker_config_dir() / "config.json"
+    folder = client_config_dir(ctx.state)
+    config = folder / "config.json"
     label = t(f"vos identifiants pour {registry} sont enregistrés", f"your credentials for {registry} are stored")
     expected = t(
         f"un identifiant pour {registry}, accepté par le registre, dans {config}",
         f"a login for {registry}, accepted by the registry, in {config}",
     )
-    found = stored_credential(registry)
+    found = stored_credential(registry, folder)
     if isinstance(found, str):
         _, port = registry.rsplit(":", 1) if ":" in registry else (registry, "")
-        others = _logins_for_port(port) if port else []
+        others = _logins_for_port(port, folder) if port else []
         if found == "none" and others:
             actual = t(
                 f"un identifiant pour {', '.join(others)}, pas pour {registry} : Docker retrouve un identifiant par"
@@ -1117,11 +1132,9 @@ def _login_stored(ctx: Context, a: Args) -> CheckResult:
     return _result("login_stored", label, False, _diff(expected, actual))
 
 
-def _logins_for_port(port: str) -> list[str]:
-    from quizdock.docker_client import docker_config_dir
-
+def _logins_for_port(port: str, config_dir: Path) -> list[str]:
     try:
-        data = json.loads((docker_config_dir() / "config.json").read_text(encoding="utf-8"))
+        data = json.loads((config_dir / "config.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return []
     auths = _table(data.get("auths")) if isinstance(data, dict) else {}

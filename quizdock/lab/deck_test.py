@@ -1,23 +1,32 @@
-"""``quizdock deck test``: prove every challenge on the real Docker engine.
+"""``quizdock deck test``: prove every challenge on a real Docker engine.
+
+The proof runs in a private lab of its own (started for the run, removed after it), so
+nothing else on the learner's or CI's Docker can make it fail and nothing there is touched:
+the learner's containers, images, volumes and networks are compared before and after.
 
 For each challenge: set it up; its goal checks must fail and its guards pass; run the
 reference solution (docker CLI commands, through :func:`shlex.split`, never a shell, recorded as
 the commands a learner typed; a step marked ``answer`` also types its output's last line as
-the answer); every check must then pass; clean up; nothing of the challenge may be left, and every resource the
-learner had before must still be there.
+the answer); every check must then pass; clean up; nothing of the challenge may be left.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import select
 import shlex
 import shutil
 import subprocess
+import tempfile
 import time
-from collections.abc import Callable, Iterable, Mapping
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
+
+from rich.markup import escape
 
 from quizdock.errors import QuizdockError
 from quizdock.lab import runner
@@ -27,6 +36,10 @@ from quizdock.lab.state import LabState, last_line, record_answer, record_typed
 
 if TYPE_CHECKING:
     import docker
+    from rich.console import Console
+
+    from quizdock.lab.engine import Lab
+    from quizdock.lab.target import Target
 
 STEP_TIMEOUT = 120
 SETTLE_SECONDS = 5  # logs written just after `run -d` may take a moment to show
@@ -64,17 +77,24 @@ class Proof:
         return not self.problems
 
 
-def run_step(step: SolutionStep, values: Mapping[str, str], *, timeout: float = STEP_TIMEOUT) -> StepOutcome:
+def run_step(
+    step: SolutionStep,
+    values: Mapping[str, str],
+    *,
+    timeout: float = STEP_TIMEOUT,
+    env: Mapping[str, str] | None = None,
+) -> StepOutcome:
     """Run one solution command (after substitution) without a shell.
 
     A ``tty`` step runs in a pseudo-terminal, as a learner's ``-it`` would; its ``input`` is
-    typed once the command has started.
+    typed once the command has started. ``env`` is the command's environment (the lab's);
+    None: this process's.
     """
     command = substitute(step.command, values)
     text = substitute(step.input, values) if step.input is not None else None
     argv = shlex.split(command)
     if step.tty:
-        returncode, output = _run_in_pty(argv, text, timeout=timeout)
+        returncode, output = _run_in_pty(argv, text, timeout=timeout, env=env)
     else:
         try:
             done = subprocess.run(
@@ -85,6 +105,7 @@ def run_step(step: SolutionStep, values: Mapping[str, str], *, timeout: float = 
                 text=True,
                 timeout=timeout,
                 check=False,
+                env=env,
             )
             returncode, output = done.returncode, done.stdout + done.stderr
         except subprocess.TimeoutExpired:
@@ -92,11 +113,13 @@ def run_step(step: SolutionStep, values: Mapping[str, str], *, timeout: float = 
     return StepOutcome(command=command, returncode=returncode, output=output[-2000:])
 
 
-def _run_in_pty(argv: list[str], text: str | None, *, timeout: float) -> tuple[int, str]:
+def _run_in_pty(
+    argv: list[str], text: str | None, *, timeout: float, env: Mapping[str, str] | None = None
+) -> tuple[int, str]:
     import pty
 
     master, slave = pty.openpty()
-    process = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, start_new_session=True)
+    process = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, start_new_session=True, env=env)
     os.close(slave)
     output = bytearray()
     deadline = time.monotonic() + timeout
@@ -139,6 +162,86 @@ def _describe(results: Iterable[CheckResult]) -> str:
     return "; ".join(f"{r.label.en}: {r.message.en}" for r in results)
 
 
+def snapshot_docker(client: docker.DockerClient) -> dict[str, set[str]]:
+    """Everything on a Docker, with what identifies its state: containers (ID, status, name),
+    images (ID and tags), volumes, networks (ID and name)."""
+    with runner.docker_errors("listing your resources"):
+        return {
+            "container": {f"{c.id[:12]} {c.status} {c.name}" for c in client.containers.list(all=True)},
+            "image": {f"{i.id.removeprefix('sha256:')[:12]} {' '.join(sorted(i.tags))}" for i in client.images.list()},
+            "volume": {v.name for v in client.volumes.list()},
+            "network": {f"{n.id[:12]} {n.name}" for n in client.networks.list()},
+        }
+
+
+def changes(before: dict[str, set[str]], after: dict[str, set[str]], *, ignore: Iterable[str] = ()) -> list[str]:
+    """What differs between two snapshots, one line per kind (``ignore``: substrings to leave out)."""
+    skip = tuple(ignore)
+    found = []
+    for kind in before:
+        gone = sorted(x for x in before[kind] - after[kind] if not any(i in x for i in skip))
+        new = sorted(x for x in after[kind] - before[kind] if not any(i in x for i in skip))
+        if gone:
+            found.append(f"{kind}(s) gone or changed: {', '.join(gone)[:300]}")
+        if new:
+            found.append(f"{kind}(s) new or changed: {', '.join(new)[:300]}")
+    return found
+
+
+@dataclass(slots=True)
+class ProofRun:
+    """Where a ``deck test`` runs and what it must leave as it was."""
+
+    target: Target
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def client(self) -> docker.DockerClient:
+        return self.target.client
+
+    @property
+    def lab(self) -> Lab | None:
+        return self.target.lab
+
+
+@contextlib.contextmanager
+def private_lab(out: Console | None = None) -> Iterator[ProofRun]:
+    """A lab of the proof's own for ``deck test``, removed afterwards.
+
+    The learner's Docker only sees the lab's container and volume come and go. With the lab
+    off (or unable to start, in ``auto``), the proof runs on the learner's Docker, holding the
+    learner's lab lock so that no challenge of theirs runs meanwhile.
+    """
+    from quizdock.docker_client import connect
+    from quizdock.lab import engine
+    from quizdock.lab.target import Target, lab_setting
+
+    setting = lab_setting()
+    host = connect()
+    with contextlib.ExitStack() as stack:
+        stack.callback(host.close)
+        if setting != "off":
+            name = f"quizdock-lab-test-{uuid.uuid4().hex[:8]}"  # beside the learner's own lab
+            home = engine.LabHome(Path(tempfile.mkdtemp(prefix="quizdock-lab-")), name=name)
+            stack.callback(engine.down, host, home)
+            try:
+                lab = engine.up(host, home)
+            except engine.LabUnavailable as error:
+                if setting == "on":
+                    raise
+                if out is not None:
+                    out.print(
+                        f"[yellow]The lab cannot start ({escape(str(error))}); proving on your own Docker.[/yellow]"
+                    )
+            else:
+                client = lab.connect()
+                stack.callback(client.close)
+                yield ProofRun(Target(client=client, lab=lab))
+                return
+        stack.enter_context(engine.exclusive(engine.default_home(), "quizdock deck test"))
+        yield ProofRun(Target(client=host))
+
+
 def _name(names: list[str] | None) -> str:
     return (names or ["/"])[0].lstrip("/")
 
@@ -168,6 +271,7 @@ def prove(
     solution: Iterable[SolutionStep] | None = None,
     expect_pass: bool = True,
     extra_values: Mapping[str, str] | None = None,
+    lab: Lab | None = None,
 ) -> tuple[Proof, list[CheckResult]]:
     """Prove one challenge (or try another solution against it).
 
@@ -178,27 +282,31 @@ def prove(
         expect_pass: With the reference solution, every check must pass; pass False for a
             near miss, which must leave at least one check failing.
         extra_values: More ``{name}`` values for the solution's commands (a wrong port).
+        lab: The lab ``client`` talks to; None for the learner's own Docker (then the
+            learner's resources are compared before and after).
 
     Returns:
         The proof, and the check results after the solution ran.
     """
     proof = Proof(challenge.id)
     started = time.monotonic()
-    before = snapshot_learner(client)
+    before = snapshot_learner(client) if lab is None else {}
+    environ = lab.environ() if lab else None
     state: LabState | None = None
     results: list[CheckResult] = []
     try:
-        state = runner.setup(client, challenge)
+        state = runner.setup(client, challenge, lab=lab)
         proof.values = {**state.values, **(extra_values or {})}
         first = runner.evaluate(client, challenge, state)
-        goals = [r for r, c in zip(first, challenge.checks, strict=True) if not c.guard]
-        guards = [r for r, c in zip(first, challenge.checks, strict=True) if c.guard]
+        checks = challenge.checks_for(lab=state.lab)
+        goals = [r for r, c in zip(first, checks, strict=True) if not c.guard]
+        guards = [r for r, c in zip(first, checks, strict=True) if c.guard]
         if passing_goals := [r for r in goals if r.passed]:
             proof.problems.append(f"goal checks already pass after setup: {_describe(passing_goals)}")
         if failing_guards := _failed(guards):
             proof.problems.append(f"guard checks fail right after setup: {_describe(failing_guards)}")
         for step in solution if solution is not None else challenge.solution:
-            outcome = run_step(step, proof.values)
+            outcome = run_step(step, proof.values, env=environ)
             proof.steps.append(outcome)
             state = record_typed(state, outcome.command)  # as if typed at the challenge's prompt
             if step.answer:
@@ -218,11 +326,11 @@ def prove(
             from quizdock.lab.state import load_state
 
             state = load_state(challenge.id)
-        problems = runner.cleanup(client, challenge, state)
+        problems = runner.cleanup(client, challenge, state, lab=lab)
         proof.problems += [f"cleanup: {p}" for p in problems]
-        if left := runner.leftovers(client, challenge, state):
+        if left := runner.leftovers(client, challenge, state, lab=lab):
             proof.problems.append(f"left behind after cleanup: {', '.join(left)}")
-        after = snapshot_learner(client)
+        after = snapshot_learner(client) if lab is None else {}
         for kind, ids in before.items():
             if gone := ids - after[kind]:
                 proof.problems.append(f"the learner's {kind}(s) disappeared: {', '.join(sorted(gone))[:300]}")

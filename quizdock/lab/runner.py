@@ -1,6 +1,10 @@
-"""Set a challenge up on the learner's Docker, grade it, and clean it up.
+"""Set a challenge up, grade it, and clean it up: in the private lab, or on the learner's Docker.
 
-Safety rules, enforced here:
+In the lab (``lab`` given), setup starts from an empty lab (everything but the cached images
+removed), names are the note's own (``couchdb1``), ports come from the lab's published ones,
+folders from its shared folder, and cleanup empties the lab again.
+
+On the learner's own Docker, safety rules are enforced here:
 
 - everything setup creates carries the labels ``quizdock.managed=1`` and
   ``quizdock.challenge=<id>``, and every name it gives starts with ``qd-``;
@@ -13,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
 import random
 import shutil
 import socket
@@ -56,6 +61,8 @@ from quizdock.lab.state import LabState, forget_state, load_state, save_state
 
 if TYPE_CHECKING:
     import docker
+
+    from quizdock.lab.engine import Lab
 
 REGISTRY_IMAGE = "registry:2"
 REGISTRY_CONTAINER = "qd-registry"
@@ -117,6 +124,8 @@ class _Draft:
     containers: dict[str, str] = field(default_factory=dict)
     registry: str | None = None
     registry_auth: bool = False
+    lab: Lab | None = None
+    free_ports: list[int] = field(default_factory=list)
 
     def sub(self, text: str) -> str:
         return substitute(text, self.values)
@@ -132,14 +141,31 @@ class _Draft:
             registry=self.registry,
             registry_auth=self.registry_auth,
             containers=dict(self.containers),
+            lab=self.lab is not None,
+            docker_config=str(self.lab.home.client_config) if self.lab else None,
         )
 
+    def port(self) -> int:
+        """A port for the challenge: one the lab publishes, or a free one on the learner's machine."""
+        if self.lab is None:
+            chosen = free_port(exclude={int(v) for v in self.values.values() if v.isdigit()})
+        elif self.free_ports:
+            chosen = self.free_ports.pop(0)
+        else:
+            raise QuizdockError("This challenge needs more ports than the lab publishes. Fix the deck file.")
+        return chosen
 
-def setup(client: docker.DockerClient, challenge: Challenge) -> LabState:
+
+def setup(client: docker.DockerClient, challenge: Challenge, *, lab: Lab | None = None) -> LabState:
     """Clean leftovers of an earlier run, choose the parameters, run the setup actions.
 
     The state is saved to disk as it grows, so a cleanup after an interruption still finds
     what was made.
+
+    Args:
+        client: A client of the lab's engine, or of the learner's Docker.
+        challenge: The challenge.
+        lab: The lab ``client`` talks to; None for the learner's own Docker.
 
     Returns:
         The challenge's state, also saved for ``quizdock challenge check``.
@@ -147,18 +173,28 @@ def setup(client: docker.DockerClient, challenge: Challenge) -> LabState:
     Raises:
         DockerUnavailable: The daemon failed or refused a request.
     """
-    cleanup(client, challenge, load_state(challenge.id))
-    draft = _Draft(challenge_id=challenge.id, values={"challenge": challenge.id, "label": challenge.label}, dirs=[])
-    ports: set[int] = set()
+    cleanup(client, challenge, load_state(challenge.id), lab=lab)
+    values = {
+        "challenge": challenge.id,
+        "label": challenge.label,
+        "label_filter": "" if lab else challenge.label_filter,
+    }
+    draft = _Draft(challenge_id=challenge.id, values=values, dirs=[], lab=lab)
+    if lab is not None:
+        draft.free_ports = list(lab.ports)
+        random.shuffle(draft.free_ports)
     for param in challenge.params:
         if param.kind == "name":
-            draft.values[param.key] = str(param.reserved_name)
+            draft.values[param.key] = str(param.lab_name if lab else param.reserved_name)
         elif param.kind == "port":
-            port = free_port(exclude=ports)
-            ports.add(port)
-            draft.values[param.key] = str(port)
+            draft.values[param.key] = str(draft.port())
         else:
-            directory = tempfile.mkdtemp(prefix=f"qd-{param.key}-")
+            parent = None
+            if lab is not None:
+                lab.home.share.mkdir(parents=True, exist_ok=True)
+                parent = str(lab.home.share)
+            directory = tempfile.mkdtemp(prefix=f"qd-{param.key}-", dir=parent)
+            os.chmod(directory, 0o755)  # a container's server (httpd as nobody) reads it
             draft.dirs.append(directory)
             draft.values[param.key] = directory
     save_state(draft.freeze())
@@ -185,7 +221,8 @@ def _run_action(client: docker.DockerClient, challenge: Challenge, action: Setup
         if action.record:
             draft.seeds[action.record] = image_id
     elif isinstance(action, StartRegistry):
-        draft.registry = _start_registry(client, challenge, auth=action.auth)
+        port = draft.port() if draft.lab else None
+        draft.registry = _start_registry(client, challenge, auth=action.auth, port=port)
         draft.registry_auth = action.auth
         draft.values.update(registry=draft.registry, registry_user=REGISTRY_USER, registry_password=REGISTRY_PASSWORD)
     elif isinstance(action, PushImage):
@@ -294,8 +331,14 @@ def _tar(files: dict[str, str]) -> bytes:
     return buffer.getvalue()
 
 
-def _start_registry(client: docker.DockerClient, challenge: Challenge, *, auth: bool) -> str:
-    """Start the registry container; its ``127.0.0.1:PORT`` once it answers."""
+def _start_registry(client: docker.DockerClient, challenge: Challenge, *, auth: bool, port: int | None) -> str:
+    """Start the registry container; its ``127.0.0.1:PORT`` once it answers.
+
+    Args:
+        port: In the lab, one of its published ports: the registry listens there on every
+            address of the lab, so the lab's engine (on 127.0.0.1) and quizdock's checks (through
+            the lab's published port) both reach it. None: a free port chosen by Docker, local only.
+    """
     ensure_image(client, REGISTRY_IMAGE)
     environment: dict[str, str] = {}
     if auth:
@@ -309,7 +352,7 @@ def _start_registry(client: docker.DockerClient, challenge: Challenge, *, auth: 
         name=REGISTRY_CONTAINER,
         labels=challenge.labels(),
         environment=environment,
-        ports={"5000/tcp": ("127.0.0.1",)},  # a free port chosen by Docker, local only
+        ports={"5000/tcp": ("0.0.0.0", port) if port else ("127.0.0.1",)},
         detach=True,
     )
     if auth:
@@ -394,7 +437,7 @@ def evaluate(client: docker.DockerClient, challenge: Challenge, state: LabState)
     context = Context(client=client, challenge=challenge, state=state)
     results: list[CheckResult] = []
     with docker_errors("checking the challenge"):
-        for check in challenge.checks:
+        for check in challenge.checks_for(lab=state.lab):
             args = {k: substitute(v, state.values) if isinstance(v, str) else v for k, v in check.args.items()}
             result = CONDITIONS[check.condition](context, args)
             if not result.passed and check.message is not None:
@@ -454,16 +497,20 @@ def _owned(client: docker.DockerClient, challenge: Challenge, state: LabState | 
     return _Owned(containers=list(containers.values()), tags=tags, images=images, volumes=list(volumes.values()))
 
 
-def cleanup(client: docker.DockerClient, challenge: Challenge, state: LabState | None) -> list[str]:
+def cleanup(
+    client: docker.DockerClient, challenge: Challenge, state: LabState | None, *, lab: Lab | None = None
+) -> list[str]:
     """Remove what the challenge created or named, and nothing else.
 
-    Best effort: a resource that cannot be removed (a volume a learner's own container still
-    uses) is reported, not forced.
+    In the lab, everything goes but the cached images. On the learner's Docker, best effort: a
+    resource that cannot be removed (a volume a learner's own container still uses) is
+    reported, not forced.
 
     Args:
         client: A connected client.
         challenge: The challenge.
         state: Its saved state, if any (for directories, anonymous volumes, the registry login).
+        lab: The lab ``client`` talks to; None for the learner's own Docker.
 
     Returns:
         What could not be removed, one sentence each (empty when all is clean).
@@ -471,6 +518,14 @@ def cleanup(client: docker.DockerClient, challenge: Challenge, state: LabState |
     import docker.errors
 
     problems: list[str] = []
+    if lab is not None:
+        from quizdock.lab import engine
+
+        with docker_errors("emptying the lab"):
+            engine.reset(client, lab.home)
+            problems = [f"{what} (in the lab)" for what in engine.contents(client)]
+        forget_state(challenge.id)
+        return problems
     with docker_errors("cleaning the challenge up"):
         owned = _owned(client, challenge, state)
         for container in owned.containers:
@@ -522,8 +577,17 @@ def logout(registry: str) -> None:
         subprocess.run(["docker", "logout", registry], capture_output=True, timeout=30, check=False)
 
 
-def leftovers(client: docker.DockerClient, challenge: Challenge, state: LabState | None) -> list[str]:
-    """Every quizdock resource of this challenge still there (empty after a clean cleanup)."""
+def leftovers(
+    client: docker.DockerClient, challenge: Challenge, state: LabState | None, *, lab: Lab | None = None
+) -> list[str]:
+    """Every quizdock resource of this challenge still there (empty after a clean cleanup); in
+    the lab, anything but the cached images."""
+    if lab is not None:
+        from quizdock.lab import engine
+
+        with docker_errors("looking for leftovers"):
+            found = engine.contents(client)
+        return found + [f"directory {d}" for d in (state.dirs if state else ()) if Path(d).exists()]
     with docker_errors("looking for leftovers"):
         owned = _owned(client, challenge, state)
     found = [f"container {c.name}" for c in owned.containers]

@@ -15,6 +15,7 @@ tests drive the real loop with scripted keystrokes.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import queue
 import shlex
@@ -40,6 +41,7 @@ if TYPE_CHECKING:
     import docker
 
     from quizdock.decks import Card
+    from quizdock.lab.engine import Lab
 
 Ask = Callable[[], str]
 Run = Callable[[list[str]], int]
@@ -109,6 +111,11 @@ WORDS: dict[Lang, dict[str, str]] = {
         "note": "Your note says otherwise",
         "watching": "Watching Docker events for this challenge (Ctrl-C to stop)…",
         "ended": "The challenge was cleaned up in the other terminal.",
+        "setup_lab": "Setting the challenge up in your private lab (a Docker engine of quizdock's own)…",
+        "in_lab": "Your docker commands here go to the lab; nothing on your own Docker is touched."
+        ' In another terminal: eval "$(quizdock lab env)".',
+        "fallback": "The private lab cannot start here, so this challenge runs on your own Docker, with"
+        " its safety rules (reserved qd- names, labels, filtered prunes). Why: {why}",
     },
     "fr": {
         "setup": "Préparation du défi sur votre Docker…",
@@ -150,6 +157,11 @@ WORDS: dict[Lang, dict[str, str]] = {
         "note": "Votre note dit autre chose",
         "watching": "Surveillance des événements Docker de ce défi (Ctrl-C pour arrêter)…",
         "ended": "Le défi a été nettoyé dans l'autre terminal.",
+        "setup_lab": "Préparation du défi dans votre labo privé (un moteur Docker propre à quizdock)…",
+        "in_lab": "Vos commandes docker tapées ici vont au labo ; rien n'est touché sur votre propre Docker."
+        ' Dans un autre terminal : eval "$(quizdock lab env)".',
+        "fallback": "Le labo privé ne peut pas démarrer ici : ce défi se joue donc sur votre propre Docker,"
+        " avec ses règles de sûreté (noms réservés qd-, étiquettes, prune filtrés). Pourquoi : {why}",
     },
 }
 
@@ -224,8 +236,10 @@ def stop_children(*, grace: float = 2.0) -> None:
         _CHILDREN.remove(process)
 
 
-def run_attached(argv: list[str]) -> int:
+def run_attached(argv: list[str], env: dict[str, str] | None = None) -> int:
     """Run a command with this terminal attached (``-it`` works).
+
+    ``env`` is the command's environment (the lab's ``DOCKER_HOST``...); None: this process's.
 
     Ctrl-C reaches the command (it is in the terminal's foreground group), not quizdock. An
     attached container whose main process ignores SIGINT would hold the terminal forever, so a
@@ -244,7 +258,7 @@ def run_attached(argv: list[str]) -> int:
     # A Python handler (unlike SIG_IGN) is reset at exec: the command still gets Ctrl-C.
     previous = signal.signal(signal.SIGINT, on_interrupt) if in_main else None
     try:
-        process = subprocess.Popen(argv)
+        process = subprocess.Popen(argv, env=env)
         _CHILDREN.append(process)
         status = process.wait()  # a hang-up here leaves it listed, for cleanup to stop
         _CHILDREN.remove(process)
@@ -282,10 +296,18 @@ class Session:
     """One run of a challenge, from setup to cleanup (see :func:`run_session`)."""
 
     def __init__(
-        self, client: docker.DockerClient, card: Card, lang: Lang, *, ask: Ask, run: Run, console: Console
+        self,
+        client: docker.DockerClient,
+        card: Card,
+        lang: Lang,
+        *,
+        ask: Ask,
+        run: Run,
+        console: Console,
+        lab: Lab | None = None,
     ) -> None:
         assert card.challenge is not None
-        self.client, self.card, self.challenge, self.lang = client, card, card.challenge, lang
+        self.client, self.card, self.challenge, self.lang, self.lab = client, card, card.challenge, lang, lab
         self.ask, self.run, self.console = ask, run, console
         self.words = WORDS[lang]
         self.state: LabState | None = None
@@ -309,20 +331,25 @@ class Session:
         return runner.render(text.get(self.lang), self._state())
 
     def start(self) -> None:
-        self.say(self.words["setup"], "dim")
-        state = runner.setup(self.client, self.challenge)
+        self.say(self.words["setup_lab" if self.lab else "setup"], "dim")
+        state = runner.setup(self.client, self.challenge, lab=self.lab)
         self.state = replace(state, typed=())  # from now on, what is typed here is graded too
         save_state(self.state)
         self.console.rule(f"{self.words['task']} {escape(self.challenge.id)}")
         self.say(self.text(self.card.question), "bold")
         if self.challenge.ask is not None:
             self.say(self.text(self.challenge.ask), "bold")
-        warning = broad_warning(self.client, self.challenge, self.lang)
+        if self.lab is None and self.challenge.host_note is not None:
+            self.say(self.text(self.challenge.host_note), "bold")
+        # In the lab a broad command removes only the challenge's own things: nothing to warn of.
+        warning = None if self.lab else broad_warning(self.client, self.challenge, self.lang)
         if warning:
             self.say(warning, "yellow")
         self.say(self.words["how"], "dim")
         if self.challenge.ask is not None:
             self.say(self.words["how_answer"], "dim")
+        if self.lab:
+            self.say(self.words["in_lab"], "dim")
 
     def check(self, *, quiet: bool = False) -> bool:
         self.results = runner.evaluate(self.client, self.challenge, self._state())
@@ -423,7 +450,7 @@ class Session:
             solution_shown=self.solution_shown,
             commands=tuple(self.commands),
             checks_passed=sum(r.passed for r in self.results),
-            checks_total=len(self.challenge.checks),
+            checks_total=len(self.challenge.checks_for(lab=self.lab is not None)),
         )
 
     def cleanup(self, *, interrupted: bool = False) -> None:
@@ -444,8 +471,8 @@ class Session:
             left = self._cleanup_with_retry(state)
             if interrupted:
                 time.sleep(0.3)
-                if runner.leftovers(self.client, self.challenge, None):
-                    left = runner.cleanup(self.client, self.challenge, None)
+                if runner.leftovers(self.client, self.challenge, None, lab=self.lab):
+                    left = runner.cleanup(self.client, self.challenge, None, lab=self.lab)
             problem = self.words["cleanup_left"].format(what="; ".join(left)) if left else ""
         except DockerUnavailable as error:
             problem = self.words["cleanup_failed"].format(error=error)
@@ -455,14 +482,14 @@ class Session:
 
     def _cleanup_with_retry(self, state: LabState | None) -> list[str]:
         try:
-            return runner.cleanup(self.client, self.challenge, state)
+            return runner.cleanup(self.client, self.challenge, state, lab=self.lab)
         except DockerUnavailable:
             # An interrupted request may have left the client unusable: a fresh connection.
             from quizdock.docker_client import connect
 
-            fresh = connect()
+            fresh = self.lab.connect() if self.lab else connect()
             try:
-                return runner.cleanup(fresh, self.challenge, state)
+                return runner.cleanup(fresh, self.challenge, state, lab=self.lab)
             finally:
                 fresh.close()
 
@@ -526,18 +553,24 @@ def run_session(
     *,
     ask: Ask,
     client: docker.DockerClient | None = None,
-    run: Run = run_attached,
+    lab: Lab | None = None,
+    run: Run | None = None,
     console: Console | None = None,
     explain: bool = True,
 ) -> SessionResult:
     """Run a practical card's challenge interactively; clean up however it ends.
 
+    Without ``client``, the challenge runs where the ``lab`` setting says (the private lab,
+    else the learner's Docker), holding the lab so that a second quizdock cannot wipe it.
+
     Args:
         card: A practical card.
         lang: The learner's language.
         ask: Reads the learner's next line (a command or a keyword).
-        client: A connected client (default: :func:`quizdock.docker_client.connect`).
-        run: Runs a learner's command (default: with the terminal attached).
+        client: A connected client (default: :func:`quizdock.lab.target.open_target`).
+        lab: The lab ``client`` talks to, when one is given; None for the learner's Docker.
+        run: Runs a learner's command (default: with the terminal attached, docker pointed at
+            where the challenge runs).
         console: Where to print.
         explain: Show the card's explanation at the end (the review loop shows it itself).
 
@@ -546,23 +579,34 @@ def run_session(
 
     Raises:
         DockerUnavailable: Docker failed; cleanup was attempted first.
+        LabUnavailable: The lab is required (``lab = "on"``) and cannot start.
+        LabBusy: Another quizdock has a challenge in progress in the lab.
         KeyboardInterrupt: Ctrl-C at the prompt; cleanup ran first.
     """
-    from quizdock.docker_client import connect
+    from quizdock.lab import engine, target
 
     console = console or Console(highlight=False)
-    own_client = client is None
-    client = client or connect()
-    session = Session(client, card, lang, ask=ask, run=run, console=console)
-    with _EndOnce() as signals:
-        session.signals = signals
-        try:
-            return _play(session, card, lang, explain=explain)
-        finally:
-            signals.armed = False  # from here on, no signal interrupts: cleanup must finish
-            session.cleanup(interrupted=bool(signals.received))
-            if own_client:
-                client.close()
+    with contextlib.ExitStack() as stack:
+        if client is None:
+            # Held before the lab starts, so two quizdocks never set the lab up at once.
+            stack.enter_context(engine.exclusive(engine.default_home(), f"challenge {card.id}"))
+            chosen = target.open_target()
+            stack.callback(chosen.close)
+            client, lab = chosen.client, chosen.lab
+            if chosen.fallback:
+                console.print(f"[yellow]{escape(WORDS[lang]['fallback'].format(why=chosen.fallback))}[/yellow]")
+        if run is None:
+            environ = lab.environ() if lab else None
+            run = functools.partial(run_attached, env=environ)
+        session = Session(client, card, lang, ask=ask, run=run, console=console, lab=lab)
+        with _EndOnce() as signals:
+            session.signals = signals
+            try:
+                return _play(session, card, lang, explain=explain)
+            finally:
+                signals.armed = False  # from here on, no signal interrupts: cleanup must finish
+                session.cleanup(interrupted=bool(signals.received))
+    raise AssertionError("unreachable")  # pragma: no cover - the with block returns or raises
 
 
 def _play(session: Session, card: Card, lang: Lang, *, explain: bool) -> SessionResult:
@@ -614,6 +658,8 @@ def _relevant(event: dict[str, Any], challenge: Challenge, state: LabState) -> b
     attributes = actor.get("Attributes") or {}
     if attributes.get(LABEL_HELPER):
         return False  # quizdock's own helper containers, made while checking
+    if state.lab:
+        return True  # nothing but the challenge lives in the lab
     if kind == "image" or attributes.get(LABEL_CHALLENGE) == challenge.id:
         return True
     names = set(challenge.reserved_names()) | {v for vs in state.anonymous_volumes.values() for v in vs}

@@ -27,7 +27,7 @@ ParamKind = Literal["name", "port", "dir"]
 PARAM_KINDS: tuple[ParamKind, ...] = ("name", "port", "dir")
 
 # Parameters every challenge has; the registry ones only with a `registry` setup action.
-BUILTIN_PARAMS = ("challenge", "label")
+BUILTIN_PARAMS = ("challenge", "label", "label_filter")
 REGISTRY_PARAMS = ("registry", "registry_user", "registry_password")
 
 Broad = Literal["container-prune", "image-prune", "image-prune-all"]
@@ -85,8 +85,14 @@ class Param:
 
     @property
     def reserved_name(self) -> str | None:
-        """The fixed value of a ``name`` parameter; None for the other kinds."""
+        """The value of a ``name`` parameter on the learner's own Docker; None for the other kinds."""
         return RESERVED_PREFIX + self.key.replace("_", "-") if self.kind == "name" else None
+
+    @property
+    def lab_name(self) -> str | None:
+        """The value of a ``name`` parameter in the private lab: the key itself (the note's names,
+        ``couchdb1``). Nothing else lives there, so nothing needs reserving."""
+        return self.key if self.kind == "name" else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,12 +207,15 @@ class Check:
             running container is still running"); the other checks are goals, which must
             fail after setup.
         message: An optional hint shown when the check fails, before expected vs actual.
+        host_only: Checked only on the learner's own Docker (it protects the learner's
+            resources, which the private lab does not hold).
     """
 
     condition: str
     args: Mapping[str, ArgValue]
     guard: bool = False
     message: Text | None = None
+    host_only: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -241,6 +250,8 @@ class Challenge:
         broad: The broad command (a prune) whose effect on the learner's own resources is
             announced before the challenge starts.
         ask: The question a typed answer replies to (``answer_*`` checks grade the answer).
+        host_note: Said after the task only when the challenge runs on the learner's own
+            Docker, not in the private lab (how to spare their own resources).
     """
 
     id: str
@@ -251,11 +262,18 @@ class Challenge:
     solution: tuple[SolutionStep, ...]
     broad: Broad | None = None
     ask: Text | None = None
+    host_note: Text | None = None
 
     @property
     def label(self) -> str:
         """The label filter for this challenge's resources: ``quizdock.challenge=<id>``."""
         return f"quizdock.challenge={self.id}"
+
+    @property
+    def label_filter(self) -> str:
+        """``{label_filter}`` on the learner's own Docker: what narrows a prune to this challenge.
+        In the private lab it is empty: the note's plain command is the answer there."""
+        return f"--filter label={self.label}"
 
     def labels(self, *, helper: bool = False) -> dict[str, str]:
         """The labels on everything quizdock creates for this challenge."""
@@ -269,6 +287,10 @@ class Challenge:
     def reserved_names(self) -> tuple[str, ...]:
         """Every reserved name the challenge declares (its ``name`` parameters)."""
         return tuple(p.reserved_name for p in self.params if p.reserved_name)
+
+    def checks_for(self, *, lab: bool) -> tuple[Check, ...]:
+        """The checks that apply in the private lab (``lab``) or on the learner's own Docker."""
+        return tuple(c for c in self.checks if not (lab and c.host_only))
 
     def param(self, kind: ParamKind) -> tuple[Param, ...]:
         return tuple(p for p in self.params if p.kind == kind)
@@ -351,7 +373,7 @@ CONDITION_ARGS: dict[str, dict[str, ArgSpec]] = {
 
 # --------------------------------------------------------------------------- parsing
 
-_CHALLENGE_KEYS = frozenset({"params", "setup", "checks", "hints", "solution", "broad", "ask"})
+_CHALLENGE_KEYS = frozenset({"params", "setup", "checks", "hints", "solution", "broad", "host_note", "ask"})
 ANSWER_CONDITIONS = frozenset({"answer_image", "answer_container", "answer_logged"})
 _ACTION_FIELDS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     # action: (required fields, optional fields)
@@ -467,6 +489,7 @@ def parse_challenge(raw: dict[str, Any], *, path: str, card_id: str) -> Challeng
         if check.condition == "typed_command":
             _check_typed(r, check, f"challenge.checks[{i}]")
 
+    host_note = r.text(raw["host_note"], "challenge.host_note") if "host_note" in raw else None
     challenge = Challenge(
         id=card_id,
         params=params,
@@ -476,6 +499,7 @@ def parse_challenge(raw: dict[str, Any], *, path: str, card_id: str) -> Challeng
         solution=solution,
         broad=broad,
         ask=ask,
+        host_note=host_note,
     )
     _check_placeholders(r, raw, known)
     _check_setup_order(r, challenge)
@@ -572,7 +596,7 @@ def _parse_check(r: _Reader, item: dict[str, Any], field: str) -> Check:
             f"unknown condition {condition!r}; expected one of {', '.join(sorted(CONDITION_ARGS))}",
         )
     specs = CONDITION_ARGS[condition]
-    r.only(item, frozenset(specs) | {"condition", "guard", "message"}, field)
+    r.only(item, frozenset(specs) | {"condition", "guard", "message", "host_only"}, field)
     args: dict[str, ArgValue] = {}
     for name, spec in specs.items():
         where = f"{field}.{name}"
@@ -585,7 +609,8 @@ def _parse_check(r: _Reader, item: dict[str, Any], field: str) -> Check:
         args[name] = _parse_arg(r, item[name], spec, where)
     guard = r.boolean(item.get("guard", False), f"{field}.guard")
     message = r.text(item["message"], f"{field}.message") if "message" in item else None
-    return Check(condition=condition, args=args, guard=guard, message=message)
+    host_only = r.boolean(item.get("host_only", False), f"{field}.host_only")
+    return Check(condition=condition, args=args, guard=guard, message=message, host_only=host_only)
 
 
 def _parse_arg(r: _Reader, value: Any, spec: ArgSpec, where: str) -> ArgValue:
@@ -677,8 +702,8 @@ def _strings_in(value: Any, field: str) -> list[tuple[str, str]]:
 
 
 def _check_placeholders(r: _Reader, raw: dict[str, Any], known: set[str]) -> None:
-    for key in ("setup", "checks", "solution", "hints"):
-        for field, text in _strings_in(raw[key], f"challenge.{key}"):
+    for key in ("setup", "checks", "solution", "hints", "host_note"):
+        for field, text in _strings_in(raw.get(key, []), f"challenge.{key}"):
             unknown = sorted(placeholders(text) - known)
             if unknown:
                 hint = (
@@ -712,7 +737,7 @@ def _check_setup_order(r: _Reader, challenge: Challenge) -> None:
 
 def sample_values(challenge: Challenge) -> dict[str, str]:
     """Plausible parameter values, for validating a challenge without setting it up."""
-    values = {"challenge": challenge.id, "label": challenge.label}
+    values = {"challenge": challenge.id, "label": challenge.label, "label_filter": challenge.label_filter}
     if challenge.uses_registry:
         values.update(registry=_SAMPLE["registry"], registry_user="qd-user", registry_password="x")
     for p in challenge.params:

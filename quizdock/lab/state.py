@@ -36,6 +36,9 @@ class LabState:
         answer: The answer the learner typed for a challenge that asks one, if any.
         typed: The commands the learner typed at quizdock's prompt, in order; None when no
             session records them (the commands are then not graded).
+        lab: The challenge runs in the private lab (else on the learner's own Docker).
+        docker_config: The Docker client config folder of the challenge's commands (the lab's
+            own one), or None for the learner's.
     """
 
     challenge_id: str
@@ -49,6 +52,8 @@ class LabState:
     containers: Mapping[str, str] = field(default_factory=dict)
     answer: str | None = None
     typed: tuple[str, ...] | None = None
+    lab: bool = False
+    docker_config: str | None = None
 
     def to_json(self) -> str:
         data: dict[str, Any] = asdict(self)
@@ -74,6 +79,8 @@ class LabState:
                 containers={str(k): str(v) for k, v in data.get("containers", {}).items()},
                 answer=None if data.get("answer") is None else str(data["answer"]),
                 typed=None if data.get("typed") is None else tuple(str(c) for c in data["typed"]),
+                lab=bool(data.get("lab", False)),
+                docker_config=None if data.get("docker_config") is None else str(data["docker_config"]),
             )
         except (ValueError, KeyError, TypeError, AttributeError):
             return None

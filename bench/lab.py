@@ -1,0 +1,134 @@
+"""The private lab's speed: start-up, reset + setup, one check, and deck test against the host.
+
+    python bench/lab.py [--runs 5]
+
+Each figure is a median over several runs. ``deck test`` in the lab is set against ``deck test``
+on the learner's own Docker (the lab off), measured in the same run, one after the other.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from quizdock.decks import load_decks  # noqa: E402
+from quizdock.docker_client import connect  # noqa: E402
+from quizdock.lab import engine, runner  # noqa: E402
+from quizdock.lab.deck_test import run_step  # noqa: E402
+from quizdock.paths import bundled_decks_dir  # noqa: E402
+
+CHALLENGE = "practical/couchdb-style"  # name, -d, -p and image: a check of each kind of container state
+
+Row = tuple[str, str, str, str]  # measure, value, target, verdict
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.0f} ms" if seconds < 10 else f"{seconds:.1f} s"
+
+
+def measure(runs: int) -> list[Row]:
+    card = next(c for d in load_decks([bundled_decks_dir()]) for c in d.cards if c.id == CHALLENGE)
+    challenge = card.challenge
+    assert challenge is not None
+    host = connect()
+    home = engine.LabHome(
+        Path(tempfile.mkdtemp(prefix="quizdock-bench-lab-")), name=f"quizdock-lab-bench-{uuid.uuid4().hex[:6]}"
+    )
+    rows: list[Row] = []
+    try:
+        start = time.perf_counter()
+        lab = engine.up(host, home)
+        first = time.perf_counter() - start
+        rows.append(("lab up, first time (images copied from your Docker)", ms(first), "-", "-"))
+
+        restarts = []
+        for _ in range(runs):
+            host.containers.get(home.name).stop(timeout=5)
+            start = time.perf_counter()
+            lab = engine.up(host, home)
+            restarts.append(time.perf_counter() - start)
+        up = statistics.median(restarts)
+        rows.append(("lab up, images cached (stopped lab started)", ms(up), "<= 3 s", "met" if up <= 3 else "missed"))
+
+        client = lab.connect()
+        try:
+            setups = []
+            for _ in range(runs):
+                start = time.perf_counter()
+                state = runner.setup(client, challenge, lab=lab)  # reset included
+                setups.append(time.perf_counter() - start)
+            setup = statistics.median(setups)
+            rows.append(("lab reset + challenge setup", ms(setup), "<= 1 s", "met" if setup <= 1 else "missed"))
+            for step in challenge.solution:
+                run_step(step, state.values, env=lab.environ())
+            runner.evaluate(client, challenge, state)  # warm-up
+            checks = []
+            for _ in range(runs):
+                start = time.perf_counter()
+                results = runner.evaluate(client, challenge, state)
+                checks.append(time.perf_counter() - start)
+            assert all(r.passed for r in results), [r.name for r in results if not r.passed]
+            check = statistics.median(checks)
+            rows.append(
+                (
+                    f"one full check in the lab ({len(results)} conditions)",
+                    ms(check),
+                    "< 100 ms",
+                    "met" if check < 0.1 else "missed",
+                )
+            )
+            runner.cleanup(client, challenge, state, lab=lab)
+        finally:
+            client.close()
+    finally:
+        engine.down(host, home)
+        host.close()
+
+    in_lab, on_host = [], []
+    for _ in range(max(1, runs // 3)):
+        for setting, into in (("off", on_host), ("auto", in_lab)):
+            env = {
+                **os.environ,
+                "QUIZDOCK_LAB": setting,
+                "QUIZDOCK_LAB_DIR": tempfile.mkdtemp(prefix="quizdock-bench-"),
+            }
+            start = time.perf_counter()
+            done = subprocess.run(
+                [sys.executable, "-m", "quizdock", "deck", "test"], env=env, capture_output=True, text=True
+            )
+            into.append(time.perf_counter() - start)
+            assert done.returncode == 0, done.stdout + done.stderr
+    lab_time, host_time = statistics.median(in_lab), statistics.median(on_host)
+    factor = lab_time / host_time
+    rows.append(
+        (
+            "deck test, every challenge, in a lab of its own",
+            f"{ms(lab_time)} ({factor:.2f}x {ms(host_time)} on your own Docker)",
+            "<= 2x on your own Docker",
+            "met" if factor <= 2 else "missed",
+        )
+    )
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    print("| measure | value | target | |\n|---|---|---|---|")
+    for row in measure(args.runs):
+        print("| " + " | ".join(row) + " |")
+
+
+if __name__ == "__main__":
+    main()
