@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Annotated, Any, Optional
 
 import typer
-from typer._click.exceptions import UsageError
+from typer._click.exceptions import ClickException, UsageError
 from typer._click.utils import make_default_short_help
 from typer.core import TyperGroup
 
@@ -125,14 +125,50 @@ class QuizdockGroup(TyperGroup):
         try:
             return super().invoke(ctx)
         except QuizdockError as error:
-            from rich.markup import escape
+            from quizdock.plaintext import shown
 
-            error_console().print(f"[bold red]Error:[/bold red] {escape(str(error))}", soft_wrap=True)
+            # A message may quote a path or a value the learner gave: shown as text, never as markup.
+            error_console().print(f"[bold red]Error:[/bold red] {shown(str(error))}", soft_wrap=True)
             raise typer.Exit(int(error.exit_code)) from None
         except (KeyboardInterrupt, EOFError) as stop:  # Ctrl-C, or Ctrl-D at a prompt
             if not isinstance(stop, Interrupted):
                 error_console().print("Interrupted.")
             raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
+        except (ClickException, typer.Exit, typer.Abort):
+            raise
+        except Exception as error:
+            damage = database_damage(error)
+            if damage is None:
+                raise  # a bug should look like a bug
+            from quizdock.plaintext import shown
+
+            error_console().print(f"[bold red]Error:[/bold red] {shown(str(damage))}", soft_wrap=True)
+            raise typer.Exit(int(damage.exit_code)) from None
+
+
+def database_damage(error: Exception) -> QuizdockError | None:
+    """The learner's message when an unexpected error comes from a damaged database, else None.
+
+    SQLite notices a damaged page only when a query reads it, anywhere in quizdock, and the
+    made-up values it may read before (a date cut in half) fail in other ways: once something
+    has failed, the whole file is checked (PRAGMA quick_check).
+    """
+    import sqlite3
+
+    from quizdock.commands.common import db_path
+    from quizdock.storage.migrate import damaged, explain, quick_check
+
+    path = db_path()
+    cause = getattr(error, "orig", None) or error
+    if isinstance(cause, sqlite3.DatabaseError) and not isinstance(cause, sqlite3.IntegrityError):
+        return explain(path, cause)
+    try:
+        if not path.is_file():
+            return None
+    except OSError:
+        return None
+    found = quick_check(path)
+    return damaged(path, found) if found is not None else None
 
 
 app = typer.Typer(

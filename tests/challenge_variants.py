@@ -20,6 +20,7 @@ class Variant:
     steps: tuple[SolutionStep, ...]
     condition: str = ""
     words: tuple[str, ...] = ()
+    typed: bool = False  # the steps are a learner's commands, not solution material
 
     @property
     def id(self) -> str:
@@ -50,6 +51,7 @@ def load_variants() -> list[Variant]:
                 steps=tuple(_step(s) for s in raw["steps"]),
                 condition=raw.get("condition", ""),
                 words=tuple(raw.get("words", ())),
+                typed=bool(raw.get("typed", False)),
             )
         )
     return variants

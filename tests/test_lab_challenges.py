@@ -4,6 +4,8 @@ tests/data/challenge_variants.toml)."""
 
 from __future__ import annotations
 
+import shlex
+import subprocess
 import uuid
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
@@ -13,9 +15,12 @@ from typer.testing import CliRunner
 
 from quizdock.cli import app
 from quizdock.commands.challenge import find_card, practical_cards
-from quizdock.lab.deck_test import prove
+from quizdock.lab import runner
+from quizdock.lab.conditions import CheckResult
+from quizdock.lab.deck_test import Proof, prove
 from quizdock.lab.runner import free_port
 from quizdock.lab.spec import LABEL_MANAGED, Challenge, substitute
+from quizdock.lab.state import record_typed
 from tests.challenge_variants import Variant, load_variants
 from tests.docker_fixtures import LEARNER_PREFIX, LearnerResources
 
@@ -84,18 +89,44 @@ def unrelated(problem: str) -> bool:
     return problem.startswith("the learner's ")
 
 
+def learner_attempt(target: Target, found: Challenge, variant: Variant) -> tuple[Proof, list[CheckResult]]:
+    """Set up, run the learner's commands as typed (split like a shell would, no shell: they
+    are not solution material, so the reader of solution steps is not asked), grade, clean up."""
+    client, lab = target.client, target.lab
+    proof = Proof(found.id)
+    state = runner.setup(client, found, lab=lab)
+    proof.values = {**state.values, "other_port": str(free_port())}
+    results: list[CheckResult] = []
+    try:
+        for step in variant.steps:
+            command = substitute(step.command, proof.values)
+            state = record_typed(state, command)
+            subprocess.run(
+                shlex.split(command), env=lab.environ() if lab else None, capture_output=True, timeout=60, check=False
+            )
+        results = runner.evaluate(client, found, state)
+    finally:
+        proof.problems += [f"cleanup: {p}" for p in runner.cleanup(client, found, state, lab=lab)]
+        if left := runner.leftovers(client, found, state, lab=lab):
+            proof.problems.append(f"left behind after cleanup: {', '.join(left)}")
+    return proof, results
+
+
 @pytest.mark.parametrize("variant", VARIANTS, ids=[f"{v.id}-{i}" for i, v in enumerate(VARIANTS)])
 def test_a_variant_is_graded_as_expected(lab_engine: Target, variant: Variant) -> None:
     """Another correct way passes every check; a plausible wrong one fails the named check,
     whose message names the difference. Either way setup and cleanup leave nothing behind."""
-    proof, results = prove(
-        lab_engine.client,
-        challenge(variant.challenge),
-        solution=list(variant.steps),
-        expect_pass=variant.kind == "alternative",
-        extra_values={"other_port": str(free_port())},  # never one of the lab's ports
-        lab=lab_engine.lab,
-    )
+    if variant.typed:
+        proof, results = learner_attempt(lab_engine, challenge(variant.challenge), variant)
+    else:
+        proof, results = prove(
+            lab_engine.client,
+            challenge(variant.challenge),
+            solution=list(variant.steps),
+            expect_pass=variant.kind == "alternative",
+            extra_values={"other_port": str(free_port())},  # never one of the lab's ports
+            lab=lab_engine.lab,
+        )
     problems = [p for p in proof.problems if not unrelated(p)]
     assert problems == [], "\n".join(problems)
     if variant.kind == "alternative":

@@ -5,8 +5,8 @@ nothing else on the learner's or CI's Docker can make it fail and nothing there 
 the learner's containers, images, volumes and networks are compared before and after.
 
 For each challenge: set it up; its goal checks must fail and its guards pass; run the
-reference solution (docker CLI commands, through :func:`shlex.split`, never a shell, recorded as
-the commands a learner typed; a step marked ``answer`` also types its output's last line as
+reference solution (docker CLI commands read with the Docker CLI model, never a shell, recorded
+as the commands a learner typed; a step marked ``answer`` also types its output's last line as
 the answer); every check must then pass; clean up; nothing of the challenge may be left.
 """
 
@@ -15,7 +15,6 @@ from __future__ import annotations
 import contextlib
 import os
 import select
-import shlex
 import shutil
 import subprocess
 import tempfile
@@ -33,6 +32,7 @@ from quizdock.lab import runner
 from quizdock.lab.conditions import CheckResult
 from quizdock.lab.spec import LABEL_MANAGED, Challenge, SolutionStep, placeholders, substitute
 from quizdock.lab.state import LabState, last_line, record_answer, record_typed
+from quizdock.lab.steps import solution_argv
 
 if TYPE_CHECKING:
     import docker
@@ -83,6 +83,7 @@ def run_step(
     *,
     timeout: float = STEP_TIMEOUT,
     env: Mapping[str, str] | None = None,
+    challenge: Challenge | None = None,
 ) -> StepOutcome:
     """Run one solution command (after substitution) without a shell.
 
@@ -92,7 +93,7 @@ def run_step(
     """
     command = substitute(step.command, values)
     text = substitute(step.input, values) if step.input is not None else None
-    argv = shlex.split(command)
+    argv = solution_argv(step, values, challenge)  # the parse that deck check validated
     if step.tty:
         returncode, output = _run_in_pty(argv, text, timeout=timeout, env=env)
     else:
@@ -167,7 +168,9 @@ def snapshot_docker(client: docker.DockerClient) -> dict[str, set[str]]:
     images (ID and tags), volumes, networks (ID and name)."""
     with runner.docker_errors("listing your resources"):
         return {
-            "container": {f"{c.id[:12]} {c.status} {c.name}" for c in client.containers.list(all=True)},
+            "container": {
+                f"{c.id[:12]} {c.status} {c.name}" for c in client.containers.list(all=True, ignore_removed=True)
+            },
             "image": {f"{i.id.removeprefix('sha256:')[:12]} {' '.join(sorted(i.tags))}" for i in client.images.list()},
             "volume": {v.name for v in client.volumes.list()},
             "network": {f"{n.id[:12]} {n.name}" for n in client.networks.list()},
@@ -221,7 +224,8 @@ def private_lab(out: Console | None = None) -> Iterator[ProofRun]:
     with contextlib.ExitStack() as stack:
         stack.callback(host.close)
         if setting != "off":
-            name = f"quizdock-lab-test-{uuid.uuid4().hex[:8]}"  # beside the learner's own lab
+            # Beside the learner's own lab; the process id tells whose it is on a shared Docker.
+            name = f"quizdock-lab-test-{os.getpid()}-{uuid.uuid4().hex[:6]}"
             home = engine.LabHome(Path(tempfile.mkdtemp(prefix="quizdock-lab-")), name=name)
             stack.callback(engine.down, host, home)
             try:
@@ -306,7 +310,7 @@ def prove(
         if failing_guards := _failed(guards):
             proof.problems.append(f"guard checks fail right after setup: {_describe(failing_guards)}")
         for step in solution if solution is not None else challenge.solution:
-            outcome = run_step(step, proof.values, env=environ)
+            outcome = run_step(step, proof.values, env=environ, challenge=challenge)
             proof.steps.append(outcome)
             state = record_typed(state, outcome.command)  # as if typed at the challenge's prompt
             if step.answer:
