@@ -270,7 +270,7 @@ def test_run_session_shows_the_explanation_and_the_note(docker_client: docker.Do
         prompter.close()
     assert result.solved and result.hints_used == 0
     text = out.getvalue()
-    assert "Réussi" in text and "Pourquoi" in text and "Votre note dit autre chose" in text
+    assert "Réussi" in text and "Pourquoi" in text and "Correction" in text
     assert leftovers(docker_client, "tag") == []
 
 
