@@ -147,8 +147,8 @@ def test_docker_login_in_a_challenge_stays_in_the_lab(lab_engine: Target, docker
     assert lab_engine.lab is not None
     proof, results = prove(lab_engine.client, challenge("push"), lab=lab_engine.lab)
     assert proof.ok, "\n".join(proof.problems)
-    login = [r for r in results if r.name == "login_recorded"]
-    assert login and login[0].passed  # recorded in the lab's client config...
+    login = [r for r in results if r.name == "login_stored"]
+    assert login and login[0].passed  # stored in the lab's client config, and accepted...
     assert not (docker_config_dir / "config.json").exists()  # ...and never in the learner's
 
 

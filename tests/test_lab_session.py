@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import gc
 import io
+import os
 import subprocess
+import sys
 import threading
+import time
 import uuid
 import warnings
 from collections.abc import Callable
@@ -27,6 +30,7 @@ from quizdock.lab import runner
 from quizdock.lab.conditions import CheckResult
 from quizdock.lab.session import broad_warning, review_practical, run_session, watch
 from quizdock.lab.state import LabState, load_state
+from tests.conftest import REPO
 from tests.docker_fixtures import LEARNER_PREFIX, LearnerResources
 from tests.scripted import CTRL_C, ENTER, ScriptedPrompter
 
@@ -98,7 +102,7 @@ def test_a_session_solved_after_one_hint(
     ]
     (quality, summary), output = play("publish-port", keys, docker_client)
     assert quality == 4, output
-    assert summary.startswith("solved (3/3 checks); 1 hint(s); commands: docker run -d --name qd-web")
+    assert summary.startswith("solved (4/4 checks); 1 hint(s); commands: docker run -d --name qd-web")
     assert "Hint 1/3" in output
     assert "instead of" in output and "Solved!" in output
     assert leftovers(docker_client, "publish-port") == []
@@ -294,3 +298,171 @@ def test_an_unreachable_daemon_becomes_a_message(tmp_path: Path) -> None:
             client.close()
             gc.collect()
     assert "The Docker daemon is not running" in message and "systemctl start docker" in fix
+
+
+class Watcher:
+    """`quizdock challenge check ID --watch` in a subprocess, its output read as it comes."""
+
+    def __init__(self, slug: str, *, timeout: int) -> None:
+        env = {**os.environ, "PYTHONPATH": str(REPO), "COLUMNS": "250", "NO_COLOR": "1"}
+        command = ["challenge", "check", slug, "--watch", "--timeout", str(timeout), "--lang", "en"]
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "quizdock", *command],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env=env,
+        )
+        self.lines: list[str] = []
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            self.lines.append(line)
+
+    @property
+    def output(self) -> str:
+        return "".join(self.lines)
+
+    def wait_for(self, text: str, *, after: int = 0, seconds: float = 15) -> int:
+        """Wait until ``text`` shows after the first ``after`` characters; where it ends."""
+        deadline = time.monotonic() + seconds
+        while True:
+            position = self.output.find(text, after)
+            if position >= 0:
+                return position + len(text)
+            if self.process.poll() is not None and not self.reader.is_alive():
+                raise AssertionError(f"the watch ended ({self.process.returncode}) before {text!r}:\n{self.output}")
+            if time.monotonic() > deadline:
+                raise AssertionError(f"no {text!r} within {seconds} s:\n{self.output}")
+            time.sleep(0.05)
+
+    def end(self, seconds: float = 30) -> int:
+        try:
+            return self.process.wait(timeout=seconds)
+        finally:
+            if self.process.poll() is None:
+                self.process.kill()
+                self.process.wait()
+            self.reader.join(5)
+            if self.process.stdout is not None:
+                self.process.stdout.close()
+
+
+def docker_cli(*args: str) -> None:
+    subprocess.run(["docker", *args], check=True, capture_output=True, timeout=60)
+
+
+def test_watch_keeps_reporting_whatever_the_learner_does(docker_client: docker.DockerClient) -> None:
+    challenge = card("detached-logs").challenge
+    assert challenge is not None
+    setup(docker_client, "detached-logs")
+    aside = f"{LEARNER_PREFIX}{uuid.uuid4().hex[:10]}"
+    loop = "while :; do echo {word}; sleep 1; done"
+    watcher = Watcher("detached-logs", timeout=120)
+    try:
+        at = watcher.wait_for("no container named qd-ticker")
+        docker_cli("create", "--name", "qd-ticker", "busybox", "sh", "-c", loop.format(word="tock"))
+        at = watcher.wait_for("created, never started", after=at)
+        docker_cli("start", "qd-ticker")
+        at = watcher.wait_for("last lines: tock", after=at)
+        docker_cli("rename", "qd-ticker", aside)
+        at = watcher.wait_for("no container named qd-ticker", after=at)
+        docker_cli("rename", aside, "qd-ticker")
+        docker_cli("kill", "qd-ticker")
+        at = watcher.wait_for("exited (code 137)", after=at)
+        docker_cli("restart", "--time", "0", "qd-ticker")
+        at = watcher.wait_for("2/3 checks pass", after=at)
+        docker_cli("rm", "--force", "qd-ticker")
+        at = watcher.wait_for("no container named qd-ticker", after=at)
+        docker_cli("run", "--detach", "--name", "qd-ticker", "busybox", "sh", "-c", loop.format(word="tick"))
+        watcher.wait_for("3/3 checks pass", after=at)
+        assert watcher.end() == 0, watcher.output
+        assert "Traceback" not in watcher.output
+    finally:
+        watcher.end(1)
+        subprocess.run(["docker", "rm", "--force", aside], capture_output=True, check=False)
+        runner.cleanup(docker_client, challenge, load_state(challenge.id))
+
+
+def test_watch_reports_a_stopped_registry(docker_client: docker.DockerClient) -> None:
+    challenge = card("pull").challenge
+    assert challenge is not None
+    setup(docker_client, "pull")
+    watcher = Watcher("pull", timeout=12)
+    try:
+        at = watcher.wait_for("no image 127.0.0.1:")
+        docker_cli("stop", "--time", "1", "qd-registry")
+        watcher.wait_for("the registry does not answer", after=at)
+        assert watcher.end() == 1, watcher.output  # not solved in time: 1, never 5
+        assert "Traceback" not in watcher.output
+    finally:
+        watcher.end(1)
+        runner.cleanup(docker_client, challenge, load_state(challenge.id))
+
+
+def image_id(client: docker.DockerClient, reference: str) -> str:
+    return str(client.images.get(reference).id)
+
+
+def test_a_typed_answer_is_graded_against_the_daemon(docker_client: docker.DockerClient) -> None:
+    keys: list[Key] = [
+        "docker image ls qd-app" + ENTER,
+        "answer qd-app:2.0" + ENTER,  # the name, not the ID
+        lambda: f"answer {image_id(docker_client, 'qd-app:1.0')[7:19]}{ENTER}",  # another tag's ID
+        "answer" + ENTER,  # alone: the question is asked
+        lambda: image_id(docker_client, "qd-app:2.0")[7:14] + ENTER,  # a prefix is an ID too
+    ]
+    (quality, _), output = play("image-ls", keys, docker_client)
+    assert quality == 5, output
+    assert "'qd-app:2.0' is a name; the question asks for the ID" in output
+    assert "is the ID of qd-app:1.0" in output
+    assert "Your answer — What is the ID of the image qd-app:2.0?" in output
+    assert "Solved!" in output
+    assert leftovers(docker_client, "image-ls") == []
+
+
+def test_an_answer_keyword_in_french_and_a_challenge_with_no_question(docker_client: docker.DockerClient) -> None:
+    prompter = LazyPrompter(["réponse 42" + ENTER, "passer" + ENTER])
+    out = io.StringIO()
+    try:
+        run_session(card("tag"), "fr", ask=prompter.command, client=docker_client, console=Console(file=out, width=200))
+    finally:
+        prompter.close()
+    assert "Ce défi ne demande pas de réponse tapée" in out.getvalue()
+
+
+def test_the_commands_typed_are_graded_where_the_daemon_cannot_tell(docker_client: docker.DockerClient) -> None:
+    keys: list[Key] = [
+        "docker container rm qd-done-1 qd-done-2" + ENTER,  # the end state is right, the way is not
+        "skip" + ENTER,
+    ]
+    (_, summary), output = play("container-prune", keys, docker_client)
+    assert summary.startswith("gave up (2/3 checks)"), summary
+    assert "One command, without naming the containers" in output
+    assert "`docker container rm qd-done-1 qd-done-2`: the task asks for docker" in " ".join(output.split())
+    assert leftovers(docker_client, "container-prune") == []
+
+
+def test_the_follow_option_is_required_when_the_task_asks_to_follow(docker_client: docker.DockerClient) -> None:
+    code: Callable[[], str] = lambda: next(  # noqa: E731
+        line.split(":", 1)[1].strip()
+        for line in docker_client.containers.get("qd-talker").logs().decode().splitlines()
+        if line.startswith("code:")
+    )
+    keys: list[Key] = [
+        "docker container logs --follow qd-talker" + ENTER,  # returns when the container ends
+        "answer oops" + ENTER,
+        lambda: f"answer {code()}{ENTER}",
+    ]
+    (quality, _), output = play("logs-follow", keys, docker_client, run=quiet_run)
+    assert "you typed 'oops'" in output
+    assert quality == 5, output
+    assert leftovers(docker_client, "logs-follow") == []
+
+
+def quiet_run(argv: list[str]) -> int:
+    """The learner's command without this terminal (pytest holds it)."""
+    return subprocess.run(argv, capture_output=True, check=False, timeout=60).returncode

@@ -114,7 +114,7 @@ def check_command(
 ) -> None:
     """Grade a challenge set up by `quizdock challenge run` (e.g. in another terminal)."""
     from quizdock.lab import runner
-    from quizdock.lab.session import WORDS, show_results
+    from quizdock.lab.session import show_results, words_in
     from quizdock.lab.session import watch as watch_checks
     from quizdock.lab.state import load_state
     from quizdock.lab.target import connect_for_state
@@ -134,12 +134,12 @@ def check_command(
     client = connect_for_state(state.lab)
     try:
         if watch:
-            out.print(WORDS[chosen]["watching"])
+            out.print(words_in(chosen)["watching"])
             passed = watch_checks(
                 client, card.challenge, state, lambda results: _print_results(out, results, chosen), timeout=timeout
             )
             if not passed and load_state(card.id) is None:
-                out.print(WORDS[chosen]["ended"])
+                out.print(words_in(chosen)["ended"])
         else:
             results = runner.evaluate(client, card.challenge, state)
             show_results(out, results, chosen)

@@ -121,6 +121,7 @@ class _Draft:
     seeds: dict[str, str] = field(default_factory=dict)
     anonymous_volumes: dict[str, tuple[str, ...]] = field(default_factory=dict)
     stopped: list[str] = field(default_factory=list)
+    containers: dict[str, str] = field(default_factory=dict)
     registry: str | None = None
     registry_auth: bool = False
     lab: Lab | None = None
@@ -139,6 +140,7 @@ class _Draft:
             dirs=tuple(self.dirs),
             registry=self.registry,
             registry_auth=self.registry_auth,
+            containers=dict(self.containers),
             lab=self.lab is not None,
             docker_config=str(self.lab.home.client_config) if self.lab else None,
         )
@@ -281,6 +283,7 @@ def _create_container(
     container = client.containers.create(
         draft.sub(action.image), command=command, name=name, labels=challenge.labels(), mounts=mounts, detach=True
     )
+    draft.containers[name] = container.id
     if action.state != "created":
         container.start()
     if action.state == "exited":
@@ -479,7 +482,10 @@ def _owned(client: docker.DockerClient, challenge: Challenge, state: LabState | 
         container = named_container(client, name)
         if container is not None:
             containers[container.id] = container
-    tags = sorted(tag for image in client.images.list() for tag in image.tags if repository_name(tag) in names)
+    # The API's list, not the SDK's: that one inspects every image and fails on one removed meanwhile.
+    tags = sorted(
+        tag for image in client.api.images() for tag in image.get("RepoTags") or [] if repository_name(tag) in names
+    )
     images = client.images.list(all=True, filters=label)
     volumes = {v.name: v for v in client.volumes.list(filters=label)}
     wanted = names | {v for vs in (state.anonymous_volumes.values() if state else ()) for v in vs}
