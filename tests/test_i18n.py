@@ -18,6 +18,7 @@ from quizdock.i18n import LOCALE_DIR, NNBSP, number, percent
 from tools import messages as catalogue_tool
 
 FRENCH_PO = LOCALE_DIR / "fr" / "LC_MESSAGES" / "quizdock.po"
+CATALOGUES = sorted(LOCALE_DIR.glob("*/LC_MESSAGES/quizdock.po"))
 
 
 def read_catalogue(path: Path) -> Catalog:
@@ -40,18 +41,24 @@ def french() -> Catalog:
     return read_catalogue(FRENCH_PO)
 
 
-def test_every_message_of_the_code_has_a_french_translation(french: Catalog) -> None:
+def test_every_language_has_a_catalogue() -> None:
+    assert [po.parts[-3] for po in CATALOGUES] == ["fr"]  # English is the code's own text
+
+
+@pytest.mark.parametrize("po", CATALOGUES, ids=lambda po: po.parts[-3])
+def test_every_message_of_the_code_has_a_translation(po: Path) -> None:
+    catalogue = read_catalogue(po)
     missing, untranslated = [], []
     for _, _, message, _, _ in catalogue_tool.messages():
         key = message[0] if isinstance(message, tuple) else message
-        entry = french.get(key)
-        forms = french.num_plurals if isinstance(message, tuple) else 1
+        entry = catalogue.get(key)
+        forms = catalogue.num_plurals if isinstance(message, tuple) else 1
         if entry is None:
             missing.append(key)
         elif entry.fuzzy or not all(as_tuple(entry.string)) or len(as_tuple(entry.string)) != forms:
             untranslated.append(key)
-    assert not missing, f"not in {FRENCH_PO.name} (run python tools/messages.py): {missing}"
-    assert not untranslated, f"to translate in {FRENCH_PO.name}: {untranslated}"
+    assert not missing, f"not in {po} (run python tools/messages.py): {missing}"
+    assert not untranslated, f"to translate in {po}: {untranslated}"
 
 
 def test_no_message_hides_inside_an_f_string() -> None:
@@ -67,9 +74,10 @@ def test_no_message_hides_inside_an_f_string() -> None:
     assert not hidden
 
 
-def test_a_translation_has_the_placeholders_of_its_message(french: Catalog) -> None:
+@pytest.mark.parametrize("po", CATALOGUES, ids=lambda po: po.parts[-3])
+def test_a_translation_has_the_placeholders_of_its_message(po: Path) -> None:
     differ = []
-    for entry in french:
+    for entry in read_catalogue(po):
         if not entry.id:
             continue
         expected = set().union(*(placeholders(text) for text in as_tuple(entry.id)))
@@ -79,15 +87,20 @@ def test_a_translation_has_the_placeholders_of_its_message(french: Catalog) -> N
     assert not differ
 
 
-def test_the_catalogues_keep_no_message_the_code_no_longer_has(french: Catalog) -> None:
+@pytest.mark.parametrize("po", CATALOGUES, ids=lambda po: po.parts[-3])
+def test_the_catalogues_keep_no_message_the_code_no_longer_has(po: Path) -> None:
     used = {m[0] if isinstance(m, tuple) else m for _, _, m, _, _ in catalogue_tool.messages()}
-    stale = [entry.id for entry in french if entry.id and (entry.id[0] if entry.pluralizable else entry.id) not in used]
+    stale = [
+        entry.id
+        for entry in read_catalogue(po)
+        if entry.id and (entry.id[0] if entry.pluralizable else entry.id) not in used
+    ]
     assert not stale, "run python tools/messages.py"
 
 
 def test_the_compiled_catalogue_is_the_po_compiled() -> None:
     """The .mo that quizdock reads is committed: it must be what compiling the .po gives."""
-    for po in LOCALE_DIR.glob("*/LC_MESSAGES/quizdock.po"):
+    for po in CATALOGUES:
         compiled = io.BytesIO()
         write_mo(compiled, read_catalogue(po))
         assert po.with_suffix(".mo").read_bytes() == compiled.getvalue(), f"run python tools/messages.py ({po})"

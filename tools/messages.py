@@ -9,8 +9,7 @@ Runs Babel (a test and development dependency, not needed at run time):
 2. ``update``: new messages into each language's ``.po`` (to translate), stale ones marked obsolete;
 3. ``compile``: each ``.po`` into the ``.mo`` that quizdock reads (committed beside it).
 
-``--check`` changes nothing and exits 1 when a catalogue is behind the code (tests/test_i18n.py
-runs the same checks).
+tests/test_i18n.py fails when a catalogue is behind the code.
 """
 
 from __future__ import annotations
