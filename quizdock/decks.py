@@ -170,7 +170,7 @@ def parse_deck_file(path: Path, data: bytes | None = None, stat: os.stat_result 
         if error.line is None and error.field:
             line = field_line(text, error.card_id, error.field)
             if line is not None:
-                raise DeckError(shown, error.problem, card_id=error.card_id, field=error.field, line=line) from None
+                raise DeckError(shown, error.detail, card_id=error.card_id, field=error.field, line=line) from None
         raise
 
 
@@ -218,7 +218,7 @@ def _parse_document(
             if error.line is not None or not error.field:
                 raise
             line = field_line(text, error.card_id, error.field, position=index)
-            raise DeckError(shown, error.problem, card_id=error.card_id, field=error.field, line=line) from None
+            raise DeckError(shown, error.detail, card_id=error.card_id, field=error.field, line=line) from None
         cards.append(card)
     return Deck(
         id=deck_id,

@@ -74,9 +74,9 @@ class DeckError(QuizdockError):
             where += _(", field {field}").format(field=repr(field))
         super().__init__(
             _("Broken deck file: {where}: {problem}.").format(where=where, problem=problem),
-            _("Fix the file and run quizdock again."),
+            _("Correct the file and run quizdock again."),
         )
-        self.path, self.problem, self.card_id, self.field, self.line = path, problem, card_id, field, line
+        self.path, self.detail, self.card_id, self.field, self.line = path, problem, card_id, field, line
 
 
 class DatabaseError(QuizdockError):

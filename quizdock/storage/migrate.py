@@ -8,6 +8,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from quizdock.errors import DatabaseError
+from quizdock.i18n import _
 from quizdock.storage.schema import BUSY_TIMEOUT_MS, HEAD_REVISION, QUIZDOCK_TABLES
 
 _SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -89,28 +90,32 @@ def check_location(path: Path) -> None:
     except OSError as exc:
         shown = str(path) if len(str(path)) <= 120 else f"{str(path)[:60]}...{str(path)[-40:]}"
         raise DatabaseError(
-            f"The database path {shown} cannot be used ({exc.strerror or exc}). Give another file with "
-            "--db PATH or QUIZDOCK_DB."
+            _("The database path {path} cannot be used ({reason}).").format(path=shown, reason=exc.strerror or exc),
+            _("Give another file with --db PATH or QUIZDOCK_DB."),
         ) from None
 
 
 def _check_location(path: Path) -> None:
     if path.is_dir():
         raise DatabaseError(
-            f"The database path {path} is a folder, not a file. Give a file with --db PATH or QUIZDOCK_DB, "
-            f"for example {path / 'quizdock.sqlite3'}."
+            _("The database path {path} is a folder, not a file.").format(path=path),
+            _("Give a file with --db PATH or QUIZDOCK_DB, for example {example}.").format(
+                example=path / "quizdock.sqlite3"
+            ),
         )
     if path.exists() and not path.is_file():
         raise DatabaseError(
-            f"The database path {path} is not a regular file (a device, a FIFO or a socket). Give a file with "
-            "--db PATH or QUIZDOCK_DB."
+            _("The database path {path} is not a regular file (a device, a FIFO or a socket).").format(path=path),
+            _("Give a file with --db PATH or QUIZDOCK_DB."),
         )
     for parent in path.parents:
         if parent.exists():
             if not parent.is_dir():
                 raise DatabaseError(
-                    f"The database {path} cannot be created: {parent} is a file, not a folder. "
-                    "Choose another place with --db PATH or QUIZDOCK_DB."
+                    _("The database {path} cannot be created: {parent} is a file, not a folder.").format(
+                        path=path, parent=parent
+                    ),
+                    _("Choose another place with --db PATH or QUIZDOCK_DB."),
                 )
             return
 
@@ -124,41 +129,55 @@ def explain(path: Path, error: Exception) -> DatabaseError:
         return not_quizdock(path, cause)
     if "readonly" in cause:
         return DatabaseError(
-            f"The database {path} is read-only for you ({cause}). Give your user write permission on the "
-            "file and on its folder (SQLite writes a journal beside it), or choose another file with "
-            "--db PATH or QUIZDOCK_DB."
+            _("The database {path} is read-only for you ({cause}).").format(path=path, cause=cause),
+            _(
+                "Give your user write permission on the file and on its folder (SQLite writes a journal "
+                "beside it), or choose another file with --db PATH or QUIZDOCK_DB."
+            ),
         )
     if "locked" in cause or "busy" in cause:
         return DatabaseError(
-            f"The database {path} stayed locked by another program ({cause}). Finish the other quizdock "
-            "command (or close the program holding the file) and run this one again; saved answers are kept."
+            _("The database {path} stayed locked by another program ({cause}).").format(path=path, cause=cause),
+            _(
+                "Finish the other quizdock command (or close the program holding the file) and run this one "
+                "again; saved answers are kept."
+            ),
         )
     if "unable to open" in cause:
         return DatabaseError(
-            f"The database {path} cannot be opened ({cause}). Check that its folder exists and that you may "
-            "write in it, or choose another file with --db PATH or QUIZDOCK_DB."
+            _("The database {path} cannot be opened ({cause}).").format(path=path, cause=cause),
+            _(
+                "Check that its folder exists and that you may write in it, or choose another file with "
+                "--db PATH or QUIZDOCK_DB."
+            ),
         )
     if "disk" in cause or "full" in cause:
         return DatabaseError(
-            f"The database {path} cannot be written ({cause}). Free some disk space (or fix the disk) and "
-            "run the command again; saved answers are kept."
+            _("The database {path} cannot be written ({cause}).").format(path=path, cause=cause),
+            _("Free some disk space (or fix the disk) and run the command again; saved answers are kept."),
         )
     return not_quizdock(path, cause)
 
 
 def damaged(path: Path, cause: str) -> DatabaseError:
     return DatabaseError(
-        f"The database {path} is damaged and cannot be used ({cause}). quizdock has not changed it. "
-        "Restore it from a backup (your progress is in that file); or, to start afresh, move the file "
-        "aside (quizdock then creates a new one), or choose another file with --db PATH or QUIZDOCK_DB."
+        _("The database {path} is damaged and cannot be used ({cause}). quizdock has not changed it.").format(
+            path=path, cause=cause
+        ),
+        _(
+            "Restore it from a backup (your progress is in that file); or, to start afresh, move the file "
+            "aside (quizdock then creates a new one), or choose another file with --db PATH or QUIZDOCK_DB."
+        ),
     )
 
 
 def not_quizdock(path: Path, cause: str) -> DatabaseError:
     return DatabaseError(
-        f"The database {path} cannot be used ({cause}). quizdock has not changed it. "
-        "If it is a copy of your progress, restore it from a backup; to start afresh, move the file "
-        "aside (quizdock then creates a new one), or choose another file with --db PATH or QUIZDOCK_DB."
+        _("The database {path} cannot be used ({cause}). quizdock has not changed it.").format(path=path, cause=cause),
+        _(
+            "If it is a copy of your progress, restore it from a backup; to start afresh, move the file "
+            "aside (quizdock then creates a new one), or choose another file with --db PATH or QUIZDOCK_DB."
+        ),
     )
 
 
@@ -208,8 +227,10 @@ def upgrade(path: Path) -> None:
                 path, f"it is another program's database: its schema revision {revision!r} is none of quizdock's"
             )
         raise DatabaseError(
-            f"The database {path} was written by a newer quizdock (schema {revision}). "
-            "Upgrade quizdock (pip install -U quizdock), or use another file with --db PATH."
+            _("The database {path} was written by a newer quizdock (schema {revision}).").format(
+                path=path, revision=revision
+            ),
+            _("Upgrade quizdock (pip install -U quizdock), or use another file with --db PATH."),
         )
     from alembic import command
     from quizdock.storage.engine import make_engine
@@ -218,8 +239,10 @@ def upgrade(path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise DatabaseError(
-            f"The folder {path.parent} for the database cannot be created ({exc.strerror}). Create it, or "
-            "choose another file with --db PATH or QUIZDOCK_DB."
+            _("The folder {folder} for the database cannot be created ({reason}).").format(
+                folder=path.parent, reason=exc.strerror
+            ),
+            _("Create it, or choose another file with --db PATH or QUIZDOCK_DB."),
         ) from None
     engine = make_engine(path)
     try:

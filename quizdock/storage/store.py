@@ -28,7 +28,7 @@ from quizdock.decks import (
     parse_deck_file,
 )
 from quizdock.errors import DeckError, NotFound, did_you_mean
-from quizdock.i18n import Text
+from quizdock.i18n import Text, _
 from quizdock.plaintext import read_bounded
 from quizdock.scheduling import CardState, needs_repeat, review
 from quizdock.storage.engine import make_engine
@@ -231,7 +231,7 @@ class Store:
                     else:
                         data = read_bounded(path, MAX_DECK_BYTES)
                 except OSError as exc:
-                    raise DeckError(str(path), f"cannot be read ({exc.strerror})") from None
+                    raise DeckError(str(path), _("cannot be read ({reason})").format(reason=exc.strerror)) from None
                 except ValueError as exc:
                     raise DeckError(str(path), str(exc)) from None
                 changed.append(parse_deck_file(path, data, stat))
@@ -272,7 +272,8 @@ class Store:
         for card_id, deck_id, other_path in clashes:
             deck = owner[card_id]
             if deck_id != deck.id:
-                raise DeckError(str(deck.path), f"this id is also used in {other_path}", card_id=card_id, field="id")
+                also = _("this id is also used in {path}").format(path=other_path)
+                raise DeckError(str(deck.path), also, card_id=card_id, field="id")
 
     def _store_deck(self, session: Session, deck: Deck, stamp: datetime) -> tuple[int, int, int]:
         session.merge(
@@ -478,7 +479,7 @@ class Store:
             state = session.get(CardStateRow, card_id)
             card = session.get(CardRow, card_id)
             if card is None:
-                raise NotFound(f"There is no card {card_id!r}.")
+                raise NotFound(_("There is no card {card}.").format(card=repr(card_id)))
             snapshot = _snapshot(card, state)
             leech = False
             before = _state(state) or CardState()
@@ -631,7 +632,9 @@ class Store:
         card = session.get(CardRow, card_id)
         if card is None:
             hint = did_you_mean(card_id, session.scalars(select(CardRow.id)))
-            raise NotFound(f"There is no card {card_id!r}.{hint} Card ids look like 'deck/slug'.")
+            raise NotFound(
+                _("There is no card {card}.").format(card=repr(card_id)) + hint, _("Card ids look like 'deck/slug'.")
+            )
         return card
 
 
@@ -642,7 +645,7 @@ def _unchanged_since_loaded(files: list[Path], loaded: dict[str, tuple[str, int 
         loaded: per stored deck, its path, size and modification time (size None: file forgotten).
     """
     stems = {path.stem for path in files}
-    if any(size is not None and deck_id not in stems for deck_id, (_, size, _) in loaded.items()):
+    if any(size is not None and deck_id not in stems for deck_id, (_path, size, _mtime) in loaded.items()):
         return False  # a deck file went away
     try:
         return all(
