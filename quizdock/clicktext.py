@@ -197,10 +197,11 @@ def early_language(args: Sequence[str]) -> Lang:
 def configured_language() -> Lang | None:
     """``lang`` in the config file, if it says; the TOML reader loads only when the file names it."""
     from quizdock.paths import config_path
+    from quizdock.plaintext import read_bounded
 
     try:
-        with config_path().open("rb") as config:
-            mentions_lang = b"lang" in config.read(64 * 1024)
+        # Bounded as config.py bounds it (64 KiB), and never blocked by a FIFO or a device.
+        mentions_lang = b"lang" in read_bounded(config_path(), 64 * 1024)
     except (OSError, ValueError):
         return None
     if not mentions_lang:
