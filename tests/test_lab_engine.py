@@ -318,6 +318,10 @@ def test_deck_test_passes_on_a_busy_docker_and_leaves_it_as_it_was(
             docker_client.containers.run("busybox:latest", ["true"], remove=True, labels={"churn": "1"})
             churned += 1
 
+    def labs() -> set[str]:
+        return {c.name for c in docker_client.containers.list(all=True) if c.name.startswith("quizdock-lab-test-")}
+
+    labs_before = labs()  # the test session's own lab may run meanwhile
     worker = threading.Thread(target=churn, daemon=True)
     worker.start()
     try:
@@ -332,7 +336,7 @@ def test_deck_test_passes_on_a_busy_docker_and_leaves_it_as_it_was(
     for kind, before in everything_of_the_learner.items():
         missing = before - after[kind]
         assert not missing, f"{kind}: {missing}"
-    assert not [c for c in docker_client.containers.list(all=True) if c.name.startswith("quizdock-lab-test-")]
+    assert labs() == labs_before  # deck test's own lab is gone
 
 
 def test_without_the_lab_challenges_fall_back_to_the_learners_docker_or_stop(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -359,3 +363,14 @@ def test_state_of_a_lab_challenge_names_its_own_client_config(lab_engine: Target
         assert state.values["mem"] == "mem"  # the plain name: nothing else lives in the lab
     finally:
         runner.cleanup(lab_engine.client, challenge("tmpfs"), state, lab=lab_engine.lab)
+
+
+def test_a_docker_on_another_machine_cannot_hold_the_lab(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert engine.why_not_here() is None  # the test engine is local
+    monkeypatch.setenv("DOCKER_HOST", "tcp://127.0.0.1:2375")
+    assert engine.why_not_here() is None
+    monkeypatch.setenv("DOCKER_HOST", "ssh://learner@build-box")
+    assert "another machine" in (engine.why_not_here() or "")
+    monkeypatch.setenv("QUIZDOCK_LAB", "on")
+    result = CliRunner().invoke(app, ["lab", "up"])
+    assert result.exit_code in (5, 8), result.output  # ssh is not reachable here either: 5 first

@@ -104,6 +104,9 @@ def _lab_rows() -> list[tuple[str, str]]:
         rows.append(("lab privileges", escape(lab.mode)))
         return rows
     where = "present" if has_image else "missing: `quizdock lab up` pulls it (network needed)"
+    if reason := engine.why_not_here():
+        rows.append(("lab", f"[yellow]cannot run here[/]: {escape(reason)}; challenges run on your own Docker"))
+        return rows
     rows.append(("lab", "not running: `quizdock lab up` starts it (a privileged container), or a challenge does"))
     rows.append((f"lab image {escape(image)}", where))
     return rows

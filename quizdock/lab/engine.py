@@ -38,7 +38,7 @@ LAB_NAME = "quizdock-lab"
 LABEL_LAB = "quizdock.lab"
 TLS_PORT = 2376
 PORT_POOL_SIZE = 6
-START_SECONDS = 60
+START_SECONDS = 30
 MIN_API = "1.41"  # Docker Engine 20.10, the oldest the lab image has
 CERTS_IN_LAB = "/quizdock/certs"
 # The images the challenges use, copied into the lab once and kept by every reset.
@@ -256,6 +256,32 @@ def _describe(container: Any, home: LabHome) -> Lab | None:
     return Lab(home=home, container_id=container.id, address=f"127.0.0.1:{tls[0]['HostPort']}", ports=ports, mode=mode)
 
 
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
+
+
+def why_not_here() -> str | None:
+    """Why the lab cannot work with the learner's Docker endpoint, or None when it can.
+
+    The lab's TLS port is published on the loopback address of the machine that runs Docker:
+    quizdock reaches it only when that machine is this one (a local socket or a local TCP
+    address), not through ``ssh://`` or a remote ``tcp://`` address.
+    """
+    from urllib.parse import urlsplit
+
+    from quizdock.docker_client import resolve_endpoint
+
+    endpoint = resolve_endpoint()
+    scheme = endpoint.host.split("://", 1)[0].lower() if "://" in endpoint.host else "tcp"
+    if scheme in ("unix", "npipe", "http+unix"):
+        return None
+    if scheme in ("tcp", "http", "https") and (urlsplit(endpoint.host).hostname or "") in LOCAL_HOSTS:
+        return None
+    return (
+        f"your Docker is on another machine ({endpoint.describe()}): the lab's port would open there, "
+        "where quizdock cannot reach it"
+    )
+
+
 def up(host: docker.DockerClient, home: LabHome, *, image: str | None = None, progress: Any = None) -> Lab:
     """Start the lab (or find it running), wait until it answers, and load the cached images.
 
@@ -276,6 +302,11 @@ def up(host: docker.DockerClient, home: LabHome, *, image: str | None = None, pr
 
     image = image or lab_image()
     report = progress or (lambda step: None)
+    if reason := why_not_here():
+        raise LabUnavailable(
+            f"The lab cannot run with this Docker: {reason}. Fix: use a local Docker, or turn the lab off "
+            "(QUIZDOCK_LAB=off) to run challenges on your own Docker."
+        )
     with _lab_errors(home):
         container = _container(host, home)
         if container is not None and not certs.complete(home.certs):
