@@ -245,12 +245,16 @@ def main() -> None:
         ratio("quizdock due (large)", due, pass_floor, "python -c pass", None)
         ratio("quizdock due (large)", due, sqlalchemy_floor, "import sqlalchemy", None)
 
-    # First card: quizdock's floor, quizdock (--limit 5 and the whole backlog) and Anki's engine
-    # (its import, and its first card) in the same rounds.
+    # First card: quizdock's floors, quizdock (--limit 5 and the whole backlog) and Anki's engine
+    # (its import, and its first card) in the same rounds. The first floor is every library the
+    # review command uses; the second, what its first card cannot do without: drawing (rich) and
+    # asking (questionary), as Typer and SQLAlchemy are loaded after it.
     review_imports = "import typer, rich.console, rich.panel, sqlalchemy.orm, sqlalchemy.dialects.sqlite, questionary"
-    review_floor, first_card, first_card_all, anki_import, anki_first = time_to_screen(
+    first_imports = "import rich.console, rich.panel, questionary"
+    review_floor, first_floor, first_card, first_card_all, anki_import, anki_first = time_to_screen(
         [
             (["-c", f"{review_imports}; print('READY')"], "READY"),
+            (["-c", f"{first_imports}; print('READY')"], "READY"),
             (["-m", "quizdock", "review", "--limit", "5"], "Press Enter"),
             (["-m", "quizdock", "review"], "Press Enter"),
             (["-c", "import anki.collection; print('READY')"], "READY"),
@@ -258,10 +262,12 @@ def main() -> None:
         ],
         env,
         runs * 2,
-        ends=(False, False, False, True, True),
+        ends=(False, False, False, False, True, True),
     )
     ratio("review: first card ready (large)", first_card, review_floor, "review's imports", 1.3)
+    ratio("review: first card ready (large)", first_card, first_floor, "import rich, questionary", None)
     versus("first card: `quizdock review` drawn (pty) vs Anki's handed out", first_card_all, anki_first, "ms", 1.0)
+    ratio("first card: `quizdock review`, whole backlog", first_card_all, first_floor, "import rich, questionary", None)
     ratio("Anki: first card handed out", anki_first, anki_import, "import anki.collection", None)
 
     gaps = sorted(answer_to_next_card(env, 40))

@@ -17,8 +17,8 @@ from typer.core import TyperGroup
 from quizdock import __version__
 from quizdock.commands import doctor as doctor_commands
 from quizdock.commands import review as review_commands
-from quizdock.commands.common import error_console, settings
-from quizdock.errors import ExitCode, Interrupted, QuizdockError, did_you_mean
+from quizdock.commands.common import settings
+from quizdock.errors import QuizdockError, did_you_mean, report
 
 # Commands whose modules are imported only when one of them runs (or shows its own help), so
 # `quizdock --help` does not build them. Per group: name -> (module, attribute, short help);
@@ -124,15 +124,8 @@ class QuizdockGroup(TyperGroup):
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
-        except QuizdockError as error:
-            from rich.markup import escape
-
-            error_console().print(f"[bold red]Error:[/bold red] {escape(str(error))}", soft_wrap=True)
-            raise typer.Exit(int(error.exit_code)) from None
-        except (KeyboardInterrupt, EOFError) as stop:  # Ctrl-C, or Ctrl-D at a prompt
-            if not isinstance(stop, Interrupted):
-                error_console().print("Interrupted.")
-            raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
+        except (QuizdockError, KeyboardInterrupt, EOFError) as error:  # EOFError: Ctrl-D at a prompt
+            raise typer.Exit(report(error)) from None
 
 
 app = typer.Typer(

@@ -38,6 +38,20 @@ class Interrupted(KeyboardInterrupt):
     """Ctrl-C or Ctrl-D that the interrupted command has already reported to the learner."""
 
 
+def report(error: QuizdockError | KeyboardInterrupt | EOFError) -> int:
+    """Tell the learner (on stderr) what stopped the command; the exit code to end with."""
+    from rich.console import Console
+    from rich.markup import escape
+
+    console = Console(stderr=True, highlight=False)
+    if isinstance(error, QuizdockError):
+        console.print(f"[bold red]Error:[/bold red] {escape(str(error))}", soft_wrap=True)
+        return int(error.exit_code)
+    if not isinstance(error, Interrupted):  # Ctrl-C, or Ctrl-D at a prompt
+        console.print("Interrupted.")
+    return int(ExitCode.INTERRUPTED)
+
+
 class QuizdockError(Exception):
     """Something quizdock cannot do; the message says why and how to fix it."""
 

@@ -18,6 +18,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from rich.console import Console, Group
 from rich.markup import escape
@@ -30,7 +31,9 @@ from quizdock.errors import DockerUnavailable, Interrupted
 from quizdock.i18n import Lang, Text
 from quizdock.prompts import Action, Prompter, typed_action
 from quizdock.scheduling import needs_repeat
-from quizdock.storage.store import RecordedAnswer, ScheduledCard, Store
+
+if TYPE_CHECKING:  # the first card of a review is drawn before SQLAlchemy is loaded (quizdock.quickreview)
+    from quizdock.storage.store import RecordedAnswer, ScheduledCard, Store
 
 KIND_LABELS: dict[Lang, dict[str, str]] = {
     "en": {"concept": "concept", "command": "command", "choice": "multiple choice", "practical": "practical"},

@@ -1,0 +1,213 @@
+"""`quizdock review` up to its first card without Typer or SQLAlchemy.
+
+A review's plain command lines (`quizdock [--db PATH] review [--deck D] [--limit N] [--new N]
+[--lang L]`) are parsed here. When the database is up to date and the deck files are those last
+loaded, the session's plan and its first page of cards are read with sqlite3 (the same queries
+as the store's), and the same :class:`quizdock.review.ReviewSession` runs on a store that is
+opened only when the session first needs it: to save the first answer. SQLAlchemy is loaded
+while the learner reads the first card.
+
+Anything else (an option this parser does not know, no terminal, a database to create or
+migrate, changed deck files, an unknown deck, a bad config) goes to the Typer app, which
+handles or reports it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
+
+from quizdock.decks import Card
+from quizdock.scheduling import CardState
+
+if TYPE_CHECKING:
+    from quizdock.storage.store import Store
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewArgs:
+    db: Path | None = None
+    deck: str | None = None
+    limit: int | None = None
+    new: int | None = None
+    lang: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PageCard:
+    """A card of the first page, read with sqlite3: the fields of ``store.ScheduledCard``."""
+
+    card: Card
+    state: CardState | None
+    due_on: date | None
+
+
+_OPTIONS = {"--deck": "deck", "-d": "deck", "--limit": "limit", "-n": "limit", "--new": "new", "--lang": "lang"}
+
+
+def parse_review(args: Sequence[str]) -> ReviewArgs | None:
+    """The options of a plain `review` command line; None for anything else (the CLI parses it)."""
+    values: dict[str, Any] = {}
+    rest = list(args)
+    while rest and rest[0] != "review":
+        option = rest.pop(0)
+        if option == "--db" and rest:
+            values["db"] = rest.pop(0)
+        elif option.startswith("--db="):
+            values["db"] = option.removeprefix("--db=")
+        else:
+            return None
+    if not rest:
+        return None
+    rest.pop(0)
+    while rest:
+        option = rest.pop(0)
+        name, _, value = option.partition("=") if option.startswith("--") else (option, "", "")
+        if name not in _OPTIONS or (not value and not rest):
+            return None
+        values[_OPTIONS[name]] = value or rest.pop(0)
+    if any(value == "" for value in values.values()):
+        return None
+    for name, lowest in (("limit", 1), ("new", 0)):
+        if name in values:
+            text = values[name]
+            if not text.isascii() or not text.isdigit() or int(text) < lowest:
+                return None
+            values[name] = int(text)
+    if values.get("lang") not in (None, "fr", "en"):
+        return None
+    if "db" in values:
+        values["db"] = Path(values["db"]).expanduser()
+    return ReviewArgs(**values)
+
+
+def main(args: Sequence[str]) -> bool:
+    """Run the review of a plain command line; False when the Typer app must handle it instead.
+
+    Raises:
+        SystemExit: with the documented exit code, when a quizdock error or Ctrl-C ended it.
+    """
+    parsed = parse_review(args)
+    if parsed is None or not sys.stdin.isatty():
+        return False
+    from quizdock import clock
+    from quizdock.config import load_config
+    from quizdock.decks import deck_files
+    from quizdock.errors import QuizdockError, report
+    from quizdock.paths import deck_dirs, default_db_path
+    from quizdock.storage.quick import open_for_review, plan_ids, read_cards
+
+    db = parsed.db or default_db_path()
+    try:
+        config = load_config()
+        conn = open_for_review(db, deck_files(deck_dirs()), parsed.deck)
+    except QuizdockError:
+        return False  # the CLI reports it, with its exit code
+    if conn is None:
+        return False
+    from quizdock.review import PAGE_SIZE
+
+    try:
+        today = clock.today()
+        new_per_day = parsed.new if parsed.new is not None else config.new_per_day
+        card_ids = plan_ids(conn, today, deck=parsed.deck, limit=parsed.limit, new_per_day=new_per_day)
+        page = [page_card(row) for row in read_cards(conn, card_ids[:PAGE_SIZE])]
+    except QuizdockError:
+        return False
+    finally:
+        conn.close()
+
+    from rich.console import Console
+
+    from quizdock.prompts import Prompter
+    from quizdock.review import ReviewSession
+
+    lang = config.language(parsed.lang)
+    store = LazyStore(db, page)
+    try:
+        session = ReviewSession(cast("Store", store), Prompter(lang), Console(highlight=False), lang, deck=parsed.deck)
+        store.open_soon()
+        session.run(card_ids)
+    except (QuizdockError, KeyboardInterrupt, EOFError) as error:
+        raise SystemExit(report(error)) from None
+    finally:
+        store.close()
+    return True
+
+
+def page_card(row: tuple[str, str, str, int | None, int | None, int | None, str | None]) -> PageCard:
+    """A card as the store builds it from its row (its content is the deck file's card table)."""
+    import json
+
+    from quizdock.decks import parse_card
+
+    _, deck_id, content, repetitions, interval, easiness_centi, due_on = row
+    card = parse_card(json.loads(content), deck_id=deck_id, path=f"(stored deck {deck_id})")
+    if repetitions is None or interval is None or easiness_centi is None or due_on is None:
+        return PageCard(card, None, None)
+    return PageCard(card, CardState(repetitions, interval, Decimal(easiness_centi) / 100), date.fromisoformat(due_on))
+
+
+class LazyStore:
+    """The store of a review started here: the first page as read with sqlite3, and the real
+    :class:`~quizdock.storage.store.Store` opened the first time anything else is asked."""
+
+    # Seconds after the session starts before the store is opened in the background: the first
+    # card is drawn by then, and loading SQLAlchemy would only slow its drawing down.
+    DELAY = 0.3
+
+    def __init__(self, path: Path, page: list[PageCard]) -> None:
+        self.path = path
+        self._page: dict[str, PageCard] | None = {c.card.id: c for c in page}
+        self._store: Store | None = None
+        self._lock = threading.Lock()
+        self._timer: threading.Timer | None = None
+        self._closed = False
+
+    def scheduled_cards(self, card_ids: Sequence[str]) -> list[Any]:
+        page = self._page
+        if page is not None and all(i in page for i in card_ids):
+            self._page = None  # once: later reads see the answers given since
+            return [page[i] for i in card_ids]
+        return self.store.scheduled_cards(card_ids)
+
+    @property
+    def store(self) -> Store:
+        with self._lock:
+            if self._store is None:
+                if self._closed:
+                    raise RuntimeError("the review's store is closed")
+                from quizdock.storage.store import Store
+
+                self._store = Store.open(self.path)
+            return self._store
+
+    def open_soon(self) -> None:
+        """Open the store in the background, once the first card is on screen."""
+
+        def open_store() -> None:
+            with contextlib.suppress(Exception):  # the session opens it again, and reports what failed
+                _ = self.store
+
+        self._timer = threading.Timer(self.DELAY, open_store)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.store, name)
+
+    def close(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer.join()
+        with self._lock:
+            self._closed = True
+            if self._store is not None:
+                self._store.close()
