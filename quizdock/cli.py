@@ -10,14 +10,14 @@ from pathlib import Path
 from typing import Annotated, Any, Optional
 
 import typer
-from typer._click.exceptions import UsageError
+from typer._click.exceptions import ClickException, UsageError
 from typer._click.utils import make_default_short_help
 from typer.core import TyperGroup
 
 from quizdock import __version__
 from quizdock.commands import doctor as doctor_commands
 from quizdock.commands import review as review_commands
-from quizdock.commands.common import settings
+from quizdock.commands.common import error_console, settings
 from quizdock.errors import QuizdockError, did_you_mean, report
 
 # Commands whose modules are imported only when one of them runs (or shows its own help), so
@@ -126,6 +126,41 @@ class QuizdockGroup(TyperGroup):
             return super().invoke(ctx)
         except (QuizdockError, KeyboardInterrupt, EOFError) as error:  # EOFError: Ctrl-D at a prompt
             raise typer.Exit(report(error)) from None
+        except (ClickException, typer.Exit, typer.Abort):
+            raise
+        except Exception as error:
+            damage = database_damage(error)
+            if damage is None:
+                raise  # a bug should look like a bug
+            from quizdock.plaintext import shown
+
+            error_console().print(f"[bold red]Error:[/bold red] {shown(str(damage))}", soft_wrap=True)
+            raise typer.Exit(int(damage.exit_code)) from None
+
+
+def database_damage(error: Exception) -> QuizdockError | None:
+    """The learner's message when an unexpected error comes from a damaged database, else None.
+
+    SQLite notices a damaged page only when a query reads it, anywhere in quizdock, and the
+    made-up values it may read before (a date cut in half) fail in other ways: once something
+    has failed, the whole file is checked (PRAGMA quick_check).
+    """
+    import sqlite3
+
+    from quizdock.commands.common import db_path
+    from quizdock.storage.migrate import damaged, explain, quick_check
+
+    path = db_path()
+    cause = getattr(error, "orig", None) or error
+    if isinstance(cause, sqlite3.DatabaseError) and not isinstance(cause, sqlite3.IntegrityError):
+        return explain(path, cause)
+    try:
+        if not path.is_file():
+            return None
+    except OSError:
+        return None
+    found = quick_check(path)
+    return damaged(path, found) if found is not None else None
 
 
 app = typer.Typer(

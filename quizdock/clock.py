@@ -11,6 +11,10 @@ from datetime import date, datetime
 
 from quizdock.errors import ExitCode, QuizdockError
 
+FIRST_YEAR, LAST_YEAR = 2000, 2999
+"""The years QUIZDOCK_NOW may name: far from the ends of Python's calendar (1 and 9999), so a
+time-zone shift or a schedule years ahead stays a date."""
+
 
 def now() -> datetime:
     """The current time, aware, in the learner's time zone."""
@@ -18,11 +22,17 @@ def now() -> datetime:
     if pinned:
         try:
             moment = datetime.fromisoformat(pinned)
-        except ValueError:
+        except (ValueError, OverflowError):
             raise QuizdockError(
                 f"QUIZDOCK_NOW={pinned!r} is not an ISO date-time; use e.g. 2026-01-31T09:00:00+01:00 or unset it.",
                 exit_code=ExitCode.USAGE,
             ) from None
+        if not FIRST_YEAR <= moment.year <= LAST_YEAR:
+            raise QuizdockError(
+                f"QUIZDOCK_NOW={pinned!r} is out of range: quizdock's clock runs from {FIRST_YEAR} to "
+                f"{LAST_YEAR} (schedules count days from it). Give a date in that range, or unset it.",
+                exit_code=ExitCode.USAGE,
+            )
         if moment.tzinfo is None:
             moment = moment.astimezone()
         return moment

@@ -16,10 +16,14 @@ from typing import Literal
 
 from quizdock.errors import ExitCode, QuizdockError
 from quizdock.i18n import LANGS, Lang, default_lang
+from quizdock.plaintext import read_bounded
 
 LAB_SETTINGS = ("auto", "on", "off")
 
 DEFAULT_NEW_PER_DAY = 10
+MAX_NEW_PER_DAY = 10_000
+"""More new cards a day than anyone studies; a bound keeps the number a number SQLite can take."""
+MAX_CONFIG_BYTES = 64 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,17 +50,23 @@ def load_config(path: Path | None = None) -> Config:
 
         path = config_path()
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(read_bounded(path, MAX_CONFIG_BYTES).decode("utf-8"))
     except FileNotFoundError:
         return Config()
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"The config file {path} cannot be read ({exc}). Fix or delete it.") from None
+    except ValueError as exc:  # not a regular file, or too large
+        raise ConfigError(f"The config file {path} {exc}. Point QUIZDOCK_CONFIG at a settings file.") from None
+    except RecursionError:
+        raise ConfigError(f"The config file {path} nests tables too deeply to be settings. Fix or delete it.") from None
     unknown = sorted(set(data) - {"new_per_day", "lang", "lab"})
     if unknown:
         raise ConfigError(f"The config file {path} has unknown setting {unknown[0]!r}; known: new_per_day, lang, lab.")
     new_per_day = data.get("new_per_day", DEFAULT_NEW_PER_DAY)
-    if isinstance(new_per_day, bool) or not isinstance(new_per_day, int) or new_per_day < 0:
-        raise ConfigError(f"In {path}, new_per_day must be a whole number 0 or more, got {new_per_day!r}.")
+    if isinstance(new_per_day, bool) or not isinstance(new_per_day, int) or not 0 <= new_per_day <= MAX_NEW_PER_DAY:
+        raise ConfigError(
+            f"In {path}, new_per_day must be a whole number from 0 to {MAX_NEW_PER_DAY}, got {new_per_day!r}."
+        )
     lang = data.get("lang")
     if lang is not None and lang not in LANGS:
         raise ConfigError(f'In {path}, lang must be "fr" or "en", got {lang!r}.')

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from quizdock.errors import DeckError, ExitCode, QuizdockError
 from quizdock.i18n import LANGS, Text
+from quizdock.plaintext import read_bounded
 
 if TYPE_CHECKING:
     from quizdock.lab.spec import Challenge
@@ -37,6 +38,12 @@ _KIND_FIELDS: dict[str, frozenset[str]] = {
     "practical": frozenset({"challenge"}),
 }
 _COMMON_FIELDS = frozenset({"id", "kind", "topics", "question", "explanation", "note_differs"})
+_DECK_FIELDS = frozenset({"id", "title", "description"})
+
+MAX_DECK_BYTES = 32 * 1024 * 1024
+"""A deck file larger than this is refused unread (the bundled decks are a few dozen KB)."""
+MAX_DEPTH = 16
+"""Tables and arrays nest at most this deep in a deck file (the format needs 5)."""
 _OPTIONAL_FIELDS: dict[str, frozenset[str]] = {"command": frozenset({"alternatives", "same_form"})}
 
 
@@ -139,25 +146,53 @@ def parse_deck_file(path: Path, data: bytes | None = None, stat: os.stat_result 
         # Size and time are taken before the content is read, so a write in between is seen next time.
         stat = stat or path.stat()
         if data is None:
-            data = path.read_bytes()
+            data = read_bounded(path, MAX_DECK_BYTES)
     except OSError as exc:
         raise DeckError(shown, f"cannot be read ({exc.strerror})") from None
+    except ValueError as exc:
+        raise DeckError(shown, str(exc)) from None
+    if len(data) > MAX_DECK_BYTES:
+        raise DeckError(shown, f"is larger than {MAX_DECK_BYTES // (1024 * 1024)} MiB; split it into several decks")
     try:
-        document = tomllib.loads(data.decode("utf-8"))
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
         raise DeckError(shown, "is not UTF-8 text") from None
+    try:
+        document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         line = _toml_error_line(str(exc))
         raise DeckError(shown, f"invalid TOML ({exc})", line=line) from None
+    except RecursionError:
+        raise DeckError(shown, f"invalid TOML: arrays or tables nest deeper than {MAX_DEPTH} levels") from None
+    try:
+        return _parse_document(document, path, shown, data, stat, text)
+    except DeckError as error:
+        if error.line is None and error.field:
+            line = field_line(text, error.card_id, error.field)
+            if line is not None:
+                raise DeckError(shown, error.problem, card_id=error.card_id, field=error.field, line=line) from None
+        raise
 
+
+def _parse_document(
+    document: dict[str, Any], path: Path, shown: str, data: bytes, stat: os.stat_result, text: str
+) -> Deck:
+    check_plain_text(document, shown)
     unknown = set(document) - {"deck", "cards"}
     if unknown:
         raise DeckError(shown, f"unknown top-level key(s) {sorted(unknown)}; expected [deck] and [[cards]]")
     header = document.get("deck")
     if not isinstance(header, dict):
         raise DeckError(shown, "missing the [deck] table", field="deck")
+    unknown_header = sorted(set(header) - _DECK_FIELDS)
+    if unknown_header:
+        raise DeckError(
+            shown,
+            f"unknown key in [deck]; expected {', '.join(sorted(_DECK_FIELDS))}",
+            field=f"deck.{unknown_header[0]}",
+        )
     deck_id = header.get("id")
-    if not isinstance(deck_id, str) or not _DECK_ID.match(deck_id):
+    if not isinstance(deck_id, str) or not _DECK_ID.fullmatch(deck_id):
         raise DeckError(shown, "the deck id must be lowercase letters, digits and dashes", field="deck.id")
     if deck_id != path.stem:
         raise DeckError(shown, f"the deck id {deck_id!r} must equal the file name {path.stem!r}", field="deck.id")
@@ -172,12 +207,18 @@ def parse_deck_file(path: Path, data: bytes | None = None, stat: os.stat_result 
     cards: list[Card] = []
     seen: set[str] = set()
     for index, raw in enumerate(raw_cards, start=1):
-        card = parse_card(raw, deck_id=deck_id, path=shown, position=index)
-        if card.id in seen:
-            raise DeckError(shown, "this id is used twice in the file", card_id=card.id, field="id")
-        seen.add(card.id)
-        if card.kind == "command":
-            _check_commands(card, shown)
+        try:
+            card = parse_card(raw, deck_id=deck_id, path=shown, position=index)
+            if card.id in seen:
+                raise DeckError(shown, "this id is used twice in the file", card_id=card.id, field="id")
+            seen.add(card.id)
+            if card.kind == "command":
+                _check_commands(card, shown)
+        except DeckError as error:
+            if error.line is not None or not error.field:
+                raise
+            line = field_line(text, error.card_id, error.field, position=index)
+            raise DeckError(shown, error.problem, card_id=error.card_id, field=error.field, line=line) from None
         cards.append(card)
     return Deck(
         id=deck_id,
@@ -203,7 +244,7 @@ def parse_card(raw: Any, *, deck_id: str, path: str, position: int = 0) -> Card:
     card_id = raw.get("id")
     if not isinstance(card_id, str) or not card_id:
         raise DeckError(path, f"card {label} has no id", field="id")
-    if not _CARD_ID.match(card_id) or card_id.split("/")[0] != deck_id:
+    if not _CARD_ID.fullmatch(card_id) or card_id.split("/")[0] != deck_id:
         raise DeckError(
             path,
             f"the id must look like '{deck_id}/<slug>' with lowercase letters, digits and dashes",
@@ -222,7 +263,11 @@ def parse_card(raw: Any, *, deck_id: str, path: str, position: int = 0) -> Card:
             raise DeckError(path, f"a {kind} card needs this field", card_id=card_id, field=needed)
 
     topics = raw.get("topics", [])
-    if not isinstance(topics, list) or not topics or not all(isinstance(t, str) and _TOPIC.match(t) for t in topics):
+    if (
+        not isinstance(topics, list)
+        or not topics
+        or not all(isinstance(t, str) and _TOPIC.fullmatch(t) for t in topics)
+    ):
         raise DeckError(
             path,
             "topics must be a non-empty list of tags like 'volumes' or 'volumes::tmpfs'",
@@ -363,6 +408,99 @@ def _choices(value: Any, path: str, card_id: str) -> tuple[Text, ...]:
     if not 2 <= len(fr) <= 6:
         raise DeckError(path, "a choice card has 2 to 6 choices", card_id=card_id, field="choices")
     return tuple(Text(fr=f.strip(), en=e.strip()) for f, e in zip(fr, en, strict=True))
+
+
+def check_plain_text(document: dict[str, Any], path: str) -> None:
+    """Refuse control characters (other than newline and tab) in every key and string of a deck,
+    and nesting deeper than :data:`MAX_DEPTH`.
+
+    Raises:
+        DeckError: naming the card (when inside one) and the field.
+    """
+    from quizdock.plaintext import first_control
+
+    # Iterative: a deck nested thousands deep is refused, not a RecursionError.
+    pending: list[tuple[Any, str, int, str | None]] = [(document, "", 0, None)]
+    while pending:
+        value, field, depth, card_id = pending.pop()
+        if depth > MAX_DEPTH:
+            raise DeckError(
+                path, f"tables and arrays nest deeper than {MAX_DEPTH} levels", card_id=card_id, field=field
+            )
+        if isinstance(value, str):
+            bad = first_control(value)
+            if bad is not None:
+                raise DeckError(
+                    path,
+                    f"control character U+{ord(bad):04X} in the text; only newlines and tabs are allowed "
+                    "(a deck may not drive the terminal)",
+                    card_id=card_id,
+                    field=field,
+                )
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                inner = card_id
+                if field == "cards" and isinstance(item, dict):
+                    own = item.get("id")
+                    inner = own if isinstance(own, str) and first_control(own) is None else f"#{i + 1}"
+                    pending.append((item, "", depth + 1, inner))
+                else:
+                    pending.append((item, f"{field}[{i}]", depth + 1, inner))
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if first_control(key) is not None:
+                    raise DeckError(path, "control character in a key", card_id=card_id, field=field or None)
+                pending.append((item, f"{field}.{key}" if field else key, depth + 1, card_id))
+
+
+def field_line(text: str, card_id: str | None, field: str, *, position: int | None = None) -> int | None:
+    """The line of a deck file where ``field`` of the card (or of ``[deck]``) is written.
+
+    TOML parsers give no positions, so this reads the text: from the card's ``[[cards]]`` table
+    (the ``position``-th, counted from 1; else the one whose ``id = ...`` it is, or ``[deck]``)
+    to the next card, the line that sets the field's key
+    (``solution`` for ``challenge.solution[2]``, the third ``[[cards.challenge.setup]]`` table
+    for ``challenge.setup[2].path``). None when it cannot be found.
+    """
+    lines = text.splitlines()
+    headers = [i for i, line in enumerate(lines) if line.strip().startswith("[[cards]]")]
+    if position is not None and 0 < position <= len(headers):
+        start: int | None = headers[position - 1]  # the card's own table, whatever its id
+    elif card_id is not None:
+        quoted = re.compile(r"""^\s*id\s*=\s*["']""" + re.escape(card_id) + r"""["']\s*(#.*)?$""")
+        start = next((i for i, line in enumerate(lines) if quoted.match(line)), None)
+    else:
+        start = next((i for i, line in enumerate(lines) if line.strip().startswith("[deck]")), None)
+        field = field.removeprefix("deck").lstrip(".") or "id"
+    if start is None:
+        return None
+    end = next((i for i in range(start + 1, len(lines)) if lines[i].strip().startswith("[[cards]]")), len(lines))
+    segments = re.findall(r"([^.\[\]]+)(?:\[(\d+)\])?", field)
+    path: list[str] = []  # the keys since the last table header
+    full: list[str] = []
+    found = start
+    for key, index in segments:
+        path.append(key)
+        full.append(key)
+        header = re.compile(r"^\s*\[\[\s*cards\." + r"\.".join(map(re.escape, full)) + r"\s*\]\]")
+        headers = [i for i in range(start, end) if header.match(lines[i])]
+        if index and int(index) < len(headers):
+            found = start = headers[int(index)]
+            end = next((i for i in range(start + 1, end) if lines[i].lstrip().startswith("[")), end)
+            path = []
+            continue
+        dotted = r"\s*\.\s*".join(map(re.escape, path))
+        setting = re.compile(r"^\s*(?:[\w-]+\s*\.\s*)*" + dotted + r"\s*(?:=|\.[\w\s.-]*=)")
+        table = re.compile(r"^\s*\[\s*cards\.(?:[\w-]+\.)*" + dotted + r"\s*\]")
+        hit = next((i for i in range(start, end) if setting.match(lines[i]) or table.match(lines[i])), None)
+        if hit is None:
+            break
+        found = hit
+        if table.match(lines[hit]):
+            start, path = hit, []
+        elif index and lines[hit].rstrip().endswith("[") and hit + 1 + int(index) < end:
+            found = hit + 1 + int(index)  # one item per line, as multi-line arrays are written
+    return found + 1
 
 
 def _toml_error_line(message: str) -> int | None:

@@ -41,11 +41,13 @@ class Interrupted(KeyboardInterrupt):
 def report(error: QuizdockError | KeyboardInterrupt | EOFError) -> int:
     """Tell the learner (on stderr) what stopped the command; the exit code to end with."""
     from rich.console import Console
-    from rich.markup import escape
+
+    from quizdock.plaintext import shown
 
     console = Console(stderr=True, highlight=False)
     if isinstance(error, QuizdockError):
-        console.print(f"[bold red]Error:[/bold red] {escape(str(error))}", soft_wrap=True)
+        # A message may quote a path or a value the learner gave: shown as text, never as markup.
+        console.print(f"[bold red]Error:[/bold red] {shown(str(error))}", soft_wrap=True)
         return int(error.exit_code)
     if not isinstance(error, Interrupted):  # Ctrl-C, or Ctrl-D at a prompt
         console.print("Interrupted.")

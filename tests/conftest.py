@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -87,3 +88,15 @@ def write_protected(path: Path) -> Iterator[None]:
         yield
     finally:
         path.chmod(mode)
+
+
+def device_node(directory: Path) -> Path:
+    """A character device to point commands at: a null device of its own when run as root (so a
+    regression could never replace the machine's /dev/null), else /dev/null, which a user
+    cannot replace anyway."""
+    if os.geteuid() != 0:
+        return Path("/dev/null")
+    node = directory / "null-device"
+    if not node.exists():
+        os.mknod(node, 0o666 | stat.S_IFCHR, os.makedev(1, 3))
+    return node

@@ -56,13 +56,14 @@ def anki(
     collection: cards already there keep the schedule Anki has for them.
     """
     from quizdock.export.anki import write_package
+    from quizdock.plaintext import printable
 
     chosen = language(lang)
     path = _output(output, deck, ".apkg")
     cards = _read(deck, with_progress=with_progress)
     with _writing(path):
         summary = write_package(cards, path, lang=chosen, with_progress=with_progress)
-    line = f"Wrote {summary.notes} notes from {_decks(summary.decks)} to {path} ({chosen})"
+    line = f"Wrote {summary.notes} notes from {_decks(summary.decks)} to {printable(str(path))} ({chosen})"
     if with_progress:
         line += f", with the schedule of {summary.review_cards} reviewed cards and {summary.reviews} answers"
         if summary.suspended:
@@ -84,13 +85,14 @@ def csv(output: OutputOption = None, deck: DeckOption = None, lang: LangOption =
     twice). No progress.
     """
     from quizdock.export.csv_export import write_csv
+    from quizdock.plaintext import printable
 
     chosen = language(lang)
     path = _output(output, deck, ".txt")
     cards = _read(deck, with_progress=False)
     with _writing(path):
         summary = write_csv(cards, path, lang=chosen)
-    typer.echo(f"Wrote {summary.notes} notes from {_decks(summary.decks)} to {path} ({chosen}).")
+    typer.echo(f"Wrote {summary.notes} notes from {_decks(summary.decks)} to {printable(str(path))} ({chosen}).")
     typer.echo("In Anki: File > Import, choose the file; its header lines set the columns.")
 
 
@@ -108,33 +110,56 @@ def _read(deck: str | None, *, with_progress: bool) -> list[ExportCard]:
 
 
 def _output(output: Path | None, deck: str | None, suffix: str) -> Path:
-    """The file to write; its directory must exist."""
+    """The file to write: a regular file or a new path, in a folder that exists."""
     from quizdock.errors import ExitCode, QuizdockError
+    from quizdock.export import UnsafeTarget, check_target
 
     path = output if output is not None else Path(f"quizdock-{deck}{suffix}" if deck else f"quizdock{suffix}")
     path = path.expanduser()
-    if path.is_dir():
-        raise QuizdockError(f"{path} is a directory; give a file name with -o.", exit_code=ExitCode.USAGE)
-    if not path.parent.is_dir():
-        raise QuizdockError(
-            f"The directory {path.parent} does not exist; create it or choose another with -o.",
+    try:
+        check_target(path)
+        if not path.parent.is_dir():
+            raise QuizdockError(
+                f"The directory {path.parent} does not exist; create it or choose another with -o.",
+                exit_code=ExitCode.USAGE,
+            )
+    except UnsafeTarget as refused:
+        raise QuizdockError(f"{refused}. Give the name of a file with -o.", exit_code=ExitCode.USAGE) from None
+    except OSError as exc:
+        raise _cannot_write(path, exc) from None
+    return path
+
+
+def _cannot_write(path: Path, exc: OSError) -> Exception:
+    import errno
+
+    from quizdock.errors import ExitCode, QuizdockError
+
+    shown = str(path) if len(str(path)) <= 120 else f"{str(path)[:60]}...{str(path)[-40:]}"
+    if exc.errno == errno.ENAMETOOLONG:
+        return QuizdockError(
+            f"Cannot write {shown}: the name is too long for the file system. Give a shorter name with -o.",
             exit_code=ExitCode.USAGE,
         )
-    return path
+    return QuizdockError(
+        f"Cannot write {shown} ({exc.strerror or exc}). Choose a folder you may write in with -o, "
+        "or free some disk space.",
+        exit_code=ExitCode.USAGE,
+    )
 
 
 @contextmanager
 def _writing(path: Path) -> Iterator[None]:
-    """Turn a failed write (no permission, disk full) into the learner's message."""
+    """Turn a failed write (no permission, disk full, a path replaced meanwhile) into the learner's message."""
+    from quizdock.errors import ExitCode, QuizdockError
+    from quizdock.export import UnsafeTarget
+
     try:
         yield
+    except UnsafeTarget as refused:
+        raise QuizdockError(f"{refused}. Give the name of a file with -o.", exit_code=ExitCode.USAGE) from None
     except OSError as exc:
-        from quizdock.errors import ExitCode, QuizdockError
-
-        raise QuizdockError(
-            f"Cannot write {path} ({exc.strerror}). Choose a folder you may write in with -o, or free some disk space.",
-            exit_code=ExitCode.USAGE,
-        ) from None
+        raise _cannot_write(path, exc) from None
 
 
 def _decks(count: int) -> str:

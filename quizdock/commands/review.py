@@ -16,17 +16,28 @@ from quizdock.commands.common import (
     open_store,
     require_terminal,
 )
+from quizdock.config import MAX_NEW_PER_DAY
+
+MAX_LIMIT = 100_000
+"""More cards than a session can hold; a bound keeps --limit a number SQLite can take."""
 
 
 def review(
     deck: DeckOption = None,
     limit: Annotated[
         Optional[int],  # noqa: UP045
-        typer.Option("--limit", "-n", min=1, help="At most this many cards (due and new) in this session."),
+        typer.Option(
+            "--limit", "-n", min=1, max=MAX_LIMIT, help="At most this many cards (due and new) in this session."
+        ),
     ] = None,
     new: Annotated[
         Optional[int],  # noqa: UP045
-        typer.Option("--new", min=0, help="New cards per day (default: new_per_day in the config, else 10)."),
+        typer.Option(
+            "--new",
+            min=0,
+            max=MAX_NEW_PER_DAY,
+            help="New cards per day (default: new_per_day in the config, else 10).",
+        ),
     ] = None,
     lang: LangOption = None,
 ) -> None:
@@ -67,13 +78,16 @@ def decks(lang: LangOption = None) -> None:
     from rich.table import Table
 
     from quizdock import clock
+    from quizdock.plaintext import shown
 
     chosen = language(lang)
     with open_store() as store:
         summaries = store.deck_summaries(clock.today())
     table = Table("deck", "title", "cards", "due", "new")
     for summary in summaries:
-        table.add_row(summary.id, summary.title.get(chosen), str(summary.cards), str(summary.due), str(summary.new))
+        # A title is deck text: shown as text, never as markup or terminal control.
+        title = shown(summary.title.get(chosen))
+        table.add_row(shown(summary.id), title, str(summary.cards), str(summary.due), str(summary.new))
     table.add_section()
     table.add_row("all", "", *(str(sum(getattr(s, f) for s in summaries)) for f in ("cards", "due", "new")))
     console().print(table)

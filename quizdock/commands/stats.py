@@ -246,6 +246,7 @@ def render_leeches(found: list[Leech], questions: dict[str, str], out: Console, 
     from rich.table import Table
     from rich.text import Text
 
+    from quizdock.plaintext import printable
     from quizdock.storage.store import LEECH_LAPSES
 
     if not found:
@@ -255,7 +256,8 @@ def render_leeches(found: list[Leech], questions: dict[str, str], out: Console, 
     table = Table(*headers, title=_say(lang, "leech_title", limit=LEECH_LAPSES), title_justify="left")
     for leech in found:
         state = _say(lang, "active") if leech.suspended_at is None else _say(lang, f"reason_{leech.suspended_reason}")
-        question = Text(questions.get(leech.card_id, ""))  # a Text: brackets in a question are not markup
+        # A Text: brackets in a question are not markup; control characters are shown escaped.
+        question = Text(printable(questions.get(leech.card_id, "")))
         table.add_row(leech.card_id, str(leech.lapses), f"{leech.easiness:.2f}", state, question)
     out.print(table)
     out.print(_say(lang, "leech_hint"))

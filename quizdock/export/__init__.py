@@ -15,6 +15,7 @@ import hashlib
 import html
 import os
 import re
+import stat
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from quizdock.decks import Card, parse_card
 from quizdock.i18n import Lang, Text
+from quizdock.plaintext import printable
 
 if TYPE_CHECKING:
     from quizdock.storage.store import Store
@@ -242,9 +244,15 @@ def epoch_millis(moment: datetime) -> int:
     return epoch_seconds(moment) * 1000 + moment.microsecond // 1000
 
 
+def _escape(text: str) -> str:
+    """Deck text as HTML text: markup escaped, control characters written ``\\xNN`` (an export
+    never carries raw control bytes, whatever an older quizdock stored)."""
+    return html.escape(printable(text), quote=False)
+
+
 def html_text(text: str) -> str:
     """Deck text as HTML: escaped, `` `code` `` as ``<code>``, line breaks as ``<br>``."""
-    escaped = html.escape(text.strip(), quote=False)
+    escaped = _escape(text.strip())
     return _CODE_SPAN.sub(r"<code>\1</code>", escaped).replace("\n", "<br>")
 
 
@@ -264,9 +272,9 @@ def render(card: Card, lang: Lang) -> RenderedCard:
     if card.kind == "concept" and isinstance(card.answer, Text):
         answer = text(card.answer)
     elif card.kind == "command" and isinstance(card.answer, str):
-        answer = html.escape(card.answer, quote=False)
+        answer = _escape(card.answer)
         if card.alternatives:
-            listed = ", ".join(f"<code>{html.escape(c, quote=False)}</code>" for c in card.alternatives)
+            listed = ", ".join(f"<code>{_escape(c)}</code>" for c in card.alternatives)
             alternatives = f"{_LABELS['alternatives'].get(lang)} {listed}"
     elif card.kind == "choice" and card.correct is not None:
         items = "".join(f"<li>{text(choice)}</li>" for choice in card.choices)
@@ -274,7 +282,7 @@ def render(card: Card, lang: Lang) -> RenderedCard:
         answer = f"{_letter(card.correct)}. {text(card.choices[card.correct])}"
     elif card.kind == "practical":
         answer = "".join(f'<div class="qd-step">{step}</div>' for step in _solution_steps(card, lang, values))
-        check = html.escape(_LABELS["check"].get(lang).format(id=card.id), quote=False)
+        check = _escape(_LABELS["check"].get(lang).format(id=card.id))
     differs = ""
     if card.note_differs is not None:
         differs = f"<b>{_LABELS['differs'].get(lang)}</b> {text(card.note_differs)}"
@@ -289,15 +297,55 @@ def render(card: Card, lang: Lang) -> RenderedCard:
     )
 
 
+class UnsafeTarget(ValueError):
+    """What is at an export path is not a regular file: the message says what it is."""
+
+
+def check_target(path: Path) -> None:
+    """An export replaces only a regular file, or writes a new path.
+
+    A symbolic link, a device (``/dev/null``), a FIFO, a socket or a folder is refused:
+    renaming over it would replace it (as root, ``/dev/null`` became a regular file).
+
+    Raises:
+        UnsafeTarget: naming what is there.
+        OSError: the path cannot be looked at (a name too long, a folder on the way that is a file).
+    """
+    try:
+        mode = path.lstat().st_mode
+    except FileNotFoundError:
+        return
+    if stat.S_ISREG(mode):
+        return
+    if stat.S_ISLNK(mode):
+        what = "a symbolic link"
+    elif stat.S_ISDIR(mode):
+        what = "a folder"
+    elif stat.S_ISFIFO(mode):
+        what = "a FIFO (named pipe)"
+    elif stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        what = "a device"
+    else:
+        what = "not a regular file"
+    raise UnsafeTarget(f"{path} is {what}; an export writes only a regular file or a new path")
+
+
 def write_atomically(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file renamed over it: never a half file."""
-    handle, partial = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    """Write ``data`` to ``path`` through a temporary file renamed over it: never a half file.
+
+    Raises:
+        UnsafeTarget: something other than a regular file is at ``path`` (checked again just
+            before the rename).
+    """
+    check_target(path)
+    handle, partial = tempfile.mkstemp(prefix=".quizdock-export.", dir=path.parent)
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(data)
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(partial, 0o666 & ~umask)  # mkstemp makes it private; give it a new file's mode
+        check_target(path)
         os.replace(partial, path)
     except BaseException:
         Path(partial).unlink(missing_ok=True)
@@ -338,9 +386,9 @@ def _solution_steps(card: Card, lang: Lang, values: dict[str, str]) -> list[str]
                 steps.append((item["command"], item.get("input")))
     rendered: list[str] = []
     for command, typed in steps:
-        line = f"<code>{html.escape(_fill_placeholders(command, values), quote=False)}</code>"
+        line = f"<code>{_escape(_fill_placeholders(command, values))}</code>"
         if typed:
-            shown = html.escape(_fill_placeholders(typed.strip(), values), quote=False).replace("\n", "<br>")
+            shown = _escape(_fill_placeholders(typed.strip(), values)).replace("\n", "<br>")
             line += f" ({_LABELS['input'].get(lang)} <code>{shown}</code>)"
         rendered.append(line)
     return rendered

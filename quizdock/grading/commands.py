@@ -23,6 +23,7 @@ from functools import partial
 from types import MappingProxyType
 from typing import Literal, TypeVar
 
+from quizdock.grading import patterns
 from quizdock.grading.docker_cli import (
     BY_PATH,
     DOCKER_HUB_NAMES,
@@ -132,23 +133,11 @@ def _has_placeholder(text: str) -> bool:
     return _PLACEHOLDER.search(text) is not None
 
 
-def _pattern(text: str) -> re.Pattern[str]:
-    parts: list[str] = []
-    last = 0
-    for m in _PLACEHOLDER.finditer(text):
-        parts.append(re.escape(text[last : m.start()]))
-        known = PLACEHOLDERS.get(m.group(1))
-        parts.append(f"(?:{known})" if known else re.escape(m.group(0)))
-        last = m.end()
-    parts.append(re.escape(text[last:]))
-    return re.compile("".join(parts))
-
-
 def _matches(expected: str, given: str) -> bool:
     """Whether ``given`` is ``expected``, reading placeholders in ``expected`` as wildcards."""
     if not _has_placeholder(expected):
         return expected == given
-    return _pattern(expected).fullmatch(given) is not None
+    return patterns.fullmatch(expected, given)
 
 
 def _closest(word: str, candidates: Sequence[str]) -> str | None:
@@ -523,8 +512,8 @@ def _compare_image(expected: str, given: str) -> _Match:
         domain_ok = _matches(e.domain, g.domain or "docker.io") or e.registry == g.registry
     path_ok = (
         whole_image
-        or _image_path_pattern(_ImageRef(e.domain, e.path, None, None).familiar_path).fullmatch(g.familiar_path)
-        is not None
+        # Inside a longer path (`<user>/<image>`), <image> may span several components (team/app).
+        or patterns.fullmatch(_ImageRef(e.domain, e.path, None, None).familiar_path, g.familiar_path, image_path=True)
     )
     if e.tag is None and e.digest is None:
         version_ok = whole_image or (g.effective_tag == "latest" and g.digest is None)
@@ -533,15 +522,6 @@ def _compare_image(expected: str, given: str) -> _Match:
             e.digest is None or _matches(e.digest, g.digest or "")
         )
     return _SAME if domain_ok and path_ok and version_ok else _DIFFER
-
-
-# Inside a longer path (`<user>/<image>`), <image> may span several components (team/app).
-_IMAGE_PATH = r"[a-z0-9._-]+(?:/[a-z0-9._-]+)*"
-
-
-def _image_path_pattern(path: str) -> re.Pattern[str]:
-    parts = path.split("<image>")
-    return re.compile(f"(?:{_IMAGE_PATH})".join(_pattern(p).pattern for p in parts))
 
 
 @dataclass(frozen=True, slots=True)
@@ -1178,6 +1158,23 @@ def _normalise(text: str) -> str:
     return " ".join(text.split())
 
 
+MAX_ANSWER_CHARS = 2000
+"""A typed answer longer than this is not graded (no Docker command is near it): the prompt stops
+there and says so, and the grader refuses more, so grading stays fast and memory flat."""
+
+
+def _too_long(given: str, canonical: str) -> CommandVerdict:
+    return CommandVerdict(
+        "wrong",
+        QUALITY["wrong"],
+        Text(
+            f"Réponse de {len(given)} caractères : au-delà de {MAX_ANSWER_CHARS}, elle n'est pas corrigée.",
+            f"An answer of {len(given)} characters: past {MAX_ANSWER_CHARS}, it is not graded.",
+        ),
+        canonical,
+    )
+
+
 def grade_command(expected: str | Sequence[str], given: str, *, same_form: bool = False) -> CommandVerdict:
     """Grade a recalled command by what it would do.
 
@@ -1204,6 +1201,8 @@ def grade_command(expected: str | Sequence[str], given: str, *, same_form: bool 
             parsed.append(parse_command(answer))
         except CommandSyntaxError as error:
             raise ValueError(f"the expected answer {answer!r} is not a command quizdock can read: {error}") from error
+    if len(given) > MAX_ANSWER_CHARS:
+        return _too_long(given, canonical_form(parsed[0]))
     given_text = _normalise(given)
     for answer, p in zip(answers, parsed, strict=True):
         if given_text == _normalise(answer):
@@ -1225,6 +1224,14 @@ def answer_problems(answer: str) -> tuple[Text, ...]:
     Checks that the model reads it, that its command is fully modelled, that its placeholders
     are known, that its required arguments are there and that its image names are valid.
     """
+    if len(answer) > MAX_ANSWER_CHARS:
+        return (
+            Text(
+                f"Réponse de {len(answer)} caractères : plus longue que les {MAX_ANSWER_CHARS} qu'un apprenant "
+                "peut taper.",
+                f"An answer of {len(answer)} characters: longer than the {MAX_ANSWER_CHARS} a learner may type.",
+            ),
+        )
     try:
         parsed = parse_command(answer)
     except CommandSyntaxError as error:
@@ -1240,6 +1247,16 @@ def answer_problems(answer: str) -> tuple[Text, ...]:
         )
     values = [po.value for po in parsed.options] + list(parsed.args)
     for value in values:
+        side_by_side = patterns.adjacent_placeholders(value)
+        if side_by_side is not None:
+            problems.append(
+                Text(
+                    f"Marqueurs côte à côte `{side_by_side}` : où l'un finit et l'autre commence serait une "
+                    "devinette ; séparez-les (`<image>:<tag>`).",
+                    f"Placeholders side by side `{side_by_side}`: where one ends and the other begins would be "
+                    "a guess; separate them (`<image>:<tag>`).",
+                )
+            )
         for m in _PLACEHOLDER.finditer(value):
             if m.group(1) not in PLACEHOLDERS:
                 problems.append(Text(f"Marqueur inconnu `{m.group(0)}`.", f"Unknown placeholder `{m.group(0)}`."))

@@ -5,7 +5,7 @@ nothing else on the learner's or CI's Docker can make it fail and nothing there 
 the learner's containers, images, volumes and networks are compared before and after.
 
 For each challenge: set it up; its goal checks must fail and its guards pass; run the
-reference solution (docker CLI commands, through :func:`shlex.split`, never a shell); every
+reference solution (docker CLI commands read with the Docker CLI model, never a shell); every
 check must then pass; clean up; nothing of the challenge may be left.
 """
 
@@ -14,7 +14,6 @@ from __future__ import annotations
 import contextlib
 import os
 import select
-import shlex
 import shutil
 import subprocess
 import tempfile
@@ -32,6 +31,7 @@ from quizdock.lab import runner
 from quizdock.lab.conditions import CheckResult
 from quizdock.lab.spec import LABEL_MANAGED, Challenge, SolutionStep, placeholders, substitute
 from quizdock.lab.state import LabState
+from quizdock.lab.steps import solution_argv
 
 if TYPE_CHECKING:
     import docker
@@ -82,6 +82,7 @@ def run_step(
     *,
     timeout: float = STEP_TIMEOUT,
     env: Mapping[str, str] | None = None,
+    challenge: Challenge | None = None,
 ) -> StepOutcome:
     """Run one solution command (after substitution) without a shell.
 
@@ -91,7 +92,7 @@ def run_step(
     """
     command = substitute(step.command, values)
     text = substitute(step.input, values) if step.input is not None else None
-    argv = shlex.split(command)
+    argv = solution_argv(step, values, challenge)  # the parse that deck check validated
     if step.tty:
         returncode, output = _run_in_pty(argv, text, timeout=timeout, env=env)
     else:
@@ -297,7 +298,7 @@ def prove(
         if failing_guards := _failed(guards):
             proof.problems.append(f"guard checks fail right after setup: {_describe(failing_guards)}")
         for step in solution if solution is not None else challenge.solution:
-            outcome = run_step(step, proof.values, env=environ)
+            outcome = run_step(step, proof.values, env=environ, challenge=challenge)
             proof.steps.append(outcome)
             if outcome.returncode != 0 and expect_pass:
                 proof.problems.append(

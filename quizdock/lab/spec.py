@@ -223,7 +223,8 @@ class SolutionStep:
     """One docker CLI command of the reference solution.
 
     Attributes:
-        command: The command, with placeholders; split with :func:`shlex.split`, no shell.
+        command: The command, with placeholders; read with the Docker CLI model and run
+            without a shell (:mod:`quizdock.lab.steps`).
         input: Text typed into it (for ``-i``/``--password-stdin``).
         tty: Run it in a pseudo-terminal (for ``-it``).
     """
@@ -473,7 +474,22 @@ def parse_challenge(raw: dict[str, Any], *, path: str, card_id: str) -> Challeng
     _check_placeholders(r, raw, known)
     _check_setup_order(r, challenge)
     _check_reserved(r, challenge)
+    _check_solution(r, raw["solution"], challenge)
     return challenge
+
+
+def _check_solution(r: _Reader, raw: list[Any], challenge: Challenge) -> None:
+    """Each step is read with the Docker CLI model and must be safe to run (see ``steps.py``)."""
+    from quizdock.lab.steps import UnsafeStep, parse_step
+
+    dirs = [p.key for p in challenge.param("dir")]
+    sample = sample_values(challenge)
+    for i, step in enumerate(challenge.solution):
+        try:
+            parse_step(step.command, dirs=dirs, sample=sample)
+        except UnsafeStep as refused:
+            field = f"challenge.solution[{i}]" + (".command" if isinstance(raw[i], dict) else "")
+            raise r.error(field, f"{step.command!r} is refused: {refused}") from None
 
 
 def _list_of_tables(r: _Reader, value: Any, field: str) -> list[dict[str, Any]]:
@@ -634,8 +650,6 @@ def _parse_solution(r: _Reader, value: Any) -> tuple[SolutionStep, ...]:
             )
         else:
             raise r.error(field, "expected a command string or a table with command, input, tty")
-        if step.command.split()[:1] != ["docker"]:
-            raise r.error(field, "a solution step is a docker CLI command starting with 'docker'")
         steps.append(step)
     return tuple(steps)
 

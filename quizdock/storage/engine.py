@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import URL, Connection, Engine, create_engine, event
 
-BUSY_TIMEOUT_MS = 10_000
+from quizdock.storage.schema import BUSY_TIMEOUT_MS as BUSY_TIMEOUT_MS
 
 
 def make_engine(path: Path) -> Engine:
@@ -17,7 +17,9 @@ def make_engine(path: Path) -> Engine:
     takes the write lock first, so what it reads cannot change before it writes (another
     terminal waits up to the busy timeout).
     """
-    engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+    # URL.create takes the file name as given: in a URL string, `?` or `#` would end the path.
+    url = URL.create("sqlite", database=str(path))
+    engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:

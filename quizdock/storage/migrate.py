@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
+from urllib.parse import quote
 
 from quizdock.errors import DatabaseError
-from quizdock.storage.schema import HEAD_REVISION
+from quizdock.storage.schema import BUSY_TIMEOUT_MS, HEAD_REVISION, QUIZDOCK_TABLES
+
+_SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
 def current_revision(path: Path) -> str | None:
@@ -20,8 +24,9 @@ def current_revision(path: Path) -> str | None:
     check_location(path)
     if not path.exists():
         return None
+    check_header(path)
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
+        conn = read_only(path)
         try:
             tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
             if "alembic_version" not in tables:
@@ -36,16 +41,69 @@ def current_revision(path: Path) -> str | None:
         raise explain(path, exc) from None
 
 
+def read_only(path: Path) -> sqlite3.Connection:
+    """A read-only connection to the database at ``path``, whatever characters its name holds
+    (``?`` or ``#`` in a plain ``file:`` URI would open another file)."""
+    return sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+
+
+def check_header(path: Path) -> None:
+    """Refuse a database file whose size does not fit its own header (a lost end, a cut copy).
+
+    SQLite reads the missing end of a cut file as zeros and answers with made-up rows; the
+    header's page size and page count tell it at once, for the price of reading 100 bytes.
+
+    Raises:
+        DatabaseError: the file is damaged.
+    """
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(100)
+            size = os.fstat(handle.fileno()).st_size
+    except OSError:
+        return  # sqlite3 says why, with the learner's message
+    if size == 0 or not header.startswith(_SQLITE_MAGIC) or len(header) < 100:
+        return  # a new file, or not SQLite at all: sqlite3 tells which
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    pages = int.from_bytes(header[28:32], "big")
+    counter_valid = header[24:28] == header[92:96]
+    # A write in progress (or cut short, which SQLite repairs) may leave the file short for a while.
+    pending = (path.with_name(path.name + end) for end in ("-wal", "-journal"))
+    hot_wal = any(p.exists() and p.stat().st_size > 0 for p in pending)
+    if page_size and size % page_size:
+        raise damaged(path, f"its size, {size} bytes, is not a whole number of {page_size}-byte pages")
+    if counter_valid and pages and size < pages * page_size and not hot_wal:
+        raise damaged(path, f"it has {size // page_size} of its {pages} pages")
+
+
 def check_location(path: Path) -> None:
     """Refuse a database path that can never be a file quizdock may create.
 
     Raises:
-        DatabaseError: the path is a directory, or a folder above it is a file.
+        DatabaseError: the path is a directory or not a regular file, a folder above it is a
+            file, or the path cannot be looked at (a name too long for the file system).
     """
+    try:
+        _check_location(path)
+    except OSError as exc:
+        shown = str(path) if len(str(path)) <= 120 else f"{str(path)[:60]}...{str(path)[-40:]}"
+        raise DatabaseError(
+            f"The database path {shown} cannot be used ({exc.strerror or exc}). Give another file with "
+            "--db PATH or QUIZDOCK_DB."
+        ) from None
+
+
+def _check_location(path: Path) -> None:
     if path.is_dir():
         raise DatabaseError(
             f"The database path {path} is a folder, not a file. Give a file with --db PATH or QUIZDOCK_DB, "
             f"for example {path / 'quizdock.sqlite3'}."
+        )
+    if path.exists() and not path.is_file():
+        raise DatabaseError(
+            f"The database path {path} is not a regular file (a device, a FIFO or a socket). Give a file with "
+            "--db PATH or QUIZDOCK_DB."
         )
     for parent in path.parents:
         if parent.exists():
@@ -60,7 +118,9 @@ def check_location(path: Path) -> None:
 def explain(path: Path, error: Exception) -> DatabaseError:
     """The learner's message for an SQLite error (sqlite3's, or SQLAlchemy's wrapping of it)."""
     cause = str(getattr(error, "orig", None) or error)
-    if "malformed" in cause or "not a database" in cause:
+    if "malformed" in cause or "corrupt" in cause:
+        return damaged(path, cause)
+    if "not a database" in cause:
         return not_quizdock(path, cause)
     if "readonly" in cause:
         return DatabaseError(
@@ -86,12 +146,47 @@ def explain(path: Path, error: Exception) -> DatabaseError:
     return not_quizdock(path, cause)
 
 
+def damaged(path: Path, cause: str) -> DatabaseError:
+    return DatabaseError(
+        f"The database {path} is damaged and cannot be used ({cause}). quizdock has not changed it. "
+        "Restore it from a backup (your progress is in that file); or, to start afresh, move the file "
+        "aside (quizdock then creates a new one), or choose another file with --db PATH or QUIZDOCK_DB."
+    )
+
+
 def not_quizdock(path: Path, cause: str) -> DatabaseError:
     return DatabaseError(
         f"The database {path} cannot be used ({cause}). quizdock has not changed it. "
         "If it is a copy of your progress, restore it from a backup; to start afresh, move the file "
         "aside (quizdock then creates a new one), or choose another file with --db PATH or QUIZDOCK_DB."
     )
+
+
+def _tables(path: Path) -> set[str]:
+    try:
+        conn = read_only(path)
+        try:
+            return {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise explain(path, exc) from None
+
+
+def quick_check(path: Path) -> str | None:
+    """What SQLite finds wrong in the database's pages (``PRAGMA quick_check``), or None.
+
+    Run only once something has failed: it reads the whole file.
+    """
+    try:
+        conn = read_only(path)
+        try:
+            rows = [str(row[0]) for row in conn.execute("PRAGMA quick_check(3)")]
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        return str(exc)
+    return None if rows == ["ok"] else "; ".join(rows)[:300]
 
 
 def upgrade(path: Path) -> None:
@@ -108,6 +203,10 @@ def upgrade(path: Path) -> None:
     config.set_main_option("script_location", str(alembic_dir()))
     known = {script.revision for script in ScriptDirectory.from_config(config).walk_revisions()}
     if revision is not None and revision not in known:
+        if not QUIZDOCK_TABLES.issubset(_tables(path)):
+            raise not_quizdock(
+                path, f"it is another program's database: its schema revision {revision!r} is none of quizdock's"
+            )
         raise DatabaseError(
             f"The database {path} was written by a newer quizdock (schema {revision}). "
             "Upgrade quizdock (pip install -U quizdock), or use another file with --db PATH."

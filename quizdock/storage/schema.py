@@ -10,3 +10,10 @@ SET_ASIDE = "c.retired_at IS NOT NULL OR c.suspended_at IS NOT NULL OR c.buried_
 # Of those, the cards out of review on the day :today (a card buried until today is back).
 # Never NULL, so NOT (...) is its exact opposite.
 OUT_OF_REVIEW = "c.retired_at IS NOT NULL OR c.suspended_at IS NOT NULL OR ifnull(c.buried_until, '') > :today"
+
+# How long a command waits for another program's lock on the database (README: 10 s).
+BUSY_TIMEOUT_MS = 10_000
+
+# The tables every quizdock database has, whatever its revision: a database without them that
+# names an Alembic revision quizdock never had belongs to another program.
+QUIZDOCK_TABLES = frozenset({"decks", "cards", "card_states", "reviews"})

@@ -17,9 +17,19 @@ from typing import Any, cast
 from sqlalchemy import ColumnElement, CursorResult, Engine, and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from quizdock.decks import Card, Deck, check_unique_ids, deck_files, file_hash, parse_card, parse_deck_file
+from quizdock.decks import (
+    MAX_DECK_BYTES,
+    Card,
+    Deck,
+    check_unique_ids,
+    deck_files,
+    file_hash,
+    parse_card,
+    parse_deck_file,
+)
 from quizdock.errors import DeckError, NotFound, did_you_mean
 from quizdock.i18n import Text
+from quizdock.plaintext import read_bounded
 from quizdock.scheduling import CardState, review
 from quizdock.storage.engine import make_engine
 from quizdock.storage.migrate import explain, upgrade
@@ -181,7 +191,9 @@ class Store:
                 if writing:
                     session.connection(execution_options={"immediate": True})
                 yield session
-        except sqlalchemy.exc.OperationalError as error:
+        except (sqlalchemy.exc.OperationalError, sqlalchemy.exc.DatabaseError) as error:
+            if isinstance(error, sqlalchemy.exc.IntegrityError):
+                raise  # a bug, not the file
             raise explain(self.path, error) from None
 
     # --- decks ---------------------------------------------------------------------------
@@ -211,15 +223,17 @@ class Store:
                         if (row.file_size, row.file_mtime_ns) == (stat.st_size, stat.st_mtime_ns):
                             skipped += 1  # untouched since loaded: not even read
                             continue
-                        data = path.read_bytes()
+                        data = read_bounded(path, MAX_DECK_BYTES)
                         if row.file_hash == file_hash(data):
                             row.file_size, row.file_mtime_ns = stat.st_size, stat.st_mtime_ns
                             skipped += 1  # touched, same content: not parsed
                             continue
                     else:
-                        data = path.read_bytes()
+                        data = read_bounded(path, MAX_DECK_BYTES)
                 except OSError as exc:
                     raise DeckError(str(path), f"cannot be read ({exc.strerror})") from None
+                except ValueError as exc:
+                    raise DeckError(str(path), str(exc)) from None
                 changed.append(parse_deck_file(path, data, stat))
             present = {path.stem for path in files}
             # Decks whose file went away since the last load (a forgotten file has no size).

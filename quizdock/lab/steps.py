@@ -1,0 +1,331 @@
+"""A challenge's reference solution, read with quizdock's Docker CLI model and run as that.
+
+A deck is shared like any document, so its solution steps are data: each one is parsed with
+the model of :mod:`quizdock.grading.commands` (the parser that grades typed commands), and
+allowed only when its command and every option are known and safe for the learner's machine.
+The argv that runs is built from that same parse, one token per parsed word, with
+``{placeholders}`` filled in inside each token: what was checked is what runs, and a value
+cannot add or split words (``docker\u00a0/x.sh`` is one word, which is not ``docker``).
+
+Refused:
+
+- options that give a container power over the host: ``--privileged``, ``--cap-add``,
+  ``--device...``, ``--security-opt``, ``--use-api-socket``, ``--runtime``, ``--gpus``,
+  ``--cgroup-parent``, and the host's namespaces (``--network/--pid/--ipc/--uts/--userns/
+  --cgroupns host``, or another container's);
+- host paths: a bind mount (``-v``, ``--mount``) or a build context whose source is not one of
+  the challenge's own ``dir`` parameters, the Docker socket, files read or written on the host
+  (``--env-file``, ``--label-file``, ``--cidfile``, ``--file``), volume driver options that
+  bind a host folder;
+- prunes not limited to the challenge (``--filter label={label}``), and removing, stopping,
+  killing, starting or entering (``exec``) anything not named by the challenge (its reserved
+  names, ``qd-...``), or mounting its volumes (``--volumes-from``) or a volume of the
+  learner's;
+- image names made that are not the challenge's (``tag``, ``commit``, ``build --tag``), a push
+  or a login anywhere but the challenge's registry.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from quizdock.errors import QuizdockError
+
+if TYPE_CHECKING:
+    from quizdock.grading.commands import ParsedOption
+    from quizdock.grading.docker_cli import Command
+    from quizdock.lab.spec import Challenge, SolutionStep
+
+# Options refused whatever their value.
+_REFUSED_OPTIONS: Mapping[str, str] = {
+    "--privileged": "gives the container full access to the host",
+    "--cap-add": "gives the container extra powers over the host",
+    "--security-opt": "lifts the container's confinement",
+    "--device": "gives the container a host device",
+    "--device-cgroup-rule": "gives the container host devices",
+    "--device-read-bps": "names a host device",
+    "--device-read-iops": "names a host device",
+    "--device-write-bps": "names a host device",
+    "--device-write-iops": "names a host device",
+    "--use-api-socket": "gives the container the Docker socket",
+    "--runtime": "runs the container with another runtime",
+    "--gpus": "gives the container host devices",
+    "--cgroup-parent": "places the container in a host cgroup",
+    "--env-file": "reads a file of the host",
+    "--label-file": "reads a file of the host",
+    "--cidfile": "writes a file on the host",
+}
+# Options refused when they join a namespace that is not the container's own.
+_NAMESPACE_OPTIONS = frozenset({"--network", "--pid", "--ipc", "--uts", "--userns", "--cgroupns"})
+# Commands that act on what they name: only the challenge's own (a learner's container may hold
+# their data, or mount their home: `exec` into it would reach the host).
+_NAMED_ONLY = frozenset({"rm", "stop", "kill", "restart", "start", "exec"})
+_VOLUME_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
+_LABEL_FILTER = "{label_filter}"
+# Read in its place: a value no deck can write (control characters are refused in decks).
+_FILTER_STANDIN_VALUE = "\x00label_filter"
+_FILTER_STANDIN = "--filter=" + _FILTER_STANDIN_VALUE
+_SOCKETS = ("docker.sock", "containerd.sock", "podman.sock")
+
+
+class UnsafeStep(QuizdockError):
+    """A solution step that quizdock will not run; the message says why."""
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """A solution step as parsed: the tokens that run, before ``{placeholders}`` are filled in.
+
+    Attributes:
+        template: The command as the deck writes it.
+        argv: ``docker``, the command's words, its options (``--long=value``) and arguments.
+    """
+
+    template: str
+    argv: tuple[str, ...]
+    label_filter: tuple[int, ...] = ()
+
+    def argv_with(self, values: Mapping[str, str]) -> list[str]:
+        """The argv to run, each token's ``{placeholders}`` replaced (never re-split).
+
+        The word ``{label_filter}`` is ``--filter=label={label}`` on the learner's own Docker
+        and nothing in the private lab (where quizdock gives it the empty value).
+        """
+        from quizdock.lab.spec import substitute
+
+        dropped = set(self.label_filter) if values.get("label_filter", "-") == "" else set()
+        return [substitute(token, values) for i, token in enumerate(self.argv) if i not in dropped]
+
+
+def parse_step(
+    command: str, *, dirs: Sequence[str] = (), sample: Mapping[str, str] | None = None, lab: bool = False
+) -> Step:
+    """Read one solution step and build what runs, or say why it may not run.
+
+    Args:
+        command: The step as the deck writes it, with ``{placeholders}``.
+        dirs: The names of the challenge's ``dir`` parameters: the only host paths allowed.
+        sample: Plausible values of the challenge's parameters, to tell its reserved names.
+            None skips the check of what destructive commands name (a step run outside a deck).
+        lab: The step runs in quizdock's private lab, where a plain prune touches nothing of
+            the learner's (a deck's own steps are always checked as for the learner's Docker).
+
+    Raises:
+        UnsafeStep: not a docker command quizdock knows, or one that is not safe.
+    """
+    from quizdock.grading.commands import CommandSyntaxError, parse_command
+
+    try:
+        words = shlex.split(command)
+    except ValueError:
+        raise UnsafeStep("an unclosed quote or escape") from None
+    if not words or words[0] != "docker":
+        shown = words[0] if words else ""
+        raise UnsafeStep(f"a step is a docker CLI command and starts with the word 'docker', not {shown!r}")
+    if any(_LABEL_FILTER in word and word != _LABEL_FILTER for word in words):
+        raise UnsafeStep(f"{_LABEL_FILTER} is a word of its own (it stands for a whole option)")
+    words = [_FILTER_STANDIN if word == _LABEL_FILTER else word for word in words]
+    try:
+        parsed = parse_command(shlex.join(words))
+    except CommandSyntaxError as error:
+        raise UnsafeStep(error.message.en.rstrip(".")) from None
+    cmd = parsed.command
+    if not cmd.modelled:
+        raise UnsafeStep(f"quizdock knows `{cmd.name}` by name only, so it cannot tell what it does")
+    argv = ["docker", *parsed.written]
+    label_filter: list[int] = []
+    for po in parsed.options:
+        option = po.option
+        if po.value == _FILTER_STANDIN_VALUE:
+            label_filter.append(len(argv))
+            argv.append("--filter=label={label}")
+            continue
+        _check_option(cmd.path, option.long, po.value, dirs, sample or {})
+        if option.value == "bool":
+            argv.append(option.long if po.value == "true" else f"{option.long}=false")
+        else:
+            argv.append(f"{option.long}={po.value}")  # one token: a value may start with '-'
+    args = list(parsed.args)
+    if cmd.path[-1] == "build":
+        for arg in args:
+            if arg != "-" and not _in_dir(arg, dirs):
+                raise UnsafeStep(f"the build context {arg!r} is a host path; use a 'dir' parameter")
+    if (
+        not lab
+        and cmd.path[-1] == "prune"
+        and not any(
+            po.option.long == "--filter" and po.value.replace(" ", "") in ("label={label}", _FILTER_STANDIN_VALUE)
+            for po in parsed.options
+        )
+    ):
+        raise UnsafeStep("a prune must be limited to the challenge with {label_filter} (or --filter label={label})")
+    if sample is not None and cmd.path[-1] in _NAMED_ONLY:
+        _check_named(cmd, args, sample)
+    if sample is not None:
+        _check_images_and_logins(cmd, parsed.options, args, sample)
+    if args:
+        needs_end = any(a.startswith("-") and a != "-" for a in (args if cmd.interspersed else args[:1]))
+        argv += ["--", *args] if needs_end else args
+    return Step(template=command, argv=tuple(argv), label_filter=tuple(label_filter))
+
+
+def _check_option(path: tuple[str, ...], long: str, value: str, dirs: Sequence[str], sample: Mapping[str, str]) -> None:
+    if long in _REFUSED_OPTIONS:
+        raise UnsafeStep(f"{long} {_REFUSED_OPTIONS[long]}")
+    if long in _NAMESPACE_OPTIONS and value.lower().startswith(("host", "container:")):
+        raise UnsafeStep(f"{long} {value} shares a namespace of the host or of another container")
+    if long == "--volume":
+        source, sep, _ = value.partition(":")
+        if sep:
+            _check_source(source, dirs, sample)
+    elif long == "--mount":
+        _check_mount(value, dirs, sample)
+    elif long == "--volumes-from" and not _challenge_name(value.split(":")[0], sample):
+        raise UnsafeStep(f"--volumes-from {value!r} mounts what another container mounts; name the challenge's own")
+    elif long == "--file" and not _in_dir(value, dirs):
+        raise UnsafeStep(f"--file {value!r} reads a file of the host; use a 'dir' parameter")
+    elif (
+        path == ("volume", "create") and long in ("--opt", "--driver") and not (long == "--driver" and value == "local")
+    ):
+        raise UnsafeStep(f"{long} on a volume can bind a host folder; create a plain volume")
+
+
+def _check_mount(value: str, dirs: Sequence[str], sample: Mapping[str, str]) -> None:
+    import csv
+
+    # Docker reads --mount as one CSV record (quotes allowed), keys in any case: so does this.
+    try:
+        items = next(csv.reader([value], strict=True), [])
+    except csv.Error:
+        raise UnsafeStep(f"--mount {value!r} cannot be read") from None
+    fields: dict[str, str] = {}
+    for item in items:
+        key, _, val = item.partition("=")
+        fields[key.strip().lower()] = val
+    kind = fields.get("type", "volume").lower()
+    source = fields.get("source", fields.get("src", ""))
+    if kind not in ("volume", "bind", "tmpfs"):
+        raise UnsafeStep(f"--mount type={kind} is not a mount quizdock allows")
+    if any(key.startswith("volume-") for key in fields):
+        raise UnsafeStep("--mount volume options can bind a host folder")
+    if kind == "bind" and not _in_dir(source, dirs):
+        raise UnsafeStep(_host_path(source))
+    if kind == "volume" and source:
+        _check_source(source, (), sample)
+
+
+def _host_path(source: str) -> str:
+    if any(sock in source for sock in _SOCKETS):
+        return f"mounting {source!r} gives the container the Docker socket, that is the whole host"
+    return f"{source!r} is a host path; mount only a 'dir' parameter of the challenge ({{name}})"
+
+
+def _check_source(source: str, dirs: Sequence[str], sample: Mapping[str, str]) -> None:
+    """A mount's source is one of the challenge's folders or one of its volumes (``qd-...``):
+    a learner's volume holds their data, a host path the host."""
+    from quizdock.lab.spec import RESERVED_PREFIX, placeholders, substitute
+
+    if _in_dir(source, dirs):
+        return
+    value = substitute(source, sample)
+    # A value unknown here (outside a deck) could be a path: refused.
+    if placeholders(source) - set(sample) or _VOLUME_NAME.fullmatch(value) is None:
+        raise UnsafeStep(_host_path(source))
+    if not value.startswith(RESERVED_PREFIX):
+        raise UnsafeStep(
+            f"{source!r} is a volume the challenge did not make; mount only its own ({RESERVED_PREFIX}...)"
+        )
+
+
+def _in_dir(path: str, dirs: Sequence[str]) -> bool:
+    """``path`` is a ``dir`` parameter (``{src}``) or inside one (``{src}/www``), with no ``..``."""
+    for name in dirs:
+        head = "{" + name + "}"
+        if path == head or (path.startswith(head + "/") and ".." not in path.split("/")):
+            return True
+    return False
+
+
+def _challenge_name(value: str, sample: Mapping[str, str]) -> bool:
+    from quizdock.lab.spec import RESERVED_PREFIX, substitute
+
+    return substitute(value, sample).startswith(RESERVED_PREFIX)
+
+
+def _check_named(command: Command, args: Sequence[str], sample: Mapping[str, str]) -> None:
+    """What the command acts on (its container, image, volume or network arguments) must be the
+    challenge's own; the command a container runs (``exec``) is not looked at."""
+    from quizdock.lab.spec import RESERVED_PREFIX, repository_name, substitute
+
+    start = 0
+    for slot in command.args:
+        if slot.kind == "command":
+            break
+        values = args[start:] if slot.variadic else args[start : start + 1]
+        start += len(values)
+        for arg in values:
+            value = substitute(arg, sample)
+            name = repository_name(value) if slot.kind == "image" else value
+            if slot.kind in ("container", "image", "volume", "network") and not name.startswith(RESERVED_PREFIX):
+                raise UnsafeStep(
+                    f"`{command.name}` may only name what the challenge made ({RESERVED_PREFIX}..., "
+                    f"a 'name' parameter), not {arg!r}"
+                )
+
+
+def solution_argv(step: SolutionStep, values: Mapping[str, str], challenge: Challenge | None = None) -> list[str]:
+    """The argv of a solution step, validated, with the challenge's values filled in.
+
+    Args:
+        step: The step.
+        values: The parameter values chosen at setup; an empty ``label_filter`` says the step
+            runs in the private lab.
+        challenge: The challenge the step solves: its ``dir`` parameters are the host paths
+            the step may mount, its reserved names what it may remove. Without it, no host
+            path is allowed.
+
+    Raises:
+        UnsafeStep: the step may not run.
+    """
+    lab = values.get("label_filter") == ""
+    if challenge is None:
+        return parse_step(step.command, lab=lab).argv_with(values)
+    from quizdock.lab.spec import sample_values
+
+    dirs = [p.key for p in challenge.param("dir")]
+    return parse_step(step.command, dirs=dirs, sample=sample_values(challenge), lab=lab).argv_with(values)
+
+
+def _check_images_and_logins(
+    command: Command, options: Sequence[ParsedOption], args: Sequence[str], sample: Mapping[str, str]
+) -> None:
+    """A step names images it makes with the challenge's names, pushes only to the challenge's
+    registry and logs in only there: a learner's tag is never moved, their images never leave,
+    their Docker Hub login is never replaced."""
+    from quizdock.lab.spec import RESERVED_PREFIX, repository_name, substitute
+
+    def own(reference: str) -> bool:
+        return repository_name(substitute(reference, sample)).startswith(RESERVED_PREFIX)
+
+    path = command.path
+    made = list(args[1:2]) if path in (("image", "tag"), ("container", "commit")) else []
+    made += [po.value for po in options if po.option.long == "--tag"]
+    for reference in made:
+        if not own(reference):
+            raise UnsafeStep(f"the image name {reference!r} is not the challenge's ({RESERVED_PREFIX}...)")
+    registry = sample.get("registry")
+    if path == ("image", "push"):
+        for reference in args:
+            value = substitute(reference, sample)
+            if registry is None or not value.startswith(registry + "/") or not own(reference):
+                raise UnsafeStep(
+                    f"push only to the challenge's registry ({{registry}}/{RESERVED_PREFIX}...), not {reference!r}"
+                )
+    if path in (("login",), ("logout",)):
+        server = substitute(args[0], sample) if args else "Docker Hub"
+        if registry is None or server != registry:
+            raise UnsafeStep(f"log in and out only of the challenge's registry ({{registry}}), not {server!r}")
