@@ -15,6 +15,7 @@ handles or reports it.
 from __future__ import annotations
 
 import contextlib
+import sqlite3
 import sys
 import threading
 from collections.abc import Sequence
@@ -24,10 +25,12 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
+from quizdock.config import MAX_LIMIT, MAX_NEW_PER_DAY
 from quizdock.decks import Card
 from quizdock.scheduling import CardState
 
 if TYPE_CHECKING:
+    from quizdock.errors import QuizdockError
     from quizdock.storage.store import Store
 
 
@@ -75,10 +78,10 @@ def parse_review(args: Sequence[str]) -> ReviewArgs | None:
         values[_OPTIONS[name]] = value or rest.pop(0)
     if any(value == "" for value in values.values()):
         return None
-    for name, lowest in (("limit", 1), ("new", 0)):
+    for name, lowest, highest in (("limit", 1, MAX_LIMIT), ("new", 0, MAX_NEW_PER_DAY)):
         if name in values:
             text = values[name]
-            if not text.isascii() or not text.isdigit() or int(text) < lowest:
+            if not text.isascii() or not text.isdigit() or not lowest <= int(text) <= highest:
                 return None
             values[name] = int(text)
     if values.get("lang") not in (None, "fr", "en"):
@@ -119,8 +122,8 @@ def main(args: Sequence[str]) -> bool:
         new_per_day = parsed.new if parsed.new is not None else config.new_per_day
         card_ids = plan_ids(conn, today, deck=parsed.deck, limit=parsed.limit, new_per_day=new_per_day)
         page = [page_card(row) for row in read_cards(conn, card_ids[:PAGE_SIZE])]
-    except QuizdockError:
-        return False
+    except (QuizdockError, sqlite3.Error, ValueError):
+        return False  # a bad clock setting, a damaged database or card: the CLI reports it
     finally:
         conn.close()
 
@@ -137,9 +140,23 @@ def main(args: Sequence[str]) -> bool:
         session.run(card_ids)
     except (QuizdockError, KeyboardInterrupt, EOFError) as error:
         raise SystemExit(report(error)) from None
+    except Exception as error:
+        damage = _database_damage(error, db)
+        if damage is None:
+            raise  # a bug should look like a bug
+        raise SystemExit(report(damage)) from None
     finally:
         store.close()
     return True
+
+
+def _database_damage(error: Exception, db: Path) -> QuizdockError | None:
+    """The learner's message for an error that comes from a damaged database, as the CLI gives it."""
+    from quizdock.cli import database_damage
+    from quizdock.commands.common import settings
+
+    settings.db = db
+    return database_damage(error)
 
 
 def page_card(row: tuple[str, str, str, int | None, int | None, int | None, str | None]) -> PageCard:

@@ -142,6 +142,8 @@ def test_only_plain_review_command_lines_start_quickly() -> None:
         ["review", "--limit", "0"],
         ["review", "--limit", "five"],
         ["review", "--new", "-1"],
+        ["review", "--new", "10001"],
+        ["review", "--limit", "100001"],
         ["review", "--lang", "de"],
         ["review", "--deck"],
         ["review", "--deck="],

@@ -16,10 +16,7 @@ from quizdock.commands.common import (
     open_store,
     require_terminal,
 )
-from quizdock.config import MAX_NEW_PER_DAY
-
-MAX_LIMIT = 100_000
-"""More cards than a session can hold; a bound keeps --limit a number SQLite can take."""
+from quizdock.config import MAX_LIMIT, MAX_NEW_PER_DAY
 
 
 def review(
