@@ -2,10 +2,10 @@
 
 A review's plain command lines (`quizdock [--db PATH] review [--deck D] [--limit N] [--new N]
 [--lang L]`) are parsed here. When the database is up to date and the deck files are those last
-loaded, the session's plan and its first page of cards are read with sqlite3 (the same queries
-as the store's), and the same :class:`quizdock.review.ReviewSession` runs on a store that is
-opened only when the session first needs it: to save the first answer. SQLAlchemy is loaded
-while the learner reads the first card.
+loaded, the same plan and :class:`quizdock.review.ReviewSession` as the command's run on a
+store whose reads (the plan, the first page of cards) are made with sqlite3, the same queries as
+the store's, until it is opened: to save the first answer, or anything else it is asked.
+SQLAlchemy is loaded while the learner reads the first card.
 
 Anything else (an option this parser does not know, no terminal, a database to create or
 migrate, changed deck files, an unknown deck, a bad config) goes to the Typer app, which
@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any, cast
 from quizdock.config import MAX_LIMIT, MAX_NEW_PER_DAY
 from quizdock.decks import Card
 from quizdock.scheduling import CardState
+from quizdock.storage import quick
 
 if TYPE_CHECKING:
     from quizdock.errors import QuizdockError
@@ -105,36 +106,30 @@ def main(args: Sequence[str]) -> bool:
     from quizdock.decks import deck_files
     from quizdock.errors import QuizdockError, report
     from quizdock.paths import deck_dirs, default_db_path
-    from quizdock.storage.quick import open_for_review, plan_ids, read_cards
+    from quizdock.storage.quick import open_for_review
 
     db = parsed.db or default_db_path()
     try:
         config = load_config()
+        today = clock.today()
         conn = open_for_review(db, deck_files(deck_dirs()), parsed.deck)
     except QuizdockError:
         return False  # the CLI reports it, with its exit code
     if conn is None:
         return False
-    from quizdock.review import PAGE_SIZE
-
-    try:
-        today = clock.today()
-        new_per_day = parsed.new if parsed.new is not None else config.new_per_day
-        card_ids = plan_ids(conn, today, deck=parsed.deck, limit=parsed.limit, new_per_day=new_per_day)
-        page = [page_card(row) for row in read_cards(conn, card_ids[:PAGE_SIZE])]
-    except (QuizdockError, sqlite3.Error, ValueError):
-        return False  # a bad clock setting, a damaged database or card: the CLI reports it
-    finally:
-        conn.close()
 
     from rich.console import Console
 
     from quizdock.prompts import Prompter
-    from quizdock.review import ReviewSession
+    from quizdock.review import ReviewSession, plan
 
+    # What `quizdock review` does (quizdock.commands.review), on a store whose reads are sqlite3's
+    # until it is opened.
     lang = config.language(parsed.lang)
-    store = LazyStore(db, page)
+    new_per_day = parsed.new if parsed.new is not None else config.new_per_day
+    store = QuickStore(db, conn)
     try:
+        card_ids = plan(cast("Store", store), today, deck=parsed.deck, limit=parsed.limit, new_per_day=new_per_day)
         session = ReviewSession(cast("Store", store), Prompter(lang), Console(highlight=False), lang, deck=parsed.deck)
         store.open_soon()
         session.run(card_ids)
@@ -172,28 +167,43 @@ def page_card(row: tuple[str, str, str, int | None, int | None, int | None, str 
     return PageCard(card, CardState(repetitions, interval, Decimal(easiness_centi) / 100), date.fromisoformat(due_on))
 
 
-class LazyStore:
-    """The store of a review started here: the first page as read with sqlite3, and the real
-    :class:`~quizdock.storage.store.Store` opened the first time anything else is asked."""
+class QuickStore:
+    """The store of a review started here: the reads a session makes before its first answer
+    are made with sqlite3 (quizdock.storage.quick) until the real
+    :class:`~quizdock.storage.store.Store` is opened, which anything else opens."""
 
     # Seconds after the session starts before the store is opened in the background: the first
     # card is drawn by then, and loading SQLAlchemy would only slow its drawing down.
     DELAY = 0.3
 
-    def __init__(self, path: Path, page: list[PageCard]) -> None:
+    def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
+        """``conn``: a read-only connection to the database at ``path``, closed with this store."""
         self.path = path
-        self._page: dict[str, PageCard] | None = {c.card.id: c for c in page}
+        self._conn = conn
         self._store: Store | None = None
         self._lock = threading.Lock()
         self._timer: threading.Timer | None = None
         self._closed = False
 
+    def due_card_ids(self, today: date, deck: str | None = None, limit: int | None = None) -> list[str]:
+        if self._store is not None:
+            return self._store.due_card_ids(today, deck, limit)
+        return quick.due_card_ids(self._conn, today, deck, limit)
+
+    def introduced_on(self, today: date) -> int:
+        if self._store is not None:
+            return self._store.introduced_on(today)
+        return quick.introduced_on(self._conn, today)
+
+    def new_card_ids(self, limit: int, deck: str | None = None, today: date | None = None) -> list[str]:
+        if self._store is not None:
+            return self._store.new_card_ids(limit, deck, today)
+        return quick.new_card_ids(self._conn, limit, deck, today)
+
     def scheduled_cards(self, card_ids: Sequence[str]) -> list[Any]:
-        page = self._page
-        if page is not None and all(i in page for i in card_ids):
-            self._page = None  # once: later reads see the answers given since
-            return [page[i] for i in card_ids]
-        return self.store.scheduled_cards(card_ids)
+        if self._store is not None:
+            return self._store.scheduled_cards(card_ids)
+        return [page_card(row) for row in quick.read_cards(self._conn, list(card_ids))]
 
     @property
     def store(self) -> Store:
@@ -228,3 +238,4 @@ class LazyStore:
             self._closed = True
             if self._store is not None:
                 self._store.close()
+        self._conn.close()

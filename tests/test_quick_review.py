@@ -11,13 +11,15 @@ import sys
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import cast
 
 import pexpect
 import pytest
 
-from quizdock.quickreview import ReviewArgs, page_card, parse_review
+from quizdock.quickreview import QuickStore, ReviewArgs, parse_review
 from quizdock.review import plan
-from quizdock.storage.quick import open_for_review, plan_ids, read_cards
+from quizdock.storage import quick
+from quizdock.storage.quick import open_for_review
 from quizdock.storage.store import ScheduledCard, Store
 from tests.conftest import REPO
 
@@ -91,17 +93,25 @@ def connect(db_path: Path, decks: Path, deck: str | None = None) -> sqlite3.Conn
 
 
 @pytest.mark.parametrize("today", [DAY, DAY + timedelta(days=1), DAY + timedelta(days=7)])
-def test_the_quick_plan_is_the_stores_plan(store: Store, db_path: Path, decks: Path, today: date) -> None:
+def test_the_quick_reads_and_plan_are_the_stores(store: Store, db_path: Path, decks: Path, today: date) -> None:
+    quick_store = QuickStore(db_path, connect(db_path, decks))
     conn = connect(db_path, decks)
     try:
+        assert quick.introduced_on(conn, today) == store.introduced_on(today)
         for deck in (None, "alpha", "beta"):
+            for limit in (None, 1, 2, 4, 50):
+                assert quick.due_card_ids(conn, today, deck, limit) == store.due_card_ids(today, deck, limit)
+            for count in (0, 1, 3, 50):
+                for day in (None, today):
+                    assert quick.new_card_ids(conn, count, deck, day) == store.new_card_ids(count, deck, day)
             for limit in (None, 1, 2, 4, 50):
                 for new_per_day in (0, 1, 3, 10):
                     expected = plan(store, today, deck=deck, limit=limit, new_per_day=new_per_day)
-                    got = plan_ids(conn, today, deck=deck, limit=limit, new_per_day=new_per_day)
+                    got = plan(cast(Store, quick_store), today, deck=deck, limit=limit, new_per_day=new_per_day)
                     assert got == expected, (deck, limit, new_per_day)
     finally:
         conn.close()
+        quick_store.close()
     # The case worth having: due cards in several orders, set-aside ones left out, new ones after.
     whole = plan(store, DAY, deck=None, limit=None, new_per_day=10)
     assert whole[:7] == ["alpha/a3", "beta/b1", "beta/b4", "alpha/a1", "alpha/a2", "beta/b3", "alpha/a6"]
@@ -110,17 +120,17 @@ def test_the_quick_plan_is_the_stores_plan(store: Store, db_path: Path, decks: P
 
 def test_the_quick_first_page_is_the_stores(store: Store, db_path: Path, decks: Path) -> None:
     card_ids = plan(store, DAY, deck=None, limit=None, new_per_day=10)
-    conn = connect(db_path, decks)
+    quick_store = QuickStore(db_path, connect(db_path, decks))
     try:
-        quick = [page_card(row) for row in read_cards(conn, [*card_ids, "alpha/nothing"])]
+        page = quick_store.scheduled_cards([*card_ids, "alpha/nothing"])
     finally:
-        conn.close()
+        quick_store.close()
     stored = store.scheduled_cards(card_ids)
-    assert len(quick) == len(stored) == len(card_ids)
-    for fast, slow in zip(quick, stored, strict=True):
+    assert len(page) == len(stored) == len(card_ids)
+    for fast, slow in zip(page, stored, strict=True):
         for field in dataclasses.fields(ScheduledCard):  # every field the session may read
             assert getattr(fast, field.name) == getattr(slow, field.name), (slow.card.id, field.name)
-    assert any(c.state is not None for c in quick) and any(c.state is None for c in quick)
+    assert any(c.state is not None for c in page) and any(c.state is None for c in page)
 
 
 def test_a_review_starts_quickly_only_from_the_database_as_loaded(store: Store, db_path: Path, decks: Path) -> None:

@@ -128,10 +128,8 @@ def open_for_review(path: Path, files: list[Path], deck: str | None) -> sqlite3.
         raise explain(path, exc) from None
 
 
-def plan_ids(
-    conn: sqlite3.Connection, today: date, *, deck: str | None, limit: int | None, new_per_day: int
-) -> list[str]:
-    """The card ids of a session, as ``quizdock.review.plan`` reads them through the store."""
+def due_card_ids(conn: sqlite3.Connection, today: date, deck: str | None = None, limit: int | None = None) -> list[str]:
+    """``Store.due_card_ids`` with sqlite3: the cards due by ``today``, most overdue first, then by id."""
     params = {"today": today.isoformat(), "deck": deck, "limit": -1 if limit is None else limit}
     # The order of ix_card_states_due_on_card_id: a limit reads only the rows it returns.
     if deck is None:
@@ -147,20 +145,30 @@ def plan_ids(
             "SELECT s.card_id FROM card_states s JOIN cards c ON c.id = s.card_id "
             f"WHERE s.due_on <= :today AND {AVAILABLE} AND c.deck_id = :deck ORDER BY s.due_on, s.card_id LIMIT :limit"
         )
-    due = [row[0] for row in conn.execute(sql, params)]
-    introduced = conn.execute("SELECT count(*) FROM card_states WHERE introduced_on = :today", params).fetchone()[0]
-    room = max(0, new_per_day - introduced)
-    if limit is not None:
-        room = min(room, limit - len(due))
-    if room <= 0:
-        return due
-    new = conn.execute(
-        "SELECT c.id FROM cards c LEFT OUTER JOIN card_states s ON s.card_id = c.id "
-        f"WHERE s.card_id IS NULL AND {AVAILABLE}{'' if deck is None else ' AND c.deck_id = :deck'} "
-        "ORDER BY c.deck_id, c.position LIMIT :room",
-        {**params, "room": room},
+    return [row[0] for row in conn.execute(sql, params)]
+
+
+def introduced_on(conn: sqlite3.Connection, today: date) -> int:
+    """``Store.introduced_on`` with sqlite3: how many new cards were first reviewed on ``today``."""
+    return int(
+        conn.execute("SELECT count(*) FROM card_states WHERE introduced_on = ?", (today.isoformat(),)).fetchone()[0]
     )
-    return due + [row[0] for row in new]
+
+
+def new_card_ids(conn: sqlite3.Connection, limit: int, deck: str | None = None, today: date | None = None) -> list[str]:
+    """``Store.new_card_ids`` with sqlite3: cards never reviewed, in deck order, set-aside ones left out."""
+    if limit <= 0:
+        return []
+    # With no day, no buried card is left out (as the store's ``available(None)``).
+    buried = "" if today is None else " AND (c.buried_until IS NULL OR c.buried_until <= :today)"
+    in_deck = "" if deck is None else " AND c.deck_id = :deck"
+    rows = conn.execute(
+        "SELECT c.id FROM cards c LEFT OUTER JOIN card_states s ON s.card_id = c.id WHERE s.card_id IS NULL "
+        f"AND c.retired_at IS NULL AND c.suspended_at IS NULL{buried}{in_deck} "
+        "ORDER BY c.deck_id, c.position LIMIT :limit",
+        {"today": today.isoformat() if today else None, "deck": deck, "limit": limit},
+    )
+    return [row[0] for row in rows]
 
 
 def read_cards(conn: sqlite3.Connection, card_ids: list[str]) -> list[StoredCard]:
