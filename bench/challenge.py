@@ -23,7 +23,7 @@ def measure_check(runs: int) -> tuple[float, int]:
     state = runner.setup(client, challenge)
     try:
         for step in challenge.solution:
-            run_step(step, state.values)
+            run_step(step, state.values, challenge=challenge)
         runner.evaluate(client, challenge, state)  # warm-up
         times = []
         for _ in range(runs):

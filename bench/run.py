@@ -112,7 +112,7 @@ def answer_to_next_card(env: dict[str, str], cards: int) -> list[float]:
         child.expect("How well")
         time.sleep(0.05)  # let the prompt settle, outside the measured time
         start = time.perf_counter()
-        child.send("5\r")
+        child.send("5")  # one key, no Enter
         child.expect(f"Card {n} of")
         gaps.append(time.perf_counter() - start)
     child.terminate(force=True)
@@ -134,7 +134,7 @@ def peak_memory_mb(env: dict[str, str], anki: Path | None = None) -> float:
         child.expect("Press Enter")
         child.send("\r")
         child.expect("How well")
-        child.send("5\r")
+        child.send("5")
     child.expect(r"MAXRSS (\d+)")
     kib = int(child.match.group(1))
     child.close()

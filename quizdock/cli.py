@@ -18,7 +18,7 @@ from quizdock import __version__
 from quizdock.commands import doctor as doctor_commands
 from quizdock.commands import review as review_commands
 from quizdock.commands.common import error_console, settings
-from quizdock.errors import QuizdockError, did_you_mean, report
+from quizdock.errors import ExitCode, QuizdockError, did_you_mean, report
 
 # Commands whose modules are imported only when one of them runs (or shows its own help), so
 # `quizdock --help` does not build them. Per group: name -> (module, attribute, short help);
@@ -207,11 +207,26 @@ app.add_typer(deck_app, name="deck")
 
 @deck_app.command("check")
 def deck_check() -> None:
-    """Validate every deck file without touching the database."""
+    """Validate every deck file without touching the database.
+
+    Also reports a multiple-choice card whose right option stands out (exit 3).
+    """
+    from quizdock.choice_check import check_decks
     from quizdock.decks import load_decks
 
     decks = load_decks()
     total = sum(len(d.cards) for d in decks)
+    found = check_decks(decks)
+    if found:
+        for giveaway in found:
+            typer.echo(giveaway)
+        typer.echo(
+            f"{len(found)} multiple-choice option list(s) give the answer away: a learner who does not know it "
+            "still picks the option that stands out. Fix: rewrite the other options so they look like the right "
+            "one (length, form), or the right one like them; then run `quizdock deck check` again.",
+            err=True,
+        )
+        raise typer.Exit(int(ExitCode.DECK))
     typer.echo(f"{len(decks)} decks, {total} cards: all valid.")
 
 

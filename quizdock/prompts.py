@@ -10,28 +10,31 @@ from collections.abc import Sequence
 from typing import Any, Literal
 
 import questionary
+from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent, merge_key_bindings
+from prompt_toolkit.keys import Keys
 from prompt_toolkit.styles import Style
 
 from quizdock.i18n import Lang
 
 STYLE = Style([("qmark", "bold"), ("question", "bold"), ("pointer", "bold"), ("highlighted", "bold")])
 
+# The lists draw each key before its label ("4) right, after a hesitation").
 GRADE_LABELS: dict[Lang, tuple[str, ...]] = {
     "en": (
-        "0  blackout: no idea",
-        "1  wrong, but the answer looked familiar",
-        "2  wrong, but it seemed easy once shown",
-        "3  right, with serious difficulty",
-        "4  right, after a hesitation",
-        "5  perfect recall",
+        "blackout: no idea",
+        "wrong, but the answer looked familiar",
+        "wrong, but it seemed easy once shown",
+        "right, with serious difficulty",
+        "right, after a hesitation",
+        "perfect recall",
     ),
     "fr": (
-        "0  trou noir : aucune idée",
-        "1  faux, mais la réponse m'était familière",
-        "2  faux, mais elle semblait facile une fois vue",
-        "3  juste, avec beaucoup de difficulté",
-        "4  juste, après une hésitation",
-        "5  parfait",
+        "trou noir : aucune idée",
+        "faux, mais la réponse m'était familière",
+        "faux, mais elle semblait facile une fois vue",
+        "juste, avec beaucoup de difficulté",
+        "juste, après une hésitation",
+        "parfait",
     ),
 }
 
@@ -40,14 +43,14 @@ Action = Literal["suspend", "bury", "undo"]
 ACTION_KEYS: dict[Action, str] = {"suspend": "s", "bury": "b", "undo": "u"}
 ACTION_LABELS: dict[Lang, dict[Action, str]] = {
     "en": {
-        "suspend": "s  suspend this card (until quizdock unsuspend)",
-        "bury": "b  bury it until tomorrow",
-        "undo": "u  undo the last answer",
+        "suspend": "suspend this card (until quizdock unsuspend)",
+        "bury": "bury it until tomorrow",
+        "undo": "undo the last answer",
     },
     "fr": {
-        "suspend": "s  suspendre cette carte (jusqu'à quizdock unsuspend)",
-        "bury": "b  l'enterrer jusqu'à demain",
-        "undo": "u  annuler la dernière réponse",
+        "suspend": "suspendre cette carte (jusqu'à quizdock unsuspend)",
+        "bury": "l'enterrer jusqu'à demain",
+        "undo": "annuler la dernière réponse",
     },
 }
 
@@ -61,19 +64,52 @@ def typed_action(typed: str) -> Action | None:
 WORDS: dict[Lang, dict[str, str]] = {
     "en": {
         "reveal": "Press Enter to show the answer",
-        "grade": "How well did you recall it? (keys 0-5, or s b u)",
+        "grade": "How well did you recall it?",
+        "grade_keys": "(one key: 0-5, or s b u)",
         "command": "Your command:",
         "choice": "Your answer:",
+        "choice_keys": "(one key: 1-{n}, or s b u)",
         "continue": "Press Enter for the next card",
     },
     "fr": {
         "reveal": "Entrée pour voir la réponse",
-        "grade": "Votre rappel ? (touches 0-5, ou s b u)",
+        "grade": "Votre rappel ?",
+        "grade_keys": "(une touche : 0-5, ou s b u)",
         "command": "Votre commande :",
         "choice": "Votre réponse :",
+        "choice_keys": "(une touche : 1-{n}, ou s b u)",
         "continue": "Entrée pour la carte suivante",
     },
 }
+
+
+def _one_key(question: questionary.Question, keys: Sequence[str]) -> questionary.Question:
+    """Make each shortcut key of a questionary list answer at once, without Enter; and make a
+    Ctrl-C that arrives as a signal (pressed while the list is being drawn) stop like the key does.
+
+    questionary's own shortcut only moves the pointer, and prompt_toolkit's default bindings
+    ignore ``<sigint>`` in a plain Application: both are completed here, with the list's own
+    handlers (pointer move, then Enter), so the answered list is drawn as questionary draws it.
+    """
+    own = question.application.key_bindings
+    assert own is not None
+    enter = own.get_bindings_for_keys((Keys.ControlM,))[-1].handler
+    extra = KeyBindings()
+    for key in keys:
+        move = own.get_bindings_for_keys((key,))[-1].handler
+
+        def pick(event: KeyPressEvent, move: Any = move) -> None:
+            move(event)
+            enter(event)
+
+        extra.add(key, eager=True)(pick)
+
+    @extra.add(Keys.SIGINT)
+    def _interrupt(event: KeyPressEvent) -> None:
+        event.app.exit(exception=KeyboardInterrupt, style="class:aborting")
+
+    question.application.key_bindings = merge_key_bindings([own, extra])
+    return question
 
 
 class Prompter:
@@ -98,14 +134,29 @@ class Prompter:
     def wait(self, key: str = "reveal") -> None:
         questionary.text(self._word(key), qmark="›", style=STYLE, **self.io()).unsafe_ask()
 
-    def _action_choices(self, *, shortcuts: bool) -> list[questionary.Choice]:
-        """A blank line, then suspend, bury and undo (with their keys when the list has shortcuts)."""
+    def _action_choices(self) -> list[questionary.Choice | questionary.Separator]:
+        """A blank line, then suspend, bury and undo, each with its key."""
         labels = ACTION_LABELS[self.lang]
         actions = [
-            questionary.Choice(labels[action], value=action, shortcut_key=ACTION_KEYS[action] if shortcuts else True)
-            for action in ACTION_KEYS
+            questionary.Choice(labels[action], value=action, shortcut_key=ACTION_KEYS[action]) for action in ACTION_KEYS
         ]
         return [questionary.Separator(" "), *actions]
+
+    def _select(self, message: str, instruction: str, choices: list[questionary.Choice], **options: Any) -> object:
+        """A list answered by one key (each choice's shortcut) or by the arrows and Enter."""
+        keys = [str(choice.shortcut_key) for choice in choices]
+        question = questionary.select(
+            message,
+            choices=[*choices, *self._action_choices()],
+            instruction=instruction,
+            use_shortcuts=True,
+            show_selected=False,
+            qmark="?",
+            style=STYLE,
+            **options,
+            **self.io(),
+        )
+        return _one_key(question, [*keys, *ACTION_KEYS.values()]).unsafe_ask()
 
     def self_grade(self) -> int | Action:
         """A grade 0-5, or the action chosen instead (keys s, b, u)."""
@@ -113,29 +164,15 @@ class Prompter:
             questionary.Choice(label, value=grade, shortcut_key=str(grade))
             for grade, label in enumerate(GRADE_LABELS[self.lang])
         ]
-        answer = questionary.select(
-            self._word("grade"),
-            choices=[*choices, *self._action_choices(shortcuts=True)],
-            default=choices[4],
-            use_shortcuts=True,
-            qmark="?",
-            style=STYLE,
-            **self.io(),
-        ).unsafe_ask()
-        return answer if isinstance(answer, str) else int(answer)  # type: ignore[return-value]
+        answer = self._select(self._word("grade"), self._word("grade_keys"), choices, default=choices[4])
+        return answer if isinstance(answer, str) else int(answer)  # type: ignore[return-value,call-overload]
 
     def command(self) -> str:
         answer = questionary.text(self._word("command"), qmark="$", style=STYLE, **self.io()).unsafe_ask()
         return str(answer or "")
 
     def choose(self, options: Sequence[str]) -> int | Action:
-        """The index of the option picked, or the action chosen below the options."""
-        choices = [questionary.Choice(text, value=i) for i, text in enumerate(options)]
-        answer = questionary.select(
-            self._word("choice"),
-            choices=[*choices, *self._action_choices(shortcuts=False)],
-            qmark="?",
-            style=STYLE,
-            **self.io(),
-        ).unsafe_ask()
-        return answer if isinstance(answer, str) else int(answer)  # type: ignore[return-value]
+        """The index of the option picked (keys 1, 2...), or the action chosen below the options."""
+        choices = [questionary.Choice(text, value=i, shortcut_key=str(i + 1)) for i, text in enumerate(options)]
+        answer = self._select(self._word("choice"), self._word("choice_keys").format(n=len(choices)), choices)
+        return answer if isinstance(answer, str) else int(answer)  # type: ignore[return-value,call-overload]

@@ -129,10 +129,12 @@ def main(args: Sequence[str]) -> bool:
     new_per_day = parsed.new if parsed.new is not None else config.new_per_day
     store = QuickStore(db, conn)
     try:
-        card_ids = plan(cast("Store", store), today, deck=parsed.deck, limit=parsed.limit, new_per_day=new_per_day)
-        session = ReviewSession(cast("Store", store), Prompter(lang), Console(highlight=False), lang, deck=parsed.deck)
+        light = cast("Store", store)
+        card_ids = plan(light, today, deck=parsed.deck, limit=parsed.limit, new_per_day=new_per_day)
+        console = Console(highlight=False)
+        session = ReviewSession(light, Prompter(lang), console, lang, deck=parsed.deck, new_per_day=new_per_day)
         store.open_soon()
-        session.run(card_ids)
+        session.run(card_ids, store.repeat_card_ids(today, deck=parsed.deck))
     except (QuizdockError, KeyboardInterrupt, EOFError) as error:
         raise SystemExit(report(error)) from None
     except Exception as error:
@@ -199,6 +201,16 @@ class QuickStore:
         if self._store is not None:
             return self._store.new_card_ids(limit, deck, today)
         return quick.new_card_ids(self._conn, limit, deck, today)
+
+    def repeat_card_ids(self, today: date, deck: str | None = None) -> list[str]:
+        if self._store is not None:
+            return self._store.repeat_card_ids(today, deck)
+        return quick.repeat_card_ids(self._conn, today, deck)
+
+    def practical_card_ids(self) -> set[str]:
+        if self._store is not None:
+            return self._store.practical_card_ids()
+        return quick.practical_card_ids(self._conn)
 
     def scheduled_cards(self, card_ids: Sequence[str]) -> list[Any]:
         if self._store is not None:

@@ -2,7 +2,14 @@
 
 Order: due cards (most overdue first), then new cards up to the daily limit, then the
 same-day repeats of cards graded below 4 until they score 4 or more (repeats are logged but do
-not change the schedule). Every answer is saved the moment it is given.
+not change the schedule). Every answer is saved the moment it is given, and so is a repeat still
+owed: a session started later the same day asks it again. Multiple-choice options come in a new
+order at every showing.
+
+Practical cards need Docker: when it cannot be reached, one note says so at the start and they
+wait for another day (not shown, not graded); so do those left when Docker or the private lab
+fails during the session. ``quit`` (or Ctrl-D) in a practical card ends the
+session; the card stays due.
 
 Instead of answering, the learner may suspend the card, bury it until tomorrow, or undo the
 last answer of the session (keys s, b, u in the lists; ``:s``, ``:b``, ``:u`` typed as a
@@ -13,12 +20,13 @@ card whose 8th lapse this is becomes a leech: it is suspended and the learner to
 from __future__ import annotations
 
 import itertools
+import random
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from rich.console import Console, Group
 from rich.markup import escape
@@ -26,6 +34,7 @@ from rich.panel import Panel
 from rich.text import Text as RichText
 
 from quizdock import clock
+from quizdock.config import DEFAULT_NEW_PER_DAY
 from quizdock.decks import Card
 from quizdock.errors import DockerUnavailable, Interrupted
 from quizdock.i18n import Lang, Text
@@ -48,14 +57,20 @@ MESSAGES: dict[Lang, dict[str, str]] = {
         "right": "Right",
         "wrong": "Not quite",
         "note": "Your note says otherwise",
+        "colon": ": ",
         "nothing": "Nothing to review now. Next card due: {next}.",
-        "nothing_new_later": (
-            "Nothing to review now: no card is due and today's new cards are done. More tomorrow, "
-            "or allow more today with `quizdock review --new N`."
+        "nothing_now": "Nothing to review now.",
+        "more_new": (
+            "New cards wait, but today's new cards are done ({introduced} today). More tomorrow, or {more} more "
+            "now with `quizdock review --new {total}` (--new counts the whole day)."
         ),
         "nothing_never": "Nothing to review: no card to show in the selected decks (see `quizdock decks`).",
         "summary": "Session over: {cards} cards, {correct} right on first answer, {repeats} repeats. Next due: {next}.",
-        "docker_skip": "Skipped this practical card: {error}",
+        "docker_away": (
+            "Docker cannot be reached, so the {n} practical card(s) of this session wait for another day; "
+            "the other cards follow. {error}"
+        ),
+        "practical_lost": "The practical cards left wait for another day. {error}",
         "legend": "0-2 wrong · 3 hard · 4 hesitant · 5 perfect · s suspend · b bury · u undo",
         "interrupted": "Stopped. Every answer given so far is saved.",
         "command_keys": "Or type :s to suspend this card, :b to bury it until tomorrow, :u to undo the last answer.",
@@ -73,17 +88,24 @@ MESSAGES: dict[Lang, dict[str, str]] = {
         "right": "Juste",
         "wrong": "Pas tout à fait",
         "note": "Votre note dit autre chose",
+        "colon": " : ",  # French typography: a space before the colon
         "nothing": "Rien à réviser pour l'instant. Prochaine carte : {next}.",
-        "nothing_new_later": (
-            "Rien à réviser pour l'instant : aucune carte due, et les nouvelles du jour sont faites. "
-            "D'autres demain, ou davantage aujourd'hui avec `quizdock review --new N`."
+        "nothing_now": "Rien à réviser pour l'instant.",
+        "more_new": (
+            "D'autres nouvelles cartes attendent, mais celles du jour sont faites ({introduced} aujourd'hui). "
+            "La suite demain, ou {more} de plus maintenant avec `quizdock review --new {total}` "
+            "(--new compte toute la journée)."
         ),
         "nothing_never": "Rien à réviser : aucune carte à montrer dans les paquets choisis (voir `quizdock decks`).",
         "summary": (
             "Séance finie : {cards} cartes, {correct} justes du premier coup, {repeats} répétitions. "
             "Prochaine : {next}."
         ),
-        "docker_skip": "Carte pratique passée : {error}",
+        "docker_away": (
+            "Docker est injoignable : les {n} carte(s) pratique(s) de cette séance attendent un autre jour ; "
+            "les autres cartes suivent. {error}"
+        ),
+        "practical_lost": "Les cartes pratiques restantes attendent un autre jour. {error}",
         "legend": "0-2 faux · 3 difficile · 4 hésitant · 5 parfait · s suspendre · b enterrer · u annuler",
         "interrupted": "Arrêt. Toutes les réponses données sont enregistrées.",
         "command_keys": "Ou tapez :s pour suspendre la carte, :b pour l'enterrer jusqu'à demain, :u pour annuler.",
@@ -99,6 +121,8 @@ MESSAGES: dict[Lang, dict[str, str]] = {
 }
 
 PAGE_SIZE = 50
+
+Quit = Literal["quit"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,25 +174,44 @@ class ReviewSession:
         now: Callable[[], datetime] = clock.now,
         *,
         deck: str | None = None,
+        new_per_day: int = DEFAULT_NEW_PER_DAY,
+        rng: random.Random | None = None,
     ) -> None:
-        """``deck``: the deck the session is limited to, for the "next due" it reports."""
+        """Args:
+        deck: the deck the session is limited to, for the "next due" it reports.
+        new_per_day: the day's allowance of new cards, for the hint on allowing more.
+        rng: orders the multiple-choice options (a new order at every showing).
+        """
         self.store, self.prompter, self.console, self.lang, self.now = store, prompter, console, lang, now
         self.deck = deck
+        self.new_per_day = new_per_day
+        self.rng = rng or random.Random()
 
     def _(self, key: str, **values: object) -> str:
         return MESSAGES[self.lang][key].format(**values)
 
-    def run(self, card_ids: list[str]) -> Summary:
-        """Ask every card in ``card_ids``, then the same-day repeats; save each answer."""
+    def run(self, card_ids: list[str], repeats_owed: Iterable[str] = ()) -> Summary:
+        """Ask every card in ``card_ids``, then the same-day repeats; save each answer.
+
+        Args:
+            card_ids: the cards to answer (see :func:`plan`).
+            repeats_owed: cards answered below 4 earlier today (:meth:`Store.repeat_card_ids`),
+                asked last as same-day repeats.
+        """
         today = clock.today(self.now())
         # Cards are read a page at a time: a large backlog costs no time before the first card.
         queue: deque[tuple[str, bool]] = deque((card_id, False) for card_id in card_ids)
+        planned = set(card_ids)
+        queue.extend((card_id, True) for card_id in repeats_owed if card_id not in planned)
         loaded: dict[str, ScheduledCard] = {}
         answered = correct = repeats = 0
         shown = 0
         asked = False  # shown counts down again when a card is set aside or an answer undone
         given: list[Given] = []  # the undo key takes back the last one
         try:
+            practical = self.store.practical_card_ids() & {card_id for card_id, _ in queue}
+            if practical and not self._docker_reachable(n=len(practical)):
+                queue = deque(entry for entry in queue if entry[0] not in practical)
             while queue:
                 card_id, is_repeat = queue.popleft()
                 if card_id not in loaded:
@@ -180,8 +223,13 @@ class ReviewSession:
                 shown += 1
                 asked = True
                 outcome = self.ask(scheduled.card, shown, shown + len(queue), is_repeat)
-                if outcome is None:
+                if outcome is None:  # Docker or the lab failed: this card and the other practical ones wait
+                    shown -= 1
+                    left = self.store.practical_card_ids()
+                    queue = deque(entry for entry in queue if entry[0] not in left)
                     continue
+                if outcome == "quit":  # `quit` or Ctrl-D in a practical card: the session ends here
+                    break
                 if isinstance(outcome, str):
                     shown -= 1  # not answered: its number is given again to the next card shown
                     if outcome != "undo":
@@ -238,12 +286,17 @@ class ReviewSession:
             raise Interrupted from None
         summary = Summary(answered, correct, repeats, self.store.next_due(self.deck))
         if not asked:
+            waiting = bool(self.store.new_card_ids(1, deck=self.deck, today=today))
             if summary.next_due is not None:
                 self.console.print(self._("nothing", next=summary.next_due))
-            elif self.store.new_card_ids(1, deck=self.deck, today=today):
-                self.console.print(self._("nothing_new_later"))
+            elif waiting:
+                self.console.print(self._("nothing_now"))
             else:
                 self.console.print(self._("nothing_never"))
+            if waiting:
+                introduced = self.store.introduced_on(today)
+                more = self.new_per_day or DEFAULT_NEW_PER_DAY
+                self.console.print(self._("more_new", introduced=introduced, more=more, total=introduced + more))
             return summary
         self.console.print(
             self._(
@@ -256,6 +309,18 @@ class ReviewSession:
         )
         return summary
 
+    def _docker_reachable(self, n: int) -> bool:
+        """Whether the learner's Docker answers, checked once before the session's ``n`` practical
+        cards; when it does not, one note says so (with the cause and the fix)."""
+        from quizdock.docker_client import connect
+
+        try:
+            connect().close()
+        except DockerUnavailable as error:
+            self.console.print(f"[yellow]{escape(self._('docker_away', n=n, error=error))}[/yellow]")
+            return False
+        return True
+
     def _set_aside(self, card_id: str, action: Action, today: date) -> None:
         """Suspend the card, or bury it until tomorrow."""
         if action == "suspend":
@@ -265,12 +330,13 @@ class ReviewSession:
             self.store.bury(card_id, today + timedelta(days=1))
             self.console.print(self._("buried", id=card_id))
 
-    def ask(self, card: Card, n: int, m: int, is_repeat: bool) -> Outcome | Action | None:
+    def ask(self, card: Card, n: int, m: int, is_repeat: bool) -> Outcome | Action | Quit | None:
         """Show one card, take the answer, show the correction.
 
         Returns:
-            The graded answer; the action key pressed instead (suspend, bury, undo); or None
-            when the card was skipped.
+            The graded answer; the action key pressed instead (suspend, bury, undo); "quit" when
+            the learner left a practical card with ``quit`` or Ctrl-D; or None when Docker or
+            the private lab failed for a practical card (a note says so).
         """
         lang = self.lang
         header = f"{self._('progress', n=n, m=m)} · {card.deck_id} · {KIND_LABELS[lang][card.kind]}"
@@ -285,7 +351,7 @@ class ReviewSession:
             return outcome
         return replace(outcome, duration_ms=int((time.monotonic() - started) * 1000))
 
-    def _answer(self, card: Card) -> Outcome | Action | None:
+    def _answer(self, card: Card) -> Outcome | Action | Quit | None:
         lang = self.lang
         if card.kind == "concept":
             self.prompter.wait("reveal")
@@ -295,13 +361,15 @@ class ReviewSession:
             quality = self.prompter.self_grade()
             return quality if isinstance(quality, str) else Outcome(quality, "")
         if card.kind == "choice":
-            options = [choice.get(lang) for choice in card.choices]
+            order = list(range(len(card.choices)))
+            self.rng.shuffle(order)  # the right option's place teaches nothing
+            options = [card.choices[i].get(lang) for i in order]
             picked = self.prompter.choose(options)
             if isinstance(picked, str):
                 return picked
-            right = picked == card.correct
             assert card.correct is not None
-            self._show_correction(card, verdict=right, expected=options[card.correct])
+            right = order[picked] == card.correct
+            self._show_correction(card, verdict=right, expected=card.choices[card.correct].get(lang))
             return Outcome(5 if right else 1, options[picked])
         if card.kind == "command":
             from quizdock.grading.commands import grade_command
@@ -319,15 +387,19 @@ class ReviewSession:
                 card, verdict=verdict.quality >= 4, expected=expected, comment=verdict.message.get(lang)
             )
             return Outcome(verdict.quality, typed)
-        from quizdock.lab.session import review_practical
+        from quizdock.lab import engine
+        from quizdock.lab import session as lab
 
-        try:
-            quality, summary = review_practical(card, lang, ask=self.prompter.command, console=self.console)
-        except DockerUnavailable as error:
-            self.console.print(f"[yellow]{escape(self._('docker_skip', error=error))}[/yellow]")
+        try:  # where the challenge runs (the private lab, else the learner's Docker) is the lab's choice
+            result = lab.run_session(card, lang, ask=self.prompter.command, console=self.console, explain=False)
+        except (DockerUnavailable, engine.LabUnavailable, engine.LabBusy) as error:
+            self.console.print(f"[yellow]{escape(self._('practical_lost', error=error))}[/yellow]")
             return None
-        self._show_correction(card, verdict=quality >= 3, expected=None)
-        return Outcome(quality, summary)
+        if result.ending == "quit":
+            return "quit"
+        graded = lab.quality(result)
+        self._show_correction(card, verdict=graded >= 3, expected=None)
+        return Outcome(graded, lab.summary(result))
 
     def _show_correction(self, card: Card, *, verdict: bool | None, expected: str | None, comment: str = "") -> None:
         lang = self.lang
@@ -340,10 +412,11 @@ class ReviewSession:
             parts.append(RichText(comment))
         if expected:
             label = self._("answer") if card.kind == "concept" else self._("expected")
-            parts.append(RichText.assemble((f"{label}: ", "bold"), expected))
+            parts.append(RichText.assemble((label + self._("colon"), "bold"), expected))
         parts.append(RichText(card.explanation.get(lang), style="italic"))
         if card.note_differs is not None:
-            parts.append(RichText.assemble((f"{self._('note')}: ", "bold yellow"), card.note_differs.get(lang)))
+            note = self._("note") + self._("colon")
+            parts.append(RichText.assemble((note, "bold yellow"), card.note_differs.get(lang)))
         self.console.print(Panel(Group(*parts), expand=False))
 
 

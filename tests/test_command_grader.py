@@ -132,14 +132,15 @@ TABLE: tuple[Case, ...] = (
     Case("docker container run busybox sh -c 'echo hi'", "docker run busybox sh -c echo\\ hi", "equivalent"),
     Case("docker container run busybox sh -c 'echo hi'", "docker run busybox sh -c 'echo ho'", "partial", "instead of"),
     Case('docker container run busybox echo "hello world"', "docker run busybox echo hello world", "equivalent"),
-    Case("docker container run -ti busybox /bin/sh", "docker run -ti busybox sh", "accepted", "same program"),
+    # An image whose default command quizdock does not know: `sh` may not be what it runs.
+    Case("docker container run -ti nginx /bin/sh", "docker run -ti nginx sh", "accepted", "same program"),
     Case(
-        "docker container run -ti busybox",
-        "docker run -ti busybox sh",
+        "docker container run -ti nginx",
+        "docker run -ti nginx sh",
         "partial",
         "replace the image's default command",
     ),
-    Case("docker container run -ti busybox sh", "docker run -ti busybox", "partial", "default command would run"),
+    Case("docker container run -ti nginx sh", "docker run -ti nginx", "partial", "default command would run"),
     Case(
         "docker container run -d busybox",
         "docker run busybox -d",
@@ -259,7 +260,7 @@ TABLE: tuple[Case, ...] = (
         "extended privileges",
     ),
     Case("docker container ls", "docker ps --no-trunc", "accepted"),
-    Case("docker container ls", "docker ps -q", "partial", "only the container IDs"),
+    Case("docker container ls", "docker ps -q", "accepted", "harmless: only the container IDs"),
     Case("docker volume create couchdb_vol", "docker volume create --name couchdb_vol", "equivalent"),
     Case("docker volume create couchdb_vol", "docker volume create", "partial", "anonymous volume"),
     # Wrong commands, typos and things that are not commands.
@@ -294,6 +295,98 @@ TABLE: tuple[Case, ...] = (
         "equivalent",
     ),
 )
+
+
+# Answers that do the same thing as the card's, once graded wrong or partial; and their limits.
+SAME_RESULT: tuple[Case, ...] = (
+    # A filter equal to the positional argument: the CLI turns `alpine` into `reference=alpine`.
+    Case("docker image ls alpine", "docker image ls --filter reference=alpine", "equivalent", "docker image ls alpine"),
+    Case("docker image ls alpine", "docker images -f reference=alpine", "equivalent"),
+    Case("docker image ls alpine", "docker image ls --filter=reference=alpine", "equivalent"),
+    Case("docker image ls --filter reference=alpine", "docker image ls alpine", "equivalent"),
+    Case(
+        "docker image ls alpine", "docker image ls --filter reference=nginx", "partial", "`nginx` instead of `alpine`"
+    ),
+    Case("docker image ls alpine", "docker image ls --filter dangling=true", "partial"),
+    # An output template that prints what a flag prints.
+    Case("docker image ls -q", "docker image ls --format '{{.ID}}'", "equivalent"),
+    Case("docker image ls -q", "docker image ls --format '{{ .ID }}'", "equivalent"),
+    Case("docker container ls -q", "docker ps --format {{.ID}}", "equivalent"),
+    Case("docker volume ls -q", "docker volume ls --format '{{.Name}}'", "equivalent"),
+    Case("docker volume ls -q", "docker volume ls --format '{{.ID}}'", "partial", "Missing -q"),
+    Case("docker image ls -q", "docker image ls --format 'table {{.ID}}'", "partial", "Missing -q"),
+    # `sh -c "X"` for X when X is one plain command.
+    Case(
+        ('docker container run busybox echo "hello world"', "docker container run busybox echo hello world"),
+        'docker run busybox sh -c "echo hello world"',
+        "equivalent",
+    ),
+    Case("docker container run busybox echo hi", "docker run busybox /bin/sh -c 'echo hi'", "equivalent"),
+    Case("docker container run busybox sh -c 'echo hi'", "docker run busybox echo hi", "equivalent"),
+    Case("docker container run busybox echo hi", "docker run busybox sh -c 'echo hi > /tmp/x'", "partial"),
+    Case("docker container run busybox echo hi", "docker run busybox sh -c 'echo $HOME'", "partial"),
+    Case("docker container run busybox echo hi", "docker run busybox sh -c 'echo ho'", "partial"),
+    # The image's default command written out: the same on every card (mount-volume, bind-v,
+    # bind-mount, commit-run).
+    Case(
+        "docker container run -it --mount type=volume,source=mydata,target=/data busybox",
+        "docker run -it --mount type=volume,source=mydata,target=/data busybox sh",
+        "equivalent",
+    ),
+    Case(
+        "docker container run -it -v /srv/data:/data busybox",
+        "docker run -it -v /srv/data:/data busybox sh",
+        "equivalent",
+    ),
+    Case(
+        "docker container run -it --mount type=bind,source=/srv/data,target=/data busybox",
+        "docker run -it --mount type=bind,source=/srv/data,target=/data busybox /bin/sh",
+        "equivalent",
+    ),
+    Case(
+        "docker container run -it --name nodeJScontainer alpine:3.5",
+        "docker run -it --name nodeJScontainer alpine:3.5 /bin/sh",
+        "equivalent",
+    ),
+    Case(
+        "docker container run -it --name nodeJScontainer alpine:3.5",
+        "docker run -it --name nodeJScontainer alpine:3.5 sh",
+        "equivalent",
+    ),
+    Case("docker container run -it busybox sh", "docker run -it busybox", "equivalent"),
+    Case("docker container run -it busybox", "docker run -it busybox bash", "partial", "replace the image's default"),
+    Case("docker container run -it alpine", "docker run -it alpine ls", "partial", "replace the image's default"),
+    # Options that do not change what was asked.
+    Case("docker login", "docker login -u bob", "accepted", "harmless: this user name would be used"),
+    Case("docker login <registry>", "docker login -u bob registry.example.com", "accepted", "harmless"),
+    Case("docker login <registry>", "docker login -u bob", "partial", "Missing"),
+    Case("docker container ls -a --filter ancestor=nginx", "docker ps -a --filter ancestor=nginx:latest", "equivalent"),
+    Case(
+        "docker container ls -a --filter ancestor=nginx",
+        "docker ps -a --filter ancestor=docker.io/library/nginx:latest",
+        "equivalent",
+    ),
+    Case(
+        "docker container ls -a --filter ancestor=nginx",
+        "docker ps -a -f ancestor=nginx:1.25",
+        "partial",
+        "another tag",
+    ),
+    Case("docker image ls", "docker image ls -q", "accepted", "harmless: only the image IDs would be printed"),
+    Case("docker volume ls", "docker volume ls -q", "accepted", "harmless"),
+    Case("docker container ls -a", "docker ps -aq", "accepted", "harmless"),
+    Case("docker image ls --filter dangling=true", "docker images -q -f dangling=true", "accepted", "harmless"),
+    Case("docker container ls", "docker ps --format '{{.Names}}'", "accepted", "harmless"),
+)
+
+
+@pytest.mark.parametrize("case", SAME_RESULT, ids=[f"{i:03d}:{c.given}" for i, c in enumerate(SAME_RESULT)])
+def test_what_does_the_same_thing_is_accepted(case: Case) -> None:
+    test_table(case)
+    verdict = grade_command(case.expected, case.given)
+    assert verdict.quality == QUALITY[verdict.verdict]
+    if case.verdict in ("equivalent", "accepted"):
+        assert verdict.quality >= 4  # a right recall is never a lapse
 
 
 @pytest.mark.parametrize("case", TABLE, ids=[f"{i:03d}:{c.given}" for i, c in enumerate(TABLE)])
@@ -355,7 +448,9 @@ def test_best_alternative_wins_and_names_its_canonical_form() -> None:
     assert result.verdict == "equivalent"
     assert result.canonical == "docker container ls --all"
     first = grade_command(["docker container ls", "docker container ls -a"], "docker ps -q")
-    assert first.verdict == "partial" and first.canonical == "docker container ls"
+    assert first.verdict == "accepted" and first.canonical == "docker container ls"
+    tie = grade_command(["docker container ls -a", "docker container ls -a --no-trunc"], "docker ps")
+    assert tie.verdict == "partial" and tie.canonical == "docker container ls --all"
 
 
 def test_same_form_asks_for_the_form_as_well_as_the_command() -> None:

@@ -252,8 +252,53 @@ def test_fields_of_each_kind_in_the_chosen_language(
         choice["Choices"] == '<ol type="A">' + "".join(f"<li>{html_text(c.fr)}</li>" for c in source.choices) + "</ol>"
     )
     right = source.choices[source.correct].fr
-    assert choice["Answer"] == f"{'ABCDEF'[source.correct]}. {html_text(right)}"
+    assert choice["Answer"] == html_text(right)  # no letter: the options are shuffled at every showing
     assert choice["Explanation"] == html_text(source.explanation.fr)
+    assert "Math.random" in template["qfmt"] and "{{FrontSide}}" in template["afmt"]
+
+
+# A stand-in for the few DOM calls the shuffle script makes, so node runs the script as Anki's
+# webview would: the front, then the back (the front's HTML again, with <hr id="answer">).
+SHUFFLE_HARNESS = """
+const script = require("fs").readFileSync(0, "utf8");
+const storage = new Map();
+global.sessionStorage = {
+  getItem: (k) => (storage.has(k) ? storage.get(k) : null), setItem: (k, v) => storage.set(k, v) };
+function show(options, back) {
+  const list = { children: options.slice(), appendChild(item) {
+    this.children.splice(this.children.indexOf(item), 1); this.children.push(item); } };
+  global.document = { querySelector: () => list, getElementById: () => (back ? {} : null) };
+  new Function(script)();
+  return list.children.slice();
+}
+const shows = [];
+for (let i = 0; i < 30; i++) {
+  global.window = {};  // a new page for each showing (AnkiDroid): the order comes from sessionStorage
+  const front = show(["A", "B", "C", "D"], false);
+  global.window = {};
+  shows.push([front, show(["A", "B", "C", "D"], true)]);
+}
+console.log(JSON.stringify(shows));
+"""
+
+
+def test_the_choice_template_shuffles_at_every_showing_and_keeps_the_order_on_the_back(
+    tmp_path: Path, collection: Any
+) -> None:
+    out = tmp_path / "ports.apkg"
+    run("anki", "--deck", "ports", "-o", str(out))
+    import_package(collection, out)
+    note = next(n for n in notes_by_id(collection).values() if n.note_type()["name"] == "quizdock multiple choice")
+    card = note.cards()[0]
+    front, back = card.question(), card.answer()
+    assert f"quizdock-order:{note['Id']}" in front and front.count("<script>") == 1 and back.count("<script>") == 1
+    script = front.split("<script>", 1)[1].split("</script>", 1)[0]
+    node = shutil.which("node")
+    assert node is not None, "node runs the template's script"
+    done = subprocess.run([node, "-e", SHUFFLE_HARNESS], input=script, capture_output=True, text=True, check=True)
+    shows = json.loads(done.stdout)
+    assert all(sorted(front) == ["A", "B", "C", "D"] and back == front for front, back in shows)
+    assert len({tuple(front) for front, _ in shows}) > 5  # 30 showings in one order would be 1
 
 
 def test_english_is_the_default_language(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, collection: Any) -> None:

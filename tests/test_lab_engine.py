@@ -120,7 +120,7 @@ def test_the_lab_answers_only_with_the_client_certificate(lab_engine: Target) ->
         ("container-prune", "docker container prune --force"),
         ("image-prune", "docker image prune --force"),
         ("image-prune-all", "docker image prune -a --force"),
-        ("rm-anonymous", "docker rm -v couchdb1"),
+        ("rm-anonymous", "docker rm -v {couchdb1}"),  # couchdb1 in the lab, as in the note
     ],
 )
 def test_the_notes_plain_commands_solve_the_challenges_in_the_lab(lab_engine: Target, slug: str, command: str) -> None:
@@ -168,7 +168,7 @@ def test_ports_keep_their_meaning_in_the_lab(lab_engine: Target) -> None:
         found = challenge(slug)
         state = runner.setup(client, found, lab=lab)
         try:
-            outcome = run_step(found.solution[0], state.values, env=lab.environ())
+            outcome = run_step(found.solution[0], state.values, env=lab.environ(), challenge=found)
             assert outcome.returncode == 0, outcome.output
             assert int(state.values["port"]) in lab.ports
             url = f"http://127.0.0.1:{state.values['port']}/"
@@ -200,7 +200,7 @@ def test_a_bind_mount_serves_the_folder_from_this_machine(lab_engine: Target) ->
         folder = Path(state.values["src"])
         assert folder.is_dir() and lab.home.share in folder.parents  # a folder of this machine
         (folder / "extra.txt").write_text("typed on the host\n", encoding="utf-8")
-        outcome = run_step(found.solution[0], state.values, env=lab.environ())
+        outcome = run_step(found.solution[0], state.values, env=lab.environ(), challenge=found)
         assert outcome.returncode == 0, outcome.output
         shown = client.containers.get(state.values["site"]).exec_run(["cat", "/www/extra.txt", "/www/index.html"])
         assert b"typed on the host" in shown.output and b"Hello from the host" in shown.output
@@ -318,10 +318,11 @@ def test_deck_test_passes_on_a_busy_docker_and_leaves_it_as_it_was(
             docker_client.containers.run("busybox:latest", ["true"], remove=True, labels={"churn": "1"})
             churned += 1
 
-    def labs() -> set[str]:
-        return {c.name for c in docker_client.containers.list(all=True) if c.name.startswith("quizdock-lab-test-")}
+    def labs() -> set[str]:  # deck test's labs of this process (other runs may share the Docker)
+        mine = f"quizdock-lab-test-{os.getpid()}-"
+        return {c.name for c in docker_client.containers.list(all=True) if c.name.startswith(mine)}
 
-    labs_before = labs()  # the test session's own lab may run meanwhile
+    labs_before = labs()
     worker = threading.Thread(target=churn, daemon=True)
     worker.start()
     try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
@@ -23,7 +23,7 @@ from quizdock.storage.models import CardRow, ReviewRow
 from quizdock.storage.quick import count_due
 from quizdock.storage.store import LEECH_LAPSES, RecordedAnswer, Store, is_leech_lapse
 from tests.conftest import REPO
-from tests.scripted import CTRL_C, DOWN, ENTER, ScriptedPrompter
+from tests.scripted import CTRL_C, DOWN, ENTER, Keys, ScriptedPrompter, pick
 
 MINI = REPO / "tests" / "data" / "decks"
 TZ = timezone(timedelta(hours=1))
@@ -237,7 +237,7 @@ NOW = datetime(2026, 3, 2, 9, 0, tzinfo=TZ)
 TODAY = NOW.date()
 
 
-def run_session(store: Store, keys: list[str], card_ids: list[str], lang: Lang = "en") -> tuple[Summary, str]:
+def run_session(store: Store, keys: Sequence[Keys], card_ids: list[str], lang: Lang = "en") -> tuple[Summary, str]:
     out = io.StringIO()
     prompter = ScriptedPrompter(lang, keys)
     try:
@@ -258,13 +258,13 @@ def log(store: Store) -> list[tuple[str, int, bool]]:
 def test_undo_in_review_asks_the_card_again(store: Store) -> None:
     card_ids = plan(store, TODAY, deck=None, limit=None, new_per_day=10)
     assert card_ids == ["mini/concept", "mini/command", "mini/choice"]
-    keys = [
-        ENTER, "5" + ENTER,  # concept: 5
+    keys: list[Keys] = [
+        ENTER, "5",  # concept: 5
         ":u" + ENTER,  # at the command card: undo the concept's 5
-        ENTER, "3" + ENTER,  # the concept again: 3 this time, so it comes back today
+        ENTER, "3",  # the concept again: 3 this time, so it comes back today
         "docker container prune" + ENTER,
-        DOWN + ENTER,  # choice: right
-        ENTER, "4" + ENTER,  # the concept's same-day repeat
+        pick("all interfaces"),  # choice: right
+        ENTER, "4",  # the concept's same-day repeat
     ]  # fmt: skip
     summary, output = run_session(store, keys, card_ids)
     assert (summary.cards, summary.correct, summary.repeats) == (3, 3, 1)
@@ -283,8 +283,8 @@ def test_undo_in_review_asks_the_card_again(store: Store) -> None:
 def test_undo_in_review_leaves_the_database_as_before_the_answer(store: Store, db_path: Path) -> None:
     answer(store, "mini/choice", 5, NOW - timedelta(days=1))  # a state row the answer will change
     before = dump(db_path)
-    keys = [
-        ENTER,  # choice: first option, wrong: a lapse, and a repeat queued
+    keys: list[Keys] = [
+        pick("127.0.0.1 only"),  # choice: wrong: a lapse, and a repeat queued
         ":u" + ENTER,  # command card: undo it
         CTRL_C,  # the choice again: stop here
     ]
@@ -294,18 +294,18 @@ def test_undo_in_review_leaves_the_database_as_before_the_answer(store: Store, d
 
 
 def test_undo_with_nothing_to_undo_asks_the_same_card(store: Store) -> None:
-    keys = [ENTER, "u" + ENTER, ENTER, "5" + ENTER]
+    keys = [ENTER, "u", ENTER, "5"]
     summary, output = run_session(store, keys, [CARD])
     assert "Nothing to undo" in output and summary.cards == 1
     assert log(store) == [(CARD, 5, False)]
 
 
 def test_suspend_and_bury_in_review(store: Store) -> None:
-    keys = [
-        ENTER, "s" + ENTER,  # concept: suspend
+    keys: list[Keys] = [
+        ENTER, "s",  # concept: suspend
         ":b" + ENTER,  # command: bury until tomorrow
-        ENTER,  # choice: wrong
-        DOWN + ENTER,  # its repeat: right
+        pick("127.0.0.1 only"),  # choice: wrong
+        pick("all interfaces"),  # its repeat: right
     ]  # fmt: skip
     summary, output = run_session(store, keys, ["mini/concept", "mini/command", "mini/choice"])
     assert (summary.cards, summary.correct, summary.repeats) == (1, 0, 1)
@@ -335,7 +335,7 @@ def test_review_suspends_a_leech_at_its_eighth_lapse(store: Store) -> None:
         day += timedelta(days=1)
         answer(store, CARD, 5, day)
     assert store.due_card_ids(TODAY) == [CARD]
-    summary, output = run_session(store, [ENTER, "1" + ENTER], [CARD])  # no same-day repeat of a leech
+    summary, output = run_session(store, [ENTER, "1"], [CARD])  # no same-day repeat of a leech
     output = " ".join(output.split())  # the message may wrap
     assert (
         "mini/concept has lapsed 8 times" in output
@@ -347,5 +347,5 @@ def test_review_suspends_a_leech_at_its_eighth_lapse(store: Store) -> None:
 
 
 def test_review_in_french_names_the_keys(store: Store) -> None:
-    _, output = run_session(store, [ENTER, "s" + ENTER], [CARD], lang="fr")
+    _, output = run_session(store, [ENTER, "s"], [CARD], lang="fr")
     assert "s suspendre" in output and "Carte mini/concept suspendue" in output

@@ -54,7 +54,7 @@ def decks(tmp_path: Path) -> Path:
 @pytest.fixture
 def store(db_path: Path, decks: Path) -> Iterator[Store]:
     """Cards due on several days (some on the same day), suspended, buried until tomorrow and until
-    today, retired, new, and one new card introduced today."""
+    today, retired, new, and two new cards introduced today that owe a same-day repeat."""
     with Store.open(db_path) as store:
         store.sync_decks([decks], at(DAY - timedelta(days=20)))
 
@@ -76,6 +76,8 @@ def store(db_path: Path, decks: Path) -> Iterator[Store]:
         ]:
             answer(card_id, DAY - timedelta(days=days_ago), quality=5 if days_ago % 2 else 3)
         answer("beta/b4", DAY - timedelta(days=8))  # second answer: due in 6 days
+        # Answered below 4 today, an hour before alpha/a4: a repeat owed today, asked first of the two.
+        store.record_answer("beta/b7", quality=1, answer="", duration_ms=1, now=at(DAY) - timedelta(hours=1), today=DAY)
         store.suspend("alpha/a0", at(DAY))
         store.bury("beta/b0", DAY + timedelta(days=1))  # out today, back tomorrow
         store.bury("beta/b1", DAY)  # buried until today: back
@@ -98,9 +100,11 @@ def test_the_quick_reads_and_plan_are_the_stores(store: Store, db_path: Path, de
     conn = connect(db_path, decks)
     try:
         assert quick.introduced_on(conn, today) == store.introduced_on(today)
+        assert quick.practical_card_ids(conn) == store.practical_card_ids()
         for deck in (None, "alpha", "beta"):
             for limit in (None, 1, 2, 4, 50):
                 assert quick.due_card_ids(conn, today, deck, limit) == store.due_card_ids(today, deck, limit)
+            assert quick.repeat_card_ids(conn, today, deck) == store.repeat_card_ids(today, deck)
             for count in (0, 1, 3, 50):
                 for day in (None, today):
                     assert quick.new_card_ids(conn, count, deck, day) == store.new_card_ids(count, deck, day)
@@ -116,6 +120,21 @@ def test_the_quick_reads_and_plan_are_the_stores(store: Store, db_path: Path, de
     whole = plan(store, DAY, deck=None, limit=None, new_per_day=10)
     assert whole[:7] == ["alpha/a3", "beta/b1", "beta/b4", "alpha/a1", "alpha/a2", "beta/b3", "alpha/a6"]
     assert not {"alpha/a0", "beta/b0", "beta/b2", "alpha/a5", "beta/b5"} & set(whole)
+    assert store.repeat_card_ids(DAY) == ["beta/b7", "alpha/a4"]
+
+
+def test_the_quick_practical_cards_are_the_stores(db_path: Path) -> None:
+    from quizdock.paths import bundled_decks_dir
+
+    with Store.open(db_path) as store:
+        store.sync_decks([bundled_decks_dir()], at(DAY))
+        conn = open_for_review(db_path, sorted(bundled_decks_dir().glob("*.toml")), None)
+        assert conn is not None
+        try:
+            practical = quick.practical_card_ids(conn)
+        finally:
+            conn.close()
+        assert practical == store.practical_card_ids() and len(practical) > 3
 
 
 def test_the_quick_first_page_is_the_stores(store: Store, db_path: Path, decks: Path) -> None:
@@ -221,11 +240,12 @@ def test_the_first_card_is_the_same_on_both_paths(store: Store, db_path: Path, d
 def test_a_quick_review_saves_its_answers_and_stops_on_ctrl_c(store: Store, db_path: Path, decks: Path) -> None:
     child = spawn(db_path, decks, "review", "--limit", "2")
     screen, loaded = first_screen(child)
-    assert loaded == [] and "Card 1 of 2" in screen and "Question a3?" in screen
+    # The two due cards the limit keeps, then the two repeats owed from earlier today.
+    assert loaded == [] and "Card 1 of 4" in screen and "Question a3?" in screen
     child.send("\r")
     child.expect("How well did you recall it")
-    child.send("4\r")
-    child.expect("Card 2 of 2")
+    child.send("4")
+    child.expect("Card 2 of 4")
     child.expect("Press Enter")
     child.sendintr()
     child.expect("Every answer given so far is saved")

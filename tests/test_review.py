@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
+import re
+from collections.abc import Iterator, Sequence
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
@@ -15,11 +16,13 @@ from typer.testing import CliRunner
 
 from quizdock.cli import app
 from quizdock.errors import ExitCode
+from quizdock.paths import bundled_decks_dir
 from quizdock.review import ReviewSession, plan
 from quizdock.storage.models import CardStateRow, ReviewRow
+from quizdock.storage.quick import count_due
 from quizdock.storage.store import Store
 from tests.conftest import REPO
-from tests.scripted import CTRL_C, DOWN, ENTER, ScriptedPrompter
+from tests.scripted import CTRL_C, ENTER, Keys, ScriptedPrompter, pick
 
 MINI = REPO / "tests" / "data" / "decks"
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=timezone(timedelta(hours=1)))
@@ -33,7 +36,7 @@ def store(db_path: Path) -> Iterator[Store]:
         yield opened
 
 
-def run_session(store: Store, keys: list[str], card_ids: list[str], lang: str = "en") -> tuple[object, str]:
+def run_session(store: Store, keys: Sequence[Keys], card_ids: list[str], lang: str = "en") -> tuple[object, str]:
     out = io.StringIO()
     prompter = ScriptedPrompter(lang, keys)  # type: ignore[arg-type]
     try:
@@ -58,12 +61,12 @@ def reviews(store: Store) -> list[ReviewRow]:
 def test_a_whole_session_through_the_prompts(store: Store) -> None:
     card_ids = plan(store, TODAY, deck=None, limit=None, new_per_day=10)
     assert card_ids == ["mini/concept", "mini/command", "mini/choice"]
-    keys = [
+    keys: list[Keys] = [
         ENTER,
-        "5" + ENTER,  # concept: reveal, then grade 5
+        "5",  # concept: reveal, then grade 5
         "docker container prune" + ENTER,  # command, exact
-        ENTER,  # choice: the first option, wrong
-        DOWN + ENTER,  # same-day repeat of the choice: right
+        pick("127.0.0.1 only"),  # choice: wrong (one key, wherever the option is shown)
+        pick("all interfaces"),  # same-day repeat of the choice: right
     ]
     summary, output = run_session(store, keys, card_ids)
     assert (summary.cards, summary.correct, summary.repeats) == (3, 2, 1)  # type: ignore[attr-defined]
@@ -103,13 +106,15 @@ def test_a_whole_session_through_the_prompts(store: Store) -> None:
 
 
 def test_french_session(store: Store) -> None:
-    _, output = run_session(store, [ENTER, "4" + ENTER], ["mini/concept"], lang="fr")
-    assert "Carte 1 sur 1" in output and "Une instance d'une image." in output
+    _, output = run_session(store, [ENTER, "4"], ["mini/concept"], lang="fr")
+    assert "Carte 1 sur 1" in output and "Réponse : Une instance d'une image." in output
+    _, output = run_session(store, [pick("aucune"), pick("toutes les interfaces")], ["mini/choice"], lang="fr")
+    assert "Attendu : toutes les interfaces" in output and "Votre note dit autre chose : La note a raison." in output
 
 
 def test_ctrl_c_keeps_the_answers_already_given(store: Store) -> None:
     with pytest.raises(KeyboardInterrupt):
-        run_session(store, [ENTER, "3" + ENTER, CTRL_C], ["mini/concept", "mini/command"])
+        run_session(store, [ENTER, "3", CTRL_C], ["mini/concept", "mini/command"])
     assert [(r.card_id, r.quality) for r in reviews(store)] == [("mini/concept", 3)]
     assert set(states(store)) == {"mini/concept"}
 
@@ -212,3 +217,140 @@ def test_nothing_to_review_says_why(store: Store) -> None:
     for card in ("concept", "command", "choice"):
         store.suspend(f"mini/{card}", NOW)
     assert "no card to show in the selected decks" in empty_session(store)[1]
+
+
+# --- same-day repeats kept between sessions --------------------------------------------------
+
+
+def test_a_repeat_left_in_the_queue_is_owed_to_the_next_session(store: Store, db_path: Path) -> None:
+    with pytest.raises(KeyboardInterrupt):  # 2 on the concept, then Ctrl-C before its repeat
+        run_session(store, [ENTER, "2", CTRL_C], ["mini/concept", "mini/command"])
+    schedule = states(store)["mini/concept"]
+    assert (schedule.interval, schedule.due_on, schedule.repeat_on) == (1, TODAY + timedelta(days=1), TODAY)
+    with Store.open(db_path) as reopened:  # a restart: the repeat is read from the database
+        assert reopened.repeat_card_ids(TODAY) == ["mini/concept"]
+        assert reopened.count_due(TODAY) == 1 and count_due(db_path, TODAY) == 1
+        assert [(d.id, d.due) for d in reopened.deck_summaries(TODAY)] == [("mini", 1)]
+        assert plan(reopened, TODAY, deck=None, limit=None, new_per_day=1) == []  # not a first answer
+        # another day, it is only the card due tomorrow
+        assert reopened.repeat_card_ids(TODAY + timedelta(days=1)) == []
+        assert count_due(db_path, TODAY + timedelta(days=1)) == 1
+    out = io.StringIO()
+    prompter = ScriptedPrompter("en", [ENTER, "3", ENTER, "4"])
+    try:
+        session = ReviewSession(store, prompter, Console(file=out, width=100), "en", now=lambda: NOW)
+        summary = session.run([], store.repeat_card_ids(TODAY))
+    finally:
+        prompter.close()
+    assert not prompter.keys
+    assert (summary.cards, summary.repeats) == (0, 2)
+    assert "again today" in out.getvalue() and "Card 2 of 2" in out.getvalue()
+    log = reviews(store)
+    assert [(r.quality, r.is_repeat) for r in log] == [(2, False), (3, True), (4, True)]
+    assert all((r.before_interval, r.before_due_on) == (r.after_interval, r.after_due_on) for r in log[1:])
+    after = states(store)["mini/concept"]
+    assert (after.interval, after.easiness_centi, after.due_on) == (
+        schedule.interval,
+        schedule.easiness_centi,
+        schedule.due_on,
+    )
+    assert after.repeat_on is None
+    assert store.repeat_card_ids(TODAY) == [] and count_due(db_path, TODAY) == 0
+
+
+def test_a_repeat_owed_follows_the_answers_of_every_terminal(store: Store, db_path: Path) -> None:
+    answer(store, "mini/concept", 1, TODAY)
+    answer(store, "mini/command", 5, TODAY)
+    assert store.repeat_card_ids(TODAY) == ["mini/concept"]
+    # the other terminal answers the repeat: 4 settles it, without touching the schedule
+    before = states(store)["mini/concept"]
+    store.record_answer("mini/concept", quality=4, answer="", duration_ms=1, now=NOW, today=TODAY, repeat=True)
+    after = states(store)["mini/concept"]
+    assert (after.interval, after.due_on, after.easiness_centi) == (
+        before.interval,
+        before.due_on,
+        before.easiness_centi,
+    )
+    assert store.repeat_card_ids(TODAY) == [] and count_due(db_path, TODAY) == 0
+
+
+def test_suspended_or_buried_repeats_are_not_owed(store: Store, db_path: Path) -> None:
+    answer(store, "mini/concept", 2, TODAY)
+    answer(store, "mini/choice", 3, TODAY)
+    assert store.repeat_card_ids(TODAY) == ["mini/choice", "mini/concept"]  # the order they were answered in
+    store.suspend("mini/concept", NOW)
+    store.bury("mini/choice", TODAY + timedelta(days=1))
+    assert store.repeat_card_ids(TODAY) == [] and count_due(db_path, TODAY) == 0 == store.count_due(TODAY)
+    assert store.repeat_card_ids(TODAY, deck="mini") == []
+
+
+# --- multiple choice -------------------------------------------------------------------------
+
+
+def test_choice_options_come_in_a_new_order_at_every_showing(store: Store) -> None:
+    wrong = 24
+    out = io.StringIO()
+    prompter = ScriptedPrompter("en", [*[pick("none")] * wrong, pick("all interfaces")])
+    try:
+        ReviewSession(store, prompter, Console(file=out, width=100), "en", now=lambda: NOW).run(["mini/choice"])
+    finally:
+        prompter.close()
+    assert not prompter.keys
+    assert all(sorted(shown) == ["127.0.0.1 only", "all interfaces", "none"] for shown in prompter.shown)
+    places = {shown.index("all interfaces") for shown in prompter.shown}
+    assert places == {0, 1, 2}  # 25 showings in one order would make 1 place (odds of failing: 3 in 3**24)
+    # graded by the option picked, wherever it was
+    assert [(r.quality, r.answer) for r in reviews(store)] == [(1, "none")] * wrong + [(5, "all interfaces")]
+    assert out.getvalue().count("Expected: all interfaces") == wrong + 1
+
+
+# --- the hint for more new cards -------------------------------------------------------------
+
+
+def test_the_more_new_cards_hint_gives_a_command_that_works(store: Store) -> None:
+    answer(store, "mini/concept", 5, TODAY)
+    answer(store, "mini/command", 5, TODAY - timedelta(days=3))  # not today's: due, answered below
+    answer(store, "mini/command", 5, TODAY)
+    out = io.StringIO()
+    prompter = ScriptedPrompter("en", [])
+    try:
+        ReviewSession(store, prompter, Console(file=out, width=300), "en", now=lambda: NOW, new_per_day=1).run([])
+    finally:
+        prompter.close()
+    output = " ".join(out.getvalue().split())
+    found = re.search(r"(\d+) more now with `quizdock review --new (\d+)`", output)
+    assert found is not None, output
+    more, total = int(found.group(1)), int(found.group(2))
+    assert (more, total) == (1, 2)  # one introduced today (the concept), one more allowed
+    assert plan(store, TODAY, deck=None, limit=None, new_per_day=total) == ["mini/choice"]
+
+
+# --- Docker unreachable --------------------------------------------------------------------------
+
+
+def test_without_docker_practical_cards_wait_and_the_others_are_reviewed(
+    db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DOCKER_HOST", f"unix://{tmp_path / 'no-such-dir' / 'docker.sock'}")
+    monkeypatch.setenv("DOCKER_CONFIG", str(tmp_path / "docker-config"))
+    with Store.open(db_path) as bundled:
+        bundled.sync_decks([bundled_decks_dir()], NOW)
+        card_ids = ["practical/pull", "basics/image-vs-container", "practical/tag", "practical/push"]
+        out = io.StringIO()
+        prompter = ScriptedPrompter("en", [ENTER, "5"])
+        try:
+            session = ReviewSession(bundled, prompter, Console(file=out, width=200), "en", now=lambda: NOW)
+            summary = session.run(card_ids)
+        finally:
+            prompter.close()
+        output = out.getvalue()
+        assert not prompter.keys
+        assert output.count("Docker cannot be reached") == 1 and "the 3 practical card(s)" in output
+        assert "DOCKER_HOST" in output  # the diagnosis names the cause
+        assert "Card 1 of 1" in output and "practical" not in output.split("Card 1 of 1")[1]
+        assert summary.cards == 1
+        assert [(r.card_id, r.quality) for r in reviews(bundled)] == [("basics/image-vs-container", 5)]
+        # not graded: still new, in the next plan
+        assert {"practical/pull", "practical/tag", "practical/push"} <= set(
+            plan(bundled, TODAY + timedelta(days=1), deck="practical", limit=None, new_per_day=10)
+        )

@@ -55,3 +55,25 @@ def test_a_practical_card_is_reviewed_on_the_engine_and_scheduled(
     assert state is not None and state.interval == 1
     assert docker_client.containers.list(all=True, filters={"label": "quizdock.managed=1"}) == []
     assert learner_resources.missing(docker_client) == []
+
+
+@pytest.mark.parametrize("keys", ["quit" + ENTER, "\x04"], ids=["quit", "ctrl-d"])
+def test_quit_in_a_practical_card_ends_the_session_and_records_nothing(
+    store: Store, docker_client: docker.DockerClient, learner_resources: LearnerResources, keys: str
+) -> None:
+    out = io.StringIO()
+    prompter = ScriptedPrompter("en", [keys])  # the concept card after it is never asked
+    try:
+        session = ReviewSession(store, prompter, Console(file=out, width=120), "en", now=lambda: NOW)
+        summary = session.run(["practical/rm", "basics/image-vs-container"])
+    finally:
+        prompter.close()
+    output = out.getvalue()
+    assert not prompter.keys
+    assert "Card 2 of" not in output and "Session over: 0 cards" in output
+    assert summary.cards == 0 and summary.repeats == 0
+    with store.session() as session:
+        assert session.scalars(select(ReviewRow)).all() == []  # not a give-up: nothing graded
+        assert session.get(CardStateRow, "practical/rm") is None  # still new, for the next session
+    assert docker_client.containers.list(all=True, filters={"label": "quizdock.managed=1"}) == []
+    assert learner_resources.missing(docker_client) == []

@@ -43,15 +43,14 @@ def test_a_session_in_a_terminal(db_path: Path) -> None:
     child.send("\r")
     child.expect("An instance of an image")
     child.expect("How well did you recall it")
-    child.send("4")
-    child.send("\r")
+    child.send("4")  # one key, no Enter
     child.expect("Card 2 of 3")
     child.expect("Your command")
     child.send("docker container prune\r")
     child.expect("Card 3 of 3")
     child.expect("Your answer")
-    child.send("\x1b[B")
-    child.send("\r")
+    child.expect(r"(\d)\) all interfaces")  # the options come in a new order at every showing
+    child.send(child.match.group(1))
     child.expect("Session over: 3 cards, 3 right on first answer, 0 repeats")
     child.expect(pexpect.EOF)
     child.close()
@@ -70,7 +69,6 @@ def test_a_killed_review_keeps_the_earlier_answers(db_path: Path, how: str) -> N
     child.send("\r")
     child.expect("How well did you recall it")
     child.send("5")
-    child.send("\r")
     child.expect("Your command")
     if how == "kill":
         child.send("docker cont")  # half-typed when the process dies
@@ -97,3 +95,63 @@ def test_a_killed_review_keeps_the_earlier_answers(db_path: Path, how: str) -> N
     child.kill(signal.SIGKILL)
     child.expect(pexpect.EOF)
     child.close()
+
+
+def test_a_repeat_owed_comes_back_in_the_next_session_the_same_day(db_path: Path) -> None:
+    child = spawn(db_path)
+    child.expect("Press Enter to show the answer")
+    child.send("\r")
+    child.expect("How well did you recall it")
+    child.send("2")  # below 4: owed again today
+    child.expect("Your command")
+    child.sendintr()
+    child.expect("Every answer given so far is saved")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    # A new process, the same day: the repeat is asked after the cards still due or new.
+    child = spawn(db_path)
+    child.expect("Card 1 of 3")
+    child.expect("Your command")
+    child.send("docker container prune\r")
+    child.expect("Card 2 of 3")
+    child.expect(r"(\d)\) all interfaces")
+    child.send(child.match.group(1))
+    child.expect(r"Card 3 of 3 · mini · concept · again today")
+    child.expect("Press Enter to show the answer")
+    child.send("\r")
+    child.expect("How well did you recall it")
+    child.send("4")
+    child.expect("Session over: 2 cards, 2 right on first answer, 1 repeats")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert answers(db_path)[-1] == ("mini/concept", 4, "")
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("SELECT is_repeat FROM reviews ORDER BY id").fetchall() == [(0,), (0,), (0,), (1,)]
+        assert conn.execute("SELECT repeat_on FROM card_states WHERE repeat_on IS NOT NULL").fetchall() == []
+    conn.close()
+    # Nothing owed any more: the next session has nothing to ask.
+    child = spawn(db_path)
+    child.expect("Nothing to review now")
+    child.expect(pexpect.EOF)
+    child.close()
+
+
+def test_the_choice_list_takes_one_key_for_its_actions(db_path: Path) -> None:
+    child = spawn(db_path, "--limit", "3")
+    child.expect("Press Enter to show the answer")
+    child.send("\r")
+    child.expect("How well did you recall it")
+    child.send("b")  # bury the concept: one key
+    child.expect("Buried mini/concept")
+    child.expect("Your command")
+    child.send("docker container prune\r")
+    child.expect("Your answer")
+    child.expect(r"s\) suspend this card")
+    child.send("s")
+    child.expect("Suspended mini/choice")
+    child.expect("Session over: 1 cards")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0

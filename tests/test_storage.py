@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -21,6 +21,7 @@ from quizdock.paths import alembic_dir
 from quizdock.storage.engine import make_engine
 from quizdock.storage.migrate import current_revision, upgrade
 from quizdock.storage.models import Base
+from quizdock.storage.quick import count_due
 from quizdock.storage.schema import HEAD_REVISION
 from quizdock.storage.store import Store
 from tests.conftest import REPO, write_protected
@@ -105,6 +106,43 @@ def test_opening_an_older_database_migrates_it_and_keeps_its_data(db_path: Path,
     assert scheduled[0].state is not None and scheduled[0].card.question.en == "Q"
 
 
+def test_migrating_to_0004_keeps_the_repeats_owed_today(db_path: Path) -> None:
+    """A card whose last answer was below 4 still owes its repeat on that answer's day after the upgrade."""
+    migrate_to(db_path, "0003")
+    failed = [
+        s.replace("'mini/concept'", "'mini/failed'")
+        .replace("', 'h1'", "', 'h2'")
+        .replace("'mini', 'concept', 0", "'mini', 'concept', 1")
+        for s in SEED_0001[1:]
+    ]
+    failed[1] = failed[1].replace("1, 1, 260, '2026-01-02'", "0, 1, 196, '2026-01-02'")
+    with sqlite3.connect(db_path) as conn:
+        for statement in [*SEED_0001, *failed]:
+            conn.execute(statement)
+        # mini/failed: answered 1 on 2026-01-01 (due the next day), then 3 as a same-day repeat
+        conn.execute(
+            "UPDATE reviews SET quality = 1, after_repetitions = 0, after_easiness_centi = 196 "
+            "WHERE card_id = 'mini/failed'"
+        )
+        conn.execute(
+            "INSERT INTO reviews (card_id, reviewed_at, quality, answer, duration_ms, is_repeat, before_repetitions, "
+            "before_interval, before_easiness_centi, before_due_on, after_repetitions, after_interval, "
+            "after_easiness_centi, after_due_on) VALUES ('mini/failed', '2026-01-01 10:05:00', 3, 'y', 900, 1, "
+            "0, 1, 196, '2026-01-02', 0, 1, 196, '2026-01-02')"
+        )
+    conn.close()
+    with Store.open(db_path) as store:
+        assert store.repeat_card_ids(date(2026, 1, 1)) == ["mini/failed"]
+        assert store.repeat_card_ids(date(2026, 1, 2)) == []
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("SELECT card_id, repeat_on FROM card_states ORDER BY card_id").fetchall() == [
+            ("mini/concept", None),
+            ("mini/failed", "2026-01-01"),
+        ]
+    conn.close()
+    assert count_due(db_path, date(2026, 1, 1)) == 1  # the light path counts it too
+
+
 def test_wal_mode_and_busy_timeout(db_path: Path) -> None:
     with Store.open(db_path) as store, store.engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
@@ -179,7 +217,13 @@ def test_the_light_due_count_agrees_with_the_store(db_path: Path) -> None:
         assert len(expected) == 10 and ids[0] not in expected and ids[1] not in expected and ids[2] in expected
         assert count_due(db_path, today) == 10
         assert count_due(db_path, today, deck=deck) == len(store.due_card_ids(today, deck=deck))
-        assert count_due(db_path, today - timedelta(days=15)) == len(store.due_card_ids(today - timedelta(days=15)))
+        # Answered below 4 today: no longer due by SM-2, but owed as a same-day repeat, and counted.
+        store.record_answer(ids[3], quality=2, answer="", duration_ms=1, now=day, today=today)
+        store.record_answer(ids[4], quality=4, answer="", duration_ms=1, now=day, today=today)
+        assert store.repeat_card_ids(today) == [ids[3]] and ids[3] not in store.due_card_ids(today)
+        assert count_due(db_path, today) == 9 == store.count_due(today)
+        assert count_due(db_path, today, deck=deck) == store.count_due(today, deck=deck)
+        assert count_due(db_path, today - timedelta(days=15)) == store.count_due(today - timedelta(days=15))
 
 
 # --- a database quizdock cannot use: a message and exit 4, never a traceback ---------------

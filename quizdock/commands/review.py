@@ -33,12 +33,17 @@ def review(
             "--new",
             min=0,
             max=MAX_NEW_PER_DAY,
-            help="New cards per day (default: new_per_day in the config, else 10).",
+            help="New cards for the whole day, those already seen today included "
+            "(default: new_per_day in the config, else 10).",
         ),
     ] = None,
     lang: LangOption = None,
 ) -> None:
-    """Review the cards due today, then new cards, then today's repeats."""
+    """Review the cards due today, then new cards, then today's repeats (kept across sessions).
+
+    Grade with one key (0-5; s b u to suspend, bury, undo). Multiple-choice options come in a new
+    order each time. Without Docker, practical cards wait for another day.
+    """
     require_terminal("review")
     from quizdock import clock
     from quizdock.commands.common import load_settings
@@ -49,8 +54,10 @@ def review(
     new_per_day = new if new is not None else load_settings().new_per_day
     with open_store() as store:
         check_deck(store, deck)
-        card_ids = plan(store, clock.today(), deck=deck, limit=limit, new_per_day=new_per_day)
-        ReviewSession(store, Prompter(chosen), console(), chosen, deck=deck).run(card_ids)
+        today = clock.today()
+        card_ids = plan(store, today, deck=deck, limit=limit, new_per_day=new_per_day)
+        session = ReviewSession(store, Prompter(chosen), console(), chosen, deck=deck, new_per_day=new_per_day)
+        session.run(card_ids, store.repeat_card_ids(today, deck=deck))
 
 
 def due(deck: DeckOption = None) -> None:
@@ -66,7 +73,7 @@ def due(deck: DeckOption = None) -> None:
         # No database yet, one to migrate, or an unknown deck: the full path, once.
         with open_store() as store:
             check_deck(store, deck)
-            count = len(store.due_card_ids(clock.today(), deck=deck))
+            count = store.count_due(clock.today(), deck=deck)
     typer.echo(count)
 
 

@@ -39,6 +39,7 @@ from quizdock.export import (
     deck_name,
     epoch_millis,
     epoch_seconds,
+    html_text,
     note_guid,
     render,
     stable_id,
@@ -47,9 +48,13 @@ from quizdock.export import (
 )
 from quizdock.i18n import Lang
 
-NOTE_TYPES_MOD = 1767225600
-"""Modification time of the note types (2026-01-01 UTC). Raise it when a template or the CSS
+NOTE_TYPES_MOD = 1796083200
+"""Modification time of the note types (2026-12-01 UTC). Raise it when a template or the CSS
 changes: Anki updates a note type on import only when it is newer."""
+
+CHOICE_NOTES_MOD = 1796083200
+"""Multiple-choice notes are at least this recent (2026-12-01 UTC): their Answer field lost the
+option's letter when the options began to be shuffled, so a note imported before is updated."""
 
 # The package collection is "created" on 2020-01-01 in UTC (creationOffset 0) and its day starts
 # at 4 a.m. like a new Anki collection's, so both count days alike and the importer's shift
@@ -95,6 +100,33 @@ class NoteType:
         return stable_id("note type", self.kind)
 
 
+# Multiple-choice options in a new order at every showing, the same order on the back: the order
+# is kept per note for the review (a page variable, and sessionStorage where the back is a new page).
+SHUFFLE_CHOICES = """<script>
+(function () {
+  var list = document.querySelector(".qd-choices ol, .qd-choices ul");
+  if (!list) { return; }
+  var items = Array.prototype.slice.call(list.children);
+  var key = "quizdock-order:{{Id}}";
+  var kept = window.quizdockOrders = window.quizdockOrders || {};
+  var order = null;
+  if (document.getElementById("answer")) {
+    order = kept[key] || null;
+    if (!order) { try { order = JSON.parse(sessionStorage.getItem(key)); } catch (e) { order = null; } }
+  }
+  if (!order || order.length !== items.length) {
+    order = items.map(function (item, i) { return i; });
+    for (var i = order.length - 1; i > 0; i--) {
+      var j = Math.floor(Math.random() * (i + 1));
+      var swap = order[i]; order[i] = order[j]; order[j] = swap;
+    }
+    kept[key] = order;
+    try { sessionStorage.setItem(key, JSON.stringify(order)); } catch (e) { /* no storage: the page variable */ }
+  }
+  order.forEach(function (i) { list.appendChild(items[i]); });
+})();
+</script>"""
+
 _EXTRA = (
     '{{#Explanation}}<div class="qd-explanation">{{Explanation}}</div>{{/Explanation}}'
     '{{#Differs}}<div class="qd-differs">{{Differs}}</div>{{/Differs}}'
@@ -124,7 +156,7 @@ NOTE_TYPES: dict[str, NoteType] = {
         name="quizdock multiple choice",
         fields=("Question", "Choices", "Answer", "Explanation", "Differs", "Id"),
         template="Choose",
-        front='{{Question}}<div class="qd-choices">{{Choices}}</div>',
+        front='{{Question}}<div class="qd-choices">{{Choices}}</div>' + SHUFFLE_CHOICES,
         back='{{FrontSide}}<hr id="answer"><div class="qd-answer"><b>{{Answer}}</b></div>' + _EXTRA,
     ),
     "practical": NoteType(
@@ -164,10 +196,16 @@ def note_fields(card: ExportCard, lang: Lang) -> list[str]:
     by_kind = {
         "concept": [text.question, text.answer],
         "command": [text.question, text.answer, text.alternatives],
-        "choice": [text.question, text.choices, text.answer],
+        # The right option without its letter: the options are shuffled at every showing.
+        "choice": [text.question, text.choices, _right_choice(card, lang)],
         "practical": [text.question, text.answer, text.check],
     }
     return [*by_kind[card.card.kind], text.explanation, text.differs, card.card.id]
+
+
+def _right_choice(card: ExportCard, lang: Lang) -> str:
+    choices, correct = card.card.choices, card.card.correct
+    return html_text(choices[correct].get(lang)) if correct is not None else ""
 
 
 def write_package(cards: Sequence[ExportCard], path: Path, *, lang: Lang, with_progress: bool) -> PackageSummary:
@@ -255,7 +293,10 @@ def _set_notes_and_cards(
         # Ids follow deck order (Anki adds new cards in id order) and read as the day quizdock
         # first loaded the card; they only need to be unique, notes are matched by GUID.
         note_id = last_id = max(epoch_millis(item.created_at), last_id + 1)
-        renames.append((temporary[guids[item.card.id]], note_id, epoch_seconds(item.changed_at), position))
+        modified = epoch_seconds(item.changed_at)
+        if item.card.kind == "choice":
+            modified = max(modified, CHOICE_NOTES_MOD)
+        renames.append((temporary[guids[item.card.id]], note_id, modified, position))
     # Two statements for all notes and cards (a statement per note was most of an export's time).
     cursor.execute(
         "CREATE TEMP TABLE renamed (old INTEGER PRIMARY KEY, new INTEGER, modified INTEGER, position INTEGER)"

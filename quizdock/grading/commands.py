@@ -18,7 +18,7 @@ import posixpath
 import re
 import shlex
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from types import MappingProxyType
 from typing import Literal, TypeVar
@@ -757,7 +757,21 @@ def _compare_option_values(e: ParsedOption, g: ParsedOption) -> _Match:
         return _compare_image(e.value, g.value)
     if kind in ("int", "tail"):
         return _literal(_number(e.value).lower(), _number(g.value).lower())
+    if e.option.long == "--filter":
+        return _compare_filter(e.value, g.value)
     return _literal(e.value, g.value)
+
+
+# Filters whose value is an image reference that Docker resolves first (`nginx` is
+# `nginx:latest`). Not `reference`: without a tag it matches every tag.
+def _compare_filter(expected: str, given: str) -> _Match:
+    e_key, e_eq, e_value = expected.partition("=")
+    g_key, g_eq, g_value = given.partition("=")
+    # `ancestor=nginx` is `ancestor=nginx:latest`: Docker resolves the image before filtering
+    # (not so `reference=nginx`, which matches every tag).
+    if e_eq and g_eq and e_key.lower() == g_key.lower() == "ancestor" and not _has_placeholder(e_value):
+        return _compare_image(e_value, g_value)
+    return _literal(expected, given)
 
 
 def _option_anchor(po: ParsedOption) -> str | None:
@@ -905,7 +919,7 @@ def _effective_options(parsed: ParsedCommand) -> dict[str, list[ParsedOption]]:
     """
     last: dict[str, ParsedOption] = {}
     repeated: list[ParsedOption] = []
-    for po in parsed.options:
+    for po in map(partial(_as_flag, parsed.command), parsed.options):
         if po.option.repeatable:
             repeated.append(po)
         else:
@@ -917,6 +931,20 @@ def _effective_options(parsed: ParsedCommand) -> dict[str, list[ParsedOption]]:
             continue
         by_key.setdefault(po.option.key, []).append(po)
     return by_key
+
+
+def _template(text: str) -> str:
+    return re.sub(r"\{\{\s*(.*?)\s*\}\}", r"{{\1}}", text.strip())
+
+
+def _as_flag(command: Command, po: ParsedOption) -> ParsedOption:
+    """A ``--format`` that prints what a flag prints, read as that flag: on ``docker image ls``,
+    ``--format '{{.ID}}'`` is ``-q``. Messages still show it as typed."""
+    if po.option.long != "--format":
+        return po
+    template = _template(po.value)
+    flag = next((o for o in command.options if o.format_equivalent and o.format_equivalent == template), None)
+    return po if flag is None else ParsedOption(flag, _show(po), "true")
 
 
 def _compare_options(expected: ParsedCommand, given: ParsedCommand) -> list[_Issue]:
@@ -955,8 +983,50 @@ def _assign(command: Command, args: Sequence[str]) -> tuple[list[list[str]], lis
 
 _OWN_PATH = ("/bin/", "/usr/bin/", "/usr/local/bin/", "/sbin/", "/usr/sbin/")
 
+# The default command (CMD) of Docker Hub's official images the decks use, whatever the tag:
+# writing it out runs what the image would run anyway.
+_DEFAULT_COMMANDS: Mapping[str, str] = MappingProxyType(
+    {"busybox": "sh", "alpine": "/bin/sh", "ubuntu": "/bin/bash", "debian": "bash"}
+)
 
-def _compare_container_command(arg: Arg, expected: list[str], given: list[str]) -> list[_Issue]:
+# What makes a `sh -c` script more than one plain command: operators, expansions, globs.
+_SHELL_SYNTAX = re.compile(r"[;&|<>$`*?()\[\]{}~#!\n]")
+
+
+def _plain_script(tokens: list[str]) -> list[str] | None:
+    """The command of ``sh -c "X"`` when X is one plain command (no operator, expansion or glob)."""
+    # sh only: every image the decks use has it (busybox has no bash).
+    if len(tokens) != 3 or posixpath.basename(tokens[0]) != "sh" or tokens[1] != "-c":
+        return None
+    script = tokens[2]
+    if _SHELL_SYNTAX.search(script):
+        return None
+    try:
+        words = shlex.split(script)
+    except ValueError:
+        return None
+    if not words or "=" in words[0]:  # `A=1 cmd` sets a variable first
+        return None
+    return words
+
+
+def _is_program(tokens: list[str], program: str) -> bool:
+    """Whether ``tokens`` runs ``program`` alone (``sh`` or ``/bin/sh`` for ``sh``)."""
+    return (
+        len(tokens) == 1
+        and posixpath.basename(tokens[0]) == posixpath.basename(program)
+        and ("/" not in tokens[0] or tokens[0].startswith(_OWN_PATH))
+    )
+
+
+def _default_command(image: str) -> str | None:
+    if not image or _has_placeholder(image):
+        return None
+    ref = _split_image(image)
+    return _DEFAULT_COMMANDS.get(ref.familiar_path) if ref.registry == "docker.io" else None
+
+
+def _compare_container_command(arg: Arg, expected: list[str], given: list[str], image: str = "") -> list[_Issue]:
     if expected and expected[-1] == "<command>":
         head = expected[:-1]
         if len(given) > len(head) and all(_matches(e, g) for e, g in zip(head, given, strict=False)):
@@ -965,6 +1035,14 @@ def _compare_container_command(arg: Arg, expected: list[str], given: list[str]) 
         return []
     # echo joins its arguments with one space: echo "hello world" prints what echo hello world prints.
     if expected[:1] == given[:1] == ["echo"] and " ".join(expected[1:]) == " ".join(given[1:]):
+        return []
+    # `sh -c "echo hi"` runs `echo hi`: one plain command needs no shell around it.
+    e_plain, g_plain = _plain_script(expected) or expected, _plain_script(given) or given
+    if (e_plain, g_plain) != (expected, given) and not _compare_container_command(arg, e_plain, g_plain, image):
+        return []
+    # Writing out the image's default command (`busybox sh`) runs what `busybox` alone runs.
+    default = _default_command(image)
+    if default is not None and _is_program(expected or [default], default) and _is_program(given or [default], default):
         return []
     if (
         expected
@@ -1024,10 +1102,11 @@ def _compare_args(expected: ParsedCommand, given: ParsedCommand) -> list[_Issue]
     command = expected.command
     e_slots, _ = _assign(command, expected.args)
     g_slots, g_extra = _assign(command, given.args)
+    image = next((vals[0] for arg, vals in zip(command.args, e_slots, strict=True) if arg.kind == "image" and vals), "")
     issues: list[_Issue] = []
     for arg, e_vals, g_vals in zip(command.args, e_slots, g_slots, strict=True):
         if arg.kind == "command":
-            issues += _compare_container_command(arg, e_vals, g_vals)
+            issues += _compare_container_command(arg, e_vals, g_vals, image)
             continue
         if arg.default is not None:
             # An absent optional argument means its default: `docker login` is `docker login docker.io`.
@@ -1077,6 +1156,24 @@ def _compare_args(expected: ParsedCommand, given: ParsedCommand) -> list[_Issue]
             )
         )
     return issues
+
+
+# Commands whose optional first argument is a filter written out: `docker image ls alpine` is
+# `docker image ls --filter reference=alpine` (the CLI adds that filter for the argument).
+_FILTER_ARGS: Mapping[tuple[str, ...], str] = MappingProxyType({("image", "ls"): "reference"})
+
+
+def _filter_as_arg(parsed: ParsedCommand) -> ParsedCommand:
+    """The command with its one filter that means the argument written as the argument."""
+    key = _FILTER_ARGS.get(parsed.command.path)
+    if key is None or parsed.args:
+        return parsed
+    filters = [po for po in parsed.options if po.option.long == "--filter" and po.value.startswith(f"{key}=")]
+    if len(filters) != 1:
+        return parsed
+    (found,) = filters
+    rest = tuple(po for po in parsed.options if po is not found)
+    return replace(parsed, options=rest, args=(found.value.removeprefix(f"{key}="),))
 
 
 def _summary(issues: Sequence[_Issue]) -> Text:
@@ -1137,7 +1234,8 @@ def _grade(expected: ParsedCommand, given: ParsedCommand, given_text: str, same_
     elif g_help is not None:
         issues = [_extra_option(g_help)]
     else:
-        issues = _compare_options(expected, given) + _compare_args(expected, given)
+        e_same, g_same = _filter_as_arg(expected), _filter_as_arg(given)
+        issues = _compare_options(e_same, g_same) + _compare_args(e_same, g_same)
     if same_form and len(given.written) != len(expected.written):
         issues.insert(0, _form_issue(expected, given))
     if any(i.severity == "error" for i in issues):

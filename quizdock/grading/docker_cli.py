@@ -65,6 +65,8 @@ class Option:
             ``--mount`` and ``--tmpfs`` all add a mount).
         moves_to_arg: The option is another spelling of the command's first argument
             (``docker volume create --name v`` is ``docker volume create v``).
+        format_equivalent: The ``--format`` template that prints exactly what this flag
+            prints (``{{.ID}}`` for ``-q`` on ``docker container ls``).
     """
 
     long: str
@@ -78,6 +80,7 @@ class Option:
     aliases: tuple[str, ...] = ()
     group: str | None = None
     moves_to_arg: bool = False
+    format_equivalent: str | None = None
 
     @property
     def key(self) -> str:
@@ -203,10 +206,12 @@ def _filter(short: str | None) -> Option:
 
 
 def _format(short: str | None = None) -> Option:
+    # Output only: the command still lists what was asked, in another layout.
     return Option(
         long="--format",
         short=short,
         value="string",
+        harmless=True,
         with_=T("la sortie suivrait ce modèle", "the output would follow this template"),
         without=T("la sortie aurait sa forme par défaut", "the output would have its default layout"),
     )
@@ -220,10 +225,13 @@ _NO_TRUNC = Option(
 )
 
 
-def _quiet(what: T) -> Option:
+def _quiet(what: T, field: str = ".ID") -> Option:
+    # Output only: IDs (or names) of the same rows, what `--format '{{<field>}}'` prints too.
     return Option(
         long="--quiet",
         short="-q",
+        harmless=True,
+        format_equivalent=f"{{{{{field}}}}}",
         with_=T(f"seuls les {what.fr} seraient affichés", f"only the {what.en} would be printed"),
         without=T(
             f"des lignes complètes seraient affichées, pas seulement les {what.fr}",
@@ -1218,7 +1226,7 @@ COMMANDS: tuple[Command, ...] = (
         path=("volume", "ls"),
         aliases=(("volume", "list"),),
         meaning=T("liste les volumes", "lists the volumes"),
-        options=(_filter("-f"), _format(), _quiet(T("noms des volumes", "volume names"))),
+        options=(_filter("-f"), _format(), _quiet(T("noms des volumes", "volume names"), ".Name")),
     ),
     Command(
         path=("volume", "create"),
@@ -1405,6 +1413,7 @@ COMMANDS: tuple[Command, ...] = (
                 long="--username",
                 short="-u",
                 value="string",
+                harmless=True,  # the same login: Docker would only not ask for the name
                 with_=T("ce nom d'utilisateur serait utilisé", "this user name would be used"),
                 without=T("Docker demanderait le nom d'utilisateur", "Docker would ask for the user name"),
             ),

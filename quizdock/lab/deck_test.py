@@ -167,7 +167,9 @@ def snapshot_docker(client: docker.DockerClient) -> dict[str, set[str]]:
     images (ID and tags), volumes, networks (ID and name)."""
     with runner.docker_errors("listing your resources"):
         return {
-            "container": {f"{c.id[:12]} {c.status} {c.name}" for c in client.containers.list(all=True)},
+            "container": {
+                f"{c.id[:12]} {c.status} {c.name}" for c in client.containers.list(all=True, ignore_removed=True)
+            },
             "image": {f"{i.id.removeprefix('sha256:')[:12]} {' '.join(sorted(i.tags))}" for i in client.images.list()},
             "volume": {v.name for v in client.volumes.list()},
             "network": {f"{n.id[:12]} {n.name}" for n in client.networks.list()},
@@ -221,7 +223,8 @@ def private_lab(out: Console | None = None) -> Iterator[ProofRun]:
     with contextlib.ExitStack() as stack:
         stack.callback(host.close)
         if setting != "off":
-            name = f"quizdock-lab-test-{uuid.uuid4().hex[:8]}"  # beside the learner's own lab
+            # Beside the learner's own lab; the process id tells whose it is on a shared Docker.
+            name = f"quizdock-lab-test-{os.getpid()}-{uuid.uuid4().hex[:6]}"
             home = engine.LabHome(Path(tempfile.mkdtemp(prefix="quizdock-lab-")), name=name)
             stack.callback(engine.down, host, home)
             try:
@@ -250,7 +253,9 @@ def snapshot_learner(client: docker.DockerClient) -> dict[str, set[str]]:
 
     with runner.docker_errors("listing your resources"):
         return {
-            "container": {c.id for c in client.containers.list(all=True) if theirs(c.labels, c.name)},
+            "container": {
+                c.id for c in client.containers.list(all=True, ignore_removed=True) if theirs(c.labels, c.name)
+            },
             "image": {i.id for i in client.images.list() if theirs(i.labels)},
             "volume": {v.name for v in client.volumes.list() if theirs(v.attrs.get("Labels"), v.name)},
         }

@@ -474,7 +474,7 @@ def _owned(client: docker.DockerClient, challenge: Challenge, state: LabState | 
 
     names = set(challenge.reserved_names())
     label = {"label": challenge.label}
-    containers = {c.id: c for c in client.containers.list(all=True, filters=label)}
+    containers = {c.id: c for c in client.containers.list(all=True, filters=label, ignore_removed=True)}
     for name in names:
         container = named_container(client, name)
         if container is not None:
@@ -610,9 +610,11 @@ def learner_count(client: docker.DockerClient, broad: str) -> int:
 
     with docker_errors("counting your resources"):
         if broad == "container-prune":
-            stopped = client.containers.list(all=True, filters={"status": ["exited", "created", "dead"]})
+            stopped = client.containers.list(
+                all=True, filters={"status": ["exited", "created", "dead"]}, ignore_removed=True
+            )
             return sum(1 for c in stopped if mine(c.labels))
         if broad == "image-prune":
             return sum(1 for i in client.images.list(filters={"dangling": True}) if mine(i.labels))
-        used = {c.attrs.get("Image") for c in client.containers.list(all=True)}
+        used = {c.attrs.get("Image") for c in client.containers.list(all=True, ignore_removed=True)}
         return sum(1 for i in client.images.list() if i.id not in used and mine(i.labels))

@@ -66,6 +66,7 @@ class CardStateRow(Base):
     __table_args__ = (
         Index("ix_card_states_due_on_card_id", "due_on", "card_id"),
         Index("ix_card_states_introduced_on", "introduced_on"),
+        Index("ix_card_states_repeat_on_due_on", "repeat_on", "due_on"),
     )
 
     card_id: Mapped[str] = mapped_column(ForeignKey("cards.id"), primary_key=True)
@@ -76,6 +77,9 @@ class CardStateRow(Base):
     introduced_on: Mapped[date] = mapped_column(Date)
     last_reviewed_at: Mapped[datetime] = mapped_column(DateTime)
     lapses: Mapped[int] = mapped_column(Integer, default=0)
+    # The local day of an answer below 4 not yet followed by one of 4 or more: the card comes back
+    # that day (a same-day repeat, which leaves the schedule as it is). Any other day it is stale.
+    repeat_on: Mapped[date | None] = mapped_column(Date, nullable=True)
 
 
 class ReviewRow(Base):

@@ -7,11 +7,11 @@ from datetime import date
 from pathlib import Path
 
 from quizdock.storage.migrate import current_revision, damaged, explain, read_only
-from quizdock.storage.schema import HEAD_REVISION, OUT_OF_REVIEW, SET_ASIDE
+from quizdock.storage.schema import DUE_TODAY, HEAD_REVISION, OUT_OF_REVIEW, SET_ASIDE
 
 
 def count_due(path: Path, today: date, *, deck: str | None = None) -> int | None:
-    """Cards due on or before ``today``, suspended and buried ones left out.
+    """Cards due on or before ``today`` or owing a same-day repeat, suspended and buried ones left out.
 
     Returns None when the database is missing or needs migrating, or the deck is unknown.
     """
@@ -19,17 +19,19 @@ def count_due(path: Path, today: date, *, deck: str | None = None) -> int | None
         return None
     # Dates are ISO strings in SQLite, so comparing them as text compares the days.
     if deck is None:
-        # All due states, less the few set-aside cards among them: no join per due card. CROSS JOIN
-        # makes SQLite start from the set-aside cards (partial index ix_cards_set_aside).
+        # All due states and owed repeats (each from its own index), less the few set-aside cards
+        # among them: no join per due card. CROSS JOIN makes SQLite start from the set-aside cards
+        # (partial index ix_cards_set_aside).
         sql = (
-            "SELECT (SELECT count(*) FROM card_states WHERE due_on <= :today) - ("
+            "SELECT (SELECT count(*) FROM card_states WHERE due_on <= :today)"
+            " + (SELECT count(*) FROM card_states WHERE repeat_on = :today AND due_on > :today) - ("
             "SELECT count(*) FROM cards c CROSS JOIN card_states s ON s.card_id = c.id "
-            f"WHERE ({SET_ASIDE}) AND s.due_on <= :today AND ({OUT_OF_REVIEW}))"
+            f"WHERE ({SET_ASIDE}) AND {DUE_TODAY} AND ({OUT_OF_REVIEW}))"
         )
     else:
         sql = (
             "SELECT count(*) FROM card_states s JOIN cards c ON c.id = s.card_id "
-            f"WHERE s.due_on <= :today AND NOT ({OUT_OF_REVIEW}) AND c.deck_id = :deck"
+            f"WHERE {DUE_TODAY} AND NOT ({OUT_OF_REVIEW}) AND c.deck_id = :deck"
         )
     params = {"today": today.isoformat(), "deck": deck}
     try:
@@ -66,13 +68,13 @@ def _check_pages(conn: sqlite3.Connection, path: Path) -> None:
         if found != ["ok"]:
             raise damaged(path, "; ".join(found)[:300])
         return
-    for table, index in (
-        ("decks", None),
-        ("cards", "ix_cards_set_aside"),
-        ("card_states", "ix_card_states_due_on_card_id"),
+    for table, indexes in (
+        ("decks", ()),
+        ("cards", ("ix_cards_set_aside",)),
+        ("card_states", ("ix_card_states_due_on_card_id", "ix_card_states_repeat_on_due_on")),
     ):
         conn.execute(f"SELECT count(*) FROM {table} NOT INDEXED").fetchone()
-        if index is not None:
+        for index in indexes:
             conn.execute(f"SELECT count(*) FROM {table} INDEXED BY {index}").fetchone()
 
 
@@ -181,3 +183,19 @@ def read_cards(conn: sqlite3.Connection, card_ids: list[str]) -> list[StoredCard
     )
     by_id = {row[0]: row for row in rows}
     return [by_id[i] for i in card_ids if i in by_id]
+
+
+def repeat_card_ids(conn: sqlite3.Connection, today: date, deck: str | None = None) -> list[str]:
+    """``Store.repeat_card_ids`` with sqlite3: the same-day repeats still owed, in the order answered."""
+    rows = conn.execute(
+        "SELECT s.card_id FROM card_states s JOIN cards c ON c.id = s.card_id "
+        f"WHERE s.repeat_on = :today AND s.due_on > :today AND {AVAILABLE}"
+        f"{'' if deck is None else ' AND c.deck_id = :deck'} ORDER BY s.last_reviewed_at, s.card_id",
+        {"today": today.isoformat(), "deck": deck},
+    )
+    return [row[0] for row in rows]
+
+
+def practical_card_ids(conn: sqlite3.Connection) -> set[str]:
+    """``Store.practical_card_ids`` with sqlite3: the active practical cards."""
+    return {row[0] for row in conn.execute("SELECT id FROM cards WHERE kind = 'practical' AND retired_at IS NULL")}

@@ -30,7 +30,7 @@ from quizdock.decks import (
 from quizdock.errors import DeckError, NotFound, did_you_mean
 from quizdock.i18n import Text
 from quizdock.plaintext import read_bounded
-from quizdock.scheduling import CardState, review
+from quizdock.scheduling import CardState, needs_repeat, review
 from quizdock.storage.engine import make_engine
 from quizdock.storage.migrate import explain, upgrade
 from quizdock.storage.models import CardRow, CardStateRow, DeckRow, ReviewRow
@@ -103,6 +103,7 @@ class StateValues:
     introduced_on: date
     last_reviewed_at: datetime
     lapses: int
+    repeat_on: date | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -353,6 +354,30 @@ class Store:
         with self.session() as session:
             return list(session.scalars(query))
 
+    def repeat_card_ids(self, today: date, deck: str | None = None) -> list[str]:
+        """Ids of the cards answered below 4 on ``today`` and not yet 4 or more since: the same-day
+        repeats still owed (from any session, in any terminal), in the order they were answered."""
+        query = (
+            select(CardStateRow.card_id)
+            .join(CardRow, CardRow.id == CardStateRow.card_id)
+            .where(CardStateRow.repeat_on == today, CardStateRow.due_on > today, available(today))
+            .order_by(CardStateRow.last_reviewed_at, CardStateRow.card_id)
+        )
+        if deck is not None:
+            query = query.where(CardRow.deck_id == deck)
+        with self.session() as session:
+            return list(session.scalars(query))
+
+    def practical_card_ids(self) -> set[str]:
+        """Ids of the active practical cards (the few that need Docker)."""
+        query = select(CardRow.id).where(CardRow.kind == "practical", CardRow.retired_at.is_(None))
+        with self.session() as session:
+            return set(session.scalars(query))
+
+    def count_due(self, today: date, deck: str | None = None) -> int:
+        """Cards to review on ``today``: due by SM-2, or owing a same-day repeat."""
+        return len(self.due_card_ids(today, deck=deck)) + len(self.repeat_card_ids(today, deck=deck))
+
     def new_card_ids(self, limit: int, deck: str | None = None, today: date | None = None) -> list[str]:
         """Ids of cards never reviewed, in deck order, suspended cards left out.
 
@@ -398,7 +423,8 @@ class Store:
             return list(session.scalars(select(DeckRow.id).order_by(DeckRow.id)))
 
     def deck_summaries(self, today: date) -> list[DeckSummary]:
-        """Per deck: active cards, due today, new (never reviewed); suspended and buried cards are not due or new."""
+        """Per deck: active cards, due today (same-day repeats included), new (never reviewed); suspended
+        and buried cards are not due or new."""
         active = CardRow.retired_at.is_(None)
         with self.session() as session:
             decks = {row.id: row for row in session.scalars(select(DeckRow).order_by(DeckRow.id))}
@@ -406,7 +432,13 @@ class Store:
                 select(
                     CardRow.deck_id,
                     func.count(),
-                    func.count().filter(CardStateRow.due_on <= today, available(today)),
+                    func.count().filter(
+                        or_(
+                            CardStateRow.due_on <= today,
+                            and_(CardStateRow.repeat_on == today, CardStateRow.due_on > today),
+                        ),
+                        available(today),
+                    ),
                     func.count().filter(CardStateRow.card_id.is_(None), available(today)),
                 )
                 .outerjoin(CardStateRow, CardStateRow.card_id == CardRow.id)
@@ -433,6 +465,9 @@ class Store:
     ) -> RecordedAnswer:
         """Save one answer and, unless it is a same-day repeat, the card's new SM-2 state.
 
+        An answer below 4 marks the card as owing a repeat on ``today`` (``repeat_on``), kept
+        until an answer of 4 or more, so a new session that day asks it again.
+
         Args:
             repeat: a same-day repeat: logged, the schedule stays.
 
@@ -454,6 +489,7 @@ class Store:
                     raise ValueError(f"a same-day repeat of {card_id} needs a first answer")
                 new_state, due_on = before, state.due_on
                 state.last_reviewed_at = stamp
+                state.repeat_on = today if needs_repeat(quality) else None
             else:
                 after = review(before, quality)
                 new_state, due_on = after, today + timedelta(days=after.interval)
@@ -469,6 +505,8 @@ class Store:
                 state.lapses = (state.lapses or 0) + int(lapse)
                 if lapse and is_leech_lapse(state.lapses) and card.suspended_at is None:
                     card.suspended_at, card.suspended_reason, leech = stamp, "leech", True
+                # A suspended leech is not asked again today, even if unsuspended.
+                state.repeat_on = today if needs_repeat(quality) and not leech else None
             logged = ReviewRow(
                 card_id=card_id,
                 reviewed_at=stamp,
@@ -626,6 +664,7 @@ def _snapshot(card: CardRow, state: CardStateRow | None) -> Snapshot:
             state.introduced_on,
             state.last_reviewed_at,
             state.lapses,
+            state.repeat_on,
         )
     return Snapshot(card.id, values, card.suspended_at, card.suspended_reason, card.buried_until)
 
