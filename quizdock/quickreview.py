@@ -156,7 +156,7 @@ def _database_damage(error: Exception, db: Path) -> QuizdockError | None:
     return database_damage(error)
 
 
-def page_card(row: tuple[str, str, str, int | None, int | None, int | None, str | None]) -> PageCard:
+def page_card(row: quick.StoredCard) -> PageCard:
     """A card as the store builds it from its row (its content is the deck file's card table)."""
     import json
 
