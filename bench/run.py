@@ -17,6 +17,7 @@ import json
 import os
 import platform
 import re
+import signal
 import sqlite3
 import statistics
 import subprocess
@@ -122,19 +123,27 @@ def answer_to_next_card(env: dict[str, str], cards: int) -> list[float]:
 
 def peak_memory_mb(env: dict[str, str], anki: Path | None = None) -> float:
     """Peak RSS of a sitting of 20 cards, via a wrapper that reads its rusage: quizdock's review
-    in a terminal, or with ``anki`` Anki's engine answering 20 cards on that collection."""
+    in a terminal (ended after the 20th answer: same-day repeats owed may follow), or with
+    ``anki`` Anki's engine answering 20 cards on that collection."""
     argv = ["-c", anki_engine.SITTING, str(anki)] if anki else ["-m", "quizdock", "review", "--limit", "20"]
     wrapper = (
         "import resource, subprocess, sys; "
-        f"subprocess.run([sys.executable, *{argv!r}], check=True); "
+        f"process = subprocess.Popen([sys.executable, *{argv!r}]); "
+        "print('PID', process.pid, flush=True); process.wait(); "
         "print('MAXRSS', resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
     )
     child = pexpect.spawn(PY, ["-c", wrapper], env=env, encoding="utf-8", timeout=120, dimensions=(40, 120))
-    for _ in range(0 if anki else 20):
-        child.expect("Press Enter")
-        child.send("\r")
-        child.expect("How well")
-        child.send("5")
+    child.expect(r"PID (\d+)")
+    pid = int(child.match.group(1))
+    if not anki:
+        for _ in range(20):
+            child.expect("Press Enter")
+            child.send("\r")
+            child.expect("How well")
+            child.send("5")
+        child.expect("Card 21 of|Session over")
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGTERM)
     child.expect(r"MAXRSS (\d+)")
     kib = int(child.match.group(1))
     child.close()
