@@ -27,11 +27,12 @@ from typing import TYPE_CHECKING, Any, cast
 
 from quizdock.config import MAX_LIMIT, MAX_NEW_PER_DAY
 from quizdock.decks import Card
+from quizdock.errors import QuizdockError
 from quizdock.scheduling import CardState
 from quizdock.storage import quick
+from quizdock.storage.migrate import read_only
 
 if TYPE_CHECKING:
-    from quizdock.errors import QuizdockError
     from quizdock.storage.store import Store
 
 
@@ -104,7 +105,7 @@ def main(args: Sequence[str]) -> bool:
     from quizdock import clock
     from quizdock.config import load_config
     from quizdock.decks import deck_files
-    from quizdock.errors import QuizdockError, report
+    from quizdock.errors import report
     from quizdock.paths import deck_dirs, default_db_path
     from quizdock.storage.quick import open_for_review
 
@@ -117,18 +118,18 @@ def main(args: Sequence[str]) -> bool:
         return False  # the CLI reports it, with its exit code
     if conn is None:
         return False
-
-    from rich.console import Console
-
-    from quizdock.prompts import Prompter
-    from quizdock.review import ReviewSession, plan
-
-    # What `quizdock review` does (quizdock.commands.review), on a store whose reads are sqlite3's
-    # until it is opened.
-    lang = config.language(parsed.lang)
-    new_per_day = parsed.new if parsed.new is not None else config.new_per_day
     store = QuickStore(db, conn)
+    store.read_ahead(today, parsed.deck, parsed.limit)
     try:
+        from rich.console import Console
+
+        from quizdock.prompts import Prompter
+        from quizdock.review import ReviewSession, plan
+
+        # What `quizdock review` does (quizdock.commands.review), on a store whose reads are
+        # sqlite3's until it is opened.
+        lang = config.language(parsed.lang)
+        new_per_day = parsed.new if parsed.new is not None else config.new_per_day
         light = cast("Store", store)
         card_ids = plan(light, today, deck=parsed.deck, limit=parsed.limit, new_per_day=new_per_day)
         console = Console(highlight=False)
@@ -186,11 +187,36 @@ class QuickStore:
         self._lock = threading.Lock()
         self._timer: threading.Timer | None = None
         self._closed = False
+        self._ahead: threading.Thread | None = None
+        self._read: dict[tuple[object, ...], Any] = {}
+
+    def read_ahead(self, today: date, deck: str | None, limit: int | None) -> None:
+        """Start the two long reads of a session's start (the due list, the practical cards) on a
+        connection of their own: SQLite works on the other core while Python imports the rest."""
+
+        def read() -> None:
+            with contextlib.suppress(sqlite3.Error, QuizdockError):  # read again when asked, errors and all
+                conn = read_only(self.path)
+                try:
+                    self._read[("practical",)] = quick.practical_card_ids(conn)
+                    self._read["due", today, deck, limit] = quick.due_card_ids(conn, today, deck, limit)
+                finally:
+                    conn.close()
+
+        self._ahead = threading.Thread(target=read, daemon=True)
+        self._ahead.start()
+
+    def _read_once(self, key: tuple[object, ...]) -> Any:
+        """What :meth:`read_ahead` read for ``key``, once (a later read sees later answers); None if nothing."""
+        if self._ahead is not None:
+            self._ahead.join()
+        return self._read.pop(key, None)
 
     def due_card_ids(self, today: date, deck: str | None = None, limit: int | None = None) -> list[str]:
         if self._store is not None:
             return self._store.due_card_ids(today, deck, limit)
-        return quick.due_card_ids(self._conn, today, deck, limit)
+        ahead = self._read_once(("due", today, deck, limit))
+        return ahead if ahead is not None else quick.due_card_ids(self._conn, today, deck, limit)
 
     def introduced_on(self, today: date) -> int:
         if self._store is not None:
@@ -210,7 +236,8 @@ class QuickStore:
     def practical_card_ids(self) -> set[str]:
         if self._store is not None:
             return self._store.practical_card_ids()
-        return quick.practical_card_ids(self._conn)
+        ahead = self._read_once(("practical",))
+        return ahead if ahead is not None else quick.practical_card_ids(self._conn)
 
     def scheduled_cards(self, card_ids: Sequence[str]) -> list[Any]:
         if self._store is not None:
@@ -243,6 +270,8 @@ class QuickStore:
         return getattr(self.store, name)
 
     def close(self) -> None:
+        if self._ahead is not None:
+            self._ahead.join()
         if self._timer is not None:
             self._timer.cancel()
             self._timer.join()

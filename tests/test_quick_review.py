@@ -113,6 +113,16 @@ def test_the_quick_reads_and_plan_are_the_stores(store: Store, db_path: Path, de
                     expected = plan(store, today, deck=deck, limit=limit, new_per_day=new_per_day)
                     got = plan(cast(Store, quick_store), today, deck=deck, limit=limit, new_per_day=new_per_day)
                     assert got == expected, (deck, limit, new_per_day)
+                    # The same with the long reads made ahead, on a thread of their own.
+                    ahead = QuickStore(db_path, connect(db_path, decks))
+                    try:
+                        ahead.read_ahead(today, deck, limit)
+                        assert ahead.practical_card_ids() == store.practical_card_ids()
+                        assert plan(cast(Store, ahead), today, deck=deck, limit=limit, new_per_day=new_per_day) == (
+                            expected
+                        )
+                    finally:
+                        ahead.close()
     finally:
         conn.close()
         quick_store.close()
