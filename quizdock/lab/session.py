@@ -662,7 +662,7 @@ def _relevant(event: dict[str, Any], challenge: Challenge, state: LabState) -> b
         return True  # nothing but the challenge lives in the lab
     if kind == "image" or attributes.get(LABEL_CHALLENGE) == challenge.id:
         return True
-    names = set(challenge.reserved_names()) | {v for vs in state.anonymous_volumes.values() for v in vs}
+    names = runner.challenge_names(challenge, state) | {v for vs in state.anonymous_volumes.values() for v in vs}
     ids = set(state.stopped) | set(state.containers.values())
     old_name = str(attributes.get("oldName") or "").lstrip("/")  # a rename
     return attributes.get("name") in names or old_name in names or actor.get("ID") in names or actor.get("ID") in ids
