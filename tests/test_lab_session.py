@@ -97,6 +97,30 @@ def leftovers(where: Target, slug: str) -> list[str]:
     return runner.leftovers(where.client, challenge, None, lab=where.lab)
 
 
+reached: list[bool] = []
+
+
+def reach(url: str) -> str:
+    """Ask ``url`` as a learner's curl would; record whether a server answered (any status)."""
+    import urllib.error
+    import urllib.request
+
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            urllib.request.urlopen(url, timeout=3).close()
+            reached.append(True)
+            return ""
+        except urllib.error.HTTPError:  # httpd answered (404 for its empty folder)
+            reached.append(True)
+            return ""
+        except OSError:
+            if time.monotonic() > deadline:
+                reached.append(False)
+                return ""
+            time.sleep(0.2)
+
+
 def test_a_session_solved_after_one_hint(
     docker_client: docker.DockerClient, learner_lab: Target, learner_resources: LearnerResources
 ) -> None:
@@ -108,8 +132,12 @@ def test_a_session_solved_after_one_hint(
         lambda: f"docker run -d --name web -p {int(port()) + 1}:80 busybox httpd -f -p 80{ENTER}",
         "docker rm -f web" + ENTER,
         lambda: f"docker container run --detach --name web --publish {port()}:80 busybox httpd -f -p 80{ENTER}",
+        # Solved: the server is still there to try, from this machine, until Enter.
+        lambda: reach(f"http://127.0.0.1:{port()}/") + ENTER,
     ]
     (quality, summary), output = play("publish-port", keys, learner_lab)
+    assert reached == [True], output
+    assert "Try it before it is cleaned up: http://127.0.0.1:" in output
     assert quality == 4, output
     assert summary.startswith("solved (4/4 checks); 1 hint(s); commands: docker run -d --name web")
     assert "Hint 1/3" in output

@@ -89,6 +89,8 @@ WORDS: dict[Lang, dict[str, str]] = {
         "containers": "stopped containers",
         "images": "images",
         "solved": "Solved! Every check passes.",
+        "try_it": "Try it before it is cleaned up: {urls} answers from this machine (type curl or wget here, or use"
+        " another terminal). Press Enter to finish.",
         "hint": "Hint {n}/{m}",
         "no_more": "No more hints: type `solution` to see the answer.",
         "solution": "A solution",
@@ -135,6 +137,8 @@ WORDS: dict[Lang, dict[str, str]] = {
         "containers": "conteneurs arrêtés",
         "images": "images",
         "solved": "Réussi ! Toutes les vérifications passent.",
+        "try_it": "Essayez avant le nettoyage : {urls} répond depuis cette machine (tapez curl ou wget ici, ou"
+        " utilisez un autre terminal). Entrée pour terminer.",
         "hint": "Indice {n}/{m}",
         "no_more": "Plus d'indice : tapez `solution` pour voir la réponse.",
         "solution": "Une solution",
@@ -421,6 +425,22 @@ class Session:
         self.say(self.words["answered"].format(answer=text.strip()), "dim")
         return True
 
+    def try_it(self) -> None:
+        """After a solved challenge that publishes a port: let the learner reach it before cleanup."""
+        ports = [self._state().values[p.key] for p in self.challenge.param("port")]
+        if not ports:
+            return
+        urls = ", ".join(f"http://127.0.0.1:{port}/" for port in ports)
+        self.say(self.words["try_it"].format(urls=urls), "dim")
+        while True:
+            try:
+                line = self.ask().strip()
+            except EOFError:
+                return
+            if not line or KEYWORDS.get(line.lower()) in ("quit", "skip"):
+                return
+            self.command(line)
+
     def command(self, line: str) -> int | None:
         """Run one learner command; None when it could not be run at all."""
         try:
@@ -614,6 +634,7 @@ def _play(session: Session, card: Card, lang: Lang, *, explain: bool) -> Session
     ending = session.loop()
     if ending == "solved":
         session.say(session.words["solved"], "bold green")
+        session.try_it()
     elif ending == "skip":
         session.say(session.words["skipped"], "yellow")
     if explain:
