@@ -109,7 +109,6 @@ def learner_resources_in(client: docker.DockerClient) -> Iterator[LearnerResourc
     The image is the container committed to a new tag, so it has its own id (removing it cannot
     be confused with removing busybox).
     """
-    import docker.errors
 
     name = f"{LEARNER_PREFIX}{uuid.uuid4().hex[:10]}"
     created: list[tuple[str, str]] = []  # (kind, id) for teardown, newest last
@@ -139,19 +138,26 @@ def learner_resources_in(client: docker.DockerClient) -> Iterator[LearnerResourc
             network_name=network.name,
         )
     finally:
-        # Reverse order: the container holds the volume and the network.
-        for kind, ident in reversed(created):
-            try:
-                if kind == "container":
-                    client.containers.get(ident).remove(force=True, v=True)
-                elif kind == "image":
-                    client.images.remove(ident, force=True)
-                elif kind == "volume":
-                    client.volumes.get(ident).remove(force=True)
-                else:
-                    client.networks.get(ident).remove()
-            except docker.errors.NotFound:
-                pass  # already gone: the test that used them reports that, not the teardown
+        remove_made(client, created)
+
+
+def remove_made(client: docker.DockerClient, made: list[tuple[str, str]]) -> None:
+    """Remove what a test made as a learner, ``(kind, id)`` pairs, newest first (a container holds
+    its volume and network). One already gone is the test's finding, not the teardown's."""
+    import docker.errors
+
+    for kind, ident in reversed(made):
+        try:
+            if kind == "container":
+                client.containers.get(ident).remove(force=True, v=True)
+            elif kind == "image":
+                client.images.remove(ident, force=True)
+            elif kind == "volume":
+                client.volumes.get(ident).remove(force=True)
+            else:
+                client.networks.get(ident).remove()
+        except docker.errors.NotFound:
+            pass
 
 
 @pytest.fixture

@@ -79,11 +79,12 @@ WAIT_SECONDS = 30
 
 
 @contextlib.contextmanager
-def docker_errors(doing: str) -> Iterator[None]:
+def docker_errors(doing: str, *, refused: type[QuizdockError] = DockerUnavailable) -> Iterator[None]:
     """Turn a Docker SDK error into a message for the learner (never a traceback).
 
     Args:
         doing: What quizdock was doing, for the message ("setting the challenge up").
+        refused: The error a refused request becomes (the lab's own, for its start).
     """
     try:
         yield
@@ -97,7 +98,7 @@ def docker_errors(doing: str) -> Iterator[None]:
             detail = exc.explanation or str(exc)
             if isinstance(detail, bytes):
                 detail = detail.decode("utf-8", "replace")
-            raise DockerUnavailable(
+            raise refused(
                 f"The Docker daemon refused a request while {doing}: {detail}. "
                 "Fix: check that Docker works (`docker info`), then try again; quizdock cleans "
                 "up what it created."
