@@ -10,11 +10,13 @@ from collections.abc import Sequence
 from typing import Any, Literal
 
 import questionary
+from prompt_toolkit.buffer import Buffer
 from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent, merge_key_bindings
 from prompt_toolkit.keys import Keys
 from prompt_toolkit.styles import Style
 
 from quizdock.i18n import Lang
+from quizdock.plaintext import MAX_ANSWER_CHARS
 
 STYLE = Style([("qmark", "bold"), ("question", "bold"), ("pointer", "bold"), ("highlighted", "bold")])
 
@@ -168,7 +170,19 @@ class Prompter:
         return answer if isinstance(answer, str) else int(answer)  # type: ignore[return-value,call-overload]
 
     def command(self) -> str:
-        answer = questionary.text(self._word("command"), qmark="$", style=STYLE, **self.io()).unsafe_ask()
+        """A typed command; a paste past :data:`MAX_ANSWER_CHARS` stops one character after it (the
+        grader then says the answer is too long), so the prompt's memory stays flat."""
+        question = questionary.text(self._word("command"), qmark="$", style=STYLE, **self.io())
+        buffer = question.application.layout.current_buffer
+        assert buffer is not None  # a text question has its input buffer
+
+        def clip(changed: Buffer) -> None:
+            if len(changed.text) > MAX_ANSWER_CHARS + 1:
+                changed.text = changed.text[: MAX_ANSWER_CHARS + 1]  # fires this handler once more, within
+                changed.cursor_position = len(changed.text)
+
+        buffer.on_text_changed.add_handler(clip)
+        answer = question.unsafe_ask()
         return str(answer or "")
 
     def choose(self, options: Sequence[str]) -> int | Action:

@@ -38,6 +38,7 @@ from quizdock.config import DEFAULT_NEW_PER_DAY
 from quizdock.decks import Card
 from quizdock.errors import DockerUnavailable, Interrupted
 from quizdock.i18n import Lang, Text
+from quizdock.plaintext import printable
 from quizdock.prompts import Action, Prompter, typed_action
 from quizdock.scheduling import needs_repeat
 
@@ -56,7 +57,7 @@ MESSAGES: dict[Lang, dict[str, str]] = {
         "expected": "Expected",
         "right": "Right",
         "wrong": "Not quite",
-        "note": "Your note says otherwise",
+        "note": "Correction",
         "colon": ": ",
         "nothing": "Nothing to review now. Next card due: {next}.",
         "nothing_now": "Nothing to review now.",
@@ -87,7 +88,7 @@ MESSAGES: dict[Lang, dict[str, str]] = {
         "expected": "Attendu",
         "right": "Juste",
         "wrong": "Pas tout à fait",
-        "note": "Votre note dit autre chose",
+        "note": "Correction",
         "colon": " : ",  # French typography: a space before the colon
         "nothing": "Rien à réviser pour l'instant. Prochaine carte : {next}.",
         "nothing_now": "Rien à réviser pour l'instant.",
@@ -344,7 +345,7 @@ class ReviewSession:
             header += f" · {self._('repeat')}"
         self.console.rule(header, style="dim")
         if card.kind != "practical":  # a challenge shows its task once set up, with its names and ports
-            self.console.print(Panel(RichText(card.question.get(lang)), expand=False))
+            self.console.print(Panel(RichText(printable(card.question.get(lang))), expand=False))
         started = time.monotonic()
         outcome = self._answer(card)
         if outcome is None or isinstance(outcome, str):
@@ -363,7 +364,7 @@ class ReviewSession:
         if card.kind == "choice":
             order = list(range(len(card.choices)))
             self.rng.shuffle(order)  # the right option's place teaches nothing
-            options = [card.choices[i].get(lang) for i in order]
+            options = [printable(card.choices[i].get(lang)) for i in order]
             picked = self.prompter.choose(options)
             if isinstance(picked, str):
                 return picked
@@ -412,11 +413,11 @@ class ReviewSession:
             parts.append(RichText(comment))
         if expected:
             label = self._("answer") if card.kind == "concept" else self._("expected")
-            parts.append(RichText.assemble((label + self._("colon"), "bold"), expected))
-        parts.append(RichText(card.explanation.get(lang), style="italic"))
+            parts.append(RichText.assemble((label + self._("colon"), "bold"), printable(expected)))
+        parts.append(RichText(printable(card.explanation.get(lang)), style="italic"))
         if card.note_differs is not None:
             note = self._("note") + self._("colon")
-            parts.append(RichText.assemble((note, "bold yellow"), card.note_differs.get(lang)))
+            parts.append(RichText.assemble((note, "bold yellow"), printable(card.note_differs.get(lang))))
         self.console.print(Panel(Group(*parts), expand=False))
 
 

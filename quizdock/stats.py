@@ -27,7 +27,7 @@ from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, select
+from sqlalchemy import ColumnElement, and_, case, func, literal, select
 
 from quizdock.storage.models import CardRow, CardStateRow, ReviewRow
 from quizdock.storage.store import LEECH_LAPSES, Store, available, centi_to_easiness, effective_due
@@ -357,8 +357,11 @@ def daily_activity(store: Store, offset: timedelta, deck: str | None = None) -> 
 
 
 def due_per_day(store: Store, today: date, until: date, deck: str | None = None) -> dict[date, int]:
-    """Cards due per day up to ``until`` (a buried card counts on the day it comes back); suspended ones left out."""
-    due = effective_due()
+    """Cards due per day up to ``until`` (a buried card counts on the day it comes back, a same-day repeat
+    today); suspended ones left out."""
+    scheduled = effective_due()
+    # A card answered below 4 today owes a repeat today, whatever its SM-2 due date.
+    due = case((and_(CardStateRow.repeat_on == today, scheduled > today), literal(today)), else_=scheduled)
     query = (
         select(due, func.count())
         .select_from(CardStateRow)

@@ -223,7 +223,7 @@ def test_fields_of_each_kind_in_the_chosen_language(
     )
     assert escaped["Answer"] == "&lt;none&gt;:&lt;none&gt;"
     assert escaped["Explanation"] == 'Une image "pendante".'
-    assert escaped["Differs"] == "<b>Votre note dit autre chose :</b> La note écrit &lt;nome&gt;."
+    assert escaped["Differs"] == "<b>Correction :</b> La note écrit &lt;nome&gt;."
     assert sorted(escaped.tags) == ["images", "images::dangling"]
 
     command = notes["extra/ls"]

@@ -257,3 +257,73 @@ def test_only_local_names_can_be_a_challenges_images(reference: str, name: str) 
     from quizdock.lab.spec import repository_name
 
     assert repository_name(reference) == name
+
+
+def test_every_challenge_has_an_alternative_and_a_wrong_answer() -> None:
+    from quizdock.commands.challenge import find_card, practical_cards
+    from tests.challenge_variants import load_variants
+
+    variants = load_variants()
+    ids = {card.id.split("/", 1)[-1] for card in practical_cards()}
+    for kind in ("alternative", "wrong"):
+        covered = {v.challenge for v in variants if v.kind == kind}
+        assert ids - covered == set(), f"challenges with no {kind} variant"
+    for variant in variants:
+        challenge = find_card(variant.challenge).challenge
+        assert challenge is not None
+        if variant.kind == "wrong":
+            assert variant.condition in {c.condition for c in challenge.checks}, variant
+
+
+def test_the_readme_and_the_format_describe_every_challenge_and_condition() -> None:
+    from quizdock.commands.challenge import practical_cards
+    from tests.conftest import REPO
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    table = {line.split("|")[1].strip(" `") for line in readme.splitlines() if line.startswith("| `")}
+    ids = {card.id.split("/", 1)[-1] for card in practical_cards()}
+    assert ids - table == set(), "challenges missing from the README's challenge table"
+    described = (REPO / "docs" / "challenge-format.md").read_text(encoding="utf-8")
+    assert [c for c in CONDITION_ARGS if f"`{c}`" not in described] == []
+
+
+ASK = {"fr": "Quel ID ?", "en": "Which ID?"}
+
+
+def test_a_question_needs_a_check_of_its_answer_and_a_solution_that_types_it() -> None:
+    def ask_only(raw: dict[str, Any]) -> None:
+        raw["ask"] = ASK
+
+    assert broken(ask_only).field == "challenge.ask"
+
+    def answer_check_only(raw: dict[str, Any]) -> None:
+        raw["checks"].append({"condition": "answer_image", "image": "busybox:latest"})
+
+    error = broken(answer_check_only)
+    assert error.field == "challenge.checks[2]" and "ask.fr/ask.en" in error.problem
+
+    def no_answer_step(raw: dict[str, Any]) -> None:
+        ask_only(raw)
+        answer_check_only(raw)
+
+    assert broken(no_answer_step).field == "challenge.solution"
+    raw = valid()
+    no_answer_step(raw)
+    raw["solution"].append({"command": "docker image ls -q busybox", "answer": True})
+    challenge = parse_challenge(raw, path=PATH, card_id=CARD)
+    assert challenge.ask is not None and challenge.ask.en == "Which ID?"
+    assert challenge.solution[-1].answer and not challenge.solution[0].answer
+
+
+def test_a_typed_command_check_is_a_guard_on_a_readable_command() -> None:
+    check = {"condition": "typed_command", "command": "docker container prune", "instead": ["docker rm"]}
+    error = broken(lambda raw: raw["checks"].append(dict(check)))
+    assert error.field == "challenge.checks[2].guard"
+    error = broken(lambda raw: raw["checks"].append({**check, "guard": True, "command": "docker contaner prune"}))
+    assert error.field == "challenge.checks[2].command" and "not a docker command" in error.problem
+    error = broken(lambda raw: raw["checks"].append({**check, "guard": True, "instead": "docker rm"}))
+    assert error.field == "challenge.checks[2].instead" and "list" in error.problem
+    raw = valid()
+    raw["checks"].append({**check, "guard": True})
+    parsed = parse_challenge(raw, path=PATH, card_id=CARD).checks[2]
+    assert parsed.args == {"command": "docker container prune", "instead": ("docker rm",)}

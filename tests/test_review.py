@@ -109,7 +109,7 @@ def test_french_session(store: Store) -> None:
     _, output = run_session(store, [ENTER, "4"], ["mini/concept"], lang="fr")
     assert "Carte 1 sur 1" in output and "Réponse : Une instance d'une image." in output
     _, output = run_session(store, [pick("aucune"), pick("toutes les interfaces")], ["mini/choice"], lang="fr")
-    assert "Attendu : toutes les interfaces" in output and "Votre note dit autre chose : La note a raison." in output
+    assert "Attendu : toutes les interfaces" in output and "Correction : La note a raison." in output
 
 
 def test_ctrl_c_keeps_the_answers_already_given(store: Store) -> None:
@@ -354,3 +354,18 @@ def test_without_docker_practical_cards_wait_and_the_others_are_reviewed(
         assert {"practical/pull", "practical/tag", "practical/push"} <= set(
             plan(bundled, TODAY + timedelta(days=1), deck="practical", limit=None, new_per_day=10)
         )
+
+
+def test_deck_text_from_an_older_database_reaches_the_terminal_as_text(store: Store) -> None:
+    """A card stored before control characters were refused (its deck file unchanged since)."""
+    from quizdock.storage.models import CardRow
+
+    with store.session(writing=True) as session:
+        row = session.get(CardRow, "mini/concept")
+        assert row is not None
+        content = dict(row.content)
+        content["question"] = {"fr": "Q\x1b[2J", "en": "What is a container?\x1b]52;c;ZXZpbA==\x07"}
+        row.content = content
+    _, output = run_session(store, [ENTER, "5"], ["mini/concept"])
+    assert "\x1b]52" not in output and "\x07" not in output and "\x1b[2J" not in output
+    assert "What is a container?\\x1b]52;c;ZXZpbA==\\x07" in output

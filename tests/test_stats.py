@@ -417,3 +417,15 @@ def test_migrating_0001_to_head_keeps_every_row(db_path: Path) -> None:
 def test_easiness_of_the_hardest_is_exact(store: Store) -> None:
     lowest = collect(store, now=NOW, today=TODAY, new_per_day=10).lowest_easiness
     assert lowest[0].easiness == Decimal("1.30") and lowest[0].interval == 1
+
+
+def test_a_card_owing_a_repeat_today_is_due_now(db_path: Path) -> None:
+    from quizdock.paths import bundled_decks_dir
+
+    with Store.open(db_path) as fresh:
+        fresh.sync_decks([bundled_decks_dir()], NOW)
+        fresh.record_answer("basics/public-registry", quality=3, answer="", duration_ms=1000, now=NOW, today=TODAY)
+        figures = collect(fresh, now=NOW, today=TODAY, new_per_day=10)
+        # Hard (3): SM-2 says tomorrow, the session owes it a repeat today.
+        assert figures.today.due == 1
+        assert figures.forecast[0].due == 0  # not counted twice

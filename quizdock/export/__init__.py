@@ -35,7 +35,7 @@ ROOT_DECK = "Docker"
 
 _LABELS: dict[str, Text] = {
     "alternatives": Text(fr="Aussi accepté :", en="Also accepted:"),
-    "differs": Text(fr="Votre note dit autre chose :", en="Your note says otherwise:"),
+    "differs": Text(fr="Correction :", en="Correction:"),
     "check": Text(
         fr="La vérification en direct de cette tâche se fait dans quizdock, sur votre démon Docker (carte {id}).",
         en="The live check of this task runs in quizdock, on your Docker daemon (card {id}).",

@@ -38,6 +38,7 @@ from quizdock.grading.docker_cli import (
     top_level_words,
 )
 from quizdock.i18n import Text
+from quizdock.plaintext import MAX_ANSWER_CHARS
 
 Verdict = Literal["equivalent", "accepted", "partial", "wrong"]
 
@@ -1254,11 +1255,6 @@ def _grade(expected: ParsedCommand, given: ParsedCommand, given_text: str, same_
 
 def _normalise(text: str) -> str:
     return " ".join(text.split())
-
-
-MAX_ANSWER_CHARS = 2000
-"""A typed answer longer than this is not graded (no Docker command is near it): the prompt stops
-there and says so, and the grader refuses more, so grading stays fast and memory flat."""
 
 
 def _too_long(given: str, canonical: str) -> CommandVerdict:

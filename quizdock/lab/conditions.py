@@ -1,23 +1,36 @@
 """The fixed set of conditions a challenge's checks are made of.
 
-Each condition reads the Docker daemon's state (never how the learner got there) and returns
-a :class:`CheckResult` whose message states what was expected and what was found, so that a
-near miss names the difference. Docker SDK errors other than "not found" propagate: the
-runner turns them into a clear :class:`~quizdock.errors.DockerUnavailable`.
+Each condition reads the Docker daemon's state and returns a :class:`CheckResult` whose
+message states what was expected and what was found, so that a near miss names the
+difference. A check asserts the concept the task teaches, not a look-alike end state: a
+removed container is the ID setup recorded, gone (a rename does not remove it); a pulled image
+carries the registry's digest (a ``docker tag`` does not); a detached container was started
+with no terminal attached (Docker's events tell an attached ``run`` from ``create`` + ``start``).
+What the daemon cannot tell (one command or several, a name or a filter) is read from the
+commands typed at quizdock's prompt (``typed_command``), when a session records them.
+
+A resource that vanishes while it is being read (the learner removes a container during a
+check) is read again; Docker SDK errors other than that propagate, and the runner turns them
+into a clear :class:`~quizdock.errors.DockerUnavailable`.
 """
 
 from __future__ import annotations
 
 import base64
+import functools
+import http.client
 import io
 import json
 import os
 import re
+import subprocess
 import tarfile
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -35,6 +48,7 @@ if TYPE_CHECKING:
 HELPER_IMAGE = "busybox:latest"
 _ANONYMOUS = re.compile(r"^[0-9a-f]{64}$")
 _ALL_INTERFACES = ("", "0.0.0.0", "::")
+_NEVER = "0001-01-01T00:00:00Z"  # State.StartedAt of a container never started
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,9 +82,34 @@ Condition = Callable[[Context, Args], CheckResult]
 CONDITIONS: dict[str, Condition] = {}
 
 
+VANISH_RETRIES = 3
+
+
 def _condition(func: Condition) -> Condition:
-    CONDITIONS[func.__name__.removeprefix("_")] = func
-    return func
+    name = func.__name__.removeprefix("_")
+
+    @functools.wraps(func)
+    def robust(ctx: Context, a: Args) -> CheckResult:
+        """The condition, read again when what it reads vanishes under it (404, or 409 "dead")."""
+        import docker.errors
+
+        detail = ""
+        for attempt in range(VANISH_RETRIES):
+            try:
+                return func(ctx, a)
+            except docker.errors.APIError as error:
+                if error.status_code not in (404, 409):
+                    raise
+                explanation = error.explanation or str(error)
+                detail = explanation.decode("utf-8", "replace") if isinstance(explanation, bytes) else explanation
+                time.sleep(0.2 * (attempt + 1))
+        what = " ".join(str(v) for v in a.values() if isinstance(v, str))
+        label = t(f"{name} {what}".strip(), f"{name} {what}".strip())
+        actual = t(f"il change sous nos yeux ({detail})", f"it keeps changing while being read ({detail})")
+        return _result(name, label, False, _diff(t("un état stable", "a settled state"), actual))
+
+    CONDITIONS[name] = robust
+    return robust
 
 
 def t(fr: str, en: str) -> Text:
@@ -177,6 +216,89 @@ def _container_absent(ctx: Context, a: Args) -> CheckResult:
     return _result("container_absent", label, True, _ok(_no_container(name)))
 
 
+def _by_id(ctx: Context, identifier: str) -> Container | None:
+    import docker.errors
+
+    try:
+        return ctx.client.containers.get(identifier)
+    except docker.errors.NotFound:
+        return None
+
+
+def _seeded(ctx: Context, name: str) -> tuple[str, Container | None]:
+    """The ID of the container setup created under this name, and that container if it still exists."""
+    identifier = ctx.state.containers.get(name, "")
+    return identifier, (_by_id(ctx, identifier) if identifier else None)
+
+
+@_condition
+def _container_removed(ctx: Context, a: Args) -> CheckResult:
+    name = str(a["container"])
+    label = t(f"le conteneur {name} a été supprimé", f"container {name} was removed")
+    identifier, seeded = _seeded(ctx, name)
+    expected = t(
+        f"plus de conteneur {short_id(identifier)} ({name})" if identifier else f"plus de conteneur {name}",
+        f"no container {short_id(identifier)} ({name}) any more" if identifier else f"no container {name}",
+    )
+    if not identifier:  # not made by setup: its name is all there is
+        found = _container(ctx, name)
+        if found is None:
+            return _result("container_removed", label, True, _ok(expected))
+        return _result("container_removed", label, False, _diff(expected, t("il existe", "it exists")))
+    if seeded is None:
+        return _result("container_removed", label, True, _ok(expected))
+    if seeded.name != name:
+        actual = t(
+            f"il existe toujours, renommé {seeded.name} : renommer ne supprime pas",
+            f"it still exists, renamed {seeded.name}: renaming does not remove",
+        )
+    else:
+        actual = t(f"il existe, {_status(seeded).fr}", f"it exists, {_status(seeded).en}")
+    return _result("container_removed", label, False, _diff(expected, actual))
+
+
+@_condition
+def _container_stopped(ctx: Context, a: Args) -> CheckResult:
+    name = str(a["container"])
+    label = t(f"le conteneur {name} a été arrêté", f"container {name} was stopped")
+    identifier, seeded = _seeded(ctx, name)
+    expected = t(f"{name} ({short_id(identifier)}) arrêté, pas supprimé", f"{name} ({short_id(identifier)}) stopped")
+    if seeded is None:
+        other = _container(ctx, name)
+        if other is not None:
+            actual = t(
+                f"le conteneur du défi a été supprimé ; {name} est un autre conteneur ({short_id(other.id)})",
+                f"the challenge's container was removed; {name} is another container ({short_id(other.id)})",
+            )
+        else:
+            actual = t("il a été supprimé, pas seulement arrêté", "it was removed, not just stopped")
+        return _result("container_stopped", label, False, _diff(expected, actual))
+    status = str(seeded.attrs.get("State", {}).get("Status", ""))
+    if status == "exited":
+        return _result("container_stopped", label, True, _ok(_status(seeded)))
+    actual = _status(seeded)
+    if status == "paused":
+        actual = t("en pause (docker pause gèle, n'arrête pas)", "paused (docker pause freezes, it does not stop)")
+    return _result("container_stopped", label, False, _diff(expected, actual))
+
+
+@_condition
+def _container_started(ctx: Context, a: Args) -> CheckResult:
+    name = str(a["container"])
+    label = t(f"{name} a été lancé", f"{name} was started")
+    expected = t(
+        "lancé au moins une fois (run, ou create puis start)", "started at least once (run, or create then start)"
+    )
+    container = _container(ctx, name)
+    if container is None:
+        return _result("container_started", label, False, _diff(expected, _no_container(name)))
+    state = container.attrs.get("State", {})
+    if state.get("Running") or str(state.get("StartedAt") or _NEVER) != _NEVER:
+        return _result("container_started", label, True, _ok(_status(container)))
+    actual = t("créé mais jamais lancé (docker create sans start)", "created, never started (docker create, no start)")
+    return _result("container_started", label, False, _diff(expected, actual))
+
+
 @_condition
 def _container_status(ctx: Context, a: Args) -> CheckResult:
     name, status = str(a["container"]), str(a["status"])
@@ -236,6 +358,54 @@ def _container_image(ctx: Context, a: Args) -> CheckResult:
     return _result("container_image", label, False, _diff(expected, actual))
 
 
+_RFC3339 = re.compile(r"^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d+))?(Z|[+-]\d\d:\d\d)$")
+
+
+def _timestamp(text: str) -> str:
+    """A Docker RFC 3339 time (nanoseconds) as ``seconds.nanoseconds`` for the events API."""
+    match = _RFC3339.match(text.strip())
+    if match is None:
+        return "0"
+    zone = "+00:00" if match.group(3) == "Z" else match.group(3)
+    seconds = int(datetime.fromisoformat(match.group(1) + zone).timestamp())
+    return f"{seconds}.{(match.group(2) or '0')[:9]}"
+
+
+def started_attached(client: docker.DockerClient, container: Container) -> bool | None:
+    """Whether the container's current run began with a terminal attached, from Docker's events.
+
+    ``docker run`` without ``-d`` and ``docker start -a`` attach before they start the
+    container (an ``attach`` event, then ``start``); ``docker create`` + ``docker start`` and
+    ``run -d`` do not; detaching with Ctrl-P Ctrl-Q logs a ``detach`` event. The configuration
+    cannot tell them apart: ``create`` records AttachStdout as an attached ``run`` does.
+
+    Returns:
+        True or False, or None when Docker's event log (a bounded buffer) no longer holds the
+        container's last start.
+    """
+    since = _timestamp(str(container.attrs.get("Created", "")))
+    until = _timestamp(str(client.info().get("SystemTime", "")))
+    stream = client.events(
+        since=since, until=until, decode=True, filters={"container": container.id, "type": "container"}
+    )
+    current: bool | None = None
+    pending = False
+    try:
+        for event in stream:
+            action = str(event.get("Action") or event.get("status") or "")
+            if action == "attach":
+                pending = True
+            elif action == "start":
+                current, pending = pending, False
+            elif action == "die":
+                pending = False  # an attach ends with the process it was attached to
+            elif action == "detach":
+                current = False
+    finally:
+        stream.close()
+    return current
+
+
 @_condition
 def _detached(ctx: Context, a: Args) -> CheckResult:
     name = str(a["container"])
@@ -244,10 +414,25 @@ def _detached(ctx: Context, a: Args) -> CheckResult:
     container = _container(ctx, name)
     if container is None:
         return _result("detached", label, False, _diff(expected, _no_container(name)))
-    if _attached(container):
-        actual = t("lancé attaché à votre terminal (sans -d)", "started attached to your terminal (no -d)")
+    state = container.attrs.get("State", {})
+    if not state.get("Running") and str(state.get("StartedAt") or _NEVER) == _NEVER:
+        actual = t("créé, jamais lancé (docker create sans start)", "created, never started (docker create, no start)")
         return _result("detached", label, False, _diff(expected, actual))
-    return _result("detached", label, True, _ok(expected))
+    if not _attached(container):  # run -d
+        return _result("detached", label, True, _ok(expected))
+    attached = started_attached(ctx.client, container)
+    if attached is False:  # create + start, or detached with Ctrl-P Ctrl-Q
+        return _result("detached", label, True, _ok(t("démarré sans terminal attaché", "started with no terminal")))
+    if attached is None:
+        actual = t(
+            "impossible à dire : ce démarrage est trop ancien pour le journal des événements de Docker"
+            f" (relancez-le : docker container restart {name})",
+            f"cannot tell: this start is too old for Docker's event log (start it again: docker container restart"
+            f" {name})",
+        )
+    else:
+        actual = t("lancé attaché à votre terminal (sans -d)", "started attached to your terminal (no -d)")
+    return _result("detached", label, False, _diff(expected, actual))
 
 
 @_condition
@@ -477,8 +662,11 @@ def _image_same(ctx: Context, a: Args) -> CheckResult:
 def _image_derived(ctx: Context, a: Args) -> CheckResult:
     reference, base_ref = str(a["image"]), str(a["base"])
     path = str(a["file"]) if "file" in a else None
+    text = str(a["text"]) if "text" in a else None
     extra_fr = f" avec le fichier {path}" if path else ""
     extra_en = f" with file {path}" if path else ""
+    if path and text:
+        extra_fr, extra_en = extra_fr + f" contenant « {text} »", extra_en + f" containing {text!r}"
     label = t(f"{reference} est bâtie sur {base_ref}{extra_fr}", f"{reference} builds on {base_ref}{extra_en}")
     expected = t(
         f"les couches de {base_ref} puis au moins une de plus{extra_fr}",
@@ -501,13 +689,118 @@ def _image_derived(ctx: Context, a: Args) -> CheckResult:
     if len(layers) == len(base_layers):
         actual = t(f"les mêmes couches que {base_ref} : rien d'ajouté", f"the same layers as {base_ref}: nothing added")
         return _result("image_derived", label, False, _diff(expected, actual))
-    if path is not None and read_file(ctx, image=image.id, path=path) is None:
+    content = read_file(ctx, image=image.id, path=path) if path is not None else ""
+    if content is None:
         actual = t(f"{path} n'existe pas dans {reference}", f"{path} does not exist in {reference}")
+        return _result("image_derived", label, False, _diff(expected, actual))
+    if text is not None and text not in content:
+        shown = content.strip()[:80]
+        actual = t(f"{path} contient « {shown} »", f"{path} holds {shown!r}")
         return _result("image_derived", label, False, _diff(expected, actual))
     found = t(
         f"{len(layers) - len(base_layers)} couche(s) ajoutée(s)", f"{len(layers) - len(base_layers)} layer(s) added"
     )
     return _result("image_derived", label, True, _ok(found))
+
+
+@_condition
+def _committed_from(ctx: Context, a: Args) -> CheckResult:
+    reference, name = str(a["image"]), str(a["container"])
+    label = t(f"{reference} est un commit du conteneur {name}", f"{reference} is a commit of container {name}")
+    identifier, seeded = _seeded(ctx, name)
+    container = seeded or _container(ctx, name)
+    expected = t(f"docker commit de {name}", f"docker commit of {name}")
+    image = _image(ctx, reference)
+    if image is None:
+        return _result(
+            "committed_from", label, False, _diff(expected, t(f"pas d'image {reference}", f"no image {reference}"))
+        )
+    source = str(image.attrs.get("Container") or "")
+    wanted = container.id if container is not None else identifier
+    if source and source == wanted:
+        return _result("committed_from", label, True, _ok(expected))
+    if not source:
+        actual = t("elle n'a pas été faite par docker commit", "it was not made by docker commit")
+    elif container is None and not identifier:
+        actual = t(f"pas de conteneur {name} à comparer", f"no container {name} to compare with")
+    else:
+        other = _by_id(ctx, source)
+        which = other.name if other is not None else short_id(source)
+        actual = t(f"commit d'un autre conteneur ({which})", f"a commit of another container ({which})")
+    return _result("committed_from", label, False, _diff(expected, actual))
+
+
+def _split_image(reference: str) -> tuple[str, str, str]:
+    """``(registry, repository, tag)`` for ``127.0.0.1:5000/qd-app:1.0``; tag defaults to latest."""
+    registry, _, rest = reference.partition("/")
+    name, sep, tag = rest.partition(":")
+    return registry, name, (tag if sep else "latest")
+
+
+_MANIFESTS = ", ".join(
+    (
+        "application/vnd.docker.distribution.manifest.v2+json",
+        "application/vnd.docker.distribution.manifest.list.v2+json",
+        "application/vnd.oci.image.manifest.v1+json",
+        "application/vnd.oci.image.index.v1+json",
+    )
+)
+
+
+def registry_digest(state: LabState, repository: str, tag: str) -> str | None:
+    """The digest the challenge's registry serves for ``repository:tag``, or None if it has none.
+
+    Raises:
+        OSError: The registry does not answer.
+    """
+    request = urllib.request.Request(f"http://{state.registry}/v2/{repository}/manifests/{tag}", method="HEAD")
+    request.add_header("Accept", _MANIFESTS)
+    if state.registry_auth:
+        request.add_header("Authorization", _basic(state.values["registry_user"], state.values["registry_password"]))
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:
+            return response.headers.get("Docker-Content-Digest")
+    except urllib.error.HTTPError:
+        return None
+    except http.client.HTTPException as error:
+        raise OSError(str(error)) from None
+
+
+def _basic(user: str, password: str) -> str:
+    return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
+
+
+@_condition
+def _image_pulled(ctx: Context, a: Args) -> CheckResult:
+    reference = str(a["image"])
+    registry, repository, tag = _split_image(reference)
+    label = t(f"{reference} a été téléchargée du registre", f"{reference} was pulled from the registry")
+    expected = t(f"une image venue de {registry} (son digest)", f"an image that came from {registry} (its digest)")
+    try:
+        digest = registry_digest(ctx.state, repository, tag) if ctx.state.registry == registry else None
+    except OSError as error:
+        digest = None
+        if _image(ctx, reference) is None:
+            actual = t(f"le registre ne répond pas ({error})", f"the registry does not answer ({error})")
+            return _result("image_pulled", label, False, _diff(expected, actual))
+    pulled = _image(ctx, f"{registry}/{repository}@{digest}") if digest else None
+    tagged = _image(ctx, reference)
+    recorded = (tagged.attrs.get("RepoDigests") or []) if tagged is not None else []
+    if pulled is None and digest is None and any(d.startswith(f"{registry}/{repository}@") for d in recorded):
+        pulled = tagged  # the registry is away: trust the image's own record
+    if pulled is not None:
+        return _result("image_pulled", label, True, _ok(t(f"digest {digest or '?'}", f"digest {digest or '?'}")))
+    if tagged is None:
+        actual = t(f"pas d'image {reference} (docker image pull)", f"no image {reference} (docker image pull)")
+    else:
+        digests = ", ".join(tagged.attrs.get("RepoDigests") or []) or "-"
+        actual = t(
+            f"{reference} existe mais ne vient pas du registre (digests : {digests}) : docker tag nomme une image,"
+            " docker pull la télécharge",
+            f"{reference} exists but did not come from the registry (digests: {digests}): docker tag names an"
+            " image, docker pull downloads it",
+        )
+    return _result("image_pulled", label, False, _diff(expected, actual))
 
 
 def read_file(ctx: Context, *, image: str, path: str, volume: str | None = None) -> str | None:
@@ -567,7 +860,7 @@ def _volume_absent(ctx: Context, a: Args) -> CheckResult:
 
 
 def _volume_users(ctx: Context, name: str) -> list[str]:
-    return sorted(c.name for c in ctx.client.containers.list(all=True, filters={"volume": name}))
+    return sorted(c.name for c in ctx.client.containers.list(all=True, filters={"volume": name}, ignore_removed=True))
 
 
 @_condition
@@ -637,14 +930,14 @@ def registry_get(state: LabState, path: str, *, timeout: float = 5) -> tuple[int
     """
     request = urllib.request.Request(f"http://{state.registry}{path}")
     if state.registry_auth:
-        user, password = state.values["registry_user"], state.values["registry_password"]
-        token = base64.b64encode(f"{user}:{password}".encode()).decode()
-        request.add_header("Authorization", f"Basic {token}")
+        request.add_header("Authorization", _basic(state.values["registry_user"], state.values["registry_password"]))
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
             status, body = response.status, response.read()
     except urllib.error.HTTPError as error:
         status, body = error.code, error.read()
+    except http.client.HTTPException as error:  # a registry stopping mid-answer
+        raise OSError(str(error)) from None
     try:
         return status, json.loads(body)
     except ValueError:
@@ -719,6 +1012,135 @@ def _login_recorded(ctx: Context, a: Args) -> CheckResult:
     return _result("login_recorded", label, False, _diff(expected, actual))
 
 
+def _server(key: str) -> str:
+    return key.removeprefix("http://").removeprefix("https://").split("/", 1)[0]
+
+
+_HELPER_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+
+
+def _table(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def stored_credential(registry: str, config_dir: Path | None = None) -> tuple[str, str] | str:
+    """The user and password the docker CLI's config holds for ``registry``.
+
+    Reads ``config.json`` in the client's config directory: the ``auths`` entry, or the
+    credentials helper (``credHelpers``, ``credsStore``) that keeps the secret.
+
+    Args:
+        registry: ``host:port``.
+        config_dir: The CLI config folder (default: the learner's, ``$DOCKER_CONFIG`` or ~/.docker).
+
+    Returns:
+        ``(user, password)``, or a sentence (English) saying why there is none.
+    """
+    from quizdock.docker_client import docker_config_dir
+
+    path = (config_dir or docker_config_dir()) / "config.json"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return "none"  # no login was ever stored with this configuration
+    except (OSError, ValueError):
+        return f"no readable {path}"
+    if not isinstance(data, dict):
+        return f"{path} is not a docker config"
+    auths = _table(data.get("auths"))
+    helpers = _table(data.get("credHelpers"))
+    entry = next((v for k, v in auths.items() if _server(k) == registry), None)
+    if isinstance(entry, dict) and isinstance(entry.get("auth"), str) and entry["auth"]:
+        try:
+            user, sep, password = base64.b64decode(entry["auth"]).decode("utf-8").partition(":")
+        except (ValueError, UnicodeDecodeError):
+            return "an unreadable auth entry"
+        return (user, password) if sep else "an unreadable auth entry"
+    helper = helpers.get(registry) or data.get("credsStore")
+    if entry is None and registry not in helpers:
+        return "none"
+    if not isinstance(helper, str) or not helper:
+        return "an entry with no secret and no credentials helper"
+    if not _HELPER_NAME.match(helper):  # the config is untrusted: a name, never a path
+        return f"a credentials helper with an invalid name ({helper[:40]!r})"
+    try:
+        done = subprocess.run(
+            [f"docker-credential-{helper}", "get"], input=registry, capture_output=True, text=True, timeout=10
+        )
+        answer = json.loads(done.stdout) if done.returncode == 0 else None
+    except (OSError, subprocess.SubprocessError, ValueError):
+        answer = None
+    if not isinstance(answer, dict):
+        return f"the credentials helper docker-credential-{helper} has no secret for it"
+    return str(answer.get("Username", "")), str(answer.get("Secret", ""))
+
+
+def _accepted_by_registry(registry: str, user: str, password: str) -> int:
+    """The registry's HTTP status for ``GET /v2/`` with this login (200: it accepts it)."""
+    request = urllib.request.Request(f"http://{registry}/v2/")
+    request.add_header("Authorization", _basic(user, password))
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as error:
+        return int(error.code)
+    except http.client.HTTPException as error:
+        raise OSError(str(error)) from None
+
+
+@_condition
+def _login_stored(ctx: Context, a: Args) -> CheckResult:
+    registry = str(a["registry"])
+    folder = client_config_dir(ctx.state)
+    config = folder / "config.json"
+    label = t(f"vos identifiants pour {registry} sont enregistrés", f"your credentials for {registry} are stored")
+    expected = t(
+        f"un identifiant pour {registry}, accepté par le registre, dans {config}",
+        f"a login for {registry}, accepted by the registry, in {config}",
+    )
+    found = stored_credential(registry, folder)
+    if isinstance(found, str):
+        _, port = registry.rsplit(":", 1) if ":" in registry else (registry, "")
+        others = _logins_for_port(port, folder) if port else []
+        if found == "none" and others:
+            actual = t(
+                f"un identifiant pour {', '.join(others)}, pas pour {registry} : Docker retrouve un identifiant par"
+                " le nom du registre tel qu'il est écrit dans le nom de l'image",
+                f"a login for {', '.join(others)}, not for {registry}: Docker finds a login by the registry's"
+                " name as written in the image name",
+            )
+        elif found == "none":
+            actual = t(
+                f"aucun identifiant pour {registry} (docker login {registry})",
+                f"no login for {registry} (docker login {registry})",
+            )
+        else:
+            actual = t(f"pas d'identifiant utilisable : {found}", f"no usable login: {found}")
+        return _result("login_stored", label, False, _diff(expected, actual))
+    user, password = found
+    try:
+        status = _accepted_by_registry(registry, user, password)
+    except OSError as error:
+        actual = t(f"le registre ne répond pas ({error})", f"the registry does not answer ({error})")
+        return _result("login_stored", label, False, _diff(expected, actual))
+    if status == 200:
+        return _result("login_stored", label, True, _ok(t(f"connecté en tant que {user}", f"logged in as {user}")))
+    actual = t(
+        f"l'identifiant enregistré ({user}) est refusé (HTTP {status})",
+        f"the stored login ({user}) is refused (HTTP {status})",
+    )
+    return _result("login_stored", label, False, _diff(expected, actual))
+
+
+def _logins_for_port(port: str, config_dir: Path) -> list[str]:
+    try:
+        data = json.loads((config_dir / "config.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    auths = _table(data.get("auths")) if isinstance(data, dict) else {}
+    return sorted(_server(k) for k in auths if _server(k).endswith(f":{port}"))
+
+
 # --------------------------------------------------------------------------- what setup seeded
 
 
@@ -768,3 +1190,174 @@ def _seed_absent(ctx: Context, a: Args) -> CheckResult:
 @_condition
 def _seed_present(ctx: Context, a: Args) -> CheckResult:
     return _seed(ctx, a, present=True)
+
+
+# --------------------------------------------------------------------------- what the learner typed
+
+_HEX = re.compile(r"^[0-9a-f]{4,64}$")
+_NO_ANSWER = t(
+    "aucune réponse (tapez `answer` puis votre réponse à l'invite de quizdock)",
+    "no answer yet (type `answer` then your answer at quizdock's prompt)",
+)
+
+
+def _typed_answer(ctx: Context) -> str | None:
+    answer = (ctx.state.answer or "").strip()
+    return answer or None
+
+
+def _hex_of(answer: str) -> str | None:
+    """The hexadecimal ID (or ID prefix) an answer gives, or None if it is not one."""
+    text = answer.strip().lower().removeprefix("sha256:")
+    return text if _HEX.match(text) else None
+
+
+@_condition
+def _answer_image(ctx: Context, a: Args) -> CheckResult:
+    reference = str(a["image"])
+    label = t(f"votre réponse est l'ID de l'image {reference}", f"your answer is the ID of image {reference}")
+    expected = t(f"l'ID de {reference} (colonne IMAGE ID)", f"the ID of {reference} (IMAGE ID column)")
+    answer = _typed_answer(ctx)
+    if answer is None:
+        return _result("answer_image", label, False, _diff(expected, _NO_ANSWER))
+    image = _image(ctx, reference)
+    if image is None:
+        return _result(
+            "answer_image", label, False, _diff(expected, t(f"pas d'image {reference}", f"no image {reference}"))
+        )
+    wanted = image.id.removeprefix("sha256:")
+    given = _hex_of(answer)
+    if given is not None and wanted.startswith(given):
+        return _result("answer_image", label, True, _ok(t(f"{answer} : c'est bien lui", f"{answer}: that is it")))
+    if _image(ctx, answer) is not None and given is None:
+        actual = t(
+            f"« {answer} » est un nom ; la question demande l'ID", f"{answer!r} is a name; the question asks for the ID"
+        )
+        return _result("answer_image", label, False, _diff(expected, actual))
+    owners = [i for i in ctx.client.api.images(all=True) if given and i["Id"].removeprefix("sha256:").startswith(given)]
+    if owners:
+        names = ", ".join(tag for tag in owners[0].get("RepoTags") or [] if tag != "<none>:<none>") or "<none>:<none>"
+        actual = t(f"« {answer} » est l'ID de {names}", f"{answer!r} is the ID of {names}")
+    else:
+        actual = t(f"aucune image n'a l'ID « {answer} »", f"no image has the ID {answer!r}")
+    return _result("answer_image", label, False, _diff(expected, actual))
+
+
+@_condition
+def _answer_container(ctx: Context, a: Args) -> CheckResult:
+    name = str(a["container"])
+    label = t("votre réponse désigne le bon conteneur", "your answer names the right container")
+    identifier, container = _seeded(ctx, name)
+    container = container or _container(ctx, name)
+    status = _status(container) if container is not None else t("supprimé", "removed")
+    expected = t(f"le conteneur {status.fr} (son nom ou son ID)", f"the container that is {status.en} (its name or ID)")
+    answer = _typed_answer(ctx)
+    if answer is None:
+        return _result("answer_container", label, False, _diff(expected, _NO_ANSWER))
+    wanted_id = container.id if container is not None else identifier
+    given = answer.strip().lstrip("/")
+    hex_id = _hex_of(given)
+    if given == name or (hex_id is not None and wanted_id.startswith(hex_id)):
+        return _result("answer_container", label, True, _ok(t(f"{given} : c'est bien lui", f"{given}: that is it")))
+    other = named_container(ctx.client, given)
+    if other is None and hex_id is not None:
+        other = next(
+            (c for c in ctx.client.containers.list(all=True, ignore_removed=True) if c.id.startswith(hex_id)), None
+        )
+    if other is not None:
+        actual = t(f"{other.name}, qui est {_status(other).fr}", f"{other.name}, which is {_status(other).en}")
+    else:
+        actual = t(f"aucun conteneur « {given} »", f"no container {given!r}")
+    return _result("answer_container", label, False, _diff(expected, actual))
+
+
+@_condition
+def _answer_logged(ctx: Context, a: Args) -> CheckResult:
+    name, prefix = str(a["container"]), str(a["prefix"])
+    label = t(
+        f"votre réponse est la valeur que {name} affiche après « {prefix.strip()} »",
+        f"your answer is the value {name} prints after {prefix.strip()!r}",
+    )
+    expected = t(
+        f"la valeur après « {prefix.strip()} » dans les logs", f"the value after {prefix.strip()!r} in the logs"
+    )
+    container = _seeded(ctx, name)[1] or _container(ctx, name)
+    if container is None:
+        return _result("answer_logged", label, False, _diff(expected, _no_container(name)))
+    lines = [line.strip() for line in container.logs(stdout=True, stderr=True).decode("utf-8", "replace").splitlines()]
+    value = next((line.removeprefix(prefix.strip()).strip() for line in lines if line.startswith(prefix.strip())), None)
+    answer = _typed_answer(ctx)
+    if answer is None:
+        return _result("answer_logged", label, False, _diff(expected, _NO_ANSWER))
+    given = answer.strip()
+    if value is not None and given in (value, f"{prefix.strip()} {value}", f"{prefix.strip()}{value}"):
+        return _result("answer_logged", label, True, _ok(t(f"{value} : c'est bien elle", f"{value}: that is it")))
+    if given in lines:
+        actual = t(
+            f"« {given} » est une ligne écrite plus tôt : la valeur vient après (suivez les logs : -f)",
+            f"{given!r} is a line printed earlier: the value comes later (follow the logs: -f)",
+        )
+    elif value is None:
+        actual = t(
+            f"vous avez tapé « {given} », mais {name} n'a pas encore affiché la valeur",
+            f"you typed {given!r}, but {name} has not printed the value yet",
+        )
+    else:
+        actual = t(f"vous avez tapé « {given} »", f"you typed {given!r}")
+    return _result("answer_logged", label, False, _diff(expected, actual))
+
+
+def _missing_parts(expected: Any, typed: Any) -> list[str]:
+    """The options and arguments of ``expected`` that ``typed`` (the same command) lacks."""
+    present = {po.option.long for po in typed.options if po.value != "false"}
+    missing = [po.written for po in expected.options if po.option.long not in present]
+    missing += [arg for arg in expected.args if "<" not in arg and arg not in typed.args]
+    return missing
+
+
+@_condition
+def _typed_command(ctx: Context, a: Args) -> CheckResult:
+    from quizdock.grading.commands import CommandSyntaxError, canonical_form, parse_command
+
+    command = str(a["command"])
+    instead_raw = a.get("instead", ())
+    instead = instead_raw if isinstance(instead_raw, tuple) else ()
+    label = t(f"la commande tapée est {command}", f"the command typed is {command}")
+    expected_text = t(f"`{command}`", f"`{command}`")
+    wanted = parse_command(command)
+    if not ctx.state.typed:
+        seen = t(
+            "aucune commande tapée à l'invite de quizdock : rien à noter",
+            "no command typed at quizdock's prompt: not graded",
+        )
+        return _result("typed_command", label, True, _ok(seen))
+    other_paths = {parse_command(c).command.path for c in instead}
+    same, other = [], []
+    for line in ctx.state.typed:
+        try:
+            typed = parse_command(line)
+        except CommandSyntaxError:
+            continue
+        if typed.command.path == wanted.command.path:
+            same.append((line, _missing_parts(wanted, typed)))
+        elif typed.command.path in other_paths:
+            other.append(line)
+    if any(not missing for _, missing in same):
+        return _result("typed_command", label, True, _ok(expected_text))
+    if same:
+        line, missing = same[-1]
+        actual = t(f"`{line}` : il manque {', '.join(missing)}", f"`{line}`: {', '.join(missing)} missing")
+        return _result("typed_command", label, False, _diff(expected_text, actual))
+    if other:
+        shown = " ; ".join(f"`{line}`" for line in other)
+        actual = t(
+            f"{shown} : la tâche demande {canonical_form(wanted)}",
+            f"{shown}: the task asks for {canonical_form(wanted)}",
+        )
+        return _result("typed_command", label, False, _diff(expected_text, actual))
+    return _result(
+        "typed_command",
+        label,
+        True,
+        _ok(t("fait hors de l'invite de quizdock : non noté", "done outside quizdock's prompt: not graded")),
+    )

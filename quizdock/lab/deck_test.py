@@ -5,8 +5,9 @@ nothing else on the learner's or CI's Docker can make it fail and nothing there 
 the learner's containers, images, volumes and networks are compared before and after.
 
 For each challenge: set it up; its goal checks must fail and its guards pass; run the
-reference solution (docker CLI commands read with the Docker CLI model, never a shell); every
-check must then pass; clean up; nothing of the challenge may be left.
+reference solution (docker CLI commands read with the Docker CLI model, never a shell, recorded
+as the commands a learner typed; a step marked ``answer`` also types its output's last line as
+the answer); every check must then pass; clean up; nothing of the challenge may be left.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from quizdock.errors import QuizdockError
 from quizdock.lab import runner
 from quizdock.lab.conditions import CheckResult
 from quizdock.lab.spec import LABEL_MANAGED, Challenge, SolutionStep, placeholders, substitute
-from quizdock.lab.state import LabState
+from quizdock.lab.state import LabState, last_line, record_answer, record_typed
 from quizdock.lab.steps import solution_argv
 
 if TYPE_CHECKING:
@@ -245,18 +246,24 @@ def private_lab(out: Console | None = None) -> Iterator[ProofRun]:
         yield ProofRun(Target(client=host))
 
 
+def _name(names: list[str] | None) -> str:
+    return (names or ["/"])[0].lstrip("/")
+
+
 def snapshot_learner(client: docker.DockerClient) -> dict[str, set[str]]:
     """IDs of the containers, images and volumes that are not quizdock's."""
 
     def theirs(item_labels: dict[str, str] | None, name: str = "") -> bool:
         return LABEL_MANAGED not in (item_labels or {}) and not name.startswith("qd-")
 
+    # The SDK's lists inspect each item and fail on one removed meanwhile (by anyone on a shared
+    # daemon): the API's own lists answer in one request.
     with runner.docker_errors("listing your resources"):
         return {
             "container": {
-                c.id for c in client.containers.list(all=True, ignore_removed=True) if theirs(c.labels, c.name)
+                c["Id"] for c in client.api.containers(all=True) if theirs(c.get("Labels"), _name(c.get("Names")))
             },
-            "image": {i.id for i in client.images.list() if theirs(i.labels)},
+            "image": {i["Id"] for i in client.api.images() if theirs(i.get("Labels"))},
             "volume": {v.name for v in client.volumes.list() if theirs(v.attrs.get("Labels"), v.name)},
         }
 
@@ -305,6 +312,9 @@ def prove(
         for step in solution if solution is not None else challenge.solution:
             outcome = run_step(step, proof.values, env=environ, challenge=challenge)
             proof.steps.append(outcome)
+            state = record_typed(state, outcome.command)  # as if typed at the challenge's prompt
+            if step.answer:
+                state = record_answer(state, last_line(outcome.output))
             if outcome.returncode != 0 and expect_pass:
                 proof.problems.append(
                     f"`{outcome.command}` exited with {outcome.returncode}: {outcome.output.strip()[-500:]}"

@@ -193,7 +193,7 @@ SetupAction: TypeAlias = (
     EnsureImage | CreateContainer | CreateVolume | TagImage | BuildImage | StartRegistry | PushImage | WriteFile
 )
 
-ArgValue: TypeAlias = str | int | bool
+ArgValue: TypeAlias = str | int | bool | tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,11 +227,14 @@ class SolutionStep:
             without a shell (:mod:`quizdock.lab.steps`).
         input: Text typed into it (for ``-i``/``--password-stdin``).
         tty: Run it in a pseudo-terminal (for ``-it``).
+        answer: The last non-empty line of its output is then typed as the challenge's answer
+            (for a challenge that asks a question, see :attr:`Challenge.ask`).
     """
 
     command: str
     input: str | None = None
     tty: bool = False
+    answer: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,6 +250,7 @@ class Challenge:
         solution: The reference solution.
         broad: The broad command (a prune) whose effect on the learner's own resources is
             announced before the challenge starts.
+        ask: The question a typed answer replies to (``answer_*`` checks grade the answer).
         host_note: Said after the task only when the challenge runs on the learner's own
             Docker, not in the private lab (how to spare their own resources).
     """
@@ -258,6 +262,7 @@ class Challenge:
     hints: tuple[Text, ...]
     solution: tuple[SolutionStep, ...]
     broad: Broad | None = None
+    ask: Text | None = None
     host_note: Text | None = None
 
     @property
@@ -294,14 +299,15 @@ class Challenge:
 
 # --------------------------------------------------------------------------- conditions
 
-ArgKind = Literal["text", "port", "int", "bool", "choice"]
+ArgKind = Literal["text", "port", "int", "bool", "choice", "list"]
 
 
 @dataclass(frozen=True, slots=True)
 class ArgSpec:
     """What a condition argument accepts.
 
-    ``port`` takes an integer or a ``{port}`` placeholder; ``choice`` one of ``choices``.
+    ``port`` takes an integer or a ``{port}`` placeholder; ``choice`` one of ``choices``;
+    ``list`` a list of strings.
     """
 
     kind: ArgKind = "text"
@@ -316,6 +322,9 @@ _OPT = ArgSpec(required=False)
 CONDITION_ARGS: dict[str, dict[str, ArgSpec]] = {
     "container_exists": {"container": _REQ},
     "container_absent": {"container": _REQ},
+    "container_removed": {"container": _REQ},
+    "container_stopped": {"container": _REQ},
+    "container_started": {"container": _REQ},
     "container_status": {
         "container": _REQ,
         "status": ArgSpec("choice", choices=("running", "exited", "created", "paused")),
@@ -341,7 +350,9 @@ CONDITION_ARGS: dict[str, dict[str, ArgSpec]] = {
     "image_present": {"image": _REQ},
     "image_absent": {"image": _REQ},
     "image_same": {"image": _REQ, "as": _REQ},
-    "image_derived": {"image": _REQ, "base": _REQ, "file": _OPT},
+    "image_derived": {"image": _REQ, "base": _REQ, "file": _OPT, "text": _OPT},
+    "image_pulled": {"image": _REQ},
+    "committed_from": {"image": _REQ, "container": _REQ},
     "volume_present": {"volume": _REQ},
     "volume_absent": {"volume": _REQ},
     "volume_file": {"volume": _REQ, "path": _REQ, "text": _OPT},
@@ -349,16 +360,22 @@ CONDITION_ARGS: dict[str, dict[str, ArgSpec]] = {
     "anonymous_volumes_gone": {"container": _REQ},
     "registry_has": {"repository": _REQ, "tag": _REQ},
     "login_recorded": {"registry": _REQ},
+    "login_stored": {"registry": _REQ},
     "seeded_stopped_gone": {},
     "seed_absent": {"seed": _REQ},
     "seed_present": {"seed": _REQ},
+    "answer_image": {"image": _REQ},
+    "answer_container": {"container": _REQ},
+    "answer_logged": {"container": _REQ, "prefix": _REQ},
+    "typed_command": {"command": _REQ, "instead": ArgSpec("list", required=False, default=())},
 }
 """The fixed set of conditions and their arguments (implemented in ``conditions.py``)."""
 
 
 # --------------------------------------------------------------------------- parsing
 
-_CHALLENGE_KEYS = frozenset({"params", "setup", "checks", "hints", "solution", "broad", "host_note"})
+_CHALLENGE_KEYS = frozenset({"params", "setup", "checks", "hints", "solution", "broad", "host_note", "ask"})
+ANSWER_CONDITIONS = frozenset({"answer_image", "answer_container", "answer_logged"})
 _ACTION_FIELDS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     # action: (required fields, optional fields)
     "image": (frozenset({"image"}), frozenset()),
@@ -459,6 +476,19 @@ def parse_challenge(raw: dict[str, Any], *, path: str, card_id: str) -> Challeng
     broad = raw.get("broad")
     if broad is not None and broad not in BROAD_COMMANDS:
         raise r.error("challenge.broad", f"expected one of {', '.join(BROAD_COMMANDS)}")
+    ask = r.text(raw["ask"], "challenge.ask") if "ask" in raw else None
+    answered = [i for i, c in enumerate(checks) if c.condition in ANSWER_CONDITIONS]
+    if answered and ask is None:
+        raise r.error(
+            f"challenge.checks[{answered[0]}]", "a check of the typed answer needs the question: add ask.fr/ask.en"
+        )
+    if ask is not None and not answered:
+        raise r.error("challenge.ask", "a question with no check of its answer: add an answer_* check")
+    if ask is not None and not any(step.answer for step in solution):
+        raise r.error("challenge.solution", "the solution must type the answer: a step with answer = true")
+    for i, check in enumerate(checks):
+        if check.condition == "typed_command":
+            _check_typed(r, check, f"challenge.checks[{i}]")
 
     host_note = r.text(raw["host_note"], "challenge.host_note") if "host_note" in raw else None
     challenge = Challenge(
@@ -469,6 +499,7 @@ def parse_challenge(raw: dict[str, Any], *, path: str, card_id: str) -> Challeng
         hints=hints,
         solution=solution,
         broad=broad,
+        ask=ask,
         host_note=host_note,
     )
     _check_placeholders(r, raw, known)
@@ -611,6 +642,8 @@ def _parse_arg(r: _Reader, value: Any, spec: ArgSpec, where: str) -> ArgValue:
         raise r.error(where, "expected a whole number")
     if spec.kind == "bool":
         return r.boolean(value, where)
+    if spec.kind == "list":
+        return r.strings(value, where)
     text = r.string(value, where)
     if spec.kind == "choice" and text not in spec.choices:
         raise r.error(where, f"expected one of {', '.join(spec.choices)}, got {text!r}")
@@ -637,7 +670,7 @@ def _parse_solution(r: _Reader, value: Any) -> tuple[SolutionStep, ...]:
         if isinstance(item, str):
             step = SolutionStep(command=item)
         elif isinstance(item, dict):
-            r.only(item, frozenset({"command", "input", "tty"}), field)
+            r.only(item, frozenset({"command", "input", "tty", "answer"}), field)
             if "command" not in item:
                 raise r.error(f"{field}.command", "a solution step needs its command")
             step_input = item.get("input")
@@ -647,11 +680,28 @@ def _parse_solution(r: _Reader, value: Any) -> tuple[SolutionStep, ...]:
                 command=r.string(item["command"], f"{field}.command"),
                 input=step_input,
                 tty=r.boolean(item.get("tty", False), f"{field}.tty"),
+                answer=r.boolean(item.get("answer", False), f"{field}.answer"),
             )
         else:
-            raise r.error(field, "expected a command string or a table with command, input, tty")
+            raise r.error(field, "expected a command string or a table with command, input, tty, answer")
         steps.append(step)
     return tuple(steps)
+
+
+def _check_typed(r: _Reader, check: Check, field: str) -> None:
+    """The commands of a ``typed_command`` check must be docker commands quizdock can read."""
+    from quizdock.grading.commands import CommandSyntaxError, parse_command
+
+    expected = [("command", str(check.args["command"]))]
+    instead = check.args.get("instead", ())
+    expected += [(f"instead[{i}]", c) for i, c in enumerate(instead if isinstance(instead, tuple) else ())]
+    for name, command in expected:
+        try:
+            parse_command(substitute(command, {"label": "x=y"}))
+        except CommandSyntaxError as error:
+            raise r.error(f"{field}.{name}", f"not a docker command quizdock can read: {error.message.en}") from None
+    if not check.guard:
+        raise r.error(f"{field}.guard", "a typed_command check holds until commands are typed: make it a guard")
 
 
 def _strings_in(value: Any, field: str) -> list[tuple[str, str]]:

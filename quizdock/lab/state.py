@@ -11,7 +11,7 @@ import json
 import os
 import tempfile
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +31,11 @@ class LabState:
         dirs: Host directories setup made (``dir`` parameters).
         registry: ``host:port`` of the challenge's private registry, if it has one.
         registry_auth: The registry requires a login.
+        containers: Per name, the ID of each container setup created (a renamed or
+            re-created container is told apart from it).
+        answer: The answer the learner typed for a challenge that asks one, if any.
+        typed: The commands the learner typed at quizdock's prompt, in order; None when no
+            session records them (the commands are then not graded).
         lab: The challenge runs in the private lab (else on the learner's own Docker).
         docker_config: The Docker client config folder of the challenge's commands (the lab's
             own one), or None for the learner's.
@@ -44,6 +49,9 @@ class LabState:
     dirs: tuple[str, ...] = ()
     registry: str | None = None
     registry_auth: bool = False
+    containers: Mapping[str, str] = field(default_factory=dict)
+    answer: str | None = None
+    typed: tuple[str, ...] | None = None
     lab: bool = False
     docker_config: str | None = None
 
@@ -68,6 +76,9 @@ class LabState:
                 dirs=tuple(data["dirs"]),
                 registry=data["registry"],
                 registry_auth=bool(data["registry_auth"]),
+                containers={str(k): str(v) for k, v in data.get("containers", {}).items()},
+                answer=None if data.get("answer") is None else str(data["answer"]),
+                typed=None if data.get("typed") is None else tuple(str(c) for c in data["typed"]),
                 lab=bool(data.get("lab", False)),
                 docker_config=None if data.get("docker_config") is None else str(data["docker_config"]),
             )
@@ -110,3 +121,23 @@ def load_state(challenge_id: str) -> LabState | None:
 
 def forget_state(challenge_id: str) -> None:
     state_path(challenge_id).unlink(missing_ok=True)
+
+
+def record_typed(state: LabState, command: str) -> LabState:
+    """The state with one more command typed at quizdock's prompt, saved."""
+    updated = replace(state, typed=(*(state.typed or ()), command))
+    save_state(updated)
+    return updated
+
+
+def record_answer(state: LabState, answer: str) -> LabState:
+    """The state with the learner's typed answer, saved (a later answer replaces it)."""
+    updated = replace(state, answer=answer.strip())
+    save_state(updated)
+    return updated
+
+
+def last_line(output: str) -> str:
+    """The last non-empty line of a command's output: what a learner reads off as the answer."""
+    lines = [line.strip() for line in output.splitlines() if line.strip()]
+    return lines[-1] if lines else ""
