@@ -211,7 +211,8 @@ class ReviewSession:
         given: list[Given] = []  # the undo key takes back the last one
         try:
             practical = self.store.practical_card_ids() & {card_id for card_id, _ in queue}
-            if practical and not self._docker_reachable(n=len(practical)):
+            left_for_docker = bool(practical) and not self._docker_reachable(n=len(practical))
+            if left_for_docker:
                 queue = deque(entry for entry in queue if entry[0] not in practical)
             while queue:
                 card_id, is_repeat = queue.popleft()
@@ -286,6 +287,8 @@ class ReviewSession:
             self.console.print(self._("interrupted"))
             raise Interrupted from None
         summary = Summary(answered, correct, repeats, self.store.next_due(self.deck))
+        if not asked and left_for_docker:
+            return summary  # the note on Docker said it all: cards wait, none was asked for nothing
         if not asked:
             waiting = bool(self.store.new_card_ids(1, deck=self.deck, today=today))
             if summary.next_due is not None:
