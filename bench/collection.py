@@ -1,7 +1,9 @@
 """Build a synthetic large collection with quizdock's own code.
 
-100,000 cards in 10 deck files, loaded with ``Store.sync_decks``; 1,000,000 review-log rows
-simulated with ``quizdock.scheduling.review`` and written through the ORM models in bulk.
+100,000 cards in 10 deck files, loaded with ``Store.sync_decks``: a third due today (up to 30 days
+overdue), a third due later (within 30 days), a third never reviewed (new). The reviewed cards
+have 10 answers each, about 667,000 review-log rows in all, simulated with
+``quizdock.scheduling.review`` and written through the ORM models in bulk.
 
     python bench/collection.py OUT_DIR [--cards 100000] [--reviews-per-card 10]
 """
@@ -23,6 +25,8 @@ from quizdock.storage.store import Store, easiness_to_centi
 DECKS = 10
 GRADES = (5, 4, 3, 2, 1)
 WEIGHTS = (30, 45, 15, 6, 4)
+NEW_SHARE = 1 / 3  # the rest is split evenly between due today and due later
+REVIEWS_PER_CARD = 10  # more, and SM-2's growing intervals leave the calendar
 
 
 def write_decks(directory: Path, cards: int) -> list[str]:
@@ -55,8 +59,8 @@ def simulate(card_id: str, reviews: int, today: date, rng: random.Random) -> tup
         day += after.interval
         state = after
     last_day = history[-1][0]
-    # shift so the card falls due between 30 days ago and 60 days ahead
-    shift = (today - timedelta(days=rng.randint(-60, 30))) - timedelta(days=day)
+    # shift so the card falls due between 30 days ago and 30 days ahead (half of them by today)
+    shift = (today - timedelta(days=rng.randint(-30, 30))) - timedelta(days=day)
     rows = []
     for offset, quality, before, after in history:
         on = shift + timedelta(days=offset)
@@ -107,6 +111,8 @@ def build(out: Path, cards: int, reviews_per_card: int, today: date) -> Path:
         batch_states: list[dict] = []
         with store.session() as session:
             for card_id in ids:
+                if rng.random() < NEW_SHARE:
+                    continue  # never reviewed: no state, no history
                 rows, state = simulate(card_id, reviews_per_card, today, rng)
                 batch_reviews.extend(rows)
                 batch_states.append(state)
@@ -119,7 +125,7 @@ def build(out: Path, cards: int, reviews_per_card: int, today: date) -> Path:
                 session.execute(insert(CardStateRow), batch_states)
     print(
         f"built {cards} cards ({loaded - started:.1f} s to write and load the decks) and "
-        f"{cards * reviews_per_card} reviews in {time.perf_counter() - started:.1f} s: {db}"
+        f"their reviews in {time.perf_counter() - started:.1f} s: {db}"
     )
     return db
 
@@ -128,7 +134,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("out", type=Path)
     parser.add_argument("--cards", type=int, default=100_000)
-    parser.add_argument("--reviews-per-card", type=int, default=10)
+    parser.add_argument("--reviews-per-card", type=int, default=REVIEWS_PER_CARD)
     args = parser.parse_args()
     build(args.out, args.cards, args.reviews_per_card, date.today())
 

@@ -1,18 +1,24 @@
 """Measure quizdock on a large synthetic collection and print the figures.
 
-    python bench/run.py [--cards 100000] [--runs 7] [--keep DIR] [--write-results]
+    python bench/run.py [--cards 100000] [--runs 7] [--keep DIR] [--only anki] [--write-results]
 
 Each figure is a median over several runs and, where the target is a ratio, is set against a
-floor measured in the same run. ``--write-results`` rewrites bench/RESULTS.md.
+floor or a peer measured in the same rounds. The Anki rows set quizdock against Anki's own
+engine on a mirror of the same collection (bench/anki_engine.py); ``--only anki`` measures only
+those (no Docker needed). ``--write-results`` rewrites the table of bench/RESULTS.md.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import itertools
+import json
 import os
 import platform
 import re
+import signal
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -28,9 +34,8 @@ import pexpect
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from bench.challenge import measure_check  # noqa: E402
-from bench.collection import build  # noqa: E402
-from bench.lab import measure as measure_lab  # noqa: E402
+from bench import anki_engine  # noqa: E402
+from bench.collection import REVIEWS_PER_CARD, build  # noqa: E402
 
 PY = sys.executable
 
@@ -68,18 +73,31 @@ def spawn_review(env: dict[str, str], *args: str) -> pexpect.spawn:
     )
 
 
-def time_to_screen(targets: Sequence[tuple[list[str], str]], env: dict[str, str], runs: int) -> list[float]:
-    """Median seconds from starting each process in a terminal to its pattern on screen (in turn)."""
+def time_to_screen(
+    targets: Sequence[tuple[list[str], str]], env: dict[str, str], runs: int, *, ends: Sequence[bool] = ()
+) -> list[float]:
+    """Median seconds from starting each process in a terminal to its pattern on screen (in turn).
+
+    Args:
+        ends: per target, whether the process ends by itself after its pattern (it is then left
+            to end, outside the measured time, so that it closes its files); others are killed.
+    """
     times: list[list[float]] = [[] for _ in targets]
+    ending = list(ends) or [False] * len(targets)
     for round_ in range(runs + 1):
-        for (argv, pattern), samples in zip(targets, times, strict=True):
+        for (argv, pattern), samples, end in zip(targets, times, ending, strict=True):
             start = time.perf_counter()
             child = pexpect.spawn(PY, argv, env=env, encoding="utf-8", timeout=120, dimensions=(40, 120))
             child.expect(pattern)
             if round_:  # round 0 warms the caches
                 samples.append(time.perf_counter() - start)
-            child.terminate(force=True)
+            if end:
+                child.expect(pexpect.EOF)
+            else:
+                child.terminate(force=True)
             child.close()
+            if end and child.exitstatus != 0:
+                raise RuntimeError(f"{argv[:2]} ended with {child.exitstatus}: {child.before}")
     return [statistics.median(samples) for samples in times]
 
 
@@ -95,7 +113,7 @@ def answer_to_next_card(env: dict[str, str], cards: int) -> list[float]:
         child.expect("How well")
         time.sleep(0.05)  # let the prompt settle, outside the measured time
         start = time.perf_counter()
-        child.send("5\r")
+        child.send("5")  # one key, no Enter
         child.expect(f"Card {n} of")
         gaps.append(time.perf_counter() - start)
     child.terminate(force=True)
@@ -103,23 +121,60 @@ def answer_to_next_card(env: dict[str, str], cards: int) -> list[float]:
     return gaps
 
 
-def peak_memory_mb(env: dict[str, str]) -> float:
-    """Peak RSS of a review process that shows 20 cards, via a wrapper that reads its rusage."""
+def peak_memory_mb(env: dict[str, str], anki: Path | None = None) -> float:
+    """Peak RSS of a sitting of 20 cards, via a wrapper that reads its rusage: quizdock's review
+    in a terminal (ended after the 20th answer: same-day repeats owed may follow), or with
+    ``anki`` Anki's engine answering 20 cards on that collection."""
+    argv = ["-c", anki_engine.SITTING, str(anki)] if anki else ["-m", "quizdock", "review", "--limit", "20"]
     wrapper = (
         "import resource, subprocess, sys; "
-        "subprocess.run([sys.executable, '-m', 'quizdock', 'review', '--limit', '20']); "
+        f"process = subprocess.Popen([sys.executable, *{argv!r}]); "
+        "print('PID', process.pid, flush=True); process.wait(); "
         "print('MAXRSS', resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
     )
     child = pexpect.spawn(PY, ["-c", wrapper], env=env, encoding="utf-8", timeout=120, dimensions=(40, 120))
-    for _ in range(20):
-        child.expect("Press Enter")
-        child.send("\r")
-        child.expect("How well")
-        child.send("5\r")
+    child.expect(r"PID (\d+)")
+    pid = int(child.match.group(1))
+    if not anki:
+        for _ in range(20):
+            child.expect("Press Enter")
+            child.send("\r")
+            child.expect("How well")
+            child.send("5")
+        child.expect("Card 21 of|Session over")
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGTERM)
     child.expect(r"MAXRSS (\d+)")
     kib = int(child.match.group(1))
     child.close()
     return kib / 1024
+
+
+def anki_answering(anki: Path, env: dict[str, str], cards: int) -> list[float]:
+    """Seconds of Anki's ``answer_card`` + the next card handed out, in process, per answer."""
+    done = subprocess.run(
+        [PY, "-c", anki_engine.ANSWERING, str(anki), str(cards)], env=env, capture_output=True, text=True, check=True
+    )
+    line = next(line for line in done.stdout.splitlines() if line.startswith("GAPS "))
+    return [float(gap) for gap in json.loads(line.removeprefix("GAPS "))]
+
+
+def quizdock_answering(db: Path, cards: int) -> list[float]:
+    """Seconds of quizdock's ``record_answer`` + reading the next card, in process, per answer."""
+    from quizdock import clock
+    from quizdock.storage.store import Store
+
+    gaps = []
+    with Store.open(db) as store:
+        today = clock.today()
+        ids = store.due_card_ids(today, limit=cards + 1)
+        store.scheduled_cards(ids[:1])
+        for card_id, next_id in itertools.pairwise(ids):
+            start = time.perf_counter()
+            store.record_answer(card_id, quality=5, answer="", duration_ms=1000, now=clock.now(), today=today)
+            store.scheduled_cards([next_id])
+            gaps.append(time.perf_counter() - start)
+    return gaps
 
 
 def in_process(function: Callable[[], object], runs: int) -> float:
@@ -141,15 +196,19 @@ def main() -> None:
     parser.add_argument("--cards", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--keep", type=Path, help="build (or reuse) the collection in this directory")
+    parser.add_argument("--only", choices=["anki"], help="measure only these rows (anki: the comparison with Anki)")
     parser.add_argument("--write-results", action="store_true")
     args = parser.parse_args()
+    if args.write_results and args.only:
+        parser.error("--write-results rewrites the whole table: run without --only")
 
     # Byte-compile the package, as installing a wheel does (PYTHONDONTWRITEBYTECODE may be set).
     subprocess.run([PY, "-m", "compileall", "-q", str(REPO / "quizdock")], check=True, capture_output=True)
     out = args.keep or Path(tempfile.mkdtemp(prefix="quizdock-bench-"))
     db = out / "bench.sqlite3"
     if not db.exists():
-        build(out, args.cards, 10, date.today())
+        build(out, args.cards, REVIEWS_PER_CARD, date.today())
+    anki = anki_engine.build(out)
     env = {
         **os.environ,
         # pexpect's terminal does not answer prompt_toolkit's cursor position request, which a real
@@ -164,6 +223,7 @@ def main() -> None:
     }
     runs = args.runs
     figures: list[Figure] = []
+    everything = args.only is None
 
     def ratio(name: str, seconds: float, floor: float, floor_name: str, limit: float | None) -> None:
         print(f"measured: {name}", file=sys.stderr)
@@ -172,28 +232,52 @@ def main() -> None:
         target = f"<= {limit}x {floor_name}" if limit else f"vs {floor_name}"
         figures.append(Figure(name, f"{ms(seconds)} ({r:.2f}x {ms(floor)})", target, verdict))
 
-    typer_floor, help_time, version_time = timed_together(
-        [[PY, "-c", "import typer"], [PY, "-m", "quizdock", "--help"], [PY, "-m", "quizdock", "--version"]],
-        env,
-        runs * 2,
-    )
-    pass_floor, sqlalchemy_floor, due = timed_together(
-        [[PY, "-c", "pass"], [PY, "-c", "import sqlalchemy"], [PY, "-m", "quizdock", "due"]], env, runs * 2
-    )
+    def versus(name: str, ours: float, theirs: float, unit: str, limit: float | None) -> None:
+        print(f"measured: {name}", file=sys.stderr)
+        r = ours / theirs
+        show = ms if unit == "ms" else (lambda mb: f"{mb:.0f} MB")
+        verdict = "-" if limit is None else ("met" if r <= limit else "missed")
+        target = f"<= {limit}x Anki" if limit else "vs Anki"
+        figures.append(Figure(name, f"{show(ours)} vs Anki {show(theirs)} ({r:.2f}x)", target, verdict))
+
+    if everything:
+        typer_floor, help_time, version_time = timed_together(
+            [[PY, "-c", "import typer"], [PY, "-m", "quizdock", "--help"], [PY, "-m", "quizdock", "--version"]],
+            env,
+            runs * 2,
+        )
+        pass_floor, sqlalchemy_floor, due = timed_together(
+            [[PY, "-c", "pass"], [PY, "-c", "import sqlalchemy"], [PY, "-m", "quizdock", "due"]], env, runs * 2
+        )
+        ratio("quizdock --help", help_time, typer_floor, "import typer", 1.2)
+        ratio("quizdock --version", version_time, typer_floor, "import typer", 1.2)
+        ratio("quizdock due (large)", due, pass_floor, "python -c pass", None)
+        ratio("quizdock due (large)", due, sqlalchemy_floor, "import sqlalchemy", None)
+
+    # First card: quizdock's floors, quizdock (--limit 5 and the whole backlog) and Anki's engine
+    # (its import, and its first card) in the same rounds. The first floor is every library the
+    # review command uses; the second, what its first card cannot do without: drawing (rich) and
+    # asking (questionary), as Typer and SQLAlchemy are loaded after it.
     review_imports = "import typer, rich.console, rich.panel, sqlalchemy.orm, sqlalchemy.dialects.sqlite, questionary"
-    review_floor, first_card = time_to_screen(
+    first_imports = "import rich.console, rich.panel, questionary"
+    review_floor, first_floor, first_card, first_card_all, anki_import, anki_first = time_to_screen(
         [
             (["-c", f"{review_imports}; print('READY')"], "READY"),
+            (["-c", f"{first_imports}; print('READY')"], "READY"),
             (["-m", "quizdock", "review", "--limit", "5"], "Press Enter"),
+            (["-m", "quizdock", "review"], "Press Enter"),
+            (["-c", "import anki.collection; print('READY')"], "READY"),
+            (["-c", anki_engine.FIRST_CARD, str(anki)], "FIRST"),
         ],
         env,
-        runs,
+        runs * 2,
+        ends=(False, False, False, False, True, True),
     )
-    ratio("quizdock --help", help_time, typer_floor, "import typer", 1.2)
-    ratio("quizdock --version", version_time, typer_floor, "import typer", 1.2)
-    ratio("quizdock due (large)", due, pass_floor, "python -c pass", None)
-    ratio("quizdock due (large)", due, sqlalchemy_floor, "import sqlalchemy", None)
     ratio("review: first card ready (large)", first_card, review_floor, "review's imports", 1.3)
+    ratio("review: first card ready (large)", first_card, first_floor, "import rich, questionary", None)
+    versus("first card: `quizdock review` drawn (pty) vs Anki's handed out", first_card_all, anki_first, "ms", 1.0)
+    ratio("first card: `quizdock review`, whole backlog", first_card_all, first_floor, "import rich, questionary", None)
+    ratio("Anki: first card handed out", anki_first, anki_import, "import anki.collection", None)
 
     gaps = sorted(answer_to_next_card(env, 40))
     p95 = gaps[int(len(gaps) * 0.95) - 1]
@@ -206,58 +290,97 @@ def main() -> None:
         )
     )
 
-    from quizdock.paths import bundled_decks_dir
-    from quizdock.storage.store import Store
+    if everything:
+        from quizdock.paths import bundled_decks_dir
+        from quizdock.storage.store import Store
 
-    with Store.open(db) as store:
-        now = datetime.now(UTC)
-        store.sync_decks([out / "decks"], now)
-        large = in_process(lambda: store.sync_decks([out / "decks"], now), runs)
-    figures.append(
-        Figure(
-            f"deck load, unchanged ({args.cards} cards, 10 files)",
-            ms(large),
-            "< 20 ms",
-            "met" if large < 0.02 else "missed",
+        with Store.open(db) as store:
+            now = datetime.now(UTC)
+            store.sync_decks([out / "decks"], now)
+            large = in_process(lambda: store.sync_decks([out / "decks"], now), runs)
+        figures.append(
+            Figure(
+                f"deck load, unchanged ({args.cards} cards, 10 files)",
+                ms(large),
+                "< 20 ms",
+                "met" if large < 0.02 else "missed",
+            )
         )
-    )
-    bundled_db = out / "bundled.sqlite3"
-    with Store.open(bundled_db) as store:
-        store.sync_decks([bundled_decks_dir()], now)
-        bundled = in_process(lambda: store.sync_decks([bundled_decks_dir()], now), runs)
-    figures.append(
-        Figure("deck load, unchanged (bundled decks)", ms(bundled), "< 20 ms", "met" if bundled < 0.02 else "missed")
-    )
+        bundled_db = out / "bundled.sqlite3"
+        with Store.open(bundled_db) as store:
+            store.sync_decks([bundled_decks_dir()], now)
+            bundled = in_process(lambda: store.sync_decks([bundled_decks_dir()], now), runs)
+        figures.append(
+            Figure(
+                "deck load, unchanged (bundled decks)", ms(bundled), "< 20 ms", "met" if bundled < 0.02 else "missed"
+            )
+        )
 
-    export_file = out / "bench00.apkg"
-    export = timed(
-        [PY, "-m", "quizdock", "export", "anki", "--deck", "bench00", "-o", str(export_file)], env, max(3, runs // 2)
-    )
-    figures.append(
-        Figure(f"export {args.cards // 10} cards to .apkg", ms(export), "< 1.5 s", "met" if export < 1.5 else "missed")
-    )
+        export_file = out / "bench00.apkg"
+        export = timed(
+            [PY, "-m", "quizdock", "export", "anki", "--deck", "bench00", "-o", str(export_file)],
+            env,
+            max(3, runs // 2),
+        )
+        figures.append(
+            Figure(
+                f"export {args.cards // 10} cards to .apkg", ms(export), "< 1.5 s", "met" if export < 1.5 else "missed"
+            )
+        )
 
-    peak = peak_memory_mb(env)
+    peaks: tuple[list[float], list[float]] = ([], [])
+    for _ in range(3):
+        peaks[0].append(peak_memory_mb(env))
+        peaks[1].append(peak_memory_mb(env, anki))
+    peak, anki_peak = (statistics.median(p) for p in peaks)
     figures.append(
         Figure("peak memory of review (large)", f"{peak:.0f} MB", "< 120 MB", "met" if peak < 120 else "missed")
     )
+    versus("peak memory, a sitting of 20 cards", peak, anki_peak, "MB", 1.0)
 
-    check, checks = measure_check(runs)  # last: it talks to the engine
-    figures.append(
-        Figure(
-            f"one full check of a practical challenge ({checks} conditions)",
-            ms(check),
-            "< 100 ms",
-            "met" if check < 0.1 else "missed",
-        )
+    count, anki_count = time_to_screen(
+        [(["-m", "quizdock", "due"], r"\d+"), (["-c", anki_engine.COUNTS, str(anki)], "COUNTS")],
+        env,
+        runs * 2,
+        ends=(True, True),
+    )
+    versus("daily count: `quizdock due` vs Anki's `sched.counts()` (process)", count, anki_count, "ms", None)
+    anki_answer = statistics.median(anki_answering(anki, env, 40))
+    versus(
+        "answering: answer to next card drawn (pty, median) vs Anki's `answer_card` + next card",
+        statistics.median(gaps),
+        anki_answer,
+        "ms",
+        None,
+    )
+    versus(
+        "answering, in process: `record_answer` + next card read vs Anki's `answer_card` + next card",
+        statistics.median(quizdock_answering(db, 40)),
+        anki_answer,
+        "ms",
+        None,
     )
 
-    figures += [Figure(*row) for row in measure_lab(runs)]
+    if everything:
+        from bench.challenge import measure_check
+        from bench.lab import measure as measure_lab
+
+        check, checks = measure_check(runs)  # last: it talks to the engine
+        figures.append(
+            Figure(
+                f"one full check of a practical challenge ({checks} conditions)",
+                ms(check),
+                "< 100 ms",
+                "met" if check < 0.1 else "missed",
+            )
+        )
+
+        figures += [Figure(*row) for row in measure_lab(runs)]
 
     table = render(figures)
     print(table)
     if args.write_results:
-        write_results(table, args.cards)
+        write_results(table, args.cards, db)
 
 
 def render(figures: list[Figure]) -> str:
@@ -266,7 +389,7 @@ def render(figures: list[Figure]) -> str:
     return "\n".join(rows)
 
 
-def write_results(table: str, cards: int) -> None:
+def write_results(table: str, cards: int, db: Path) -> None:
     cpu = "unknown"
     with contextlib.suppress(OSError, StopIteration):
         cpu = next(
@@ -278,11 +401,13 @@ def write_results(table: str, cards: int) -> None:
         f"{platform.system()} {platform.release()}, {os.cpu_count()} cores ({cpu}), "
         f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') // 2**30} GiB, Python {platform.python_version()}"
     )
+    with contextlib.closing(sqlite3.connect(db)) as conn:
+        reviews = conn.execute("SELECT count(*) FROM reviews").fetchone()[0]
     text = (REPO / "bench" / "RESULTS.md").read_text() if (REPO / "bench" / "RESULTS.md").exists() else ""
     notes = text.split("## Notes", 1)[1] if "## Notes" in text else "\n"
     (REPO / "bench" / "RESULTS.md").write_text(
         f"# Benchmark results\n\nMeasured {datetime.now().strftime('%Y-%m-%d')} with `python bench/run.py "
-        f"--write-results` on {machine}.\nCollection: {cards} cards, {cards * 10} review-log rows.\n\n"
+        f"--write-results` on {machine}.\nCollection: {cards} cards, {reviews} review-log rows.\n\n"
         f"{table}\n\n## Notes{notes}"
     )
 

@@ -26,8 +26,8 @@ from quizdock.clicktext import (
 )
 from quizdock.commands import doctor as doctor_commands
 from quizdock.commands import review as review_commands
-from quizdock.commands.common import LangOption, error_console, settings
-from quizdock.errors import ExitCode, Interrupted, QuizdockError, did_you_mean
+from quizdock.commands.common import LangOption, settings
+from quizdock.errors import ExitCode, QuizdockError, did_you_mean, report
 from quizdock.i18n import N_, _, set_language
 
 # Commands whose modules are imported only when one of them runs (or shows its own help), so
@@ -149,13 +149,8 @@ class QuizdockGroup(TyperGroup):
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
-        except QuizdockError as error:
-            report(error)
-            raise typer.Exit(int(error.exit_code)) from None
-        except (KeyboardInterrupt, EOFError) as stop:  # Ctrl-C, or Ctrl-D at a prompt
-            if not isinstance(stop, Interrupted):
-                error_console().print(_("Interrupted."))
-            raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
+        except (QuizdockError, KeyboardInterrupt, EOFError) as error:  # EOFError: Ctrl-D at a prompt
+            raise typer.Exit(report(error)) from None
         except ClickException as error:
             raise localized_error(error) from None
         except (typer.Exit, typer.Abort):
@@ -164,20 +159,7 @@ class QuizdockGroup(TyperGroup):
             damage = database_damage(error)
             if damage is None:
                 raise  # a bug should look like a bug
-            report(damage)
-            raise typer.Exit(int(damage.exit_code)) from None
-
-
-def report(error: QuizdockError) -> None:
-    """The learner's error message: the problem, then its fix."""
-    from quizdock.plaintext import shown
-
-    # A message may quote a path or a value the learner gave: shown as text, never as markup.
-    out = error_console()
-    label, fix_label = _("Error:"), _("Fix:")
-    out.print(f"[bold red]{label}[/bold red] {shown(error.problem)}", soft_wrap=True)
-    if error.fix:
-        out.print(f"[bold]{fix_label}[/bold] {shown(error.fix)}", soft_wrap=True)
+            raise typer.Exit(report(damage)) from None
 
 
 def database_damage(error: Exception) -> QuizdockError | None:

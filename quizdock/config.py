@@ -23,6 +23,8 @@ LAB_SETTINGS = ("auto", "on", "off")
 DEFAULT_NEW_PER_DAY = 10
 MAX_NEW_PER_DAY = 10_000
 """More new cards a day than anyone studies; a bound keeps the number a number SQLite can take."""
+MAX_LIMIT = 100_000
+"""More cards than a session can hold (`quizdock review --limit`); a bound keeps it a number SQLite can take."""
 MAX_CONFIG_BYTES = 64 * 1024
 
 

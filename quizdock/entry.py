@@ -1,9 +1,10 @@
-"""The `quizdock` entry point: `quizdock due` and `--version` answer without the CLI framework.
+"""The `quizdock` entry point: `quizdock due`, `review` and `--version` start without the CLI framework.
 
 `quizdock due` is made to sit in a shell prompt, which runs it after every command, so its
 plain forms (`quizdock [--db PATH] due [--deck D]`) are parsed here and answered with sqlite3
-alone. Every other command line, and `due` on a database that needs creating or migrating, goes
-to the Typer app in quizdock.cli.
+alone. The plain forms of `quizdock review` draw their first card before Typer or SQLAlchemy is
+loaded (quizdock.quickreview). Every other command line, and these on a database that needs
+creating or migrating, goes to the Typer app in quizdock.cli.
 """
 
 from __future__ import annotations
@@ -21,6 +22,11 @@ def main() -> None:
     fast = _parse_due(sys.argv[1:])
     if fast is not None and _answer_due(*fast):
         return
+    if "review" in sys.argv[1:]:
+        from quizdock.quickreview import main as review
+
+        if review(sys.argv[1:]):
+            return
     from quizdock.cli import main as cli_main
 
     cli_main()

@@ -26,7 +26,7 @@ from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from rich.console import Console, Group
 from rich.markup import escape
@@ -41,7 +41,9 @@ from quizdock.i18n import N_, Lang, Text, gettext_in, ngettext_in
 from quizdock.plaintext import printable
 from quizdock.prompts import Action, Prompter, typed_action
 from quizdock.scheduling import needs_repeat
-from quizdock.storage.store import RecordedAnswer, ScheduledCard, Store
+
+if TYPE_CHECKING:  # the first card of a review is drawn before SQLAlchemy is loaded (quizdock.quickreview)
+    from quizdock.storage.store import RecordedAnswer, ScheduledCard, Store
 
 KIND_LABELS: dict[str, str] = {
     "concept": N_("concept"),
@@ -167,7 +169,8 @@ class ReviewSession:
         given: list[Given] = []  # the undo key takes back the last one
         try:
             practical = self.store.practical_card_ids() & {card_id for card_id, _ in queue}
-            if practical and not self._docker_reachable(n=len(practical)):
+            left_for_docker = bool(practical) and not self._docker_reachable(n=len(practical))
+            if left_for_docker:
                 queue = deque(entry for entry in queue if entry[0] not in practical)
             while queue:
                 card_id, is_repeat = queue.popleft()
@@ -242,6 +245,8 @@ class ReviewSession:
             self.console.print(self._say("interrupted"))
             raise Interrupted from None
         summary = Summary(answered, correct, repeats, self.store.next_due(self.deck))
+        if not asked and left_for_docker:
+            return summary  # the note on Docker said it all: cards wait, none was asked for nothing
         if not asked:
             waiting = bool(self.store.new_card_ids(1, deck=self.deck, today=today))
             if summary.next_due is not None:

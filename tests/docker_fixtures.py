@@ -8,6 +8,7 @@ the other tests on a machine without Docker, deselect them: ``pytest -m "not doc
 
 from __future__ import annotations
 
+import os
 import tempfile
 import uuid
 from collections.abc import Iterator
@@ -108,7 +109,6 @@ def learner_resources_in(client: docker.DockerClient) -> Iterator[LearnerResourc
     The image is the container committed to a new tag, so it has its own id (removing it cannot
     be confused with removing busybox).
     """
-    import docker.errors
 
     name = f"{LEARNER_PREFIX}{uuid.uuid4().hex[:10]}"
     created: list[tuple[str, str]] = []  # (kind, id) for teardown, newest last
@@ -138,19 +138,26 @@ def learner_resources_in(client: docker.DockerClient) -> Iterator[LearnerResourc
             network_name=network.name,
         )
     finally:
-        # Reverse order: the container holds the volume and the network.
-        for kind, ident in reversed(created):
-            try:
-                if kind == "container":
-                    client.containers.get(ident).remove(force=True, v=True)
-                elif kind == "image":
-                    client.images.remove(ident, force=True)
-                elif kind == "volume":
-                    client.volumes.get(ident).remove(force=True)
-                else:
-                    client.networks.get(ident).remove()
-            except docker.errors.NotFound:
-                pass  # already gone: the test that used them reports that, not the teardown
+        remove_made(client, created)
+
+
+def remove_made(client: docker.DockerClient, made: list[tuple[str, str]]) -> None:
+    """Remove what a test made as a learner, ``(kind, id)`` pairs, newest first (a container holds
+    its volume and network). One already gone is the test's finding, not the teardown's."""
+    import docker.errors
+
+    for kind, ident in reversed(made):
+        try:
+            if kind == "container":
+                client.containers.get(ident).remove(force=True, v=True)
+            elif kind == "image":
+                client.images.remove(ident, force=True)
+            elif kind == "volume":
+                client.volumes.get(ident).remove(force=True)
+            else:
+                client.networks.get(ident).remove()
+        except docker.errors.NotFound:
+            pass
 
 
 @pytest.fixture
@@ -192,3 +199,50 @@ def lab_engine(docker_client: docker.DockerClient) -> Iterator[Target]:
     finally:
         client.close()
         engine.down(docker_client, home)
+
+
+@pytest.fixture(scope="session")
+def learner_lab_dir(docker_client: docker.DockerClient, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A learner's lab folder whose lab runs for the whole test session, as after `quizdock lab up`.
+
+    Its container's name comes from the folder (see ``engine.default_home``): no other run's.
+    """
+    from quizdock.lab import engine
+
+    folder = tmp_path_factory.mktemp("learner-lab")
+    before = os.environ.get("QUIZDOCK_LAB_DIR")
+    os.environ["QUIZDOCK_LAB_DIR"] = str(folder)
+    try:
+        home = engine.default_home()
+    finally:
+        if before is None:
+            del os.environ["QUIZDOCK_LAB_DIR"]
+        else:
+            os.environ["QUIZDOCK_LAB_DIR"] = before
+    try:
+        engine.up(docker_client, home)
+    except engine.LabUnavailable as error:
+        engine.down(docker_client, home)
+        engine_missing(f"The private lab cannot start on the test engine: {error}")
+    try:
+        yield folder
+    finally:
+        engine.down(docker_client, home)
+
+
+@pytest.fixture
+def learner_lab(
+    learner_lab_dir: Path, docker_client: docker.DockerClient, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Target]:
+    """The learner's lab, already running: quizdock's commands and sessions in this test use it."""
+    from quizdock.lab import engine
+    from quizdock.lab.target import Target
+
+    monkeypatch.setenv("QUIZDOCK_LAB_DIR", str(learner_lab_dir))
+    lab = engine.find(docker_client, engine.default_home())
+    assert lab is not None, "the session's learner lab stopped"
+    client = lab.connect()
+    try:
+        yield Target(client=client, lab=lab)
+    finally:
+        client.close()

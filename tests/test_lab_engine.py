@@ -26,7 +26,7 @@ from quizdock.commands.challenge import find_card
 from quizdock.lab import engine, runner
 from quizdock.lab.deck_test import prove, run_step, snapshot_docker
 from quizdock.lab.spec import Challenge, SolutionStep
-from tests.docker_fixtures import LEARNER_PREFIX
+from tests.docker_fixtures import LEARNER_PREFIX, remove_made
 
 if TYPE_CHECKING:
     import docker
@@ -289,20 +289,7 @@ def everything_of_the_learner(docker_client: docker.DockerClient) -> Iterator[di
             for kind, entries in snapshot_docker(docker_client).items()
         }
     finally:
-        import docker.errors
-
-        for kind, ident in reversed(made):
-            try:
-                if kind == "container":
-                    docker_client.containers.get(ident).remove(force=True, v=True)
-                elif kind == "image":
-                    docker_client.images.remove(ident, force=True)
-                elif kind == "volume":
-                    docker_client.volumes.get(ident).remove(force=True)
-                else:
-                    docker_client.networks.get(ident).remove()
-            except docker.errors.NotFound:
-                pass
+        remove_made(docker_client, made)
 
 
 def test_deck_test_passes_on_a_busy_docker_and_leaves_it_as_it_was(

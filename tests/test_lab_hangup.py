@@ -77,7 +77,9 @@ def test_closing_the_terminal_always_cleans_up(docker_client: docker.DockerClien
         else:
             shell.expect_exact("Keywords:")
             if moment == "while a command runs":
-                shell.sendline("docker container logs --follow qd-server")
+                state = load_state(challenge.id)
+                assert state is not None
+                shell.sendline(f"docker container logs --follow {state.values['server']}")
                 time.sleep(0.3)
         while not pid_file.exists() or not pid_file.read_text().strip():
             time.sleep(0.02)

@@ -3,6 +3,7 @@ driven through the real prompt and the real engine."""
 
 from __future__ import annotations
 
+import functools
 import gc
 import io
 import os
@@ -37,6 +38,8 @@ from tests.scripted import CTRL_C, ENTER, ScriptedPrompter
 if TYPE_CHECKING:
     import docker
 
+    from quizdock.lab.target import Target
+
 pytestmark = [pytest.mark.docker, pytest.mark.usefixtures("practical_deck_only")]
 
 Key = str | Callable[[], str]
@@ -69,12 +72,18 @@ def state_value(slug: str, key: str) -> str:
     return state.values[key]
 
 
-def play(slug: str, keys: list[Key], client: docker.DockerClient, **options: Any) -> tuple[tuple[int, str], str]:
+def play(slug: str, keys: list[Key], where: Target, **options: Any) -> tuple[tuple[int, str], str]:
     prompter = LazyPrompter(keys)
     out = io.StringIO()
     try:
         verdict = review_practical(
-            card(slug), "en", ask=prompter.command, client=client, console=Console(file=out, width=200), **options
+            card(slug),
+            "en",
+            ask=prompter.command,
+            client=where.client,
+            lab=where.lab,
+            console=Console(file=out, width=200),
+            **options,
         )
     finally:
         prompter.close()
@@ -82,62 +91,90 @@ def play(slug: str, keys: list[Key], client: docker.DockerClient, **options: Any
     return verdict, out.getvalue()
 
 
-def leftovers(client: docker.DockerClient, slug: str) -> list[str]:
+def leftovers(where: Target, slug: str) -> list[str]:
     challenge = card(slug).challenge
     assert challenge is not None
-    return runner.leftovers(client, challenge, None)
+    return runner.leftovers(where.client, challenge, None, lab=where.lab)
+
+
+reached: list[bool] = []
+
+
+def reach(url: str) -> str:
+    """Ask ``url`` as a learner's curl would; record whether a server answered (any status)."""
+    import urllib.error
+    import urllib.request
+
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            urllib.request.urlopen(url, timeout=3).close()
+            reached.append(True)
+            return ""
+        except urllib.error.HTTPError:  # httpd answered (404 for its empty folder)
+            reached.append(True)
+            return ""
+        except OSError:
+            if time.monotonic() > deadline:
+                reached.append(False)
+                return ""
+            time.sleep(0.2)
 
 
 def test_a_session_solved_after_one_hint(
-    docker_client: docker.DockerClient, learner_resources: LearnerResources
+    docker_client: docker.DockerClient, learner_lab: Target, learner_resources: LearnerResources
 ) -> None:
     port: Callable[[], str] = lambda: state_value("publish-port", "port")  # noqa: E731
     keys: list[Key] = [
         "help" + ENTER,
         "hint" + ENTER,
         # A near miss first: the wrong port, and the check says so.
-        lambda: f"docker run -d --name qd-web -p {int(port()) + 1}:80 busybox httpd -f -p 80{ENTER}",
-        "docker rm -f qd-web" + ENTER,
-        lambda: f"docker container run --detach --name qd-web --publish {port()}:80 busybox httpd -f -p 80{ENTER}",
+        lambda: f"docker run -d --name web -p {int(port()) + 1}:80 busybox httpd -f -p 80{ENTER}",
+        "docker rm -f web" + ENTER,
+        lambda: f"docker container run --detach --name web --publish {port()}:80 busybox httpd -f -p 80{ENTER}",
+        # Solved: the server is still there to try, from this machine, until Enter.
+        lambda: reach(f"http://127.0.0.1:{port()}/") + ENTER,
     ]
-    (quality, summary), output = play("publish-port", keys, docker_client)
+    (quality, summary), output = play("publish-port", keys, learner_lab)
+    assert reached == [True], output
+    assert "Try it before it is cleaned up: http://127.0.0.1:" in output
     assert quality == 4, output
-    assert summary.startswith("solved (4/4 checks); 1 hint(s); commands: docker run -d --name qd-web")
+    assert summary.startswith("solved (4/4 checks); 1 hint(s); commands: docker run -d --name web")
     assert "Hint 1/3" in output
     assert "instead of" in output and "Solved!" in output
-    assert leftovers(docker_client, "publish-port") == []
+    assert leftovers(learner_lab, "publish-port") == []
     assert load_state(card("publish-port").id) is None
     assert learner_resources.missing(docker_client) == []
 
 
-def test_skip_gives_up_and_cleans_up(docker_client: docker.DockerClient) -> None:
+def test_skip_gives_up_and_cleans_up(learner_lab: Target) -> None:
     keys: list[Key] = ["solution" + ENTER, "docker ps -a | grep qd" + ENTER, "skip" + ENTER]
-    (quality, summary), output = play("stop", keys, docker_client)
+    (quality, summary), output = play("stop", keys, learner_lab)
     assert quality == 1
     assert summary == "gave up (1/2 checks); solution shown"
-    assert "docker container stop qd-server" in output  # the solution, with the name filled in
+    assert "docker container stop server" in output  # the solution, with the name filled in
     assert "without a shell" in output
-    assert leftovers(docker_client, "stop") == []
+    assert leftovers(learner_lab, "stop") == []
 
 
-def test_ctrl_c_at_the_prompt_cleans_up_then_interrupts(docker_client: docker.DockerClient) -> None:
+def test_ctrl_c_at_the_prompt_cleans_up_then_interrupts(learner_lab: Target) -> None:
     with pytest.raises(KeyboardInterrupt):
-        play("find-exited", [CTRL_C], docker_client)
-    assert leftovers(docker_client, "find-exited") == []
+        play("find-exited", [CTRL_C], learner_lab)
+    assert leftovers(learner_lab, "find-exited") == []
     assert load_state(card("find-exited").id) is None
 
 
-def test_reset_sets_the_challenge_up_again(docker_client: docker.DockerClient) -> None:
+def test_reset_sets_the_challenge_up_again(learner_lab: Target) -> None:
     keys: list[Key] = [
-        "docker rm -f qd-svc-a" + ENTER,  # breaks a guard
+        "docker rm -f svc_a" + ENTER,  # breaks a guard
         "reset" + ENTER,
         "check" + ENTER,
-        "docker container rm qd-svc-b" + ENTER,
+        "docker container rm svc_b" + ENTER,
     ]
-    (quality, _), output = play("find-exited", keys, docker_client)
+    (quality, _), output = play("find-exited", keys, learner_lab)
     assert quality == 5, output
-    assert "expected: running; actual: no container named qd-svc-a" in output
-    assert leftovers(docker_client, "find-exited") == []
+    assert "expected: running; actual: no container named svc_a" in output
+    assert leftovers(learner_lab, "find-exited") == []
 
 
 def test_the_prune_warning_counts_the_learners_own_stopped_containers(docker_client: docker.DockerClient) -> None:
@@ -157,13 +194,13 @@ def test_the_prune_warning_counts_the_learners_own_stopped_containers(docker_cli
         container.remove(force=True)
 
 
-def setup(client: docker.DockerClient, slug: str) -> LabState:
+def setup(where: Target, slug: str) -> LabState:
     challenge = card(slug).challenge
     assert challenge is not None
-    return runner.setup(client, challenge)
+    return runner.setup(where.client, challenge, lab=where.lab)
 
 
-def test_check_grades_a_challenge_set_up_elsewhere(docker_client: docker.DockerClient) -> None:
+def test_check_grades_a_challenge_set_up_elsewhere(learner_lab: Target) -> None:
     cli = CliRunner()
     result = cli.invoke(app, ["challenge", "check", "volume-rm", "--lang", "en"])
     assert result.exit_code == 1
@@ -171,17 +208,17 @@ def test_check_grades_a_challenge_set_up_elsewhere(docker_client: docker.DockerC
 
     challenge = card("volume-rm").challenge
     assert challenge is not None
-    setup(docker_client, "volume-rm")
+    setup(learner_lab, "volume-rm")
     try:
         result = cli.invoke(app, ["challenge", "check", "volume-rm", "--lang", "en"])
         assert result.exit_code == 1, result.output
-        assert "expected: no volume qd-trash; actual: it exists" in result.output
-        subprocess.run(["docker", "volume", "rm", "qd-trash"], check=True, capture_output=True)
+        assert "expected: no volume trash; actual: it exists" in result.output
+        docker_cli(learner_lab, "volume", "rm", "trash")
         result = cli.invoke(app, ["challenge", "check", "practical/volume-rm", "--lang", "en"])
         assert result.exit_code == 0, result.output
         assert "1/1 checks pass" in result.output
     finally:
-        runner.cleanup(docker_client, challenge, load_state(challenge.id))
+        runner.cleanup(learner_lab.client, challenge, load_state(challenge.id), lab=learner_lab.lab)
 
 
 def test_check_of_an_unknown_challenge_exits_7() -> None:
@@ -190,15 +227,17 @@ def test_check_of_an_unknown_challenge_exits_7() -> None:
     assert "quizdock challenge list" in result.output
 
 
-def test_watch_turns_green_on_docker_events(docker_client: docker.DockerClient) -> None:
+def test_watch_turns_green_on_docker_events(learner_lab: Target) -> None:
     challenge = card("named-volume").challenge
     assert challenge is not None
-    state = setup(docker_client, "named-volume")
+    state = setup(learner_lab, "named-volume")
     seen: list[list[CheckResult]] = []
     outcome: dict[str, bool] = {}
     # A tick longer than the test: only Docker events can trigger the re-checks.
     thread = threading.Thread(
-        target=lambda: outcome.update(passed=watch(docker_client, challenge, state, seen.append, timeout=60, tick=60))
+        target=lambda: outcome.update(
+            passed=watch(learner_lab.client, challenge, state, seen.append, timeout=60, tick=60)
+        )
     )
     try:
         thread.start()
@@ -206,45 +245,42 @@ def test_watch_turns_green_on_docker_events(docker_client: docker.DockerClient) 
             thread.join(0.05)
         assert not any(r.passed for r in seen[0])
         # The learner, in another terminal:
-        subprocess.run(["docker", "volume", "create", "qd-data"], check=True, capture_output=True)
+        docker_cli(learner_lab, "volume", "create", "data")
         subprocess.run(
             [
                 "docker",
                 "run",
                 "-d",
                 "--name",
-                "qd-app",
+                "app",
                 "--mount",
-                "source=qd-data,target=/data",
+                "source=data,target=/data",
                 "busybox",
                 "sleep",
                 "600",
             ],
             check=True,
             capture_output=True,
+            env=learner_lab.environ,
         )
         thread.join(30)
         assert outcome == {"passed": True}
         assert len(seen) >= 2 and all(r.passed for r in seen[-1])
     finally:
         thread.join(60)
-        runner.cleanup(docker_client, challenge, state)
+        runner.cleanup(learner_lab.client, challenge, state, lab=learner_lab.lab)
 
 
-def test_watch_gives_up_at_its_timeout() -> None:
+def test_watch_gives_up_at_its_timeout(learner_lab: Target) -> None:
     challenge = card("tmpfs").challenge
     assert challenge is not None
-    from quizdock.docker_client import connect
-
-    client = connect()
-    setup(client, "tmpfs")
+    setup(learner_lab, "tmpfs")
     try:
         result = CliRunner().invoke(app, ["challenge", "check", "tmpfs", "--watch", "--timeout", "1", "--lang", "en"])
         assert result.exit_code == 1, result.output
-        assert "expected: a tmpfs (in memory) at /test; actual: no container named qd-mem" in result.output
+        assert "expected: a tmpfs (in memory) at /test; actual: no container named mem" in result.output
     finally:
-        runner.cleanup(client, challenge, load_state(challenge.id))
-        client.close()
+        runner.cleanup(learner_lab.client, challenge, load_state(challenge.id), lab=learner_lab.lab)
 
 
 def test_challenge_run_needs_a_terminal() -> None:
@@ -259,19 +295,24 @@ def test_challenge_list_shows_every_challenge() -> None:
         assert f" {slug} " in result.output
 
 
-def test_run_session_shows_the_explanation_and_the_note(docker_client: docker.DockerClient) -> None:
-    prompter = LazyPrompter(["docker image tag busybox qd-mybox:1.0" + ENTER])
+def test_run_session_shows_the_explanation_and_the_note(learner_lab: Target) -> None:
+    prompter = LazyPrompter(["docker image tag busybox mybox:1.0" + ENTER])
     out = io.StringIO()
     try:
         result = run_session(
-            card("tag"), "fr", ask=prompter.command, client=docker_client, console=Console(file=out, width=200)
+            card("tag"),
+            "fr",
+            ask=prompter.command,
+            client=learner_lab.client,
+            lab=learner_lab.lab,
+            console=Console(file=out, width=200),
         )
     finally:
         prompter.close()
     assert result.solved and result.hints_used == 0
     text = out.getvalue()
     assert "Réussi" in text and "Pourquoi" in text and "Correction" in text
-    assert leftovers(docker_client, "tag") == []
+    assert leftovers(learner_lab, "tag") == []
 
 
 def test_a_daemon_error_becomes_a_message(docker_client: docker.DockerClient) -> None:
@@ -351,118 +392,128 @@ class Watcher:
                 self.process.stdout.close()
 
 
-def docker_cli(*args: str) -> None:
-    subprocess.run(["docker", *args], check=True, capture_output=True, timeout=60)
+def docker_cli(where: Target, *args: str) -> None:
+    """The learner's docker CLI, pointed where the challenge runs."""
+    subprocess.run(["docker", *args], check=True, capture_output=True, timeout=60, env=where.environ)
 
 
-def test_watch_keeps_reporting_whatever_the_learner_does(docker_client: docker.DockerClient) -> None:
+def test_watch_keeps_reporting_whatever_the_learner_does(learner_lab: Target) -> None:
     challenge = card("detached-logs").challenge
     assert challenge is not None
-    setup(docker_client, "detached-logs")
+    setup(learner_lab, "detached-logs")
     aside = f"{LEARNER_PREFIX}{uuid.uuid4().hex[:10]}"
     loop = "while :; do echo {word}; sleep 1; done"
     watcher = Watcher("detached-logs", timeout=120)
     try:
-        at = watcher.wait_for("no container named qd-ticker")
-        docker_cli("create", "--name", "qd-ticker", "busybox", "sh", "-c", loop.format(word="tock"))
+        at = watcher.wait_for("no container named ticker")
+        docker_cli(learner_lab, "create", "--name", "ticker", "busybox", "sh", "-c", loop.format(word="tock"))
         at = watcher.wait_for("created, never started", after=at)
-        docker_cli("start", "qd-ticker")
+        docker_cli(learner_lab, "start", "ticker")
         at = watcher.wait_for("last lines: tock", after=at)
-        docker_cli("rename", "qd-ticker", aside)
-        at = watcher.wait_for("no container named qd-ticker", after=at)
-        docker_cli("rename", aside, "qd-ticker")
-        docker_cli("kill", "qd-ticker")
+        docker_cli(learner_lab, "rename", "ticker", aside)
+        at = watcher.wait_for("no container named ticker", after=at)
+        docker_cli(learner_lab, "rename", aside, "ticker")
+        docker_cli(learner_lab, "kill", "ticker")
         at = watcher.wait_for("exited (code 137)", after=at)
-        docker_cli("restart", "--time", "0", "qd-ticker")
+        docker_cli(learner_lab, "restart", "--time", "0", "ticker")
         at = watcher.wait_for("2/3 checks pass", after=at)
-        docker_cli("rm", "--force", "qd-ticker")
-        at = watcher.wait_for("no container named qd-ticker", after=at)
-        docker_cli("run", "--detach", "--name", "qd-ticker", "busybox", "sh", "-c", loop.format(word="tick"))
+        docker_cli(learner_lab, "rm", "--force", "ticker")
+        at = watcher.wait_for("no container named ticker", after=at)
+        docker_cli(learner_lab, "run", "--detach", "--name", "ticker", "busybox", "sh", "-c", loop.format(word="tick"))
         watcher.wait_for("3/3 checks pass", after=at)
         assert watcher.end() == 0, watcher.output
         assert "Traceback" not in watcher.output
     finally:
         watcher.end(1)
-        subprocess.run(["docker", "rm", "--force", aside], capture_output=True, check=False)
-        runner.cleanup(docker_client, challenge, load_state(challenge.id))
+        subprocess.run(["docker", "rm", "--force", aside], capture_output=True, check=False, env=learner_lab.environ)
+        runner.cleanup(learner_lab.client, challenge, load_state(challenge.id), lab=learner_lab.lab)
 
 
-def test_watch_reports_a_stopped_registry(docker_client: docker.DockerClient) -> None:
+def test_watch_reports_a_stopped_registry(learner_lab: Target) -> None:
     challenge = card("pull").challenge
     assert challenge is not None
-    setup(docker_client, "pull")
+    setup(learner_lab, "pull")
     watcher = Watcher("pull", timeout=12)
     try:
         at = watcher.wait_for("no image 127.0.0.1:")
-        docker_cli("stop", "--time", "1", "qd-registry")
+        docker_cli(learner_lab, "stop", "--time", "1", "qd-registry")
         watcher.wait_for("the registry does not answer", after=at)
         assert watcher.end() == 1, watcher.output  # not solved in time: 1, never 5
         assert "Traceback" not in watcher.output
     finally:
         watcher.end(1)
-        runner.cleanup(docker_client, challenge, load_state(challenge.id))
+        runner.cleanup(learner_lab.client, challenge, load_state(challenge.id), lab=learner_lab.lab)
 
 
 def image_id(client: docker.DockerClient, reference: str) -> str:
     return str(client.images.get(reference).id)
 
 
-def test_a_typed_answer_is_graded_against_the_daemon(docker_client: docker.DockerClient) -> None:
+def test_a_typed_answer_is_graded_against_the_daemon(learner_lab: Target) -> None:
     keys: list[Key] = [
-        "docker image ls qd-app" + ENTER,
-        "answer qd-app:2.0" + ENTER,  # the name, not the ID
-        lambda: f"answer {image_id(docker_client, 'qd-app:1.0')[7:19]}{ENTER}",  # another tag's ID
+        "docker image ls app" + ENTER,
+        "answer app:2.0" + ENTER,  # the name, not the ID
+        lambda: f"answer {image_id(learner_lab.client, 'app:1.0')[7:19]}{ENTER}",  # another tag's ID
         "answer" + ENTER,  # alone: the question is asked
-        lambda: image_id(docker_client, "qd-app:2.0")[7:14] + ENTER,  # a prefix is an ID too
+        lambda: image_id(learner_lab.client, "app:2.0")[7:14] + ENTER,  # a prefix is an ID too
     ]
-    (quality, _), output = play("image-ls", keys, docker_client)
+    (quality, _), output = play("image-ls", keys, learner_lab)
     assert quality == 5, output
-    assert "'qd-app:2.0' is a name; the question asks for the ID" in output
-    assert "is the ID of qd-app:1.0" in output
-    assert "Your answer — What is the ID of the image qd-app:2.0?" in output
+    assert "'app:2.0' is a name; the question asks for the ID" in output
+    assert "is the ID of app:1.0" in output
+    assert "Your answer — What is the ID of the image app:2.0?" in output
     assert "Solved!" in output
-    assert leftovers(docker_client, "image-ls") == []
+    assert leftovers(learner_lab, "image-ls") == []
 
 
-def test_an_answer_keyword_in_french_and_a_challenge_with_no_question(docker_client: docker.DockerClient) -> None:
+def test_an_answer_keyword_in_french_and_a_challenge_with_no_question(learner_lab: Target) -> None:
     prompter = LazyPrompter(["réponse 42" + ENTER, "passer" + ENTER])
     out = io.StringIO()
     try:
-        run_session(card("tag"), "fr", ask=prompter.command, client=docker_client, console=Console(file=out, width=200))
+        run_session(
+            card("tag"),
+            "fr",
+            ask=prompter.command,
+            client=learner_lab.client,
+            lab=learner_lab.lab,
+            console=Console(file=out, width=200),
+        )
     finally:
         prompter.close()
     assert "Ce défi ne demande pas de réponse tapée" in out.getvalue()
 
 
-def test_the_commands_typed_are_graded_where_the_daemon_cannot_tell(docker_client: docker.DockerClient) -> None:
+def test_the_commands_typed_are_graded_where_the_daemon_cannot_tell(learner_lab: Target) -> None:
     keys: list[Key] = [
-        "docker container rm qd-done-1 qd-done-2" + ENTER,  # the end state is right, the way is not
+        "docker container rm done_1 done_2" + ENTER,  # the end state is right, the way is not
         "skip" + ENTER,
     ]
-    (_, summary), output = play("container-prune", keys, docker_client)
+    (_, summary), output = play("container-prune", keys, learner_lab)
     assert summary.startswith("gave up (2/3 checks)"), summary
     assert "One command, without naming the containers" in output
-    assert "`docker container rm qd-done-1 qd-done-2`: the task asks for docker" in " ".join(output.split())
-    assert leftovers(docker_client, "container-prune") == []
+    assert "`docker container rm done_1 done_2`: the task asks for docker" in " ".join(output.split())
+    assert leftovers(learner_lab, "container-prune") == []
 
 
-def test_the_follow_option_is_required_when_the_task_asks_to_follow(docker_client: docker.DockerClient) -> None:
+def test_the_follow_option_is_required_when_the_task_asks_to_follow(learner_lab: Target) -> None:
     code: Callable[[], str] = lambda: next(  # noqa: E731
         line.split(":", 1)[1].strip()
-        for line in docker_client.containers.get("qd-talker").logs().decode().splitlines()
+        for line in learner_lab.client.containers.get("talker").logs().decode().splitlines()
         if line.startswith("code:")
     )
     keys: list[Key] = [
-        "docker container logs --follow qd-talker" + ENTER,  # returns when the container ends
+        "docker container logs --follow talker" + ENTER,  # returns when the container ends
         "answer oops" + ENTER,
         lambda: f"answer {code()}{ENTER}",
     ]
-    (quality, _), output = play("logs-follow", keys, docker_client, run=quiet_run)
+    (quality, _), output = play(
+        "logs-follow", keys, learner_lab, run=functools.partial(quiet_run, env=learner_lab.environ)
+    )
     assert "you typed 'oops'" in output
     assert quality == 5, output
-    assert leftovers(docker_client, "logs-follow") == []
+    assert leftovers(learner_lab, "logs-follow") == []
 
 
-def quiet_run(argv: list[str]) -> int:
+def quiet_run(argv: list[str], env: dict[str, str] | None = None) -> int:
     """The learner's command without this terminal (pytest holds it)."""
-    return subprocess.run(argv, capture_output=True, check=False, timeout=60).returncode
+    return subprocess.run(argv, capture_output=True, check=False, timeout=60, env=env).returncode

@@ -356,6 +356,25 @@ def test_without_docker_practical_cards_wait_and_the_others_are_reviewed(
         )
 
 
+def test_without_docker_a_session_of_practical_cards_only_says_they_wait(
+    db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DOCKER_HOST", f"unix://{tmp_path / 'no-such-dir' / 'docker.sock'}")
+    with Store.open(db_path) as bundled:
+        bundled.sync_decks([bundled_decks_dir()], NOW)
+        out = io.StringIO()
+        prompter = ScriptedPrompter("en", [])
+        try:
+            session = ReviewSession(bundled, prompter, Console(file=out, width=200), "en", now=lambda: NOW)
+            summary = session.run(["practical/pull", "practical/tag"])
+        finally:
+            prompter.close()
+    output = " ".join(out.getvalue().split())
+    assert "Docker cannot be reached" in output and summary.cards == 0
+    # Neither "nothing to review" nor a --new hint that would bring the same cards back to wait.
+    assert "Nothing to review" not in output and "--new" not in output, output
+
+
 def test_deck_text_from_an_older_database_reaches_the_terminal_as_text(store: Store) -> None:
     """A card stored before control characters were refused (its deck file unchanged since)."""
     from quizdock.storage.models import CardRow

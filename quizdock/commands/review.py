@@ -17,11 +17,8 @@ from quizdock.commands.common import (
     open_store,
     require_terminal,
 )
-from quizdock.config import MAX_NEW_PER_DAY
+from quizdock.config import MAX_LIMIT, MAX_NEW_PER_DAY
 from quizdock.i18n import N_, _
-
-MAX_LIMIT = 100_000
-"""More cards than a session can hold; a bound keeps --limit a number SQLite can take."""
 
 
 @command

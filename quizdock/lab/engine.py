@@ -530,24 +530,15 @@ def down(host: docker.DockerClient, home: LabHome) -> bool:
     return found
 
 
-@contextlib.contextmanager
-def _lab_errors(home: LabHome) -> Iterator[None]:
-    try:
-        yield
-    except QuizdockError:
-        raise
-    except Exception as exc:
-        import docker.errors
+def _lab_errors(home: LabHome) -> contextlib.AbstractContextManager[None]:
+    """A refused request while starting or removing the lab is the lab's failure (exit 8), which
+    ``auto`` falls back from; an unreachable Docker stays Docker's (exit 5)."""
+    from quizdock.lab.runner import docker_errors
 
-        if isinstance(exc, docker.errors.APIError):
-            detail = exc.explanation or str(exc)
-            raise LabUnavailable(
-                _("Your Docker refused a request for the lab ({name}): {detail}.").format(
-                    name=home.name, detail=detail
-                ),
-                _("Check that Docker works (`docker info`), then try again, or turn the lab off (QUIZDOCK_LAB=off)."),
-            ) from None
-        raise
+    return docker_errors(
+        f"working on your private lab ({home.name}; QUIZDOCK_LAB=off runs challenges without it)",
+        refused=LabUnavailable,
+    )
 
 
 # --------------------------------------------------------------------------- images and reset

@@ -19,6 +19,7 @@ import contextlib
 import io
 import os
 import random
+import secrets
 import shutil
 import socket
 import subprocess
@@ -78,11 +79,12 @@ WAIT_SECONDS = 30
 
 
 @contextlib.contextmanager
-def docker_errors(doing: str) -> Iterator[None]:
+def docker_errors(doing: str, *, refused: type[QuizdockError] = DockerUnavailable) -> Iterator[None]:
     """Turn a Docker SDK error into a message for the learner (never a traceback).
 
     Args:
         doing: What quizdock was doing, for the message ("setting the challenge up").
+        refused: The error a refused request becomes (the lab's own, for its start).
     """
     try:
         yield
@@ -96,7 +98,7 @@ def docker_errors(doing: str) -> Iterator[None]:
             detail = exc.explanation or str(exc)
             if isinstance(detail, bytes):
                 detail = detail.decode("utf-8", "replace")
-            raise DockerUnavailable(
+            raise refused(
                 f"The Docker daemon refused a request while {doing}: {detail}. "
                 "Fix: check that Docker works (`docker info`), then try again; quizdock cleans "
                 "up what it created."
@@ -126,6 +128,7 @@ class _Draft:
     registry_auth: bool = False
     lab: Lab | None = None
     free_ports: list[int] = field(default_factory=list)
+    registry_name: str = REGISTRY_CONTAINER
 
     def sub(self, text: str) -> str:
         return substitute(text, self.values)
@@ -183,9 +186,13 @@ def setup(client: docker.DockerClient, challenge: Challenge, *, lab: Lab | None 
     if lab is not None:
         draft.free_ports = list(lab.ports)
         random.shuffle(draft.free_ports)
+    # On the learner's Docker a run's names carry a token of their own, so two quizdocks (two data
+    # folders, two test runs) on one Docker never take each other's qd- names.
+    token = secrets.token_hex(2)
+    draft.registry_name = REGISTRY_CONTAINER if lab else f"{REGISTRY_CONTAINER}-{token}"
     for param in challenge.params:
         if param.kind == "name":
-            draft.values[param.key] = str(param.lab_name if lab else param.reserved_name)
+            draft.values[param.key] = str(param.lab_name) if lab else f"{param.reserved_name}-{token}"
         elif param.kind == "port":
             draft.values[param.key] = str(draft.port())
         else:
@@ -222,7 +229,7 @@ def _run_action(client: docker.DockerClient, challenge: Challenge, action: Setup
             draft.seeds[action.record] = image_id
     elif isinstance(action, StartRegistry):
         port = draft.port() if draft.lab else None
-        draft.registry = _start_registry(client, challenge, auth=action.auth, port=port)
+        draft.registry = _start_registry(client, challenge, auth=action.auth, port=port, name=draft.registry_name)
         draft.registry_auth = action.auth
         draft.values.update(registry=draft.registry, registry_user=REGISTRY_USER, registry_password=REGISTRY_PASSWORD)
     elif isinstance(action, PushImage):
@@ -331,7 +338,9 @@ def _tar(files: dict[str, str]) -> bytes:
     return buffer.getvalue()
 
 
-def _start_registry(client: docker.DockerClient, challenge: Challenge, *, auth: bool, port: int | None) -> str:
+def _start_registry(
+    client: docker.DockerClient, challenge: Challenge, *, auth: bool, port: int | None, name: str = REGISTRY_CONTAINER
+) -> str:
     """Start the registry container; its ``127.0.0.1:PORT`` once it answers.
 
     Args:
@@ -349,7 +358,7 @@ def _start_registry(client: docker.DockerClient, challenge: Challenge, *, auth: 
         }
     container = client.containers.create(
         REGISTRY_IMAGE,
-        name=REGISTRY_CONTAINER,
+        name=name,
         labels=challenge.labels(),
         environment=environment,
         ports={"5000/tcp": ("0.0.0.0", port) if port else ("127.0.0.1",)},
@@ -472,10 +481,19 @@ class _Owned:
     volumes: list[Any]
 
 
+def challenge_names(challenge: Challenge, state: LabState | None) -> set[str]:
+    """The names a set-up challenge gave (its ``name`` parameters' values); without its state,
+    the bare reserved names (a run of an older quizdock)."""
+    reserved = {p.key for p in challenge.params if p.kind == "name"}
+    if state is not None and reserved <= set(state.values):
+        return {state.values[key] for key in reserved}
+    return set(challenge.reserved_names())
+
+
 def _owned(client: docker.DockerClient, challenge: Challenge, state: LabState | None) -> _Owned:
     import docker.errors
 
-    names = set(challenge.reserved_names())
+    names = challenge_names(challenge, state)
     label = {"label": challenge.label}
     containers = {c.id: c for c in client.containers.list(all=True, filters=label, ignore_removed=True)}
     for name in names:
@@ -528,6 +546,7 @@ def cleanup(
         return problems
     with docker_errors("cleaning the challenge up"):
         owned = _owned(client, challenge, state)
+        names = challenge_names(challenge, state)
         for container in owned.containers:
             with contextlib.suppress(docker.errors.NotFound):
                 container.remove(force=True, v=True)  # v: its anonymous volumes are the challenge's too
@@ -543,7 +562,7 @@ def cleanup(
                 image.reload()
             except docker.errors.NotFound:
                 continue
-            if any(repository_name(tag) not in challenge.reserved_names() for tag in image.tags):
+            if any(repository_name(tag) not in names for tag in image.tags):
                 continue  # the learner tagged it with a name of their own: it is theirs now
             try:
                 client.images.remove(image.id, force=True)

@@ -94,6 +94,10 @@ WORDS: dict[str, str] = {
     "containers": N_("stopped containers"),
     "images": N_("images"),
     "solved": N_("Solved! Every check passes."),
+    "try_it": N_(
+        "Try it before it is cleaned up: {urls} answers from this machine (type curl or wget here, "
+        "or use another terminal). Press Enter to finish."
+    ),
     "hint": N_("Hint {n}/{m}"),
     "no_more": N_("No more hints: type `solution` to see the answer."),
     "solution": N_("A solution:"),
@@ -393,6 +397,22 @@ class Session:
         self.say(self.words["answered"].format(answer=text.strip()), "dim")
         return True
 
+    def try_it(self) -> None:
+        """After a solved challenge that publishes a port: let the learner reach it before cleanup."""
+        ports = [self._state().values[p.key] for p in self.challenge.param("port")]
+        if not ports:
+            return
+        urls = ", ".join(f"http://127.0.0.1:{port}/" for port in ports)
+        self.say(self.words["try_it"].format(urls=urls), "dim")
+        while True:
+            try:
+                line = self.ask().strip()
+            except EOFError:
+                return
+            if not line or KEYWORDS.get(line.lower()) in ("quit", "skip"):
+                return
+            self.command(line)
+
     def command(self, line: str) -> int | None:
         """Run one learner command; None when it could not be run at all."""
         try:
@@ -586,6 +606,7 @@ def _play(session: Session, card: Card, lang: Lang, *, explain: bool) -> Session
     ending = session.loop()
     if ending == "solved":
         session.say(session.words["solved"], "bold green")
+        session.try_it()
     elif ending == "skip":
         session.say(session.words["skipped"], "yellow")
     if explain:
@@ -634,7 +655,7 @@ def _relevant(event: dict[str, Any], challenge: Challenge, state: LabState) -> b
         return True  # nothing but the challenge lives in the lab
     if kind == "image" or attributes.get(LABEL_CHALLENGE) == challenge.id:
         return True
-    names = set(challenge.reserved_names()) | {v for vs in state.anonymous_volumes.values() for v in vs}
+    names = runner.challenge_names(challenge, state) | {v for vs in state.anonymous_volumes.values() for v in vs}
     ids = set(state.stopped) | set(state.containers.values())
     old_name = str(attributes.get("oldName") or "").lstrip("/")  # a rename
     return attributes.get("name") in names or old_name in names or actor.get("ID") in names or actor.get("ID") in ids

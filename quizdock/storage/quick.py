@@ -1,4 +1,4 @@
-"""Light read-only queries for commands that must start fast (`quizdock due`): sqlite3 only."""
+"""Light read-only queries for what must start fast (`quizdock due`, a review's first card): sqlite3 only."""
 
 from __future__ import annotations
 
@@ -76,3 +76,126 @@ def _check_pages(conn: sqlite3.Connection, path: Path) -> None:
         conn.execute(f"SELECT count(*) FROM {table} NOT INDEXED").fetchone()
         for index in indexes:
             conn.execute(f"SELECT count(*) FROM {table} INDEXED BY {index}").fetchone()
+
+
+def unchanged_since_loaded(files: list[Path], loaded: dict[str, tuple[str, int | None, int | None]]) -> bool:
+    """Whether the deck files are exactly those last loaded (same paths, sizes and times).
+
+    Args:
+        loaded: per stored deck, its path, size and modification time (size None: file forgotten).
+    """
+    stems = {path.stem for path in files}
+    if any(size is not None and deck_id not in stems for deck_id, (_, size, _) in loaded.items()):
+        return False  # a deck file went away
+    try:
+        return all(
+            loaded.get(path.stem) == (str(path), stat.st_size, stat.st_mtime_ns)
+            for path, stat in ((path, path.stat()) for path in files)
+        )
+    except OSError:
+        return False  # the full load reports it
+
+
+# The cards a review may show on the day :today, as ``store.available(today)`` declares them.
+AVAILABLE = "c.retired_at IS NULL AND c.suspended_at IS NULL AND (c.buried_until IS NULL OR c.buried_until <= :today)"
+
+StoredCard = tuple[str, str, str, int | None, int | None, int | None, str | None]
+"""A card as :func:`read_cards` reads it: id, deck, content (JSON), repetitions, interval,
+E-Factor in hundredths and due day (the last four None for a new card)."""
+
+
+def open_for_review(path: Path, files: list[Path], deck: str | None) -> sqlite3.Connection | None:
+    """A read-only connection to the database, if a review can start from it as it is.
+
+    None when the database is missing or needs migrating, the deck files changed since they
+    were loaded (the full path loads them), or ``deck`` is unknown (the full path says so).
+    """
+    if current_revision(path) != HEAD_REVISION:
+        return None
+    try:
+        conn = read_only(path)
+        try:
+            loaded = {
+                row[0]: (row[1], row[2], row[3])
+                for row in conn.execute("SELECT id, path, file_size, file_mtime_ns FROM decks")
+            }
+            if unchanged_since_loaded(files, loaded) and (deck is None or deck in loaded):
+                return conn
+        except BaseException:
+            conn.close()
+            raise
+        conn.close()
+        return None
+    except sqlite3.DatabaseError as exc:
+        raise explain(path, exc) from None
+
+
+def due_card_ids(conn: sqlite3.Connection, today: date, deck: str | None = None, limit: int | None = None) -> list[str]:
+    """``Store.due_card_ids`` with sqlite3: the cards due by ``today``, most overdue first, then by id."""
+    params = {"today": today.isoformat(), "deck": deck, "limit": -1 if limit is None else limit}
+    # The order of ix_card_states_due_on_card_id: a limit reads only the rows it returns.
+    if deck is None:
+        # Every due state less the few set-aside cards (partial index ix_cards_set_aside), rather
+        # than a look-up in cards for each of a backlog of thousands.
+        sql = (
+            "SELECT s.card_id FROM card_states s WHERE s.due_on <= :today AND s.card_id NOT IN ("
+            f"SELECT c.id FROM cards c WHERE ({SET_ASIDE}) AND ({OUT_OF_REVIEW})) "
+            "ORDER BY s.due_on, s.card_id LIMIT :limit"
+        )
+    else:
+        sql = (
+            "SELECT s.card_id FROM card_states s JOIN cards c ON c.id = s.card_id "
+            f"WHERE s.due_on <= :today AND {AVAILABLE} AND c.deck_id = :deck ORDER BY s.due_on, s.card_id LIMIT :limit"
+        )
+    return [row[0] for row in conn.execute(sql, params)]
+
+
+def introduced_on(conn: sqlite3.Connection, today: date) -> int:
+    """``Store.introduced_on`` with sqlite3: how many new cards were first reviewed on ``today``."""
+    return int(
+        conn.execute("SELECT count(*) FROM card_states WHERE introduced_on = ?", (today.isoformat(),)).fetchone()[0]
+    )
+
+
+def new_card_ids(conn: sqlite3.Connection, limit: int, deck: str | None = None, today: date | None = None) -> list[str]:
+    """``Store.new_card_ids`` with sqlite3: cards never reviewed, in deck order, set-aside ones left out."""
+    if limit <= 0:
+        return []
+    # With no day, no buried card is left out (as the store's ``available(None)``).
+    buried = "" if today is None else " AND (c.buried_until IS NULL OR c.buried_until <= :today)"
+    in_deck = "" if deck is None else " AND c.deck_id = :deck"
+    rows = conn.execute(
+        "SELECT c.id FROM cards c LEFT OUTER JOIN card_states s ON s.card_id = c.id WHERE s.card_id IS NULL "
+        f"AND c.retired_at IS NULL AND c.suspended_at IS NULL{buried}{in_deck} "
+        "ORDER BY c.deck_id, c.position LIMIT :limit",
+        {"today": today.isoformat() if today else None, "deck": deck, "limit": limit},
+    )
+    return [row[0] for row in rows]
+
+
+def read_cards(conn: sqlite3.Connection, card_ids: list[str]) -> list[StoredCard]:
+    """The cards with their SM-2 states, in the order of ``card_ids`` (one query)."""
+    marks = ",".join("?" * len(card_ids))
+    rows = conn.execute(
+        "SELECT c.id, c.deck_id, c.content, s.repetitions, s.interval, s.easiness_centi, s.due_on "
+        f"FROM cards c LEFT OUTER JOIN card_states s ON s.card_id = c.id WHERE c.id IN ({marks})",
+        card_ids,
+    )
+    by_id = {row[0]: row for row in rows}
+    return [by_id[i] for i in card_ids if i in by_id]
+
+
+def repeat_card_ids(conn: sqlite3.Connection, today: date, deck: str | None = None) -> list[str]:
+    """``Store.repeat_card_ids`` with sqlite3: the same-day repeats still owed, in the order answered."""
+    rows = conn.execute(
+        "SELECT s.card_id FROM card_states s JOIN cards c ON c.id = s.card_id "
+        f"WHERE s.repeat_on = :today AND s.due_on > :today AND {AVAILABLE}"
+        f"{'' if deck is None else ' AND c.deck_id = :deck'} ORDER BY s.last_reviewed_at, s.card_id",
+        {"today": today.isoformat(), "deck": deck},
+    )
+    return [row[0] for row in rows]
+
+
+def practical_card_ids(conn: sqlite3.Connection) -> set[str]:
+    """``Store.practical_card_ids`` with sqlite3: the active practical cards."""
+    return {row[0] for row in conn.execute("SELECT id FROM cards WHERE kind = 'practical' AND retired_at IS NULL")}

@@ -34,6 +34,7 @@ from quizdock.scheduling import CardState, needs_repeat, review
 from quizdock.storage.engine import make_engine
 from quizdock.storage.migrate import explain, upgrade
 from quizdock.storage.models import CardRow, CardStateRow, DeckRow, ReviewRow
+from quizdock.storage.quick import unchanged_since_loaded
 
 
 def easiness_to_centi(easiness: Decimal) -> int:
@@ -209,7 +210,7 @@ class Store:
         files = deck_files(directories)
         with self.session() as session:  # the daily case: nothing changed, a read is enough
             loaded = {row.id: (row.path, row.file_size, row.file_mtime_ns) for row in session.scalars(select(DeckRow))}
-        if _unchanged_since_loaded(files, loaded):
+        if unchanged_since_loaded(files, loaded):
             return SyncReport(0, len(files), 0, 0, 0)
         with self.session(writing=True) as session:
             known = {row.id: row for row in session.scalars(select(DeckRow))}
@@ -636,24 +637,6 @@ class Store:
                 _("There is no card {card}.").format(card=repr(card_id)) + hint, _("Card ids look like 'deck/slug'.")
             )
         return card
-
-
-def _unchanged_since_loaded(files: list[Path], loaded: dict[str, tuple[str, int | None, int | None]]) -> bool:
-    """Whether the deck files are exactly those last loaded (same paths, sizes and times).
-
-    Args:
-        loaded: per stored deck, its path, size and modification time (size None: file forgotten).
-    """
-    stems = {path.stem for path in files}
-    if any(size is not None and deck_id not in stems for deck_id, (_path, size, _mtime) in loaded.items()):
-        return False  # a deck file went away
-    try:
-        return all(
-            loaded.get(path.stem) == (str(path), stat.st_size, stat.st_mtime_ns)
-            for path, stat in ((path, path.stat()) for path in files)
-        )
-    except OSError:
-        return False  # the full load reports it
 
 
 def available(today: date | None) -> ColumnElement[bool]:

@@ -1,0 +1,282 @@
+"""`quizdock review` up to its first card without Typer or SQLAlchemy.
+
+A review's plain command lines (`quizdock [--db PATH] review [--deck D] [--limit N] [--new N]
+[--lang L]`) are parsed here. When the database is up to date and the deck files are those last
+loaded, the same plan and :class:`quizdock.review.ReviewSession` as the command's run on a
+store whose reads (the plan, the first page of cards) are made with sqlite3, the same queries as
+the store's, until it is opened: to save the first answer, or anything else it is asked.
+SQLAlchemy is loaded while the learner reads the first card.
+
+Anything else (an option this parser does not know, no terminal, a database to create or
+migrate, changed deck files, an unknown deck, a bad config) goes to the Typer app, which
+handles or reports it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+import sys
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
+
+from quizdock.config import MAX_LIMIT, MAX_NEW_PER_DAY
+from quizdock.decks import Card
+from quizdock.errors import QuizdockError
+from quizdock.scheduling import CardState
+from quizdock.storage import quick
+from quizdock.storage.migrate import read_only
+
+if TYPE_CHECKING:
+    from quizdock.storage.store import Store
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewArgs:
+    db: Path | None = None
+    deck: str | None = None
+    limit: int | None = None
+    new: int | None = None
+    lang: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PageCard:
+    """A card of the first page, read with sqlite3: the fields of ``store.ScheduledCard``."""
+
+    card: Card
+    state: CardState | None
+    due_on: date | None
+
+
+_OPTIONS = {"--deck": "deck", "-d": "deck", "--limit": "limit", "-n": "limit", "--new": "new", "--lang": "lang"}
+
+
+def parse_review(args: Sequence[str]) -> ReviewArgs | None:
+    """The options of a plain `review` command line; None for anything else (the CLI parses it)."""
+    values: dict[str, Any] = {}
+    rest = list(args)
+    while rest and rest[0] != "review":
+        option = rest.pop(0)
+        if option == "--db" and rest:
+            values["db"] = rest.pop(0)
+        elif option.startswith("--db="):
+            values["db"] = option.removeprefix("--db=")
+        else:
+            return None
+    if not rest:
+        return None
+    rest.pop(0)
+    while rest:
+        option = rest.pop(0)
+        name, _, value = option.partition("=") if option.startswith("--") else (option, "", "")
+        if name not in _OPTIONS or (not value and not rest):
+            return None
+        values[_OPTIONS[name]] = value or rest.pop(0)
+    if any(value == "" for value in values.values()):
+        return None
+    for name, lowest, highest in (("limit", 1, MAX_LIMIT), ("new", 0, MAX_NEW_PER_DAY)):
+        if name in values:
+            text = values[name]
+            if not text.isascii() or not text.isdigit() or not lowest <= int(text) <= highest:
+                return None
+            values[name] = int(text)
+    if values.get("lang") not in (None, "fr", "en"):
+        return None
+    if "db" in values:
+        values["db"] = Path(values["db"]).expanduser()
+    return ReviewArgs(**values)
+
+
+def main(args: Sequence[str]) -> bool:
+    """Run the review of a plain command line; False when the Typer app must handle it instead.
+
+    Raises:
+        SystemExit: with the documented exit code, when a quizdock error or Ctrl-C ended it.
+    """
+    parsed = parse_review(args)
+    if parsed is None or not sys.stdin.isatty():
+        return False
+    from quizdock import clock
+    from quizdock.config import load_config
+    from quizdock.decks import deck_files
+    from quizdock.errors import report
+    from quizdock.paths import deck_dirs, default_db_path
+    from quizdock.storage.quick import open_for_review
+
+    db = parsed.db or default_db_path()
+    try:
+        config = load_config()
+        today = clock.today()
+        conn = open_for_review(db, deck_files(deck_dirs()), parsed.deck)
+    except QuizdockError:
+        return False  # the CLI reports it, with its exit code
+    if conn is None:
+        return False
+    store = QuickStore(db, conn)
+    store.read_ahead(today, parsed.deck, parsed.limit)
+    try:
+        from rich.console import Console
+
+        from quizdock.prompts import Prompter
+        from quizdock.review import ReviewSession, plan
+
+        # What `quizdock review` does (quizdock.commands.review), on a store whose reads are
+        # sqlite3's until it is opened.
+        lang = config.language(parsed.lang)
+        new_per_day = parsed.new if parsed.new is not None else config.new_per_day
+        light = cast("Store", store)
+        card_ids = plan(light, today, deck=parsed.deck, limit=parsed.limit, new_per_day=new_per_day)
+        console = Console(highlight=False)
+        session = ReviewSession(light, Prompter(lang), console, lang, deck=parsed.deck, new_per_day=new_per_day)
+        store.open_soon()
+        session.run(card_ids, store.repeat_card_ids(today, deck=parsed.deck))
+    except (QuizdockError, KeyboardInterrupt, EOFError) as error:
+        raise SystemExit(report(error)) from None
+    except Exception as error:
+        damage = _database_damage(error, db)
+        if damage is None:
+            raise  # a bug should look like a bug
+        raise SystemExit(report(damage)) from None
+    finally:
+        store.close()
+    return True
+
+
+def _database_damage(error: Exception, db: Path) -> QuizdockError | None:
+    """The learner's message for an error that comes from a damaged database, as the CLI gives it."""
+    from quizdock.cli import database_damage
+    from quizdock.commands.common import settings
+
+    settings.db = db
+    return database_damage(error)
+
+
+def page_card(row: quick.StoredCard) -> PageCard:
+    """A card as the store builds it from its row (its content is the deck file's card table)."""
+    import json
+
+    from quizdock.decks import parse_card
+
+    _, deck_id, content, repetitions, interval, easiness_centi, due_on = row
+    card = parse_card(json.loads(content), deck_id=deck_id, path=f"(stored deck {deck_id})")
+    if repetitions is None or interval is None or easiness_centi is None or due_on is None:
+        return PageCard(card, None, None)
+    return PageCard(card, CardState(repetitions, interval, Decimal(easiness_centi) / 100), date.fromisoformat(due_on))
+
+
+class QuickStore:
+    """The store of a review started here: the reads a session makes before its first answer
+    are made with sqlite3 (quizdock.storage.quick) until the real
+    :class:`~quizdock.storage.store.Store` is opened, which anything else opens."""
+
+    # Seconds after the session starts before the store is opened in the background: the first
+    # card is drawn by then, and loading SQLAlchemy would only slow its drawing down.
+    DELAY = 0.3
+
+    def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
+        """``conn``: a read-only connection to the database at ``path``, closed with this store."""
+        self.path = path
+        self._conn = conn
+        self._store: Store | None = None
+        self._lock = threading.Lock()
+        self._timer: threading.Timer | None = None
+        self._closed = False
+        self._ahead: threading.Thread | None = None
+        self._read: dict[tuple[object, ...], Any] = {}
+
+    def read_ahead(self, today: date, deck: str | None, limit: int | None) -> None:
+        """Start the two long reads of a session's start (the due list, the practical cards) on a
+        connection of their own: SQLite works on the other core while Python imports the rest."""
+
+        def read() -> None:
+            with contextlib.suppress(sqlite3.Error, QuizdockError):  # read again when asked, errors and all
+                conn = read_only(self.path)
+                try:
+                    self._read[("practical",)] = quick.practical_card_ids(conn)
+                    self._read["due", today, deck, limit] = quick.due_card_ids(conn, today, deck, limit)
+                finally:
+                    conn.close()
+
+        self._ahead = threading.Thread(target=read, daemon=True)
+        self._ahead.start()
+
+    def _read_once(self, key: tuple[object, ...]) -> Any:
+        """What :meth:`read_ahead` read for ``key``, once (a later read sees later answers); None if nothing."""
+        if self._ahead is not None:
+            self._ahead.join()
+        return self._read.pop(key, None)
+
+    def due_card_ids(self, today: date, deck: str | None = None, limit: int | None = None) -> list[str]:
+        if self._store is not None:
+            return self._store.due_card_ids(today, deck, limit)
+        ahead = self._read_once(("due", today, deck, limit))
+        return ahead if ahead is not None else quick.due_card_ids(self._conn, today, deck, limit)
+
+    def introduced_on(self, today: date) -> int:
+        if self._store is not None:
+            return self._store.introduced_on(today)
+        return quick.introduced_on(self._conn, today)
+
+    def new_card_ids(self, limit: int, deck: str | None = None, today: date | None = None) -> list[str]:
+        if self._store is not None:
+            return self._store.new_card_ids(limit, deck, today)
+        return quick.new_card_ids(self._conn, limit, deck, today)
+
+    def repeat_card_ids(self, today: date, deck: str | None = None) -> list[str]:
+        if self._store is not None:
+            return self._store.repeat_card_ids(today, deck)
+        return quick.repeat_card_ids(self._conn, today, deck)
+
+    def practical_card_ids(self) -> set[str]:
+        if self._store is not None:
+            return self._store.practical_card_ids()
+        ahead = self._read_once(("practical",))
+        return ahead if ahead is not None else quick.practical_card_ids(self._conn)
+
+    def scheduled_cards(self, card_ids: Sequence[str]) -> list[Any]:
+        if self._store is not None:
+            return self._store.scheduled_cards(card_ids)
+        return [page_card(row) for row in quick.read_cards(self._conn, list(card_ids))]
+
+    @property
+    def store(self) -> Store:
+        with self._lock:
+            if self._store is None:
+                if self._closed:
+                    raise RuntimeError("the review's store is closed")
+                from quizdock.storage.store import Store
+
+                self._store = Store.open(self.path)
+            return self._store
+
+    def open_soon(self) -> None:
+        """Open the store in the background, once the first card is on screen."""
+
+        def open_store() -> None:
+            with contextlib.suppress(Exception):  # the session opens it again, and reports what failed
+                _ = self.store
+
+        self._timer = threading.Timer(self.DELAY, open_store)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.store, name)
+
+    def close(self) -> None:
+        if self._ahead is not None:
+            self._ahead.join()
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer.join()
+        with self._lock:
+            self._closed = True
+            if self._store is not None:
+                self._store.close()
+        self._conn.close()

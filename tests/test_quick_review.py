@@ -1,0 +1,267 @@
+"""The review's fast start (quizdock.quickreview): the same session as the Typer command, its
+first card drawn before Typer or SQLAlchemy is loaded."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import sqlite3
+import sys
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import cast
+
+import pexpect
+import pytest
+
+from quizdock.quickreview import QuickStore, ReviewArgs, parse_review
+from quizdock.review import plan
+from quizdock.storage import quick
+from quizdock.storage.quick import open_for_review
+from quizdock.storage.store import ScheduledCard, Store
+from tests.conftest import REPO
+
+DAY = date(2026, 3, 2)
+
+
+def write_deck(directory: Path, deck: str, slugs: list[str]) -> None:
+    cards = "".join(
+        f'[[cards]]\nid = "{deck}/{slug}"\nkind = "concept"\ntopics = ["t"]\n'
+        f'question.fr = "Question {slug} ?"\nquestion.en = "Question {slug}?"\n'
+        f'answer.fr = "Réponse {slug}."\nanswer.en = "Answer {slug}."\n'
+        f'explanation.fr = "Parce que."\nexplanation.en = "Because."\n\n'
+        for slug in slugs
+    )
+    text = f'[deck]\nid = "{deck}"\ntitle.fr = "{deck}"\ntitle.en = "{deck}"\n\n{cards}'
+    (directory / f"{deck}.toml").write_text(text, encoding="utf-8")
+
+
+def at(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, 9, tzinfo=UTC)
+
+
+@pytest.fixture
+def decks(tmp_path: Path) -> Path:
+    directory = tmp_path / "decks"
+    directory.mkdir()
+    write_deck(directory, "alpha", [f"a{i}" for i in range(10)])
+    write_deck(directory, "beta", [f"b{i}" for i in range(8)])
+    return directory
+
+
+@pytest.fixture
+def store(db_path: Path, decks: Path) -> Iterator[Store]:
+    """Cards due on several days (some on the same day), suspended, buried until tomorrow and until
+    today, retired, new, and two new cards introduced today that owe a same-day repeat."""
+    with Store.open(db_path) as store:
+        store.sync_decks([decks], at(DAY - timedelta(days=20)))
+
+        def answer(card_id: str, on: date, quality: int = 5) -> None:
+            store.record_answer(card_id, quality=quality, answer="", duration_ms=1, now=at(on), today=on)
+
+        # A first answer of 3 or more: due the next day. Some pairs fall due the same day.
+        for card_id, days_ago in [
+            ("alpha/a3", 5),
+            ("beta/b1", 5),
+            ("alpha/a0", 3),
+            ("beta/b0", 4),
+            ("alpha/a1", 2),
+            ("beta/b2", 2),
+            ("alpha/a2", 1),
+            ("alpha/a4", 0),  # introduced today: due tomorrow, and it counts against today's new cards
+            ("beta/b3", 1),
+            ("beta/b4", 9),
+        ]:
+            answer(card_id, DAY - timedelta(days=days_ago), quality=5 if days_ago % 2 else 3)
+        answer("beta/b4", DAY - timedelta(days=8))  # second answer: due in 6 days
+        # Answered below 4 today, an hour before alpha/a4: a repeat owed today, asked first of the two.
+        store.record_answer("beta/b7", quality=1, answer="", duration_ms=1, now=at(DAY) - timedelta(hours=1), today=DAY)
+        store.suspend("alpha/a0", at(DAY))
+        store.bury("beta/b0", DAY + timedelta(days=1))  # out today, back tomorrow
+        store.bury("beta/b1", DAY)  # buried until today: back
+        store.suspend("alpha/a5", at(DAY))  # a new card suspended
+        store.bury("beta/b5", DAY + timedelta(days=1))  # a new card buried
+        write_deck(decks, "beta", [f"b{i}" for i in range(8) if i != 2])  # beta/b2 retired, due
+        store.sync_decks([decks], at(DAY))
+        yield store
+
+
+def connect(db_path: Path, decks: Path, deck: str | None = None) -> sqlite3.Connection:
+    conn = open_for_review(db_path, sorted(decks.glob("*.toml")), deck)
+    assert conn is not None
+    return conn
+
+
+@pytest.mark.parametrize("today", [DAY, DAY + timedelta(days=1), DAY + timedelta(days=7)])
+def test_the_quick_reads_and_plan_are_the_stores(store: Store, db_path: Path, decks: Path, today: date) -> None:
+    quick_store = QuickStore(db_path, connect(db_path, decks))
+    conn = connect(db_path, decks)
+    try:
+        assert quick.introduced_on(conn, today) == store.introduced_on(today)
+        assert quick.practical_card_ids(conn) == store.practical_card_ids()
+        for deck in (None, "alpha", "beta"):
+            for limit in (None, 1, 2, 4, 50):
+                assert quick.due_card_ids(conn, today, deck, limit) == store.due_card_ids(today, deck, limit)
+            assert quick.repeat_card_ids(conn, today, deck) == store.repeat_card_ids(today, deck)
+            for count in (0, 1, 3, 50):
+                for day in (None, today):
+                    assert quick.new_card_ids(conn, count, deck, day) == store.new_card_ids(count, deck, day)
+            for limit in (None, 1, 2, 4, 50):
+                for new_per_day in (0, 1, 3, 10):
+                    expected = plan(store, today, deck=deck, limit=limit, new_per_day=new_per_day)
+                    got = plan(cast(Store, quick_store), today, deck=deck, limit=limit, new_per_day=new_per_day)
+                    assert got == expected, (deck, limit, new_per_day)
+                    # The same with the long reads made ahead, on a thread of their own.
+                    ahead = QuickStore(db_path, connect(db_path, decks))
+                    try:
+                        ahead.read_ahead(today, deck, limit)
+                        assert ahead.practical_card_ids() == store.practical_card_ids()
+                        assert plan(cast(Store, ahead), today, deck=deck, limit=limit, new_per_day=new_per_day) == (
+                            expected
+                        )
+                    finally:
+                        ahead.close()
+    finally:
+        conn.close()
+        quick_store.close()
+    # The case worth having: due cards in several orders, set-aside ones left out, new ones after.
+    whole = plan(store, DAY, deck=None, limit=None, new_per_day=10)
+    assert whole[:7] == ["alpha/a3", "beta/b1", "beta/b4", "alpha/a1", "alpha/a2", "beta/b3", "alpha/a6"]
+    assert not {"alpha/a0", "beta/b0", "beta/b2", "alpha/a5", "beta/b5"} & set(whole)
+    assert store.repeat_card_ids(DAY) == ["beta/b7", "alpha/a4"]
+
+
+def test_the_quick_practical_cards_are_the_stores(db_path: Path) -> None:
+    from quizdock.paths import bundled_decks_dir
+
+    with Store.open(db_path) as store:
+        store.sync_decks([bundled_decks_dir()], at(DAY))
+        conn = open_for_review(db_path, sorted(bundled_decks_dir().glob("*.toml")), None)
+        assert conn is not None
+        try:
+            practical = quick.practical_card_ids(conn)
+        finally:
+            conn.close()
+        assert practical == store.practical_card_ids() and len(practical) > 3
+
+
+def test_the_quick_first_page_is_the_stores(store: Store, db_path: Path, decks: Path) -> None:
+    card_ids = plan(store, DAY, deck=None, limit=None, new_per_day=10)
+    quick_store = QuickStore(db_path, connect(db_path, decks))
+    try:
+        page = quick_store.scheduled_cards([*card_ids, "alpha/nothing"])
+    finally:
+        quick_store.close()
+    stored = store.scheduled_cards(card_ids)
+    assert len(page) == len(stored) == len(card_ids)
+    for fast, slow in zip(page, stored, strict=True):
+        for field in dataclasses.fields(ScheduledCard):  # every field the session may read
+            assert getattr(fast, field.name) == getattr(slow, field.name), (slow.card.id, field.name)
+    assert any(c.state is not None for c in page) and any(c.state is None for c in page)
+
+
+def test_a_review_starts_quickly_only_from_the_database_as_loaded(store: Store, db_path: Path, decks: Path) -> None:
+    files = sorted(decks.glob("*.toml"))
+    assert open_for_review(db_path, files, "gamma") is None  # unknown deck: the CLI says so
+    assert open_for_review(db_path.with_name("none.sqlite3"), files, None) is None  # to be created
+    os.utime(files[0], ns=(0, 0))  # touched since loaded: the CLI loads it
+    assert open_for_review(db_path, files, None) is None
+
+
+def test_only_plain_review_command_lines_start_quickly() -> None:
+    assert parse_review(["review"]) == ReviewArgs()
+    assert parse_review(["--db", "~/q.db", "review", "-d", "ports", "--limit=5", "--new", "0", "--lang", "fr"]) == (
+        ReviewArgs(db=Path("~/q.db").expanduser(), deck="ports", limit=5, new=0, lang="fr")
+    )
+    for args in (
+        ["due"],
+        ["review", "--help"],
+        ["review", "--limit", "0"],
+        ["review", "--limit", "five"],
+        ["review", "--new", "-1"],
+        ["review", "--new", "10001"],
+        ["review", "--limit", "100001"],
+        ["review", "--lang", "de"],
+        ["review", "--deck"],
+        ["review", "--deck="],
+        ["--db=", "review"],
+        ["--verbose", "review"],
+        ["review", "extra"],
+    ):
+        assert parse_review(args) is None, args
+
+
+PROBE = """
+import json, sys
+import quizdock.prompts
+ask = quizdock.prompts.Prompter.wait
+def wait(self, key="reveal"):
+    heavy = sorted(name for name in ("sqlalchemy", "typer", "alembic") if name in sys.modules)
+    print("LOADED=" + json.dumps(heavy), flush=True)
+    ask(self, key)
+quizdock.prompts.Prompter.wait = wait
+sys.argv = ["quizdock", *sys.argv[1:]]
+from quizdock.entry import main
+main()
+"""
+
+
+def spawn(db_path: Path, decks: Path, *args: str) -> pexpect.spawn:
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(REPO),
+        "QUIZDOCK_DB": str(db_path),
+        "QUIZDOCK_DECKS": str(decks),
+        "TERM": "xterm",
+        "QUIZDOCK_NOW": "2026-03-02T10:00:00+00:00",
+        "PROMPT_TOOLKIT_NO_CPR": "1",
+    }
+    return pexpect.spawn(
+        sys.executable, ["-c", PROBE, *args], env=env, encoding="utf-8", timeout=30, dimensions=(40, 120)
+    )
+
+
+def first_screen(child: pexpect.spawn) -> tuple[str, list[str]]:
+    child.expect(r"LOADED=(\[.*\])")
+    loaded = child.match.group(1)
+    screen = child.before
+    child.expect("Press Enter")
+    return screen, json.loads(loaded)
+
+
+def test_the_first_card_is_the_same_on_both_paths(store: Store, db_path: Path, decks: Path) -> None:
+    for args in (["review"], ["review", "--deck", "beta", "--limit", "3"]):
+        quick = spawn(db_path, decks, *args)
+        quick_screen, quick_loaded = first_screen(quick)
+        quick.terminate(force=True)
+        # The same command line through the Typer app: a touched deck file sends it there (and
+        # the Typer app loads it again, so the next start is quick again).
+        os.utime(decks / "alpha.toml")
+        full = spawn(db_path, decks, *args)
+        full_screen, full_loaded = first_screen(full)
+        full.terminate(force=True)
+        assert quick_loaded == [] and full_loaded == ["sqlalchemy", "typer"]
+        assert "Card 1 of" in quick_screen and "Question" in quick_screen
+        assert quick_screen == full_screen
+
+
+def test_a_quick_review_saves_its_answers_and_stops_on_ctrl_c(store: Store, db_path: Path, decks: Path) -> None:
+    child = spawn(db_path, decks, "review", "--limit", "2")
+    screen, loaded = first_screen(child)
+    # The two due cards the limit keeps, then the two repeats owed from earlier today.
+    assert loaded == [] and "Card 1 of 4" in screen and "Question a3?" in screen
+    child.send("\r")
+    child.expect("How well did you recall it")
+    child.send("4")
+    child.expect("Card 2 of 4")
+    child.expect("Press Enter")
+    child.sendintr()
+    child.expect("Every answer given so far is saved")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    with sqlite3.connect(db_path) as conn:
+        last = conn.execute("SELECT card_id, quality FROM reviews ORDER BY id DESC LIMIT 1").fetchone()
+    assert last == ("alpha/a3", 4)
