@@ -74,7 +74,7 @@ def test_deck_test_proves_every_challenge(
 def test_deck_test_of_one_challenge_and_an_unknown_one() -> None:
     result = CliRunner().invoke(app, ["deck", "test", "tmpfs"])
     assert result.exit_code == 0, result.output
-    assert "1 challenges proven" in result.output
+    assert "1 challenge proven" in result.output
     result = CliRunner().invoke(app, ["deck", "test", "no-such-challenge"])
     assert result.exit_code == 7, result.output
     assert "publish-port" in result.output

@@ -332,7 +332,7 @@ def test_without_the_lab_challenges_fall_back_to_the_learners_docker_or_stop(mon
     monkeypatch.setenv("QUIZDOCK_LAB", "auto")
     fallback = CliRunner().invoke(app, ["deck", "test", "tmpfs"])
     assert fallback.exit_code == 0, fallback.output
-    assert "lab cannot start" in fallback.output and "1 challenges proven" in fallback.output
+    assert "lab cannot start" in fallback.output and "1 challenge proven" in fallback.output
     monkeypatch.setenv("QUIZDOCK_LAB", "on")
     required = CliRunner().invoke(app, ["deck", "test", "tmpfs"])
     assert required.exit_code == 8, required.output
