@@ -9,7 +9,6 @@ lab = "auto"       # challenges in the private lab: "auto" (when it can start), 
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -56,10 +55,10 @@ def load_config(path: Path | None = None) -> Config:
 
         path = config_path()
     try:
-        data = tomllib.loads(read_bounded(path, MAX_CONFIG_BYTES).decode("utf-8"))
+        text = read_bounded(path, MAX_CONFIG_BYTES).decode("utf-8")
     except FileNotFoundError:
         return Config()
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+    except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(
             _("The config file {path} cannot be read ({reason}).").format(path=path, reason=exc), _fix_or_delete()
         ) from None
@@ -67,6 +66,14 @@ def load_config(path: Path | None = None) -> Config:
         raise ConfigError(
             _("The config file {path} {problem}.").format(path=path, problem=exc),
             _("Point QUIZDOCK_CONFIG at a settings file."),
+        ) from None
+    import tomllib  # only when there is a file: `quizdock --help` without one stays lighter
+
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(
+            _("The config file {path} cannot be read ({reason}).").format(path=path, reason=exc), _fix_or_delete()
         ) from None
     except RecursionError:
         raise ConfigError(
