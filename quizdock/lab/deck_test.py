@@ -170,7 +170,7 @@ def _describe(results: Iterable[CheckResult]) -> str:
 def snapshot_docker(client: docker.DockerClient) -> dict[str, set[str]]:
     """Everything on a Docker, with what identifies its state: containers (ID, status, name),
     images (ID and tags), volumes, networks (ID and name)."""
-    with runner.docker_errors("listing your resources"):
+    with runner.docker_errors(_("listing your resources")):
         return {
             "container": {
                 f"{c.id[:12]} {c.status} {c.name}" for c in client.containers.list(all=True, ignore_removed=True)
@@ -270,7 +270,7 @@ def snapshot_learner(client: docker.DockerClient) -> dict[str, set[str]]:
 
     # The SDK's lists inspect each item and fail on one removed meanwhile (by anyone on a shared
     # daemon): the API's own lists answer in one request.
-    with runner.docker_errors("listing your resources"):
+    with runner.docker_errors(_("listing your resources")):
         return {
             "container": {
                 c["Id"] for c in client.api.containers(all=True) if theirs(c.get("Labels"), _name(c.get("Names")))

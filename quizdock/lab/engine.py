@@ -536,7 +536,7 @@ def _lab_errors(home: LabHome) -> contextlib.AbstractContextManager[None]:
     from quizdock.lab.runner import docker_errors
 
     return docker_errors(
-        f"working on your private lab ({home.name}; QUIZDOCK_LAB=off runs challenges without it)",
+        _("working on your private lab ({name}; QUIZDOCK_LAB=off runs challenges without it)").format(name=home.name),
         refused=LabUnavailable,
     )
 

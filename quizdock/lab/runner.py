@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from quizdock.errors import DockerUnavailable, QuizdockError
+from quizdock.i18n import _
 from quizdock.lab.conditions import (
     CONDITIONS,
     CheckResult,
@@ -99,9 +100,8 @@ def docker_errors(doing: str, *, refused: type[QuizdockError] = DockerUnavailabl
             if isinstance(detail, bytes):
                 detail = detail.decode("utf-8", "replace")
             raise refused(
-                f"The Docker daemon refused a request while {doing}: {detail}. "
-                "Fix: check that Docker works (`docker info`), then try again; quizdock cleans "
-                "up what it created."
+                _("The Docker daemon refused a request while {doing}: {detail}.").format(doing=doing, detail=detail),
+                _("Check that Docker works (`docker info`), then try again; quizdock cleans up what it created."),
             ) from None
         if isinstance(exc, docker.errors.DockerException | requests.exceptions.RequestException | ConnectionError):
             from quizdock.docker_client import diagnose, resolve_endpoint
@@ -205,7 +205,7 @@ def setup(client: docker.DockerClient, challenge: Challenge, *, lab: Lab | None 
             draft.dirs.append(directory)
             draft.values[param.key] = directory
     save_state(draft.freeze())
-    with docker_errors("setting the challenge up"):
+    with docker_errors(_("setting the challenge up")):
         for action in challenge.setup:
             _run_action(client, challenge, action, draft)
             save_state(draft.freeze())
@@ -404,7 +404,7 @@ def _push(client: docker.DockerClient, image: str, repository: str, tag: str, *,
 def free_port(*, exclude: set[int] | None = None) -> int:
     """A host port nothing listens on (IPv4 and IPv6), for a challenge to publish on."""
     exclude = exclude or set()
-    for _ in range(200):
+    for _attempt in range(200):
         port = random.randint(*PORT_RANGE)
         if port not in exclude and _port_free(port):
             return port
@@ -445,7 +445,7 @@ def evaluate(client: docker.DockerClient, challenge: Challenge, state: LabState)
     """
     context = Context(client=client, challenge=challenge, state=state)
     results: list[CheckResult] = []
-    with docker_errors("checking the challenge"):
+    with docker_errors(_("checking the challenge")):
         for check in challenge.checks_for(lab=state.lab):
             args = {k: substitute(v, state.values) if isinstance(v, str) else v for k, v in check.args.items()}
             result = CONDITIONS[check.condition](context, args)
@@ -539,12 +539,12 @@ def cleanup(
     if lab is not None:
         from quizdock.lab import engine
 
-        with docker_errors("emptying the lab"):
+        with docker_errors(_("emptying the lab")):
             engine.reset(client, lab.home)
             problems = [f"{what} (in the lab)" for what in engine.contents(client)]
         forget_state(challenge.id)
         return problems
-    with docker_errors("cleaning the challenge up"):
+    with docker_errors(_("cleaning the challenge up")):
         owned = _owned(client, challenge, state)
         names = challenge_names(challenge, state)
         for container in owned.containers:
@@ -604,10 +604,10 @@ def leftovers(
     if lab is not None:
         from quizdock.lab import engine
 
-        with docker_errors("looking for leftovers"):
+        with docker_errors(_("looking for leftovers")):
             found = engine.contents(client)
         return found + [f"directory {d}" for d in (state.dirs if state else ()) if Path(d).exists()]
-    with docker_errors("looking for leftovers"):
+    with docker_errors(_("looking for leftovers")):
         owned = _owned(client, challenge, state)
     found = [f"container {c.name}" for c in owned.containers]
     found += [f"image {tag}" for tag in owned.tags]
@@ -633,7 +633,7 @@ def learner_count(client: docker.DockerClient, broad: str) -> int:
     def mine(item_labels: dict[str, str] | None) -> bool:
         return LABEL_MANAGED not in (item_labels or {})
 
-    with docker_errors("counting your resources"):
+    with docker_errors(_("counting your resources")):
         if broad == "container-prune":
             stopped = client.containers.list(
                 all=True, filters={"status": ["exited", "created", "dead"]}, ignore_removed=True

@@ -31,7 +31,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from quizdock.errors import DockerUnavailable, ExitCode
-from quizdock.i18n import N_, Lang, Text, gettext_in
+from quizdock.i18n import N_, Lang, Text, _, gettext_in
 from quizdock.lab import runner
 from quizdock.lab.conditions import CheckResult
 from quizdock.lab.spec import BROAD_COMMANDS, LABEL_CHALLENGE, LABEL_HELPER, Challenge
@@ -690,7 +690,7 @@ def watch(
         elsewhere.
     """
     events: queue.Queue[dict[str, Any] | None] = queue.Queue()
-    with runner.docker_errors("watching Docker events"):
+    with runner.docker_errors(_("watching Docker events")):
         stream = client.events(decode=True, filters={"type": ["container", "image", "volume"]})
 
     def pump() -> None:
