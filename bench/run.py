@@ -404,11 +404,12 @@ def write_results(table: str, cards: int, db: Path) -> None:
     with contextlib.closing(sqlite3.connect(db)) as conn:
         reviews = conn.execute("SELECT count(*) FROM reviews").fetchone()[0]
     text = (REPO / "bench" / "RESULTS.md").read_text() if (REPO / "bench" / "RESULTS.md").exists() else ""
-    notes = text.split("## Notes", 1)[1] if "## Notes" in text else "\n"
+    # Every section after the table (the lab's, Anki's, the notes) is kept as it is.
+    sections = text[text.index("\n## ") + 1 :] if "\n## " in text else "## Notes\n"
     (REPO / "bench" / "RESULTS.md").write_text(
         f"# Benchmark results\n\nMeasured {datetime.now().strftime('%Y-%m-%d')} with `python bench/run.py "
         f"--write-results` on {machine}.\nCollection: {cards} cards, {reviews} review-log rows.\n\n"
-        f"{table}\n\n## Notes{notes}"
+        f"{table}\n\n{sections}"
     )
 
 
