@@ -32,12 +32,12 @@ def main() -> None:
     cli_main()
 
 
-def _parse_due(args: list[str]) -> tuple[Path | None, str | None] | None:
-    """(db, deck) for a plain `due` command line; None for anything else."""
+def split_command(args: list[str], command: str) -> tuple[str | None, list[str]] | None:
+    """``(--db value or None, the options after command)`` for `[--db PATH] COMMAND ...`; None
+    when anything else stands before the command (the CLI parses that)."""
     db: str | None = None
-    deck: str | None = None
     rest = list(args)
-    while rest and rest[0] != "due":
+    while rest and rest[0] != command:
         option = rest.pop(0)
         if option == "--db" and rest:
             db = rest.pop(0)
@@ -47,7 +47,16 @@ def _parse_due(args: list[str]) -> tuple[Path | None, str | None] | None:
             return None
     if not rest:
         return None
-    rest.pop(0)
+    return db, rest[1:]
+
+
+def _parse_due(args: list[str]) -> tuple[Path | None, str | None] | None:
+    """(db, deck) for a plain `due` command line; None for anything else."""
+    split = split_command(args, "due")
+    if split is None:
+        return None
+    db, rest = split
+    deck: str | None = None
     while rest:
         option = rest.pop(0)
         if option in ("--deck", "-d") and rest:

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from quizdock.config import MAX_LIMIT, MAX_NEW_PER_DAY
 from quizdock.decks import Card
+from quizdock.entry import split_command
 from quizdock.errors import QuizdockError
 from quizdock.scheduling import CardState
 from quizdock.storage import quick
@@ -59,19 +60,11 @@ _OPTIONS = {"--deck": "deck", "-d": "deck", "--limit": "limit", "-n": "limit", "
 
 def parse_review(args: Sequence[str]) -> ReviewArgs | None:
     """The options of a plain `review` command line; None for anything else (the CLI parses it)."""
-    values: dict[str, Any] = {}
-    rest = list(args)
-    while rest and rest[0] != "review":
-        option = rest.pop(0)
-        if option == "--db" and rest:
-            values["db"] = rest.pop(0)
-        elif option.startswith("--db="):
-            values["db"] = option.removeprefix("--db=")
-        else:
-            return None
-    if not rest:
+    split = split_command(list(args), "review")
+    if split is None:
         return None
-    rest.pop(0)
+    values: dict[str, Any] = {} if split[0] is None else {"db": split[0]}
+    rest = split[1]
     while rest:
         option = rest.pop(0)
         name, _, value = option.partition("=") if option.startswith("--") else (option, "", "")
