@@ -177,12 +177,6 @@ PLACEHOLDERS: Mapping[str, str] = MappingProxyType(
     }
 )
 
-# Registry host names that all mean Docker Hub.
-DOCKER_HUB_NAMES: frozenset[str] = frozenset(
-    {"docker.io", "index.docker.io", "registry-1.docker.io", "registry.hub.docker.com"}
-)
-
-
 # --- Shared options ------------------------------------------------------------------------
 
 _FORCE_PRUNE = Option(
