@@ -606,7 +606,7 @@ def _logs_contain(ctx: Context, a: Args) -> CheckResult:
 
 
 def _similar_tags(ctx: Context, reference: str) -> list[str]:
-    repository = reference.rsplit(":", 1)[0] if ":" in reference.rsplit("/", 1)[-1] else reference
+    repository = image_reference.parse(reference).repository
     return sorted(tag for image in ctx.client.images.list(name=repository) for tag in image.tags)
 
 
