@@ -94,6 +94,7 @@ def test_the_model_takes_docker_s_facts() -> None:
     run = BY_PATH[("run",)]
     assert run.option("-p") is run.option("--publish") and run.option("-p").repeatable  # type: ignore[union-attr]
     assert run.option("--annotation") is not None  # in Docker's reference, with the generic sentences
+    assert run.option("--network").repeatable  # type: ignore[union-attr]  # several networks, as Docker allows
     assert run.option("--detach").value == "bool" and not run.option("--detach").repeatable  # type: ignore[union-attr]
     # Kept from the teaching file: the value grammar, and spellings Docker accepts but hides.
     assert run.option("--publish").value == "publish"  # type: ignore[union-attr]

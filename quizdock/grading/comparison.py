@@ -93,7 +93,7 @@ def _missing(what: str, without: Text) -> _Issue:
     return _Issue("error", both(N_("Missing {what}: {without}."), what=what, without=without))
 
 
-def _wrong_value(what: Text, given: str, expected: str, detail: Text | None) -> _Issue:
+def _wrong_value(what: Text | str, given: str, expected: str, detail: Text | None) -> _Issue:
     if detail is not None:
         return _Issue(
             "error",
@@ -215,7 +215,7 @@ def _compare_options(expected: ParsedCommand, given: ParsedCommand) -> list[_Iss
         )
         issues += [_note(n) for n in notes]
         for e, g, match in pairs:
-            issues.append(_wrong_value(Text(e.written, e.written), g.value, e.value, match.detail))
+            issues.append(_wrong_value(e.written, g.value, e.value, match.detail))
         issues += [_missing(_show(e), e.option.without) for e in missing]
         issues += [_extra_option(g) for g in extra]
     return issues
