@@ -77,7 +77,7 @@ class ParsedCommand:
     args: tuple[str, ...]
 
 
-# --- Placeholders and quoting ---------------------------------------------------------------------------
+# --- Placeholders and quoting ---------------------------------------------------------------
 
 PLACEHOLDER = re.compile(r"<([a-z]+)>")
 _SAFE = re.compile(r"[\w@%+=:,./<>-]+")

@@ -26,6 +26,13 @@ from quizdock.i18n import N_, Text
 
 @dataclass(frozen=True, slots=True)
 class Match:
+    """How two values compare: the same, the same with a note for the learner, or different.
+
+    Attributes:
+        level: ``same``, ``note`` or ``differ``.
+        detail: The note, or why they differ, when a sentence can say it.
+    """
+
     level: Literal["same", "note", "differ"]
     detail: Text | None = None
 
@@ -105,6 +112,9 @@ def compare_image(expected: str, given: str) -> Match:
             e.digest is None or matches(e.digest, g.digest or "")
         )
     return SAME if domain_ok and path_ok and version_ok else DIFFER
+
+
+# --- Published ports -------------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,6 +198,9 @@ def _compare_publish(expected: str, given: str) -> Match:
             _other_address(g.ip, e.ip),
         )
     return DIFFER
+
+
+# --- Mounts (-v, --mount, --tmpfs) -----------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
@@ -303,6 +316,9 @@ def _compare_mount(e_kind: str, expected: str, g_kind: str, given: str) -> Match
             both(N_("`--mount type=bind` refuses a missing host directory, where `-v` creates it.")),
         )
     return SAME
+
+
+# --- Numbers, filters, registries; an option's or argument's value ---------------------------
 
 
 def number(text: str) -> str:
