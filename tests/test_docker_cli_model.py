@@ -180,7 +180,7 @@ def test_the_script_names_what_it_cannot_read(tmp_path: Path, layout: dict[str, 
         for name, text in layout.items():
             (pages / name).write_text(text, encoding="utf-8")
     tool = runpy.run_path(str(TOOL))
-    with pytest.raises(tool["ReferenceError"], match=message):
+    with pytest.raises(tool["UnreadableReference"], match=message):
         tool["read_reference"](tmp_path, [("container", "ls")])
 
 

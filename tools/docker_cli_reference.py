@@ -14,7 +14,8 @@ model follows::
     git clone --depth 1 --branch v28.5.2 https://github.com/docker/cli /tmp/docker-cli
     python tools/docker_cli_reference.py /tmp/docker-cli
 
-(``git archive v28.5.2 docs/reference/commandline | tar -x -C DIR`` from any clone works too.)
+(A local clone works as well: ``git clone --depth 1 --branch v28.5.2 file:///path/to/clone DIR``;
+the release is read with ``git describe`` and recorded in the generated module.)
 Then run the tests: ``tests/test_docker_cli_model.py`` checks that every command the decks and
 the challenges use is in the data. Options Docker hides from its reference but still accepts
 (deprecated spellings such as ``--time``) are listed in the teaching file, not here.
@@ -45,7 +46,7 @@ Option = tuple[str, str | None, str]  # (--long, -s or None, "bool" | "value" | 
 Entry = tuple[tuple[tuple[str, ...], ...], tuple[Option, ...]]  # (aliases, options)
 
 
-class ReferenceError(Exception):
+class UnreadableReference(Exception):
     """The reference is not where it was said to be, or not in the expected form."""
 
 
@@ -59,7 +60,7 @@ def value_kind(pflag_type: str) -> str:
 def _generated_part(text: str, name: str) -> str:
     start, end = text.find("<!---MARKER_GEN_START-->"), text.find("<!---MARKER_GEN_END-->")
     if start < 0 or end < start:
-        raise ReferenceError(f"{name}: no generated section (MARKER_GEN_START ... MARKER_GEN_END)")
+        raise UnreadableReference(f"{name}: no generated section (MARKER_GEN_START ... MARKER_GEN_END)")
     return text[start:end]
 
 
@@ -85,7 +86,7 @@ def parse_command(text: str, path: tuple[str, ...], name: str) -> Entry:
     for line in _section(part, "Aliases"):
         for written in re.findall(r"`([^`]+)`", line):
             if not written.startswith("docker "):
-                raise ReferenceError(f"{name}: alias {written!r} does not start with docker")
+                raise UnreadableReference(f"{name}: alias {written!r} does not start with docker")
             if written != canonical:
                 aliases.append(tuple(written.split()[1:]))
     options: list[Option] = []
@@ -98,7 +99,7 @@ def parse_command(text: str, path: tuple[str, ...], name: str) -> Entry:
         shorts = [n for n in names if not n.startswith("--")]
         type_match = re.fullmatch(r"`([A-Za-z0-9-]+)`", cells[1])
         if len(longs) != 1 or len(shorts) > 1 or type_match is None:
-            raise ReferenceError(f"{name}: cannot read the option row {line.strip()!r}")
+            raise UnreadableReference(f"{name}: cannot read the option row {line.strip()!r}")
         if longs[0] == "--help":
             continue  # every command takes it; the model adds it to each (run lists it: -h is --hostname)
         options.append((longs[0], shorts[0] if shorts else None, value_kind(type_match.group(1))))
@@ -109,12 +110,12 @@ def read_reference(root: Path, paths: list[tuple[str, ...]]) -> dict[tuple[str, 
     """Each command's aliases and options, read from a docker/cli checkout at ``root``."""
     directory = root / REFERENCE_DIR
     if not directory.is_dir():
-        raise ReferenceError(f"{directory} is not a directory: give the root of a docker/cli checkout")
+        raise UnreadableReference(f"{directory} is not a directory: give the root of a docker/cli checkout")
     found: dict[tuple[str, ...], Entry] = {}
     for path in paths:
         page = directory / ("_".join(path) + ".md")
         if not page.is_file():
-            raise ReferenceError(f"{page} is missing: `docker {' '.join(path)}` is not in this reference")
+            raise UnreadableReference(f"{page} is missing: `docker {' '.join(path)}` is not in this reference")
         found[path] = parse_command(page.read_text(encoding="utf-8"), path, page.name)
     return found
 
@@ -192,7 +193,7 @@ def main(argv: list[str]) -> int:
     teaching = json.loads(TEACHING.read_text(encoding="utf-8"))
     try:
         reference = read_reference(root, teaching_paths(teaching))
-    except ReferenceError as error:
+    except UnreadableReference as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     OUTPUT.write_text(render(reference, source_of(root)), encoding="utf-8")
