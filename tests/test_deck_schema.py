@@ -126,7 +126,8 @@ def test_the_valid_challenge_above_loads() -> None:
 
 
 def test_an_unknown_key_lists_the_keys_a_card_of_its_kind_has(tmp_path: Path) -> None:
-    error = broken(tmp_path, MINI.replace('answer = "docker container prune"', 'answer = "docker container prune"\nx = 1'))
+    answer = 'answer = "docker container prune"'
+    error = broken(tmp_path, MINI.replace(answer, answer + "\nx = 1"))
     assert (error.card_id, error.field, error.line) == ("mini/command", "x", 24)
     assert "alternatives" in error.detail and "same_form" in error.detail and "choices" not in error.detail
 
