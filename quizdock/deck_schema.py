@@ -167,6 +167,7 @@ def _check_struct(condition: str, args: dict[str, ArgSpec]) -> type[_Check]:
         fields.append((name, kind) if spec.required else (name, kind | UnsetType, UNSET))
     name = "".join(part.title() for part in condition.split("_")) + "Check"
     made = msgspec.defstruct(name, fields, bases=(_Check,), tag=condition, module=__name__)
+    made.__doc__ = f"The {condition} condition (docs/challenge-format.md, Checks)."
     return cast(type[_Check], made)
 
 
