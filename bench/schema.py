@@ -5,8 +5,9 @@
 Each candidate (msgspec, pydantic 2, attrs + cattrs) runs the same job in a fresh interpreter:
 import the library, declare a tagged union of the four card kinds (each with a French and English
 text) and validate a deck of four cards read by tomllib. The floor is ``python -c pass`` in the
-same rounds; ``import quizdock.decks`` and parsing one stored card (what the first card of a
-review does) are timed beside them. A candidate that is not installed is reported as such.
+same rounds; ``import quizdock.decks``, rebuilding one stored card (what the first card of a
+review does: no schema) and validating one card table are timed beside them. A candidate
+that is not installed is reported as such.
 """
 
 from __future__ import annotations
@@ -175,12 +176,17 @@ assert len(cards) == 4
     ),
 }
 
+CARD = (
+    "{'id': 'd/a', 'kind': 'concept', 'topics': ['t'], 'question': {'fr': 'q', 'en': 'q'},"
+    " 'explanation': {'fr': 'e', 'en': 'e'}, 'answer': {'fr': 'a', 'en': 'a'}}"
+)
 QUIZDOCK = {
     "import quizdock.decks": "import quizdock.decks",
-    "a stored card parsed (the first card's path)": (
-        "from quizdock.decks import parse_card\n"
-        "parse_card({'id': 'd/a', 'kind': 'concept', 'topics': ['t'], 'question': {'fr': 'q', 'en': 'q'},"
-        " 'explanation': {'fr': 'e', 'en': 'e'}, 'answer': {'fr': 'a', 'en': 'a'}}, deck_id='d', path='-')"
+    "a stored card rebuilt (the first card's path)": (
+        f"from quizdock.decks import stored_card\nstored_card({CARD}, deck_id='d', path='-')"
+    ),
+    "a card table validated by the schema": (
+        f"from quizdock.decks import parse_card\nparse_card({CARD}, deck_id='d', path='-')"
     ),
 }
 

@@ -36,6 +36,7 @@ __all__ = [
     "load_decks",
     "parse_card",
     "parse_deck_file",
+    "stored_card",
 ]
 
 MAX_DECK_BYTES = 32 * 1024 * 1024
@@ -182,6 +183,51 @@ def parse_card(raw: Any, *, deck_id: str, path: str, position: int = 0) -> Card:
     card_id = own if isinstance(own, str) else (f"#{position}" if position else None)
     entry: CardEntry = convert(raw, CardEntry, path=path, card_id=card_id)
     return build_card(entry, raw, deck_id=deck_id, path=path)
+
+
+def stored_card(raw: Any, *, deck_id: str, path: str) -> Card:
+    """The card of a table stored when its deck file was loaded, and so validated then.
+
+    A concept, command or choice card is built without loading the schema (the first card of a
+    review is drawn before msgspec would be imported); a practical card, or a table that does
+    not fit (stored by another quizdock, or changed in the database), goes through
+    :func:`parse_card`, whose error names what is wrong.
+    """
+    try:
+        kind = raw["kind"]
+        common: dict[str, Any] = {
+            "id": raw["id"],
+            "deck_id": deck_id,
+            "topics": tuple(raw["topics"]),
+            "question": _stored_text(raw["question"]),
+            "explanation": _stored_text(raw["explanation"]),
+            "note_differs": _stored_text(raw["note_differs"]) if "note_differs" in raw else None,
+            "raw": raw,
+        }
+        if kind == "concept":
+            return ConceptCard(answer=_stored_text(raw["answer"]), **common)
+        if kind == "command":
+            return CommandCard(
+                answer=" ".join(raw["answer"].split()),
+                alternatives=tuple(" ".join(c.split()) for c in raw.get("alternatives", ())),
+                same_form=raw.get("same_form", False) is True,
+                **common,
+            )
+        if kind == "choice":
+            choices = tuple(Text(fr=f.strip(), en=e.strip()) for f, e in zip(*_stored_choices(raw), strict=True))
+            if isinstance(raw["correct"], int) and 0 <= raw["correct"] < len(choices):
+                return ChoiceCard(choices=choices, correct=raw["correct"], **common)
+    except (KeyError, TypeError, AttributeError, ValueError):
+        pass
+    return parse_card(raw, deck_id=deck_id, path=path)
+
+
+def _stored_text(value: Any) -> Text:
+    return Text(fr=value["fr"].strip(), en=value["en"].strip())
+
+
+def _stored_choices(raw: Any) -> tuple[list[str], list[str]]:
+    return raw["choices"]["fr"], raw["choices"]["en"]
 
 
 def build_card(entry: CardEntry, raw: dict[str, Any], *, deck_id: str, path: str) -> Card:

@@ -223,3 +223,55 @@ def test_the_format_docs_link_the_json_schema_and_name_every_field() -> None:
             if not re.search(rf"`(?:[\w-]+\.)*{re.escape(field.encode_name)}[`. =\[]", doc)
         ]
         assert unnamed == []
+
+
+def test_a_stored_card_is_rebuilt_as_the_schema_builds_it() -> None:
+    from quizdock.decks import parse_card, stored_card
+
+    for path in sorted(bundled_decks_dir().glob("*.toml")):
+        deck = parse_deck_file(path)
+        for card in deck.cards:
+            assert card.raw is not None
+            rebuilt = stored_card(dict(card.raw), deck_id=deck.id, path="(stored)")
+            assert rebuilt == card == parse_card(dict(card.raw), deck_id=deck.id, path="(stored)"), card.id
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda raw: raw.pop("question"),
+        lambda raw: raw.update(correct=9),
+        lambda raw: raw.update(choices={"fr": ["a"], "en": "b"}),
+        lambda raw: raw.update(kind="quiz"),
+    ],
+)
+def test_a_stored_card_that_does_not_fit_is_named_by_the_schema(change) -> None:  # type: ignore[no-untyped-def]
+    from quizdock.decks import stored_card
+
+    raw = {
+        "id": "mini/choice",
+        "kind": "choice",
+        "topics": ["ports"],
+        "question": {"fr": "q", "en": "q"},
+        "explanation": {"fr": "e", "en": "e"},
+        "choices": {"fr": ["a", "b"], "en": ["a", "b"]},
+        "correct": 1,
+    }
+    assert isinstance(stored_card(dict(raw), deck_id="mini", path="(stored deck mini)"), ChoiceCard)
+    change(raw)
+    with pytest.raises(DeckError) as caught:
+        stored_card(raw, deck_id="mini", path="(stored deck mini)")
+    assert caught.value.card_id == "mini/choice" and caught.value.field
+
+
+def test_the_first_card_of_a_review_is_rebuilt_without_the_schema_library() -> None:
+    code = (
+        "import sys\nfrom quizdock.decks import stored_card\n"
+        "card = stored_card({'id': 'd/a', 'kind': 'command', 'topics': ['t'], 'question': {'fr': 'q', 'en': 'q'},"
+        " 'explanation': {'fr': 'e', 'en': 'e'}, 'answer': 'docker  ps'}, deck_id='d', path='-')\n"
+        "print(card.answer, 'msgspec' in sys.modules)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(REPO)}
+    )
+    assert done.stdout.split() == ["docker", "ps", "False"], done.stderr
