@@ -333,7 +333,8 @@ def schema_error(
     if kind is DeckFile and len(keys) >= 2 and keys[0] == "cards" and isinstance(keys[1], int):
         card = value["cards"][keys[1]] if isinstance(value.get("cards"), list) else None
         own = card.get("id") if isinstance(card, dict) else None
-        card_id, position, keys = (own if isinstance(own, str) else None), keys[1] + 1, keys[2:]
+        position = keys[1] + 1
+        card_id, keys = (own if isinstance(own, str) else f"#{position}"), keys[2:]
     field = "".join(f"[{k}]" if isinstance(k, int) else f".{k}" for k in keys).lstrip(".")
     if prefix:
         field = f"{prefix}.{field}" if field else prefix
@@ -452,6 +453,9 @@ def _problem(said: str, located: _Located) -> str:
     if match := re.fullmatch(r"Invalid (?:enum )?value (.*)", said, re.S):
         choices = [str(c) for m in _members(located.expected) if get_origin(m) is Literal for c in get_args(m)]
         return _("unknown value {value}; expected one of {choices}").format(value=match[1], choices=", ".join(choices))
+    text_expected = TextEntry in _members(located.expected)
+    if text_expected and (match := re.fullmatch(r"Expected `object`, got `(.*)`", said, re.S)):
+        return _("expected a French and an English text (fr = ..., en = ...), got {got}").format(got=_words(match[1]))
     if match := re.fullmatch(r"Expected `(.*)`, got `(.*)`", said, re.S):
         return _("expected {expected}, got {got}").format(expected=_words(match[1]), got=_words(match[2]))
     if match := re.fullmatch(r"Expected `str` matching regex (.*)", said, re.S):

@@ -134,7 +134,7 @@ def test_an_unknown_key_lists_the_keys_a_card_of_its_kind_has(tmp_path: Path) ->
 
 def test_a_card_without_an_id_is_named_by_its_place(tmp_path: Path) -> None:
     error = broken(tmp_path, MINI.replace('id = "mini/command"\n', ""))
-    assert (error.card_id, error.field, error.line) == (None, "id", 17)
+    assert (error.card_id, error.field, error.line) == ("#2", "id", 17)
     assert error.detail == "this field is required"
 
 
@@ -275,3 +275,12 @@ def test_the_first_card_of_a_review_is_rebuilt_without_the_schema_library() -> N
         [sys.executable, "-c", code], capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(REPO)}
     )
     assert done.stdout.split() == ["docker", "ps", "False"], done.stderr
+
+
+def test_a_text_given_in_one_language_says_both_are_needed(tmp_path: Path) -> None:
+    text = MINI.replace('question.fr = "Qu\'est-ce qu\'un conteneur ?"\n', "").replace(
+        'question.en = "What is a container?"', 'question = "What is a container?"'
+    )
+    error = broken(tmp_path, text)
+    assert (error.card_id, error.field, error.line) == ("mini/concept", "question", 10)
+    assert error.detail == "expected a French and an English text (fr = ..., en = ...), got a text"
