@@ -25,7 +25,7 @@ from msgspec import UNSET, Meta, Struct, UnsetType, field
 
 from quizdock.errors import DeckError
 from quizdock.i18n import N_, _, ngettext
-from quizdock.lab.spec import BROAD_COMMANDS, CONDITION_ARGS, CONTAINER_STATES, PARAM_KINDS, ArgSpec
+from quizdock.lab.spec import BROAD_COMMANDS, CONDITION_ARGS, CONTAINER_STATES, DEFAULT_IMAGE, PARAM_KINDS, ArgSpec
 
 # --------------------------------------------------------------------------- value types
 
@@ -83,7 +83,7 @@ class ContainerAction(_Action, tag="container"):
     """Create a labelled container, left running, exited or created."""
 
     name: NonBlank
-    image: NonBlank = "busybox:latest"
+    image: NonBlank = DEFAULT_IMAGE
     command: list[Filled] = []
     state: Literal[CONTAINER_STATES] = "running"  # type: ignore[valid-type]
     anonymous_volumes: list[Annotated[str, Meta(pattern=_ABSOLUTE)]] = []
@@ -106,7 +106,7 @@ class TagAction(_Action, tag="tag"):
 class BuildAction(_Action, tag="build"):
     """Make an image of its own on ``base``; no ``tag`` leaves it dangling; ``as`` records its ID."""
 
-    base: NonBlank = "busybox:latest"
+    base: NonBlank = DEFAULT_IMAGE
     tag: NonBlank | UnsetType = UNSET
     record: NonBlank | UnsetType = field(default=UNSET, name="as")
 
@@ -121,7 +121,7 @@ class PushAction(_Action, tag="push"):
     """Seed the private registry: push ``image`` as ``repository:tag``."""
 
     repository: NonBlank
-    image: NonBlank = "busybox:latest"
+    image: NonBlank = DEFAULT_IMAGE
     tag: NonBlank = "latest"
     keep_local: bool = False
 

@@ -44,8 +44,7 @@ ContainerState = Literal["running", "exited", "created"]
 CONTAINER_STATES: tuple[ContainerState, ...] = ("running", "exited", "created")
 
 _PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\}")
-_PARAM_KEY = re.compile(r"^[a-z][a-z0-9_]*$")
-_DEFAULT_IMAGE = "busybox:latest"
+DEFAULT_IMAGE = "busybox:latest"
 # Stand-in values used only to validate, at load time, that names are reserved ones.
 _SAMPLE = {"port": "20000", "dir": "/tmp/qd-dir", "registry": "127.0.0.1:5000"}
 
@@ -119,7 +118,7 @@ class CreateContainer:
     """
 
     name: str
-    image: str = _DEFAULT_IMAGE
+    image: str = DEFAULT_IMAGE
     command: tuple[str, ...] = ()
     state: ContainerState = "running"
     anonymous_volumes: tuple[str, ...] = ()
@@ -151,7 +150,7 @@ class BuildImage:
         record: A key under which its ID is remembered, for ``seed_absent``/``seed_present``.
     """
 
-    base: str = _DEFAULT_IMAGE
+    base: str = DEFAULT_IMAGE
     tag: str | None = None
     record: str | None = None
 
@@ -179,7 +178,7 @@ class PushImage:
     """
 
     repository: str
-    image: str = _DEFAULT_IMAGE
+    image: str = DEFAULT_IMAGE
     tag: str = "latest"
     keep_local: bool = False
 
