@@ -278,7 +278,7 @@ def test_the_first_card_of_a_review_is_rebuilt_without_the_schema_library() -> N
 
 
 def test_a_text_given_in_one_language_says_both_are_needed(tmp_path: Path) -> None:
-    text = MINI.replace('question.fr = "Qu\'est-ce qu\'un conteneur ?"\n', "").replace(
+    text = MINI.replace("question.fr = \"Qu'est-ce qu'un conteneur ?\"\n", "").replace(
         'question.en = "What is a container?"', 'question = "What is a container?"'
     )
     error = broken(tmp_path, text)
