@@ -1,11 +1,12 @@
 """Measure quizdock on a large synthetic collection and print the figures.
 
-    python bench/run.py [--cards 100000] [--runs 7] [--keep DIR] [--only anki] [--write-results]
+    python bench/run.py [--cards 100000] [--runs 7] [--keep DIR] [--only anki|schema] [--write-results]
 
 Each figure is a median over several runs and, where the target is a ratio, is set against a
 floor or a peer measured in the same rounds. The Anki rows set quizdock against Anki's own
 engine on a mirror of the same collection (bench/anki_engine.py); ``--only anki`` measures only
-those (no Docker needed). ``--write-results`` rewrites the table of bench/RESULTS.md.
+those (no Docker needed); ``--only schema``, what the deck schema library costs at start-up
+(bench/schema.py). ``--write-results`` rewrites the table of bench/RESULTS.md.
 """
 
 from __future__ import annotations
@@ -196,7 +197,11 @@ def main() -> None:
     parser.add_argument("--cards", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--keep", type=Path, help="build (or reuse) the collection in this directory")
-    parser.add_argument("--only", choices=["anki"], help="measure only these rows (anki: the comparison with Anki)")
+    parser.add_argument(
+        "--only",
+        choices=["anki", "schema"],
+        help="measure only these rows (anki: the comparison with Anki; schema: the deck schema library)",
+    )
     parser.add_argument("--write-results", action="store_true")
     args = parser.parse_args()
     if args.write_results and args.only:
@@ -204,6 +209,12 @@ def main() -> None:
 
     # Byte-compile the package, as installing a wheel does (PYTHONDONTWRITEBYTECODE may be set).
     subprocess.run([PY, "-m", "compileall", "-q", str(REPO / "quizdock")], check=True, capture_output=True)
+    if args.only == "schema":
+        from bench.schema import measure as measure_schema
+
+        print(render([Figure(*row) for row in measure_schema(args.runs * 3)]))
+        return
+
     out = args.keep or Path(tempfile.mkdtemp(prefix="quizdock-bench-"))
     db = out / "bench.sqlite3"
     if not db.exists():
@@ -376,6 +387,10 @@ def main() -> None:
         )
 
         figures += [Figure(*row) for row in measure_lab(runs)]
+
+        from bench.schema import measure as measure_schema
+
+        figures += [Figure(*row) for row in measure_schema(runs * 3)]
 
     table = render(figures)
     print(table)

@@ -154,10 +154,10 @@ def page_card(row: quick.StoredCard) -> PageCard:
     """A card as the store builds it from its row (its content is the deck file's card table)."""
     import json
 
-    from quizdock.decks import parse_card
+    from quizdock.decks import stored_card
 
     _, deck_id, content, repetitions, interval, easiness_centi, due_on = row
-    card = parse_card(json.loads(content), deck_id=deck_id, path=f"(stored deck {deck_id})")
+    card = stored_card(json.loads(content), deck_id=deck_id, path=f"(stored deck {deck_id})")
     if repetitions is None or interval is None or easiness_centi is None or due_on is None:
         return PageCard(card, None, None)
     return PageCard(card, CardState(repetitions, interval, Decimal(easiness_centi) / 100), date.fromisoformat(due_on))

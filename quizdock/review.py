@@ -37,7 +37,7 @@ from quizdock import clock
 from quizdock.config import DEFAULT_NEW_PER_DAY
 from quizdock.decks import Card
 from quizdock.errors import DockerUnavailable, Interrupted
-from quizdock.i18n import N_, Lang, Text, gettext_in, ngettext_in
+from quizdock.i18n import N_, Lang, gettext_in, ngettext_in
 from quizdock.plaintext import printable
 from quizdock.prompts import Action, Prompter, typed_action
 from quizdock.scheduling import needs_repeat
@@ -329,7 +329,6 @@ class ReviewSession:
         lang = self.lang
         if card.kind == "concept":
             self.prompter.wait("reveal")
-            assert isinstance(card.answer, Text)
             self._show_correction(card, verdict=None, expected=card.answer.get(lang))
             self.console.print(f"[dim]{self._say('legend')}[/dim]")
             quality = self.prompter.self_grade()
@@ -341,7 +340,6 @@ class ReviewSession:
             picked = self.prompter.choose(options)
             if isinstance(picked, str):
                 return picked
-            assert card.correct is not None
             right = order[picked] == card.correct
             self._show_correction(card, verdict=right, expected=card.choices[card.correct].get(lang))
             return Outcome(5 if right else 1, options[picked])
@@ -353,7 +351,6 @@ class ReviewSession:
             action = typed_action(typed)
             if action is not None:
                 return action
-            assert isinstance(card.answer, str)
             verdict = grade_command([card.answer, *card.alternatives], typed, same_form=card.same_form)
             # An equivalent answer's message already names the canonical form.
             expected = None if verdict.verdict == "equivalent" and verdict.message.en else verdict.canonical

@@ -46,7 +46,7 @@ def _used_commands() -> Iterator[tuple[str, str]]:
             if card.kind == "command":
                 for command in (card.answer, *card.alternatives):
                     yield card.id, str(command)
-            if card.challenge is not None:
+            if card.kind == "practical":
                 values = sample_values(card.challenge)
                 for step in card.challenge.solution:
                     if step.command.startswith("docker "):

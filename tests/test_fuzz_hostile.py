@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner, Result
 
+from quizdock.cards import PracticalCard
 from quizdock.cli import app
 from quizdock.errors import ExitCode
 from tests.conftest import REPO, device_node
@@ -230,7 +231,7 @@ def assert_safe_argv(deck_path: Path) -> None:
     from quizdock.lab.steps import solution_argv
 
     for card in parse_deck_file(deck_path).cards:
-        if card.challenge is None:
+        if not isinstance(card, PracticalCard):
             continue
         values = sample_values(card.challenge)
         for step in card.challenge.solution:

@@ -124,7 +124,7 @@ def test_decks_and_exports_never_print_a_control_byte_stored_by_an_older_quizdoc
     ("old", "new", "field"),
     [
         ('id = "mini/concept"', 'id = "mini/concept\\n"', "id"),
-        ('topics = ["basics"]', 'topics = ["basics\\n"]', "topics"),
+        ('topics = ["basics"]', 'topics = ["basics\\n"]', "topics[0]"),
         ('id = "mini"', 'id = "mini\\n"', "deck.id"),
         ('title.en = "Mini"', 'title.en = "Mini"\nauthor = "me"', "deck.author"),
     ],

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from quizdock.cards import PracticalCard
 from quizdock.cli import app
 from quizdock.decks import parse_deck_file
 from quizdock.errors import DeckError, ExitCode
@@ -230,7 +231,9 @@ def test_every_bundled_solution_is_allowed() -> None:
     from quizdock.decks import load_decks
     from quizdock.paths import bundled_decks_dir
 
-    challenges = [c.challenge for d in load_decks([bundled_decks_dir()]) for c in d.cards if c.challenge]
+    challenges = [
+        c.challenge for d in load_decks([bundled_decks_dir()]) for c in d.cards if isinstance(c, PracticalCard)
+    ]
     assert len(challenges) >= 20
     for challenge in challenges:
         for step in challenge.solution:
@@ -245,7 +248,10 @@ def test_the_other_valid_commands_and_near_misses_of_the_engine_tests_are_allowe
     from tests.challenge_variants import load_variants
 
     challenges = {
-        c.id.split("/", 1)[1]: c.challenge for d in load_decks([bundled_decks_dir()]) for c in d.cards if c.challenge
+        c.id.split("/", 1)[1]: c.challenge
+        for d in load_decks([bundled_decks_dir()])
+        for c in d.cards
+        if isinstance(c, PracticalCard)
     }
     # Variants marked `typed` are a learner's commands (a rename, an interrupted run), run as typed.
     tried = [(v.challenge, step) for v in load_variants() if not v.typed for step in v.steps]

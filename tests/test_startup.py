@@ -10,7 +10,7 @@ from pathlib import Path
 
 from tests.conftest import REPO
 
-HEAVY = ("sqlalchemy", "alembic", "docker", "questionary", "genanki", "anki")
+HEAVY = ("sqlalchemy", "alembic", "docker", "questionary", "genanki", "anki", "msgspec")
 
 PROBE = """
 import json, sys

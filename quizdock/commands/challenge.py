@@ -17,7 +17,7 @@ from quizdock.i18n import N_, _, ngettext, number
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from quizdock.decks import Card
+    from quizdock.cards import PracticalCard
     from quizdock.i18n import Lang
     from quizdock.lab.conditions import CheckResult
 
@@ -31,14 +31,15 @@ app = typer.Typer(
 IdArgument = Annotated[str, typer.Argument(help=N_("The challenge id, e.g. publish-port or practical/publish-port."))]
 
 
-def practical_cards() -> list[Card]:
+def practical_cards() -> list[PracticalCard]:
     """Every practical card of the configured decks, in deck order."""
+    from quizdock.cards import PracticalCard
     from quizdock.decks import load_decks
 
-    return [card for deck in load_decks() for card in deck.cards if card.challenge is not None]
+    return [card for deck in load_decks() for card in deck.cards if isinstance(card, PracticalCard)]
 
 
-def find_card(challenge_id: str, cards: list[Card] | None = None) -> Card:
+def find_card(challenge_id: str, cards: list[PracticalCard] | None = None) -> PracticalCard:
     """The practical card with this id (the part after ``practical/`` is enough).
 
     Raises:

@@ -23,7 +23,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from quizdock.decks import Card, parse_card
+from quizdock.decks import Card, PracticalCard, parse_card
 from quizdock.i18n import N_, Lang, Text, gettext_in
 from quizdock.plaintext import printable
 
@@ -361,9 +361,9 @@ def _letter(index: int) -> str:
 
 def _challenge_values(card: Card) -> dict[str, str]:
     """The parameter values known before a challenge is set up: its id, label and reserved names."""
-    challenge = card.challenge
-    if challenge is None:
+    if not isinstance(card, PracticalCard):
         return {}
+    challenge = card.challenge
     values = {"challenge": challenge.id, "label": challenge.label}
     values.update({p.key: p.reserved_name for p in challenge.params if p.reserved_name})
     return values
@@ -372,7 +372,7 @@ def _challenge_values(card: Card) -> dict[str, str]:
 def _solution_steps(card: Card, lang: Lang, values: dict[str, str]) -> list[str]:
     """The reference solution's commands as HTML, with the reserved names filled in."""
     steps: list[tuple[str, str | None]] = []
-    if card.challenge is not None:
+    if isinstance(card, PracticalCard):
         steps = [(step.command, step.input) for step in card.challenge.solution]
     else:  # no parsed challenge: read the solution from the card table as the deck file has it
         raw: Any = (card.raw or {}).get("challenge", {}).get("solution", [])

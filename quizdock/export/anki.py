@@ -31,6 +31,7 @@ from pathlib import Path
 
 import genanki
 
+from quizdock.cards import ChoiceCard
 from quizdock.export import (
     ROOT_DECK,
     ExportCard,
@@ -204,8 +205,9 @@ def note_fields(card: ExportCard, lang: Lang) -> list[str]:
 
 
 def _right_choice(card: ExportCard, lang: Lang) -> str:
-    choices, correct = card.card.choices, card.card.correct
-    return html_text(choices[correct].get(lang)) if correct is not None else ""
+    if not isinstance(card.card, ChoiceCard):
+        return ""
+    return html_text(card.card.choices[card.card.correct].get(lang))
 
 
 def write_package(cards: Sequence[ExportCard], path: Path, *, lang: Lang, with_progress: bool) -> PackageSummary:

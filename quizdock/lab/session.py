@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from rich.console import Console
 from rich.markup import escape
 
+from quizdock.cards import PracticalCard
 from quizdock.errors import DockerUnavailable, ExitCode
 from quizdock.i18n import N_, Lang, Text, _, gettext_in
 from quizdock.lab import runner
@@ -282,7 +283,7 @@ class Session:
         console: Console,
         lab: Lab | None = None,
     ) -> None:
-        assert card.challenge is not None
+        assert isinstance(card, PracticalCard), card.id
         self.client, self.card, self.challenge, self.lang, self.lab = client, card, card.challenge, lang, lab
         self.ask, self.run, self.console = ask, run, console
         self.words = words_in(lang)

@@ -11,11 +11,14 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Literal, TypeAlias
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias, cast
 
 from quizdock import image_reference
 from quizdock.errors import DeckError
-from quizdock.i18n import LANGS, Text
+from quizdock.i18n import Text, _, current_language
+
+if TYPE_CHECKING:
+    from quizdock.deck_schema import ChallengeEntry
 
 RESERVED_PREFIX = "qd-"
 """Every name a challenge gives to a container, image repository or volume starts with this."""
@@ -42,8 +45,7 @@ ContainerState = Literal["running", "exited", "created"]
 CONTAINER_STATES: tuple[ContainerState, ...] = ("running", "exited", "created")
 
 _PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\}")
-_PARAM_KEY = re.compile(r"^[a-z][a-z0-9_]*$")
-_DEFAULT_IMAGE = "busybox:latest"
+DEFAULT_IMAGE = "busybox:latest"
 # Stand-in values used only to validate, at load time, that names are reserved ones.
 _SAMPLE = {"port": "20000", "dir": "/tmp/qd-dir", "registry": "127.0.0.1:5000"}
 
@@ -117,7 +119,7 @@ class CreateContainer:
     """
 
     name: str
-    image: str = _DEFAULT_IMAGE
+    image: str = DEFAULT_IMAGE
     command: tuple[str, ...] = ()
     state: ContainerState = "running"
     anonymous_volumes: tuple[str, ...] = ()
@@ -149,7 +151,7 @@ class BuildImage:
         record: A key under which its ID is remembered, for ``seed_absent``/``seed_present``.
     """
 
-    base: str = _DEFAULT_IMAGE
+    base: str = DEFAULT_IMAGE
     tag: str | None = None
     record: str | None = None
 
@@ -177,7 +179,7 @@ class PushImage:
     """
 
     repository: str
-    image: str = _DEFAULT_IMAGE
+    image: str = DEFAULT_IMAGE
     tag: str = "latest"
     keep_local: bool = False
 
@@ -375,23 +377,11 @@ CONDITION_ARGS: dict[str, dict[str, ArgSpec]] = {
 
 # --------------------------------------------------------------------------- parsing
 
-_CHALLENGE_KEYS = frozenset({"params", "setup", "checks", "hints", "solution", "broad", "host_note", "ask"})
 ANSWER_CONDITIONS = frozenset({"answer_image", "answer_container", "answer_logged"})
-_ACTION_FIELDS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
-    # action: (required fields, optional fields)
-    "image": (frozenset({"image"}), frozenset()),
-    "container": (frozenset({"name"}), frozenset({"image", "command", "state", "anonymous_volumes", "volumes"})),
-    "volume": (frozenset({"name"}), frozenset()),
-    "tag": (frozenset({"source", "target"}), frozenset()),
-    "build": (frozenset(), frozenset({"base", "tag", "as"})),
-    "registry": (frozenset(), frozenset({"auth"})),
-    "push": (frozenset({"repository"}), frozenset({"image", "tag", "keep_local"})),
-    "file": (frozenset({"path", "content"}), frozenset()),
-}
 
 
 class _Reader:
-    """Field access that raises a DeckError naming the card and the field."""
+    """Errors that name the file, the card and the field."""
 
     def __init__(self, path: str, card_id: str) -> None:
         self.path, self.card_id = path, card_id
@@ -399,43 +389,8 @@ class _Reader:
     def error(self, field: str, problem: str) -> DeckError:
         return DeckError(self.path, problem, card_id=self.card_id, field=field)
 
-    def table(self, value: Any, field: str) -> dict[str, Any]:
-        if not isinstance(value, dict):
-            raise self.error(field, "expected a table")
-        return value
 
-    def string(self, value: Any, field: str) -> str:
-        if not isinstance(value, str) or not value.strip():
-            raise self.error(field, "expected a non-empty string")
-        return value
-
-    def strings(self, value: Any, field: str) -> tuple[str, ...]:
-        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-            raise self.error(field, "expected a list of non-empty strings")
-        return tuple(value)
-
-    def boolean(self, value: Any, field: str) -> bool:
-        if not isinstance(value, bool):
-            raise self.error(field, "expected true or false")
-        return value
-
-    def text(self, value: Any, field: str) -> Text:
-        value = self.table(value, field)
-        for lang in LANGS:
-            if not isinstance(value.get(lang), str) or not value[lang].strip():
-                raise self.error(f"{field}.{lang}", f"missing or empty {lang!r} text")
-        extra = sorted(set(value) - set(LANGS))
-        if extra:
-            raise self.error(f"{field}.{extra[0]}", "only 'fr' and 'en' texts are allowed")
-        return Text(fr=value["fr"].strip(), en=value["en"].strip())
-
-    def only(self, table: dict[str, Any], allowed: frozenset[str], field: str) -> None:
-        unknown = sorted(set(table) - allowed)
-        if unknown:
-            raise self.error(f"{field}.{unknown[0]}", f"unknown key; expected one of {', '.join(sorted(allowed))}")
-
-
-def parse_challenge(raw: dict[str, Any], *, path: str, card_id: str) -> Challenge:
+def parse_challenge(raw: Any, *, path: str, card_id: str) -> Challenge:
     """Validate a ``[cards.challenge]`` table and build its :class:`Challenge`.
 
     Args:
@@ -449,49 +404,50 @@ def parse_challenge(raw: dict[str, Any], *, path: str, card_id: str) -> Challeng
     Raises:
         DeckError: Naming the file, the card and the field at fault (``challenge.checks[2].port``).
     """
-    r = _Reader(path, card_id)
-    raw = r.table(raw, "challenge")
-    r.only(raw, _CHALLENGE_KEYS, "challenge")
-    for needed in ("setup", "checks", "hints", "solution"):
-        if needed not in raw:
-            raise r.error(f"challenge.{needed}", "a challenge needs this field")
+    from quizdock.deck_schema import ChallengeEntry, convert
 
-    params = _parse_params(r, raw.get("params", {}))
-    setup = tuple(
-        _parse_action(r, item, f"challenge.setup[{i}]")
-        for i, item in enumerate(_list_of_tables(r, raw["setup"], "challenge.setup"))
-    )
+    entry: ChallengeEntry = convert(raw, ChallengeEntry, path=path, prefix="challenge", card_id=card_id)
+    return build_challenge(entry, raw, path=path, card_id=card_id)
+
+
+def build_challenge(entry: ChallengeEntry, raw: dict[str, Any], *, path: str, card_id: str) -> Challenge:
+    """The challenge of a table the schema validated (``entry``, read from ``raw``), once the
+    rules across its parts hold: parameters declared, a goal among the checks, the question
+    answered, the setup in order, reserved names, and a reference solution safe to run.
+
+    Raises:
+        DeckError: Naming the file, the card and the field at fault.
+    """
+    r = _Reader(path, card_id)
+    params = tuple(Param(key=key, kind=kind) for key, kind in entry.params.items())
+    for param in params:
+        if param.key in BUILTIN_PARAMS or param.key in REGISTRY_PARAMS:
+            raise r.error(f"challenge.params.{param.key}", _("this name is a built-in parameter; choose another"))
+    setup = tuple(_action(action) for action in entry.setup)
     known = {p.key for p in params} | set(BUILTIN_PARAMS)
     if any(isinstance(a, StartRegistry) for a in setup):
         known |= set(REGISTRY_PARAMS)
-    checks = tuple(
-        _parse_check(r, item, f"challenge.checks[{i}]")
-        for i, item in enumerate(_list_of_tables(r, raw["checks"], "challenge.checks"))
-    )
-    if not checks:
-        raise r.error("challenge.checks", "a challenge needs at least one check")
+    checks = tuple(_check(item) for item in entry.checks)
     if all(c.guard for c in checks):
-        raise r.error("challenge.checks", "every check is a guard: at least one must be a goal")
-    hints = _parse_hints(r, raw["hints"])
-    solution = _parse_solution(r, raw["solution"])
-    broad = raw.get("broad")
-    if broad is not None and broad not in BROAD_COMMANDS:
-        raise r.error("challenge.broad", f"expected one of {', '.join(BROAD_COMMANDS)}")
-    ask = r.text(raw["ask"], "challenge.ask") if "ask" in raw else None
+        raise r.error("challenge.checks", _("every check is a guard: at least one must be a goal"))
+    if len(entry.hints.fr) != len(entry.hints.en):
+        raise r.error("challenge.hints", _("hints.fr and hints.en must have as many hints"))
+    hints = tuple(Text(fr=f.strip(), en=e.strip()) for f, e in zip(entry.hints.fr, entry.hints.en, strict=True))
+    solution = tuple(_step(step) for step in entry.solution)
+    broad = cast(Broad, entry.broad) if isinstance(entry.broad, str) else None
+    ask = _text(entry.ask)
     answered = [i for i, c in enumerate(checks) if c.condition in ANSWER_CONDITIONS]
     if answered and ask is None:
-        raise r.error(
-            f"challenge.checks[{answered[0]}]", "a check of the typed answer needs the question: add ask.fr/ask.en"
-        )
+        problem = _("a check of the typed answer needs the question: add ask.fr/ask.en")
+        raise r.error(f"challenge.checks[{answered[0]}]", problem)
     if ask is not None and not answered:
-        raise r.error("challenge.ask", "a question with no check of its answer: add an answer_* check")
+        raise r.error("challenge.ask", _("a question with no check of its answer: add an answer_* check"))
     if ask is not None and not any(step.answer for step in solution):
-        raise r.error("challenge.solution", "the solution must type the answer: a step with answer = true")
+        raise r.error("challenge.solution", _("the solution must type the answer: a step with answer = true"))
     for i, check in enumerate(checks):
         if check.condition == "typed_command":
             _check_typed(r, check, f"challenge.checks[{i}]")
 
-    host_note = r.text(raw["host_note"], "challenge.host_note") if "host_note" in raw else None
     challenge = Challenge(
         id=card_id,
         params=params,
@@ -501,13 +457,78 @@ def parse_challenge(raw: dict[str, Any], *, path: str, card_id: str) -> Challeng
         solution=solution,
         broad=broad,
         ask=ask,
-        host_note=host_note,
+        host_note=_text(entry.host_note),
     )
     _check_placeholders(r, raw, known)
     _check_setup_order(r, challenge)
     _check_reserved(r, challenge)
     _check_solution(r, raw["solution"], challenge)
     return challenge
+
+
+def _text(entry: Any) -> Text | None:
+    """A validated fr/en table as a :class:`Text`; None when the field was not given."""
+    from quizdock.deck_schema import TextEntry
+
+    return Text(fr=entry.fr.strip(), en=entry.en.strip()) if isinstance(entry, TextEntry) else None
+
+
+def _action(entry: Any) -> SetupAction:
+    """The setup action of a validated ``[[cards.challenge.setup]]`` table."""
+    from quizdock import deck_schema as schema
+
+    if isinstance(entry, schema.ImageAction):
+        return EnsureImage(image=entry.image)
+    if isinstance(entry, schema.ContainerAction):
+        return CreateContainer(
+            name=entry.name,
+            image=entry.image,
+            command=tuple(entry.command),
+            state=entry.state,
+            anonymous_volumes=tuple(entry.anonymous_volumes),
+            volumes=tuple(cast(tuple[str, str], tuple(v.split(":", 1))) for v in entry.volumes),
+        )
+    if isinstance(entry, schema.VolumeAction):
+        return CreateVolume(name=entry.name)
+    if isinstance(entry, schema.TagAction):
+        return TagImage(source=entry.source, target=entry.target)
+    if isinstance(entry, schema.BuildAction):
+        return BuildImage(base=entry.base, tag=_given(entry.tag), record=_given(entry.record))
+    if isinstance(entry, schema.RegistryAction):
+        return StartRegistry(auth=entry.auth)
+    if isinstance(entry, schema.PushAction):
+        return PushImage(repository=entry.repository, image=entry.image, tag=entry.tag, keep_local=entry.keep_local)
+    assert isinstance(entry, schema.FileAction), entry  # the schema's union has no other member
+    return WriteFile(path=entry.path, content=entry.content)
+
+
+def _given(value: Any) -> Any:
+    """None for a field the file left out (msgspec's UNSET)."""
+    from msgspec import UNSET
+
+    return None if value is UNSET else value
+
+
+def _check(entry: Any) -> Check:
+    """The check of a validated ``[[cards.challenge.checks]]`` table, defaults filled in."""
+    condition: str = type(entry).__struct_config__.tag
+    args: dict[str, ArgValue] = {}
+    for name, spec in CONDITION_ARGS[condition].items():
+        value = _given(getattr(entry, name))
+        if value is None:
+            if spec.default is not None:
+                args[name] = spec.default
+            continue
+        args[name] = tuple(value) if isinstance(value, list) else value
+    return Check(
+        condition=condition, args=args, guard=entry.guard, message=_text(entry.message), host_only=entry.host_only
+    )
+
+
+def _step(entry: Any) -> SolutionStep:
+    if isinstance(entry, str):
+        return SolutionStep(command=entry)
+    return SolutionStep(command=entry.command, input=_given(entry.input), tty=entry.tty, answer=entry.answer)
 
 
 def _check_solution(r: _Reader, raw: list[Any], challenge: Challenge) -> None:
@@ -521,172 +542,8 @@ def _check_solution(r: _Reader, raw: list[Any], challenge: Challenge) -> None:
             parse_step(step.command, dirs=dirs, sample=sample)
         except UnsafeStep as refused:
             field = f"challenge.solution[{i}]" + (".command" if isinstance(raw[i], dict) else "")
-            raise r.error(field, f"{step.command!r} is refused: {refused}") from None
-
-
-def _list_of_tables(r: _Reader, value: Any, field: str) -> list[dict[str, Any]]:
-    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
-        raise r.error(field, "expected an array of tables ([[...]])")
-    return value
-
-
-def _parse_params(r: _Reader, value: Any) -> tuple[Param, ...]:
-    table = r.table(value, "challenge.params")
-    params: list[Param] = []
-    for key, kind in table.items():
-        field = f"challenge.params.{key}"
-        if not _PARAM_KEY.match(key):
-            raise r.error(field, "a parameter name is lowercase letters, digits and '_', starting with a letter")
-        if key in BUILTIN_PARAMS or key in REGISTRY_PARAMS:
-            raise r.error(field, "this name is a built-in parameter; choose another")
-        if kind not in PARAM_KINDS:
-            raise r.error(field, f"the kind must be one of {', '.join(PARAM_KINDS)}, got {kind!r}")
-        params.append(Param(key=key, kind=kind))
-    return tuple(params)
-
-
-def _parse_action(r: _Reader, item: dict[str, Any], field: str) -> SetupAction:
-    action = item.get("action")
-    if action not in _ACTION_FIELDS:
-        raise r.error(f"{field}.action", f"expected one of {', '.join(_ACTION_FIELDS)}, got {action!r}")
-    required, optional = _ACTION_FIELDS[action]
-    r.only(item, required | optional | {"action"}, field)
-    for name in sorted(required):
-        if name not in item:
-            raise r.error(f"{field}.{name}", f"the {action!r} action needs this field")
-
-    def s(name: str, default: str = "") -> str:
-        return r.string(item[name], f"{field}.{name}") if name in item else default
-
-    if action == "image":
-        return EnsureImage(image=s("image"))
-    if action == "container":
-        state = item.get("state", "running")
-        if state not in CONTAINER_STATES:
-            raise r.error(f"{field}.state", f"expected one of {', '.join(CONTAINER_STATES)}")
-        volumes: list[tuple[str, str]] = []
-        for spec in r.strings(item.get("volumes", []), f"{field}.volumes"):
-            volume, sep, target = spec.partition(":")
-            if not sep or not volume or not target.startswith("/"):
-                raise r.error(f"{field}.volumes", f"expected 'VOLUME:/path', got {spec!r}")
-            volumes.append((volume, target))
-        anonymous = r.strings(item.get("anonymous_volumes", []), f"{field}.anonymous_volumes")
-        if not all(p.startswith("/") for p in anonymous):
-            raise r.error(f"{field}.anonymous_volumes", "expected absolute container paths")
-        return CreateContainer(
-            name=s("name"),
-            image=s("image", _DEFAULT_IMAGE),
-            command=r.strings(item.get("command", []), f"{field}.command"),
-            state=state,
-            anonymous_volumes=anonymous,
-            volumes=tuple(volumes),
-        )
-    if action == "volume":
-        return CreateVolume(name=s("name"))
-    if action == "tag":
-        return TagImage(source=s("source"), target=s("target"))
-    if action == "build":
-        return BuildImage(
-            base=s("base", _DEFAULT_IMAGE),
-            tag=s("tag") if "tag" in item else None,
-            record=s("as") if "as" in item else None,
-        )
-    if action == "registry":
-        return StartRegistry(auth=r.boolean(item.get("auth", False), f"{field}.auth"))
-    if action == "push":
-        return PushImage(
-            repository=s("repository"),
-            image=s("image", _DEFAULT_IMAGE),
-            tag=s("tag", "latest"),
-            keep_local=r.boolean(item.get("keep_local", False), f"{field}.keep_local"),
-        )
-    if not isinstance(item["content"], str):
-        raise r.error(f"{field}.content", "expected a string")
-    return WriteFile(path=s("path"), content=item["content"])
-
-
-def _parse_check(r: _Reader, item: dict[str, Any], field: str) -> Check:
-    condition = item.get("condition")
-    if condition not in CONDITION_ARGS:
-        raise r.error(
-            f"{field}.condition",
-            f"unknown condition {condition!r}; expected one of {', '.join(sorted(CONDITION_ARGS))}",
-        )
-    specs = CONDITION_ARGS[condition]
-    r.only(item, frozenset(specs) | {"condition", "guard", "message", "host_only"}, field)
-    args: dict[str, ArgValue] = {}
-    for name, spec in specs.items():
-        where = f"{field}.{name}"
-        if name not in item:
-            if spec.required:
-                raise r.error(where, f"the {condition!r} condition needs this argument")
-            if spec.default is not None:
-                args[name] = spec.default
-            continue
-        args[name] = _parse_arg(r, item[name], spec, where)
-    guard = r.boolean(item.get("guard", False), f"{field}.guard")
-    message = r.text(item["message"], f"{field}.message") if "message" in item else None
-    host_only = r.boolean(item.get("host_only", False), f"{field}.host_only")
-    return Check(condition=condition, args=args, guard=guard, message=message, host_only=host_only)
-
-
-def _parse_arg(r: _Reader, value: Any, spec: ArgSpec, where: str) -> ArgValue:
-    if spec.kind == "port":
-        if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 65535:
-            return value
-        if isinstance(value, str) and _PLACEHOLDER.fullmatch(value):
-            return value
-        raise r.error(where, "expected a port number (1-65535) or a '{port}' parameter")
-    if spec.kind == "int":
-        if isinstance(value, int) and not isinstance(value, bool):
-            return value
-        raise r.error(where, "expected a whole number")
-    if spec.kind == "bool":
-        return r.boolean(value, where)
-    if spec.kind == "list":
-        return r.strings(value, where)
-    text = r.string(value, where)
-    if spec.kind == "choice" and text not in spec.choices:
-        raise r.error(where, f"expected one of {', '.join(spec.choices)}, got {text!r}")
-    return text
-
-
-def _parse_hints(r: _Reader, value: Any) -> tuple[Text, ...]:
-    table = r.table(value, "challenge.hints")
-    r.only(table, frozenset(LANGS), "challenge.hints")
-    lists = {lang: r.strings(table.get(lang), f"challenge.hints.{lang}") for lang in LANGS}
-    if len(lists["fr"]) != len(lists["en"]):
-        raise r.error("challenge.hints", "hints.fr and hints.en must have as many hints")
-    if not 1 <= len(lists["fr"]) <= 5:
-        raise r.error("challenge.hints", "give 1 to 5 hints (a nudge, the command's shape, the answer)")
-    return tuple(Text(fr=f.strip(), en=e.strip()) for f, e in zip(lists["fr"], lists["en"], strict=True))
-
-
-def _parse_solution(r: _Reader, value: Any) -> tuple[SolutionStep, ...]:
-    if not isinstance(value, list) or not value:
-        raise r.error("challenge.solution", "expected a non-empty list of docker commands")
-    steps: list[SolutionStep] = []
-    for i, item in enumerate(value):
-        field = f"challenge.solution[{i}]"
-        if isinstance(item, str):
-            step = SolutionStep(command=item)
-        elif isinstance(item, dict):
-            r.only(item, frozenset({"command", "input", "tty", "answer"}), field)
-            if "command" not in item:
-                raise r.error(f"{field}.command", "a solution step needs its command")
-            step_input = item.get("input")
-            if step_input is not None and not isinstance(step_input, str):
-                raise r.error(f"{field}.input", "expected a string")
-            step = SolutionStep(
-                command=r.string(item["command"], f"{field}.command"),
-                input=step_input,
-                tty=r.boolean(item.get("tty", False), f"{field}.tty"),
-                answer=r.boolean(item.get("answer", False), f"{field}.answer"),
-            )
-        else:
-            raise r.error(field, "expected a command string or a table with command, input, tty, answer")
-        steps.append(step)
-    return tuple(steps)
+            problem = _("{command} is refused: {reason}").format(command=repr(step.command), reason=refused)
+            raise r.error(field, problem) from None
 
 
 def _check_typed(r: _Reader, check: Check, field: str) -> None:
@@ -700,9 +557,12 @@ def _check_typed(r: _Reader, check: Check, field: str) -> None:
         try:
             parse_command(substitute(command, {"label": "x=y"}))
         except CommandSyntaxError as error:
-            raise r.error(f"{field}.{name}", f"not a docker command quizdock can read: {error.message.en}") from None
+            problem = _("not a docker command quizdock can read: {reason}").format(
+                reason=error.message.get(current_language())
+            )
+            raise r.error(f"{field}.{name}", problem) from None
     if not check.guard:
-        raise r.error(f"{field}.guard", "a typed_command check holds until commands are typed: make it a guard")
+        raise r.error(f"{field}.guard", _("a typed_command check holds until commands are typed: make it a guard"))
 
 
 def _strings_in(value: Any, field: str) -> list[tuple[str, str]]:
@@ -721,12 +581,14 @@ def _check_placeholders(r: _Reader, raw: dict[str, Any], known: set[str]) -> Non
         for field, text in _strings_in(raw.get(key, []), f"challenge.{key}"):
             unknown = sorted(placeholders(text) - known)
             if unknown:
-                hint = (
-                    " (the registry parameters need a 'registry' setup action)"
-                    if unknown[0] in REGISTRY_PARAMS
-                    else f"; declare it in [cards.challenge.params] or use one of {', '.join(sorted(known))}"
-                )
-                raise r.error(field, f"unknown parameter {{{unknown[0]}}}{hint}")
+                name = "{" + unknown[0] + "}"
+                if unknown[0] in REGISTRY_PARAMS:
+                    problem = _("unknown parameter {name} (the registry parameters need a 'registry' setup action)")
+                else:
+                    problem = _(
+                        "unknown parameter {name}; declare it in [cards.challenge.params] or use one of {known}"
+                    )
+                raise r.error(field, problem.format(name=name, known=", ".join(sorted(known))))
 
 
 def _check_setup_order(r: _Reader, challenge: Challenge) -> None:
@@ -734,20 +596,22 @@ def _check_setup_order(r: _Reader, challenge: Challenge) -> None:
     for i, action in enumerate(challenge.setup):
         if isinstance(action, StartRegistry):
             if registry_started:
-                raise r.error(f"challenge.setup[{i}]", "a challenge has one registry")
+                raise r.error(f"challenge.setup[{i}]", _("a challenge has one registry"))
             registry_started = True
         if isinstance(action, PushImage) and not registry_started:
-            raise r.error(f"challenge.setup[{i}]", "a 'push' action needs a 'registry' action before it")
+            raise r.error(f"challenge.setup[{i}]", _("a 'push' action needs a 'registry' action before it"))
         if isinstance(action, WriteFile):
             dirs = {p.key for p in challenge.param("dir")}
             head = action.path.split("/", 1)[0]
             match = _PLACEHOLDER.fullmatch(head)
             if not match or match.group(1) not in dirs or "/" not in action.path or ".." in action.path.split("/"):
-                raise r.error(f"challenge.setup[{i}].path", "a file goes inside a 'dir' parameter: '{dir}/name'")
+                problem = _("a file goes inside a 'dir' parameter: {form}").format(form="'{dir}/name'")
+                raise r.error(f"challenge.setup[{i}].path", problem)
     records = [a.record for a in challenge.setup if isinstance(a, BuildImage) and a.record]
     for i, check in enumerate(challenge.checks):
         if check.condition in ("seed_absent", "seed_present") and check.args["seed"] not in records:
-            raise r.error(f"challenge.checks[{i}].seed", f"no 'build' action records {check.args['seed']!r} (as = ...)")
+            problem = _("no 'build' action records {seed} (as = ...)").format(seed=repr(check.args["seed"]))
+            raise r.error(f"challenge.checks[{i}].seed", problem)
 
 
 def sample_values(challenge: Challenge) -> dict[str, str]:
@@ -793,5 +657,7 @@ def _check_reserved(r: _Reader, challenge: Challenge) -> None:
             if not repository_name(substitute(template, values)).startswith(RESERVED_PREFIX):
                 raise r.error(
                     f"challenge.setup[{i}].{field}",
-                    f"what quizdock creates has a reserved name: use a 'name' parameter ({RESERVED_PREFIX}...)",
+                    _("what quizdock creates has a reserved name: use a 'name' parameter ({prefix}...)").format(
+                        prefix=RESERVED_PREFIX
+                    ),
                 )

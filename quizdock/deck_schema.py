@@ -1,0 +1,488 @@
+"""The schema of a deck file, [cards.challenge] tables included, declared with msgspec.
+
+The structs below describe the file exactly as written (TOML read by :mod:`tomllib`): which keys
+each table has, their types, which are required, the patterns of ids and tags. :func:`convert`
+validates a document against them and turns msgspec's error into a :class:`DeckError` naming the
+file, the card, the field and, when the file's text is given, the line, in the learner's
+language. What a schema cannot say (an id that matches its deck, a right choice among the
+choices, placeholders that are declared) is checked after it by :mod:`quizdock.decks` and
+:mod:`quizdock.lab.spec`, which build the plain values the rest of quizdock uses.
+
+msgspec was chosen for its start-up cost (bench/schema.py). ``tools/deck_schema.py`` writes the
+JSON schema of these structs to ``docs/deck-schema.json``.
+"""
+
+from __future__ import annotations
+
+import functools
+import operator
+import re
+import types
+from typing import Annotated, Any, Literal, TypeVar, Union, cast, get_args, get_origin
+
+import msgspec
+from msgspec import UNSET, Meta, Struct, UnsetType, field
+
+from quizdock.errors import DeckError
+from quizdock.i18n import N_, _, ngettext
+from quizdock.lab.spec import BROAD_COMMANDS, CONDITION_ARGS, CONTAINER_STATES, DEFAULT_IMAGE, PARAM_KINDS, ArgSpec
+
+# --------------------------------------------------------------------------- value types
+
+# msgspec searches a pattern (re.search), where "$" also matches before a final newline.
+_NON_BLANK = r"\S"
+_DECK_ID = r"^[a-z0-9][a-z0-9-]*$(?!\n)"
+_CARD_ID = r"^[a-z0-9][a-z0-9-]*/[a-z0-9][a-z0-9-]*$(?!\n)"
+_TOPIC = r"^[a-z0-9][a-z0-9-]*(::[a-z0-9][a-z0-9-]*)*$(?!\n)"
+_PARAM_KEY = r"^[a-z][a-z0-9_]*$(?!\n)"
+_PLACEHOLDER = r"^\{[a-z][a-z0-9_]*\}$(?!\n)"
+_VOLUME_SPEC = r"^[^:]+:/"
+_ABSOLUTE = r"^/"
+_DOCKER_COMMAND = r"^\s*docker\s+\S"
+
+# What each pattern means, for the learner: msgspec only says which regex a text missed.
+PATTERN_TEXTS: dict[str, str] = {
+    _NON_BLANK: N_("a text that is not empty"),
+    _DECK_ID: N_("an id of lowercase letters, digits and dashes"),
+    _CARD_ID: N_("an id like 'deck/slug', of lowercase letters, digits and dashes"),
+    _TOPIC: N_("a tag like 'volumes' or 'volumes::tmpfs'"),
+    _PARAM_KEY: N_("a parameter name: lowercase letters, digits and '_', starting with a letter"),
+    _PLACEHOLDER: N_("a port number (1-65535) or a '{port}' parameter"),
+    _VOLUME_SPEC: N_("'VOLUME:/path'"),
+    _ABSOLUTE: N_("an absolute container path"),
+    _DOCKER_COMMAND: N_("a command that starts with 'docker'"),
+}
+
+NonBlank = Annotated[str, Meta(pattern=_NON_BLANK)]
+Filled = Annotated[str, Meta(min_length=1)]
+DockerCommand = Annotated[str, Meta(pattern=_DOCKER_COMMAND)]
+Port = Annotated[int, Meta(ge=1, le=65535)] | Annotated[str, Meta(pattern=_PLACEHOLDER)]
+
+
+class TextEntry(Struct, forbid_unknown_fields=True):
+    """A text in French and in English."""
+
+    fr: NonBlank
+    en: NonBlank
+
+
+# --------------------------------------------------------------------------- challenges
+
+
+class _Action(Struct, tag_field="action", forbid_unknown_fields=True, kw_only=True):
+    """One setup action (``[[cards.challenge.setup]]``), chosen by its ``action``."""
+
+
+class ImageAction(_Action, tag="image"):
+    """Make sure an image is present (pull it if it is not)."""
+
+    image: NonBlank
+
+
+class ContainerAction(_Action, tag="container"):
+    """Create a labelled container, left running, exited or created."""
+
+    name: NonBlank
+    image: NonBlank = DEFAULT_IMAGE
+    command: list[Filled] = []
+    state: Literal[CONTAINER_STATES] = "running"  # type: ignore[valid-type]
+    anonymous_volumes: list[Annotated[str, Meta(pattern=_ABSOLUTE)]] = []
+    volumes: list[Annotated[str, Meta(pattern=_VOLUME_SPEC)]] = []
+
+
+class VolumeAction(_Action, tag="volume"):
+    """Create a labelled named volume."""
+
+    name: NonBlank
+
+
+class TagAction(_Action, tag="tag"):
+    """Give an existing image a reserved tag."""
+
+    source: NonBlank
+    target: NonBlank
+
+
+class BuildAction(_Action, tag="build"):
+    """Make an image of its own on ``base``; no ``tag`` leaves it dangling; ``as`` records its ID."""
+
+    base: NonBlank = DEFAULT_IMAGE
+    tag: NonBlank | UnsetType = UNSET
+    record: NonBlank | UnsetType = field(default=UNSET, name="as")
+
+
+class RegistryAction(_Action, tag="registry"):
+    """Start the challenge's private registry; ``auth`` requires a login."""
+
+    auth: bool = False
+
+
+class PushAction(_Action, tag="push"):
+    """Seed the private registry: push ``image`` as ``repository:tag``."""
+
+    repository: NonBlank
+    image: NonBlank = DEFAULT_IMAGE
+    tag: NonBlank = "latest"
+    keep_local: bool = False
+
+
+class FileAction(_Action, tag="file"):
+    """Write a text file inside a ``dir`` parameter's directory."""
+
+    path: NonBlank
+    content: str
+
+
+SetupEntry = (
+    ImageAction | ContainerAction | VolumeAction | TagAction | BuildAction | RegistryAction | PushAction | FileAction
+)
+
+
+class _Check(Struct, tag_field="condition", forbid_unknown_fields=True, kw_only=True):
+    """One check (``[[cards.challenge.checks]]``), chosen by its ``condition``."""
+
+    guard: bool = False
+    message: TextEntry | UnsetType = UNSET
+    host_only: bool = False
+
+
+def _arg_type(spec: ArgSpec) -> Any:
+    if spec.kind == "port":
+        return Port
+    if spec.kind == "int":
+        return int
+    if spec.kind == "bool":
+        return bool
+    if spec.kind == "list":
+        return list[Filled]
+    if spec.kind == "choice":
+        return Literal[spec.choices]
+    return NonBlank
+
+
+def _check_struct(condition: str, args: dict[str, ArgSpec]) -> type[_Check]:
+    fields: list[tuple[str, Any] | tuple[str, Any, Any]] = []
+    for name, spec in args.items():
+        kind = _arg_type(spec)
+        fields.append((name, kind) if spec.required else (name, kind | UnsetType, UNSET))
+    name = "".join(part.title() for part in condition.split("_")) + "Check"
+    made = msgspec.defstruct(name, fields, bases=(_Check,), tag=condition, module=__name__)
+    made.__doc__ = f"The {condition} condition (docs/challenge-format.md, Checks)."
+    return cast(type[_Check], made)
+
+
+# One struct per condition, made from CONDITION_ARGS: the fixed set of conditions is one fact.
+CHECK_TYPES: tuple[type[_Check], ...] = tuple(_check_struct(c, args) for c, args in CONDITION_ARGS.items())
+CheckEntry = functools.reduce(operator.or_, CHECK_TYPES)
+
+
+class StepEntry(Struct, forbid_unknown_fields=True):
+    """A step of the reference solution written as a table."""
+
+    command: NonBlank
+    input: str | UnsetType = UNSET
+    tty: bool = False
+    answer: bool = False
+
+
+class HintsEntry(Struct, forbid_unknown_fields=True):
+    """Progressive hints, as many in French as in English: a nudge, the command's shape, the answer."""
+
+    fr: Annotated[list[Filled], Meta(min_length=1, max_length=5)]
+    en: Annotated[list[Filled], Meta(min_length=1, max_length=5)]
+
+
+class ChallengeEntry(Struct, forbid_unknown_fields=True, kw_only=True):
+    """The ``[cards.challenge]`` table of a practical card (docs/challenge-format.md)."""
+
+    setup: list[SetupEntry]
+    checks: Annotated[list[CheckEntry], Meta(min_length=1)]  # type: ignore[valid-type]
+    hints: HintsEntry
+    solution: Annotated[list[NonBlank | StepEntry], Meta(min_length=1)]
+    params: dict[Annotated[str, Meta(pattern=_PARAM_KEY)], Literal[PARAM_KINDS]] = {}  # type: ignore[valid-type]
+    broad: Literal[tuple(BROAD_COMMANDS)] | UnsetType = UNSET  # type: ignore[valid-type]
+    host_note: TextEntry | UnsetType = UNSET
+    ask: TextEntry | UnsetType = UNSET
+
+
+# --------------------------------------------------------------------------- cards
+
+
+class _CardEntry(Struct, tag_field="kind", forbid_unknown_fields=True, kw_only=True):
+    """A ``[[cards]]`` table, chosen by its ``kind``."""
+
+    id: Annotated[str, Meta(pattern=_CARD_ID, description="<deck-id>/<slug>; carries the learner's progress")]
+    topics: Annotated[list[Annotated[str, Meta(pattern=_TOPIC)]], Meta(min_length=1)]
+    question: TextEntry
+    explanation: TextEntry
+    note_differs: TextEntry | UnsetType = UNSET
+
+
+class ConceptEntry(_CardEntry, tag="concept"):
+    """A question whose answer is revealed, then self-graded 0-5."""
+
+    answer: TextEntry
+
+
+class CommandEntry(_CardEntry, tag="command"):
+    """A command to type, graded by meaning."""
+
+    answer: DockerCommand
+    alternatives: list[DockerCommand] = []
+    same_form: bool = False
+
+
+class ChoicesEntry(Struct, forbid_unknown_fields=True):
+    """The choices, as many in French as in English, in the same order."""
+
+    fr: Annotated[list[NonBlank], Meta(min_length=2, max_length=6)]
+    en: Annotated[list[NonBlank], Meta(min_length=2, max_length=6)]
+
+
+class ChoiceEntry(_CardEntry, tag="choice"):
+    """A multiple-choice question; ``correct`` is the index of the right choice."""
+
+    choices: ChoicesEntry
+    correct: Annotated[int, Meta(ge=0, le=5)]
+
+
+class PracticalEntry(_CardEntry, tag="practical"):
+    """A task on a Docker daemon (the question), graded by its state afterwards."""
+
+    challenge: ChallengeEntry
+
+
+CardEntry = ConceptEntry | CommandEntry | ChoiceEntry | PracticalEntry
+
+
+class DeckHeader(Struct, forbid_unknown_fields=True, kw_only=True):
+    """The ``[deck]`` table."""
+
+    id: Annotated[str, Meta(pattern=_DECK_ID, description="equals the file name")]
+    title: TextEntry
+    description: TextEntry | UnsetType = UNSET
+
+
+class DeckFile(Struct, forbid_unknown_fields=True, kw_only=True):
+    """A deck file: its ``[deck]`` table and its ``[[cards]]``."""
+
+    deck: DeckHeader
+    cards: Annotated[list[CardEntry], Meta(min_length=1)]
+
+
+# --------------------------------------------------------------------------- validation
+
+T = TypeVar("T")
+
+_TYPE_WORDS: dict[str, str] = {
+    "str": N_("a text"),
+    "int": N_("a whole number"),
+    "float": N_("a decimal number"),
+    "bool": N_("true or false"),
+    "array": N_("a list"),
+    "object": N_("a table"),
+    "date": N_("a date"),
+    "datetime": N_("a date and time"),
+    "time": N_("a time of day"),
+}
+_MESSAGE = re.compile(r"(?s)^(?P<message>.*?)(?: - at (?P<key>`key` in )?`(?P<at>[^`]*)`)?$")
+_SEGMENT = re.compile(r"\.([^.\[]+)|\[(\d+|\.\.\.)\]")
+
+
+def convert(
+    value: Any, kind: type[T] | Any, *, path: str, prefix: str = "", card_id: str | None = None, text: str | None = None
+) -> T:
+    """Validate ``value`` (as read by tomllib) against a schema type and build it.
+
+    Args:
+        value: The document, or one of its tables.
+        kind: :class:`DeckFile`, or a struct of a part of it (a card, a challenge).
+        path: The file, for the message.
+        prefix: The field path of ``value`` in its card (``challenge`` for a challenge table).
+        card_id: The card ``value`` belongs to, when it is part of one.
+        text: The file's text, to find the line of the field at fault.
+
+    Raises:
+        DeckError: naming the file, the card, the field and (with ``text``) the line.
+    """
+    try:
+        return msgspec.convert(value, kind)
+    except msgspec.ValidationError as error:
+        raise schema_error(str(error), value, kind, path=path, prefix=prefix, card_id=card_id, text=text) from None
+
+
+def schema_error(
+    message: str,
+    value: Any,
+    kind: Any,
+    *,
+    path: str,
+    prefix: str = "",
+    card_id: str | None = None,
+    text: str | None = None,
+) -> DeckError:
+    """msgspec's message (``Expected `int`, got `str` - at `$.cards[2].correct```), for the learner."""
+    match = _MESSAGE.match(message)
+    assert match is not None  # the pattern matches any text
+    said, at = match["message"], match["at"] or "$"
+    segments: list[str | int] = [int(i) if i.isdigit() else (name or i) for name, i in _SEGMENT.findall(at[1:])]
+    located = _locate(kind, value, segments, in_key=bool(match["key"]))
+    problem = _problem(said, located)
+    keys = located.segments
+    position = None
+    if kind is DeckFile and len(keys) >= 2 and keys[0] == "cards" and isinstance(keys[1], int):
+        card = value["cards"][keys[1]] if isinstance(value.get("cards"), list) else None
+        own = card.get("id") if isinstance(card, dict) else None
+        position = keys[1] + 1
+        card_id, keys = (own if isinstance(own, str) else f"#{position}"), keys[2:]
+    field = "".join(f"[{k}]" if isinstance(k, int) else f".{k}" for k in keys).lstrip(".")
+    if prefix:
+        field = f"{prefix}.{field}" if field else prefix
+    line = None
+    if text is not None and field and (position or card_id or field.startswith("deck")):
+        from quizdock.decks import field_line
+
+        line = field_line(text, card_id, field, position=position)
+    return DeckError(path, problem, card_id=card_id, field=field or None, line=line)
+
+
+class _Located:
+    """Where an error is: the keys to it, the type expected there, the struct read there (if a
+    table) and the required field missing on the way (if any)."""
+
+    def __init__(
+        self, segments: list[str | int], expected: Any, struct: type[Struct] | None, missing: str | None = None
+    ) -> None:
+        self.segments, self.expected, self.struct, self.missing = segments, expected, struct, missing
+
+
+def _strip(kind: Any) -> Any:
+    while getattr(kind, "__metadata__", None) is not None:  # Annotated[...]
+        kind = kind.__origin__
+    return kind
+
+
+def _members(kind: Any) -> list[Any]:
+    kind = _strip(kind)
+    if isinstance(kind, types.UnionType) or get_origin(kind) is Union:
+        return [_strip(k) for k in get_args(kind)]
+    return [kind]
+
+
+def _struct_for(kind: Any, raw: Any) -> type[Struct] | None:
+    """The struct of a (tagged) union that a table is read as."""
+    if not isinstance(raw, dict):
+        return None
+    for member in _members(kind):
+        if isinstance(member, type) and issubclass(member, Struct):
+            config = member.__struct_config__
+            if config.tag_field is None or raw.get(config.tag_field) == config.tag:
+                return member
+    return None
+
+
+def _locate(kind: Any, raw: Any, segments: list[str | int], *, in_key: bool) -> _Located:
+    """Follow the error's path through the schema and the document together.
+
+    On the way, a required field missing from an outer table is reported first (as the tables
+    are read top-down); ``[...]`` (a value of a dict) and ``in_key`` (a key of one) become the
+    key at fault.
+    """
+    walked: list[str | int] = []
+    struct: type[Struct] | None = None
+    for segment in [*segments, None]:
+        struct = _struct_for(kind, raw)
+        if struct is not None:
+            missing = [f.encode_name for f in msgspec.structs.fields(struct) if f.required and f.encode_name not in raw]
+            if missing:
+                return _Located(walked, kind, struct, missing=missing[0])
+        if segment is None:
+            break
+        dict_type = next((m for m in _members(kind) if get_origin(m) is dict), None)
+        if segment == "..." and dict_type is not None and isinstance(raw, dict):
+            value_type = get_args(dict_type)[1]
+            segment = next((k for k, v in raw.items() if not _valid(v, value_type)), "...")
+        walked.append(segment)
+        if isinstance(segment, int):
+            kind = next((get_args(m)[0] for m in _members(kind) if get_origin(m) is list), Any)
+            raw = raw[segment] if isinstance(raw, list) and segment < len(raw) else None
+            continue
+        structs = [m for m in _members(kind) if isinstance(m, type) and issubclass(m, Struct)]
+        if structs and segment == structs[0].__struct_config__.tag_field:  # a tag matching no struct
+            kind = Literal[tuple(m.__struct_config__.tag for m in structs)]
+        elif struct is not None:
+            kind = {f.encode_name: f.type for f in msgspec.structs.fields(struct)}.get(segment, Any)
+        elif dict_type is not None:
+            kind = get_args(dict_type)[1]
+        raw = raw.get(segment) if isinstance(raw, dict) else None
+    if in_key and isinstance(raw, dict):
+        dict_type = next((m for m in _members(kind) if get_origin(m) is dict), None)
+        if dict_type is not None:
+            bad = next((k for k in raw if not _valid(k, get_args(dict_type)[0])), None)
+            if bad is not None:
+                walked.append(bad)
+    return _Located(walked, kind, struct)
+
+
+def _valid(value: Any, kind: Any) -> bool:
+    try:
+        msgspec.convert(value, kind)
+    except msgspec.ValidationError:
+        return False
+    return True
+
+
+def _words(types_said: str) -> str:
+    names = [name.strip() for name in types_said.split("|")]
+    return _(" or ").join(_(_TYPE_WORDS[n]) if n in _TYPE_WORDS else n for n in names)
+
+
+def _problem(said: str, located: _Located) -> str:
+    """msgspec's message in the learner's language, with what is expected spelled out."""
+    if located.missing is not None:
+        located.segments.append(located.missing)
+        return _("this field is required")
+    if match := re.fullmatch(r"Object missing required field `(.*)`", said, re.S):
+        located.segments.append(match[1])
+        return _("this field is required")
+    if match := re.fullmatch(r"Object contains unknown field `(.*)`", said, re.S):
+        located.segments.append(match[1])
+        struct = located.struct
+        names = [f.encode_name for f in msgspec.structs.fields(struct)] if struct is not None else []
+        return _("unknown field; expected one of {names}").format(names=", ".join(names))
+    if match := re.fullmatch(r"Invalid (?:enum )?value (.*)", said, re.S):
+        choices = [str(c) for m in _members(located.expected) if get_origin(m) is Literal for c in get_args(m)]
+        return _("unknown value {value}; expected one of {choices}").format(value=match[1], choices=", ".join(choices))
+    text_expected = TextEntry in _members(located.expected)
+    if text_expected and (match := re.fullmatch(r"Expected `object`, got `(.*)`", said, re.S)):
+        return _("expected a French and an English text (fr = ..., en = ...), got {got}").format(got=_words(match[1]))
+    if match := re.fullmatch(r"Expected `(.*)`, got `(.*)`", said, re.S):
+        return _("expected {expected}, got {got}").format(expected=_words(match[1]), got=_words(match[2]))
+    if match := re.fullmatch(r"Expected `str` matching regex (.*)", said, re.S):
+        pattern = _literal(match[1])
+        if pattern in PATTERN_TEXTS:
+            return _("expected {what}").format(what=_(PATTERN_TEXTS[pattern]))
+        return _("expected a text matching {pattern}").format(pattern=pattern)
+    if match := re.fullmatch(r"Expected `(?:int|float)` (>=|<=) (-?\d+)", said):
+        if match[1] == ">=":
+            return _("expected a whole number of at least {n}").format(n=match[2])
+        return _("expected a whole number of at most {n}").format(n=match[2])
+    if match := re.fullmatch(r"Expected `(array|str|object)` of length (>=|<=) (\d+)", said):
+        n = int(match[3])
+        if match[1] == "str":
+            return _("expected a text that is not empty")
+        if match[2] == ">=":
+            return ngettext("expected at least {n} item", "expected at least {n} items", n).format(n=n)
+        return ngettext("expected at most {n} item", "expected at most {n} items", n).format(n=n)
+    return said  # a message of msgspec's not foreseen here: still the truth, in English
+
+
+def _literal(quoted: str) -> str:
+    """The pattern msgspec quotes with repr()."""
+    import ast
+
+    try:
+        value = ast.literal_eval(quoted)
+    except (ValueError, SyntaxError):
+        return quoted
+    return value if isinstance(value, str) else quoted
