@@ -29,12 +29,12 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, and_, case, func, literal, select
 
+from quizdock.core import LEECH_LAPSES, PASSING
 from quizdock.storage.models import CardRow, CardStateRow, ReviewRow
-from quizdock.storage.store import LEECH_LAPSES, Store, available, centi_to_easiness, effective_due
+from quizdock.storage.store import Store, available, centi_to_easiness, effective_due
 
 JSON_SCHEMA = 1  # bumped only when a key changes meaning or disappears (docs/json-output.md)
 MATURE_INTERVAL = 21
-PASSING_QUALITY = 3
 HEATMAP_DAYS = 365
 FORECAST_DAYS = 30
 RETENTION_WINDOWS = (7, 30)
@@ -337,7 +337,7 @@ def daily_activity(store: Store, offset: timedelta, deck: str | None = None) -> 
         inner = inner.join(CardRow, CardRow.id == ReviewRow.card_id).where(CardRow.deck_id == deck)
     rows = inner.subquery()
     first = rows.c.rank == 1
-    passed = rows.c.quality >= PASSING_QUALITY
+    passed = rows.c.quality >= PASSING
     mature = rows.c.before_interval >= MATURE_INTERVAL
     query = (
         select(

@@ -31,6 +31,7 @@ from pathlib import Path
 
 import genanki
 
+from quizdock.core import PASSING
 from quizdock.export import (
     ROOT_DECK,
     ExportCard,
@@ -365,7 +366,7 @@ def _write_log(cursor: sqlite3.Cursor, card_id: int, progress: Progress, used: s
 
 def _button(quality: int) -> int:
     """Anki's answer button for an SM-2 grade: 0-2 Again, 3 Hard, 4 Good, 5 Easy."""
-    return 1 if quality < 3 else quality - 1
+    return 1 if quality < PASSING else quality - 1
 
 
 def _zip(database: Path) -> bytes:

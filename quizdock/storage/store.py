@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, cast
@@ -17,6 +17,8 @@ from typing import Any, cast
 from sqlalchemy import ColumnElement, CursorResult, Engine, and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from quizdock.core.scheduler import LEECH_LAPSES, CardProgress, ReviewLog, review
+from quizdock.core.scheduling import CardState
 from quizdock.decks import (
     MAX_DECK_BYTES,
     Card,
@@ -30,7 +32,6 @@ from quizdock.decks import (
 from quizdock.errors import DeckError, NotFound, did_you_mean
 from quizdock.i18n import Text, _
 from quizdock.plaintext import read_bounded
-from quizdock.scheduling import CardState, needs_repeat, review
 from quizdock.storage.engine import make_engine
 from quizdock.storage.migrate import explain, upgrade
 from quizdock.storage.models import CardRow, CardStateRow, DeckRow, ReviewRow
@@ -43,17 +44,6 @@ def easiness_to_centi(easiness: Decimal) -> int:
 
 def centi_to_easiness(centi: int) -> Decimal:
     return Decimal(centi) / 100
-
-
-# A card whose lapses reach 8 is a leech and is suspended; once unsuspended, every 4th lapse
-# after that suspends it again (it is still not learned, the learner should rework it).
-LEECH_LAPSES = 8
-LEECH_AGAIN_EVERY = 4
-
-
-def is_leech_lapse(lapses: int) -> bool:
-    """Whether a lapse that brings a card's count to ``lapses`` makes it a leech now."""
-    return lapses >= LEECH_LAPSES and (lapses - LEECH_LAPSES) % LEECH_AGAIN_EVERY == 0
 
 
 def utc_naive(moment: datetime) -> datetime:
@@ -129,6 +119,7 @@ class RecordedAnswer:
         lapses: the card's lapses after the answer.
         leech: this answer was the lapse that made the card a leech; the card is now suspended.
         snapshot: the card before the answer, for :meth:`Store.undo_last_answer`.
+        log: the core's log of the answer.
     """
 
     review_id: int
@@ -138,6 +129,7 @@ class RecordedAnswer:
     lapses: int = 0
     leech: bool = False
     snapshot: Snapshot | None = None
+    log: ReviewLog | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -482,32 +474,16 @@ class Store:
             if card is None:
                 raise NotFound(_("There is no card {card}.").format(card=repr(card_id)))
             snapshot = _snapshot(card, state)
-            leech = False
-            before = _state(state) or CardState()
-            before_due = state.due_on if state else None
-            if repeat:
-                if state is None:
-                    raise ValueError(f"a same-day repeat of {card_id} needs a first answer")
-                new_state, due_on = before, state.due_on
-                state.last_reviewed_at = stamp
-                state.repeat_on = today if needs_repeat(quality) else None
-            else:
-                after = review(before, quality)
-                new_state, due_on = after, today + timedelta(days=after.interval)
-                lapse = quality < 3 and before.repetitions > 0
-                if state is None:
-                    state = CardStateRow(card_id=card_id, introduced_on=today, lapses=0)
-                    session.add(state)
-                state.repetitions = after.repetitions
-                state.interval = after.interval
-                state.easiness_centi = easiness_to_centi(after.easiness)
-                state.due_on = due_on
-                state.last_reviewed_at = stamp
-                state.lapses = (state.lapses or 0) + int(lapse)
-                if lapse and is_leech_lapse(state.lapses) and card.suspended_at is None:
-                    card.suspended_at, card.suspended_reason, leech = stamp, "leech", True
-                # A suspended leech is not asked again today, even if unsuspended.
-                state.repeat_on = today if needs_repeat(quality) and not leech else None
+            if repeat and state is None:
+                raise ValueError(f"a same-day repeat of {card_id} needs a first answer")
+            progress, log = review(_progress(card, state), quality, now, today=today, repeat=repeat)
+            if state is None:
+                state = CardStateRow(card_id=card_id)
+                session.add(state)
+            _write_progress(state, progress)
+            state.last_reviewed_at = stamp
+            if log.leech:
+                card.suspended_at, card.suspended_reason = stamp, "leech"
             logged = ReviewRow(
                 card_id=card_id,
                 reviewed_at=stamp,
@@ -515,18 +491,20 @@ class Store:
                 answer=answer,
                 duration_ms=duration_ms,
                 is_repeat=repeat,
-                before_repetitions=before.repetitions,
-                before_interval=before.interval,
-                before_easiness_centi=easiness_to_centi(before.easiness),
-                before_due_on=before_due,
-                after_repetitions=new_state.repetitions,
-                after_interval=new_state.interval,
-                after_easiness_centi=easiness_to_centi(new_state.easiness),
-                after_due_on=due_on,
+                before_repetitions=log.before.repetitions,
+                before_interval=log.before.interval,
+                before_easiness_centi=easiness_to_centi(log.before.easiness),
+                before_due_on=log.before_due_on,
+                after_repetitions=log.after.repetitions,
+                after_interval=log.after.interval,
+                after_easiness_centi=easiness_to_centi(log.after.easiness),
+                after_due_on=log.after_due_on,
             )
             session.add(logged)
             session.flush()
-            return RecordedAnswer(logged.id, before, new_state, due_on, state.lapses, leech, snapshot)
+            return RecordedAnswer(
+                logged.id, log.before, log.after, log.after_due_on, log.lapses, log.leech, snapshot, log
+            )
 
     def undo_last_answer(self, recorded: RecordedAnswer) -> None:
         """Undo an answer: delete its log row and put the card back exactly as it was before.
@@ -676,6 +654,33 @@ def _state(row: CardStateRow | None) -> CardState | None:
     if row is None:
         return None
     return CardState(row.repetitions, row.interval, centi_to_easiness(row.easiness_centi))
+
+
+def _progress(card: CardRow, row: CardStateRow | None) -> CardProgress:
+    """A card's progress as the core reads it (``CardProgress()`` for a new card)."""
+    suspended = card.suspended_at is not None
+    if row is None:
+        return CardProgress(suspended=suspended)
+    return CardProgress(
+        state=CardState(row.repetitions, row.interval, centi_to_easiness(row.easiness_centi)),
+        due_on=row.due_on,
+        introduced_on=row.introduced_on,
+        lapses=row.lapses or 0,
+        repeat_on=row.repeat_on,
+        suspended=suspended,
+    )
+
+
+def _write_progress(row: CardStateRow, progress: CardProgress) -> None:
+    """Copy the core's answer into the state row (a row is written for a reviewed card only)."""
+    assert progress.due_on is not None and progress.introduced_on is not None
+    row.repetitions = progress.state.repetitions
+    row.interval = progress.state.interval
+    row.easiness_centi = easiness_to_centi(progress.state.easiness)
+    row.due_on = progress.due_on
+    row.introduced_on = progress.introduced_on
+    row.lapses = progress.lapses
+    row.repeat_on = progress.repeat_on
 
 
 def _card_from_row(row: CardRow) -> Card:
