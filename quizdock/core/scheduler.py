@@ -20,6 +20,9 @@ from quizdock.core.scheduling import review as sm2
 LEECH_LAPSES = 8
 LEECH_AGAIN_EVERY = 4
 
+MATURE_INTERVAL = 21
+"""A card whose interval is this many days or more is mature (statistics count it apart, as Anki does)."""
+
 
 def is_leech_lapse(lapses: int) -> bool:
     """Whether a lapse that brings a card's count to ``lapses`` makes it a leech now."""

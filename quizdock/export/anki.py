@@ -35,7 +35,6 @@ from quizdock.core import PASSING
 from quizdock.export import (
     ROOT_DECK,
     ExportCard,
-    Progress,
     count_reviews,
     deck_name,
     epoch_millis,
@@ -48,6 +47,7 @@ from quizdock.export import (
     write_atomically,
 )
 from quizdock.i18n import Lang
+from quizdock.storage.records import Progress
 
 NOTE_TYPES_MOD = 1796083200
 """Modification time of the note types (2026-12-01 UTC). Raise it when a template or the CSS

@@ -9,12 +9,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, CursorResult, Engine, and_, func, or_, select, update
+from sqlalchemy import CursorResult, Engine, and_, func, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from quizdock.core.scheduler import LEECH_LAPSES, CardProgress, ReviewLog, review
@@ -32,18 +32,13 @@ from quizdock.decks import (
 from quizdock.errors import DeckError, NotFound, did_you_mean
 from quizdock.i18n import Text, _
 from quizdock.plaintext import read_bounded
+from quizdock.storage import queries
 from quizdock.storage.engine import make_engine
 from quizdock.storage.migrate import explain, upgrade
 from quizdock.storage.models import CardRow, CardStateRow, DeckRow, ReviewRow
-from quizdock.storage.quick import unchanged_since_loaded
-
-
-def easiness_to_centi(easiness: Decimal) -> int:
-    return int(easiness * 100)
-
-
-def centi_to_easiness(centi: int) -> Decimal:
-    return Decimal(centi) / 100
+from quizdock.storage.quick import due_count_sql, unchanged_since_loaded
+from quizdock.storage.records import DayActivity, DeckStates, HardCard, StoredCard
+from quizdock.storage.sql import available, centi_to_easiness, easiness_to_centi, effective_due
 
 
 def utc_naive(moment: datetime) -> datetime:
@@ -368,8 +363,10 @@ class Store:
             return set(session.scalars(query))
 
     def count_due(self, today: date, deck: str | None = None) -> int:
-        """Cards to review on ``today``: due by SM-2, or owing a same-day repeat."""
-        return len(self.due_card_ids(today, deck=deck)) + len(self.repeat_card_ids(today, deck=deck))
+        """Cards to review on ``today``: due by SM-2, or owing a same-day repeat (the query of
+        ``quizdock due``'s light path, :func:`~quizdock.storage.quick.due_count_sql`)."""
+        with self.session() as session:
+            return int(session.scalar(text(due_count_sql(deck)), {"today": today.isoformat(), "deck": deck}) or 0)
 
     def new_card_ids(self, limit: int, deck: str | None = None, today: date | None = None) -> list[str]:
         """Ids of cards never reviewed, in deck order, suspended cards left out.
@@ -606,6 +603,44 @@ class Store:
                 for card, state in session.execute(query)
             ]
 
+    # --- reports: statistics and export ----------------------------------------------------
+
+    def daily_activity(self, offset: timedelta, deck: str | None = None) -> list[DayActivity]:
+        """Per local day (``offset``: the learner's UTC offset), oldest first: answers, time spent,
+        and the first answer to each card that day."""
+        with self.session() as session:
+            return queries.daily_activity(session, offset, deck)
+
+    def due_per_day(self, today: date, until: date, deck: str | None = None) -> dict[date, int]:
+        """Cards due per day up to ``until`` (a buried card counts on the day it comes back, a
+        same-day repeat today); suspended ones left out."""
+        with self.session() as session:
+            return queries.due_per_day(session, today, until, deck)
+
+    def count_new(self, today: date, deck: str | None = None) -> int:
+        """New cards a review could bring in on ``today`` (not suspended, buried or retired)."""
+        with self.session() as session:
+            return queries.count_new(session, today, deck)
+
+    def deck_states(self, deck: str | None = None) -> list[DeckStates]:
+        """Per deck, in id order: cards by state, leeches and the E-Factor sum."""
+        with self.session() as session:
+            return queries.deck_states(session, deck)
+
+    def hardest_cards(
+        self, deck: str | None = None, limit: int = 10
+    ) -> tuple[tuple[HardCard, ...], tuple[HardCard, ...]]:
+        """The ``limit`` cards with the lowest E-Factor (below 2.5), and those with the most lapses;
+        retired cards left out."""
+        with self.session() as session:
+            return queries.hardest_cards(session, deck, limit)
+
+    def active_cards(self, deck: str | None = None, *, with_progress: bool = False) -> list[StoredCard]:
+        """The active cards, by deck then deck order; ``with_progress``: with their SM-2 state and
+        review log."""
+        with self.session() as session:
+            return queries.active_cards(session, deck, with_progress)
+
     @staticmethod
     def _card_row(session: Session, card_id: str) -> CardRow:
         card = session.get(CardRow, card_id)
@@ -615,23 +650,6 @@ class Store:
                 _("There is no card {card}.").format(card=repr(card_id)) + hint, _("Card ids look like 'deck/slug'.")
             )
         return card
-
-
-def available(today: date | None) -> ColumnElement[bool]:
-    """The SQL condition for a card that reviews may show: not retired, not suspended, not buried.
-
-    Args:
-        today: buried cards stay out before their ``buried_until``; None ignores burying.
-    """
-    condition = and_(CardRow.retired_at.is_(None), CardRow.suspended_at.is_(None))
-    if today is None:
-        return condition
-    return and_(condition, or_(CardRow.buried_until.is_(None), CardRow.buried_until <= today))
-
-
-def effective_due() -> ColumnElement[date]:
-    """A card's due day, pushed to its ``buried_until`` when that is later (SQLite's 2-argument max)."""
-    return func.max(CardStateRow.due_on, func.coalesce(CardRow.buried_until, CardStateRow.due_on))
 
 
 def _snapshot(card: CardRow, state: CardStateRow | None) -> Snapshot:
