@@ -260,7 +260,7 @@ def test_only_local_names_can_be_a_challenges_images(reference: str, name: str) 
 
 
 def test_every_challenge_has_an_alternative_and_a_wrong_answer() -> None:
-    from quizdock.commands.challenge import find_card, practical_cards
+    from quizdock.lab.catalog import find_card, practical_cards
     from tests.challenge_variants import load_variants
 
     variants = load_variants()
@@ -276,7 +276,7 @@ def test_every_challenge_has_an_alternative_and_a_wrong_answer() -> None:
 
 
 def test_the_readme_and_the_format_describe_every_challenge_and_condition() -> None:
-    from quizdock.commands.challenge import practical_cards
+    from quizdock.lab.catalog import practical_cards
     from tests.conftest import REPO
 
     readme = (REPO / "README.md").read_text(encoding="utf-8")
