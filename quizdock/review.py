@@ -320,7 +320,7 @@ class ReviewSession:
                 card, verdict=verdict.quality >= SAME_DAY_TARGET, expected=expected, comment=verdict.message.get(lang)
             )
             return Outcome(verdict.quality, typed)
-        from quizdock.lab import engine
+        from quizdock.lab import engine, flow
         from quizdock.lab import session as lab
 
         try:  # where the challenge runs (the private lab, else the learner's Docker) is the lab's choice
@@ -330,9 +330,9 @@ class ReviewSession:
             return None
         if result.ending == "quit":
             return "quit"
-        graded = lab.quality(result)
+        graded = flow.quality(result)
         self._show_correction(card, verdict=graded >= PASSING, expected=None)
-        return Outcome(graded, lab.summary(result))
+        return Outcome(graded, flow.summary(result))
 
     def _show_correction(self, card: Card, *, verdict: bool | None, expected: str | None, comment: str = "") -> None:
         lang = self.lang

@@ -15,7 +15,7 @@ from quizdock.decks import parse_deck_file
 from quizdock.errors import DeckError
 from quizdock.lab.conditions import CONDITIONS
 from quizdock.lab.deck_test import unknown_placeholders
-from quizdock.lab.session import SessionResult, quality, summary
+from quizdock.lab.flow import SessionResult, quality, summary
 from quizdock.lab.spec import CONDITION_ARGS, RESERVED_PREFIX, parse_challenge, placeholders, substitute
 
 PATH = "decks/practical.toml"
