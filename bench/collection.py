@@ -20,7 +20,8 @@ from sqlalchemy import insert
 
 from quizdock.core.scheduling import CardState, review
 from quizdock.storage.models import CardStateRow, ReviewRow
-from quizdock.storage.store import Store, easiness_to_centi
+from quizdock.storage.sql import easiness_to_centi
+from quizdock.storage.store import Store
 
 DECKS = 10
 GRADES = (5, 4, 3, 2, 1)

@@ -34,8 +34,8 @@ from rich.text import Text as RichText
 
 from quizdock import clock
 from quizdock.config import DEFAULT_NEW_PER_DAY
-from quizdock.core.grade import PASSING, SAME_DAY_TARGET
-from quizdock.core.queue import SessionQueue
+from quizdock.core.grade import PASSING, SAME_DAY_TARGET, Grade
+from quizdock.core.queue import SessionQueue, new_allowance
 from quizdock.decks import Card
 from quizdock.errors import DockerUnavailable, Interrupted
 from quizdock.i18n import N_, Lang, Text, gettext_in, ngettext_in
@@ -104,9 +104,7 @@ class Summary:
 def plan(store: Store, today: date, *, deck: str | None, limit: int | None, new_per_day: int) -> list[str]:
     """The card ids of a session: due cards first, then new cards within the daily limit."""
     due = store.due_card_ids(today, deck=deck, limit=limit)
-    room = max(0, new_per_day - store.introduced_on(today))
-    if limit is not None:
-        room = min(room, limit - len(due))
+    room = new_allowance(new_per_day, store.introduced_on(today), limit=limit, due=len(due))
     return due + store.new_card_ids(room, deck=deck, today=today)
 
 
@@ -303,7 +301,7 @@ class ReviewSession:
             assert card.correct is not None
             right = order[picked] == card.correct
             self._show_correction(card, verdict=right, expected=card.choices[card.correct].get(lang))
-            return Outcome(5 if right else 1, options[picked])
+            return Outcome(Grade.PERFECT if right else Grade.WRONG, options[picked])
         if card.kind == "command":
             from quizdock.grading.commands import grade_command
 

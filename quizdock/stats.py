@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from quizdock.core.queue import new_allowance
 from quizdock.storage.records import DayActivity, DeckStates, HardCard
 
 if TYPE_CHECKING:
@@ -196,7 +197,7 @@ def due_now(due_by_day: Mapping[date, int], today: date) -> int:
 
 def new_left(new_per_day: int, introduced_today: int, new_available: int) -> int:
     """New cards a review may still bring in today: the daily allowance left, at most those there are."""
-    return min(new_available, max(0, new_per_day - introduced_today))
+    return min(new_available, new_allowance(new_per_day, introduced_today))
 
 
 def today_figures(activity: Iterable[DayActivity], today: date, *, due: int, new_left: int) -> Today:

@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from quizdock.core import LEECH_LAPSES, PASSING, CardProgress, CardState, Grade, is_leech_lapse, passed, review
-from quizdock.core.queue import Entry, SessionQueue
+from quizdock.core.queue import Entry, SessionQueue, new_allowance
 from tests.conftest import REPO
 
 TZ = timezone(timedelta(hours=1))
@@ -253,3 +253,11 @@ def test_cards_left_out_are_not_asked() -> None:
     queue.skipped(entry)  # could not be asked: its number is given again
     nxt = queue.next()
     assert nxt == Entry("b") and queue.numbering() == (1, 1)
+
+
+def test_the_new_cards_a_session_may_bring_in() -> None:
+    assert new_allowance(10, 0) == 10
+    assert new_allowance(10, 4) == 6
+    assert new_allowance(10, 12) == 0  # --new lowered below what was seen today
+    assert new_allowance(10, 4, limit=8, due=5) == 3  # the due cards fill the limit first
+    assert new_allowance(10, 0, limit=5, due=5) == 0

@@ -6,6 +6,7 @@ decides, the review session draws what the queue hands out.
 """
 
 from quizdock.core.grade import PASSING, SAME_DAY_TARGET, Grade, passed
+from quizdock.core.queue import SessionQueue, new_allowance
 from quizdock.core.scheduler import LEECH_LAPSES, CardProgress, ReviewLog, is_leech_lapse, review
 from quizdock.core.scheduling import CardState
 
@@ -17,7 +18,9 @@ __all__ = [
     "CardState",
     "Grade",
     "ReviewLog",
+    "SessionQueue",
     "is_leech_lapse",
+    "new_allowance",
     "passed",
     "review",
 ]

@@ -22,6 +22,16 @@ Receipt = TypeVar("Receipt")
 """What the store returned for an answer, kept for undoing it (opaque to the queue)."""
 
 
+def new_allowance(new_per_day: int, introduced_today: int, *, limit: int | None = None, due: int = 0) -> int:
+    """How many new cards a session may bring in: the day's allowance less those already
+    introduced today (in any deck: the allowance is the learner's), within a session ``limit``
+    that the ``due`` cards fill first."""
+    room = max(0, new_per_day - introduced_today)
+    if limit is not None:
+        room = min(room, limit - due)
+    return room
+
+
 @dataclass(frozen=True, slots=True)
 class Entry:
     """A card to ask: ``is_repeat`` for a same-day repeat (the schedule stays)."""

@@ -9,8 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING
 
-from quizdock.decks import Card
+if TYPE_CHECKING:
+    from quizdock.decks import Card
 
 
 @dataclass(frozen=True, slots=True)
