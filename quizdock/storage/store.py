@@ -1,5 +1,8 @@
 """The store: decks, cards, SM-2 states and the review log in SQLite.
 
+It persists what the core (:mod:`quizdock.core`) decides and answers the reads of the review,
+the statistics and the export; their SQL stays in this package.
+
 Every public method that writes commits before it returns, so an answer is on disk as soon as
 :meth:`Store.record_answer` returns.
 """
@@ -453,16 +456,18 @@ class Store:
         today: date,
         repeat: bool = False,
     ) -> RecordedAnswer:
-        """Save one answer and, unless it is a same-day repeat, the card's new SM-2 state.
+        """Save one answer with what :func:`quizdock.core.review` decides it changes.
 
-        An answer below 4 marks the card as owing a repeat on ``today`` (``repeat_on``), kept
-        until an answer of 4 or more, so a new session that day asks it again.
+        The core decides the card's new SM-2 state (unless it is a same-day repeat), the repeat
+        it owes today, its lapses and whether it becomes a leech (suspended); the store writes
+        that and the log row.
 
         Args:
             repeat: a same-day repeat: logged, the schedule stays.
 
-        SM-2 runs on the state read in the same write transaction as the answer, committed before
-        returning: an answer given meanwhile in another terminal is built on, never overwritten.
+        The core runs on the state read in the same write transaction as the answer, committed
+        before returning: an answer given meanwhile in another terminal is built on, never
+        overwritten.
         """
         stamp = utc_naive(now)
         with self.session(writing=True) as session:
