@@ -26,10 +26,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from quizdock.config import MAX_LIMIT, MAX_NEW_PER_DAY
+from quizdock.core.scheduling import CardState
 from quizdock.decks import Card
 from quizdock.entry import split_command
 from quizdock.errors import QuizdockError
-from quizdock.scheduling import CardState
 from quizdock.storage import quick
 from quizdock.storage.migrate import read_only
 

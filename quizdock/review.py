@@ -1,4 +1,5 @@
-"""The review session: scheduling + storage + prompts.
+"""The review session's terminal side: prompts and rich output around a
+:class:`~quizdock.core.queue.SessionQueue` (what comes next) and the store (every answer saved).
 
 Order: due cards (most overdue first), then new cards up to the daily limit, then the
 same-day repeats of cards graded below 4 until they score 4 or more (repeats are logged but do
@@ -19,10 +20,8 @@ card whose 8th lapse this is becomes a leech: it is suspended and the learner to
 
 from __future__ import annotations
 
-import itertools
 import random
 import time
-from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
@@ -35,12 +34,13 @@ from rich.text import Text as RichText
 
 from quizdock import clock
 from quizdock.config import DEFAULT_NEW_PER_DAY
+from quizdock.core.grade import PASSING, SAME_DAY_TARGET, Grade
+from quizdock.core.queue import SessionQueue, new_allowance
 from quizdock.decks import Card
 from quizdock.errors import DockerUnavailable, Interrupted
 from quizdock.i18n import N_, Lang, gettext_in, ngettext_in
 from quizdock.plaintext import printable
 from quizdock.prompts import Action, Prompter, typed_action
-from quizdock.scheduling import needs_repeat
 
 if TYPE_CHECKING:  # the first card of a review is drawn before SQLAlchemy is loaded (quizdock.quickreview)
     from quizdock.storage.store import RecordedAnswer, ScheduledCard, Store
@@ -94,17 +94,6 @@ class Outcome:
 
 
 @dataclass(frozen=True, slots=True)
-class Given:
-    """An answer of this session, kept so the undo key can take it back."""
-
-    recorded: RecordedAnswer
-    card_id: str
-    is_repeat: bool
-    correct: bool
-    queued_repeat: bool  # it put a same-day repeat at the end of the queue
-
-
-@dataclass(frozen=True, slots=True)
 class Summary:
     cards: int
     correct: int
@@ -115,9 +104,7 @@ class Summary:
 def plan(store: Store, today: date, *, deck: str | None, limit: int | None, new_per_day: int) -> list[str]:
     """The card ids of a session: due cards first, then new cards within the daily limit."""
     due = store.due_card_ids(today, deck=deck, limit=limit)
-    room = max(0, new_per_day - store.introduced_on(today))
-    if limit is not None:
-        room = min(room, limit - len(due))
+    room = new_allowance(new_per_day, store.introduced_on(today), limit=limit, due=len(due))
     return due + store.new_card_ids(room, deck=deck, today=today)
 
 
@@ -158,63 +145,42 @@ class ReviewSession:
                 asked last as same-day repeats.
         """
         today = clock.today(self.now())
+        queue: SessionQueue[RecordedAnswer] = SessionQueue(card_ids, repeats_owed)
         # Cards are read a page at a time: a large backlog costs no time before the first card.
-        queue: deque[tuple[str, bool]] = deque((card_id, False) for card_id in card_ids)
-        planned = set(card_ids)
-        queue.extend((card_id, True) for card_id in repeats_owed if card_id not in planned)
         loaded: dict[str, ScheduledCard] = {}
-        answered = correct = repeats = 0
-        shown = 0
-        asked = False  # shown counts down again when a card is set aside or an answer undone
-        given: list[Given] = []  # the undo key takes back the last one
         try:
-            practical = self.store.practical_card_ids() & {card_id for card_id, _ in queue}
+            practical = self.store.practical_card_ids() & queue.card_ids()
             left_for_docker = bool(practical) and not self._docker_reachable(n=len(practical))
             if left_for_docker:
-                queue = deque(entry for entry in queue if entry[0] not in practical)
-            while queue:
-                card_id, is_repeat = queue.popleft()
+                queue.leave_out(practical)
+            while (entry := queue.next()) is not None:
+                card_id = entry.card_id
                 if card_id not in loaded:
-                    page = [i for i, _ in itertools.islice(queue, PAGE_SIZE - 1)]
-                    loaded.update((c.card.id, c) for c in self.store.scheduled_cards([card_id, *page]))
+                    page = [card_id, *queue.upcoming(PAGE_SIZE - 1)]
+                    loaded.update((c.card.id, c) for c in self.store.scheduled_cards(page))
                 scheduled = loaded.get(card_id)
                 if scheduled is None:
                     continue
-                shown += 1
-                asked = True
-                outcome = self.ask(scheduled.card, shown, shown + len(queue), is_repeat)
+                outcome = self.ask(scheduled.card, *queue.numbering(), entry.is_repeat)
                 if outcome is None:  # Docker or the lab failed: this card and the other practical ones wait
-                    shown -= 1
-                    left = self.store.practical_card_ids()
-                    queue = deque(entry for entry in queue if entry[0] not in left)
+                    queue.skipped(entry)
+                    queue.leave_out(self.store.practical_card_ids())
                     continue
                 if outcome == "quit":  # `quit` or Ctrl-D in a practical card: the session ends here
                     break
-                if isinstance(outcome, str):
-                    shown -= 1  # not answered: its number is given again to the next card shown
-                    if outcome != "undo":
-                        self._set_aside(card_id, outcome, today)
-                        for entry in [e for e in queue if e[0] == card_id]:  # its same-day repeat, if any
-                            queue.remove(entry)
-                        loaded.pop(card_id, None)
-                        continue
-                    queue.appendleft((card_id, is_repeat))
-                    if not given:
+                if outcome == "undo":
+                    undone = queue.undo(entry)
+                    if undone is None:
                         self.console.print(self._say("nothing_to_undo"))
                         continue
-                    last = given.pop()
-                    self.store.undo_last_answer(last.recorded)
-                    if last.queued_repeat:
-                        _drop_last(queue, (last.card_id, True))
-                    queue.appendleft((last.card_id, last.is_repeat))
-                    loaded.pop(last.card_id, None)  # read it again, as it was before the answer
-                    shown -= 1
-                    if last.is_repeat:
-                        repeats -= 1
-                    else:
-                        answered -= 1
-                        correct -= last.correct
-                    self.console.print(self._say("undone", id=last.card_id))
+                    self.store.undo_last_answer(undone.receipt)
+                    loaded.pop(undone.entry.card_id, None)  # read it again, as it was before the answer
+                    self.console.print(self._say("undone", id=undone.entry.card_id))
+                    continue
+                if isinstance(outcome, str):
+                    queue.set_aside(entry)
+                    self._set_aside(card_id, outcome, today)
+                    loaded.pop(card_id, None)
                     continue
                 recorded = self.store.record_answer(
                     scheduled.card.id,
@@ -223,31 +189,22 @@ class ReviewSession:
                     duration_ms=outcome.duration_ms,
                     now=self.now(),
                     today=today,
-                    repeat=is_repeat,
+                    repeat=entry.is_repeat,
                 )
-                if is_repeat:
-                    repeats += 1
-                else:
-                    answered += 1
-                    correct += outcome.quality >= 3
                 if recorded.leech:
                     self.console.print(
                         f"[bold yellow]{escape(self._say('leech', id=card_id, n=recorded.lapses))}[/bold yellow]"
                     )
-                repeat = needs_repeat(outcome.quality) and not recorded.leech  # a suspended leech is not asked again
-                if repeat:
-                    queue.append((card_id, True))
-                else:
+                if not queue.answered(entry, outcome.quality, recorded, leech=recorded.leech):
                     loaded.pop(card_id)
-                given.append(Given(recorded, card_id, is_repeat, outcome.quality >= 3, repeat))
         except (KeyboardInterrupt, EOFError):  # Ctrl-C, or Ctrl-D at a prompt
             self.console.print()
             self.console.print(self._say("interrupted"))
             raise Interrupted from None
-        summary = Summary(answered, correct, repeats, self.store.next_due(self.deck))
-        if not asked and left_for_docker:
+        summary = Summary(queue.answered_count, queue.correct, queue.repeats, self.store.next_due(self.deck))
+        if not queue.asked and left_for_docker:
             return summary  # the note on Docker said it all: cards wait, none was asked for nothing
-        if not asked:
+        if not queue.asked:
             waiting = bool(self.store.new_card_ids(1, deck=self.deck, today=today))
             if summary.next_due is not None:
                 self.console.print(self._say("nothing", next=summary.next_due))
@@ -342,7 +299,7 @@ class ReviewSession:
                 return picked
             right = order[picked] == card.correct
             self._show_correction(card, verdict=right, expected=card.choices[card.correct].get(lang))
-            return Outcome(5 if right else 1, options[picked])
+            return Outcome(Grade.PERFECT if right else Grade.WRONG, options[picked])
         if card.kind == "command":
             from quizdock.grading.commands import grade_command
 
@@ -355,10 +312,10 @@ class ReviewSession:
             # An equivalent answer's message already names the canonical form.
             expected = None if verdict.verdict == "equivalent" and verdict.message.en else verdict.canonical
             self._show_correction(
-                card, verdict=verdict.quality >= 4, expected=expected, comment=verdict.message.get(lang)
+                card, verdict=verdict.quality >= SAME_DAY_TARGET, expected=expected, comment=verdict.message.get(lang)
             )
             return Outcome(verdict.quality, typed)
-        from quizdock.lab import engine
+        from quizdock.lab import engine, flow
         from quizdock.lab import session as lab
 
         try:  # where the challenge runs (the private lab, else the learner's Docker) is the lab's choice
@@ -368,9 +325,9 @@ class ReviewSession:
             return None
         if result.ending == "quit":
             return "quit"
-        graded = lab.quality(result)
-        self._show_correction(card, verdict=graded >= 3, expected=None)
-        return Outcome(graded, lab.summary(result))
+        graded = flow.quality(result)
+        self._show_correction(card, verdict=graded >= PASSING, expected=None)
+        return Outcome(graded, flow.summary(result))
 
     def _show_correction(self, card: Card, *, verdict: bool | None, expected: str | None, comment: str = "") -> None:
         lang = self.lang
@@ -391,11 +348,3 @@ class ReviewSession:
             note = self._say("note") + " "
             parts.append(RichText.assemble((note, "bold yellow"), printable(card.note_differs.get(lang))))
         self.console.print(Panel(Group(*parts), expand=False))
-
-
-def _drop_last(queue: deque[tuple[str, bool]], entry: tuple[str, bool]) -> None:
-    """Remove the last occurrence of ``entry`` (the repeat an undone answer queued), if still there."""
-    for index in range(len(queue) - 1, -1, -1):
-        if queue[index] == entry:
-            del queue[index]
-            return

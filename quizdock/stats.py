@@ -24,44 +24,20 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, and_, case, func, literal, select
+from quizdock.core.queue import new_allowance
+from quizdock.storage.records import DayActivity, DeckStates, HardCard
 
-from quizdock.storage.models import CardRow, CardStateRow, ReviewRow
-from quizdock.storage.store import LEECH_LAPSES, Store, available, centi_to_easiness, effective_due
+if TYPE_CHECKING:
+    from quizdock.storage.store import Store
 
 JSON_SCHEMA = 1  # bumped only when a key changes meaning or disappears (docs/json-output.md)
-MATURE_INTERVAL = 21
-PASSING_QUALITY = 3
 HEATMAP_DAYS = 365
 FORECAST_DAYS = 30
 RETENTION_WINDOWS = (7, 30)
 HARDEST_LIMIT = 10
 STATES = ("new", "learning", "young", "mature", "suspended", "retired")
-
-
-@dataclass(frozen=True, slots=True)
-class DayActivity:
-    """The answers of one local day.
-
-    Attributes:
-        answers: every logged answer, same-day repeats included.
-        time_ms: time spent answering.
-        cards: cards answered (the first answer to each card that day).
-        passed: of those first answers, the ones graded 3 or more.
-        mature: first answers to a card whose interval was 21 days or more before the answer.
-        mature_passed: of those, the ones graded 3 or more.
-    """
-
-    day: date
-    answers: int
-    time_ms: int
-    cards: int
-    passed: int
-    mature: int
-    mature_passed: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,45 +74,6 @@ class Retention:
     days: int
     all: Rate
     mature: Rate
-
-
-@dataclass(frozen=True, slots=True)
-class DeckStates:
-    """Cards of one deck by state (exclusive), with the sum behind the average E-Factor."""
-
-    deck: str
-    new: int
-    learning: int
-    young: int
-    mature: int
-    suspended: int
-    retired: int
-    leeches: int
-    easiness_centi_sum: int  # over the reviewed cards not retired
-    reviewed_cards: int
-
-    @property
-    def total(self) -> int:
-        return self.new + self.learning + self.young + self.mature + self.suspended + self.retired
-
-    @property
-    def average_easiness(self) -> Decimal | None:
-        """The mean E-Factor of the reviewed cards not retired, two places (half up)."""
-        if not self.reviewed_cards:
-            return None
-        mean = Decimal(self.easiness_centi_sum) / self.reviewed_cards / 100
-        return mean.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-
-
-@dataclass(frozen=True, slots=True)
-class HardCard:
-    card_id: str
-    deck: str
-    easiness: Decimal
-    lapses: int
-    interval: int
-    repetitions: int
-    suspended: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -260,7 +197,7 @@ def due_now(due_by_day: Mapping[date, int], today: date) -> int:
 
 def new_left(new_per_day: int, introduced_today: int, new_available: int) -> int:
     """New cards a review may still bring in today: the daily allowance left, at most those there are."""
-    return min(new_available, max(0, new_per_day - introduced_today))
+    return min(new_available, new_allowance(new_per_day, introduced_today))
 
 
 def today_figures(activity: Iterable[DayActivity], today: date, *, due: int, new_left: int) -> Today:
@@ -297,10 +234,10 @@ def collect(store: Store, *, now: datetime, today: date, new_per_day: int, deck:
     offset = now.utcoffset()
     if offset is None:
         raise ValueError("now must be an aware datetime")
-    activity = daily_activity(store, offset, deck=deck)
-    due_by_day = due_per_day(store, today, today + timedelta(days=FORECAST_DAYS), deck=deck)
-    allowance = new_left(new_per_day, store.introduced_on(today), count_new_available(store, today, deck))
-    lowest, most = hardest_cards(store, deck=deck)
+    activity = store.daily_activity(offset, deck=deck)
+    due_by_day = store.due_per_day(today, today + timedelta(days=FORECAST_DAYS), deck=deck)
+    allowance = new_left(new_per_day, store.introduced_on(today), store.count_new(today, deck))
+    lowest, most = store.hardest_cards(deck=deck, limit=HARDEST_LIMIT)
     return Stats(
         day=today,
         generated_at=now,
@@ -311,162 +248,13 @@ def collect(store: Store, *, now: datetime, today: date, new_per_day: int, deck:
         heatmap=heatmap(activity, today),
         forecast=forecast(due_by_day, today),
         retention=tuple(retention(activity, today, days) for days in RETENTION_WINDOWS),
-        decks=tuple(deck_states(store, deck=deck)),
+        decks=tuple(store.deck_states(deck=deck)),
         lowest_easiness=lowest,
         most_lapses=most,
     )
 
 
-def daily_activity(store: Store, offset: timedelta, deck: str | None = None) -> list[DayActivity]:
-    """Per local day, oldest first: answers, time, and the first answer to each card (one query).
-
-    Args:
-        offset: the learner's UTC offset; stored times are naive UTC.
-    """
-    # SQLite shifts the stored UTC time by the offset, then keeps the date.
-    day = func.date(ReviewRow.reviewed_at, f"{int(offset.total_seconds()):+d} seconds")
-    rank = func.row_number().over(partition_by=(ReviewRow.card_id, day), order_by=(ReviewRow.reviewed_at, ReviewRow.id))
-    inner = select(
-        day.label("day"),
-        ReviewRow.quality,
-        ReviewRow.duration_ms,
-        ReviewRow.before_interval,
-        rank.label("rank"),
-    )
-    if deck is not None:
-        inner = inner.join(CardRow, CardRow.id == ReviewRow.card_id).where(CardRow.deck_id == deck)
-    rows = inner.subquery()
-    first = rows.c.rank == 1
-    passed = rows.c.quality >= PASSING_QUALITY
-    mature = rows.c.before_interval >= MATURE_INTERVAL
-    query = (
-        select(
-            rows.c.day,
-            func.count(),
-            func.coalesce(func.sum(rows.c.duration_ms), 0),
-            func.count().filter(first),
-            func.count().filter(and_(first, passed)),
-            func.count().filter(and_(first, mature)),
-            func.count().filter(and_(first, mature, passed)),
-        )
-        .group_by(rows.c.day)
-        .order_by(rows.c.day)
-    )
-    with store.session() as session:
-        return [DayActivity(_as_date(d), *(int(v) for v in values)) for d, *values in session.execute(query)]
-
-
-def due_per_day(store: Store, today: date, until: date, deck: str | None = None) -> dict[date, int]:
-    """Cards due per day up to ``until`` (a buried card counts on the day it comes back, a same-day repeat
-    today); suspended ones left out."""
-    scheduled = effective_due()
-    # A card answered below 4 today owes a repeat today, whatever its SM-2 due date.
-    due = case((and_(CardStateRow.repeat_on == today, scheduled > today), literal(today)), else_=scheduled)
-    query = (
-        select(due, func.count())
-        .select_from(CardStateRow)
-        .join(CardRow, CardRow.id == CardStateRow.card_id)
-        .where(CardRow.retired_at.is_(None), CardRow.suspended_at.is_(None), due <= until)
-        .group_by(due)
-    )
-    if deck is not None:
-        query = query.where(CardRow.deck_id == deck)
-    with store.session() as session:
-        return {_as_date(day): count for day, count in session.execute(query)}
-
-
-def count_new_available(store: Store, today: date, deck: str | None = None) -> int:
-    """New cards a review could bring in today (not suspended, not buried, not retired)."""
-    query = (
-        select(func.count())
-        .select_from(CardRow)
-        .outerjoin(CardStateRow, CardStateRow.card_id == CardRow.id)
-        .where(CardStateRow.card_id.is_(None), available(today))
-    )
-    if deck is not None:
-        query = query.where(CardRow.deck_id == deck)
-    with store.session() as session:
-        return session.scalar(query) or 0
-
-
-def deck_states(store: Store, deck: str | None = None) -> list[DeckStates]:
-    """Per deck, in id order: cards by state, leeches and the E-Factor sum (one query)."""
-    retired = CardRow.retired_at.is_not(None)
-    active = CardRow.retired_at.is_(None)
-    suspended = and_(active, CardRow.suspended_at.is_not(None))
-    studied = and_(active, CardRow.suspended_at.is_(None), CardStateRow.card_id.is_not(None))
-    reviewed = and_(active, CardStateRow.card_id.is_not(None))
-    counts: list[ColumnElement[Any]] = [
-        func.count().filter(and_(active, CardRow.suspended_at.is_(None), CardStateRow.card_id.is_(None))),
-        func.count().filter(and_(studied, CardStateRow.repetitions == 0)),
-        func.count().filter(and_(studied, CardStateRow.repetitions > 0, CardStateRow.interval < MATURE_INTERVAL)),
-        func.count().filter(and_(studied, CardStateRow.repetitions > 0, CardStateRow.interval >= MATURE_INTERVAL)),
-        func.count().filter(suspended),
-        func.count().filter(retired),
-        func.count().filter(and_(reviewed, CardStateRow.lapses >= LEECH_LAPSES)),
-        func.coalesce(func.sum(CardStateRow.easiness_centi).filter(reviewed), 0),
-        func.count().filter(reviewed),
-    ]
-    query = (
-        select(CardRow.deck_id, *counts)
-        .outerjoin(CardStateRow, CardStateRow.card_id == CardRow.id)
-        .group_by(CardRow.deck_id)
-        .order_by(CardRow.deck_id)
-    )
-    if deck is not None:
-        query = query.where(CardRow.deck_id == deck)
-    with store.session() as session:
-        return [DeckStates(deck_id, *(int(v) for v in values)) for deck_id, *values in session.execute(query)]
-
-
-def hardest_cards(
-    store: Store, deck: str | None = None, limit: int = HARDEST_LIMIT
-) -> tuple[tuple[HardCard, ...], tuple[HardCard, ...]]:
-    """The cards with the lowest E-Factor (below the starting 2.5) and those with the most lapses.
-
-    Retired cards are left out; suspended ones stay (leeches are hard cards).
-    """
-    columns = (
-        CardRow.id,
-        CardRow.deck_id,
-        CardStateRow.easiness_centi,
-        CardStateRow.lapses,
-        CardStateRow.interval,
-        CardStateRow.repetitions,
-        CardRow.suspended_at,
-    )
-    base = select(*columns).join(CardStateRow, CardStateRow.card_id == CardRow.id).where(CardRow.retired_at.is_(None))
-    if deck is not None:
-        base = base.where(CardRow.deck_id == deck)
-    lowest = (
-        base.where(CardStateRow.easiness_centi < 250)
-        .order_by(CardStateRow.easiness_centi, CardStateRow.lapses.desc(), CardRow.id)
-        .limit(limit)
-    )
-    most = (
-        base.where(CardStateRow.lapses > 0)
-        .order_by(CardStateRow.lapses.desc(), CardStateRow.easiness_centi, CardRow.id)
-        .limit(limit)
-    )
-    with store.session() as session:
-        return (
-            tuple(_hard_card(*row) for row in session.execute(lowest)),
-            tuple(_hard_card(*row) for row in session.execute(most)),
-        )
-
-
 # --- helpers -----------------------------------------------------------------------------
-
-
-def _hard_card(
-    card_id: str, deck: str, centi: int, lapses: int, interval: int, repetitions: int, suspended: datetime | None
-) -> HardCard:
-    return HardCard(card_id, deck, centi_to_easiness(centi), lapses, interval, repetitions, suspended is not None)
-
-
-def _as_date(value: date | str) -> date:
-    # SQLite's date() returns text; a typed column comes back as a date already.
-    return value if isinstance(value, date) else date.fromisoformat(value)
 
 
 def _rate_json(rate: Rate) -> dict[str, Any]:

@@ -11,10 +11,10 @@ from sqlalchemy import select
 from typer.testing import CliRunner
 
 from quizdock.cli import app
+from quizdock.core.scheduling import CardState, review
 from quizdock.decks import load_decks, parse_deck_file
 from quizdock.errors import DeckError, ExitCode
 from quizdock.paths import bundled_decks_dir
-from quizdock.scheduling import CardState, review
 from quizdock.storage.models import CardRow, DeckRow, ReviewRow
 from quizdock.storage.store import Store
 from tests.conftest import REPO

@@ -14,8 +14,8 @@ import pytest
 from typer.testing import CliRunner
 
 from quizdock.cli import app
-from quizdock.commands.challenge import find_card, practical_cards
 from quizdock.lab import runner
+from quizdock.lab.catalog import find_card, practical_cards
 from quizdock.lab.conditions import CheckResult
 from quizdock.lab.deck_test import Proof, prove
 from quizdock.lab.runner import free_port

@@ -22,8 +22,8 @@ import pytest
 from typer.testing import CliRunner
 
 from quizdock.cli import app
-from quizdock.commands.challenge import find_card
 from quizdock.lab import engine, runner
+from quizdock.lab.catalog import find_card
 from quizdock.lab.deck_test import prove, run_step, snapshot_docker
 from quizdock.lab.spec import Challenge, SolutionStep
 from tests.docker_fixtures import LEARNER_PREFIX, remove_made

@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING
 import pexpect
 import pytest
 
-from quizdock.commands.challenge import find_card
 from quizdock.lab import runner
+from quizdock.lab.catalog import find_card
 from quizdock.lab.state import load_state
 from tests.conftest import REPO
 

@@ -24,10 +24,10 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 from quizdock.cli import app
-from quizdock.commands.challenge import find_card
 from quizdock.decks import Card
 from quizdock.errors import DockerUnavailable
 from quizdock.lab import runner
+from quizdock.lab.catalog import find_card
 from quizdock.lab.conditions import CheckResult
 from quizdock.lab.session import broad_warning, review_practical, run_session, watch
 from quizdock.lab.state import LabState, load_state

@@ -16,7 +16,7 @@ from quizdock.decks import parse_deck_file
 from quizdock.errors import DeckError
 from quizdock.lab.conditions import CONDITIONS
 from quizdock.lab.deck_test import unknown_placeholders
-from quizdock.lab.session import SessionResult, quality, summary
+from quizdock.lab.flow import SessionResult, quality, summary
 from quizdock.lab.spec import CONDITION_ARGS, RESERVED_PREFIX, parse_challenge, placeholders, substitute
 
 PATH = "decks/practical.toml"
@@ -261,7 +261,7 @@ def test_only_local_names_can_be_a_challenges_images(reference: str, name: str) 
 
 
 def test_every_challenge_has_an_alternative_and_a_wrong_answer() -> None:
-    from quizdock.commands.challenge import find_card, practical_cards
+    from quizdock.lab.catalog import find_card, practical_cards
     from tests.challenge_variants import load_variants
 
     variants = load_variants()
@@ -277,7 +277,7 @@ def test_every_challenge_has_an_alternative_and_a_wrong_answer() -> None:
 
 
 def test_the_readme_and_the_format_describe_every_challenge_and_condition() -> None:
-    from quizdock.commands.challenge import practical_cards
+    from quizdock.lab.catalog import practical_cards
     from tests.conftest import REPO
 
     readme = (REPO / "README.md").read_text(encoding="utf-8")

@@ -16,12 +16,13 @@ from sqlalchemy import select
 from typer.testing import CliRunner
 
 from quizdock.cli import app
+from quizdock.core import LEECH_LAPSES, is_leech_lapse
+from quizdock.core.scheduling import CardState
 from quizdock.i18n import Lang
 from quizdock.review import ReviewSession, Summary, plan
-from quizdock.scheduling import CardState
 from quizdock.storage.models import CardRow, ReviewRow
 from quizdock.storage.quick import count_due
-from quizdock.storage.store import LEECH_LAPSES, RecordedAnswer, Store, is_leech_lapse
+from quizdock.storage.store import RecordedAnswer, Store
 from tests.conftest import REPO
 from tests.scripted import CTRL_C, DOWN, ENTER, Keys, ScriptedPrompter, pick
 

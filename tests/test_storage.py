@@ -348,3 +348,33 @@ def test_a_truncated_database_gets_the_restore_advice(db_path: Path, tmp_path: P
     result = CliRunner().invoke(app, ["--db", str(truncated), "decks"])
     assert result.exit_code == ExitCode.DATABASE, result.output
     assert "cannot be used" in result.output and "backup" in result.output and "disk space" not in result.output
+
+
+def test_only_the_storage_package_speaks_sql() -> None:
+    """Statistics, export, review and the lab read and write through the store's methods: no
+    module outside quizdock/storage imports SQLAlchemy or the models, or opens a store session."""
+    import ast
+
+    package = REPO / "quizdock"
+    offenders = []
+    for path in sorted(package.rglob("*.py")):
+        if path.is_relative_to(package / "storage"):
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            for name in names:
+                if name.split(".")[0] == "sqlalchemy" or name in (
+                    "quizdock.storage.models",
+                    "quizdock.storage.queries",
+                    "quizdock.storage.sql",
+                ):
+                    offenders.append(f"{path.relative_to(REPO)} imports {name}")
+            opens_session = isinstance(node, ast.Attribute) and node.attr == "session"
+            if opens_session and isinstance(node.value, ast.Name) and node.value.id == "store":
+                offenders.append(f"{path.relative_to(REPO)} opens store.session()")
+    assert offenders == []

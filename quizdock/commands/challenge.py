@@ -11,13 +11,12 @@ from typing import TYPE_CHECKING, Annotated, Optional
 import typer
 
 from quizdock.commands.common import LangOption, command, console, language, require_terminal
-from quizdock.errors import ExitCode, NotFound, QuizdockError
+from quizdock.errors import ExitCode, QuizdockError
 from quizdock.i18n import N_, _, ngettext, number
 
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from quizdock.cards import PracticalCard
     from quizdock.i18n import Lang
     from quizdock.lab.conditions import CheckResult
 
@@ -31,37 +30,13 @@ app = typer.Typer(
 IdArgument = Annotated[str, typer.Argument(help=N_("The challenge id, e.g. publish-port or practical/publish-port."))]
 
 
-def practical_cards() -> list[PracticalCard]:
-    """Every practical card of the configured decks, in deck order."""
-    from quizdock.cards import PracticalCard
-    from quizdock.decks import load_decks
-
-    return [card for deck in load_decks() for card in deck.cards if isinstance(card, PracticalCard)]
-
-
-def find_card(challenge_id: str, cards: list[PracticalCard] | None = None) -> PracticalCard:
-    """The practical card with this id (the part after ``practical/`` is enough).
-
-    Raises:
-        NotFound: No practical card has this id; the message lists them.
-    """
-    cards = practical_cards() if cards is None else cards
-    for card in cards:
-        if challenge_id in (card.id, card.id.split("/", 1)[-1]):
-            return card
-    known = ", ".join(card.id.split("/", 1)[-1] for card in cards)
-    raise NotFound(
-        _("No challenge {id}.").format(id=repr(challenge_id)),
-        _("Use one of {known} (see `quizdock challenge list`).").format(known=known),
-    )
-
-
 @app.command("list")
 def list_command(lang: LangOption = None) -> None:
     """List the challenges (a challenge set up in another terminal is marked)."""
     from rich.markup import escape
     from rich.table import Table
 
+    from quizdock.lab.catalog import practical_cards
     from quizdock.lab.runner import REGISTRY_PASSWORD, REGISTRY_USER
     from quizdock.lab.spec import substitute
     from quizdock.lab.state import load_state
@@ -91,6 +66,7 @@ def list_command(lang: LangOption = None) -> None:
 def run_command(challenge_id: IdArgument, lang: LangOption = None) -> None:
     """Set a challenge up in your private lab, then type commands until every check passes."""
     require_terminal("challenge run")
+    from quizdock.lab.catalog import find_card
     from quizdock.lab.session import run_session
     from quizdock.prompts import Prompter
 
@@ -115,6 +91,7 @@ def check_command(
 ) -> None:
     """Grade a challenge set up by `quizdock challenge run` (e.g. in another terminal)."""
     from quizdock.lab import runner
+    from quizdock.lab.catalog import find_card
     from quizdock.lab.session import show_results, words_in
     from quizdock.lab.session import watch as watch_checks
     from quizdock.lab.state import load_state
@@ -170,6 +147,7 @@ def deck_test_command(
     """Prove every challenge in a lab of its own: fails after setup, passes after its solution, cleans up."""
     from rich.markup import escape
 
+    from quizdock.lab.catalog import find_card, practical_cards
     from quizdock.lab.deck_test import private_lab, prove, require_docker_cli, unknown_placeholders
 
     language(None)

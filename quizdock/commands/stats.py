@@ -215,8 +215,8 @@ def render_leeches(found: list[Leech], questions: dict[str, str], out: Console, 
     from rich.table import Table
     from rich.text import Text
 
+    from quizdock.core import LEECH_LAPSES
     from quizdock.plaintext import printable
-    from quizdock.storage.store import LEECH_LAPSES
 
     if not found:
         out.print(no_leeches(lang))
@@ -236,8 +236,8 @@ def leeches_json(found: list[Leech]) -> dict[str, Any]:
     """The ``quizdock leeches --json`` document (schema in docs/json-output.md)."""
     from datetime import UTC
 
+    from quizdock.core import LEECH_LAPSES
     from quizdock.stats import JSON_SCHEMA
-    from quizdock.storage.store import LEECH_LAPSES
 
     return {
         "schema": JSON_SCHEMA,
@@ -278,7 +278,7 @@ def _percent(rate: Rate, lang: Lang) -> str:
 
 
 def leeches_line(count: int, lang: Lang) -> str:
-    from quizdock.storage.store import LEECH_LAPSES
+    from quizdock.core import LEECH_LAPSES
 
     return ngettext_in(
         lang,
@@ -289,7 +289,7 @@ def leeches_line(count: int, lang: Lang) -> str:
 
 
 def no_leeches(lang: Lang) -> str:
-    from quizdock.storage.store import LEECH_LAPSES
+    from quizdock.core import LEECH_LAPSES
 
     return gettext_in(lang, "No leeches: no card has lapsed {limit} times.").format(limit=LEECH_LAPSES)
 

@@ -13,19 +13,19 @@ from __future__ import annotations
 import calendar
 import hashlib
 import html
-import os
 import re
 import stat
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from quizdock.decks import Card, PracticalCard, parse_card
+from quizdock import atomicfile
+from quizdock.cards import Card, PracticalCard
 from quizdock.i18n import N_, Lang, Text, gettext_in
 from quizdock.plaintext import printable
+from quizdock.storage.records import StoredCard
 
 if TYPE_CHECKING:
     from quizdock.storage.store import Store
@@ -44,71 +44,8 @@ _CODE_SPAN = re.compile(r"`([^`\n]+)`")
 _PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\}")  # a challenge parameter, as quizdock.lab.spec reads them
 
 
-@dataclass(frozen=True, slots=True)
-class ReviewEntry:
-    """One recorded answer, as the review log of an export needs it.
-
-    Attributes:
-        reviewed_at: when it was given (naive UTC).
-        quality: the SM-2 grade, 0..5.
-        duration_ms: time taken to answer.
-        is_repeat: a same-day repeat (the schedule did not change).
-        first: the card's first answer ever (it was new).
-        before_interval: the interval before the answer, in days.
-        after_interval: the interval after it, in days.
-        after_easiness_centi: the E-Factor after it, in hundredths.
-    """
-
-    reviewed_at: datetime
-    quality: int
-    duration_ms: int
-    is_repeat: bool
-    first: bool
-    before_interval: int
-    after_interval: int
-    after_easiness_centi: int
-
-
-@dataclass(frozen=True, slots=True)
-class Progress:
-    """A card's SM-2 state and review log.
-
-    Attributes:
-        repetitions: successful answers in a row (SM-2's n).
-        interval: days between the last review and the next.
-        easiness_centi: the E-Factor in hundredths (250 for 2.5).
-        due_on: the learner's local date the card is next due.
-        lapses: how many times a learned card was forgotten.
-        last_reviewed_at: the last answer (naive UTC).
-        reviews: every answer, oldest first.
-    """
-
-    repetitions: int
-    interval: int
-    easiness_centi: int
-    due_on: date
-    lapses: int
-    last_reviewed_at: datetime
-    reviews: tuple[ReviewEntry, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class ExportCard:
-    """An active card as an export sees it.
-
-    Attributes:
-        card: the card, parsed from its stored content.
-        created_at: when quizdock first loaded it (naive UTC).
-        changed_at: when its content last changed (naive UTC); the note's modification time.
-        progress: its SM-2 state, when asked for and the card has been reviewed.
-        suspended: why the learner's reviews leave it out ("leech" or "manual"), else None.
-    """
-
-    card: Card
-    created_at: datetime
-    changed_at: datetime
-    progress: Progress | None = None
-    suspended: str | None = None
+ExportCard = StoredCard
+"""An active card as an export sees it: the store's record, with its progress when asked for."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,69 +80,7 @@ def read_cards(store: Store, *, deck: str | None = None, with_progress: bool = F
         deck: only this deck.
         with_progress: also read each card's SM-2 state and review log.
     """
-    from collections import defaultdict
-
-    from sqlalchemy import select
-
-    from quizdock.storage.models import CardRow, CardStateRow, ReviewRow
-
-    # Plain rows, not ORM objects: an export reads every card of the collection.
-    query = (
-        select(
-            CardRow.id,
-            CardRow.deck_id,
-            CardRow.content,
-            CardRow.created_at,
-            CardRow.content_changed_at,
-            CardRow.suspended_at,
-            CardRow.suspended_reason,
-        )
-        .where(CardRow.retired_at.is_(None))
-        .order_by(CardRow.deck_id, CardRow.position)
-    )
-    if deck is not None:
-        query = query.where(CardRow.deck_id == deck)
-    with store.session() as session:
-        rows = session.execute(query).all()
-        ids = [row.id for row in rows]
-        states: dict[str, CardStateRow] = {}
-        reviews: dict[str, list[ReviewEntry]] = defaultdict(list)
-        if with_progress and ids:
-            states = {s.card_id: s for s in session.scalars(select(CardStateRow).where(CardStateRow.card_id.in_(ids)))}
-            log = session.scalars(
-                select(ReviewRow).where(ReviewRow.card_id.in_(ids)).order_by(ReviewRow.reviewed_at, ReviewRow.id)
-            )
-            for review in log:
-                reviews[review.card_id].append(
-                    ReviewEntry(
-                        reviewed_at=review.reviewed_at,
-                        quality=review.quality,
-                        duration_ms=review.duration_ms,
-                        is_repeat=review.is_repeat,
-                        first=review.before_due_on is None and not review.is_repeat,
-                        before_interval=review.before_interval,
-                        after_interval=review.after_interval,
-                        after_easiness_centi=review.after_easiness_centi,
-                    )
-                )
-        cards: list[ExportCard] = []
-        for row in rows:
-            state = states.get(row.id)
-            progress = None
-            if state is not None:
-                progress = Progress(
-                    repetitions=state.repetitions,
-                    interval=state.interval,
-                    easiness_centi=state.easiness_centi,
-                    due_on=state.due_on,
-                    lapses=state.lapses or 0,
-                    last_reviewed_at=state.last_reviewed_at,
-                    reviews=tuple(reviews[row.id]),
-                )
-            card = parse_card(row.content, deck_id=row.deck_id, path=f"(stored deck {row.deck_id})")
-            suspended = (row.suspended_reason or "manual") if row.suspended_at is not None else None
-            cards.append(ExportCard(card, row.created_at, row.content_changed_at, progress, suspended))
-    return cards
+    return store.active_cards(deck, with_progress=with_progress)
 
 
 def note_guid(card_id: str) -> str:
@@ -328,25 +203,13 @@ def check_target(path: Path) -> None:
 
 
 def write_atomically(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file renamed over it: never a half file.
+    """Write an export to ``path`` atomically (never a half file), replacing only a regular file.
 
     Raises:
         UnsafeTarget: something other than a regular file is at ``path`` (checked again just
             before the rename).
     """
-    check_target(path)
-    handle, partial = tempfile.mkstemp(prefix=".quizdock-export.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(partial, 0o666 & ~umask)  # mkstemp makes it private; give it a new file's mode
-        check_target(path)
-        os.replace(partial, path)
-    except BaseException:
-        Path(partial).unlink(missing_ok=True)
-        raise
+    atomicfile.write_atomically(path, data, check=check_target)
 
 
 def count_reviews(cards: Sequence[ExportCard]) -> tuple[int, int]:

@@ -32,10 +32,10 @@ from pathlib import Path
 import genanki
 
 from quizdock.cards import ChoiceCard
+from quizdock.core import PASSING
 from quizdock.export import (
     ROOT_DECK,
     ExportCard,
-    Progress,
     count_reviews,
     deck_name,
     epoch_millis,
@@ -48,6 +48,7 @@ from quizdock.export import (
     write_atomically,
 )
 from quizdock.i18n import Lang
+from quizdock.storage.records import Progress
 
 NOTE_TYPES_MOD = 1796083200
 """Modification time of the note types (2026-12-01 UTC). Raise it when a template or the CSS
@@ -367,7 +368,7 @@ def _write_log(cursor: sqlite3.Cursor, card_id: int, progress: Progress, used: s
 
 def _button(quality: int) -> int:
     """Anki's answer button for an SM-2 grade: 0-2 Again, 3 Hard, 4 Good, 5 Easy."""
-    return 1 if quality < 3 else quality - 1
+    return 1 if quality < PASSING else quality - 1
 
 
 def _zip(database: Path) -> bytes:

@@ -9,7 +9,8 @@ Ctrl-C, a closed terminal (SIGHUP), a ``kill`` (SIGTERM) or a Docker error; once
 no further signal interrupts it.
 
 Every question goes through an ``ask`` function (by default :meth:`Prompter.command`), so
-tests drive the real loop with scripted keystrokes.
+tests drive the real loop with scripted keystrokes. What a typed line asks for and how the
+session is graded are decided in :mod:`quizdock.lab.flow`.
 """
 
 from __future__ import annotations
@@ -18,14 +19,13 @@ import contextlib
 import functools
 import os
 import queue
-import shlex
 import signal
 import subprocess
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any, Literal
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.markup import escape
@@ -35,6 +35,20 @@ from quizdock.errors import DockerUnavailable, ExitCode
 from quizdock.i18n import N_, Lang, Text, _, gettext_in
 from quizdock.lab import runner
 from quizdock.lab.conditions import CheckResult
+from quizdock.lab.flow import (
+    Ending,
+    GiveAnswer,
+    Keyword,
+    NeedsShell,
+    RunCommand,
+    SessionResult,
+    Unreadable,
+    ends_trying,
+    quality,
+    read_line,
+    split_command,
+    summary,
+)
 from quizdock.lab.spec import BROAD_COMMANDS, LABEL_CHALLENGE, LABEL_HELPER, Challenge
 from quizdock.lab.state import LabState, load_state, record_answer, record_typed, save_state
 
@@ -46,31 +60,6 @@ if TYPE_CHECKING:
 
 Ask = Callable[[], str]
 Run = Callable[[list[str]], int]
-Ending = Literal["solved", "skip", "quit"]
-
-KEYWORDS: dict[str, str] = {
-    "check": "check",
-    "vérifier": "check",
-    "verifier": "check",
-    "hint": "hint",
-    "indice": "hint",
-    "solution": "solution",
-    "reset": "reset",
-    "skip": "skip",
-    "passer": "skip",
-    "quit": "quit",
-    "exit": "quit",
-    "quitter": "quit",
-    "help": "help",
-    "aide": "help",
-    "?": "help",
-    "answer": "answer",
-    "réponse": "answer",
-    "reponse": "answer",
-    "répondre": "answer",
-    "repondre": "answer",
-}
-SHELL_TOKENS = frozenset({"|", "||", "&&", ";", ">", ">>", "<", "&", "2>", "2>&1"})
 
 WORDS: dict[str, str] = {
     "setup": N_("Setting the challenge up on your Docker…"),
@@ -141,55 +130,6 @@ WORDS: dict[str, str] = {
 def words_in(lang: Lang) -> dict[str, str]:
     """The session's words in ``lang``."""
     return {key: gettext_in(lang, message) for key, message in WORDS.items()}
-
-
-@dataclass(frozen=True, slots=True)
-class SessionResult:
-    """How a challenge session went.
-
-    Attributes:
-        challenge_id: The challenge.
-        ending: ``solved``, ``skip`` or ``quit``.
-        hints_used: How many hints were shown.
-        solution_shown: The solution was shown.
-        commands: The commands the learner typed, in order.
-        checks_passed: Checks passing at the end.
-        checks_total: Number of checks.
-    """
-
-    challenge_id: str
-    ending: Ending
-    hints_used: int
-    solution_shown: bool
-    commands: tuple[str, ...]
-    checks_passed: int
-    checks_total: int
-
-    @property
-    def solved(self) -> bool:
-        return self.ending == "solved"
-
-
-def quality(result: SessionResult) -> int:
-    """The SM-2 quality of a session: 5 solved alone, 4-3 with hints, 2-1 given up or failed."""
-    if result.solved and not result.solution_shown:
-        return 5 if result.hints_used == 0 else 4 if result.hints_used == 1 else 3
-    if result.solved or (result.commands and result.checks_passed):
-        return 2  # solved after reading the solution, or part of the way there
-    return 1
-
-
-def summary(result: SessionResult) -> str:
-    """One line on what the learner did (stored as the review's answer)."""
-    head = {"solved": "solved", "skip": "gave up", "quit": "quit"}[result.ending]
-    parts = [f"{head} ({result.checks_passed}/{result.checks_total} checks)"]
-    if result.hints_used:
-        parts.append(f"{result.hints_used} hint(s)")
-    if result.solution_shown:
-        parts.append("solution shown")
-    if result.commands:
-        parts.append("commands: " + " | ".join(result.commands))
-    return "; ".join(parts)[:1000]
 
 
 _CHILDREN: list[subprocess.Popen[bytes]] = []
@@ -337,39 +277,38 @@ class Session:
     def loop(self) -> Ending:
         while True:
             try:
-                line = self.read().strip()
+                line = self.read()
             except EOFError:  # Ctrl-D, or the input ended: leave like `quit`
                 self.check(quiet=True)
                 return "quit"
-            if not line:
-                continue
-            first, _, rest = line.partition(" ")
-            if KEYWORDS.get(first.lower()) == "answer":
-                if self.answer(rest) and self.check():
-                    return "solved"
-                continue
-            keyword = KEYWORDS.get(line.lower())
-            if keyword in ("skip", "quit"):
-                self.check(quiet=True)
-                return "skip" if keyword == "skip" else "quit"
-            if keyword == "help":
-                self.say(self.words["help"])
-            elif keyword == "check":
-                if self.check():
-                    return "solved"
-            elif keyword == "hint":
-                self.hint()
-            elif keyword == "solution":
-                self.solution_shown = True
-                self.say(self.words["solution"], "bold")
-                for step in self.challenge.solution:
-                    then = f"  → {self.words['then_answer']}" if step.answer else ""
-                    self.say("  " + runner.render(step.command, self._state()) + then)
-            elif keyword == "reset":
-                self.say(self.words["reset"], "dim")
-                self.start()
-            elif self.command(line) is not None and self.check():
-                return "solved"
+            match read_line(line):
+                case None:
+                    continue
+                case GiveAnswer(text):
+                    if self.answer(text) and self.check():
+                        return "solved"
+                case Keyword("skip" | "quit" as ending):
+                    self.check(quiet=True)
+                    return "skip" if ending == "skip" else "quit"
+                case Keyword("help"):
+                    self.say(self.words["help"])
+                case Keyword("check"):
+                    if self.check():
+                        return "solved"
+                case Keyword("hint"):
+                    self.hint()
+                case Keyword("solution"):
+                    self.solution_shown = True
+                    self.say(self.words["solution"], "bold")
+                    for step in self.challenge.solution:
+                        then = f"  → {self.words['then_answer']}" if step.answer else ""
+                        self.say("  " + runner.render(step.command, self._state()) + then)
+                case Keyword("reset"):
+                    self.say(self.words["reset"], "dim")
+                    self.start()
+                case typed:
+                    if self.command(typed) is not None and self.check():
+                        return "solved"
 
     def _state(self) -> LabState:
         assert self.state is not None
@@ -410,24 +349,27 @@ class Session:
                 line = self.ask().strip()
             except EOFError:
                 return
-            if not line or KEYWORDS.get(line.lower()) in ("quit", "skip"):
+            if ends_trying(line):
                 return
-            self.command(line)
+            self.command(split_command(line))
 
-    def command(self, line: str) -> int | None:
+    def command(self, typed: RunCommand | Unreadable | NeedsShell | Keyword) -> int | None:
         """Run one learner command; None when it could not be run at all."""
-        try:
-            argv = shlex.split(line)
-        except ValueError as error:
-            self.say(self.words["bad_quotes"].format(error=error), "red")
-            return None
-        if SHELL_TOKENS & set(argv):
-            self.say(self.words["no_shell"], "yellow")
-            return None
+        match typed:
+            case Unreadable(error):
+                self.say(self.words["bad_quotes"].format(error=error), "red")
+                return None
+            case NeedsShell():
+                self.say(self.words["no_shell"], "yellow")
+                return None
+            case RunCommand(line, argv):
+                pass
+            case _:  # pragma: no cover - every keyword is handled by the loop
+                raise AssertionError(typed)
         self.commands.append(line)
         self.state = record_typed(self._state(), line)
         try:
-            status = self.run(argv)
+            status = self.run(list(argv))
         except FileNotFoundError:
             self.say(self.words["not_found"].format(name=argv[0]), "red")
             return None

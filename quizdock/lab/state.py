@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
+
+from quizdock.atomicfile import write_atomically
 
 STATE_VERSION = 1
 
@@ -104,10 +105,7 @@ def save_state(state: LabState) -> None:
     """Write the state atomically (a reader in another terminal never sees half a file)."""
     path = state_path(state.challenge_id)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".state-")
-    with os.fdopen(fd, "w", encoding="utf-8") as out:
-        out.write(state.to_json())
-    os.replace(tmp, path)
+    write_atomically(path, state.to_json().encode("utf-8"), private=True)
 
 
 def load_state(challenge_id: str) -> LabState | None:

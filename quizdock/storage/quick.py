@@ -17,22 +17,7 @@ def count_due(path: Path, today: date, *, deck: str | None = None) -> int | None
     """
     if current_revision(path) != HEAD_REVISION:
         return None
-    # Dates are ISO strings in SQLite, so comparing them as text compares the days.
-    if deck is None:
-        # All due states and owed repeats (each from its own index), less the few set-aside cards
-        # among them: no join per due card. CROSS JOIN makes SQLite start from the set-aside cards
-        # (partial index ix_cards_set_aside).
-        sql = (
-            "SELECT (SELECT count(*) FROM card_states WHERE due_on <= :today)"
-            " + (SELECT count(*) FROM card_states WHERE repeat_on = :today AND due_on > :today) - ("
-            "SELECT count(*) FROM cards c CROSS JOIN card_states s ON s.card_id = c.id "
-            f"WHERE ({SET_ASIDE}) AND {DUE_TODAY} AND ({OUT_OF_REVIEW}))"
-        )
-    else:
-        sql = (
-            "SELECT count(*) FROM card_states s JOIN cards c ON c.id = s.card_id "
-            f"WHERE {DUE_TODAY} AND NOT ({OUT_OF_REVIEW}) AND c.deck_id = :deck"
-        )
+    sql = due_count_sql(deck)
     params = {"today": today.isoformat(), "deck": deck}
     try:
         conn = read_only(path)
@@ -47,6 +32,26 @@ def count_due(path: Path, today: date, *, deck: str | None = None) -> int | None
             conn.close()
     except sqlite3.DatabaseError as exc:
         raise explain(path, exc) from None
+
+
+def due_count_sql(deck: str | None) -> str:
+    """The one query that counts the cards due on the day ``:today`` (in the deck ``:deck`` when
+    ``deck`` is given): this light path and :meth:`Store.count_due` both run it."""
+    # Dates are ISO strings in SQLite, so comparing them as text compares the days.
+    if deck is None:
+        # All due states and owed repeats (each from its own index), less the few set-aside cards
+        # among them: no join per due card. CROSS JOIN makes SQLite start from the set-aside cards
+        # (partial index ix_cards_set_aside).
+        return (
+            "SELECT (SELECT count(*) FROM card_states WHERE due_on <= :today)"
+            " + (SELECT count(*) FROM card_states WHERE repeat_on = :today AND due_on > :today) - ("
+            "SELECT count(*) FROM cards c CROSS JOIN card_states s ON s.card_id = c.id "
+            f"WHERE ({SET_ASIDE}) AND {DUE_TODAY} AND ({OUT_OF_REVIEW}))"
+        )
+    return (
+        "SELECT count(*) FROM card_states s JOIN cards c ON c.id = s.card_id "
+        f"WHERE {DUE_TODAY} AND NOT ({OUT_OF_REVIEW}) AND c.deck_id = :deck"
+    )
 
 
 # Up to this size a whole-file check takes a few tens of milliseconds (90 ms for 55 MB).

@@ -1,5 +1,8 @@
 """The store: decks, cards, SM-2 states and the review log in SQLite.
 
+It persists what the core (:mod:`quizdock.core`) decides and answers the reads of the review,
+the statistics and the export; their SQL stays in this package.
+
 Every public method that writes commits before it returns, so an answer is on disk as soon as
 :meth:`Store.record_answer` returns.
 """
@@ -14,9 +17,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, CursorResult, Engine, and_, func, or_, select, update
+from sqlalchemy import CursorResult, Engine, and_, func, or_, select, text, update
 from sqlalchemy.orm import Session
 
+from quizdock.core.scheduler import LEECH_LAPSES, CardProgress, ReviewLog, review
+from quizdock.core.scheduling import CardState
 from quizdock.decks import (
     MAX_DECK_BYTES,
     Card,
@@ -30,30 +35,13 @@ from quizdock.decks import (
 from quizdock.errors import DeckError, NotFound, did_you_mean
 from quizdock.i18n import Text, _
 from quizdock.plaintext import read_bounded
-from quizdock.scheduling import CardState, needs_repeat, review
+from quizdock.storage import queries
 from quizdock.storage.engine import make_engine
 from quizdock.storage.migrate import explain, upgrade
 from quizdock.storage.models import CardRow, CardStateRow, DeckRow, ReviewRow
-from quizdock.storage.quick import unchanged_since_loaded
-
-
-def easiness_to_centi(easiness: Decimal) -> int:
-    return int(easiness * 100)
-
-
-def centi_to_easiness(centi: int) -> Decimal:
-    return Decimal(centi) / 100
-
-
-# A card whose lapses reach 8 is a leech and is suspended; once unsuspended, every 4th lapse
-# after that suspends it again (it is still not learned, the learner should rework it).
-LEECH_LAPSES = 8
-LEECH_AGAIN_EVERY = 4
-
-
-def is_leech_lapse(lapses: int) -> bool:
-    """Whether a lapse that brings a card's count to ``lapses`` makes it a leech now."""
-    return lapses >= LEECH_LAPSES and (lapses - LEECH_LAPSES) % LEECH_AGAIN_EVERY == 0
+from quizdock.storage.quick import due_count_sql, unchanged_since_loaded
+from quizdock.storage.records import DayActivity, DeckStates, HardCard, StoredCard
+from quizdock.storage.sql import available, centi_to_easiness, easiness_to_centi, effective_due
 
 
 def utc_naive(moment: datetime) -> datetime:
@@ -129,6 +117,7 @@ class RecordedAnswer:
         lapses: the card's lapses after the answer.
         leech: this answer was the lapse that made the card a leech; the card is now suspended.
         snapshot: the card before the answer, for :meth:`Store.undo_last_answer`.
+        log: the core's log of the answer.
     """
 
     review_id: int
@@ -138,6 +127,7 @@ class RecordedAnswer:
     lapses: int = 0
     leech: bool = False
     snapshot: Snapshot | None = None
+    log: ReviewLog | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -376,8 +366,10 @@ class Store:
             return set(session.scalars(query))
 
     def count_due(self, today: date, deck: str | None = None) -> int:
-        """Cards to review on ``today``: due by SM-2, or owing a same-day repeat."""
-        return len(self.due_card_ids(today, deck=deck)) + len(self.repeat_card_ids(today, deck=deck))
+        """Cards to review on ``today``: due by SM-2, or owing a same-day repeat (the query of
+        ``quizdock due``'s light path, :func:`~quizdock.storage.quick.due_count_sql`)."""
+        with self.session() as session:
+            return int(session.scalar(text(due_count_sql(deck)), {"today": today.isoformat(), "deck": deck}) or 0)
 
     def new_card_ids(self, limit: int, deck: str | None = None, today: date | None = None) -> list[str]:
         """Ids of cards never reviewed, in deck order, suspended cards left out.
@@ -464,16 +456,18 @@ class Store:
         today: date,
         repeat: bool = False,
     ) -> RecordedAnswer:
-        """Save one answer and, unless it is a same-day repeat, the card's new SM-2 state.
+        """Save one answer with what :func:`quizdock.core.review` decides it changes.
 
-        An answer below 4 marks the card as owing a repeat on ``today`` (``repeat_on``), kept
-        until an answer of 4 or more, so a new session that day asks it again.
+        The core decides the card's new SM-2 state (unless it is a same-day repeat), the repeat
+        it owes today, its lapses and whether it becomes a leech (suspended); the store writes
+        that and the log row.
 
         Args:
             repeat: a same-day repeat: logged, the schedule stays.
 
-        SM-2 runs on the state read in the same write transaction as the answer, committed before
-        returning: an answer given meanwhile in another terminal is built on, never overwritten.
+        The core runs on the state read in the same write transaction as the answer, committed
+        before returning: an answer given meanwhile in another terminal is built on, never
+        overwritten.
         """
         stamp = utc_naive(now)
         with self.session(writing=True) as session:
@@ -482,32 +476,16 @@ class Store:
             if card is None:
                 raise NotFound(_("There is no card {card}.").format(card=repr(card_id)))
             snapshot = _snapshot(card, state)
-            leech = False
-            before = _state(state) or CardState()
-            before_due = state.due_on if state else None
-            if repeat:
-                if state is None:
-                    raise ValueError(f"a same-day repeat of {card_id} needs a first answer")
-                new_state, due_on = before, state.due_on
-                state.last_reviewed_at = stamp
-                state.repeat_on = today if needs_repeat(quality) else None
-            else:
-                after = review(before, quality)
-                new_state, due_on = after, today + timedelta(days=after.interval)
-                lapse = quality < 3 and before.repetitions > 0
-                if state is None:
-                    state = CardStateRow(card_id=card_id, introduced_on=today, lapses=0)
-                    session.add(state)
-                state.repetitions = after.repetitions
-                state.interval = after.interval
-                state.easiness_centi = easiness_to_centi(after.easiness)
-                state.due_on = due_on
-                state.last_reviewed_at = stamp
-                state.lapses = (state.lapses or 0) + int(lapse)
-                if lapse and is_leech_lapse(state.lapses) and card.suspended_at is None:
-                    card.suspended_at, card.suspended_reason, leech = stamp, "leech", True
-                # A suspended leech is not asked again today, even if unsuspended.
-                state.repeat_on = today if needs_repeat(quality) and not leech else None
+            if repeat and state is None:
+                raise ValueError(f"a same-day repeat of {card_id} needs a first answer")
+            progress, log = review(_progress(card, state), quality, now, today=today, repeat=repeat)
+            if state is None:
+                state = CardStateRow(card_id=card_id)
+                session.add(state)
+            _write_progress(state, progress)
+            state.last_reviewed_at = stamp
+            if log.leech:
+                card.suspended_at, card.suspended_reason = stamp, "leech"
             logged = ReviewRow(
                 card_id=card_id,
                 reviewed_at=stamp,
@@ -515,18 +493,20 @@ class Store:
                 answer=answer,
                 duration_ms=duration_ms,
                 is_repeat=repeat,
-                before_repetitions=before.repetitions,
-                before_interval=before.interval,
-                before_easiness_centi=easiness_to_centi(before.easiness),
-                before_due_on=before_due,
-                after_repetitions=new_state.repetitions,
-                after_interval=new_state.interval,
-                after_easiness_centi=easiness_to_centi(new_state.easiness),
-                after_due_on=due_on,
+                before_repetitions=log.before.repetitions,
+                before_interval=log.before.interval,
+                before_easiness_centi=easiness_to_centi(log.before.easiness),
+                before_due_on=log.before_due_on,
+                after_repetitions=log.after.repetitions,
+                after_interval=log.after.interval,
+                after_easiness_centi=easiness_to_centi(log.after.easiness),
+                after_due_on=log.after_due_on,
             )
             session.add(logged)
             session.flush()
-            return RecordedAnswer(logged.id, before, new_state, due_on, state.lapses, leech, snapshot)
+            return RecordedAnswer(
+                logged.id, log.before, log.after, log.after_due_on, log.lapses, log.leech, snapshot, log
+            )
 
     def undo_last_answer(self, recorded: RecordedAnswer) -> None:
         """Undo an answer: delete its log row and put the card back exactly as it was before.
@@ -628,6 +608,44 @@ class Store:
                 for card, state in session.execute(query)
             ]
 
+    # --- reports: statistics and export ----------------------------------------------------
+
+    def daily_activity(self, offset: timedelta, deck: str | None = None) -> list[DayActivity]:
+        """Per local day (``offset``: the learner's UTC offset), oldest first: answers, time spent,
+        and the first answer to each card that day."""
+        with self.session() as session:
+            return queries.daily_activity(session, offset, deck)
+
+    def due_per_day(self, today: date, until: date, deck: str | None = None) -> dict[date, int]:
+        """Cards due per day up to ``until`` (a buried card counts on the day it comes back, a
+        same-day repeat today); suspended ones left out."""
+        with self.session() as session:
+            return queries.due_per_day(session, today, until, deck)
+
+    def count_new(self, today: date, deck: str | None = None) -> int:
+        """New cards a review could bring in on ``today`` (not suspended, buried or retired)."""
+        with self.session() as session:
+            return queries.count_new(session, today, deck)
+
+    def deck_states(self, deck: str | None = None) -> list[DeckStates]:
+        """Per deck, in id order: cards by state, leeches and the E-Factor sum."""
+        with self.session() as session:
+            return queries.deck_states(session, deck)
+
+    def hardest_cards(
+        self, deck: str | None = None, limit: int = 10
+    ) -> tuple[tuple[HardCard, ...], tuple[HardCard, ...]]:
+        """The ``limit`` cards with the lowest E-Factor (below 2.5), and those with the most lapses;
+        retired cards left out."""
+        with self.session() as session:
+            return queries.hardest_cards(session, deck, limit)
+
+    def active_cards(self, deck: str | None = None, *, with_progress: bool = False) -> list[StoredCard]:
+        """The active cards, by deck then deck order; ``with_progress``: with their SM-2 state and
+        review log."""
+        with self.session() as session:
+            return queries.active_cards(session, deck, with_progress)
+
     @staticmethod
     def _card_row(session: Session, card_id: str) -> CardRow:
         card = session.get(CardRow, card_id)
@@ -637,23 +655,6 @@ class Store:
                 _("There is no card {card}.").format(card=repr(card_id)) + hint, _("Card ids look like 'deck/slug'.")
             )
         return card
-
-
-def available(today: date | None) -> ColumnElement[bool]:
-    """The SQL condition for a card that reviews may show: not retired, not suspended, not buried.
-
-    Args:
-        today: buried cards stay out before their ``buried_until``; None ignores burying.
-    """
-    condition = and_(CardRow.retired_at.is_(None), CardRow.suspended_at.is_(None))
-    if today is None:
-        return condition
-    return and_(condition, or_(CardRow.buried_until.is_(None), CardRow.buried_until <= today))
-
-
-def effective_due() -> ColumnElement[date]:
-    """A card's due day, pushed to its ``buried_until`` when that is later (SQLite's 2-argument max)."""
-    return func.max(CardStateRow.due_on, func.coalesce(CardRow.buried_until, CardStateRow.due_on))
 
 
 def _snapshot(card: CardRow, state: CardStateRow | None) -> Snapshot:
@@ -676,6 +677,33 @@ def _state(row: CardStateRow | None) -> CardState | None:
     if row is None:
         return None
     return CardState(row.repetitions, row.interval, centi_to_easiness(row.easiness_centi))
+
+
+def _progress(card: CardRow, row: CardStateRow | None) -> CardProgress:
+    """A card's progress as the core reads it (``CardProgress()`` for a new card)."""
+    suspended = card.suspended_at is not None
+    if row is None:
+        return CardProgress(suspended=suspended)
+    return CardProgress(
+        state=CardState(row.repetitions, row.interval, centi_to_easiness(row.easiness_centi)),
+        due_on=row.due_on,
+        introduced_on=row.introduced_on,
+        lapses=row.lapses or 0,
+        repeat_on=row.repeat_on,
+        suspended=suspended,
+    )
+
+
+def _write_progress(row: CardStateRow, progress: CardProgress) -> None:
+    """Copy the core's answer into the state row (a row is written for a reviewed card only)."""
+    assert progress.due_on is not None and progress.introduced_on is not None
+    row.repetitions = progress.state.repetitions
+    row.interval = progress.state.interval
+    row.easiness_centi = easiness_to_centi(progress.state.easiness)
+    row.due_on = progress.due_on
+    row.introduced_on = progress.introduced_on
+    row.lapses = progress.lapses
+    row.repeat_on = progress.repeat_on
 
 
 def _card_from_row(row: CardRow) -> Card:

@@ -3,7 +3,7 @@
 No I/O, no clock, no database: ``review(state, quality)`` returns a new state. The readings
 of the algorithm that quizdock fixes:
 
-* grades are 0..5 (0 blackout ... 5 perfect); a new item starts with E-Factor 2.5;
+* grades are 0..5 (0 blackout ... 5 perfect, :class:`~quizdock.core.grade.Grade`); a new item starts with E-Factor 2.5;
 * after every graded answer ``EF' = EF + (0.1 - (5-q) * (0.08 + (5-q) * 0.02))``, never
   below 1.3, with no ceiling;
 * when ``q >= 3``: ``I(1) = 1``, ``I(2) = 6``, ``I(n) = ceil(I(n-1) * EF)`` with the EF from
@@ -23,10 +23,10 @@ import math
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
+from quizdock.core.grade import PASSING, SAME_DAY_TARGET, Grade
+
 INITIAL_EASINESS = Decimal("2.50")
 MIN_EASINESS = Decimal("1.30")
-PASSING_QUALITY = 3
-SAME_DAY_TARGET = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,10 +64,9 @@ def review(state: CardState, quality: int) -> CardState:
     Raises:
         ValueError: if ``quality`` is not an integer in 0..5.
     """
-    if isinstance(quality, bool) or not isinstance(quality, int) or not 0 <= quality <= 5:
-        raise ValueError(f"quality must be an integer from 0 to 5, got {quality!r}")
+    Grade.of(quality)
     new_easiness = easiness_after(state.easiness, quality)
-    if quality < PASSING_QUALITY:
+    if quality < PASSING:
         return CardState(repetitions=0, interval=1, easiness=new_easiness)
     repetitions = state.repetitions + 1
     if repetitions == 1:

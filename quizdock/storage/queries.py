@@ -1,0 +1,226 @@
+"""The SQL of the store's reports: statistics and the export's reading of every card.
+
+Each function runs in a session the :class:`~quizdock.storage.store.Store` opens and returns
+plain records (:mod:`quizdock.storage.records`); callers use the store's methods.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, case, func, literal, select
+from sqlalchemy.orm import Session
+
+from quizdock.core import LEECH_LAPSES, PASSING
+from quizdock.core.scheduler import MATURE_INTERVAL
+from quizdock.core.scheduling import INITIAL_EASINESS
+from quizdock.decks import parse_card
+from quizdock.storage.models import CardRow, CardStateRow, ReviewRow
+from quizdock.storage.records import DayActivity, DeckStates, HardCard, Progress, ReviewEntry, StoredCard
+from quizdock.storage.sql import available, centi_to_easiness, easiness_to_centi, effective_due
+
+
+def daily_activity(session: Session, offset: timedelta, deck: str | None = None) -> list[DayActivity]:
+    """Per local day, oldest first: answers, time, and the first answer to each card (one query).
+
+    Args:
+        offset: the learner's UTC offset; stored times are naive UTC.
+    """
+    # SQLite shifts the stored UTC time by the offset, then keeps the date.
+    day = func.date(ReviewRow.reviewed_at, f"{int(offset.total_seconds()):+d} seconds")
+    rank = func.row_number().over(partition_by=(ReviewRow.card_id, day), order_by=(ReviewRow.reviewed_at, ReviewRow.id))
+    inner = select(
+        day.label("day"),
+        ReviewRow.quality,
+        ReviewRow.duration_ms,
+        ReviewRow.before_interval,
+        rank.label("rank"),
+    )
+    if deck is not None:
+        inner = inner.join(CardRow, CardRow.id == ReviewRow.card_id).where(CardRow.deck_id == deck)
+    rows = inner.subquery()
+    first = rows.c.rank == 1
+    passed = rows.c.quality >= PASSING
+    mature = rows.c.before_interval >= MATURE_INTERVAL
+    query = (
+        select(
+            rows.c.day,
+            func.count(),
+            func.coalesce(func.sum(rows.c.duration_ms), 0),
+            func.count().filter(first),
+            func.count().filter(and_(first, passed)),
+            func.count().filter(and_(first, mature)),
+            func.count().filter(and_(first, mature, passed)),
+        )
+        .group_by(rows.c.day)
+        .order_by(rows.c.day)
+    )
+    return [DayActivity(_as_date(d), *(int(v) for v in values)) for d, *values in session.execute(query)]
+
+
+def due_per_day(session: Session, today: date, until: date, deck: str | None = None) -> dict[date, int]:
+    """Cards due per day up to ``until`` (a buried card counts on the day it comes back, a same-day repeat
+    today); suspended ones left out."""
+    scheduled = effective_due()
+    # A card answered below 4 today owes a repeat today, whatever its SM-2 due date.
+    due = case((and_(CardStateRow.repeat_on == today, scheduled > today), literal(today)), else_=scheduled)
+    query = (
+        select(due, func.count())
+        .select_from(CardStateRow)
+        .join(CardRow, CardRow.id == CardStateRow.card_id)
+        .where(CardRow.retired_at.is_(None), CardRow.suspended_at.is_(None), due <= until)
+        .group_by(due)
+    )
+    if deck is not None:
+        query = query.where(CardRow.deck_id == deck)
+    return {_as_date(day): count for day, count in session.execute(query)}
+
+
+def count_new(session: Session, today: date, deck: str | None = None) -> int:
+    """New cards a review could bring in today (not suspended, not buried, not retired)."""
+    query = (
+        select(func.count())
+        .select_from(CardRow)
+        .outerjoin(CardStateRow, CardStateRow.card_id == CardRow.id)
+        .where(CardStateRow.card_id.is_(None), available(today))
+    )
+    if deck is not None:
+        query = query.where(CardRow.deck_id == deck)
+    return session.scalar(query) or 0
+
+
+def deck_states(session: Session, deck: str | None = None) -> list[DeckStates]:
+    """Per deck, in id order: cards by state, leeches and the E-Factor sum (one query)."""
+    retired = CardRow.retired_at.is_not(None)
+    active = CardRow.retired_at.is_(None)
+    suspended = and_(active, CardRow.suspended_at.is_not(None))
+    studied = and_(active, CardRow.suspended_at.is_(None), CardStateRow.card_id.is_not(None))
+    reviewed = and_(active, CardStateRow.card_id.is_not(None))
+    counts: list[ColumnElement[Any]] = [
+        func.count().filter(and_(active, CardRow.suspended_at.is_(None), CardStateRow.card_id.is_(None))),
+        func.count().filter(and_(studied, CardStateRow.repetitions == 0)),
+        func.count().filter(and_(studied, CardStateRow.repetitions > 0, CardStateRow.interval < MATURE_INTERVAL)),
+        func.count().filter(and_(studied, CardStateRow.repetitions > 0, CardStateRow.interval >= MATURE_INTERVAL)),
+        func.count().filter(suspended),
+        func.count().filter(retired),
+        func.count().filter(and_(reviewed, CardStateRow.lapses >= LEECH_LAPSES)),
+        func.coalesce(func.sum(CardStateRow.easiness_centi).filter(reviewed), 0),
+        func.count().filter(reviewed),
+    ]
+    query = (
+        select(CardRow.deck_id, *counts)
+        .outerjoin(CardStateRow, CardStateRow.card_id == CardRow.id)
+        .group_by(CardRow.deck_id)
+        .order_by(CardRow.deck_id)
+    )
+    if deck is not None:
+        query = query.where(CardRow.deck_id == deck)
+    return [DeckStates(deck_id, *(int(v) for v in values)) for deck_id, *values in session.execute(query)]
+
+
+def hardest_cards(
+    session: Session, deck: str | None = None, limit: int = 10
+) -> tuple[tuple[HardCard, ...], tuple[HardCard, ...]]:
+    """The cards with the lowest E-Factor (below the starting 2.5) and those with the most lapses.
+
+    Retired cards are left out; suspended ones stay (leeches are hard cards).
+    """
+    columns = (
+        CardRow.id,
+        CardRow.deck_id,
+        CardStateRow.easiness_centi,
+        CardStateRow.lapses,
+        CardStateRow.interval,
+        CardStateRow.repetitions,
+        CardRow.suspended_at,
+    )
+    base = select(*columns).join(CardStateRow, CardStateRow.card_id == CardRow.id).where(CardRow.retired_at.is_(None))
+    if deck is not None:
+        base = base.where(CardRow.deck_id == deck)
+    lowest = (
+        base.where(CardStateRow.easiness_centi < easiness_to_centi(INITIAL_EASINESS))
+        .order_by(CardStateRow.easiness_centi, CardStateRow.lapses.desc(), CardRow.id)
+        .limit(limit)
+    )
+    most = (
+        base.where(CardStateRow.lapses > 0)
+        .order_by(CardStateRow.lapses.desc(), CardStateRow.easiness_centi, CardRow.id)
+        .limit(limit)
+    )
+    return (
+        tuple(_hard_card(*row) for row in session.execute(lowest)),
+        tuple(_hard_card(*row) for row in session.execute(most)),
+    )
+
+
+def active_cards(session: Session, deck: str | None = None, with_progress: bool = False) -> list[StoredCard]:
+    """The active cards, by deck then deck order, with their SM-2 state and log when asked for."""
+    # Plain rows, not ORM objects: an export reads every card of the collection.
+    query = (
+        select(
+            CardRow.id,
+            CardRow.deck_id,
+            CardRow.content,
+            CardRow.created_at,
+            CardRow.content_changed_at,
+            CardRow.suspended_at,
+            CardRow.suspended_reason,
+        )
+        .where(CardRow.retired_at.is_(None))
+        .order_by(CardRow.deck_id, CardRow.position)
+    )
+    if deck is not None:
+        query = query.where(CardRow.deck_id == deck)
+    rows = session.execute(query).all()
+    ids = [row.id for row in rows]
+    states: dict[str, CardStateRow] = {}
+    reviews: dict[str, list[ReviewEntry]] = defaultdict(list)
+    if with_progress and ids:
+        states = {s.card_id: s for s in session.scalars(select(CardStateRow).where(CardStateRow.card_id.in_(ids)))}
+        log = session.scalars(
+            select(ReviewRow).where(ReviewRow.card_id.in_(ids)).order_by(ReviewRow.reviewed_at, ReviewRow.id)
+        )
+        for review in log:
+            reviews[review.card_id].append(
+                ReviewEntry(
+                    reviewed_at=review.reviewed_at,
+                    quality=review.quality,
+                    duration_ms=review.duration_ms,
+                    is_repeat=review.is_repeat,
+                    first=review.before_due_on is None and not review.is_repeat,
+                    before_interval=review.before_interval,
+                    after_interval=review.after_interval,
+                    after_easiness_centi=review.after_easiness_centi,
+                )
+            )
+    cards: list[StoredCard] = []
+    for row in rows:
+        state = states.get(row.id)
+        progress = None
+        if state is not None:
+            progress = Progress(
+                repetitions=state.repetitions,
+                interval=state.interval,
+                easiness_centi=state.easiness_centi,
+                due_on=state.due_on,
+                lapses=state.lapses or 0,
+                last_reviewed_at=state.last_reviewed_at,
+                reviews=tuple(reviews[row.id]),
+            )
+        card = parse_card(row.content, deck_id=row.deck_id, path=f"(stored deck {row.deck_id})")
+        suspended = (row.suspended_reason or "manual") if row.suspended_at is not None else None
+        cards.append(StoredCard(card, row.created_at, row.content_changed_at, progress, suspended))
+    return cards
+
+
+def _hard_card(
+    card_id: str, deck: str, centi: int, lapses: int, interval: int, repetitions: int, suspended: datetime | None
+) -> HardCard:
+    return HardCard(card_id, deck, centi_to_easiness(centi), lapses, interval, repetitions, suspended is not None)
+
+
+def _as_date(value: date | str) -> date:
+    # SQLite's date() returns text; a typed column comes back as a date already.
+    return value if isinstance(value, date) else date.fromisoformat(value)

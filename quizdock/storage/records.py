@@ -1,0 +1,143 @@
+"""What the store's reports return: plain frozen records, light to import (no SQLAlchemy).
+
+The statistics and the Anki export read the database through :class:`~quizdock.storage.store.Store`
+methods that return these (the SQL is in :mod:`quizdock.storage.queries`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from quizdock.decks import Card
+
+
+@dataclass(frozen=True, slots=True)
+class DayActivity:
+    """The answers of one local day.
+
+    Attributes:
+        answers: every logged answer, same-day repeats included.
+        time_ms: time spent answering.
+        cards: cards answered (the first answer to each card that day).
+        passed: of those first answers, the ones that passed (graded 3 or more).
+        mature: first answers to a card whose interval was 21 days or more before the answer.
+        mature_passed: of those, the ones that passed.
+    """
+
+    day: date
+    answers: int
+    time_ms: int
+    cards: int
+    passed: int
+    mature: int
+    mature_passed: int
+
+
+@dataclass(frozen=True, slots=True)
+class DeckStates:
+    """Cards of one deck by state (exclusive), with the sum behind the average E-Factor."""
+
+    deck: str
+    new: int
+    learning: int
+    young: int
+    mature: int
+    suspended: int
+    retired: int
+    leeches: int
+    easiness_centi_sum: int  # over the reviewed cards not retired
+    reviewed_cards: int
+
+    @property
+    def total(self) -> int:
+        return self.new + self.learning + self.young + self.mature + self.suspended + self.retired
+
+    @property
+    def average_easiness(self) -> Decimal | None:
+        """The mean E-Factor of the reviewed cards not retired, two places (half up)."""
+        if not self.reviewed_cards:
+            return None
+        mean = Decimal(self.easiness_centi_sum) / self.reviewed_cards / 100
+        return mean.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True, slots=True)
+class HardCard:
+    card_id: str
+    deck: str
+    easiness: Decimal
+    lapses: int
+    interval: int
+    repetitions: int
+    suspended: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewEntry:
+    """One recorded answer, as the review log of an export needs it.
+
+    Attributes:
+        reviewed_at: when it was given (naive UTC).
+        quality: the SM-2 grade, 0..5.
+        duration_ms: time taken to answer.
+        is_repeat: a same-day repeat (the schedule did not change).
+        first: the card's first answer ever (it was new).
+        before_interval: the interval before the answer, in days.
+        after_interval: the interval after it, in days.
+        after_easiness_centi: the E-Factor after it, in hundredths.
+    """
+
+    reviewed_at: datetime
+    quality: int
+    duration_ms: int
+    is_repeat: bool
+    first: bool
+    before_interval: int
+    after_interval: int
+    after_easiness_centi: int
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """A card's SM-2 state and review log.
+
+    Attributes:
+        repetitions: successful answers in a row (SM-2's n).
+        interval: days between the last review and the next.
+        easiness_centi: the E-Factor in hundredths (250 for 2.5).
+        due_on: the learner's local date the card is next due.
+        lapses: how many times a learned card was forgotten.
+        last_reviewed_at: the last answer (naive UTC).
+        reviews: every answer, oldest first.
+    """
+
+    repetitions: int
+    interval: int
+    easiness_centi: int
+    due_on: date
+    lapses: int
+    last_reviewed_at: datetime
+    reviews: tuple[ReviewEntry, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class StoredCard:
+    """An active card as stored, with its history when asked for.
+
+    Attributes:
+        card: the card, parsed from its stored content.
+        created_at: when quizdock first loaded it (naive UTC).
+        changed_at: when its content last changed (naive UTC).
+        progress: its SM-2 state and log, when asked for and the card has been reviewed.
+        suspended: why reviews leave it out ("leech" or "manual"), else None.
+    """
+
+    card: Card
+    created_at: datetime
+    changed_at: datetime
+    progress: Progress | None = None
+    suspended: str | None = None
