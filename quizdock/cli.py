@@ -253,9 +253,9 @@ app.add_typer(deck_app, name="deck")
 
 @deck_app.command("check")
 def deck_check() -> None:
-    """Validate every deck file without touching the database.
+    """Validate every deck file, and report a multiple-choice card whose right option stands out (exit 3).
 
-    Also reports a multiple-choice card whose right option stands out (exit 3).
+    The database is not touched.
     """
     from quizdock.choice_check import check_decks
     from quizdock.decks import load_decks

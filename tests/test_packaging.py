@@ -74,3 +74,25 @@ def test_ci_runs_the_readme_test_command() -> None:
     test_command = commands[1]
     assert "pytest" in test_command
     assert test_command in (REPO / ".ci" / "run").read_text().splitlines()
+
+
+def test_the_readme_command_tables_are_written_from_the_cli() -> None:
+    """README.md's command tables are what tools/docs.py writes: a synopsis and a summary per command."""
+    from tools import docs
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert docs.render(readme) == readme, "README.md drifted from the CLI: run python tools/docs.py"
+    assert "| `quizdock review [--deck DECK] [--limit N] [--new N] [--lang fr\\|en]` | Review the cards" in readme
+    assert "| `quizdock deck test [ID...]` |" in readme and "| `quizdock challenge check ID [--watch]" in readme
+
+
+def test_the_readme_tables_follow_a_change_of_the_cli() -> None:
+    """A command, an option or a help text changed in the code shows in the tables written anew."""
+    from tools import docs
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    found = docs.commands()
+    found[("due",)].help = "Count the cards."
+    table = docs.table("daily", found)
+    assert "| `quizdock due [--deck DECK]` | Count the cards. |" in table
+    assert docs.table("daily", docs.commands()) in readme  # built anew: the real help again
