@@ -61,8 +61,8 @@ WORDS = (
     N_("required"),
     N_("env var: {var}"),
     N_("{low} to {high}"),
-    N_("at least {low}"),
-    N_("at most {high}"),
+    N_("{low} or more"),
+    N_("{high} or less"),
     N_("Error: {message}"),
     N_("Try '{command}' for help."),
     N_("{heading}:"),
@@ -85,8 +85,32 @@ def translate_message(message: str) -> str:
         values = found.groupdict()
         if "message" in values:
             values["message"] = translate_message(values["message"])
+        if "range" in values:
+            values["range"] = _range_words(values["range"])
         return _(template).format(**values)
     return message
+
+
+def _range_words(text: str) -> str:
+    """click's ``1<=x<=100000``, ``x>=0`` or ``x<=5`` in words (``1 to 100,000``); other ranges as they are."""
+    both = re.fullmatch(r"(-?[\d.]+)<=x<=(-?[\d.]+)", text)
+    low = re.fullmatch(r"x>=(-?[\d.]+)", text)
+    high = re.fullmatch(r"x<=(-?[\d.]+)", text)
+    if both:
+        return _range(float(both[1]), float(both[2]))
+    if low:
+        return _range(float(low[1]), None)
+    if high:
+        return _range(None, float(high[1]))
+    return text
+
+
+def _range(low: float | None, high: float | None) -> str:
+    if low is not None and high is not None:
+        return _("{low} to {high}").format(low=_bound(low), high=_bound(high))
+    if low is not None:
+        return _("{low} or more").format(low=_bound(low))
+    return _("{high} or less").format(high=_bound(high if high is not None else 0))
 
 
 # --- help screens ------------------------------------------------------------------------------
@@ -144,12 +168,8 @@ def _details(param: Any) -> list[str]:
     elif param.show_default and param.default not in (None, (), []) and not getattr(param, "is_flag", False):
         details.append(_("default: {default}").format(default=param.default))
     low, high = getattr(param.type, "min", None), getattr(param.type, "max", None)
-    if low is not None and high is not None:
-        details.append(_("{low} to {high}").format(low=_bound(low), high=_bound(high)))
-    elif low is not None:
-        details.append(_("at least {low}").format(low=_bound(low)))
-    elif high is not None:
-        details.append(_("at most {high}").format(high=_bound(high)))
+    if low is not None or high is not None:
+        details.append(_range(low, high))
     if param.required:
         details.append(_("required"))
     return details
