@@ -109,12 +109,6 @@ class QuizdockGroup(TyperGroup):
         except typer.TyperException as error:
             raise localized_error(error) from None
 
-    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
-        if not args and ctx.parent is None and not ctx.resilient_parsing:
-            typer.echo(what_next())
-            ctx.exit()
-        return super().parse_args(ctx, args)
-
     def list_commands(self, ctx: Any) -> list[str]:
         return [*super().list_commands(ctx), *(name for name in self.lazy if name not in self.commands)]
 
@@ -207,7 +201,7 @@ app = typer.Typer(
         "Learn Docker in the terminal: flashcards with spaced repetition and practical challenges "
         "graded on your real Docker daemon."
     ),
-    no_args_is_help=True,
+    invoke_without_command=True,  # `quizdock` alone says what to do next
     add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
@@ -222,6 +216,7 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def root(
+    ctx: typer.Context,
     db: Annotated[
         Optional[Path],  # noqa: UP045
         typer.Option(
@@ -238,6 +233,11 @@ def root(
 ) -> None:
     settings.db = db
     settings.lang = lang
+    if ctx.invoked_subcommand is None:
+        from quizdock.commands.common import language
+
+        language(lang)
+        typer.echo(what_next())
 
 
 app.command()(review_commands.review)

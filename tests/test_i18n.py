@@ -272,3 +272,11 @@ def test_ranges_in_words_in_help_and_errors() -> None:
     assert "0 n'est pas dans l'intervalle de 1 à 100\u202f000." in run(["review", "--limit", "0"], "fr_FR.UTF-8")
     assert "0 is not in the range 1 to 100,000." in run(["review", "--limit", "0"], "en_US.UTF-8")
     assert "-1.0 is not in the range 0 or more." in run(["challenge", "check", "x", "--timeout", "-1"], "en_US.UTF-8")
+
+
+def test_quizdock_with_options_but_no_command_says_what_to_do_next_too() -> None:
+    result = CliRunner().invoke(app, ["--lang", "fr"], env={"LANG": "en_US.UTF-8"})
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("quizdock ") and "Pour commencer\u202f:" in result.output
+    refused = CliRunner().invoke(app, ["--lang", "de"], env={"LANG": "en_US.UTF-8"})
+    assert refused.exit_code == 2 and "'de' is not a language quizdock has" in refused.output
