@@ -431,7 +431,7 @@ def test_typed_canonical_form_needs_no_message() -> None:
 
 def test_french_messages() -> None:
     assert grade_command("docker container run -d busybox", "docker run busybox").message.fr == (
-        "Il manque -d : le conteneur tournerait au premier plan."
+        "Il manque -d\u202f: le conteneur tournerait au premier plan."
     )
     assert "vouliez-vous dire `docker container ls`" in grade_command("docker ps", "docker contianer ls").message.fr
 

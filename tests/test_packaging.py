@@ -25,6 +25,7 @@ def test_an_installed_wheel_finds_its_decks_and_migrates_from_another_directory(
     assert "quizdock/alembic/env.py" in names
     assert any(re.match(r"quizdock/alembic/versions/0001_.*\.py$", n) for n in names)
     assert "quizdock/locale/fr/LC_MESSAGES/quizdock.mo" in names
+    assert "quizdock/grading/docker_cli_teaching.json" in names  # the grader's model needs it
 
     site = tmp_path / "site"
     subprocess.run(

@@ -34,6 +34,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from quizdock import image_reference
 from quizdock.i18n import Text
 from quizdock.lab.spec import ArgValue, Challenge
 
@@ -605,7 +606,7 @@ def _logs_contain(ctx: Context, a: Args) -> CheckResult:
 
 
 def _similar_tags(ctx: Context, reference: str) -> list[str]:
-    repository = reference.rsplit(":", 1)[0] if ":" in reference.rsplit("/", 1)[-1] else reference
+    repository = image_reference.parse(reference).repository
     return sorted(tag for image in ctx.client.images.list(name=repository) for tag in image.tags)
 
 
@@ -732,9 +733,8 @@ def _committed_from(ctx: Context, a: Args) -> CheckResult:
 
 def _split_image(reference: str) -> tuple[str, str, str]:
     """``(registry, repository, tag)`` for ``127.0.0.1:5000/qd-app:1.0``; tag defaults to latest."""
-    registry, _, rest = reference.partition("/")
-    name, sep, tag = rest.partition(":")
-    return registry, name, (tag if sep else "latest")
+    ref = image_reference.parse(reference)
+    return ref.registry, ref.path, ref.version
 
 
 _MANIFESTS = ", ".join(

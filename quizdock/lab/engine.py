@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from quizdock import image_reference
 from quizdock.errors import ExitCode, QuizdockError
 from quizdock.i18n import _
 
@@ -462,8 +463,8 @@ def _ensure_lab_image(host: docker.DockerClient, image: str) -> None:
     except docker.errors.ImageNotFound:
         pass
     try:
-        repository, _colon, tag = image.rpartition(":") if ":" in image.rsplit("/", 1)[-1] else (image, "", "latest")
-        host.images.pull(repository, tag=tag)
+        ref = image_reference.parse(image)
+        host.images.pull(ref.repository, tag=ref.version)
     except docker.errors.APIError as exc:
         raise LabUnavailable(
             _("The lab needs the image {image}, which is not on your Docker and cannot be pulled: {reason}.").format(
@@ -565,9 +566,9 @@ def load_images(host: docker.DockerClient, lab: docker.DockerClient, references:
         if source is not None:
             lab.images.load(source.save(named=True))
             continue
-        repository, _colon, tag = reference.rpartition(":")
+        ref = image_reference.parse(reference)
         try:
-            lab.images.pull(repository, tag=tag)
+            lab.images.pull(ref.repository, tag=ref.version)
         except docker.errors.APIError as exc:
             raise LabUnavailable(
                 _(

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from quizdock import image_reference
 from quizdock.errors import DockerUnavailable, QuizdockError
 from quizdock.i18n import _
 from quizdock.lab.conditions import (
@@ -262,10 +263,10 @@ def ensure_image(client: docker.DockerClient, reference: str) -> None:
 
 
 def split_reference(reference: str) -> tuple[str, str]:
-    """``("127.0.0.1:5000/qd-app", "1.0")`` for ``127.0.0.1:5000/qd-app:1.0``; the tag defaults to latest."""
-    head, _, last = reference.rpartition("/")
-    name, sep, tag = last.partition(":")
-    return (f"{head}/{name}" if head else name), (tag if sep else "latest")
+    """``("127.0.0.1:5000/qd-app", "1.0")`` for ``127.0.0.1:5000/qd-app:1.0``; the tag defaults to latest
+    (a digest, ``busybox@sha256:...``, stands where the tag would)."""
+    ref = image_reference.parse(reference)
+    return ref.repository, ref.version
 
 
 def _create_container(

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, TypeAlias
 
+from quizdock import image_reference
 from quizdock.errors import DeckError
 from quizdock.i18n import LANGS, Text
 
@@ -768,15 +769,10 @@ def repository_name(reference: str) -> str:
 
     ``learner/qd-app`` or ``ghcr.io/x/qd-app`` are the learner's, whatever their last part.
     """
-    name = reference.split("@", 1)[0]
-    if ":" in name.rsplit("/", 1)[-1]:
-        name = name.rsplit(":", 1)[0]  # the tag
-    parts = name.split("/")
-    if len(parts) == 1:
-        return parts[0]
-    if len(parts) == 2 and parts[0].split(":", 1)[0] in LOCAL_REGISTRY_HOSTS:
-        return parts[1]
-    return ""
+    ref = image_reference.parse(reference)
+    if "/" in ref.path or (ref.domain is not None and ref.host not in LOCAL_REGISTRY_HOSTS):
+        return ""
+    return ref.path
 
 
 def _check_reserved(r: _Reader, challenge: Challenge) -> None:

@@ -1,0 +1,611 @@
+"""Comparing a typed command with a card's answer by what it would do.
+
+A learner recalling "list running containers" may type ``docker ps``, ``docker container ls``
+or ``docker container list``: all three do the same thing and all three are right. The answer
+and the typed text are read by :mod:`quizdock.grading.parsing`; their options and arguments are
+paired and each pair compared with its value grammar (:mod:`quizdock.grading.values`); the
+differences become a verdict (an SM-2 grade) and one or two sentences for the learner.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import shlex
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from functools import partial
+from types import MappingProxyType
+from typing import Literal, TypeVar
+
+from quizdock import image_reference
+from quizdock.grading import patterns
+from quizdock.grading.docker_cli import HELP, PLACEHOLDERS, Arg, Command
+from quizdock.grading.parsing import (
+    PLACEHOLDER,
+    CommandSyntaxError,
+    ParsedCommand,
+    ParsedOption,
+    canonical_form,
+    has_placeholder,
+    join,
+    matches,
+    parse_command,
+    quote,
+)
+from quizdock.grading.values import (
+    Match,
+    compare_arg,
+    compare_option_values,
+    image_problem,
+    number,
+    option_anchor,
+)
+from quizdock.grading.wording import both
+from quizdock.i18n import N_, Text, ngettext_in
+from quizdock.plaintext import MAX_ANSWER_CHARS
+
+Verdict = Literal["equivalent", "accepted", "partial", "wrong"]
+
+QUALITY: Mapping[Verdict, int] = MappingProxyType({"equivalent": 5, "accepted": 4, "partial": 2, "wrong": 1})
+"""The SM-2 grade each verdict feeds."""
+
+EMPTY = Text(fr="", en="")
+
+
+@dataclass(frozen=True)
+class CommandVerdict:
+    """How a typed command compares with a card's answer.
+
+    Attributes:
+        verdict: ``equivalent`` (does the same thing), ``accepted`` (does what was asked, with a
+            harmless extra), ``partial`` (the right command with a missing or wrong part) or
+            ``wrong`` (another command, a typo, or not a command).
+        quality: The SM-2 grade: 5, 4, 2 or 1.
+        message: One or two sentences for the learner; empty when the typed text is the answer.
+        canonical: The answer's canonical form (management command, long options sorted).
+    """
+
+    verdict: Verdict
+    quality: int
+    message: Text
+    canonical: str
+
+
+# --- Comparison ------------------------------------------------------------------------------
+
+_Severity = Literal["note", "error"]
+
+
+@dataclass(frozen=True, slots=True)
+class _Issue:
+    severity: _Severity
+    text: Text
+
+
+def _show(po: ParsedOption) -> str:
+    if po.option.value == "bool":
+        return po.written if po.value == "true" else f"{po.written}={po.value}"
+    return f"{po.written} {quote(po.value)}"
+
+
+def _missing(what: str, without: Text) -> _Issue:
+    return _Issue("error", both(N_("Missing {what}: {without}."), what=what, without=without))
+
+
+def _wrong_value(what: Text | str, given: str, expected: str, detail: Text | None) -> _Issue:
+    if detail is not None:
+        return _Issue(
+            "error",
+            both(N_("Wrong value for {what} `{given}`: {detail}."), what=what, given=given, detail=detail),
+        )
+    return _Issue(
+        "error",
+        both(
+            N_("Wrong value for {what}: `{given}` instead of `{expected}`."), what=what, given=given, expected=expected
+        ),
+    )
+
+
+def _note(detail: Text) -> _Issue:
+    return _Issue("note", detail)
+
+
+def _extra_option(po: ParsedOption) -> _Issue:
+    shown = _show(po)
+    if po.option.harmless:
+        return _Issue(
+            "note",
+            both(N_("{shown} is not needed here, but harmless: {effect}."), shown=shown, effect=po.option.with_),
+        )
+    return _Issue("error", both(N_("Unexpected {shown}: {effect}."), shown=shown, effect=po.option.with_))
+
+
+_X = TypeVar("_X")
+
+
+def _pair(
+    expected: Sequence[_X],
+    given: Sequence[_X],
+    compare: Callable[[_X, _X], Match],
+    anchor: Callable[[_X], str | None],
+    has_placeholder: Callable[[_X], bool],
+) -> tuple[list[Text], list[tuple[_X, _X, Match]], list[_X], list[_X]]:
+    """Match two multisets: notes, differing pairs, expected values left, given values left."""
+    left = list(given)
+    notes: list[Text] = []
+    unmatched: list[_X] = []
+    # Literal values first, so a placeholder does not take the value a literal needs.
+    for e in sorted(expected, key=has_placeholder):
+        found = next((g for g in left if compare(e, g).level == "same"), None)
+        if found is None:
+            unmatched.append(e)
+        else:
+            left.remove(found)
+    still: list[_X] = []
+    for e in unmatched:
+        found = next((g for g in left if compare(e, g).level == "note"), None)
+        if found is None:
+            still.append(e)
+        else:
+            left.remove(found)
+            detail = compare(e, found).detail
+            if detail is not None:
+                notes.append(detail)
+    pairs: list[tuple[_X, _X, Match]] = []
+    missing: list[_X] = []
+    for e in still:
+        if not left:
+            missing.append(e)
+            continue
+        key = anchor(e)
+        found = next((g for g in left if key is not None and anchor(g) == key), left[0])
+        left.remove(found)
+        pairs.append((e, found, compare(e, found)))
+    return notes, pairs, missing, left
+
+
+def _effective_options(parsed: ParsedCommand) -> dict[str, list[ParsedOption]]:
+    """Options by comparison key, with what changes nothing taken out.
+
+    A value equal to Docker's default is dropped, a repeated flag counts once, and a
+    non-repeatable option keeps its last value (as Docker does).
+    """
+    last: dict[str, ParsedOption] = {}
+    repeated: list[ParsedOption] = []
+    for po in map(partial(_as_flag, parsed.command), parsed.options):
+        if po.option.repeatable:
+            repeated.append(po)
+        else:
+            last[po.option.long] = po
+    by_key: dict[str, list[ParsedOption]] = {}
+    for po in [*last.values(), *repeated]:
+        default = po.option.normalized_default
+        if default is not None and number(po.value).lower() == default:
+            continue
+        by_key.setdefault(po.option.key, []).append(po)
+    return by_key
+
+
+def _template(text: str) -> str:
+    return re.sub(r"\{\{\s*(.*?)\s*\}\}", r"{{\1}}", text.strip())
+
+
+def _as_flag(command: Command, po: ParsedOption) -> ParsedOption:
+    """A ``--format`` that prints what a flag prints, read as that flag: on ``docker image ls``,
+    ``--format '{{.ID}}'`` is ``-q``. Messages still show it as typed."""
+    if po.option.long != "--format":
+        return po
+    template = _template(po.value)
+    flag = next((o for o in command.options if o.format_equivalent and o.format_equivalent == template), None)
+    return po if flag is None else ParsedOption(flag, _show(po), "true")
+
+
+def _compare_options(expected: ParsedCommand, given: ParsedCommand) -> list[_Issue]:
+    issues: list[_Issue] = []
+    e_opts, g_opts = _effective_options(expected), _effective_options(given)
+    for key in [*e_opts, *(k for k in g_opts if k not in e_opts)]:
+        e_list, g_list = e_opts.get(key, []), g_opts.get(key, [])
+        notes, pairs, missing, extra = _pair(
+            e_list,
+            g_list,
+            compare_option_values,
+            option_anchor,
+            lambda po: has_placeholder(po.value),
+        )
+        issues += [_note(n) for n in notes]
+        for e, g, match in pairs:
+            issues.append(_wrong_value(e.written, g.value, e.value, match.detail))
+        issues += [_missing(_show(e), e.option.without) for e in missing]
+        issues += [_extra_option(g) for g in extra]
+    return issues
+
+
+def _assign(command: Command, args: Sequence[str]) -> tuple[list[list[str]], list[str]]:
+    """The typed arguments per argument of the command, and those left over."""
+    slots: list[list[str]] = []
+    i = 0
+    for arg in command.args:
+        if arg.kind == "command" or arg.variadic:
+            slots.append(list(args[i:]))
+            i = len(args)
+        else:
+            slots.append(list(args[i : i + 1]))
+            i += 1
+    return slots, list(args[i:])
+
+
+_OWN_PATH = ("/bin/", "/usr/bin/", "/usr/local/bin/", "/sbin/", "/usr/sbin/")
+
+# The default command (CMD) of Docker Hub's official images the decks use, whatever the tag:
+# writing it out runs what the image would run anyway.
+_DEFAULT_COMMANDS: Mapping[str, str] = MappingProxyType(
+    {"busybox": "sh", "alpine": "/bin/sh", "ubuntu": "/bin/bash", "debian": "bash"}
+)
+
+# What makes a `sh -c` script more than one plain command: operators, expansions, globs.
+_SHELL_SYNTAX = re.compile(r"[;&|<>$`*?()\[\]{}~#!\n]")
+
+
+def _plain_script(tokens: list[str]) -> list[str] | None:
+    """The command of ``sh -c "X"`` when X is one plain command (no operator, expansion or glob)."""
+    # sh only: every image the decks use has it (busybox has no bash).
+    if len(tokens) != 3 or posixpath.basename(tokens[0]) != "sh" or tokens[1] != "-c":
+        return None
+    script = tokens[2]
+    if _SHELL_SYNTAX.search(script):
+        return None
+    try:
+        words = shlex.split(script)
+    except ValueError:
+        return None
+    if not words or "=" in words[0]:  # `A=1 cmd` sets a variable first
+        return None
+    return words
+
+
+def _is_program(tokens: list[str], program: str) -> bool:
+    """Whether ``tokens`` runs ``program`` alone (``sh`` or ``/bin/sh`` for ``sh``)."""
+    return (
+        len(tokens) == 1
+        and posixpath.basename(tokens[0]) == posixpath.basename(program)
+        and ("/" not in tokens[0] or tokens[0].startswith(_OWN_PATH))
+    )
+
+
+def _default_command(image: str) -> str | None:
+    if not image or has_placeholder(image):
+        return None
+    ref = image_reference.parse(image)
+    return _DEFAULT_COMMANDS.get(ref.familiar_path) if ref.registry == "docker.io" else None
+
+
+def _compare_container_command(arg: Arg, expected: list[str], given: list[str], image: str = "") -> list[_Issue]:
+    if expected and expected[-1] == "<command>":
+        head = expected[:-1]
+        if len(given) > len(head) and all(matches(e, g) for e, g in zip(head, given, strict=False)):
+            return []
+    elif len(expected) == len(given) and all(matches(e, g) for e, g in zip(expected, given, strict=True)):
+        return []
+    # echo joins its arguments with one space: echo "hello world" prints what echo hello world prints.
+    if expected[:1] == given[:1] == ["echo"] and " ".join(expected[1:]) == " ".join(given[1:]):
+        return []
+    # `sh -c "echo hi"` runs `echo hi`: one plain command needs no shell around it.
+    e_plain, g_plain = _plain_script(expected) or expected, _plain_script(given) or given
+    if (e_plain, g_plain) != (expected, given) and not _compare_container_command(arg, e_plain, g_plain, image):
+        return []
+    # Writing out the image's default command (`busybox sh`) runs what `busybox` alone runs.
+    default = _default_command(image)
+    if default is not None and _is_program(expected or [default], default) and _is_program(given or [default], default):
+        return []
+    if (
+        expected
+        and given
+        and expected[0] != given[0]
+        and posixpath.basename(expected[0]) == posixpath.basename(given[0])
+        and (expected[0].startswith(_OWN_PATH) or given[0].startswith(_OWN_PATH))
+        and "/" not in (given[0] if expected[0].startswith("/") else expected[0])
+        and len(expected) == len(given)
+        and all(matches(e, g) for e, g in zip(expected[1:], given[1:], strict=True))
+    ):
+        return [
+            _note(
+                both(
+                    N_("`{given}` and `{expected}` are the same program when it is on the image's PATH."),
+                    given=given[0],
+                    expected=expected[0],
+                )
+            )
+        ]
+    if given and given[0].startswith("-"):
+        return [
+            _Issue(
+                "error",
+                both(
+                    N_(
+                        "`{option}` after the image goes to the container, not to Docker: put options before the image."
+                    ),
+                    option=given[0],
+                ),
+            )
+        ]
+    shown_e, shown_g = join(expected), join(given)
+    if not given:
+        without = arg.without or both(N_("the command would fail"))
+        return [
+            _Issue(
+                "error",
+                both(N_("Missing {what} `{value}`: {without}."), what=arg.label, value=shown_e, without=without),
+            )
+        ]
+    if not expected:
+        return [
+            _Issue(
+                "error",
+                both(
+                    N_("Unexpected command `{command}`: it would replace the image's default command."), command=shown_g
+                ),
+            )
+        ]
+    return [_wrong_value(arg.label, shown_g, shown_e, None)]
+
+
+def _compare_args(expected: ParsedCommand, given: ParsedCommand) -> list[_Issue]:
+    command = expected.command
+    e_slots, _ = _assign(command, expected.args)
+    g_slots, g_extra = _assign(command, given.args)
+    image = next((vals[0] for arg, vals in zip(command.args, e_slots, strict=True) if arg.kind == "image" and vals), "")
+    issues: list[_Issue] = []
+    for arg, e_vals, g_vals in zip(command.args, e_slots, g_slots, strict=True):
+        if arg.kind == "command":
+            issues += _compare_container_command(arg, e_vals, g_vals, image)
+            continue
+        if arg.default is not None:
+            # An absent optional argument means its default: `docker login` is `docker login docker.io`.
+            # A placeholder (`docker login <registry>`) asks for a value written out.
+            e_vals = e_vals or [arg.default]
+            if not any(has_placeholder(v) for v in e_vals):
+                g_vals = g_vals or [arg.default]
+        notes, pairs, missing, extra = _pair(
+            e_vals,
+            g_vals,
+            partial(compare_arg, arg),
+            lambda _v: None,
+            has_placeholder,
+        )
+        issues += [_note(n) for n in notes]
+        for e, g, match in pairs:
+            issues.append(_wrong_value(arg.label, g, e, match.detail))
+        for e in missing:
+            if arg.required:
+                without = both(N_("the command would fail"))
+            else:
+                without = arg.without or both(N_("the command would do something else"))
+            issues.append(
+                _Issue(
+                    "error",
+                    both(N_("Missing {what} `{value}`: {without}."), what=arg.label, value=e, without=without),
+                )
+            )
+        for g in extra:
+            issues.append(
+                _Issue(
+                    "error",
+                    both(N_("Unexpected argument `{value}` ({what})."), value=g, what=arg.label),
+                )
+            )
+    for g in g_extra:
+        issues.append(
+            _Issue(
+                "error",
+                both(
+                    N_("Unexpected argument `{value}`: `{command}` would not take it."), value=g, command=command.name
+                ),
+            )
+        )
+    return issues
+
+
+# Commands whose optional first argument is a filter written out: `docker image ls alpine` is
+# `docker image ls --filter reference=alpine` (the CLI adds that filter for the argument).
+_FILTER_ARGS: Mapping[tuple[str, ...], str] = MappingProxyType({("image", "ls"): "reference"})
+
+
+def _filter_as_arg(parsed: ParsedCommand) -> ParsedCommand:
+    """The command with its one filter that means the argument written as the argument."""
+    key = _FILTER_ARGS.get(parsed.command.path)
+    if key is None or parsed.args:
+        return parsed
+    filters = [po for po in parsed.options if po.option.long == "--filter" and po.value.startswith(f"{key}=")]
+    if len(filters) != 1:
+        return parsed
+    (found,) = filters
+    rest = tuple(po for po in parsed.options if po is not found)
+    return replace(parsed, options=rest, args=(found.value.removeprefix(f"{key}="),))
+
+
+def _summary(issues: Sequence[_Issue]) -> Text:
+    ordered = [i for i in issues if i.severity == "error"] + [i for i in issues if i.severity == "note"]
+    shown, rest = ordered[:2], len(ordered) - 2
+    fr = " ".join(i.text.fr for i in shown)
+    en = " ".join(i.text.en for i in shown)
+    if rest > 0:
+        fr += " " + ngettext_in("fr", "And {n} more difference.", "And {n} more differences.", rest).format(n=rest)
+        en += " " + ngettext_in("en", "And {n} more difference.", "And {n} more differences.", rest).format(n=rest)
+    return Text(fr, en)
+
+
+def _asks_help(parsed: ParsedCommand) -> ParsedOption | None:
+    return next((po for po in parsed.options if po.option is HELP and po.value == "true"), None)
+
+
+def _form_issue(expected: ParsedCommand, given: ParsedCommand) -> _Issue:
+    typed = join(["docker", *given.written])
+    wanted = join(["docker", *expected.written])
+    if len(expected.written) == 2:
+        return _Issue(
+            "error",
+            both(
+                N_("`{typed}` runs the same command, but the question asks for the object-command form: `{wanted}`."),
+                typed=typed,
+                wanted=wanted,
+            ),
+        )
+    return _Issue(
+        "error",
+        both(
+            N_("`{typed}` runs the same command, but the question asks for the short form: `{wanted}`."),
+            typed=typed,
+            wanted=wanted,
+        ),
+    )
+
+
+def _grade(expected: ParsedCommand, given: ParsedCommand, given_text: str, same_form: bool) -> CommandVerdict:
+    canonical = canonical_form(expected)
+    if given.command.path != expected.command.path:
+        typed = join(["docker", *given.written])
+        meaning = given.command.meaning
+        return CommandVerdict(
+            "wrong",
+            QUALITY["wrong"],
+            both(N_("`{typed}` is a different command: it {meaning}."), typed=typed, meaning=meaning),
+            canonical,
+        )
+    e_help, g_help = _asks_help(expected), _asks_help(given)
+    # --help prints the usage and ignores everything else on the line.
+    if e_help is not None and g_help is not None:
+        issues: list[_Issue] = []
+    elif e_help is not None:
+        issues = [_missing("--help", HELP.without)]
+    elif g_help is not None:
+        issues = [_extra_option(g_help)]
+    else:
+        e_same, g_same = _filter_as_arg(expected), _filter_as_arg(given)
+        issues = _compare_options(e_same, g_same) + _compare_args(e_same, g_same)
+    if same_form and len(given.written) != len(expected.written):
+        issues.insert(0, _form_issue(expected, given))
+    if any(i.severity == "error" for i in issues):
+        return CommandVerdict("partial", QUALITY["partial"], _summary(issues), canonical)
+    if issues:
+        return CommandVerdict("accepted", QUALITY["accepted"], _summary(issues), canonical)
+    if given_text == canonical:
+        return CommandVerdict("equivalent", QUALITY["equivalent"], EMPTY, canonical)
+    return CommandVerdict(
+        "equivalent",
+        QUALITY["equivalent"],
+        both(N_("Equivalent to `{canonical}`."), canonical=canonical),
+        canonical,
+    )
+
+
+def _normalise(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _too_long(given: str, canonical: str) -> CommandVerdict:
+    return CommandVerdict(
+        "wrong",
+        QUALITY["wrong"],
+        both(N_("An answer of {n} characters: past {limit}, it is not graded."), n=len(given), limit=MAX_ANSWER_CHARS),
+        canonical,
+    )
+
+
+def grade_command(expected: str | Sequence[str], given: str, *, same_form: bool = False) -> CommandVerdict:
+    """Grade a recalled command by what it would do.
+
+    Args:
+        expected: The card's answer, or the answer followed by its alternatives. Placeholders
+            (``<container>``, ``<image>``, ...) accept any value of their kind.
+        given: What the learner typed.
+        same_form: The card asks for a form, not only a command ("write the object-command
+            form of ``docker ps``"): the legacy form for a management answer (or the reverse)
+            is then partly right. Aliases within a form (``ls``, ``list``) still count as equal.
+
+    Returns:
+        The best verdict over the expected answers (the first one on a tie).
+
+    Raises:
+        ValueError: No expected answer, or one that the model cannot read (a broken card).
+    """
+    answers = [expected] if isinstance(expected, str) else list(expected)
+    if not answers:
+        raise ValueError("grade_command needs at least one expected answer")
+    parsed: list[ParsedCommand] = []
+    for answer in answers:
+        try:
+            parsed.append(parse_command(answer))
+        except CommandSyntaxError as error:
+            raise ValueError(f"the expected answer {answer!r} is not a command quizdock can read: {error}") from error
+    if len(given) > MAX_ANSWER_CHARS:
+        return _too_long(given, canonical_form(parsed[0]))
+    given_text = _normalise(given)
+    for answer, p in zip(answers, parsed, strict=True):
+        if given_text == _normalise(answer):
+            return CommandVerdict("equivalent", QUALITY["equivalent"], EMPTY, canonical_form(p))
+    try:
+        typed = parse_command(given)
+    except CommandSyntaxError as error:
+        same = next((p for p in parsed if error.command is not None and p.command.path == error.command.path), None)
+        if same is not None:
+            return CommandVerdict("partial", QUALITY["partial"], error.message, canonical_form(same))
+        return CommandVerdict("wrong", QUALITY["wrong"], error.message, canonical_form(parsed[0]))
+    verdicts = [_grade(p, typed, given_text, same_form) for p in parsed]
+    return max(verdicts, key=lambda v: v.quality)
+
+
+def answer_problems(answer: str) -> tuple[Text, ...]:
+    """What is wrong with a card's expected answer, for deck validation; empty when it is fine.
+
+    Checks that the model reads it, that its command is fully modelled, that its placeholders
+    are known, that its required arguments are there and that its image names are valid.
+    """
+    if len(answer) > MAX_ANSWER_CHARS:
+        return (
+            both(
+                N_("An answer of {n} characters: longer than the {limit} a learner may type."),
+                n=len(answer),
+                limit=MAX_ANSWER_CHARS,
+            ),
+        )
+    try:
+        parsed = parse_command(answer)
+    except CommandSyntaxError as error:
+        return (error.message,)
+    problems: list[Text] = []
+    command = parsed.command
+    if not command.modelled:
+        problems.append(both(N_("quizdock knows `{command}` by name only and cannot grade it."), command=command.name))
+    values = [po.value for po in parsed.options] + list(parsed.args)
+    for value in values:
+        side_by_side = patterns.adjacent_placeholders(value)
+        if side_by_side is not None:
+            problems.append(
+                both(
+                    N_(
+                        "Placeholders side by side `{found}`: where one ends and the other begins would be "
+                        "a guess; separate them (`<image>:<tag>`)."
+                    ),
+                    found=side_by_side,
+                )
+            )
+        for m in PLACEHOLDER.finditer(value):
+            if m.group(1) not in PLACEHOLDERS:
+                problems.append(both(N_("Unknown placeholder `{found}`."), found=m.group(0)))
+    slots, extra = _assign(command, parsed.args)
+    for arg, vals in zip(command.args, slots, strict=True):
+        if arg.required and not vals and not _asks_help(parsed):
+            problems.append(both(N_("Missing {what}."), what=arg.label))
+        if arg.kind == "image":
+            for v in vals:
+                problem = None if has_placeholder(v) else image_problem(v)
+                if problem is not None:
+                    problems.append(both(N_("Image `{image}`: {problem}."), image=v, problem=problem))
+    problems += [both(N_("Unexpected argument `{value}`."), value=x) for x in extra]
+    for po in parsed.options:
+        if po.option.value == "image" and not has_placeholder(po.value):
+            problem = image_problem(po.value)
+            if problem is not None:
+                problems.append(both(N_("Image `{image}`: {problem}."), image=po.value, problem=problem))
+    return tuple(problems)

@@ -1,0 +1,332 @@
+"""Reading a typed command with the Docker CLI model.
+
+The parser follows the Docker CLI's own rules (spf13/pflag): combined short flags (``-it``),
+``--opt=value`` and ``--opt value``, ``-pVALUE``, ``--`` ending the options, and for ``run``,
+``create`` and ``exec`` no options after the first argument (they belong to the container's
+command). Quoting follows the POSIX shell (:func:`shlex.split`). Placeholders of a card's
+answer (``<container>``) are read here too, as wildcards of their kind.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import shlex
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from quizdock.grading import patterns
+from quizdock.grading.docker_cli import (
+    BY_PATH,
+    OBJECTS,
+    OTHER_OBJECTS,
+    Command,
+    Option,
+    subcommands,
+    top_level_words,
+)
+from quizdock.grading.wording import both
+from quizdock.i18n import N_, Text
+
+
+class CommandSyntaxError(ValueError):
+    """A text that cannot be read as a Docker command; the message says why.
+
+    Attributes:
+        message: The explanation for the learner.
+        command: The command that was recognised before the problem (an unknown option of
+            ``docker container ls`` still names ``docker container ls``), if any.
+    """
+
+    def __init__(self, message: Text, *, command: Command | None = None) -> None:
+        super().__init__(message.en)
+        self.message = message
+        self.command = command
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedOption:
+    """One option as typed.
+
+    Attributes:
+        option: Its definition in the model.
+        written: The spelling used (``-d``, ``--detach``, ``--time``).
+        value: Its value; ``"true"`` or ``"false"`` for a flag.
+    """
+
+    option: Option
+    written: str
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedCommand:
+    """A Docker command read with the model.
+
+    Attributes:
+        command: The command, whatever alias was typed.
+        written: The words typed for it (``("ps",)``).
+        options: The options in the order typed.
+        args: The positional arguments in the order typed (for ``run``: the image, then the
+            container's command and its arguments).
+    """
+
+    command: Command
+    written: tuple[str, ...]
+    options: tuple[ParsedOption, ...]
+    args: tuple[str, ...]
+
+
+# --- Placeholders and quoting ---------------------------------------------------------------
+
+PLACEHOLDER = re.compile(r"<([a-z]+)>")
+_SAFE = re.compile(r"[\w@%+=:,./<>-]+")
+
+
+def quote(token: str) -> str:
+    # Placeholders stay readable: `<container>`, not `'<container>'`.
+    return token if _SAFE.fullmatch(token) else shlex.quote(token)
+
+
+def join(tokens: Sequence[str]) -> str:
+    return " ".join(quote(t) for t in tokens)
+
+
+def has_placeholder(text: str) -> bool:
+    return PLACEHOLDER.search(text) is not None
+
+
+def matches(expected: str, given: str) -> bool:
+    """Whether ``given`` is ``expected``, reading placeholders in ``expected`` as wildcards."""
+    if not has_placeholder(expected):
+        return expected == given
+    return patterns.fullmatch(expected, given)
+
+
+def closest(word: str, candidates: Sequence[str]) -> str | None:
+    found = difflib.get_close_matches(word, candidates, n=1, cutoff=0.6)
+    return found[0] if found else None
+
+
+def _bool(text: str, written: str, command: Command) -> str:
+    # The values Go's strconv.ParseBool accepts, as pflag does.
+    if text in ("1", "t", "T", "true", "TRUE", "True"):
+        return "true"
+    if text in ("0", "f", "F", "false", "FALSE", "False"):
+        return "false"
+    raise CommandSyntaxError(
+        both(N_("`{written}={text}`: a flag only takes true or false."), written=written, text=text),
+        command=command,
+    )
+
+
+# --- Parsing ---------------------------------------------------------------------------------
+
+
+def _words(text: str) -> list[str]:
+    try:
+        tokens = shlex.split(text)
+    except ValueError:
+        raise CommandSyntaxError(both(N_("Unclosed quote or escape: the shell could not read this command."))) from None
+    # A copied prompt or sudo does not change which Docker command runs.
+    while tokens and tokens[0] in ("$", "#", "sudo"):
+        tokens.pop(0)
+    if not tokens:
+        raise CommandSyntaxError(both(N_("No command was typed.")))
+    if tokens[0] != "docker":
+        first = tokens[0]
+        if first in top_level_words() or closest(first, ["docker"]):
+            rest = tokens if first in top_level_words() else tokens[1:]
+            fixed = join(["docker", *rest])
+            raise CommandSyntaxError(
+                both(N_("A Docker command starts with `docker`: did you mean `{fixed}`?"), fixed=fixed)
+            )
+        raise CommandSyntaxError(
+            both(N_("`{first}` is not Docker: a Docker command starts with `docker`."), first=first)
+        )
+    return tokens[1:]
+
+
+def _unknown_command(word: str, fixed: list[str] | None) -> CommandSyntaxError:
+    if fixed is None:
+        return CommandSyntaxError(both(N_("`{word}` is not a Docker command."), word=word))
+    suggestion = join(["docker", *fixed])
+    return CommandSyntaxError(
+        both(N_("Unknown command `{word}`: did you mean `{suggestion}`?"), word=word, suggestion=suggestion)
+    )
+
+
+def _resolve(words: list[str]) -> tuple[Command, tuple[str, ...], list[str]]:
+    """The command the first words name, the words typed for it, and the rest."""
+    if not words:
+        raise CommandSyntaxError(
+            both(N_("`docker` alone is not a command: it needs an action, such as `docker container ls`."))
+        )
+    first = words[0]
+    if first.startswith("-"):
+        raise CommandSyntaxError(
+            both(
+                N_(
+                    "`{first}` before the command is a global Docker option; the answer expects the command right "
+                    "after `docker`."
+                ),
+                first=first,
+            )
+        )
+    if first in OBJECTS:
+        if len(words) < 2 or words[1].startswith("-"):
+            example = (subcommands(first) or ("ls",))[0]
+            raise CommandSyntaxError(
+                both(
+                    N_("`docker {first}` alone does nothing: it needs an action, such as `docker {first} {example}`."),
+                    first=first,
+                    example=example,
+                )
+            )
+        found = BY_PATH.get((first, words[1]))
+        if found is not None:
+            return found, (first, words[1]), words[2:]
+        if first in OTHER_OBJECTS:
+            raise CommandSyntaxError(
+                both(N_("`docker {first}` is a different command, outside what is asked."), first=first)
+            )
+        sub = closest(words[1], subcommands(first))
+        raise _unknown_command(f"docker {first} {words[1]}", [first, sub, *words[2:]] if sub else None)
+    found = BY_PATH.get((first,))
+    if found is not None:
+        return found, (first,), words[1:]
+    near = closest(first, top_level_words())
+    if near is None:
+        raise _unknown_command(first, None)
+    fixed = [near, *words[1:]]
+    if near in OBJECTS and len(words) >= 2 and (near, words[1]) not in BY_PATH:
+        sub = closest(words[1], subcommands(near))
+        if sub:
+            fixed = [near, sub, *words[2:]]
+    raise _unknown_command(first, fixed)
+
+
+def _unknown_option(command: Command, written: str) -> CommandSyntaxError:
+    longs = sorted({spelling for o in command.options for spelling in (o.long, *o.aliases)})
+    near = closest(written, longs) if written.startswith("--") else None
+    if near:
+        return CommandSyntaxError(
+            both(
+                N_("`{written}` is not an option of `{command}`: did you mean `{near}`?"),
+                written=written,
+                command=command.name,
+                near=near,
+            ),
+            command=command,
+        )
+    return CommandSyntaxError(
+        both(N_("`{written}` is not an option of `{command}`."), written=written, command=command.name),
+        command=command,
+    )
+
+
+def _needs_value(command: Command, written: str) -> CommandSyntaxError:
+    return CommandSyntaxError(
+        both(N_("`{written}` needs a value."), written=written),
+        command=command,
+    )
+
+
+def parse_command(text: str) -> ParsedCommand:
+    """Read a typed command with the Docker CLI model.
+
+    Args:
+        text: A command line as typed in a shell, starting with ``docker``.
+
+    Returns:
+        The command, its options and its arguments.
+
+    Raises:
+        CommandSyntaxError: The text is not a Docker command the model knows (unclosed quote,
+            not ``docker``, unknown command or option, option without its value).
+    """
+    command, written_path, words = _resolve(_words(text))
+    options: list[ParsedOption] = []
+    args: list[str] = []
+    only_args = False
+    i = 0
+    while i < len(words):
+        word = words[i]
+        i += 1
+        if only_args or word == "-" or not word.startswith("-"):
+            args.append(word)
+            if not command.interspersed:
+                only_args = True  # what follows the image is the container's command
+            continue
+        if word == "--":
+            only_args = True
+            continue
+        if word.startswith("--"):
+            name, eq, inline = word.partition("=")
+            option = command.option(name)
+            if option is None:
+                raise _unknown_option(command, name)
+            if option.value == "bool":
+                value = _bool(inline, name, command) if eq else "true"
+            elif eq:
+                value = inline
+            elif i < len(words):
+                value = words[i]
+                i += 1
+            else:
+                raise _needs_value(command, name)
+            options.append(ParsedOption(option, name, value))
+            continue
+        j = 1  # a cluster of short options: -it, -dp 80:80, -p80:80
+        while j < len(word):
+            letter = "-" + word[j]
+            option = command.option(letter)
+            if option is None:
+                raise _unknown_option(command, letter)
+            rest = word[j + 1 :]
+            if option.value == "bool":
+                if rest.startswith("="):
+                    options.append(ParsedOption(option, letter, _bool(rest[1:], letter, command)))
+                    break
+                options.append(ParsedOption(option, letter, "true"))
+                j += 1
+                continue
+            if rest:
+                value = rest[1:] if rest.startswith("=") else rest
+            elif i < len(words):
+                value = words[i]
+                i += 1
+            else:
+                raise _needs_value(command, letter)
+            options.append(ParsedOption(option, letter, value))
+            break
+    moved = [o for o in options if o.option.moves_to_arg]
+    if moved:
+        if args:
+            raise CommandSyntaxError(
+                both(N_("`{written}` and a name given as an argument cannot go together."), written=moved[-1].written),
+                command=command,
+            )
+        options = [o for o in options if not o.option.moves_to_arg]
+        args = [moved[-1].value]
+    return ParsedCommand(command, written_path, tuple(options), tuple(args))
+
+
+def canonical_form(parsed: ParsedCommand) -> str:
+    """The command in its canonical form: management command, long options sorted by name.
+
+    The sort is stable, so repeated options (``-e A=1 -e B=2``) keep their order.
+    """
+    parts = ["docker", *parsed.command.path]
+    seen_flags: set[str] = set()
+    for po in sorted(parsed.options, key=lambda o: o.option.long):
+        option = po.option
+        if option.value == "bool":
+            if option.long in seen_flags:
+                continue
+            seen_flags.add(option.long)
+            parts.append(option.long if po.value == "true" else f"{option.long}={po.value}")
+        else:
+            parts += [option.long, quote(po.value)]
+    parts += [quote(a) for a in parsed.args]
+    return " ".join(parts)
