@@ -12,16 +12,15 @@ from pathlib import Path
 from typing import Annotated, Any, Optional
 
 import typer
-from typer._click.exceptions import ClickException, UsageError
 from typer.core import TyperGroup
 
 from quizdock import __version__
 from quizdock.clicktext import (
     LocalizedUsageError,
     early_language,
+    is_usage_error,
     localize,
     localized_error,
-    short_help,
     translate_message,
 )
 from quizdock.commands import doctor as doctor_commands
@@ -96,12 +95,18 @@ class QuizdockGroup(TyperGroup):
     def main(self, args: Sequence[str] | None = None, *more: Any, **options: Any) -> Any:
         set_language(early_language(sys.argv[1:] if args is None else args))
         localize(self)
-        return super().main(args, *more, **options)
+        try:
+            return super().main(args, *more, **options)
+        except LocalizedUsageError as error:  # typer shows click's own errors only
+            if not options.get("standalone_mode", True):
+                raise
+            error.show()
+            sys.exit(error.exit_code)
 
     def make_context(self, info_name: str | None, args: list[str], parent: Any = None, **extra: Any) -> Any:
         try:
             return super().make_context(info_name, args, parent, **extra)
-        except ClickException as error:
+        except typer.TyperException as error:
             raise localized_error(error) from None
 
     def list_commands(self, ctx: Any) -> list[str]:
@@ -122,36 +127,24 @@ class QuizdockGroup(TyperGroup):
             self.commands[cmd_name] = command
         return super().get_command(ctx, cmd_name)
 
-    def format_commands(self, ctx: Any, formatter: Any) -> None:
-        names = self.list_commands(ctx)
-        limit = formatter.width - 6 - max(map(len, names))
-        rows = []
-        for name in names:
-            if name in self.commands:
-                command = self.commands[name]
-                if not command.hidden:
-                    rows.append((name, command.short_help or short_help(command.help or "", limit)))
-            else:
-                rows.append((name, short_help(_(self.lazy[name][2]), limit)))
-        with formatter.section(_("Commands")):
-            formatter.write_dl(rows)
-
     def resolve_command(self, ctx: Any, args: list[str]) -> Any:
         try:
             return super().resolve_command(ctx, args)
-        except UsageError as error:
+        except typer.TyperException as error:
+            if not is_usage_error(error):
+                raise
             message = translate_message(error.message)
             hint = did_you_mean(args[0], self.list_commands(ctx)) if args else ""
             if hint and "Did you mean" not in error.message:
                 message = f"{message.rstrip('.')}.{hint}"
-            raise LocalizedUsageError(message, error.ctx, error.exit_code) from None
+            raise LocalizedUsageError(message, getattr(error, "ctx", None), error.exit_code) from None
 
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
         except (QuizdockError, KeyboardInterrupt, EOFError) as error:  # EOFError: Ctrl-D at a prompt
             raise typer.Exit(report(error)) from None
-        except ClickException as error:
+        except typer.TyperException as error:
             raise localized_error(error) from None
         except (typer.Exit, typer.Abort):
             raise
@@ -160,6 +153,20 @@ class QuizdockGroup(TyperGroup):
             if damage is None:
                 raise  # a bug should look like a bug
             raise typer.Exit(report(damage)) from None
+
+
+def what_next() -> str:
+    """What `quizdock` alone prints: the commands to start with."""
+    steps = (
+        ("quizdock review", _("the cards due today, then new ones")),
+        ("quizdock decks", _("the decks, their cards and what is due")),
+        ("quizdock challenge list", _("the practical challenges, graded on Docker")),
+        ("quizdock --help", _("every command and option")),
+    )
+    width = max(len(command) for command, _text in steps)
+    lines = [_("quizdock {version}: learn Docker in the terminal. Start with:").format(version=__version__)]
+    lines += [f"  {command:<{width}}  {text}" for command, text in steps]
+    return "\n".join(lines)
 
 
 def database_damage(error: Exception) -> QuizdockError | None:
@@ -194,7 +201,7 @@ app = typer.Typer(
         "Learn Docker in the terminal: flashcards with spaced repetition and practical challenges "
         "graded on your real Docker daemon."
     ),
-    no_args_is_help=True,
+    invoke_without_command=True,  # `quizdock` alone says what to do next
     add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
@@ -209,9 +216,15 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def root(
+    ctx: typer.Context,
     db: Annotated[
         Optional[Path],  # noqa: UP045
-        typer.Option("--db", envvar="QUIZDOCK_DB", help=N_("The review database (default: in the user data dir).")),
+        typer.Option(
+            "--db",
+            envvar="QUIZDOCK_DB",
+            metavar=N_("PATH"),
+            help=N_("The review database (default: in the user data dir)."),
+        ),
     ] = None,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help=N_("Show the version and exit."))
@@ -220,6 +233,11 @@ def root(
 ) -> None:
     settings.db = db
     settings.lang = lang
+    if ctx.invoked_subcommand is None:
+        from quizdock.commands.common import language
+
+        language(lang)
+        typer.echo(what_next())
 
 
 app.command()(review_commands.review)
@@ -235,9 +253,9 @@ app.add_typer(deck_app, name="deck")
 
 @deck_app.command("check")
 def deck_check() -> None:
-    """Validate every deck file without touching the database.
+    """Validate every deck file, and report a multiple-choice card whose right option stands out (exit 3).
 
-    Also reports a multiple-choice card whose right option stands out (exit 3).
+    The database is not touched.
     """
     from quizdock.choice_check import check_decks
     from quizdock.decks import load_decks

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import re
 import string
 from pathlib import Path
@@ -126,25 +127,35 @@ def test_numbers_in_both_languages() -> None:
 
 # --- the command line in each language ---------------------------------------------------------
 
-# Words of one language that the other never uses in a sentence.
+# Words of one language that the other never uses in a sentence (metavars such as DECK included).
 ENGLISH = {"the", "and", "of", "to", "is", "are", "your", "you", "with", "for", "this", "that", "show", "from",
            "when", "which", "will", "not", "its", "be", "by", "each", "every", "then", "only", "into", "no",
            "missing", "invalid", "error", "usage", "such", "default", "required", "try", "help", "did", "mean",
            "cards", "card", "got", "unexpected", "extra", "value", "range", "file", "deck", "decks",
-           "challenge", "challenges", "lab", "commands", "print", "list"}  # fmt: skip
+           "challenge", "challenges", "lab", "commands", "print", "list", "command", "args", "path", "seconds",
+           "var", "start"}  # fmt: skip
 FRENCH = {"le", "la", "les", "des", "une", "est", "avec", "pour", "votre", "vous", "cette", "dans", "sur", "pas",
           "sont", "du", "au", "aux", "ou", "et", "carte", "cartes", "paquet", "paquets", "défi", "défis", "labo",
-          "erreur", "utilisation", "aide", "afficher", "inconnue", "manquant", "valeur", "intervalle"}  # fmt: skip
+          "erreur", "utilisation", "aide", "afficher", "inconnue", "manquant", "valeur", "intervalle", "commande",
+          "commandes", "chemin", "fichier", "secondes", "obligatoire", "défaut"}  # fmt: skip
 
 
 def words(output: str) -> set[str]:
-    """The words of the prose: without code in backticks, option names, metavars, paths, ids and
-    Anki's own menu names (quoted in « » or " ")."""
-    prose = re.sub(r"`[^`]*`|«[^»]*»|\"[^\"]*\"|'[^']*'|<[^>]*>|\[[^\]]*\]|\{[^}]*\}|\S*[/_.=:-]\S*", " ", output)
-    return {word.lower() for word in re.findall(r"[^\W\d_]+", prose)} - COMMAND_NAMES
+    """The words of the prose, metavars and the brackets after an option's text included; without
+    code in backticks, Anki's own menu names (quoted in « » or " "), option names, paths, file
+    names and ids (words joined by / _ . : = or -), and quizdock's command names."""
+    prose = re.sub(r"`[^`]*`|«[^»]*»|\"[^\"]*\"", " ", output)
+    prose = re.sub(r"(?<![\w-])--?\w[\w-]*", " ", prose)
+    prose = re.sub(r"\S*(?:[/_=]|::|\w[.:-]\w)\S*", " ", prose)
+    return {word.lower() for word in re.findall(r"[^\W\d_]+", prose) if word not in COMMAND_NAMES}
 
 
-COMMAND_NAMES = {"quizdock", "deck", "decks", "lab", "challenge", "check", "list", "review", "due", "stats", "export"}
+COMMAND_NAMES = {"quizdock", "deck", "decks", "lab", "challenge", "check", "list", "review", "due", "stats", "export",
+                 "env", "up", "down", "status", "anki", "csv", "run", "test", "doctor", "leeches", "suspend",
+                 "unsuspend"}  # fmt: skip
+
+# What typer shows for a value it has no name for: {ID} for a required argument, <str>, <int range>...
+PLACEHOLDER = re.compile(r"\{[A-Za-z_]+\}|<(?:str|int|float|integer|text|path|file|filename|boolean|choice)[a-z ]*>")
 
 
 def all_commands() -> list[list[str]]:
@@ -193,6 +204,38 @@ def test_every_help_screen_speaks_the_learners_language(lang_env: str, foreign: 
         output = run([*args, "--help"], lang_env)
         assert output.startswith("Utilisation" if lang_env.startswith("fr") else "Usage"), (args, output)
         assert not words(output) & foreign, (args, sorted(words(output) & foreign), output)
+        assert not PLACEHOLDER.search(output), (args, output)
+        # Only the learner's concerns: no module of quizdock is named (quizdock.apkg is a file).
+        assert set(re.findall(r"quizdock\.(\w+)", output)) <= {"apkg", "txt"}, (args, output)
+
+
+def test_the_help_checks_catch_the_other_language() -> None:
+    """The checks above would see typer's own words and placeholders, had they come back."""
+    english_help = "  --shell <str>  [default: sh; required]\n  ID  [env var: X]\n  -d, --deck DECK  [1<=x<=5]"
+    assert {"default", "required", "deck", "var"} <= words(english_help) & ENGLISH
+    assert PLACEHOLDER.search("Usage: quizdock suspend [OPTIONS] {ID}") and PLACEHOLDER.search("-n <int range>")
+    assert {"paquet", "commande"} <= words("Utilisation : quizdock [OPTIONS] COMMANDE\n  -d, --deck PAQUET") & FRENCH
+    assert not words("`docker ps -a` « Import any learning progress » docs/json-output.md new_per_day --with-progress")
+
+
+@pytest.mark.parametrize(("lang_env", "foreign"), [("fr_FR.UTF-8", ENGLISH), ("en_US.UTF-8", FRENCH)])
+def test_quizdock_alone_says_what_to_do_next(lang_env: str, foreign: set[str]) -> None:
+    """Through the real entry point: the commands to start with, exit 0, in the learner's language."""
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "quizdock"],
+        env={**os.environ, "LANG": lang_env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    for command in ("quizdock review", "quizdock decks", "quizdock challenge list", "quizdock --help"):
+        assert f"  {command} " in done.stdout, done.stdout
+    assert not words(done.stdout) & foreign, (sorted(words(done.stdout) & foreign), done.stdout)
+    assert not done.stderr
 
 
 @pytest.mark.parametrize(("lang_env", "foreign"), [("fr_FR.UTF-8", ENGLISH), ("en_US.UTF-8", FRENCH)])
@@ -222,3 +265,18 @@ def test_plurals_in_each_language(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("QUIZDOCK_DECKS", str(REPO / "tests" / "data" / "decks"))  # one deck
     assert re.match(r"1 paquet, \d+ cartes\u202f: tout est valide\.", run(["deck", "check"], "fr_FR.UTF-8"))
     assert re.match(r"1 deck, \d+ cards: all valid\.", run(["deck", "check"], "en_US.UTF-8"))
+
+
+def test_ranges_in_words_in_help_and_errors() -> None:
+    assert "[de 1 à 100\u202f000]" in re.sub(r"[ \n]+", " ", run(["review", "--help"], "fr_FR.UTF-8"))
+    assert "0 n'est pas dans l'intervalle de 1 à 100\u202f000." in run(["review", "--limit", "0"], "fr_FR.UTF-8")
+    assert "0 is not in the range 1 to 100,000." in run(["review", "--limit", "0"], "en_US.UTF-8")
+    assert "-1.0 is not in the range 0 or more." in run(["challenge", "check", "x", "--timeout", "-1"], "en_US.UTF-8")
+
+
+def test_quizdock_with_options_but_no_command_says_what_to_do_next_too() -> None:
+    result = CliRunner().invoke(app, ["--lang", "fr"], env={"LANG": "en_US.UTF-8"})
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("quizdock ") and "Pour commencer\u202f:" in result.output
+    refused = CliRunner().invoke(app, ["--lang", "de"], env={"LANG": "en_US.UTF-8"})
+    assert refused.exit_code == 2 and "'de' is not a language quizdock has" in refused.output

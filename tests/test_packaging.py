@@ -75,3 +75,89 @@ def test_ci_runs_the_readme_test_command() -> None:
     test_command = commands[1]
     assert "pytest" in test_command
     assert test_command in (REPO / ".ci" / "run").read_text().splitlines()
+
+
+def test_the_readme_command_tables_are_written_from_the_cli() -> None:
+    """README.md's command tables are what tools/docs.py writes: a synopsis and a summary per command."""
+    from tools import docs
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert docs.render(readme) == readme, "README.md drifted from the CLI: run python tools/docs.py"
+    assert "| `quizdock review [--deck DECK] [--limit N] [--new N] [--lang fr\\|en]` | Review the cards" in readme
+    assert "| `quizdock deck test [ID...]` |" in readme and "| `quizdock challenge check ID [--watch]" in readme
+
+
+def test_the_readme_tables_follow_a_change_of_the_cli() -> None:
+    """A command, an option or a help text changed in the code shows in the tables written anew."""
+    from tools import docs
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    found = docs.commands()
+    found[("due",)].help = "Count the cards."
+    table = docs.table("daily", found)
+    assert "| `quizdock due [--deck DECK]` | Count the cards. |" in table
+    assert docs.table("daily", docs.commands()) in readme  # built anew: the real help again
+
+
+def test_the_quick_start_install_puts_only_quizdock_on_path(tmp_path: Path) -> None:
+    """`python3 -m quizdock.install` in a new home: a venv in the data folder and one link in ~/.local/bin."""
+    home = tmp_path / "learner"
+    home.mkdir()
+    real_config = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
+    env = {
+        **os.environ,
+        "HOME": str(home),
+        "XDG_CONFIG_HOME": str(real_config),  # pip's own settings (index, local wheels) as on this machine
+        "LANG": "C.UTF-8",
+    }
+    env.pop("XDG_DATA_HOME", None)
+    env.pop("VIRTUAL_ENV", None)
+
+    def install() -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "quizdock.install"], cwd=REPO, env=env, capture_output=True, text=True, timeout=600
+        )
+
+    done = install()
+    assert done.returncode == 0, done.stdout + done.stderr
+    bin_dir = home / ".local" / "bin"
+    venv = home / ".local" / "share" / "quizdock" / "venv"
+    assert [p.name for p in bin_dir.iterdir()] == ["quizdock"]
+    assert (bin_dir / "quizdock").resolve() == (venv / "bin" / "quizdock").resolve()
+    assert f"{bin_dir} is not on your PATH" in done.stdout, done.stdout
+    quizdock_alone = subprocess.run(
+        [str(bin_dir / "quizdock")], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert quizdock_alone.returncode == 0, quizdock_alone.stderr
+    assert "quizdock review" in quizdock_alone.stdout
+    assert (venv / "lib").is_dir() and not (bin_dir / "python").exists() and not (bin_dir / "pip").exists()
+
+    again = install()  # an update: the link is made anew
+    assert again.returncode == 0 and "Creating" not in again.stdout, again.stdout + again.stderr
+    (bin_dir / "quizdock").unlink()
+    (bin_dir / "quizdock").write_text("#!/bin/sh\necho another quizdock\n")
+    refused = install()
+    assert refused.returncode == 1
+    assert "exists and is not a link: it was left as it is." in refused.stderr and "Fix: Move it away" in refused.stderr
+    assert (bin_dir / "quizdock").read_text() == "#!/bin/sh\necho another quizdock\n"
+
+
+def test_the_license_is_the_mit_license_pyproject_declares() -> None:
+    text = (REPO / "LICENSE").read_text()
+    assert text.startswith("MIT License\n\nCopyright (c) 2026 the quizdock authors\n")
+    assert 'license = "MIT"' in (REPO / "pyproject.toml").read_text()
+
+
+def test_lint_format_and_types_are_ci_steps_of_their_own() -> None:
+    """Not inside pytest: .ci/run runs them after the README's test command, on the same folders."""
+    steps = (REPO / ".ci" / "run").read_text()
+    assert "CODE=(quizdock tests tools alembic bench)" in steps
+    for step in (
+        '.venv/bin/ruff check "${CODE[@]}"',
+        '.venv/bin/ruff format --check "${CODE[@]}"',
+        ".venv/bin/mypy quizdock",
+    ):
+        assert step in steps
+        assert steps.index(step) > steps.index(".venv/bin/python -m pytest")
+    tests = "".join(path.read_text() for path in (REPO / "tests").glob("test_*.py") if path.name != "test_packaging.py")
+    assert '"ruff"' not in tests and '"mypy"' not in tests

@@ -27,7 +27,9 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 
-IdArgument = Annotated[str, typer.Argument(help=N_("The challenge id, e.g. publish-port or practical/publish-port."))]
+IdArgument = Annotated[
+    str, typer.Argument(metavar=N_("ID"), help=N_("The challenge id, e.g. publish-port or practical/publish-port."))
+]
 
 
 @app.command("list")
@@ -85,7 +87,9 @@ def check_command(
     ] = False,
     timeout: Annotated[
         Optional[float],  # noqa: UP045 - typer reads the annotation
-        typer.Option("--timeout", min=0, help=N_("With --watch: give up after this many seconds.")),
+        typer.Option(
+            "--timeout", min=0, metavar=N_("SECONDS"), help=N_("With --watch: give up after this many seconds.")
+        ),
     ] = None,
     lang: LangOption = None,
 ) -> None:
@@ -141,7 +145,7 @@ def _print_results(out: Console, results: list[CheckResult], lang: Lang) -> None
 def deck_test_command(
     challenge_ids: Annotated[
         Optional[list[str]],  # noqa: UP045 - typer reads the annotation
-        typer.Argument(help=N_("Only these challenges (default: all).")),
+        typer.Argument(metavar=N_("ID"), help=N_("Only these challenges (default: all).")),
     ] = None,
 ) -> None:
     """Prove every challenge in a lab of its own: fails after setup, passes after its solution, cleans up."""

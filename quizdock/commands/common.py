@@ -24,9 +24,12 @@ if TYPE_CHECKING:
 
 LangOption = Annotated[
     Optional[str],  # noqa: UP045 - typer reads the annotation
-    typer.Option("--lang", help=N_("Language: fr or en (default: config, then locale, else en).")),
+    typer.Option("--lang", metavar="fr|en", help=N_("Language: fr or en (default: config, then locale, else en).")),
 ]
-DeckOption = Annotated[Optional[str], typer.Option("--deck", "-d", help=N_("Only this deck (see `quizdock decks`)."))]  # noqa: UP045
+DeckOption = Annotated[
+    Optional[str],  # noqa: UP045 - typer reads the annotation
+    typer.Option("--deck", "-d", metavar=N_("DECK"), help=N_("Only this deck (see `quizdock decks`).")),
+]
 
 F = TypeVar("F", bound=Callable[..., object])
 

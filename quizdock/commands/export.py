@@ -28,7 +28,7 @@ app = typer.Typer(
 
 OutputOption = Annotated[
     Optional[Path],  # noqa: UP045 - typer reads the annotation
-    typer.Option("--output", "-o", dir_okay=False, help=N_("The file to write.")),
+    typer.Option("--output", "-o", dir_okay=False, metavar=N_("FILE"), help=N_("The file to write.")),
 ]
 
 

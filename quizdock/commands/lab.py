@@ -128,7 +128,7 @@ def status_command(lang: LangOption = None) -> None:
 
 @app.command("env")
 def env_command(
-    shell: Annotated[str, typer.Option("--shell", help=N_("sh (also bash, zsh) or fish."))] = "sh",
+    shell: Annotated[str, typer.Option("--shell", metavar="SHELL", help=N_("sh (also bash, zsh) or fish."))] = "sh",
     lang: LangOption = None,
 ) -> None:
     """Print the exports that point the docker CLI at the lab: eval "$(quizdock lab env)"."""

@@ -27,7 +27,12 @@ def review(
     limit: Annotated[
         Optional[int],  # noqa: UP045
         typer.Option(
-            "--limit", "-n", min=1, max=MAX_LIMIT, help=N_("At most this many cards (due and new) in this session.")
+            "--limit",
+            "-n",
+            min=1,
+            max=MAX_LIMIT,
+            metavar="N",
+            help=N_("At most this many cards (due and new) in this session."),
         ),
     ] = None,
     new: Annotated[
@@ -35,6 +40,7 @@ def review(
         typer.Option(
             "--new",
             min=0,
+            metavar="N",
             max=MAX_NEW_PER_DAY,
             help=N_(
                 "New cards for the whole day, those already seen today included "
@@ -67,10 +73,7 @@ def review(
 
 @command
 def due(deck: DeckOption = None) -> None:
-    """Print how many cards are due now (light: made for a shell prompt).
-
-    Its plain forms are answered by quizdock.entry before this app is even loaded.
-    """
+    """Print how many cards are due now (light: made for a shell prompt)."""
     from quizdock import clock
     from quizdock.storage.quick import count_due
 

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 JsonOption = Annotated[
     bool, typer.Option("--json", help=N_("Print JSON for scripts and status bars (schema: docs/json-output.md)."))
 ]
-CardIdArgument = Annotated[str, typer.Argument(metavar="ID", help=N_("A card id, like containers/prune."))]
+CardIdArgument = Annotated[str, typer.Argument(metavar=N_("ID"), help=N_("A card id, like containers/prune."))]
 
 # The messages of these commands; plural ones go through PLURALS.
 MESSAGES: dict[str, str] = {
