@@ -92,6 +92,30 @@ def ngettext_in(lang: Lang, singular: str, plural: str, n: int) -> str:
     return catalogue(lang).ngettext(singular, plural, n)
 
 
+def bilingual(message: str, /, **values: object) -> Text:
+    """``message`` in every language at once, its ``{placeholders}`` filled from ``values``.
+
+    For texts made before the language they are shown in is known (a check's verdict, kept and
+    shown later or in both languages): a :class:`Text` value is filled in the same language.
+    """
+
+    def one(lang: Lang) -> str:
+        filled = {key: value.get(lang) if isinstance(value, Text) else value for key, value in values.items()}
+        return gettext_in(lang, message).format(**filled)
+
+    return Text(fr=one("fr"), en=one("en"))
+
+
+def bilingual_n(singular: str, plural: str, n: int, /, **values: object) -> Text:
+    """:func:`bilingual` for a message whose form depends on ``n`` (each language's plural rule)."""
+
+    def one(lang: Lang) -> str:
+        filled = {key: value.get(lang) if isinstance(value, Text) else value for key, value in values.items()}
+        return ngettext_in(lang, singular, plural, n).format(**filled)
+
+    return Text(fr=one("fr"), en=one("en"))
+
+
 def N_(message: str) -> str:
     """Marks a message for the catalogue where it is declared; it is translated where it is shown."""
     return message

@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from quizdock.errors import DockerUnavailable, QuizdockError
-from quizdock.i18n import _
+from quizdock.i18n import Text, _
 from quizdock.lab.conditions import (
     CONDITIONS,
     CheckResult,
@@ -42,7 +42,6 @@ from quizdock.lab.conditions import (
     recorded_login,
     registry_get,
     short_id,
-    t,
 )
 from quizdock.lab.spec import (
     LABEL_MANAGED,
@@ -454,9 +453,9 @@ def evaluate(client: docker.DockerClient, challenge: Challenge, state: LabState)
                     name=result.name,
                     label=result.label,
                     passed=False,
-                    message=t(
-                        f"{render(check.message.fr, state)} — {result.message.fr}",
-                        f"{render(check.message.en, state)} — {result.message.en}",
+                    message=Text(  # the deck's own message, in both languages, then the check's
+                        fr=f"{render(check.message.fr, state)} — {result.message.fr}",
+                        en=f"{render(check.message.en, state)} — {result.message.en}",
                     ),
                 )
             results.append(result)
