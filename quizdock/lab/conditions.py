@@ -32,7 +32,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from quizdock.i18n import N_, Text, bilingual, bilingual_n
 from quizdock.lab.spec import ArgValue, Challenge
@@ -1006,7 +1006,7 @@ def _table(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def stored_credential(registry: str, config_dir: Path | None = None) -> tuple[str, str] | str:
+def stored_credential(registry: str, config_dir: Path | None = None) -> tuple[str, str] | Text | Literal["none"]:
     """The user and password the docker CLI's config holds for ``registry``.
 
     Reads ``config.json`` in the client's config directory: the ``auths`` entry, or the
@@ -1017,7 +1017,8 @@ def stored_credential(registry: str, config_dir: Path | None = None) -> tuple[st
         config_dir: The CLI config folder (default: the learner's, ``$DOCKER_CONFIG`` or ~/.docker).
 
     Returns:
-        ``(user, password)``, or a sentence (English) saying why there is none.
+        ``(user, password)``; ``"none"`` when no login was stored for it; else why the one stored
+        cannot be used, in both languages.
     """
     from quizdock.docker_client import docker_config_dir
 
@@ -1027,9 +1028,9 @@ def stored_credential(registry: str, config_dir: Path | None = None) -> tuple[st
     except FileNotFoundError:
         return "none"  # no login was ever stored with this configuration
     except (OSError, ValueError):
-        return f"no readable {path}"
+        return bilingual("no readable {path}", path=path)
     if not isinstance(data, dict):
-        return f"{path} is not a docker config"
+        return bilingual("{path} is not a docker config", path=path)
     auths = _table(data.get("auths"))
     helpers = _table(data.get("credHelpers"))
     entry = next((v for k, v in auths.items() if _server(k) == registry), None)
@@ -1037,15 +1038,15 @@ def stored_credential(registry: str, config_dir: Path | None = None) -> tuple[st
         try:
             user, sep, password = base64.b64decode(entry["auth"]).decode("utf-8").partition(":")
         except (ValueError, UnicodeDecodeError):
-            return "an unreadable auth entry"
-        return (user, password) if sep else "an unreadable auth entry"
+            return bilingual("an unreadable auth entry")
+        return (user, password) if sep else bilingual("an unreadable auth entry")
     helper = helpers.get(registry) or data.get("credsStore")
     if entry is None and registry not in helpers:
         return "none"
     if not isinstance(helper, str) or not helper:
-        return "an entry with no secret and no credentials helper"
+        return bilingual("an entry with no secret and no credentials helper")
     if not _HELPER_NAME.match(helper):  # the config is untrusted: a name, never a path
-        return f"a credentials helper with an invalid name ({helper[:40]!r})"
+        return bilingual("a credentials helper with an invalid name ({helper!r})", helper=helper[:40])
     try:
         done = subprocess.run(
             [f"docker-credential-{helper}", "get"], input=registry, capture_output=True, text=True, timeout=10
@@ -1054,7 +1055,7 @@ def stored_credential(registry: str, config_dir: Path | None = None) -> tuple[st
     except (OSError, subprocess.SubprocessError, ValueError):
         answer = None
     if not isinstance(answer, dict):
-        return f"the credentials helper docker-credential-{helper} has no secret for it"
+        return bilingual("the credentials helper docker-credential-{helper} has no secret for it", helper=helper)
     return str(answer.get("Username", "")), str(answer.get("Secret", ""))
 
 
@@ -1081,7 +1082,7 @@ def _login_stored(ctx: Context, a: Args) -> CheckResult:
         "a login for {registry}, accepted by the registry, in {config}", registry=registry, config=config
     )
     found = stored_credential(registry, folder)
-    if isinstance(found, str):
+    if not isinstance(found, tuple):
         _, port = registry.rsplit(":", 1) if ":" in registry else (registry, "")
         others = _logins_for_port(port, folder) if port else []
         if found == "none" and others:
