@@ -15,7 +15,10 @@ import locale
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from datetime import date
 
 Lang = Literal["fr", "en"]
 LANGS: tuple[Lang, ...] = ("fr", "en")
@@ -136,3 +139,22 @@ def percent(value: float, digits: int = 1, lang: Lang | None = None) -> str:
     """``73.7%`` in English, ``73,7 %`` in French."""
     shown = number(value, digits, lang)
     return f"{shown}{NNBSP}%" if (lang or _current) == "fr" else f"{shown}%"
+
+
+# --- dates -----------------------------------------------------------------------------------
+
+# One short form of a calendar day per month: each language orders and abbreviates as it writes
+# (French ``1 déc. 2026``; the heatmap's three-letter column labels are not its abbreviations).
+DAY_IN_MONTH = (
+    N_("Jan {day}, {year}"), N_("Feb {day}, {year}"), N_("Mar {day}, {year}"), N_("Apr {day}, {year}"),
+    N_("May {day}, {year}"), N_("Jun {day}, {year}"), N_("Jul {day}, {year}"), N_("Aug {day}, {year}"),
+    N_("Sep {day}, {year}"), N_("Oct {day}, {year}"), N_("Nov {day}, {year}"), N_("Dec {day}, {year}"),
+)  # fmt: skip
+
+
+def calendar_day(day: date, lang: Lang | None = None) -> str:
+    """A day as the learner reads it: ``Dec 1, 2026`` in English, ``1 déc. 2026`` in French.
+
+    For what a person reads only: JSON, ``--plain`` and CSV keep ISO 8601 (``2026-12-01``).
+    """
+    return gettext_in(lang or _current, DAY_IN_MONTH[day.month - 1]).format(day=day.day, year=day.year)
