@@ -2,7 +2,7 @@
 
 quizdock's own texts are gettext messages: the English text in the code is the message id, and
 ``quizdock/locale/<lang>/LC_MESSAGES/quizdock.po`` (compiled to the ``.mo`` beside it) holds
-each language's translation; README "Translations" says how to add one. Deck content stays in
+each language's translation; README "Languages" says how to add one. Deck content stays in
 the deck files, as ``Text`` pairs.
 
 Only the standard library is imported here: ``quizdock --help`` loads this module.
@@ -175,6 +175,6 @@ DAY_IN_MONTH = (
 def calendar_day(day: date, lang: Lang | None = None) -> str:
     """A day as the learner reads it: ``Dec 1, 2026`` in English, ``1 déc. 2026`` in French.
 
-    For what a person reads only: JSON, ``--plain`` and CSV keep ISO 8601 (``2026-12-01``).
+    For what a person reads only: JSON and CSV keep ISO 8601 (``2026-12-01``).
     """
     return gettext_in(lang or _current, DAY_IN_MONTH[day.month - 1]).format(day=day.day, year=day.year)
