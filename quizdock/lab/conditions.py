@@ -251,7 +251,7 @@ def _container_removed(ctx: Context, a: Args) -> CheckResult:
     expected = (
         bilingual("no container {id} ({name}) any more", id=short_id(identifier), name=name)
         if identifier
-        else bilingual("no container {name} any more", name=name)
+        else bilingual("no container {name}", name=name)
     )
     if not identifier:  # not made by setup: its name is all there is
         found = _container(ctx, name)
@@ -627,7 +627,7 @@ def _image_present(ctx: Context, a: Args) -> CheckResult:
 def _image_absent(ctx: Context, a: Args) -> CheckResult:
     reference = str(a["image"])
     label = bilingual("image {reference} is gone", reference=reference)
-    expected = bilingual("no image {reference} any more", reference=reference)
+    expected = bilingual("no image {reference}", reference=reference)
     image = _image(ctx, reference)
     if image is None:
         return _result("image_absent", label, True, _ok(expected))
@@ -838,7 +838,7 @@ def _volume_present(ctx: Context, a: Args) -> CheckResult:
 def _volume_absent(ctx: Context, a: Args) -> CheckResult:
     name = str(a["volume"])
     label = bilingual("volume {name} is gone", name=name)
-    expected = bilingual("no volume {name} any more", name=name)
+    expected = bilingual("no volume {name}", name=name)
     if _volume(ctx, name) is not None:
         users = _volume_users(ctx, name)
         actual = bilingual("it exists, used by {users}", users=", ".join(users)) if users else bilingual("it exists")
