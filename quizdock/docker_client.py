@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from quizdock.errors import DockerUnavailable
-from quizdock.i18n import _
+from quizdock.i18n import N_, _
 
 if TYPE_CHECKING:
     import docker
@@ -394,7 +394,17 @@ def diagnose(endpoint: Endpoint, exc: BaseException, *, timeout: float = 10) -> 
     if isinstance(exc, docker.errors.DockerException) and (
         "Invalid bind address" in text or "protocol is not implemented" in text
     ):
-        return _bad_address(endpoint, text.rstrip("."))
+        # The SDK's own words are English: said again in the learner's language.
+        if "port is required" in text:
+            return _bad_address(endpoint, _("the port is missing (tcp://HOST:PORT)"))
+        return _bad_address(endpoint, _("it is not an address Docker can read"))
+    if isinstance(exc, docker.errors.DockerException) and "paramiko" in text:
+        return DockerUnavailable(
+            _("quizdock cannot reach {where}: the Docker SDK needs the Python package paramiko for ssh://.").format(
+                where=where
+            ),
+            _join(_("Install it where quizdock is installed (`pip install paramiko`)."), _change_endpoint(endpoint)),
+        )
 
     change = _change_endpoint(endpoint)
     if codes & {errno.EACCES, errno.EPERM}:
@@ -472,11 +482,23 @@ def diagnose(endpoint: Endpoint, exc: BaseException, *, timeout: float = 10) -> 
     )
 
 
+# The system's own words for these (strerror) are English whatever the locale.
+_ERRNO_WORDS = {
+    errno.ECONNREFUSED: N_("Connection refused"),
+    errno.ECONNRESET: N_("Connection reset by peer"),
+    errno.EHOSTUNREACH: N_("No route to host"),
+    errno.ENETUNREACH: N_("Network is unreachable"),
+    errno.ETIMEDOUT: N_("Connection timed out"),
+    errno.ENOENT: N_("No such file or directory"),
+    errno.EACCES: N_("Permission denied"),
+}
+
+
 def _innermost(chain: list[BaseException]) -> str:
     """The most specific message in the chain (the deepest OSError, else the outermost)."""
     for exc in reversed(chain):
         if isinstance(exc, OSError) and exc.strerror:
-            return exc.strerror
+            return _(_ERRNO_WORDS[exc.errno]) if exc.errno in _ERRNO_WORDS else exc.strerror
     return str(chain[0]) if chain else _("unknown error")
 
 

@@ -2,7 +2,7 @@
 
 quizdock's own texts are gettext messages: the English text in the code is the message id, and
 ``quizdock/locale/<lang>/LC_MESSAGES/quizdock.po`` (compiled to the ``.mo`` beside it) holds
-each language's translation; README "Translations" says how to add one. Deck content stays in
+each language's translation; README "Languages" says how to add one. Deck content stays in
 the deck files, as ``Text`` pairs.
 
 Only the standard library is imported here: ``quizdock --help`` loads this module.
@@ -15,7 +15,10 @@ import locale
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from datetime import date
 
 Lang = Literal["fr", "en"]
 LANGS: tuple[Lang, ...] = ("fr", "en")
@@ -92,9 +95,53 @@ def ngettext_in(lang: Lang, singular: str, plural: str, n: int) -> str:
     return catalogue(lang).ngettext(singular, plural, n)
 
 
+def bilingual(message: str, /, **values: object) -> Text:
+    """``message`` in every language at once, its ``{placeholders}`` filled from ``values``.
+
+    For texts made before the language they are shown in is known (a check's verdict, kept and
+    shown later or in both languages): a :class:`Text` value is filled in the same language.
+    """
+
+    def one(lang: Lang) -> str:
+        filled = {key: value.get(lang) if isinstance(value, Text) else value for key, value in values.items()}
+        return gettext_in(lang, message).format(**filled)
+
+    return Text(fr=one("fr"), en=one("en"))
+
+
+def bilingual_n(singular: str, plural: str, n: int, /, **values: object) -> Text:
+    """:func:`bilingual` for a message whose form depends on ``n`` (each language's plural rule)."""
+
+    def one(lang: Lang) -> str:
+        filled = {key: value.get(lang) if isinstance(value, Text) else value for key, value in values.items()}
+        return ngettext_in(lang, singular, plural, n).format(**filled)
+
+    return Text(fr=one("fr"), en=one("en"))
+
+
 def N_(message: str) -> str:
     """Marks a message for the catalogue where it is declared; it is translated where it is shown."""
     return message
+
+
+# --- typography on the terminal ----------------------------------------------------------------
+
+_NO_BREAK = "\u00a0\u2007\u202f"  # no-break, figure and narrow no-break spaces
+
+
+def keep_narrow_spaces() -> None:
+    """Make rich never wrap a line at a no-break space (``Réponse\u202f:`` stays whole).
+
+    rich finds where a line may break with ``\\s``, which matches U+202F and U+00A0 too, so a
+    French ``:`` or ``»`` could start a line. Its word pattern is swapped for one where those
+    spaces join words. Called where quizdock makes its consoles (rich is imported then anyway);
+    tests/test_i18n_errors.py renders a long French line narrow to prove it.
+    """
+    import re
+
+    from rich import _wrap
+
+    _wrap.re_word = re.compile(rf"[^\S{_NO_BREAK}]*[\S{_NO_BREAK}]+[^\S{_NO_BREAK}]*")
 
 
 # --- numbers ---------------------------------------------------------------------------------
@@ -112,3 +159,22 @@ def percent(value: float, digits: int = 1, lang: Lang | None = None) -> str:
     """``73.7%`` in English, ``73,7 %`` in French."""
     shown = number(value, digits, lang)
     return f"{shown}{NNBSP}%" if (lang or _current) == "fr" else f"{shown}%"
+
+
+# --- dates -----------------------------------------------------------------------------------
+
+# One short form of a calendar day per month: each language orders and abbreviates as it writes
+# (French ``1 déc. 2026``; the heatmap's three-letter column labels are not its abbreviations).
+DAY_IN_MONTH = (
+    N_("Jan {day}, {year}"), N_("Feb {day}, {year}"), N_("Mar {day}, {year}"), N_("Apr {day}, {year}"),
+    N_("May {day}, {year}"), N_("Jun {day}, {year}"), N_("Jul {day}, {year}"), N_("Aug {day}, {year}"),
+    N_("Sep {day}, {year}"), N_("Oct {day}, {year}"), N_("Nov {day}, {year}"), N_("Dec {day}, {year}"),
+)  # fmt: skip
+
+
+def calendar_day(day: date, lang: Lang | None = None) -> str:
+    """A day as the learner reads it: ``Dec 1, 2026`` in English, ``1 déc. 2026`` in French.
+
+    For what a person reads only: JSON and CSV keep ISO 8601 (``2026-12-01``).
+    """
+    return gettext_in(lang or _current, DAY_IN_MONTH[day.month - 1]).format(day=day.day, year=day.year)

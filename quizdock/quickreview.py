@@ -116,6 +116,7 @@ def main(args: Sequence[str]) -> bool:
     try:
         from rich.console import Console
 
+        from quizdock.i18n import keep_narrow_spaces
         from quizdock.prompts import Prompter
         from quizdock.review import ReviewSession, plan
 
@@ -125,6 +126,7 @@ def main(args: Sequence[str]) -> bool:
         new_per_day = parsed.new if parsed.new is not None else config.new_per_day
         light = cast("Store", store)
         card_ids = plan(light, today, deck=parsed.deck, limit=parsed.limit, new_per_day=new_per_day)
+        keep_narrow_spaces()
         console = Console(highlight=False)
         session = ReviewSession(light, Prompter(lang), console, lang, deck=parsed.deck, new_per_day=new_per_day)
         store.open_soon()

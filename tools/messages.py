@@ -26,7 +26,15 @@ LOCALE = PACKAGE / "locale"
 POT = LOCALE / "quizdock.pot"
 # Modules whose texts are not in the catalogue yet (their own tables of both languages).
 NOT_YET: tuple[str, ...] = ()
-KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "gettext_in": (2,), "ngettext_in": (2, 3)}
+KEYWORDS = {
+    "_": None,
+    "N_": None,
+    "ngettext": (1, 2),
+    "gettext_in": (2,),
+    "ngettext_in": (2, 3),
+    "bilingual": (1,),
+    "bilingual_n": (1, 2),
+}
 
 
 def _is_command(node: ast.FunctionDef) -> bool:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Optional, TypeVar
 import typer
 
 from quizdock.errors import NotATerminal
-from quizdock.i18n import N_, Lang, _, set_language
+from quizdock.i18n import N_, Lang, _, keep_narrow_spaces, set_language
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -59,12 +59,14 @@ def db_path() -> Path:
 def console() -> Console:
     from rich.console import Console
 
+    keep_narrow_spaces()
     return Console(highlight=False)
 
 
 def error_console() -> Console:
     from rich.console import Console
 
+    keep_narrow_spaces()
     return Console(stderr=True, highlight=False)
 
 

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from quizdock import atomicfile
 from quizdock.cards import Card, PracticalCard
-from quizdock.i18n import N_, Lang, Text, gettext_in
+from quizdock.i18n import N_, Lang, Text, _, gettext_in
 from quizdock.plaintext import printable
 from quizdock.storage.records import StoredCard
 
@@ -190,16 +190,18 @@ def check_target(path: Path) -> None:
     if stat.S_ISREG(mode):
         return
     if stat.S_ISLNK(mode):
-        what = "a symbolic link"
+        what = _("a symbolic link")
     elif stat.S_ISDIR(mode):
-        what = "a folder"
+        what = _("a folder")
     elif stat.S_ISFIFO(mode):
-        what = "a FIFO (named pipe)"
+        what = _("a FIFO (named pipe)")
     elif stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        what = "a device"
+        what = _("a device")
     else:
-        what = "not a regular file"
-    raise UnsafeTarget(f"{path} is {what}; an export writes only a regular file or a new path")
+        what = _("not a regular file")
+    raise UnsafeTarget(
+        _("{path} is {what}; an export writes only a regular file or a new path").format(path=path, what=what)
+    )
 
 
 def write_atomically(path: Path, data: bytes) -> None:

@@ -32,10 +32,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from quizdock import image_reference
-from quizdock.i18n import Text
+from quizdock.i18n import N_, Text, bilingual, bilingual_n
 from quizdock.lab.spec import ArgValue, Challenge
 
 if TYPE_CHECKING:
@@ -105,16 +105,21 @@ def _condition(func: Condition) -> Condition:
                 detail = explanation.decode("utf-8", "replace") if isinstance(explanation, bytes) else explanation
                 time.sleep(0.2 * (attempt + 1))
         what = " ".join(str(v) for v in a.values() if isinstance(v, str))
-        label = t(f"{name} {what}".strip(), f"{name} {what}".strip())
-        actual = t(f"il change sous nos yeux ({detail})", f"it keeps changing while being read ({detail})")
-        return _result(name, label, False, _diff(t("un état stable", "a settled state"), actual))
+        label = _as_is(f"{name} {what}".strip())
+        actual = bilingual("it keeps changing while being read ({detail})", detail=detail)
+        return _result(name, label, False, _diff(bilingual("a settled state"), actual))
 
     CONDITIONS[name] = robust
     return robust
 
 
-def t(fr: str, en: str) -> Text:
-    return Text(fr=fr, en=en)
+def _as_is(text: str) -> Text:
+    """A text the same in every language (a name, an address)."""
+    return Text(fr=text, en=text)
+
+
+def _joined(texts: list[Text], fr: str, en: str) -> Text:
+    return Text(fr=fr.join(x.fr for x in texts), en=en.join(x.en for x in texts))
 
 
 def _result(name: str, label: Text, passed: bool, message: Text) -> CheckResult:
@@ -122,11 +127,11 @@ def _result(name: str, label: Text, passed: bool, message: Text) -> CheckResult:
 
 
 def _diff(expected: Text, actual: Text) -> Text:
-    return t(f"attendu : {expected.fr} ; constaté : {actual.fr}", f"expected: {expected.en}; actual: {actual.en}")
+    return bilingual("expected: {expected}; actual: {actual}", expected=expected, actual=actual)
 
 
 def _ok(found: Text) -> Text:
-    return t(f"constaté : {found.fr}", f"found: {found.en}")
+    return bilingual("found: {found}", found=found)
 
 
 # --------------------------------------------------------------------------- lookups
@@ -172,16 +177,23 @@ def short_id(identifier: str) -> str:
 def _status(container: Container) -> Text:
     state = container.attrs.get("State", {})
     status = str(state.get("Status", "unknown"))
-    if status == "exited":
-        code = state.get("ExitCode")
-        return t(f"arrêté (exited, code {code})", f"exited (code {code})")
-    words = {"running": ("en marche (running)", "running"), "created": ("créé, jamais lancé (created)", "created")}
-    fr, en = words.get(status, (status, status))
-    return t(fr, en)
+    return _status_words(status, state.get("ExitCode") if status == "exited" else None)
+
+
+_STATUS_WORDS = {"running": N_("running"), "exited": N_("exited"), "created": N_("created")}
+
+
+def _status_words(status: str, code: object = None) -> Text:
+    """Docker's word for a container's state (French: the word, then Docker's own in brackets)."""
+    if code is not None:
+        if status == "exited":
+            return bilingual("exited (code {code})", code=code)
+        return bilingual("{status} (code {code})", status=_status_words(status), code=code)
+    return bilingual(_STATUS_WORDS[status]) if status in _STATUS_WORDS else _as_is(status)
 
 
 def _no_container(name: str) -> Text:
-    return t(f"aucun conteneur nommé {name}", f"no container named {name}")
+    return bilingual("no container named {name}", name=name)
 
 
 # --------------------------------------------------------------------------- containers
@@ -190,14 +202,14 @@ def _no_container(name: str) -> Text:
 @_condition
 def _container_exists(ctx: Context, a: Args) -> CheckResult:
     name = str(a["container"])
-    label = t(f"le conteneur {name} existe", f"container {name} exists")
+    label = bilingual("container {name} exists", name=name)
     container = _container(ctx, name)
     if container is None:
         return _result(
             "container_exists",
             label,
             False,
-            _diff(t(f"un conteneur nommé {name}", f"a container named {name}"), _no_container(name)),
+            _diff(bilingual("a container named {name}", name=name), _no_container(name)),
         )
     return _result("container_exists", label, True, _ok(_status(container)))
 
@@ -205,14 +217,14 @@ def _container_exists(ctx: Context, a: Args) -> CheckResult:
 @_condition
 def _container_absent(ctx: Context, a: Args) -> CheckResult:
     name = str(a["container"])
-    label = t(f"le conteneur {name} n'existe plus", f"container {name} is gone")
+    label = bilingual("container {name} is gone", name=name)
     container = _container(ctx, name)
     if container is not None:
         return _result(
             "container_absent",
             label,
             False,
-            _diff(_no_container(name), t(f"il existe, {_status(container).fr}", f"it exists, {_status(container).en}")),
+            _diff(_no_container(name), bilingual("it exists, {status}", status=_status(container))),
         )
     return _result("container_absent", label, True, _ok(_no_container(name)))
 
@@ -235,68 +247,65 @@ def _seeded(ctx: Context, name: str) -> tuple[str, Container | None]:
 @_condition
 def _container_removed(ctx: Context, a: Args) -> CheckResult:
     name = str(a["container"])
-    label = t(f"le conteneur {name} a été supprimé", f"container {name} was removed")
+    label = bilingual("container {name} was removed", name=name)
     identifier, seeded = _seeded(ctx, name)
-    expected = t(
-        f"plus de conteneur {short_id(identifier)} ({name})" if identifier else f"plus de conteneur {name}",
-        f"no container {short_id(identifier)} ({name}) any more" if identifier else f"no container {name}",
+    expected = (
+        bilingual("no container {id} ({name}) any more", id=short_id(identifier), name=name)
+        if identifier
+        else bilingual("no container {name}", name=name)
     )
     if not identifier:  # not made by setup: its name is all there is
         found = _container(ctx, name)
         if found is None:
             return _result("container_removed", label, True, _ok(expected))
-        return _result("container_removed", label, False, _diff(expected, t("il existe", "it exists")))
+        return _result("container_removed", label, False, _diff(expected, bilingual("it exists")))
     if seeded is None:
         return _result("container_removed", label, True, _ok(expected))
     if seeded.name != name:
-        actual = t(
-            f"il existe toujours, renommé {seeded.name} : renommer ne supprime pas",
-            f"it still exists, renamed {seeded.name}: renaming does not remove",
-        )
+        actual = bilingual("it still exists, renamed {name}: renaming does not remove", name=seeded.name)
     else:
-        actual = t(f"il existe, {_status(seeded).fr}", f"it exists, {_status(seeded).en}")
+        actual = bilingual("it exists, {status}", status=_status(seeded))
     return _result("container_removed", label, False, _diff(expected, actual))
 
 
 @_condition
 def _container_stopped(ctx: Context, a: Args) -> CheckResult:
     name = str(a["container"])
-    label = t(f"le conteneur {name} a été arrêté", f"container {name} was stopped")
+    label = bilingual("container {name} was stopped", name=name)
     identifier, seeded = _seeded(ctx, name)
-    expected = t(f"{name} ({short_id(identifier)}) arrêté, pas supprimé", f"{name} ({short_id(identifier)}) stopped")
+    expected = bilingual("{name} ({id}) stopped", name=name, id=short_id(identifier))
     if seeded is None:
         other = _container(ctx, name)
         if other is not None:
-            actual = t(
-                f"le conteneur du défi a été supprimé ; {name} est un autre conteneur ({short_id(other.id)})",
-                f"the challenge's container was removed; {name} is another container ({short_id(other.id)})",
+            actual = bilingual(
+                "the challenge's container was removed; {name} is another container ({id})",
+                name=name,
+                id=short_id(other.id),
             )
         else:
-            actual = t("il a été supprimé, pas seulement arrêté", "it was removed, not just stopped")
+            actual = bilingual("it was removed, not just stopped")
         return _result("container_stopped", label, False, _diff(expected, actual))
     status = str(seeded.attrs.get("State", {}).get("Status", ""))
     if status == "exited":
         return _result("container_stopped", label, True, _ok(_status(seeded)))
     actual = _status(seeded)
     if status == "paused":
-        actual = t("en pause (docker pause gèle, n'arrête pas)", "paused (docker pause freezes, it does not stop)")
+        actual = bilingual("paused (docker pause freezes, it does not stop)")
     return _result("container_stopped", label, False, _diff(expected, actual))
 
 
 @_condition
 def _container_started(ctx: Context, a: Args) -> CheckResult:
     name = str(a["container"])
-    label = t(f"{name} a été lancé", f"{name} was started")
-    expected = t(
-        "lancé au moins une fois (run, ou create puis start)", "started at least once (run, or create then start)"
-    )
+    label = bilingual("{name} was started", name=name)
+    expected = bilingual("started at least once (run, or create then start)")
     container = _container(ctx, name)
     if container is None:
         return _result("container_started", label, False, _diff(expected, _no_container(name)))
     state = container.attrs.get("State", {})
     if state.get("Running") or str(state.get("StartedAt") or _NEVER) != _NEVER:
         return _result("container_started", label, True, _ok(_status(container)))
-    actual = t("créé mais jamais lancé (docker create sans start)", "created, never started (docker create, no start)")
+    actual = bilingual("created, never started (docker create, no start)")
     return _result("container_started", label, False, _diff(expected, actual))
 
 
@@ -304,12 +313,8 @@ def _container_started(ctx: Context, a: Args) -> CheckResult:
 def _container_status(ctx: Context, a: Args) -> CheckResult:
     name, status = str(a["container"]), str(a["status"])
     code = a.get("exit_code")
-    want_en = status + (f" (code {code})" if code is not None else "")
-    want_fr = {"running": "en marche (running)", "exited": "arrêté (exited)", "created": "créé (created)"}.get(
-        status, status
-    ) + (f", code {code}" if code is not None else "")
-    label = t(f"{name} est {want_fr}", f"{name} is {want_en}")
-    expected = t(want_fr, want_en)
+    expected = _status_words(status, code)
+    label = bilingual("{name} is {status}", name=name, status=expected)
     container = _container(ctx, name)
     if container is None:
         return _result("container_status", label, False, _diff(expected, _no_container(name)))
@@ -317,10 +322,7 @@ def _container_status(ctx: Context, a: Args) -> CheckResult:
     passed = state.get("Status") == status and (code is None or state.get("ExitCode") == code)
     actual = _status(container)
     if not passed and status == "running" and state.get("Status") == "exited" and _attached(container):
-        actual = t(
-            f"{actual.fr} : lancé sans -d, il s'est arrêté avec votre terminal",
-            f"{actual.en}: started without -d, it stopped with your terminal",
-        )
+        actual = bilingual("{actual}: started without -d, it stopped with your terminal", actual=actual)
     return _result("container_status", label, passed, _ok(actual) if passed else _diff(expected, actual))
 
 
@@ -332,10 +334,10 @@ def _attached(container: Container) -> bool:
 @_condition
 def _container_image(ctx: Context, a: Args) -> CheckResult:
     name, reference = str(a["container"]), str(a["image"])
-    label = t(f"{name} tourne à partir de l'image {reference}", f"{name} runs image {reference}")
+    label = bilingual("{name} runs image {reference}", name=name, reference=reference)
     container = _container(ctx, name)
     image = _image(ctx, reference)
-    expected = t(f"l'image {reference}", f"image {reference}")
+    expected = bilingual("image {reference}", reference=reference)
     if container is None:
         return _result("container_image", label, False, _diff(expected, _no_container(name)))
     if image is None:
@@ -343,7 +345,7 @@ def _container_image(ctx: Context, a: Args) -> CheckResult:
             "container_image",
             label,
             False,
-            _diff(expected, t(f"l'image {reference} n'existe pas ici", f"image {reference} is not on this Docker")),
+            _diff(expected, bilingual("image {reference} is not on this Docker", reference=reference)),
         )
     used = str(container.attrs.get("Image", ""))
     written = str(container.attrs.get("Config", {}).get("Image", ""))
@@ -352,10 +354,10 @@ def _container_image(ctx: Context, a: Args) -> CheckResult:
             "container_image",
             label,
             True,
-            _ok(t(f"{written} (ID {short_id(used)})", f"{written} (ID {short_id(used)})")),
+            _ok(bilingual("{written} (ID {used_id})", written=written, used_id=short_id(used))),
         )
-    expected = t(f"l'image {reference} (ID {short_id(image.id)})", f"image {reference} (ID {short_id(image.id)})")
-    actual = t(f"{written} (ID {short_id(used)})", f"{written} (ID {short_id(used)})")
+    expected = bilingual("image {reference} (ID {id})", reference=reference, id=short_id(image.id))
+    actual = bilingual("{written} (ID {used_id})", written=written, used_id=short_id(used))
     return _result("container_image", label, False, _diff(expected, actual))
 
 
@@ -410,59 +412,57 @@ def started_attached(client: docker.DockerClient, container: Container) -> bool 
 @_condition
 def _detached(ctx: Context, a: Args) -> CheckResult:
     name = str(a["container"])
-    label = t(f"{name} a été lancé en arrière-plan (-d)", f"{name} was started in the background (-d)")
-    expected = t("lancé détaché du terminal (-d)", "started detached (-d)")
+    label = bilingual("{name} was started in the background (-d)", name=name)
+    expected = bilingual("started detached (-d)")
     container = _container(ctx, name)
     if container is None:
         return _result("detached", label, False, _diff(expected, _no_container(name)))
     state = container.attrs.get("State", {})
     if not state.get("Running") and str(state.get("StartedAt") or _NEVER) == _NEVER:
-        actual = t("créé, jamais lancé (docker create sans start)", "created, never started (docker create, no start)")
+        actual = bilingual("created, never started (docker create, no start)")
         return _result("detached", label, False, _diff(expected, actual))
     if not _attached(container):  # run -d
         return _result("detached", label, True, _ok(expected))
     attached = started_attached(ctx.client, container)
     if attached is False:  # create + start, or detached with Ctrl-P Ctrl-Q
-        return _result("detached", label, True, _ok(t("démarré sans terminal attaché", "started with no terminal")))
+        return _result("detached", label, True, _ok(bilingual("started with no terminal")))
     if attached is None:
-        actual = t(
-            "impossible à dire : ce démarrage est trop ancien pour le journal des événements de Docker"
-            f" (relancez-le : docker container restart {name})",
-            f"cannot tell: this start is too old for Docker's event log (start it again: docker container restart"
-            f" {name})",
+        actual = bilingual(
+            "cannot tell: this start is too old for Docker's event log"
+            " (start it again: docker container restart {name})",
+            name=name,
         )
     else:
-        actual = t("lancé attaché à votre terminal (sans -d)", "started attached to your terminal (no -d)")
+        actual = bilingual("started attached to your terminal (no -d)")
     return _result("detached", label, False, _diff(expected, actual))
 
 
 @_condition
 def _tty_stdin(ctx: Context, a: Args) -> CheckResult:
     name = str(a["container"])
-    label = t(
-        f"{name} a un terminal (-t) et une entrée ouverte (-i)", f"{name} has a terminal (-t) and open stdin (-i)"
-    )
-    expected = t("-i et -t", "-i and -t")
+    label = bilingual("{name} has a terminal (-t) and open stdin (-i)", name=name)
+    expected = bilingual("-i and -t")
     container = _container(ctx, name)
     if container is None:
         return _result("tty_stdin", label, False, _diff(expected, _no_container(name)))
     config = container.attrs.get("Config", {})
     missing = [flag for flag, key in (("-i", "OpenStdin"), ("-t", "Tty")) if not config.get(key)]
     if missing:
-        actual = t(f"il manque {' et '.join(missing)}", f"{' and '.join(missing)} missing")
+        flags = bilingual("-i and -t") if len(missing) == 2 else _as_is(missing[0])
+        actual = bilingual("{flags} missing", flags=flags)
         return _result("tty_stdin", label, False, _diff(expected, actual))
     return _result("tty_stdin", label, True, _ok(expected))
 
 
 def _address(ip: str) -> Text:
     if ip in _ALL_INTERFACES:
-        return t("toutes les interfaces", "all interfaces")
-    return t(ip, ip)
+        return bilingual("all interfaces")
+    return _as_is(ip)
 
 
 def _binding(ip: str, host_port: str, key: str) -> Text:
     where = _address(ip)
-    return t(f"port {host_port} sur {where.fr} → {key}", f"port {host_port} on {where.en} → {key}")
+    return bilingual("port {host_port} on {where} → {key}", host_port=host_port, where=where, key=key)
 
 
 @_condition
@@ -473,7 +473,7 @@ def _published_port(ctx: Context, a: Args) -> CheckResult:
     key = f"{container_port}/{protocol}"
     want_all = host_ip == "all"
     expected = _binding("" if want_all else host_ip, host_port, key)
-    label = t(f"{name} publie {expected.fr}", f"{name} publishes {expected.en}")
+    label = bilingual("{name} publishes {expected}", name=name, expected=expected)
     container = _container(ctx, name)
     if container is None:
         return _result("published_port", label, False, _diff(expected, _no_container(name)))
@@ -492,24 +492,23 @@ def _published_port(ctx: Context, a: Args) -> CheckResult:
     if any(k == key and port == host_port and ip_ok(ip) for ip, port, k in found):
         return _result("published_port", label, True, _ok(expected))
     if not found:
-        actual = t("aucun port publié (il faut -p au lancement)", "no port published (-p is needed at run time)")
+        actual = bilingual("no port published (-p is needed at run time)")
         return _result("published_port", label, False, _diff(expected, actual))
     # Name the difference with the closest binding.
     ip, port, k = max(found, key=lambda f: (f[2] == key) * 4 + (f[1] == host_port) * 2 + ip_ok(f[0]))
-    differences_fr, differences_en = [], []
+    differences: list[Text] = []
     if k != key:
-        differences_fr.append(f"port du conteneur {k} au lieu de {key}")
-        differences_en.append(f"container port {k} instead of {key}")
+        differences.append(bilingual("container port {found} instead of {wanted}", found=k, wanted=key))
     if port != host_port:
-        differences_fr.append(f"port de l'hôte {port or '(aléatoire)'} au lieu de {host_port}")
-        differences_en.append(f"host port {port or '(random)'} instead of {host_port}")
+        random = bilingual("(random)")
+        differences.append(bilingual("host port {found} instead of {wanted}", found=port or random, wanted=host_port))
     if not ip_ok(ip):
-        differences_fr.append(f"adresse {_address(ip).fr} au lieu de {_address('' if want_all else host_ip).fr}")
-        differences_en.append(f"address {_address(ip).en} instead of {_address('' if want_all else host_ip).en}")
-    listed = [_binding(*f) for f in found]
-    actual = t(
-        "; ".join(x.fr for x in listed) + " — " + ", ".join(differences_fr),
-        "; ".join(x.en for x in listed) + " — " + ", ".join(differences_en),
+        wanted = _address("" if want_all else host_ip)
+        differences.append(bilingual("address {found} instead of {wanted}", found=_address(ip), wanted=wanted))
+    actual = bilingual(
+        "{bindings} — {differences}",
+        bindings=_joined([_binding(*f) for f in found], "\u202f; ", "; "),
+        differences=_joined(differences, ", ", ", "),
     )
     return _result("published_port", label, False, _diff(expected, actual))
 
@@ -537,16 +536,16 @@ def _mounts(container: Container) -> list[tuple[str, str, str]]:
 
 
 _MOUNT_WORDS = {
-    "volume": ("le volume nommé {s}", "named volume {s}"),
-    "anonymous": ("un volume anonyme", "an anonymous volume"),
-    "bind": ("le dossier de l'hôte {s} (bind mount)", "host directory {s} (bind mount)"),
-    "tmpfs": ("un tmpfs (en mémoire)", "a tmpfs (in memory)"),
+    "volume": N_("named volume {source} at {destination}"),
+    "anonymous": N_("an anonymous volume at {destination}"),
+    "bind": N_("host directory {source} (bind mount) at {destination}"),
+    "tmpfs": N_("a tmpfs (in memory) at {destination}"),
 }
 
 
 def _mount_text(kind: str, source: str, destination: str) -> Text:
-    fr, en = _MOUNT_WORDS.get(kind, (kind + " {s}", kind + " {s}"))
-    return t(fr.format(s=source) + f" sur {destination}", en.format(s=source) + f" at {destination}")
+    message = _MOUNT_WORDS.get(kind, N_("{kind} {source} at {destination}"))
+    return bilingual(message, kind=kind, source=source, destination=destination)
 
 
 def _same_path(a: str, b: str) -> bool:
@@ -561,7 +560,7 @@ def _mount(ctx: Context, a: Args) -> CheckResult:
     expected = _mount_text(kind, source or "?", destination)
     if kind in ("bind", "volume") and not source:
         expected = _mount_text(kind, "", destination)
-    label = t(f"{name} monte {expected.fr}", f"{name} mounts {expected.en}")
+    label = bilingual("{name} mounts {expected}", name=name, expected=expected)
     container = _container(ctx, name)
     if container is None:
         return _result("mount", label, False, _diff(expected, _no_container(name)))
@@ -576,20 +575,19 @@ def _mount(ctx: Context, a: Args) -> CheckResult:
         actual = _mount_text(*at_destination[0])
     elif mounts:
         texts = [_mount_text(*m) for m in mounts]
-        actual = t(
-            f"rien sur {destination} ; montages : " + ", ".join(x.fr for x in texts),
-            f"nothing at {destination}; mounts: " + ", ".join(x.en for x in texts),
+        actual = bilingual(
+            "nothing at {destination}; mounts: {mounts}", destination=destination, mounts=_joined(texts, ", ", ", ")
         )
     else:
-        actual = t("aucun montage", "no mounts")
+        actual = bilingual("no mounts")
     return _result("mount", label, False, _diff(expected, actual))
 
 
 @_condition
 def _logs_contain(ctx: Context, a: Args) -> CheckResult:
     name, text = str(a["container"]), str(a["text"])
-    label = t(f"les logs de {name} contiennent « {text} »", f"the logs of {name} contain {text!r}")
-    expected = t(f"« {text} » dans les logs", f"{text!r} in the logs")
+    label = bilingual("the logs of {name} contain {text!r}", name=name, text=text)
+    expected = bilingual("{text!r} in the logs", text=text)
     container = _container(ctx, name)
     if container is None:
         return _result("logs_contain", label, False, _diff(expected, _no_container(name)))
@@ -598,7 +596,7 @@ def _logs_contain(ctx: Context, a: Args) -> CheckResult:
         return _result("logs_contain", label, True, _ok(expected))
     lines = [line.strip() for line in logs.splitlines() if line.strip()]
     shown = " | ".join(lines[-3:])[:160]
-    actual = t(f"dernières lignes : {shown}", f"last lines: {shown}") if lines else t("des logs vides", "empty logs")
+    actual = bilingual("last lines: {shown}", shown=shown) if lines else bilingual("empty logs")
     return _result("logs_contain", label, False, _diff(expected, actual))
 
 
@@ -613,48 +611,46 @@ def _similar_tags(ctx: Context, reference: str) -> list[str]:
 @_condition
 def _image_present(ctx: Context, a: Args) -> CheckResult:
     reference = str(a["image"])
-    label = t(f"l'image {reference} est présente", f"image {reference} is present")
-    expected = t(f"l'image {reference}", f"image {reference}")
+    label = bilingual("image {reference} is present", reference=reference)
+    expected = bilingual("image {reference}", reference=reference)
     image = _image(ctx, reference)
     if image is not None:
-        return _result("image_present", label, True, _ok(t(f"ID {short_id(image.id)}", f"ID {short_id(image.id)}")))
+        return _result("image_present", label, True, _ok(bilingual("ID {id}", id=short_id(image.id))))
     others = _similar_tags(ctx, reference)
     if others:
-        actual = t(
-            f"pas ce tag ; ce dépôt a : {', '.join(others)}", f"not that tag; this repository has: {', '.join(others)}"
-        )
+        actual = bilingual("not that tag; this repository has: {others}", others=", ".join(others))
     else:
-        actual = t("aucune image de ce nom (docker image ls)", "no image by that name (docker image ls)")
+        actual = bilingual("no image by that name (docker image ls)")
     return _result("image_present", label, False, _diff(expected, actual))
 
 
 @_condition
 def _image_absent(ctx: Context, a: Args) -> CheckResult:
     reference = str(a["image"])
-    label = t(f"l'image {reference} a été supprimée", f"image {reference} is gone")
-    expected = t(f"plus d'image {reference}", f"no image {reference}")
+    label = bilingual("image {reference} is gone", reference=reference)
+    expected = bilingual("no image {reference}", reference=reference)
     image = _image(ctx, reference)
     if image is None:
         return _result("image_absent", label, True, _ok(expected))
-    actual = t(f"elle est là (ID {short_id(image.id)})", f"it is there (ID {short_id(image.id)})")
+    actual = bilingual("it is there (ID {id})", id=short_id(image.id))
     return _result("image_absent", label, False, _diff(expected, actual))
 
 
 @_condition
 def _image_same(ctx: Context, a: Args) -> CheckResult:
     reference, other = str(a["image"]), str(a["as"])
-    label = t(f"{reference} est la même image que {other}", f"{reference} is the same image as {other}")
+    label = bilingual("{reference} is the same image as {other}", reference=reference, other=other)
     image, original = _image(ctx, reference), _image(ctx, other)
     if original is None:
-        expected = t(f"l'image {other}", f"image {other}")
-        return _result("image_same", label, False, _diff(expected, t("absente", "missing")))
-    expected = t(f"{reference} avec l'ID {short_id(original.id)}", f"{reference} with ID {short_id(original.id)}")
+        expected = bilingual("image {other}", other=other)
+        return _result("image_same", label, False, _diff(expected, bilingual("missing")))
+    expected = bilingual("{reference} with ID {id}", reference=reference, id=short_id(original.id))
     if image is None:
         return _result(
-            "image_same", label, False, _diff(expected, t(f"pas d'image {reference}", f"no image {reference}"))
+            "image_same", label, False, _diff(expected, bilingual("no image {reference}", reference=reference))
         )
     if image.id != original.id:
-        actual = t(f"une autre image (ID {short_id(image.id)})", f"another image (ID {short_id(image.id)})")
+        actual = bilingual("another image (ID {id})", id=short_id(image.id))
         return _result("image_same", label, False, _diff(expected, actual))
     return _result("image_same", label, True, _ok(expected))
 
@@ -664,70 +660,67 @@ def _image_derived(ctx: Context, a: Args) -> CheckResult:
     reference, base_ref = str(a["image"]), str(a["base"])
     path = str(a["file"]) if "file" in a else None
     text = str(a["text"]) if "text" in a else None
-    extra_fr = f" avec le fichier {path}" if path else ""
-    extra_en = f" with file {path}" if path else ""
     if path and text:
-        extra_fr, extra_en = extra_fr + f" contenant « {text} »", extra_en + f" containing {text!r}"
-    label = t(f"{reference} est bâtie sur {base_ref}{extra_fr}", f"{reference} builds on {base_ref}{extra_en}")
-    expected = t(
-        f"les couches de {base_ref} puis au moins une de plus{extra_fr}",
-        f"the layers of {base_ref}, then at least one more{extra_en}",
-    )
+        extra = bilingual("with file {path} containing {text!r}", path=path, text=text)
+    elif path:
+        extra = bilingual("with file {path}", path=path)
+    if path:
+        label = bilingual(
+            "{reference} builds on {base_ref} {extra}", reference=reference, base_ref=base_ref, extra=extra
+        )
+        expected = bilingual("the layers of {base_ref}, then at least one more {extra}", base_ref=base_ref, extra=extra)
+    else:
+        label = bilingual("{reference} builds on {base_ref}", reference=reference, base_ref=base_ref)
+        expected = bilingual("the layers of {base_ref}, then at least one more", base_ref=base_ref)
     image, base = _image(ctx, reference), _image(ctx, base_ref)
     if image is None or base is None:
         missing = reference if image is None else base_ref
-        return _result(
-            "image_derived", label, False, _diff(expected, t(f"pas d'image {missing}", f"no image {missing}"))
-        )
+        return _result("image_derived", label, False, _diff(expected, bilingual("no image {missing}", missing=missing)))
     layers = list(image.attrs.get("RootFS", {}).get("Layers") or [])
     base_layers = list(base.attrs.get("RootFS", {}).get("Layers") or [])
     if layers[: len(base_layers)] != base_layers:
-        actual = t(
-            f"ses couches ne commencent pas par celles de {base_ref}",
-            f"its layers do not start with those of {base_ref}",
-        )
+        actual = bilingual("its layers do not start with those of {base_ref}", base_ref=base_ref)
         return _result("image_derived", label, False, _diff(expected, actual))
     if len(layers) == len(base_layers):
-        actual = t(f"les mêmes couches que {base_ref} : rien d'ajouté", f"the same layers as {base_ref}: nothing added")
+        actual = bilingual("the same layers as {base_ref}: nothing added", base_ref=base_ref)
         return _result("image_derived", label, False, _diff(expected, actual))
     content = read_file(ctx, image=image.id, path=path) if path is not None else ""
     if content is None:
-        actual = t(f"{path} n'existe pas dans {reference}", f"{path} does not exist in {reference}")
+        actual = bilingual("{path} does not exist in {reference}", path=path, reference=reference)
         return _result("image_derived", label, False, _diff(expected, actual))
     if text is not None and text not in content:
         shown = content.strip()[:80]
-        actual = t(f"{path} contient « {shown} »", f"{path} holds {shown!r}")
+        actual = bilingual("{path} holds {shown!r}", path=path, shown=shown)
         return _result("image_derived", label, False, _diff(expected, actual))
-    found = t(
-        f"{len(layers) - len(base_layers)} couche(s) ajoutée(s)", f"{len(layers) - len(base_layers)} layer(s) added"
-    )
+    added = len(layers) - len(base_layers)
+    found = bilingual_n("{count} layer added", "{count} layers added", added, count=added)
     return _result("image_derived", label, True, _ok(found))
 
 
 @_condition
 def _committed_from(ctx: Context, a: Args) -> CheckResult:
     reference, name = str(a["image"]), str(a["container"])
-    label = t(f"{reference} est un commit du conteneur {name}", f"{reference} is a commit of container {name}")
+    label = bilingual("{reference} is a commit of container {name}", reference=reference, name=name)
     identifier, seeded = _seeded(ctx, name)
     container = seeded or _container(ctx, name)
-    expected = t(f"docker commit de {name}", f"docker commit of {name}")
+    expected = bilingual("docker commit of {name}", name=name)
     image = _image(ctx, reference)
     if image is None:
         return _result(
-            "committed_from", label, False, _diff(expected, t(f"pas d'image {reference}", f"no image {reference}"))
+            "committed_from", label, False, _diff(expected, bilingual("no image {reference}", reference=reference))
         )
     source = str(image.attrs.get("Container") or "")
     wanted = container.id if container is not None else identifier
     if source and source == wanted:
         return _result("committed_from", label, True, _ok(expected))
     if not source:
-        actual = t("elle n'a pas été faite par docker commit", "it was not made by docker commit")
+        actual = bilingual("it was not made by docker commit")
     elif container is None and not identifier:
-        actual = t(f"pas de conteneur {name} à comparer", f"no container {name} to compare with")
+        actual = bilingual("no container {name} to compare with", name=name)
     else:
         other = _by_id(ctx, source)
         which = other.name if other is not None else short_id(source)
-        actual = t(f"commit d'un autre conteneur ({which})", f"a commit of another container ({which})")
+        actual = bilingual("a commit of another container ({which})", which=which)
     return _result("committed_from", label, False, _diff(expected, actual))
 
 
@@ -774,14 +767,14 @@ def _basic(user: str, password: str) -> str:
 def _image_pulled(ctx: Context, a: Args) -> CheckResult:
     reference = str(a["image"])
     registry, repository, tag = _split_image(reference)
-    label = t(f"{reference} a été téléchargée du registre", f"{reference} was pulled from the registry")
-    expected = t(f"une image venue de {registry} (son digest)", f"an image that came from {registry} (its digest)")
+    label = bilingual("{reference} was pulled from the registry", reference=reference)
+    expected = bilingual("an image that came from {registry} (its digest)", registry=registry)
     try:
         digest = registry_digest(ctx.state, repository, tag) if ctx.state.registry == registry else None
     except OSError as error:
         digest = None
         if _image(ctx, reference) is None:
-            actual = t(f"le registre ne répond pas ({error})", f"the registry does not answer ({error})")
+            actual = bilingual("the registry does not answer ({error})", error=error)
             return _result("image_pulled", label, False, _diff(expected, actual))
     pulled = _image(ctx, f"{registry}/{repository}@{digest}") if digest else None
     tagged = _image(ctx, reference)
@@ -789,16 +782,16 @@ def _image_pulled(ctx: Context, a: Args) -> CheckResult:
     if pulled is None and digest is None and any(d.startswith(f"{registry}/{repository}@") for d in recorded):
         pulled = tagged  # the registry is away: trust the image's own record
     if pulled is not None:
-        return _result("image_pulled", label, True, _ok(t(f"digest {digest or '?'}", f"digest {digest or '?'}")))
+        return _result("image_pulled", label, True, _ok(bilingual("digest {digest}", digest=digest or "?")))
     if tagged is None:
-        actual = t(f"pas d'image {reference} (docker image pull)", f"no image {reference} (docker image pull)")
+        actual = bilingual("no image {reference} (docker image pull)", reference=reference)
     else:
         digests = ", ".join(tagged.attrs.get("RepoDigests") or []) or "-"
-        actual = t(
-            f"{reference} existe mais ne vient pas du registre (digests : {digests}) : docker tag nomme une image,"
-            " docker pull la télécharge",
-            f"{reference} exists but did not come from the registry (digests: {digests}): docker tag names an"
-            " image, docker pull downloads it",
+        actual = bilingual(
+            "{reference} exists but did not come from the registry (digests: {digests}):"
+            " docker tag names an image, docker pull downloads it",
+            reference=reference,
+            digests=digests,
         )
     return _result("image_pulled", label, False, _diff(expected, actual))
 
@@ -834,27 +827,21 @@ def read_file(ctx: Context, *, image: str, path: str, volume: str | None = None)
 @_condition
 def _volume_present(ctx: Context, a: Args) -> CheckResult:
     name = str(a["volume"])
-    label = t(f"le volume {name} existe", f"volume {name} exists")
+    label = bilingual("volume {name} exists", name=name)
     if _volume(ctx, name) is None:
-        expected = t(f"un volume nommé {name}", f"a volume named {name}")
-        return _result(
-            "volume_present", label, False, _diff(expected, t("aucun (docker volume ls)", "none (docker volume ls)"))
-        )
-    return _result("volume_present", label, True, _ok(t(f"le volume {name}", f"volume {name}")))
+        expected = bilingual("a volume named {name}", name=name)
+        return _result("volume_present", label, False, _diff(expected, bilingual("none (docker volume ls)")))
+    return _result("volume_present", label, True, _ok(bilingual("volume {name}", name=name)))
 
 
 @_condition
 def _volume_absent(ctx: Context, a: Args) -> CheckResult:
     name = str(a["volume"])
-    label = t(f"le volume {name} a été supprimé", f"volume {name} is gone")
-    expected = t(f"plus de volume {name}", f"no volume {name}")
+    label = bilingual("volume {name} is gone", name=name)
+    expected = bilingual("no volume {name}", name=name)
     if _volume(ctx, name) is not None:
         users = _volume_users(ctx, name)
-        actual = (
-            t(f"il existe, utilisé par {', '.join(users)}", f"it exists, used by {', '.join(users)}")
-            if users
-            else t("il existe", "it exists")
-        )
+        actual = bilingual("it exists, used by {users}", users=", ".join(users)) if users else bilingual("it exists")
         return _result("volume_absent", label, False, _diff(expected, actual))
     return _result("volume_absent", label, True, _ok(expected))
 
@@ -867,37 +854,37 @@ def _volume_users(ctx: Context, name: str) -> list[str]:
 def _volume_file(ctx: Context, a: Args) -> CheckResult:
     name, path = str(a["volume"]), str(a["path"])
     text = str(a["text"]) if "text" in a else None
-    with_fr = f" contenant « {text} »" if text else ""
-    with_en = f" containing {text!r}" if text else ""
-    label = t(f"le volume {name} contient {path}{with_fr}", f"volume {name} holds {path}{with_en}")
-    expected = t(f"{path}{with_fr}", f"{path}{with_en}")
+    if text:
+        label = bilingual("volume {name} holds {path} containing {text!r}", name=name, path=path, text=text)
+        expected = bilingual("{path} containing {text!r}", path=path, text=text)
+    else:
+        label = bilingual("volume {name} holds {path}", name=name, path=path)
+        expected = _as_is(path)
     if _volume(ctx, name) is None:
-        return _result("volume_file", label, False, _diff(expected, t(f"pas de volume {name}", f"no volume {name}")))
+        return _result("volume_file", label, False, _diff(expected, bilingual("no volume {name}", name=name)))
     content = read_file(ctx, image=HELPER_IMAGE, path=path, volume=name)
     if content is None:
         return _result(
-            "volume_file", label, False, _diff(expected, t(f"pas de {path} dans {name}", f"no {path} in {name}"))
+            "volume_file", label, False, _diff(expected, bilingual("no {path} in {name}", path=path, name=name))
         )
     if text is not None and text not in content:
         shown = content.strip()[:80]
-        return _result(
-            "volume_file", label, False, _diff(expected, t(f"il contient « {shown} »", f"it holds {shown!r}"))
-        )
+        return _result("volume_file", label, False, _diff(expected, bilingual("it holds {shown!r}", shown=shown)))
     return _result("volume_file", label, True, _ok(expected))
 
 
 @_condition
 def _volume_unused(ctx: Context, a: Args) -> CheckResult:
     name = str(a["volume"])
-    label = t(f"plus aucun conteneur n'utilise {name}", f"no container uses {name} any more")
-    expected = t(f"aucun conteneur sur {name}", f"no container on {name}")
+    label = bilingual("no container uses {name} any more", name=name)
+    expected = bilingual("no container on {name}", name=name)
     users = _volume_users(ctx, name)
     if users:
         return _result(
             "volume_unused",
             label,
             False,
-            _diff(expected, t(f"utilisé par {', '.join(users)}", f"used by {', '.join(users)}")),
+            _diff(expected, bilingual("used by {users}", users=", ".join(users))),
         )
     return _result("volume_unused", label, True, _ok(expected))
 
@@ -905,16 +892,13 @@ def _volume_unused(ctx: Context, a: Args) -> CheckResult:
 @_condition
 def _anonymous_volumes_gone(ctx: Context, a: Args) -> CheckResult:
     name = str(a["container"])
-    label = t(f"les volumes anonymes de {name} ont été supprimés", f"the anonymous volumes of {name} are gone")
+    label = bilingual("the anonymous volumes of {name} are gone", name=name)
     names = ctx.state.anonymous_volumes.get(name, ())
-    expected = t(f"plus de volume anonyme de {name}", f"no anonymous volume of {name} left")
+    expected = bilingual("no anonymous volume of {name} left", name=name)
     left = [v for v in names if _volume(ctx, v) is not None]
     if left:
         shown = ", ".join(short_id(v) for v in left)
-        actual = t(
-            f"toujours là : {shown} (docker rm sans -v les laisse)",
-            f"still there: {shown} (docker rm without -v leaves them)",
-        )
+        actual = bilingual("still there: {shown} (docker rm without -v leaves them)", shown=shown)
         return _result("anonymous_volumes_gone", label, False, _diff(expected, actual))
     return _result("anonymous_volumes_gone", label, True, _ok(expected))
 
@@ -948,24 +932,23 @@ def registry_get(state: LabState, path: str, *, timeout: float = 5) -> tuple[int
 def _registry_has(ctx: Context, a: Args) -> CheckResult:
     repository, tag = str(a["repository"]), str(a["tag"])
     where = ctx.state.registry or "?"
-    label = t(f"le registre {where} contient {repository}:{tag}", f"registry {where} holds {repository}:{tag}")
-    expected = t(f"{repository}:{tag} dans {where}", f"{repository}:{tag} in {where}")
+    image = f"{repository}:{tag}"
+    label = bilingual("registry {where} holds {image}", where=where, image=image)
+    expected = bilingual("{image} in {where}", image=image, where=where)
     if ctx.state.registry is None:
-        return _result("registry_has", label, False, _diff(expected, t("aucun registre", "no registry")))
+        return _result("registry_has", label, False, _diff(expected, bilingual("no registry")))
     try:
         status, body = registry_get(ctx.state, f"/v2/{repository}/tags/list")
     except OSError as error:
-        actual = t(f"le registre ne répond pas ({error})", f"the registry does not answer ({error})")
+        actual = bilingual("the registry does not answer ({error})", error=error)
         return _result("registry_has", label, False, _diff(expected, actual))
     tags = list(body.get("tags") or []) if status == 200 and isinstance(body, dict) else []
     if tag in tags:
         return _result("registry_has", label, True, _ok(expected))
     if tags:
-        actual = t(
-            f"{repository} n'a que : {', '.join(sorted(tags))}", f"{repository} has only: {', '.join(sorted(tags))}"
-        )
+        actual = bilingual("{repository} has only: {tags}", repository=repository, tags=", ".join(sorted(tags)))
     else:
-        actual = t(f"pas de dépôt {repository} dans le registre", f"no repository {repository} in the registry")
+        actual = bilingual("no repository {repository} in the registry", repository=repository)
     return _result("registry_has", label, False, _diff(expected, actual))
 
 
@@ -1004,11 +987,11 @@ def _login_recorded(ctx: Context, a: Args) -> CheckResult:
     registry = str(a["registry"])
     folder = client_config_dir(ctx.state)
     config = folder / "config.json"
-    label = t(f"une connexion à {registry} est enregistrée", f"a login to {registry} is recorded")
-    expected = t(f"{registry} dans {config}", f"{registry} in {config}")
+    label = bilingual("a login to {registry} is recorded", registry=registry)
+    expected = bilingual("{registry} in {config}", registry=registry, config=config)
     if recorded_login(registry, folder):
         return _result("login_recorded", label, True, _ok(expected))
-    actual = t(f"aucune connexion à {registry} (docker login)", f"no login to {registry} (docker login)")
+    actual = bilingual("no login to {registry} (docker login)", registry=registry)
     return _result("login_recorded", label, False, _diff(expected, actual))
 
 
@@ -1023,7 +1006,7 @@ def _table(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def stored_credential(registry: str, config_dir: Path | None = None) -> tuple[str, str] | str:
+def stored_credential(registry: str, config_dir: Path | None = None) -> tuple[str, str] | Text | Literal["none"]:
     """The user and password the docker CLI's config holds for ``registry``.
 
     Reads ``config.json`` in the client's config directory: the ``auths`` entry, or the
@@ -1034,7 +1017,8 @@ def stored_credential(registry: str, config_dir: Path | None = None) -> tuple[st
         config_dir: The CLI config folder (default: the learner's, ``$DOCKER_CONFIG`` or ~/.docker).
 
     Returns:
-        ``(user, password)``, or a sentence (English) saying why there is none.
+        ``(user, password)``; ``"none"`` when no login was stored for it; else why the one stored
+        cannot be used, in both languages.
     """
     from quizdock.docker_client import docker_config_dir
 
@@ -1044,9 +1028,9 @@ def stored_credential(registry: str, config_dir: Path | None = None) -> tuple[st
     except FileNotFoundError:
         return "none"  # no login was ever stored with this configuration
     except (OSError, ValueError):
-        return f"no readable {path}"
+        return bilingual("no readable {path}", path=path)
     if not isinstance(data, dict):
-        return f"{path} is not a docker config"
+        return bilingual("{path} is not a docker config", path=path)
     auths = _table(data.get("auths"))
     helpers = _table(data.get("credHelpers"))
     entry = next((v for k, v in auths.items() if _server(k) == registry), None)
@@ -1054,15 +1038,15 @@ def stored_credential(registry: str, config_dir: Path | None = None) -> tuple[st
         try:
             user, sep, password = base64.b64decode(entry["auth"]).decode("utf-8").partition(":")
         except (ValueError, UnicodeDecodeError):
-            return "an unreadable auth entry"
-        return (user, password) if sep else "an unreadable auth entry"
+            return bilingual("an unreadable auth entry")
+        return (user, password) if sep else bilingual("an unreadable auth entry")
     helper = helpers.get(registry) or data.get("credsStore")
     if entry is None and registry not in helpers:
         return "none"
     if not isinstance(helper, str) or not helper:
-        return "an entry with no secret and no credentials helper"
+        return bilingual("an entry with no secret and no credentials helper")
     if not _HELPER_NAME.match(helper):  # the config is untrusted: a name, never a path
-        return f"a credentials helper with an invalid name ({helper[:40]!r})"
+        return bilingual("a credentials helper with an invalid name ({helper!r})", helper=helper[:40])
     try:
         done = subprocess.run(
             [f"docker-credential-{helper}", "get"], input=registry, capture_output=True, text=True, timeout=10
@@ -1071,7 +1055,7 @@ def stored_credential(registry: str, config_dir: Path | None = None) -> tuple[st
     except (OSError, subprocess.SubprocessError, ValueError):
         answer = None
     if not isinstance(answer, dict):
-        return f"the credentials helper docker-credential-{helper} has no secret for it"
+        return bilingual("the credentials helper docker-credential-{helper} has no secret for it", helper=helper)
     return str(answer.get("Username", "")), str(answer.get("Secret", ""))
 
 
@@ -1093,42 +1077,35 @@ def _login_stored(ctx: Context, a: Args) -> CheckResult:
     registry = str(a["registry"])
     folder = client_config_dir(ctx.state)
     config = folder / "config.json"
-    label = t(f"vos identifiants pour {registry} sont enregistrés", f"your credentials for {registry} are stored")
-    expected = t(
-        f"un identifiant pour {registry}, accepté par le registre, dans {config}",
-        f"a login for {registry}, accepted by the registry, in {config}",
+    label = bilingual("your credentials for {registry} are stored", registry=registry)
+    expected = bilingual(
+        "a login for {registry}, accepted by the registry, in {config}", registry=registry, config=config
     )
     found = stored_credential(registry, folder)
-    if isinstance(found, str):
+    if not isinstance(found, tuple):
         _, port = registry.rsplit(":", 1) if ":" in registry else (registry, "")
         others = _logins_for_port(port, folder) if port else []
         if found == "none" and others:
-            actual = t(
-                f"un identifiant pour {', '.join(others)}, pas pour {registry} : Docker retrouve un identifiant par"
-                " le nom du registre tel qu'il est écrit dans le nom de l'image",
-                f"a login for {', '.join(others)}, not for {registry}: Docker finds a login by the registry's"
-                " name as written in the image name",
+            actual = bilingual(
+                "a login for {others}, not for {registry}:"
+                " Docker finds a login by the registry's name as written in the image name",
+                others=", ".join(others),
+                registry=registry,
             )
         elif found == "none":
-            actual = t(
-                f"aucun identifiant pour {registry} (docker login {registry})",
-                f"no login for {registry} (docker login {registry})",
-            )
+            actual = bilingual("no login for {registry} (docker login {registry})", registry=registry)
         else:
-            actual = t(f"pas d'identifiant utilisable : {found}", f"no usable login: {found}")
+            actual = bilingual("no usable login: {found}", found=found)
         return _result("login_stored", label, False, _diff(expected, actual))
     user, password = found
     try:
         status = _accepted_by_registry(registry, user, password)
     except OSError as error:
-        actual = t(f"le registre ne répond pas ({error})", f"the registry does not answer ({error})")
+        actual = bilingual("the registry does not answer ({error})", error=error)
         return _result("login_stored", label, False, _diff(expected, actual))
     if status == 200:
-        return _result("login_stored", label, True, _ok(t(f"connecté en tant que {user}", f"logged in as {user}")))
-    actual = t(
-        f"l'identifiant enregistré ({user}) est refusé (HTTP {status})",
-        f"the stored login ({user}) is refused (HTTP {status})",
-    )
+        return _result("login_stored", label, True, _ok(bilingual("logged in as {user}", user=user)))
+    actual = bilingual("the stored login ({user}) is refused (HTTP {status})", user=user, status=status)
     return _result("login_stored", label, False, _diff(expected, actual))
 
 
@@ -1146,8 +1123,8 @@ def _logins_for_port(port: str, config_dir: Path) -> list[str]:
 
 @_condition
 def _seeded_stopped_gone(ctx: Context, a: Args) -> CheckResult:
-    label = t("les conteneurs arrêtés du défi ont été supprimés", "the challenge's stopped containers are gone")
-    expected = t("aucun d'eux", "none of them")
+    label = bilingual("the challenge's stopped containers are gone")
+    expected = bilingual("none of them")
     import docker.errors
 
     left: list[str] = []
@@ -1161,7 +1138,7 @@ def _seeded_stopped_gone(ctx: Context, a: Args) -> CheckResult:
             "seeded_stopped_gone",
             label,
             False,
-            _diff(expected, t(f"encore là : {', '.join(left)}", f"still there: {', '.join(left)}")),
+            _diff(expected, bilingual("still there: {left}", left=", ".join(left))),
         )
     return _result("seeded_stopped_gone", label, True, _ok(expected))
 
@@ -1170,13 +1147,10 @@ def _seed(ctx: Context, a: Args, *, present: bool) -> CheckResult:
     key = str(a["seed"])
     name = "seed_present" if present else "seed_absent"
     identifier = ctx.state.seeds.get(key, "")
-    what = t(f"l'image {key} ({short_id(identifier)})", f"image {key} ({short_id(identifier)})")
-    if present:
-        label = t(f"{what.fr} est toujours là", f"{what.en} is still there")
-    else:
-        label = t(f"{what.fr} a été supprimée", f"{what.en} is gone")
+    what = bilingual("image {key} ({id})", key=key, id=short_id(identifier))
+    label = bilingual(N_("{what} is still there") if present else N_("{what} is gone"), what=what)
     exists = bool(identifier) and _image(ctx, identifier) is not None
-    there, gone = t("présente", "present"), t("supprimée", "gone")
+    there, gone = bilingual("present"), bilingual("gone")
     if exists == present:
         return _result(name, label, True, _ok(there if present else gone))
     return _result(name, label, False, _diff(there if present else gone, there if exists else gone))
@@ -1195,10 +1169,7 @@ def _seed_present(ctx: Context, a: Args) -> CheckResult:
 # --------------------------------------------------------------------------- what the learner typed
 
 _HEX = re.compile(r"^[0-9a-f]{4,64}$")
-_NO_ANSWER = t(
-    "aucune réponse (tapez `answer` puis votre réponse à l'invite de quizdock)",
-    "no answer yet (type `answer` then your answer at quizdock's prompt)",
-)
+_NO_ANSWER = bilingual("no answer yet (type `answer` then your answer at quizdock's prompt)")
 
 
 def _typed_answer(ctx: Context) -> str | None:
@@ -1215,42 +1186,40 @@ def _hex_of(answer: str) -> str | None:
 @_condition
 def _answer_image(ctx: Context, a: Args) -> CheckResult:
     reference = str(a["image"])
-    label = t(f"votre réponse est l'ID de l'image {reference}", f"your answer is the ID of image {reference}")
-    expected = t(f"l'ID de {reference} (colonne IMAGE ID)", f"the ID of {reference} (IMAGE ID column)")
+    label = bilingual("your answer is the ID of image {reference}", reference=reference)
+    expected = bilingual("the ID of {reference} (IMAGE ID column)", reference=reference)
     answer = _typed_answer(ctx)
     if answer is None:
         return _result("answer_image", label, False, _diff(expected, _NO_ANSWER))
     image = _image(ctx, reference)
     if image is None:
         return _result(
-            "answer_image", label, False, _diff(expected, t(f"pas d'image {reference}", f"no image {reference}"))
+            "answer_image", label, False, _diff(expected, bilingual("no image {reference}", reference=reference))
         )
     wanted = image.id.removeprefix("sha256:")
     given = _hex_of(answer)
     if given is not None and wanted.startswith(given):
-        return _result("answer_image", label, True, _ok(t(f"{answer} : c'est bien lui", f"{answer}: that is it")))
+        return _result("answer_image", label, True, _ok(bilingual("{answer}: that is it", answer=answer)))
     if _image(ctx, answer) is not None and given is None:
-        actual = t(
-            f"« {answer} » est un nom ; la question demande l'ID", f"{answer!r} is a name; the question asks for the ID"
-        )
+        actual = bilingual("{answer!r} is a name; the question asks for the ID", answer=answer)
         return _result("answer_image", label, False, _diff(expected, actual))
     owners = [i for i in ctx.client.api.images(all=True) if given and i["Id"].removeprefix("sha256:").startswith(given)]
     if owners:
         names = ", ".join(tag for tag in owners[0].get("RepoTags") or [] if tag != "<none>:<none>") or "<none>:<none>"
-        actual = t(f"« {answer} » est l'ID de {names}", f"{answer!r} is the ID of {names}")
+        actual = bilingual("{answer!r} is the ID of {names}", answer=answer, names=names)
     else:
-        actual = t(f"aucune image n'a l'ID « {answer} »", f"no image has the ID {answer!r}")
+        actual = bilingual("no image has the ID {answer!r}", answer=answer)
     return _result("answer_image", label, False, _diff(expected, actual))
 
 
 @_condition
 def _answer_container(ctx: Context, a: Args) -> CheckResult:
     name = str(a["container"])
-    label = t("votre réponse désigne le bon conteneur", "your answer names the right container")
+    label = bilingual("your answer names the right container")
     identifier, container = _seeded(ctx, name)
     container = container or _container(ctx, name)
-    status = _status(container) if container is not None else t("supprimé", "removed")
-    expected = t(f"le conteneur {status.fr} (son nom ou son ID)", f"the container that is {status.en} (its name or ID)")
+    status = _status(container) if container is not None else bilingual("removed")
+    expected = bilingual("the container that is {status} (its name or ID)", status=status)
     answer = _typed_answer(ctx)
     if answer is None:
         return _result("answer_container", label, False, _diff(expected, _NO_ANSWER))
@@ -1258,29 +1227,24 @@ def _answer_container(ctx: Context, a: Args) -> CheckResult:
     given = answer.strip().lstrip("/")
     hex_id = _hex_of(given)
     if given == name or (hex_id is not None and wanted_id.startswith(hex_id)):
-        return _result("answer_container", label, True, _ok(t(f"{given} : c'est bien lui", f"{given}: that is it")))
+        return _result("answer_container", label, True, _ok(bilingual("{given}: that is it", given=given)))
     other = named_container(ctx.client, given)
     if other is None and hex_id is not None:
         other = next(
             (c for c in ctx.client.containers.list(all=True, ignore_removed=True) if c.id.startswith(hex_id)), None
         )
     if other is not None:
-        actual = t(f"{other.name}, qui est {_status(other).fr}", f"{other.name}, which is {_status(other).en}")
+        actual = bilingual("{name}, which is {status}", name=other.name, status=_status(other))
     else:
-        actual = t(f"aucun conteneur « {given} »", f"no container {given!r}")
+        actual = bilingual("no container {given!r}", given=given)
     return _result("answer_container", label, False, _diff(expected, actual))
 
 
 @_condition
 def _answer_logged(ctx: Context, a: Args) -> CheckResult:
     name, prefix = str(a["container"]), str(a["prefix"])
-    label = t(
-        f"votre réponse est la valeur que {name} affiche après « {prefix.strip()} »",
-        f"your answer is the value {name} prints after {prefix.strip()!r}",
-    )
-    expected = t(
-        f"la valeur après « {prefix.strip()} » dans les logs", f"the value after {prefix.strip()!r} in the logs"
-    )
+    label = bilingual("your answer is the value {name} prints after {prefix!r}", name=name, prefix=prefix.strip())
+    expected = bilingual("the value after {prefix!r} in the logs", prefix=prefix.strip())
     container = _seeded(ctx, name)[1] or _container(ctx, name)
     if container is None:
         return _result("answer_logged", label, False, _diff(expected, _no_container(name)))
@@ -1291,19 +1255,15 @@ def _answer_logged(ctx: Context, a: Args) -> CheckResult:
         return _result("answer_logged", label, False, _diff(expected, _NO_ANSWER))
     given = answer.strip()
     if value is not None and given in (value, f"{prefix.strip()} {value}", f"{prefix.strip()}{value}"):
-        return _result("answer_logged", label, True, _ok(t(f"{value} : c'est bien elle", f"{value}: that is it")))
+        return _result("answer_logged", label, True, _ok(bilingual("{value}: that is it", value=value)))
     if given in lines:
-        actual = t(
-            f"« {given} » est une ligne écrite plus tôt : la valeur vient après (suivez les logs : -f)",
-            f"{given!r} is a line printed earlier: the value comes later (follow the logs: -f)",
+        actual = bilingual(
+            "{given!r} is a line printed earlier: the value comes later (follow the logs: -f)", given=given
         )
     elif value is None:
-        actual = t(
-            f"vous avez tapé « {given} », mais {name} n'a pas encore affiché la valeur",
-            f"you typed {given!r}, but {name} has not printed the value yet",
-        )
+        actual = bilingual("you typed {given!r}, but {name} has not printed the value yet", given=given, name=name)
     else:
-        actual = t(f"vous avez tapé « {given} »", f"you typed {given!r}")
+        actual = bilingual("you typed {given!r}", given=given)
     return _result("answer_logged", label, False, _diff(expected, actual))
 
 
@@ -1322,14 +1282,11 @@ def _typed_command(ctx: Context, a: Args) -> CheckResult:
     command = str(a["command"])
     instead_raw = a.get("instead", ())
     instead = instead_raw if isinstance(instead_raw, tuple) else ()
-    label = t(f"la commande tapée est {command}", f"the command typed is {command}")
-    expected_text = t(f"`{command}`", f"`{command}`")
+    label = bilingual("the command typed is {command}", command=command)
+    expected_text = _as_is(f"`{command}`")
     wanted = parse_command(command)
     if not ctx.state.typed:
-        seen = t(
-            "aucune commande tapée à l'invite de quizdock : rien à noter",
-            "no command typed at quizdock's prompt: not graded",
-        )
+        seen = bilingual("no command typed at quizdock's prompt: not graded")
         return _result("typed_command", label, True, _ok(seen))
     other_paths = {parse_command(c).command.path for c in instead}
     same, other = [], []
@@ -1346,18 +1303,15 @@ def _typed_command(ctx: Context, a: Args) -> CheckResult:
         return _result("typed_command", label, True, _ok(expected_text))
     if same:
         line, missing = same[-1]
-        actual = t(f"`{line}` : il manque {', '.join(missing)}", f"`{line}`: {', '.join(missing)} missing")
+        actual = bilingual("`{line}`: {missing} missing", line=line, missing=", ".join(missing))
         return _result("typed_command", label, False, _diff(expected_text, actual))
     if other:
         shown = " ; ".join(f"`{line}`" for line in other)
-        actual = t(
-            f"{shown} : la tâche demande {canonical_form(wanted)}",
-            f"{shown}: the task asks for {canonical_form(wanted)}",
-        )
+        actual = bilingual("{shown}: the task asks for {expected}", shown=shown, expected=canonical_form(wanted))
         return _result("typed_command", label, False, _diff(expected_text, actual))
     return _result(
         "typed_command",
         label,
         True,
-        _ok(t("fait hors de l'invite de quizdock : non noté", "done outside quizdock's prompt: not graded")),
+        _ok(bilingual("done outside quizdock's prompt: not graded")),
     )

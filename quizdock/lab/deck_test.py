@@ -111,7 +111,7 @@ def run_step(
             )
             returncode, output = done.returncode, done.stdout + done.stderr
         except subprocess.TimeoutExpired:
-            returncode, output = -1, f"timed out after {timeout:g} s"
+            returncode, output = -1, _("timed out after {seconds} s").format(seconds=f"{timeout:g}")
     return StepOutcome(command=command, returncode=returncode, output=output[-2000:])
 
 
@@ -147,7 +147,9 @@ def _run_in_pty(
                 break
         else:
             process.kill()
-            return -1, output.decode("utf-8", "replace") + f"\ntimed out after {timeout:g} s"
+            return -1, output.decode("utf-8", "replace") + "\n" + _("timed out after {seconds} s").format(
+                seconds=f"{timeout:g}"
+            )
         return process.wait(timeout=10), output.decode("utf-8", "replace")
     finally:
         os.close(master)

@@ -641,10 +641,14 @@ def contents(lab: docker.DockerClient) -> list[str]:
     for reference in CACHED_IMAGES:
         with contextlib.suppress(docker.errors.ImageNotFound):
             cached.add(lab.images.get(reference).id)
-    found = [f"container {c.name}" for c in lab.containers.list(all=True, ignore_removed=True)]
-    found += [f"image {i.short_id} {' '.join(i.tags)}".rstrip() for i in lab.images.list() if i.id not in cached]
-    found += [f"volume {v.name}" for v in lab.volumes.list()]
-    found += [f"network {n.name}" for n in lab.networks.list() if n.name not in DEFAULT_NETWORKS]
+    found = [_("container {name}").format(name=c.name) for c in lab.containers.list(all=True, ignore_removed=True)]
+    found += [
+        _("image {name}").format(name=f"{i.short_id} {' '.join(i.tags)}".rstrip())
+        for i in lab.images.list()
+        if i.id not in cached
+    ]
+    found += [_("volume {name}").format(name=v.name) for v in lab.volumes.list()]
+    found += [_("network {name}").format(name=n.name) for n in lab.networks.list() if n.name not in DEFAULT_NETWORKS]
     return found
 
 

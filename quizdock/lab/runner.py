@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 from quizdock import image_reference
 from quizdock.errors import DockerUnavailable, QuizdockError
-from quizdock.i18n import _
+from quizdock.i18n import Text, _
 from quizdock.lab.conditions import (
     CONDITIONS,
     CheckResult,
@@ -43,7 +43,6 @@ from quizdock.lab.conditions import (
     recorded_login,
     registry_get,
     short_id,
-    t,
 )
 from quizdock.lab.spec import (
     LABEL_MANAGED,
@@ -156,7 +155,7 @@ class _Draft:
         elif self.free_ports:
             chosen = self.free_ports.pop(0)
         else:
-            raise QuizdockError("This challenge needs more ports than the lab publishes. Fix the deck file.")
+            raise QuizdockError(_("This challenge needs more ports than the lab publishes."), _("Fix the deck file."))
         return chosen
 
 
@@ -256,9 +255,12 @@ def ensure_image(client: docker.DockerClient, reference: str) -> None:
         client.images.pull(repository, tag=tag)
     except docker.errors.APIError as exc:
         raise DockerUnavailable(
-            f"The challenge needs the image {reference}, which is not on this Docker and cannot be "
-            f"pulled: {exc.explanation or exc}. Fix: connect to the internet and run "
-            f"`docker pull {reference}` once, then start the challenge again."
+            _(
+                "The challenge needs the image {image}, which is not on this Docker and cannot be pulled: {detail}."
+            ).format(image=reference, detail=exc.explanation or exc),
+            _("Connect to the internet and run `docker pull {image}` once, then start the challenge again.").format(
+                image=reference
+            ),
         ) from None
 
 
@@ -299,8 +301,10 @@ def _create_container(
             container.wait(timeout=WAIT_SECONDS)
         except requests.exceptions.RequestException:  # the read timed out: the command did not end
             raise QuizdockError(
-                f"Setup failed: the container {name} should exit but still runs after {WAIT_SECONDS} s. "
-                "Fix the challenge's command in the deck file."
+                _("Setup failed: the container {name} should exit but still runs after {seconds} s.").format(
+                    name=name, seconds=WAIT_SECONDS
+                ),
+                _("Fix the challenge's command in the deck file."),
             ) from None
     if action.state != "running":
         draft.stopped.append(container.id)
@@ -384,9 +388,13 @@ def _start_registry(
         if time.monotonic() > deadline:
             logs = container.logs(tail=5).decode("utf-8", "replace").strip()
             raise DockerUnavailable(
-                f"The challenge's registry ({REGISTRY_IMAGE}) did not answer on {address} within "
-                f"{WAIT_SECONDS} s. Its last log lines: {logs or '(none)'}. Fix: check that "
-                f"`docker run -p 127.0.0.1::5000 {REGISTRY_IMAGE}` works on your Docker."
+                _(
+                    "The challenge's registry ({image}) did not answer on {address} within {seconds} s."
+                    " Its last log lines: {logs}."
+                ).format(image=REGISTRY_IMAGE, address=address, seconds=WAIT_SECONDS, logs=logs or _("(none)")),
+                _("Check that `docker run -p 127.0.0.1::5000 {image}` works on your Docker.").format(
+                    image=REGISTRY_IMAGE
+                ),
             )
         time.sleep(0.2)
 
@@ -397,8 +405,10 @@ def _push(client: docker.DockerClient, image: str, repository: str, tag: str, *,
     for line in client.images.push(repository, tag=tag, auth_config=auth_config, stream=True, decode=True):
         if isinstance(line, dict) and line.get("error"):
             raise DockerUnavailable(
-                f"Setup could not push {repository}:{tag} to the challenge's registry: {line['error']}. "
-                "Fix: check that your Docker can reach 127.0.0.1 registries, then try again."
+                _("Setup could not push {image} to the challenge's registry: {detail}.").format(
+                    image=f"{repository}:{tag}", detail=line["error"]
+                ),
+                _("Check that your Docker can reach 127.0.0.1 registries, then try again."),
             )
 
 
@@ -455,9 +465,9 @@ def evaluate(client: docker.DockerClient, challenge: Challenge, state: LabState)
                     name=result.name,
                     label=result.label,
                     passed=False,
-                    message=t(
-                        f"{render(check.message.fr, state)} — {result.message.fr}",
-                        f"{render(check.message.en, state)} — {result.message.en}",
+                    message=Text(  # the deck's own message, in both languages, then the check's
+                        fr=f"{render(check.message.fr, state)} — {result.message.fr}",
+                        en=f"{render(check.message.en, state)} — {result.message.en}",
                     ),
                 )
             results.append(result)
@@ -542,7 +552,7 @@ def cleanup(
 
         with docker_errors(_("emptying the lab")):
             engine.reset(client, lab.home)
-            problems = [f"{what} (in the lab)" for what in engine.contents(client)]
+            problems = [_("{what} (in the lab)").format(what=what) for what in engine.contents(client)]
         forget_state(challenge.id)
         return problems
     with docker_errors(_("cleaning the challenge up")):
@@ -557,7 +567,7 @@ def cleanup(
             except docker.errors.NotFound:
                 continue
             except docker.errors.APIError as exc:
-                problems.append(f"image {tag}: {exc.explanation or exc}")
+                problems.append(_("image {name}: {detail}").format(name=tag, detail=exc.explanation or exc))
         for image in owned.images:
             try:
                 image.reload()
@@ -570,23 +580,29 @@ def cleanup(
             except docker.errors.NotFound:
                 continue
             except docker.errors.APIError as exc:
-                problems.append(f"image {short_id(image.id)}: {exc.explanation or exc}")
+                problems.append(
+                    _("image {name}: {detail}").format(name=short_id(image.id), detail=exc.explanation or exc)
+                )
         for volume in owned.volumes:
             try:
                 volume.remove()
             except docker.errors.NotFound:
                 continue
             except docker.errors.APIError as exc:
-                problems.append(f"volume {volume.name}: {exc.explanation or exc}")
+                problems.append(_("volume {name}: {detail}").format(name=volume.name, detail=exc.explanation or exc))
     if state is not None:
         for directory in state.dirs:
             shutil.rmtree(directory, ignore_errors=True)
             if Path(directory).exists():
-                problems.append(f"directory {directory} (files made by a container may belong to root)")
+                problems.append(
+                    _("folder {path} (files made by a container may belong to root)").format(path=directory)
+                )
         if state.registry and recorded_login(state.registry):
             logout(state.registry)
             if recorded_login(state.registry):
-                problems.append(f"the login to {state.registry}: run `docker logout {state.registry}`")
+                problems.append(
+                    _("the login to {registry}: run `docker logout {registry}`").format(registry=state.registry)
+                )
     forget_state(challenge.id)
     return problems
 
@@ -607,17 +623,17 @@ def leftovers(
 
         with docker_errors(_("looking for leftovers")):
             found = engine.contents(client)
-        return found + [f"directory {d}" for d in (state.dirs if state else ()) if Path(d).exists()]
+        return found + [_("folder {path}").format(path=d) for d in (state.dirs if state else ()) if Path(d).exists()]
     with docker_errors(_("looking for leftovers")):
         owned = _owned(client, challenge, state)
-    found = [f"container {c.name}" for c in owned.containers]
-    found += [f"image {tag}" for tag in owned.tags]
-    found += [f"image {short_id(i.id)} {' '.join(i.tags)}".rstrip() for i in owned.images]
-    found += [f"volume {v.name}" for v in owned.volumes]
+    found = [_("container {name}").format(name=c.name) for c in owned.containers]
+    found += [_("image {name}").format(name=tag) for tag in owned.tags]
+    found += [_("image {name}").format(name=f"{short_id(i.id)} {' '.join(i.tags)}".rstrip()) for i in owned.images]
+    found += [_("volume {name}").format(name=v.name) for v in owned.volumes]
     if state is not None:
-        found += [f"directory {d}" for d in state.dirs if Path(d).exists()]
+        found += [_("folder {path}").format(path=d) for d in state.dirs if Path(d).exists()]
         if state.registry and recorded_login(state.registry):
-            found.append(f"login to {state.registry}")
+            found.append(_("login to {registry}").format(registry=state.registry))
     return found
 
 

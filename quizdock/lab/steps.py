@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from quizdock.errors import QuizdockError
+from quizdock.i18n import N_, _, current_language
 
 if TYPE_CHECKING:
     from quizdock.grading.commands import ParsedOption
@@ -42,22 +43,22 @@ if TYPE_CHECKING:
 
 # Options refused whatever their value.
 _REFUSED_OPTIONS: Mapping[str, str] = {
-    "--privileged": "gives the container full access to the host",
-    "--cap-add": "gives the container extra powers over the host",
-    "--security-opt": "lifts the container's confinement",
-    "--device": "gives the container a host device",
-    "--device-cgroup-rule": "gives the container host devices",
-    "--device-read-bps": "names a host device",
-    "--device-read-iops": "names a host device",
-    "--device-write-bps": "names a host device",
-    "--device-write-iops": "names a host device",
-    "--use-api-socket": "gives the container the Docker socket",
-    "--runtime": "runs the container with another runtime",
-    "--gpus": "gives the container host devices",
-    "--cgroup-parent": "places the container in a host cgroup",
-    "--env-file": "reads a file of the host",
-    "--label-file": "reads a file of the host",
-    "--cidfile": "writes a file on the host",
+    "--privileged": N_("{option} gives the container full access to the host"),
+    "--cap-add": N_("{option} gives the container extra powers over the host"),
+    "--security-opt": N_("{option} lifts the container's confinement"),
+    "--device": N_("{option} gives the container a host device"),
+    "--device-cgroup-rule": N_("{option} gives the container host devices"),
+    "--device-read-bps": N_("{option} names a host device"),
+    "--device-read-iops": N_("{option} names a host device"),
+    "--device-write-bps": N_("{option} names a host device"),
+    "--device-write-iops": N_("{option} names a host device"),
+    "--use-api-socket": N_("{option} gives the container the Docker socket"),
+    "--runtime": N_("{option} runs the container with another runtime"),
+    "--gpus": N_("{option} gives the container host devices"),
+    "--cgroup-parent": N_("{option} places the container in a host cgroup"),
+    "--env-file": N_("{option} reads a file of the host"),
+    "--label-file": N_("{option} reads a file of the host"),
+    "--cidfile": N_("{option} writes a file on the host"),
 }
 # Options refused when they join a namespace that is not the container's own.
 _NAMESPACE_OPTIONS = frozenset({"--network", "--pid", "--ipc", "--uts", "--userns", "--cgroupns"})
@@ -122,20 +123,24 @@ def parse_step(
     try:
         words = shlex.split(command)
     except ValueError:
-        raise UnsafeStep("an unclosed quote or escape") from None
+        raise UnsafeStep(_("an unclosed quote or escape")) from None
     if not words or words[0] != "docker":
         shown = words[0] if words else ""
-        raise UnsafeStep(f"a step is a docker CLI command and starts with the word 'docker', not {shown!r}")
+        raise UnsafeStep(
+            _("a step is a docker CLI command and starts with the word 'docker', not {word}").format(word=repr(shown))
+        )
     if any(_LABEL_FILTER in word and word != _LABEL_FILTER for word in words):
-        raise UnsafeStep(f"{_LABEL_FILTER} is a word of its own (it stands for a whole option)")
+        raise UnsafeStep(_("{label_filter} is a word of its own (it stands for a whole option)"))
     words = [_FILTER_STANDIN if word == _LABEL_FILTER else word for word in words]
     try:
         parsed = parse_command(shlex.join(words))
     except CommandSyntaxError as error:
-        raise UnsafeStep(error.message.en.rstrip(".")) from None
+        raise UnsafeStep(error.message.get(current_language()).rstrip(".")) from None
     cmd = parsed.command
     if not cmd.modelled:
-        raise UnsafeStep(f"quizdock knows `{cmd.name}` by name only, so it cannot tell what it does")
+        raise UnsafeStep(
+            _("quizdock knows `{name}` by name only, so it cannot tell what it does").format(name=cmd.name)
+        )
     argv = ["docker", *parsed.written]
     label_filter: list[int] = []
     for po in parsed.options:
@@ -153,7 +158,9 @@ def parse_step(
     if cmd.path[-1] == "build":
         for arg in args:
             if arg != "-" and not _in_dir(arg, dirs):
-                raise UnsafeStep(f"the build context {arg!r} is a host path; use a 'dir' parameter")
+                raise UnsafeStep(
+                    _("the build context {path} is a host path; use a 'dir' parameter").format(path=repr(arg))
+                )
     if (
         not lab
         and cmd.path[-1] == "prune"
@@ -162,7 +169,7 @@ def parse_step(
             for po in parsed.options
         )
     ):
-        raise UnsafeStep("a prune must be limited to the challenge with {label_filter} (or --filter label={label})")
+        raise UnsafeStep(_("a prune must be limited to the challenge with {label_filter} (or --filter label={label})"))
     if sample is not None and cmd.path[-1] in _NAMED_ONLY:
         _check_named(cmd, args, sample)
     if sample is not None:
@@ -175,23 +182,31 @@ def parse_step(
 
 def _check_option(path: tuple[str, ...], long: str, value: str, dirs: Sequence[str], sample: Mapping[str, str]) -> None:
     if long in _REFUSED_OPTIONS:
-        raise UnsafeStep(f"{long} {_REFUSED_OPTIONS[long]}")
+        raise UnsafeStep(_(_REFUSED_OPTIONS[long]).format(option=long))
     if long in _NAMESPACE_OPTIONS and value.lower().startswith(("host", "container:")):
-        raise UnsafeStep(f"{long} {value} shares a namespace of the host or of another container")
+        raise UnsafeStep(
+            _("{option} {value} shares a namespace of the host or of another container").format(
+                option=long, value=value
+            )
+        )
     if long == "--volume":
-        source, sep, _ = value.partition(":")
+        source, sep, _target = value.partition(":")
         if sep:
             _check_source(source, dirs, sample)
     elif long == "--mount":
         _check_mount(value, dirs, sample)
     elif long == "--volumes-from" and not _challenge_name(value.split(":")[0], sample):
-        raise UnsafeStep(f"--volumes-from {value!r} mounts what another container mounts; name the challenge's own")
+        raise UnsafeStep(
+            _("--volumes-from {value} mounts what another container mounts; name the challenge's own").format(
+                value=repr(value)
+            )
+        )
     elif long == "--file" and not _in_dir(value, dirs):
-        raise UnsafeStep(f"--file {value!r} reads a file of the host; use a 'dir' parameter")
+        raise UnsafeStep(_("--file {value} reads a file of the host; use a 'dir' parameter").format(value=repr(value)))
     elif (
         path == ("volume", "create") and long in ("--opt", "--driver") and not (long == "--driver" and value == "local")
     ):
-        raise UnsafeStep(f"{long} on a volume can bind a host folder; create a plain volume")
+        raise UnsafeStep(_("{option} on a volume can bind a host folder; create a plain volume").format(option=long))
 
 
 def _check_mount(value: str, dirs: Sequence[str], sample: Mapping[str, str]) -> None:
@@ -201,17 +216,17 @@ def _check_mount(value: str, dirs: Sequence[str], sample: Mapping[str, str]) -> 
     try:
         items = next(csv.reader([value], strict=True), [])
     except csv.Error:
-        raise UnsafeStep(f"--mount {value!r} cannot be read") from None
+        raise UnsafeStep(_("--mount {value} cannot be read").format(value=repr(value))) from None
     fields: dict[str, str] = {}
     for item in items:
-        key, _, val = item.partition("=")
+        key, _sep, val = item.partition("=")
         fields[key.strip().lower()] = val
     kind = fields.get("type", "volume").lower()
     source = fields.get("source", fields.get("src", ""))
     if kind not in ("volume", "bind", "tmpfs"):
-        raise UnsafeStep(f"--mount type={kind} is not a mount quizdock allows")
+        raise UnsafeStep(_("--mount type={kind} is not a mount quizdock allows").format(kind=kind))
     if any(key.startswith("volume-") for key in fields):
-        raise UnsafeStep("--mount volume options can bind a host folder")
+        raise UnsafeStep(_("--mount volume options can bind a host folder"))
     if kind == "bind" and not _in_dir(source, dirs):
         raise UnsafeStep(_host_path(source))
     if kind == "volume" and source:
@@ -220,8 +235,12 @@ def _check_mount(value: str, dirs: Sequence[str], sample: Mapping[str, str]) -> 
 
 def _host_path(source: str) -> str:
     if any(sock in source for sock in _SOCKETS):
-        return f"mounting {source!r} gives the container the Docker socket, that is the whole host"
-    return f"{source!r} is a host path; mount only a 'dir' parameter of the challenge ({{name}})"
+        return _("mounting {source} gives the container the Docker socket, that is the whole host").format(
+            source=repr(source)
+        )
+    return _("{source} is a host path; mount only a 'dir' parameter of the challenge ({{name}})").format(
+        source=repr(source)
+    )
 
 
 def _check_source(source: str, dirs: Sequence[str], sample: Mapping[str, str]) -> None:
@@ -237,7 +256,9 @@ def _check_source(source: str, dirs: Sequence[str], sample: Mapping[str, str]) -
         raise UnsafeStep(_host_path(source))
     if not value.startswith(RESERVED_PREFIX):
         raise UnsafeStep(
-            f"{source!r} is a volume the challenge did not make; mount only its own ({RESERVED_PREFIX}...)"
+            _("{source} is a volume the challenge did not make; mount only its own ({prefix}...)").format(
+                source=repr(source), prefix=RESERVED_PREFIX
+            )
         )
 
 
@@ -272,8 +293,9 @@ def _check_named(command: Command, args: Sequence[str], sample: Mapping[str, str
             name = repository_name(value) if slot.kind == "image" else value
             if slot.kind in ("container", "image", "volume", "network") and not name.startswith(RESERVED_PREFIX):
                 raise UnsafeStep(
-                    f"`{command.name}` may only name what the challenge made ({RESERVED_PREFIX}..., "
-                    f"a 'name' parameter), not {arg!r}"
+                    _(
+                        "`{command}` may only name what the challenge made ({prefix}..., a 'name' parameter), not {arg}"
+                    ).format(command=command.name, prefix=RESERVED_PREFIX, arg=repr(arg))
                 )
 
 
@@ -316,16 +338,26 @@ def _check_images_and_logins(
     made += [po.value for po in options if po.option.long == "--tag"]
     for reference in made:
         if not own(reference):
-            raise UnsafeStep(f"the image name {reference!r} is not the challenge's ({RESERVED_PREFIX}...)")
+            raise UnsafeStep(
+                _("the image name {reference} is not the challenge's ({prefix}...)").format(
+                    reference=repr(reference), prefix=RESERVED_PREFIX
+                )
+            )
     registry = sample.get("registry")
     if path == ("image", "push"):
         for reference in args:
             value = substitute(reference, sample)
             if registry is None or not value.startswith(registry + "/") or not own(reference):
                 raise UnsafeStep(
-                    f"push only to the challenge's registry ({{registry}}/{RESERVED_PREFIX}...), not {reference!r}"
+                    _("push only to the challenge's registry ({{registry}}/{prefix}...), not {reference}").format(
+                        prefix=RESERVED_PREFIX, reference=repr(reference)
+                    )
                 )
     if path in (("login",), ("logout",)):
         server = substitute(args[0], sample) if args else "Docker Hub"
         if registry is None or server != registry:
-            raise UnsafeStep(f"log in and out only of the challenge's registry ({{registry}}), not {server!r}")
+            raise UnsafeStep(
+                _("log in and out only of the challenge's registry ({{registry}}), not {server}").format(
+                    server=repr(server)
+                )
+            )

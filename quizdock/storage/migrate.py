@@ -224,7 +224,10 @@ def upgrade(path: Path) -> None:
     if revision is not None and revision not in known:
         if not QUIZDOCK_TABLES.issubset(_tables(path)):
             raise not_quizdock(
-                path, f"it is another program's database: its schema revision {revision!r} is none of quizdock's"
+                path,
+                _("it is another program's database: its schema revision {revision} is none of quizdock's").format(
+                    revision=repr(revision)
+                ),
             )
         raise DatabaseError(
             _("The database {path} was written by a newer quizdock (schema {revision}).").format(
