@@ -343,6 +343,7 @@ def test_the_stats_screen_in_french(store: Store) -> None:
     assert "Série\u202f: 4 jours (record\u202f: 10 jours)" in text
     assert "75,0\u202f% (6/8)" in text and "33,3\u202f% (1/3)" in text
     assert any(line.split() == ["alpha/a3", "1,30", "2", "1", "jour"] for line in text.splitlines())
+    assert any(line.split() == ["tous", "2", "1", "4", "1", "1", "1", "10", "2,35"] for line in text.splitlines())
     assert "mer  1 avr 3" in text
     flowing = re.sub(r" *\n", " ", text)  # the line is longer than 80 columns
     assert (

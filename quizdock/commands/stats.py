@@ -31,6 +31,7 @@ MESSAGES: dict[str, str] = {
     "retention": N_("Retention (first answer to a card each day graded 3 or more)"),
     "period": N_("last {days} days"),
     "all": N_("all cards"),
+    "all_decks": N_("all"),
     "mature": N_("mature cards"),
     "states": N_("Cards by state"),
     "deck": N_("deck"),
@@ -184,12 +185,14 @@ def render_stats(figures: Stats, out: Console, lang: Lang) -> None:
     table = Table(_say(lang, "deck"), *labels, _say(lang, "avg_ef"), box=None, pad_edge=False)
     for column in table.columns[1:]:
         column.justify = "right"
-    for states in (*figures.decks, figures.all_decks):
-        if states is figures.all_decks:
+    every = figures.all_decks  # a property: a new object at each call
+    for states in (*figures.decks, every):
+        if states is every:
             table.add_section()
         average = states.average_easiness
         shown = number(float(average), 2, lang) if average else "-"
-        table.add_row(states.deck, *(str(getattr(states, n)) for n in names), shown)
+        deck = _say(lang, "all_decks") if states is every else states.deck
+        table.add_row(deck, *(str(getattr(states, n)) for n in names), shown)
     out.print(table)
 
     for key, cards in (("lowest", figures.lowest_easiness), ("most", figures.most_lapses)):
