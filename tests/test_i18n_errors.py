@@ -98,6 +98,11 @@ def deck_not_toml(home: Path) -> dict[str, str]:
     return {"QUIZDOCK_DECKS": str(decks)}
 
 
+def config_under_a_file(home: Path) -> dict[str, str]:
+    (home / "notes.txt").write_text("mine", encoding="utf-8")
+    return {"QUIZDOCK_CONFIG": str(home / "notes.txt" / "config.toml")}
+
+
 def config_is_a_folder(home: Path) -> dict[str, str]:
     (home / "config.toml").mkdir()
     return {}
@@ -204,6 +209,7 @@ CASES = [
     Case("config: an unclosed array", ["decks"], ExitCode.USAGE, scene=bad_config("lab = [1, 2\n")),
     Case("config: a key twice", ["decks"], ExitCode.USAGE, scene=bad_config("lab = 1\nlab = 2\n")),
     Case("config: not UTF-8", ["decks"], ExitCode.USAGE, scene=config_not_utf8),
+    Case("config: under a file", ["decks"], ExitCode.USAGE, scene=config_under_a_file),
     # Decks and database
     Case("deck folder missing", ["decks"], ExitCode.DECK, env={"QUIZDOCK_DECKS": "/nonexistent/decks"}),
     Case("deck file not TOML", ["deck", "check"], ExitCode.DECK, scene=deck_not_toml),
@@ -286,6 +292,7 @@ def case_named(name: str) -> Case:
             "ligne 3\u202f: TOML invalide à la colonne 10\u202f:",
             "line 3: invalid TOML at column 10:",
         ),
+        ("config: under a file", "ne peut pas être lu (ce n'est pas un dossier)", "cannot be read (Not a folder)"),
         ("database not SQLite", "(ce n'est pas une base SQLite)", "(it is not an SQLite database)"),
         (
             "database cut short",
@@ -440,3 +447,21 @@ def test_a_french_error_wraps_whole_at_a_narrow_terminal(isolated_home: Path) ->
     lines = result.output.splitlines()
     assert any(line.startswith(f"Problème{NNBSP}:") for line in lines), result.output
     assert not [line for line in lines if line.lstrip()[:1] in (":", ";", "!", "?", "»")], result.output
+
+
+def test_a_challenge_that_makes_its_own_console_keeps_narrow_spaces(
+    isolated_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`run_session` given no console makes one: rich must not break a line at a narrow space there either."""
+    from rich import _wrap
+
+    from quizdock.errors import DockerUnavailable
+    from quizdock.lab.catalog import find_card
+    from quizdock.lab.session import run_session
+
+    monkeypatch.setattr(_wrap, "re_word", re.compile(r"\s*\S+\s*"))  # rich's own: \s matches U+202F
+    monkeypatch.setenv("QUIZDOCK_LAB", "off")
+    monkeypatch.setenv("DOCKER_HOST", NO_DOCKER["DOCKER_HOST"])
+    with pytest.raises(DockerUnavailable):
+        run_session(find_card("tag"), "fr", ask=lambda: "")
+    assert [word for _, _, word in _wrap.words(f"Réponse{NNBSP}: oui")] == [f"Réponse{NNBSP}: ", "oui"]
