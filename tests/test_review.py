@@ -109,6 +109,10 @@ def test_a_whole_session_through_the_prompts(store: Store) -> None:
 def test_french_session(store: Store) -> None:
     _, output = run_session(store, [ENTER, "4"], ["mini/concept"], lang="fr")
     assert "Carte 1 sur 1" in output and "Réponse\u202f: Une instance d'une image." in output
+    summary = (
+        "Séance finie\u202f: 1 carte, 1 juste du premier coup, 0 répétition. Prochaine révision\u202f: 3 mars 2026."
+    )
+    assert summary in output
     _, output = run_session(store, [pick("aucune"), pick("toutes les interfaces")], ["mini/choice"], lang="fr")
     assert "Attendu\u202f: toutes les interfaces" in output and "Correction\u202f: La note a raison." in output
 
@@ -209,7 +213,7 @@ def test_with_a_deck_nothing_to_review_names_that_decks_next_card(two_decks: Sto
     summary, output = empty_session(two_decks, deck="mini")
     assert summary.next_due == TODAY + timedelta(days=1)  # type: ignore[attr-defined]
     assert "Next card due: Mar 3, 2026." in output  # TODAY is 2 March
-    assert "Prochaine carte\u202f: 3 mars 2026." in empty_session(two_decks, deck="mini", lang="fr")[1]
+    assert "Prochaine carte à réviser\u202f: 3 mars 2026." in empty_session(two_decks, deck="mini", lang="fr")[1]
     assert empty_session(two_decks)[0].next_due == TODAY  # type: ignore[attr-defined]
 
 
