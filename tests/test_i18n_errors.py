@@ -226,6 +226,8 @@ CASES = [
     Case("export to a link", ["export", "anki", "-o", "{TARGET}"], ExitCode.USAGE, scene=export_target("link")),
     Case("export to a device", ["export", "csv", "-o", "{TARGET}"], ExitCode.USAGE, scene=export_target("device")),
     Case("export to a missing folder", ["export", "csv", "-o", "/nonexistent/dir/out.txt"], ExitCode.USAGE),
+    # /sys refuses a new file, even to root (permission denied, or a read-only file system)
+    Case("export where the system refuses", ["export", "csv", "-o", "/sys/quizdock-out.txt"], ExitCode.USAGE),
     # Docker away
     Case("doctor, no Docker", ["doctor"], ExitCode.DOCKER, env=NO_DOCKER),
     Case("doctor, bad address", ["doctor"], ExitCode.DOCKER, env={"DOCKER_HOST": "bogus"}),
