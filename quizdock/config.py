@@ -9,12 +9,13 @@ lab = "auto"       # challenges in the private lab: "auto" (when it can start), 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 from quizdock.errors import ExitCode, QuizdockError
-from quizdock.i18n import LANGS, Lang, _, default_lang
+from quizdock.i18n import LANGS, N_, Lang, _, default_lang, os_reason
 from quizdock.plaintext import read_bounded
 
 LAB_SETTINGS = ("auto", "on", "off")
@@ -45,7 +46,54 @@ class ConfigError(QuizdockError):
 
 
 def _fix_or_delete() -> str:
-    return _("Fix or delete it.")
+    return _("Correct it, or delete it to go back to the default settings.")
+
+
+# What Python's TOML reader means by each of its messages (they are English, and name no fix).
+_TOML_PROBLEMS: tuple[tuple[str, str], ...] = (
+    ("Expected '=' after a key", N_("a key must be followed by = and its value")),
+    ("Expected newline or end of document", N_("a value must end its line")),
+    ("Expected ']]'", N_("an [[array]] header must end with ]]")),
+    ("Expected ']'", N_("a [table] header must end with ]")),
+    ("Invalid statement", N_("a line must be a key = value or a [table] header")),
+    ("Invalid initial character for a key", N_("a key must start with a letter, a digit, - or _, or be quoted")),
+    ("Invalid value", N_("a value must be a number, true or false, a date, or a text in quotes")),
+    ("Unclosed array", N_("an array is not closed with ]")),
+    ("Unclosed inline table", N_("an inline table is not closed")),
+    ("Unterminated string", N_("a text is not closed with its quote")),
+    ("Illegal character", N_("a text holds a line break or a control character")),
+    ("Found invalid character", N_("a character that TOML does not allow there")),
+    ("Unescaped", N_("a backslash in a text must be doubled")),
+    ("Invalid hex value", N_("an escape with a code point needs hexadecimal digits")),
+    ("Escaped character is not a Unicode scalar", N_("an escape names no character")),
+    ("Invalid date or datetime", N_("a date or time that does not exist")),
+    ("Cannot overwrite a value", N_("a key is given a value twice")),
+    ("Duplicate inline table key", N_("a key is given a value twice")),
+    ("Cannot declare", N_("a table is declared twice")),
+    ("Cannot redefine namespace", N_("a table is declared twice")),
+    ("Cannot mutate immutable namespace", N_("a table written inline cannot be extended")),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class TomlProblem:
+    """What is wrong in a TOML text, in the learner's language, and where (None: at its end)."""
+
+    text: str
+    line: int | None
+    column: int | None
+
+    @classmethod
+    def of(cls, error: ValueError) -> TomlProblem:
+        """Read a ``tomllib.TOMLDecodeError``: its message names the fault and ``(at line L, column C)``."""
+        message = str(error)
+        where = re.search(r"\(at line (\d+), column (\d+)\)", message)
+        line, column = (int(where.group(1)), int(where.group(2))) if where else (None, None)
+        for start, meaning in _TOML_PROBLEMS:
+            if message.startswith(start):
+                return cls(_(meaning), line, column)
+        reader = re.sub(r" \(at (line \d+, column \d+|end of document)\)$", "", message)
+        return cls(_('the text is not TOML (tomllib: "{detail}")').format(detail=reader), line, column)
 
 
 def load_config(path: Path | None = None) -> Config:
@@ -58,10 +106,13 @@ def load_config(path: Path | None = None) -> Config:
         text = read_bounded(path, MAX_CONFIG_BYTES).decode("utf-8")
     except FileNotFoundError:
         return Config()
-    except (OSError, UnicodeDecodeError) as exc:
+    except OSError as exc:
         raise ConfigError(
-            _("The config file {path} cannot be read ({reason}).").format(path=path, reason=exc), _fix_or_delete()
+            _("The config file {path} cannot be read ({reason}).").format(path=path, reason=os_reason(exc)),
+            _fix_or_delete(),
         ) from None
+    except UnicodeDecodeError:
+        raise ConfigError(_("The config file {path} is not UTF-8 text.").format(path=path), _fix_or_delete()) from None
     except ValueError as exc:  # not a regular file, or too large
         raise ConfigError(
             _("The config file {path} {problem}.").format(path=path, problem=exc),
@@ -72,9 +123,14 @@ def load_config(path: Path | None = None) -> Config:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(
-            _("The config file {path} cannot be read ({reason}).").format(path=path, reason=exc), _fix_or_delete()
-        ) from None
+        found = TomlProblem.of(exc)
+        if found.line is None:
+            problem = _("The config file {path} is not valid TOML: {problem}.").format(path=path, problem=found.text)
+        else:
+            problem = _("The config file {path} is not valid TOML, line {line}, column {column}: {problem}.").format(
+                path=path, line=found.line, column=found.column, problem=found.text
+            )
+        raise ConfigError(problem, _fix_or_delete()) from None
     except RecursionError:
         raise ConfigError(
             _("The config file {path} nests tables too deeply to be settings.").format(path=path), _fix_or_delete()

@@ -16,8 +16,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from quizdock.cards import KINDS, Card, CardKind, ChoiceCard, CommandCard, ConceptCard, PracticalCard, content_hash
+from quizdock.config import TomlProblem
 from quizdock.errors import DeckError, ExitCode, QuizdockError
-from quizdock.i18n import Text, _, current_language
+from quizdock.i18n import Text, _, current_language, os_reason
 from quizdock.plaintext import read_bounded
 
 if TYPE_CHECKING:
@@ -102,7 +103,7 @@ def parse_deck_file(path: Path, data: bytes | None = None, stat: os.stat_result 
         if data is None:
             data = read_bounded(path, MAX_DECK_BYTES)
     except OSError as exc:
-        raise DeckError(shown, _("cannot be read ({reason})").format(reason=exc.strerror)) from None
+        raise DeckError(shown, _("cannot be read ({reason})").format(reason=os_reason(exc))) from None
     except ValueError as exc:
         raise DeckError(shown, str(exc)) from None
     if len(data) > MAX_DECK_BYTES:
@@ -117,8 +118,12 @@ def parse_deck_file(path: Path, data: bytes | None = None, stat: os.stat_result 
     try:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        line = _toml_error_line(str(exc))
-        raise DeckError(shown, _("invalid TOML ({reason})").format(reason=exc), line=line) from None
+        found = TomlProblem.of(exc)
+        if found.line is None:
+            problem = _("invalid TOML at the end of the file: {problem}").format(problem=found.text)
+        else:
+            problem = _("invalid TOML at column {column}: {problem}").format(column=found.column, problem=found.text)
+        raise DeckError(shown, problem, line=found.line) from None
     except RecursionError:
         raise DeckError(shown, _too_deep()) from None
     try:
@@ -420,8 +425,3 @@ def field_line(text: str, card_id: str | None, field: str, *, position: int | No
         elif index and lines[hit].rstrip().endswith("[") and hit + 1 + int(index) < end:
             found = hit + 1 + int(index)  # one item per line, as multi-line arrays are written
     return found + 1
-
-
-def _toml_error_line(message: str) -> int | None:
-    match = re.search(r"line (\d+)", message)
-    return int(match.group(1)) if match else None

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from quizdock.errors import DockerUnavailable
-from quizdock.i18n import N_, _
+from quizdock.i18n import _, os_reason
 
 if TYPE_CHECKING:
     import docker
@@ -154,7 +154,7 @@ def _current_context(config_file: Path) -> str:
         return ""
     except OSError as exc:
         raise DockerUnavailable(
-            _("Cannot read the docker configuration {path}: {reason}.").format(path=config_file, reason=exc.strerror),
+            _("Cannot read the docker configuration {path}: {reason}.").format(path=config_file, reason=os_reason(exc)),
             _("Fix its permissions, or point DOCKER_CONFIG at another directory."),
         ) from None
     try:
@@ -482,23 +482,11 @@ def diagnose(endpoint: Endpoint, exc: BaseException, *, timeout: float = 10) -> 
     )
 
 
-# The system's own words for these (strerror) are English whatever the locale.
-_ERRNO_WORDS = {
-    errno.ECONNREFUSED: N_("Connection refused"),
-    errno.ECONNRESET: N_("Connection reset by peer"),
-    errno.EHOSTUNREACH: N_("No route to host"),
-    errno.ENETUNREACH: N_("Network is unreachable"),
-    errno.ETIMEDOUT: N_("Connection timed out"),
-    errno.ENOENT: N_("No such file or directory"),
-    errno.EACCES: N_("Permission denied"),
-}
-
-
 def _innermost(chain: list[BaseException]) -> str:
     """The most specific message in the chain (the deepest OSError, else the outermost)."""
     for exc in reversed(chain):
         if isinstance(exc, OSError) and exc.strerror:
-            return _(_ERRNO_WORDS[exc.errno]) if exc.errno in _ERRNO_WORDS else exc.strerror
+            return os_reason(exc)
     return str(chain[0]) if chain else _("unknown error")
 
 

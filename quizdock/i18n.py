@@ -10,6 +10,7 @@ Only the standard library is imported here: ``quizdock --help`` loads this modul
 
 from __future__ import annotations
 
+import errno
 import gettext
 import locale
 import os
@@ -122,6 +123,35 @@ def bilingual_n(singular: str, plural: str, n: int, /, **values: object) -> Text
 def N_(message: str) -> str:
     """Marks a message for the catalogue where it is declared; it is translated where it is shown."""
     return message
+
+
+# --- the system's words ----------------------------------------------------------------------
+
+# The system's own words for these (strerror) are English whatever the locale.
+ERRNO_WORDS: dict[int, str] = {
+    errno.ECONNREFUSED: N_("Connection refused"),
+    errno.ECONNRESET: N_("Connection reset by peer"),
+    errno.EHOSTUNREACH: N_("No route to host"),
+    errno.ENETUNREACH: N_("Network is unreachable"),
+    errno.ETIMEDOUT: N_("Connection timed out"),
+    errno.ENOENT: N_("No such file or directory"),
+    errno.EACCES: N_("Permission denied"),
+    errno.EPERM: N_("Operation not permitted"),
+    errno.EISDIR: N_("Is a folder"),
+    errno.ENOTDIR: N_("Not a folder"),
+    errno.ENAMETOOLONG: N_("File name too long"),
+    errno.ELOOP: N_("Too many levels of symbolic links"),
+    errno.EROFS: N_("Read-only file system"),
+    errno.ENOSPC: N_("No space left on device"),
+    errno.EIO: N_("Input/output error"),
+}
+
+
+def os_reason(error: OSError) -> str:
+    """Why a system call failed, in the current language (the system's words when not in the catalogue)."""
+    if error.errno in ERRNO_WORDS:
+        return _(ERRNO_WORDS[error.errno])
+    return error.strerror or str(error)
 
 
 # --- typography on the terminal ----------------------------------------------------------------

@@ -38,7 +38,7 @@ from quizdock.core.grade import PASSING, SAME_DAY_TARGET, Grade
 from quizdock.core.queue import SessionQueue, new_allowance
 from quizdock.decks import Card
 from quizdock.errors import DockerUnavailable, Interrupted
-from quizdock.i18n import N_, Lang, gettext_in, ngettext_in
+from quizdock.i18n import N_, Lang, calendar_day, gettext_in, ngettext_in
 from quizdock.plaintext import printable
 from quizdock.prompts import Action, Prompter, typed_action
 
@@ -207,7 +207,7 @@ class ReviewSession:
         if not queue.asked:
             waiting = bool(self.store.new_card_ids(1, deck=self.deck, today=today))
             if summary.next_due is not None:
-                self.console.print(self._say("nothing", next=summary.next_due))
+                self.console.print(self._say("nothing", next=calendar_day(summary.next_due, self.lang)))
             elif waiting:
                 self.console.print(self._say("nothing_now"))
             else:
@@ -226,7 +226,7 @@ class ReviewSession:
                 cards=shown_cards,
                 correct=shown_right.format(n=summary.correct),
                 repeats=shown_repeats,
-                next=summary.next_due or "-",
+                next=calendar_day(summary.next_due, lang) if summary.next_due else "-",
             )
         )
         return summary

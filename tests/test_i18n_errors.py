@@ -52,6 +52,7 @@ NOT_PROSE = re.compile(
         (
             r"\bquizdock(?: (?:" + COMMAND_WORDS + r"))*\b",  # a command line
             r"`[^`]*`",  # code
+            r"\b(?:SQLite|tomllib)\u202f?: (?:«[^»]*»|\"[^\"]*\")",  # a library's own words, quoted as a detail
             r"'[^'\s]*'|\"[^\"\s]*\"|«\u202f?[^»\s]*\u202f?»",  # a value quoted as data
             r"\S*[/_.=:<>@\\-]\S*",  # paths, options, addresses, NAME=value, ids
             r"\{[^}]*\}",  # placeholders
@@ -85,6 +86,23 @@ def bad_config(text: str) -> Callable[[Path], dict[str, str]]:
     return build
 
 
+def config_not_utf8(home: Path) -> dict[str, str]:
+    (home / "config.toml").write_bytes('lang = "français"\n'.encode("latin-1"))
+    return {}
+
+
+def deck_not_toml(home: Path) -> dict[str, str]:
+    decks = home / "decks"
+    decks.mkdir()
+    (decks / "mine.toml").write_text('[deck]\nid = "mine"\ntitle.fr "Le mien"\n', encoding="utf-8")
+    return {"QUIZDOCK_DECKS": str(decks)}
+
+
+def config_under_a_file(home: Path) -> dict[str, str]:
+    (home / "notes.txt").write_text("mine", encoding="utf-8")
+    return {"QUIZDOCK_CONFIG": str(home / "notes.txt" / "config.toml")}
+
+
 def config_is_a_folder(home: Path) -> dict[str, str]:
     (home / "config.toml").mkdir()
     return {}
@@ -102,6 +120,38 @@ def database_of_another_program(home: Path) -> dict[str, str]:
         conn.execute("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL)")
         conn.execute("INSERT INTO alembic_version VALUES ('ffffffffffff')")
     conn.close()
+    return {}
+
+
+def database_of_notes(home: Path) -> dict[str, str]:
+    (home / "quizdock.sqlite3").write_bytes(b"these are my notes, not a database\n" * 200)
+    return {}
+
+
+def database_cut_short(home: Path) -> dict[str, str]:
+    from quizdock.storage.migrate import upgrade
+
+    path = home / "quizdock.sqlite3"
+    upgrade(path)
+    path.write_bytes(path.read_bytes()[:-100])
+    return {}
+
+
+def database_with_a_zeroed_page(home: Path) -> dict[str, str]:
+    """A quizdock database whose decks table's page is zeros: SQLite's check names it, in English."""
+    import sqlite3
+
+    from quizdock.storage.migrate import upgrade
+
+    path = home / "quizdock.sqlite3"
+    upgrade(path)
+    with sqlite3.connect(path) as conn:
+        root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'decks'").fetchone()[0]
+        page = conn.execute("PRAGMA page_size").fetchone()[0]
+    conn.close()
+    data = bytearray(path.read_bytes())
+    data[(root - 1) * page : root * page] = bytes(page)
+    path.write_bytes(bytes(data))
     return {}
 
 
@@ -154,10 +204,20 @@ CASES = [
     Case("config: unknown language", ["decks"], ExitCode.USAGE, scene=bad_config('lang = "xx"\n')),
     Case("config: new cards out of range", ["decks"], ExitCode.USAGE, scene=bad_config("new_per_day = -3\n")),
     Case("config: a folder", ["decks"], ExitCode.USAGE, scene=config_is_a_folder),
+    Case("config: not TOML", ["decks"], ExitCode.USAGE, scene=bad_config('lang = "fr"\nnew_per_day 3\n')),
+    Case("config: text without quotes", ["decks"], ExitCode.USAGE, scene=bad_config("lang = fr\n")),
+    Case("config: an unclosed array", ["decks"], ExitCode.USAGE, scene=bad_config("lab = [1, 2\n")),
+    Case("config: a key twice", ["decks"], ExitCode.USAGE, scene=bad_config("lab = 1\nlab = 2\n")),
+    Case("config: not UTF-8", ["decks"], ExitCode.USAGE, scene=config_not_utf8),
+    Case("config: under a file", ["decks"], ExitCode.USAGE, scene=config_under_a_file),
     # Decks and database
     Case("deck folder missing", ["decks"], ExitCode.DECK, env={"QUIZDOCK_DECKS": "/nonexistent/decks"}),
+    Case("deck file not TOML", ["deck", "check"], ExitCode.DECK, scene=deck_not_toml),
     Case("database a folder", ["decks"], ExitCode.DATABASE, scene=database_is_a_folder),
     Case("database of another program", ["decks"], ExitCode.DATABASE, scene=database_of_another_program),
+    Case("database not SQLite", ["decks"], ExitCode.DATABASE, scene=database_of_notes),
+    Case("database cut short", ["decks"], ExitCode.DATABASE, scene=database_cut_short),
+    Case("database page zeroed", ["stats"], ExitCode.DATABASE, scene=database_with_a_zeroed_page),
     # No terminal
     Case("review without a terminal", ["review"], ExitCode.NOT_A_TERMINAL),
     # Export
@@ -166,6 +226,8 @@ CASES = [
     Case("export to a link", ["export", "anki", "-o", "{TARGET}"], ExitCode.USAGE, scene=export_target("link")),
     Case("export to a device", ["export", "csv", "-o", "{TARGET}"], ExitCode.USAGE, scene=export_target("device")),
     Case("export to a missing folder", ["export", "csv", "-o", "/nonexistent/dir/out.txt"], ExitCode.USAGE),
+    # /sys refuses a new file, even to root (permission denied, or a read-only file system)
+    Case("export where the system refuses", ["export", "csv", "-o", "/sys/quizdock-out.txt"], ExitCode.USAGE),
     # Docker away
     Case("doctor, no Docker", ["doctor"], ExitCode.DOCKER, env=NO_DOCKER),
     Case("doctor, bad address", ["doctor"], ExitCode.DOCKER, env={"DOCKER_HOST": "bogus"}),
@@ -214,12 +276,85 @@ def test_an_error_speaks_the_learners_language(
         assert re.search(r"Error:|Problem:", output), output
 
 
+def case_named(name: str) -> Case:
+    return next(case for case in CASES if case.name == name)
+
+
+@pytest.mark.parametrize(
+    ("name", "french", "english"),
+    [
+        (
+            "config: not TOML",
+            "ligne 2, colonne 13\u202f: une clé doit être suivie de = et de sa valeur",
+            "line 2, column 13",
+        ),
+        ("config: text without quotes", "ligne 1, colonne 8\u202f: une valeur doit être", "line 1, column 8"),
+        (
+            "deck file not TOML",
+            "ligne 3\u202f: TOML invalide à la colonne 10\u202f:",
+            "line 3: invalid TOML at column 10:",
+        ),
+        ("config: under a file", "ne peut pas être lu (ce n'est pas un dossier)", "cannot be read (Not a folder)"),
+        ("database not SQLite", "(ce n'est pas une base SQLite)", "(it is not an SQLite database)"),
+        (
+            "database cut short",
+            "octets, n'est pas un nombre entier de pages de 4\u202f096 octets",
+            "bytes, is not a whole number of 4,096-byte pages",
+        ),
+        (
+            "database page zeroed",
+            "(SQLite\u202f: «\u202fdatabase disk image is malformed\u202f»)",
+            '(SQLite: "database disk image',
+        ),
+    ],
+)
+def test_a_librarys_english_is_told_in_french_with_its_place(
+    name: str, french: str, english: str, isolated_home: Path, tmp_path: Path
+) -> None:
+    """The TOML reader's and SQLite's faults: the cause said in each language (the library's words only
+    quoted), with the line and column the reader gives."""
+    outputs = {}
+    for lang_env in ("fr_FR.UTF-8", "en_US.UTF-8"):
+        home = tmp_path / lang_env
+        home.mkdir()
+        case = case_named(name)
+        env = {"QUIZDOCK_DB": str(home / "quizdock.sqlite3"), "QUIZDOCK_CONFIG": str(home / "config.toml")}
+        outputs[lang_env[:2]] = run_case(
+            Case(case.name, case.args, case.exit_code, {**case.env, **env}, case.scene), lang_env, home
+        )[1]
+    flat = {lang: " ".join(output.split("\n")) for lang, output in outputs.items()}
+    assert french in flat["fr"], flat["fr"]
+    assert english in flat["en"], flat["en"]
+
+
 def test_the_word_lists_catch_the_other_language() -> None:
     """The check above can fail: an English error under a French locale is caught, and the reverse."""
     english = "Error: The lab is not running.\nFix: Start it with `quizdock lab up`."
     french = "Erreur\u202f: Le labo ne tourne pas.\nSolution\u202f: Démarrez-le avec `quizdock lab up`."
     assert prose_words(english) & ENGLISH and not prose_words(english) & FRENCH
     assert prose_words(french) & FRENCH and not prose_words(french) & ENGLISH
+    quoted = "Erreur\u202f: La base est endommagée (SQLite\u202f: «\u202fdatabase disk image is malformed\u202f»)."
+    assert not prose_words(quoted) & ENGLISH  # a library's words, quoted after the cause, are a detail
+    assert prose_words(quoted.replace("SQLite\u202f: ", "")) & ENGLISH  # but only quoted as the library's
+
+
+def test_a_number_and_its_unit_stay_together_in_french() -> None:
+    """``12 s``, ``4 min``, ``64 Mio``: a narrow no-break space, never a plain one (a line would break there)."""
+    from babel.messages.pofile import read_po
+
+    from quizdock.i18n import LOCALE_DIR
+
+    with (LOCALE_DIR / "fr" / "LC_MESSAGES" / "quizdock.po").open("rb") as source:
+        catalogue = read_po(source, locale="fr")
+    units = r"(?:\}|\d)[ \u00a0]?(?:s|ms|min|h|j|o|Kio|Mio|Gio|Ko|Mo|Go)\b"
+    loose = [
+        text
+        for entry in catalogue
+        if entry.id
+        for text in (entry.string if isinstance(entry.string, tuple) else (entry.string,))
+        if re.search(units, text)
+    ]
+    assert not loose
 
 
 @pytest.mark.docker
@@ -314,3 +449,21 @@ def test_a_french_error_wraps_whole_at_a_narrow_terminal(isolated_home: Path) ->
     lines = result.output.splitlines()
     assert any(line.startswith(f"Problème{NNBSP}:") for line in lines), result.output
     assert not [line for line in lines if line.lstrip()[:1] in (":", ";", "!", "?", "»")], result.output
+
+
+def test_a_challenge_that_makes_its_own_console_keeps_narrow_spaces(
+    isolated_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`run_session` given no console makes one: rich must not break a line at a narrow space there either."""
+    from rich import _wrap
+
+    from quizdock.errors import DockerUnavailable
+    from quizdock.lab.catalog import find_card
+    from quizdock.lab.session import run_session
+
+    monkeypatch.setattr(_wrap, "re_word", re.compile(r"\s*\S+\s*"))  # rich's own: \s matches U+202F
+    monkeypatch.setenv("QUIZDOCK_LAB", "off")
+    monkeypatch.setenv("DOCKER_HOST", NO_DOCKER["DOCKER_HOST"])
+    with pytest.raises(DockerUnavailable):
+        run_session(find_card("tag"), "fr", ask=lambda: "")
+    assert [word for _, _, word in _wrap.words(f"Réponse{NNBSP}: oui")] == [f"Réponse{NNBSP}: ", "oui"]

@@ -72,6 +72,7 @@ def test_a_whole_session_through_the_prompts(store: Store) -> None:
     assert (summary.cards, summary.correct, summary.repeats) == (3, 2, 1)  # type: ignore[attr-defined]
     assert summary.next_due == TODAY + timedelta(days=1)  # type: ignore[attr-defined]
     assert "Card 1 of 3" in output and "Card 4 of 4" in output and "again today" in output
+    assert "Session over: 3 cards, 2 right on first answer, 1 repeat. Next due: Mar 3, 2026." in output
     assert "An instance of an image." in output and "The note is right." in output
 
     log = reviews(store)
@@ -108,6 +109,10 @@ def test_a_whole_session_through_the_prompts(store: Store) -> None:
 def test_french_session(store: Store) -> None:
     _, output = run_session(store, [ENTER, "4"], ["mini/concept"], lang="fr")
     assert "Carte 1 sur 1" in output and "Réponse\u202f: Une instance d'une image." in output
+    summary = (
+        "Séance finie\u202f: 1 carte, 1 juste du premier coup, 0 répétition. Prochaine révision\u202f: 3 mars 2026."
+    )
+    assert summary in output
     _, output = run_session(store, [pick("aucune"), pick("toutes les interfaces")], ["mini/choice"], lang="fr")
     assert "Attendu\u202f: toutes les interfaces" in output and "Correction\u202f: La note a raison." in output
 
@@ -191,12 +196,12 @@ def test_the_daily_new_limit_counts_every_deck(two_decks: Store) -> None:
     assert plan(two_decks, TODAY, deck="other", limit=None, new_per_day=2) == []
 
 
-def empty_session(store: Store, deck: str | None = None) -> tuple[object, str]:
+def empty_session(store: Store, deck: str | None = None, lang: str = "en") -> tuple[object, str]:
     """A session with nothing in its plan: only its closing message."""
     out = io.StringIO()
-    prompter = ScriptedPrompter("en", [])  # type: ignore[arg-type]
+    prompter = ScriptedPrompter(lang, [])  # type: ignore[arg-type]
     try:
-        session = ReviewSession(store, prompter, Console(file=out, width=200), "en", now=lambda: NOW, deck=deck)  # type: ignore[arg-type]
+        session = ReviewSession(store, prompter, Console(file=out, width=200), lang, now=lambda: NOW, deck=deck)  # type: ignore[arg-type]
         return session.run([]), out.getvalue()
     finally:
         prompter.close()
@@ -207,7 +212,8 @@ def test_with_a_deck_nothing_to_review_names_that_decks_next_card(two_decks: Sto
     answer(two_decks, "other/concept", 5, TODAY - timedelta(days=1))  # due today, but in another deck
     summary, output = empty_session(two_decks, deck="mini")
     assert summary.next_due == TODAY + timedelta(days=1)  # type: ignore[attr-defined]
-    assert f"Next card due: {TODAY + timedelta(days=1)}" in output
+    assert "Next card due: Mar 3, 2026." in output  # TODAY is 2 March
+    assert "Prochaine carte à réviser\u202f: 3 mars 2026." in empty_session(two_decks, deck="mini", lang="fr")[1]
     assert empty_session(two_decks)[0].next_due == TODAY  # type: ignore[attr-defined]
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta, timezone
@@ -263,8 +264,11 @@ def test_retention_windows_include_both_ends() -> None:
     assert Rate(2, 3).rate == 0.6667 and Rate(0, 0).rate is None
 
 
-def test_durations() -> None:
-    assert [duration(ms) for ms in (0, 12_400, 245_000, 3_725_000)] == ["0s", "12s", "4m 05s", "1h 02m"]
+def test_durations_in_each_language() -> None:
+    times = (0, 12_400, 245_000, 3_725_000)
+    assert [duration(ms, "en") for ms in times] == ["0s", "12s", "4m 05s", "1h 02m"]
+    s = "\u202f"  # a narrow no-break space between a number and its unit
+    assert [duration(ms, "fr") for ms in times] == [f"0{s}s", f"12{s}s", f"4{s}min 05{s}s", f"1{s}h 02{s}min"]
 
 
 # --- charts ------------------------------------------------------------------------------
@@ -321,7 +325,7 @@ def test_the_whole_stats_screen_at_80_columns(store: Store) -> None:
     assert "2 cards reviewed, 1 right on first answer · 4 answers in 14s" in text
     assert "Due now: 2 · new cards left today: 2" in text
     assert "Streak: 4 days (longest: 10 days)" in text
-    assert "The last year: 30 answers on 20 days · busiest: 2026-03-31 with 4" in text
+    assert "The last year: 30 answers on 20 days · busiest: Mar 31, 2026 with 4 answers" in text
     # The forecast's bars: 80 columns less the label (10), the number (1) and 2 spaces: 67 for 3 cards.
     assert "Wed  1 Apr 3 " + "█" * 67 in lines and "Sun  5 Apr 1 " + "█" * 22 + "▍" in lines
     assert "Thu  2 Apr 0 " in lines and "Thu 30 Apr 0 " in lines
@@ -339,7 +343,31 @@ def test_the_stats_screen_in_french(store: Store) -> None:
     assert "Série\u202f: 4 jours (record\u202f: 10 jours)" in text
     assert "75,0\u202f% (6/8)" in text and "33,3\u202f% (1/3)" in text
     assert any(line.split() == ["alpha/a3", "1,30", "2", "1", "jour"] for line in text.splitlines())
+    assert any(line.split() == ["tous", "2", "1", "4", "1", "1", "1", "10", "2,35"] for line in text.splitlines())
     assert "mer  1 avr 3" in text
+    flowing = re.sub(r" *\n", " ", text)  # the line is longer than 80 columns
+    assert (
+        "La dernière année\u202f: 30 réponses sur 20 jours · jour le plus actif\u202f: 31 mars 2026 avec 4 réponses"
+        in flowing
+    )
+    assert "4 réponses en 14\u202fs" in text
+
+
+def test_every_counted_noun_follows_its_languages_plural(db_path: Path, decks: Path) -> None:
+    """Nothing answered yet: 0 is singular in French, plural in English; one answer is singular in both."""
+    with Store.open(db_path) as empty:
+        empty.sync_decks([decks], NOW)
+        assert "La dernière année\u202f: 0 réponse sur 0 jour\n" in "\n".join(render_lines(empty, "fr")) + "\n"
+        assert "The last year: 0 answers on 0 days\n" in "\n".join(render_lines(empty, "en")) + "\n"
+        answer(empty, "alpha/a1", 5, NOW, ms=0)
+        french, english = (re.sub(r" *\n", " ", "\n".join(render_lines(empty, lang))) for lang in ("fr", "en"))
+    assert "1 carte révisée, 1 juste du premier coup · 1 réponse en 0\u202fs" in french
+    assert (
+        "La dernière année\u202f: 1 réponse sur 1 jour · jour le plus actif\u202f: 31 mars 2026 avec 1 réponse"
+        in french
+    )
+    assert "1 card reviewed, 1 right on first answer · 1 answer in 0s" in english
+    assert "The last year: 1 answer on 1 day · busiest: Mar 31, 2026 with 1 answer" in english
 
 
 def render_lines(store: Store, lang: str) -> list[str]:

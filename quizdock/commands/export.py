@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 import typer
 
 from quizdock.commands.common import DeckOption, LangOption, language, open_store
-from quizdock.i18n import N_, _, ngettext
+from quizdock.i18n import N_, _, ngettext, os_reason
 
 if TYPE_CHECKING:
     from quizdock.export import ExportCard
@@ -156,7 +156,7 @@ def _cannot_write(path: Path, exc: OSError) -> Exception:
             exit_code=ExitCode.USAGE,
         )
     return QuizdockError(
-        _("Cannot write {path} ({reason}).").format(path=shown, reason=exc.strerror or exc),
+        _("Cannot write {path} ({reason}).").format(path=shown, reason=os_reason(exc)),
         _("Choose a folder you may write in with -o, or free some disk space."),
         exit_code=ExitCode.USAGE,
     )

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from quizdock.commands.common import DeckOption, LangOption, command, console, language, open_store
-from quizdock.i18n import N_, gettext_in, ngettext_in, number, percent
+from quizdock.i18n import N_, calendar_day, gettext_in, ngettext_in, number, percent
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -25,11 +25,13 @@ CardIdArgument = Annotated[str, typer.Argument(metavar=N_("ID"), help=N_("A card
 MESSAGES: dict[str, str] = {
     "today": N_("Today"),
     "due": N_("Due now: {due} · new cards left today: {new}"),
-    "year_peak": N_(" · busiest: {day} with {n}"),
+    "year": N_("The last year: {answers} on {days}"),
+    "year_peak": N_(" · busiest: {day} with {answers}"),
     "forecast": N_("Due in the next {days} days"),
     "retention": N_("Retention (first answer to a card each day graded 3 or more)"),
     "period": N_("last {days} days"),
     "all": N_("all cards"),
+    "all_decks": N_("all"),
     "mature": N_("mature cards"),
     "states": N_("Cards by state"),
     "deck": N_("deck"),
@@ -148,7 +150,7 @@ def render_stats(figures: Stats, out: Console, lang: Lang) -> None:
 
     today = figures.today
     heading("today")
-    spent = duration(today.time_ms)
+    spent = duration(today.time_ms, lang)
     reviewed = ngettext_in(lang, "{n} card reviewed", "{n} cards reviewed", today.reviewed).format(n=today.reviewed)
     correct = ngettext_in(lang, "{n} right on first answer", "{n} right on first answer", today.correct)
     answers = ngettext_in(lang, "{n} answer in {time}", "{n} answers in {time}", today.answers)
@@ -160,12 +162,10 @@ def render_stats(figures: Stats, out: Console, lang: Lang) -> None:
 
     total = sum(figures.heatmap.values())
     days = len(figures.heatmap)
-    line = ngettext_in(
-        lang, "The last year: {total} answers on {days} day", "The last year: {total} answers on {days} days", days
-    ).format(total=total, days=days)
+    line = _say(lang, "year", answers=answers_count(total, lang), days=days_count(days, lang))
     if figures.heatmap:
         busiest = max(figures.heatmap.items(), key=lambda item: (item[1], item[0]))
-        line += _say(lang, "year_peak", day=busiest[0].isoformat(), n=busiest[1])
+        line += _say(lang, "year_peak", day=calendar_day(busiest[0], lang), answers=answers_count(busiest[1], lang))
     out.print()
     out.print(line)
     out.print(Heatmap(figures.heatmap, figures.day, days=(figures.day - figures.heatmap_from).days + 1, lang=lang))
@@ -185,12 +185,14 @@ def render_stats(figures: Stats, out: Console, lang: Lang) -> None:
     table = Table(_say(lang, "deck"), *labels, _say(lang, "avg_ef"), box=None, pad_edge=False)
     for column in table.columns[1:]:
         column.justify = "right"
-    for states in (*figures.decks, figures.all_decks):
-        if states is figures.all_decks:
+    every = figures.all_decks  # a property: a new object at each call
+    for states in (*figures.decks, every):
+        if states is every:
             table.add_section()
         average = states.average_easiness
         shown = number(float(average), 2, lang) if average else "-"
-        table.add_row(states.deck, *(str(getattr(states, n)) for n in names), shown)
+        deck = _say(lang, "all_decks") if states is every else states.deck
+        table.add_row(deck, *(str(getattr(states, n)) for n in names), shown)
     out.print(table)
 
     for key, cards in (("lowest", figures.lowest_easiness), ("most", figures.most_lapses)):
@@ -201,7 +203,7 @@ def render_stats(figures: Stats, out: Console, lang: Lang) -> None:
         table = Table(*headers, "", box=None, pad_edge=False)
         for card in cards:
             mark = _say(lang, "suspended_mark") if card.suspended else ""
-            interval = ngettext_in(lang, "{n} day", "{n} days", card.interval).format(n=card.interval)
+            interval = days_count(card.interval, lang)
             table.add_row(card.card_id, number(float(card.easiness), 2, lang), str(card.lapses), interval, mark)
         out.print(table)
 
@@ -259,16 +261,24 @@ def leeches_json(found: list[Leech]) -> dict[str, Any]:
     }
 
 
-def duration(ms: int) -> str:
-    """``1h 02m``, ``4m 05s`` or ``12s``."""
+def duration(ms: int, lang: Lang) -> str:
+    """``1h 02m``, ``4m 05s`` or ``12s`` in English; ``1 h 02 min``, ``4 min 05 s``, ``12 s`` in French."""
     seconds = round(ms / 1000)
     hours, rest = divmod(seconds, 3600)
     minutes, seconds = divmod(rest, 60)
     if hours:
-        return f"{hours}h {minutes:02d}m"
+        return gettext_in(lang, "{hours}h {minutes}m").format(hours=hours, minutes=f"{minutes:02d}")
     if minutes:
-        return f"{minutes}m {seconds:02d}s"
-    return f"{seconds}s"
+        return gettext_in(lang, "{minutes}m {seconds}s").format(minutes=minutes, seconds=f"{seconds:02d}")
+    return gettext_in(lang, "{seconds}s").format(seconds=seconds)
+
+
+def days_count(n: int, lang: Lang) -> str:
+    return ngettext_in(lang, "{n} day", "{n} days", n).format(n=n)
+
+
+def answers_count(n: int, lang: Lang) -> str:
+    return ngettext_in(lang, "{n} answer", "{n} answers", n).format(n=n)
 
 
 def _percent(rate: Rate, lang: Lang) -> str:

@@ -32,7 +32,7 @@ from rich.markup import escape
 
 from quizdock.cards import PracticalCard
 from quizdock.errors import DockerUnavailable, ExitCode
-from quizdock.i18n import N_, Lang, Text, _, gettext_in
+from quizdock.i18n import N_, Lang, Text, _, gettext_in, keep_narrow_spaces
 from quizdock.lab import runner
 from quizdock.lab.conditions import CheckResult
 from quizdock.lab.flow import (
@@ -520,7 +520,9 @@ def run_session(
     """
     from quizdock.lab import engine, target
 
-    console = console or Console(highlight=False)
+    if console is None:
+        keep_narrow_spaces()
+        console = Console(highlight=False)
     with contextlib.ExitStack() as stack:
         if client is None:
             # Held before the lab starts, so two quizdocks never set the lab up at once.

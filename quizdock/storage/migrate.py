@@ -8,7 +8,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from quizdock.errors import DatabaseError
-from quizdock.i18n import _
+from quizdock.i18n import _, number, os_reason
 from quizdock.storage.schema import BUSY_TIMEOUT_MS, HEAD_REVISION, QUIZDOCK_TABLES
 
 _SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -32,7 +32,7 @@ def current_revision(path: Path) -> str | None:
             tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
             if "alembic_version" not in tables:
                 if tables:
-                    raise not_quizdock(path, "it has tables but no quizdock schema")
+                    raise not_quizdock(path, _("it has tables but no quizdock schema"))
                 return None
             row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
             return row[0] if row else None
@@ -73,9 +73,11 @@ def check_header(path: Path) -> None:
     pending = (path.with_name(path.name + end) for end in ("-wal", "-journal"))
     hot_wal = any(p.exists() and p.stat().st_size > 0 for p in pending)
     if page_size and size % page_size:
-        raise damaged(path, f"its size, {size} bytes, is not a whole number of {page_size}-byte pages")
+        reason = _("its size, {size} bytes, is not a whole number of {page_size}-byte pages")
+        raise damaged_as_seen(path, reason.format(size=number(size), page_size=number(page_size)))
     if counter_valid and pages and size < pages * page_size and not hot_wal:
-        raise damaged(path, f"it has {size // page_size} of its {pages} pages")
+        reason = _("it has {have} of its {pages} pages")
+        raise damaged_as_seen(path, reason.format(have=number(size // page_size), pages=number(pages)))
 
 
 def check_location(path: Path) -> None:
@@ -90,7 +92,7 @@ def check_location(path: Path) -> None:
     except OSError as exc:
         shown = str(path) if len(str(path)) <= 120 else f"{str(path)[:60]}...{str(path)[-40:]}"
         raise DatabaseError(
-            _("The database path {path} cannot be used ({reason}).").format(path=shown, reason=exc.strerror or exc),
+            _("The database path {path} cannot be used ({reason}).").format(path=shown, reason=os_reason(exc)),
             _("Give another file with --db PATH or QUIZDOCK_DB."),
         ) from None
 
@@ -121,15 +123,19 @@ def _check_location(path: Path) -> None:
 
 
 def explain(path: Path, error: Exception) -> DatabaseError:
-    """The learner's message for an SQLite error (sqlite3's, or SQLAlchemy's wrapping of it)."""
+    """The learner's message for an SQLite error (sqlite3's, or SQLAlchemy's wrapping of it).
+
+    SQLite's words are English: the message says the cause in the learner's language, and quotes
+    SQLite only where its words tell more than that.
+    """
     cause = str(getattr(error, "orig", None) or error)
     if "malformed" in cause or "corrupt" in cause:
         return damaged(path, cause)
     if "not a database" in cause:
-        return not_quizdock(path, cause)
+        return not_quizdock(path, _("it is not an SQLite database"))
     if "readonly" in cause:
         return DatabaseError(
-            _("The database {path} is read-only for you ({cause}).").format(path=path, cause=cause),
+            _("The database {path} is read-only for you.").format(path=path),
             _(
                 "Give your user write permission on the file and on its folder (SQLite writes a journal "
                 "beside it), or choose another file with --db PATH or QUIZDOCK_DB."
@@ -137,7 +143,7 @@ def explain(path: Path, error: Exception) -> DatabaseError:
         )
     if "locked" in cause or "busy" in cause:
         return DatabaseError(
-            _("The database {path} stayed locked by another program ({cause}).").format(path=path, cause=cause),
+            _("The database {path} stayed locked by another program.").format(path=path),
             _(
                 "Finish the other quizdock command (or close the program holding the file) and run this one "
                 "again; saved answers are kept."
@@ -145,21 +151,33 @@ def explain(path: Path, error: Exception) -> DatabaseError:
         )
     if "unable to open" in cause:
         return DatabaseError(
-            _("The database {path} cannot be opened ({cause}).").format(path=path, cause=cause),
+            _("The database {path} cannot be opened.").format(path=path),
             _(
                 "Check that its folder exists and that you may write in it, or choose another file with "
                 "--db PATH or QUIZDOCK_DB."
             ),
         )
     if "disk" in cause or "full" in cause:
+        reason = _("the disk is full") if "full" in cause else _("the disk failed to read or write")
         return DatabaseError(
-            _("The database {path} cannot be written ({cause}).").format(path=path, cause=cause),
+            _("The database {path} cannot be written ({cause}).").format(path=path, cause=reason),
             _("Free some disk space (or fix the disk) and run the command again; saved answers are kept."),
         )
-    return not_quizdock(path, cause)
+    return not_quizdock(path, sqlite_says(cause))
 
 
-def damaged(path: Path, cause: str) -> DatabaseError:
+def sqlite_says(words: str) -> str:
+    """SQLite's own (English) words, quoted as a detail."""
+    return _('SQLite: "{detail}"').format(detail=words)
+
+
+def damaged(path: Path, sqlite_words: str) -> DatabaseError:
+    """The database is damaged, as SQLite says it (``PRAGMA quick_check``, a failed read)."""
+    return damaged_as_seen(path, sqlite_says(sqlite_words))
+
+
+def damaged_as_seen(path: Path, cause: str) -> DatabaseError:
+    """The database is damaged: ``cause`` in the learner's language."""
     return DatabaseError(
         _("The database {path} is damaged and cannot be used ({cause}). quizdock has not changed it.").format(
             path=path, cause=cause
@@ -243,7 +261,7 @@ def upgrade(path: Path) -> None:
     except OSError as exc:
         raise DatabaseError(
             _("The folder {folder} for the database cannot be created ({reason}).").format(
-                folder=path.parent, reason=exc.strerror
+                folder=path.parent, reason=os_reason(exc)
             ),
             _("Create it, or choose another file with --db PATH or QUIZDOCK_DB."),
         ) from None

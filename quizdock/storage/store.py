@@ -33,7 +33,7 @@ from quizdock.decks import (
     parse_deck_file,
 )
 from quizdock.errors import DeckError, NotFound, did_you_mean
-from quizdock.i18n import Text, _
+from quizdock.i18n import Text, _, os_reason
 from quizdock.plaintext import read_bounded
 from quizdock.storage import queries
 from quizdock.storage.engine import make_engine
@@ -222,7 +222,7 @@ class Store:
                     else:
                         data = read_bounded(path, MAX_DECK_BYTES)
                 except OSError as exc:
-                    raise DeckError(str(path), _("cannot be read ({reason})").format(reason=exc.strerror)) from None
+                    raise DeckError(str(path), _("cannot be read ({reason})").format(reason=os_reason(exc))) from None
                 except ValueError as exc:
                     raise DeckError(str(path), str(exc)) from None
                 changed.append(parse_deck_file(path, data, stat))
