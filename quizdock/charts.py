@@ -23,7 +23,7 @@ LEVEL_STYLES = ("#0e4429", "#006d32", "#26a641", "#39d353")
 EMPTY_STYLE = "bright_black"
 EIGHTHS = " ▏▎▍▌▋▊▉"  # partial blocks: a bar's length in eighths of a cell
 
-# Three letters each: the heatmap's columns are laid out for them (the catalogue keeps them so).
+# Short names: each is written over the first weeks of its month (French uses four letters: juin, juil).
 MONTHS = (
     N_("Jan"), N_("Feb"), N_("Mar"), N_("Apr"), N_("May"), N_("Jun"),
     N_("Jul"), N_("Aug"), N_("Sep"), N_("Oct"), N_("Nov"), N_("Dec"),

@@ -113,7 +113,7 @@ def test_the_bundled_cards_speak_of_the_original_note_to_a_reader_who_never_saw_
     for card in differs:
         assert card.note_differs is not None
         assert "original note" in card.note_differs.en and "; in fact" in card.note_differs.en, card.id
-        assert "note d'origine" in card.note_differs.fr and " ; en réalité" in card.note_differs.fr, card.id
+        assert "note d'origine" in card.note_differs.fr and "\u202f; en réalité" in card.note_differs.fr, card.id
 
 
 def test_no_bundled_card_shows_an_uppercase_image_name_as_valid() -> None:
@@ -251,3 +251,34 @@ def test_a_wrong_deck_directory_is_refused_and_retires_nothing(
         assert session.scalars(select(CardRow).where(CardRow.retired_at.is_not(None))).all() == []
         active = len(session.scalars(select(CardRow)).all())
     assert active == sum(len(deck.cards) for deck in load_decks([bundled_decks_dir()]))
+
+
+def _french_texts(node: object, where: str = "") -> list[tuple[str, str]]:
+    """Every French text of a parsed deck file, with where it stands."""
+    found: list[tuple[str, str]] = []
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "fr":
+                found += [(where, text) for text in (value if isinstance(value, list) else [value])]
+            else:
+                found += _french_texts(value, f"{where}.{key}")
+    elif isinstance(node, list):
+        for index, item in enumerate(node):
+            found += _french_texts(item, f"{where}[{index}]")
+    return found
+
+
+def test_the_bundled_french_has_french_typography() -> None:
+    """A narrow no-break space before « : ; ! ? » and inside guillemets, outside `code`."""
+    import re
+    import tomllib
+
+    slips = []
+    for path in sorted(bundled_decks_dir().glob("*.toml")):
+        texts = _french_texts(tomllib.loads(path.read_text(encoding="utf-8")))
+        assert len(texts) > 20, path.name
+        for where, text in texts:
+            prose = re.sub(r"`[^`]*`", "X", text)  # code spans stand for one word
+            if re.search(r"\S [:;!?»]|« ", prose):
+                slips.append(f"{path.name}{where}: {text}")
+    assert not slips, "\n".join(slips[:10])

@@ -52,7 +52,7 @@ def doctor() -> None:
         version=info.api_version, highest=info.engine_api_version
     )
     table.add_row(_("API version"), escape(speaks))
-    table.add_row("rootless", _yes_no(info.rootless))
+    table.add_row(_("rootless mode"), _yes_no(info.rootless))
     table.add_row("Docker Desktop", _yes_no(info.docker_desktop))
     table.add_row("Podman", _yes_no(info.podman))
     for image, present in images:

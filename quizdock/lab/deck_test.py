@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 from rich.markup import escape
 
 from quizdock.errors import QuizdockError
-from quizdock.i18n import N_, _, current_language
+from quizdock.i18n import N_, _, current_language, number
 from quizdock.lab import runner
 from quizdock.lab.conditions import CheckResult
 from quizdock.lab.spec import LABEL_MANAGED, Challenge, SolutionStep, placeholders, substitute
@@ -111,7 +111,7 @@ def run_step(
             )
             returncode, output = done.returncode, done.stdout + done.stderr
         except subprocess.TimeoutExpired:
-            returncode, output = -1, _("timed out after {seconds} s").format(seconds=f"{timeout:g}")
+            returncode, output = -1, _("timed out after {seconds} s").format(seconds=_seconds(timeout))
     return StepOutcome(command=command, returncode=returncode, output=output[-2000:])
 
 
@@ -148,7 +148,7 @@ def _run_in_pty(
         else:
             process.kill()
             return -1, output.decode("utf-8", "replace") + "\n" + _("timed out after {seconds} s").format(
-                seconds=f"{timeout:g}"
+                seconds=_seconds(timeout)
             )
         return process.wait(timeout=10), output.decode("utf-8", "replace")
     finally:
@@ -394,3 +394,8 @@ def require_docker_cli() -> None:
             ),
             _("Install the Docker CLI (it comes with Docker Engine and Docker Desktop) or add it to PATH."),
         )
+
+
+def _seconds(timeout: float) -> str:
+    """A time-out in the learner's notation: ``2.5`` in English, ``2,5`` in French."""
+    return number(timeout, 0 if timeout == int(timeout) else 1)
