@@ -23,7 +23,7 @@ from typer.testing import CliRunner, Result
 from quizdock.cards import PracticalCard
 from quizdock.cli import app
 from quizdock.errors import ExitCode
-from tests.conftest import REPO, device_node
+from tests.conftest import REPO, card_toml, device_node
 
 SEED = 17
 DECKS = 600
@@ -33,16 +33,13 @@ DOCUMENTED = {int(code) for code in ExitCode}
 CONTROL = {chr(c) for c in (*range(0x00, 0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0))}
 
 MINI = (REPO / "tests" / "data" / "decks" / "mini.toml").read_text()
-PRACTICAL = """
-[[cards]]
-id = "mini/task"
-kind = "practical"
-topics = ["volumes"]
-question.fr = "Une tâche {site}."
-question.en = "A task {site}."
-explanation.fr = "Une explication."
-explanation.en = "An explanation."
-
+PRACTICAL = card_toml(
+    "mini/task",
+    "practical",
+    ["volumes"],
+    question=("Une tâche {site}.", "A task {site}."),
+    explanation=("Une explication.", "An explanation."),
+    fields="""
 [cards.challenge]
 params = { site = "name", src = "dir", port = "port" }
 hints.fr = ["un indice"]
@@ -57,7 +54,8 @@ image = "busybox:latest"
 condition = "container_status"
 container = "{site}"
 status = "running"
-"""
+""",
+)
 
 ESCAPES = [
     "\x1b]52;c;cm0gLXJmIH4=\x07",

@@ -17,21 +17,17 @@ from quizdock.decks import parse_deck_file
 from quizdock.errors import DeckError, ExitCode
 from quizdock.lab.spec import SolutionStep, placeholders, sample_values
 from quizdock.lab.steps import UnsafeStep, parse_step, solution_argv
+from tests.conftest import card_toml, deck_toml
 
-CARD = """[deck]
-id = "shared"
-title.fr = "Partagé"
-title.en = "Shared"
-
-[[cards]]
-id = "shared/task"
-kind = "practical"
-topics = ["volumes"]
-question.fr = "Une tâche."
-question.en = "A task."
-explanation.fr = "Une explication."
-explanation.en = "An explanation."
-
+CARD = deck_toml(
+    "shared",
+    card_toml(
+        "shared/task",
+        "practical",
+        ["volumes"],
+        question=("Une tâche.", "A task."),
+        explanation=("Une explication.", "An explanation."),
+        fields="""
 [cards.challenge]
 params = { site = "name", src = "dir" }
 hints.fr = ["un indice"]
@@ -49,7 +45,10 @@ image = "busybox:latest"
 condition = "container_status"
 container = "{site}"
 status = "running"
-"""
+""",
+    ),
+    title=("Partagé", "Shared"),
+)
 SOLUTION_LINE = 21  # where SOLUTION sits in CARD
 
 
