@@ -553,6 +553,8 @@ def load_images(host: docker.DockerClient, lab: docker.DockerClient, references:
     """
     import docker.errors
 
+    from quizdock.lab.runner import pull_image
+
     for reference in references:
         try:
             lab.images.get(reference)
@@ -566,18 +568,16 @@ def load_images(host: docker.DockerClient, lab: docker.DockerClient, references:
         if source is not None:
             lab.images.load(source.save(named=True))
             continue
-        ref = image_reference.parse(reference)
-        try:
-            lab.images.pull(ref.repository, tag=ref.version)
-        except docker.errors.APIError as exc:
-            raise LabUnavailable(
-                _(
-                    "The lab needs the image {image}: it is not on your Docker and the lab cannot pull it ({reason})."
-                ).format(image=reference, reason=exc.explanation or exc),
-                _("Connect to the internet, or run `docker pull {image}` on your Docker, then try again.").format(
-                    image=reference
-                ),
-            ) from None
+        pull_image(lab, reference, refused=_lab_cannot_pull)
+
+
+def _lab_cannot_pull(image: str, reason: str) -> LabUnavailable:
+    return LabUnavailable(
+        _("The lab needs the image {image}: it is not on your Docker and the lab cannot pull it ({reason}).").format(
+            image=image, reason=reason
+        ),
+        _("Connect to the internet, or run `docker pull {image}` on your Docker, then try again.").format(image=image),
+    )
 
 
 def reset(lab: docker.DockerClient, home: LabHome) -> None:
