@@ -241,8 +241,11 @@ def _run_action(client: docker.DockerClient, challenge: Challenge, action: Setup
         Path(sub(action.path)).write_text(sub(action.content), encoding="utf-8")
 
 
-def ensure_image(client: docker.DockerClient, reference: str) -> None:
-    """Make sure an image is present, pulling it if needed."""
+def ensure_image(
+    client: docker.DockerClient, reference: str, *, refused: Callable[[str, str], QuizdockError] | None = None
+) -> None:
+    """Make sure an image is present, pulling it if needed (`refused`: as for `pull_image`; by
+    default, the challenge's message)."""
     import docker.errors
 
     try:
@@ -250,7 +253,7 @@ def ensure_image(client: docker.DockerClient, reference: str) -> None:
         return
     except docker.errors.ImageNotFound:
         pass
-    pull_image(client, reference, refused=_challenge_cannot_pull)
+    pull_image(client, reference, refused=refused or _challenge_cannot_pull)
 
 
 def _challenge_cannot_pull(image: str, reason: str) -> DockerUnavailable:
