@@ -39,6 +39,17 @@ def command(function: F) -> F:
     return function
 
 
+def command_with_help(text: str) -> Callable[[F], F]:
+    """Marks a command whose help is `text`, one of `quizdock.commands.help_texts` (where
+    `quizdock --help` reads it too), in place of a docstring."""
+
+    def mark(function: F) -> F:
+        function.__doc__ = text
+        return function
+
+    return mark
+
+
 @dataclass
 class Settings:
     """Set by the root callback from the global options."""

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
+from quizdock.commands import help_texts
 from quizdock.commands.common import DeckOption, LangOption, language, open_store
 from quizdock.i18n import N_, _, ngettext
 
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
     from quizdock.export import ExportCard
 
 app = typer.Typer(
-    help=N_("Export the decks for Anki: a package (.apkg) or a text file."),
+    help=help_texts.EXPORT,
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode=None,

@@ -10,11 +10,12 @@ from typing import Annotated
 
 import typer
 
+from quizdock.commands import help_texts
 from quizdock.commands.common import LangOption, console, language
 from quizdock.i18n import N_, _, number
 
 app = typer.Typer(
-    help=N_("Your private lab: a Docker engine of quizdock's own where challenges run."),
+    help=help_texts.LAB,
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode=None,
