@@ -8,7 +8,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from quizdock.errors import DatabaseError
-from quizdock.i18n import _
+from quizdock.i18n import N_, _
 from quizdock.storage.schema import BUSY_TIMEOUT_MS, HEAD_REVISION, QUIZDOCK_TABLES
 
 _SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -120,6 +120,40 @@ def _check_location(path: Path) -> None:
             return
 
 
+# What SQLite says (words of its message) -> what the learner reads: the problem, the fix.
+_SQLITE_TROUBLES = (
+    (
+        ("readonly",),
+        N_("The database {path} is read-only for you ({cause})."),
+        N_(
+            "Give your user write permission on the file and on its folder (SQLite writes a journal "
+            "beside it), or choose another file with --db PATH or QUIZDOCK_DB."
+        ),
+    ),
+    (
+        ("locked", "busy"),
+        N_("The database {path} stayed locked by another program ({cause})."),
+        N_(
+            "Finish the other quizdock command (or close the program holding the file) and run this one "
+            "again; saved answers are kept."
+        ),
+    ),
+    (
+        ("unable to open",),
+        N_("The database {path} cannot be opened ({cause})."),
+        N_(
+            "Check that its folder exists and that you may write in it, or choose another file with "
+            "--db PATH or QUIZDOCK_DB."
+        ),
+    ),
+    (
+        ("disk", "full"),
+        N_("The database {path} cannot be written ({cause})."),
+        N_("Free some disk space (or fix the disk) and run the command again; saved answers are kept."),
+    ),
+)
+
+
 def explain(path: Path, error: Exception) -> DatabaseError:
     """The learner's message for an SQLite error (sqlite3's, or SQLAlchemy's wrapping of it)."""
     cause = str(getattr(error, "orig", None) or error)
@@ -127,35 +161,9 @@ def explain(path: Path, error: Exception) -> DatabaseError:
         return damaged(path, cause)
     if "not a database" in cause:
         return not_quizdock(path, cause)
-    if "readonly" in cause:
-        return DatabaseError(
-            _("The database {path} is read-only for you ({cause}).").format(path=path, cause=cause),
-            _(
-                "Give your user write permission on the file and on its folder (SQLite writes a journal "
-                "beside it), or choose another file with --db PATH or QUIZDOCK_DB."
-            ),
-        )
-    if "locked" in cause or "busy" in cause:
-        return DatabaseError(
-            _("The database {path} stayed locked by another program ({cause}).").format(path=path, cause=cause),
-            _(
-                "Finish the other quizdock command (or close the program holding the file) and run this one "
-                "again; saved answers are kept."
-            ),
-        )
-    if "unable to open" in cause:
-        return DatabaseError(
-            _("The database {path} cannot be opened ({cause}).").format(path=path, cause=cause),
-            _(
-                "Check that its folder exists and that you may write in it, or choose another file with "
-                "--db PATH or QUIZDOCK_DB."
-            ),
-        )
-    if "disk" in cause or "full" in cause:
-        return DatabaseError(
-            _("The database {path} cannot be written ({cause}).").format(path=path, cause=cause),
-            _("Free some disk space (or fix the disk) and run the command again; saved answers are kept."),
-        )
+    for words, problem, fix in _SQLITE_TROUBLES:
+        if any(word in cause for word in words):
+            return DatabaseError(_(problem).format(path=path, cause=cause), _(fix))
     return not_quizdock(path, cause)
 
 
