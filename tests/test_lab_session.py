@@ -15,7 +15,7 @@ import uuid
 import warnings
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pytest
 from prompt_toolkit.input import create_pipe_input
@@ -43,6 +43,7 @@ if TYPE_CHECKING:
 pytestmark = [pytest.mark.docker, pytest.mark.usefixtures("practical_deck_only")]
 
 Key = str | Callable[[], str]
+T = TypeVar("T")
 
 
 class LazyPrompter(ScriptedPrompter):
@@ -72,13 +73,17 @@ def state_value(slug: str, key: str) -> str:
     return state.values[key]
 
 
-def play(slug: str, keys: list[Key], where: Target, **options: Any) -> tuple[tuple[int, str], str]:
+def in_session(
+    session: Callable[..., T], slug: str, keys: list[Key], where: Target, *, lang: str = "en", **options: Any
+) -> tuple[T, str]:
+    """What `session` (review_practical or run_session) returns for the challenge `slug` played with
+    `keys` in `where`, and what it printed; every key must be used."""
     prompter = LazyPrompter(keys)
     out = io.StringIO()
     try:
-        verdict = review_practical(
+        outcome = session(
             card(slug),
-            "en",
+            lang,
             ask=prompter.command,
             client=where.client,
             lab=where.lab,
@@ -88,7 +93,11 @@ def play(slug: str, keys: list[Key], where: Target, **options: Any) -> tuple[tup
     finally:
         prompter.close()
     assert not prompter.lazy, "the session stopped before the script ended"
-    return verdict, out.getvalue()
+    return outcome, out.getvalue()
+
+
+def play(slug: str, keys: list[Key], where: Target, **options: Any) -> tuple[tuple[int, str], str]:
+    return in_session(review_practical, slug, keys, where, **options)
 
 
 def leftovers(where: Target, slug: str) -> list[str]:
@@ -296,21 +305,10 @@ def test_challenge_list_shows_every_challenge() -> None:
 
 
 def test_run_session_shows_the_explanation_and_the_note(learner_lab: Target) -> None:
-    prompter = LazyPrompter(["docker image tag busybox mybox:1.0" + ENTER])
-    out = io.StringIO()
-    try:
-        result = run_session(
-            card("tag"),
-            "fr",
-            ask=prompter.command,
-            client=learner_lab.client,
-            lab=learner_lab.lab,
-            console=Console(file=out, width=200),
-        )
-    finally:
-        prompter.close()
+    result, text = in_session(
+        run_session, "tag", ["docker image tag busybox mybox:1.0" + ENTER], learner_lab, lang="fr"
+    )
     assert result.solved and result.hints_used == 0
-    text = out.getvalue()
     assert "Réussi" in text and "Pourquoi" in text and "Correction" in text
     assert leftovers(learner_lab, "tag") == []
 
@@ -467,20 +465,8 @@ def test_a_typed_answer_is_graded_against_the_daemon(learner_lab: Target) -> Non
 
 
 def test_an_answer_keyword_in_french_and_a_challenge_with_no_question(learner_lab: Target) -> None:
-    prompter = LazyPrompter(["réponse 42" + ENTER, "passer" + ENTER])
-    out = io.StringIO()
-    try:
-        run_session(
-            card("tag"),
-            "fr",
-            ask=prompter.command,
-            client=learner_lab.client,
-            lab=learner_lab.lab,
-            console=Console(file=out, width=200),
-        )
-    finally:
-        prompter.close()
-    assert "Ce défi ne demande pas de réponse tapée" in out.getvalue()
+    _, output = in_session(run_session, "tag", ["réponse 42" + ENTER, "passer" + ENTER], learner_lab, lang="fr")
+    assert "Ce défi ne demande pas de réponse tapée" in output
 
 
 def test_the_commands_typed_are_graded_where_the_daemon_cannot_tell(learner_lab: Target) -> None:
