@@ -19,24 +19,19 @@ from quizdock.lab.spec import SolutionStep, placeholders, sample_values
 from quizdock.lab.steps import UnsafeStep, parse_step, solution_argv
 from tests.conftest import card_toml, deck_toml
 
-CARD = deck_toml(
-    "shared",
-    card_toml(
-        "shared/task",
-        "practical",
-        ["volumes"],
-        question=("Une tâche.", "A task."),
-        explanation=("Une explication.", "An explanation."),
-        fields="""
-[cards.challenge]
-params = { site = "name", src = "dir" }
-hints.fr = ["un indice"]
-hints.en = ["a hint"]
-solution = [
-    "docker container ls",
-    SOLUTION,
-]
 
+def task_card(
+    card_id: str, solution: str, *, params: str, question: tuple[str, str] = ("Une tâche.", "A task.")
+) -> str:
+    """A practical card that runs its `solution` (a TOML list: where hostile steps go) with a
+    busybox image set up and a running container {site} checked."""
+    challenge = (
+        "\n[cards.challenge]\n"
+        f"params = {params}\n"
+        'hints.fr = ["un indice"]\n'
+        'hints.en = ["a hint"]\n'
+        f"solution = {solution}\n"
+        """
 [[cards.challenge.setup]]
 action = "image"
 image = "busybox:latest"
@@ -45,7 +40,24 @@ image = "busybox:latest"
 condition = "container_status"
 container = "{site}"
 status = "running"
-""",
+"""
+    )
+    return card_toml(
+        card_id,
+        "practical",
+        ["volumes"],
+        question=question,
+        explanation=("Une explication.", "An explanation."),
+        fields=challenge,
+    )
+
+
+CARD = deck_toml(
+    "shared",
+    task_card(
+        "shared/task",
+        '[\n    "docker container ls",\n    SOLUTION,\n]',
+        params='{ site = "name", src = "dir" }',
     ),
     title=("Partagé", "Shared"),
 )
