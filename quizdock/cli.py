@@ -26,7 +26,7 @@ from quizdock.clicktext import (
 from quizdock.commands import doctor as doctor_commands
 from quizdock.commands import help_texts
 from quizdock.commands import review as review_commands
-from quizdock.commands.common import LangOption, settings
+from quizdock.commands.common import LangOption, command_group, settings
 from quizdock.errors import ExitCode, QuizdockError, did_you_mean, report
 from quizdock.i18n import N_, _, set_language
 
@@ -214,9 +214,7 @@ app.command()(review_commands.due)
 app.command()(review_commands.decks)
 app.command()(doctor_commands.doctor)
 
-deck_app = typer.Typer(
-    cls=QuizdockGroup, help=N_("Work on deck files."), no_args_is_help=True, add_completion=False, rich_markup_mode=None
-)
+deck_app = command_group(N_("Work on deck files."), cls=QuizdockGroup)
 app.add_typer(deck_app, name="deck")
 
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 import typer
 
 from quizdock.commands import help_texts
-from quizdock.commands.common import LangOption, command_with_help, console, language, require_terminal
+from quizdock.commands.common import LangOption, command_group, command_with_help, console, language, require_terminal
 from quizdock.errors import ExitCode, QuizdockError
 from quizdock.i18n import N_, _, ngettext, number
 
@@ -21,12 +21,7 @@ if TYPE_CHECKING:
     from quizdock.i18n import Lang
     from quizdock.lab.conditions import CheckResult
 
-app = typer.Typer(
-    help=help_texts.CHALLENGE,
-    no_args_is_help=True,
-    add_completion=False,
-    rich_markup_mode=None,
-)
+app = command_group(help_texts.CHALLENGE)
 
 IdArgument = Annotated[
     str, typer.Argument(metavar=N_("ID"), help=N_("The challenge id, e.g. publish-port or practical/publish-port."))

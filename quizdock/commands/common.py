@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Optional, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Optional, TypeVar
 
 import typer
 
@@ -32,6 +32,12 @@ DeckOption = Annotated[
 ]
 
 F = TypeVar("F", bound=Callable[..., object])
+
+
+def command_group(help_text: str, **options: Any) -> typer.Typer:
+    """A group of commands (``quizdock lab ...``) as quizdock shows them: plain help screens, no
+    shell-completion options, its help when called alone."""
+    return typer.Typer(help=help_text, no_args_is_help=True, add_completion=False, rich_markup_mode=None, **options)
 
 
 def command(function: F) -> F:
