@@ -8,7 +8,6 @@ on the learner's own Docker (the lab off), measured in the same run, one after t
 
 from __future__ import annotations
 
-import argparse
 import os
 import statistics
 import subprocess
@@ -21,15 +20,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from quizdock.decks import load_decks  # noqa: E402
+from bench.challenge import bundled_challenge, solve_and_time_check  # noqa: E402
+from bench.common import Row, print_table  # noqa: E402
 from quizdock.docker_client import connect  # noqa: E402
 from quizdock.lab import engine, runner  # noqa: E402
-from quizdock.lab.deck_test import run_step  # noqa: E402
-from quizdock.paths import bundled_decks_dir  # noqa: E402
-
-CHALLENGE = "practical/couchdb-style"  # name, -d, -p and image: a check of each kind of container state
-
-Row = tuple[str, str, str, str]  # measure, value, target, verdict
 
 
 def ms(seconds: float) -> str:
@@ -37,9 +31,7 @@ def ms(seconds: float) -> str:
 
 
 def measure(runs: int) -> list[Row]:
-    card = next(c for d in load_decks([bundled_decks_dir()]) for c in d.cards if c.id == CHALLENGE)
-    challenge = card.challenge
-    assert challenge is not None
+    challenge = bundled_challenge()
     host = connect()
     home = engine.LabHome(
         Path(tempfile.mkdtemp(prefix="quizdock-bench-lab-")), name=f"quizdock-lab-bench-{uuid.uuid4().hex[:6]}"
@@ -69,19 +61,10 @@ def measure(runs: int) -> list[Row]:
                 setups.append(time.perf_counter() - start)
             setup = statistics.median(setups)
             rows.append(("lab reset + challenge setup", ms(setup), "<= 1 s", "met" if setup <= 1 else "missed"))
-            for step in challenge.solution:
-                run_step(step, state.values, env=lab.environ(), challenge=challenge)
-            runner.evaluate(client, challenge, state)  # warm-up
-            checks = []
-            for _ in range(runs):
-                start = time.perf_counter()
-                results = runner.evaluate(client, challenge, state)
-                checks.append(time.perf_counter() - start)
-            assert all(r.passed for r in results), [r.name for r in results if not r.passed]
-            check = statistics.median(checks)
+            check, checks = solve_and_time_check(client, challenge, state, runs, env=lab.environ())
             rows.append(
                 (
-                    f"one full check in the lab ({len(results)} conditions)",
+                    f"one full check in the lab ({checks} conditions)",
                     ms(check),
                     "< 100 ms",
                     "met" if check < 0.1 else "missed",
@@ -127,14 +110,5 @@ def measure(runs: int) -> list[Row]:
     return rows
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--runs", type=int, default=5)
-    args = parser.parse_args()
-    print("| measure | value | target | |\n|---|---|---|---|")
-    for row in measure(args.runs):
-        print("| " + " | ".join(row) + " |")
-
-
 if __name__ == "__main__":
-    main()
+    print_table(__doc__, measure, default_runs=5)

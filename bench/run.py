@@ -37,6 +37,7 @@ sys.path.insert(0, str(REPO))
 
 from bench import anki_engine  # noqa: E402
 from bench.collection import REVIEWS_PER_CARD, build  # noqa: E402
+from bench.common import ms, timed_together  # noqa: E402
 
 PY = sys.executable
 
@@ -53,19 +54,6 @@ class Figure:
 def timed(command: Sequence[str], env: dict[str, str], runs: int) -> float:
     """Median wall time of a command, in seconds (one warm-up run first)."""
     return timed_together([command], env, runs)[0]
-
-
-def timed_together(commands: Sequence[Sequence[str]], env: dict[str, str], runs: int) -> list[float]:
-    """Median wall times of commands run in turn, round after round, so that a floor and what is
-    set against it see the same moments of a busy machine."""
-    times: list[list[float]] = [[] for _ in commands]
-    for round_ in range(runs + 1):
-        for command, samples in zip(commands, times, strict=True):
-            start = time.perf_counter()
-            subprocess.run(command, env=env, capture_output=True, check=True)
-            if round_:  # round 0 warms the caches
-                samples.append(time.perf_counter() - start)
-    return [statistics.median(samples) for samples in times]
 
 
 def spawn_review(env: dict[str, str], *args: str) -> pexpect.spawn:
@@ -186,10 +174,6 @@ def in_process(function: Callable[[], object], runs: int) -> float:
         function()
         times.append(time.perf_counter() - start)
     return statistics.median(times)
-
-
-def ms(seconds: float) -> str:
-    return f"{seconds * 1000:.1f} ms"
 
 
 def main() -> None:

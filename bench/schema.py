@@ -12,18 +12,16 @@ that is not installed is reported as such.
 
 from __future__ import annotations
 
-import argparse
 import importlib.util
-import statistics
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-PY = sys.executable
+sys.path.insert(0, str(REPO))
 
-Row = tuple[str, str, str, str]  # measure, value, target, verdict
+from bench.common import Row, ms, print_table, timed_together  # noqa: E402
+
+PY = sys.executable
 
 DECK = '''
 import tomllib
@@ -191,28 +189,12 @@ QUIZDOCK = {
 }
 
 
-def timed_together(scripts: list[str], runs: int) -> list[float]:
-    """Median wall time of each script in a fresh interpreter, run in turn round after round."""
-    times: list[list[float]] = [[] for _ in scripts]
-    env = {"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"}
-    for round_ in range(runs + 1):
-        for script, samples in zip(scripts, times, strict=True):
-            start = time.perf_counter()
-            subprocess.run([PY, "-c", script], env=env, capture_output=True, check=True)
-            if round_:  # round 0 warms the caches
-                samples.append(time.perf_counter() - start)
-    return [statistics.median(samples) for samples in times]
-
-
-def ms(seconds: float) -> str:
-    return f"{seconds * 1000:.1f} ms"
-
-
 def measure(runs: int) -> list[Row]:
     """One row per candidate and per quizdock path: its time and its ratio to ``python -c pass``."""
     present = {name: job for name, (dist, job) in CANDIDATES.items() if importlib.util.find_spec(dist)}
     scripts = ["pass", *present.values(), *QUIZDOCK.values()]
-    floor, *rest = timed_together(scripts, runs)
+    env = {"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"}
+    floor, *rest = timed_together([[PY, "-c", script] for script in scripts], env, runs)
     rows: list[Row] = []
     for name, seconds in zip([*present, *QUIZDOCK], rest, strict=True):
         label = f"schema: {name}" if name in present else name
@@ -221,14 +203,5 @@ def measure(runs: int) -> list[Row]:
     return rows
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--runs", type=int, default=20)
-    args = parser.parse_args()
-    print("| measure | value | target | |\n|---|---|---|---|")
-    for row in measure(args.runs):
-        print("| " + " | ".join(row) + " |")
-
-
 if __name__ == "__main__":
-    main()
+    print_table(__doc__, measure, default_runs=20)

@@ -24,58 +24,27 @@ from quizdock.clicktext import (
     translate_message,
 )
 from quizdock.commands import doctor as doctor_commands
+from quizdock.commands import help_texts
 from quizdock.commands import review as review_commands
-from quizdock.commands.common import LangOption, settings
+from quizdock.commands.common import LangOption, command_group, settings
 from quizdock.errors import ExitCode, QuizdockError, did_you_mean, report
 from quizdock.i18n import N_, _, set_language
 
 # Commands whose modules are imported only when one of them runs (or shows its own help), so
-# `quizdock --help` does not build them. Per group: name -> (module, attribute, short help);
-# a test checks each short help against the command's own.
+# `quizdock --help` does not build them. Per group: name -> (module, attribute, help); the
+# command takes its help from the same text (quizdock.commands.help_texts).
 LAZY_COMMANDS: dict[str, dict[str, tuple[str, str, str]]] = {
     "quizdock": {
-        "stats": (
-            "quizdock.commands.stats",
-            "stats",
-            N_("Show your progress: today, streak, a year of reviews, the 30-day forecast, retention, card states."),
-        ),
-        "leeches": (
-            "quizdock.commands.stats",
-            "leeches",
-            N_("List the leeches: cards that lapsed 8 times or more (graded below 3 after being learned)."),
-        ),
-        "suspend": (
-            "quizdock.commands.stats",
-            "suspend",
-            N_("Suspend a card: it stays out of every review (its schedule is kept) until `quizdock unsuspend ID`."),
-        ),
-        "unsuspend": (
-            "quizdock.commands.stats",
-            "unsuspend",
-            N_("Bring a suspended card (a leech, or one you suspended) back into the reviews."),
-        ),
-        "challenge": (
-            "quizdock.commands.challenge",
-            "app",
-            N_("Practical challenges, graded by the state of your Docker daemon."),
-        ),
-        "lab": (
-            "quizdock.commands.lab",
-            "app",
-            N_("Your private lab: a Docker engine of quizdock's own where challenges run."),
-        ),
-        "export": (
-            "quizdock.commands.export",
-            "app",
-            N_("Export the decks for Anki: a package (.apkg) or a text file."),
-        ),
+        "stats": ("quizdock.commands.stats", "stats", help_texts.STATS),
+        "leeches": ("quizdock.commands.stats", "leeches", help_texts.LEECHES),
+        "suspend": ("quizdock.commands.stats", "suspend", help_texts.SUSPEND),
+        "unsuspend": ("quizdock.commands.stats", "unsuspend", help_texts.UNSUSPEND),
+        "challenge": ("quizdock.commands.challenge", "app", help_texts.CHALLENGE),
+        "lab": ("quizdock.commands.lab", "app", help_texts.LAB),
+        "export": ("quizdock.commands.export", "app", help_texts.EXPORT),
     },
     "deck": {
-        "test": (
-            "quizdock.commands.challenge",
-            "deck_test_command",
-            N_("Prove every challenge in a lab of its own: fails after setup, passes after its solution, cleans up."),
-        ),
+        "test": ("quizdock.commands.challenge", "deck_test_command", help_texts.DECK_TEST),
     },
 }
 
@@ -245,9 +214,7 @@ app.command()(review_commands.due)
 app.command()(review_commands.decks)
 app.command()(doctor_commands.doctor)
 
-deck_app = typer.Typer(
-    cls=QuizdockGroup, help=N_("Work on deck files."), no_args_is_help=True, add_completion=False, rich_markup_mode=None
-)
+deck_app = command_group(N_("Work on deck files."), cls=QuizdockGroup)
 app.add_typer(deck_app, name="deck")
 
 

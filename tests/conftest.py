@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 import subprocess
@@ -17,6 +18,39 @@ from quizdock.i18n import set_language
 pytest_plugins = ["tests.docker_fixtures"]
 
 REPO = Path(__file__).resolve().parent.parent
+
+
+def deck_toml(deck_id: str, *cards: str, title: tuple[str, str] | None = None) -> str:
+    """A deck file's text: the [deck] table (title: French, English; the id by default), then
+    the cards, each as `card_toml` writes it."""
+    title_fr, title_en = title or (deck_id, deck_id)
+    return f"[deck]\nid = {_toml(deck_id)}\ntitle.fr = {_toml(title_fr)}\ntitle.en = {_toml(title_en)}\n" + "".join(
+        cards
+    )
+
+
+def card_toml(
+    card_id: str,
+    kind: str,
+    topics: list[str],
+    *,
+    question: tuple[str, str] = ("q", "q"),
+    explanation: tuple[str, str] = ("e", "e"),
+    fields: str = "",
+) -> str:
+    """One [[cards]] table after a blank line: the fields every kind has (texts: French,
+    English), then `fields`, the kind's own, as TOML text. Line numbers are those of a deck
+    written by hand: [[cards]] on line 6 of the first card, its last common field on line 13."""
+    return (
+        f"\n[[cards]]\nid = {_toml(card_id)}\nkind = {_toml(kind)}\ntopics = {_toml(topics)}\n"
+        f"question.fr = {_toml(question[0])}\nquestion.en = {_toml(question[1])}\n"
+        f"explanation.fr = {_toml(explanation[0])}\nexplanation.en = {_toml(explanation[1])}\n" + fields
+    )
+
+
+def _toml(value: str | list[str]) -> str:
+    # A JSON string or list of strings is a valid TOML one (same escapes).
+    return json.dumps(value, ensure_ascii=False)
 
 
 @pytest.fixture(autouse=True)

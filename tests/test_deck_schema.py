@@ -18,39 +18,34 @@ from quizdock.cards import ChoiceCard, CommandCard, ConceptCard, PracticalCard
 from quizdock.decks import parse_deck_file
 from quizdock.errors import DeckError, ExitCode
 from quizdock.paths import bundled_decks_dir
-from tests.conftest import REPO
+from tests.conftest import REPO, card_toml, deck_toml
 
 MINI = (REPO / "tests" / "data" / "decks" / "mini.toml").read_text()
 
-PRACTICAL = textwrap.dedent(
-    """\
-    [deck]
-    id = "mini"
-    title.fr = "Mini"
-    title.en = "Mini"
+PRACTICAL = deck_toml(
+    "mini",
+    card_toml(
+        "mini/port",
+        "practical",
+        ["ports"],
+        fields=textwrap.dedent(
+            """
+            [cards.challenge]
+            params = { web = "name", port = "port" }
+            setup = []
+            hints.fr = ["h"]
+            hints.en = ["h"]
+            solution = ["docker run -d --name {web} -p {port}:80 busybox httpd -f -p 80"]
 
-    [[cards]]
-    id = "mini/port"
-    kind = "practical"
-    topics = ["ports"]
-    question.fr = "q"
-    question.en = "q"
-    explanation.fr = "e"
-    explanation.en = "e"
-
-    [cards.challenge]
-    params = { web = "name", port = "port" }
-    setup = []
-    hints.fr = ["h"]
-    hints.en = ["h"]
-    solution = ["docker run -d --name {web} -p {port}:80 busybox httpd -f -p 80"]
-
-    [[cards.challenge.checks]]
-    condition = "published_port"
-    container = "{web}"
-    host_port = "{port}"
-    container_port = 80
-    """
+            [[cards.challenge.checks]]
+            condition = "published_port"
+            container = "{web}"
+            host_port = "{port}"
+            container_port = 80
+            """
+        ),
+    ),
+    title=("Mini", "Mini"),
 )
 
 

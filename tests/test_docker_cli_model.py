@@ -158,6 +158,23 @@ def test_the_script_reads_docker_s_reference_pages(tmp_path: Path) -> None:
     assert namespace["SOURCE"] == "docker/cli v0.0.0" and namespace["REFERENCE"] == reference
 
 
+def test_the_script_writes_options_that_commands_share_once() -> None:
+    tool = runpy.run_path(str(TOOL))
+    base = tuple((f"--option-{n}", None, "value") for n in range(10))
+    reference = {
+        ("container", "create"): ((), base),
+        ("container", "run"): ((("run",),), tuple(sorted((*base, ("--detach", "-d", "bool"))))),
+        ("image", "push"): ((), base[:2]),  # short lists are written out, even when shared
+        ("image", "pull"): ((), base[:2]),
+    }
+    text = tool["render"](reference, "docker/cli v0.0.0")
+    assert text.count('("--option-9", None, "value")') == 1
+    assert text.count('("--option-0", None, "value")') == 3
+    namespace: dict[str, Any] = {}
+    exec(text, namespace)
+    assert namespace["REFERENCE"] == reference  # run: create's options and its own, sorted
+
+
 def test_the_generated_module_is_what_the_script_writes() -> None:
     tool = runpy.run_path(str(TOOL))
     written = (REPO / "quizdock" / "grading" / "docker_cli_reference.py").read_text(encoding="utf-8")

@@ -27,7 +27,7 @@ from quizdock.errors import ExitCode
 from quizdock.export import html_text, note_guid, stable_id
 from quizdock.storage.models import CardStateRow, ReviewRow
 from quizdock.storage.store import Store
-from tests.conftest import REPO
+from tests.conftest import REPO, card_toml, deck_toml
 
 DECKS = REPO / "decks"
 
@@ -41,45 +41,46 @@ EDITED_AT = "2026-03-05T09:30:00+01:00"
 
 # A deck with what the bundled decks lack: a practical card, alternatives, a note that
 # differs, and text that must be escaped.
-EXTRA_DECK = """
-[deck]
-id = "extra"
-title.fr = "Extra"
-title.en = "Extra"
-
-[[cards]]
-id = "extra/escape"
-kind = "concept"
-topics = ["images", "images::dangling"]
-question.fr = "Que montre `docker image ls` pour une image <none> & sans tag ?"
-question.en = "What does `docker image ls` show for a <none> & untagged image?"
-answer.fr = "<none>:<none>"
+EXTRA_DECK = deck_toml(
+    "extra",
+    card_toml(
+        "extra/escape",
+        "concept",
+        ["images", "images::dangling"],
+        question=(
+            "Que montre `docker image ls` pour une image <none> & sans tag ?",
+            "What does `docker image ls` show for a <none> & untagged image?",
+        ),
+        explanation=('Une image "pendante".', 'A "dangling" image.'),
+        fields="""answer.fr = "<none>:<none>"
 answer.en = "<none>:<none>"
-explanation.fr = "Une image \\"pendante\\"."
-explanation.en = "A \\"dangling\\" image."
 note_differs.fr = "La note écrit <nome>."
 note_differs.en = "The note says <nome>."
-
-[[cards]]
-id = "extra/ls"
-kind = "command"
-topics = ["containers"]
-question.fr = "Lister les conteneurs en cours d'exécution."
-question.en = "List the running containers."
-answer = "docker container ls"
+""",
+    ),
+    card_toml(
+        "extra/ls",
+        "command",
+        ["containers"],
+        question=("Lister les conteneurs en cours d'exécution.", "List the running containers."),
+        explanation=("ls et ps sont des alias.", "ls and ps are aliases."),
+        fields="""answer = "docker container ls"
 alternatives = ["docker ps"]
-explanation.fr = "ls et ps sont des alias."
-explanation.en = "ls and ps are aliases."
-
-[[cards]]
-id = "extra/run-web"
-kind = "practical"
-topics = ["containers", "containers::run"]
-question.fr = "Lancez en arrière-plan un conteneur nginx nommé qd-web, publié sur un port de l'hôte."
-question.en = "Start an nginx container named qd-web in the background, published on a host port."
-explanation.fr = "-d détache le conteneur, -p publie le port."
-explanation.en = "-d detaches the container, -p publishes the port."
-
+""",
+    ),
+    card_toml(
+        "extra/run-web",
+        "practical",
+        ["containers", "containers::run"],
+        question=(
+            "Lancez en arrière-plan un conteneur nginx nommé qd-web, publié sur un port de l'hôte.",
+            "Start an nginx container named qd-web in the background, published on a host port.",
+        ),
+        explanation=(
+            "-d détache le conteneur, -p publie le port.",
+            "-d detaches the container, -p publishes the port.",
+        ),
+        fields="""
 [cards.challenge]
 params = { web = "name", port = "port" }
 setup = [{ action = "image", image = "nginx:alpine" }]
@@ -87,7 +88,10 @@ checks = [{ condition = "container_status", container = "{web}", status = "runni
 hints.fr = ["Pensez à -d et -p."]
 hints.en = ["Think of -d and -p."]
 solution = ["docker run -d --name {web} -p {port}:80 nginx:alpine"]
-"""
+""",
+    ),
+    title=("Extra", "Extra"),
+)
 
 NOTE_TYPES = {
     "concept": ("quizdock concept", ["Question", "Answer", "Explanation", "Differs", "Id"]),

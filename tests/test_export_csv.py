@@ -10,7 +10,7 @@ import pytest
 
 from quizdock.decks import load_decks
 from quizdock.export import html_text, note_guid
-from tests.conftest import write_protected
+from tests.conftest import card_toml, deck_toml, write_protected
 from tests.test_export_anki import DECKS, EDITED_AT, collection, deck_dir, deck_names, deck_size, run
 
 __all__ = ["collection"]  # the fixture, shared with the .apkg tests
@@ -27,23 +27,20 @@ HEADERS = [
 ]
 
 # Text a tab-separated file must quote: a tab, double quotes, a line starting with '#'.
-AWKWARD_DECK = """
-[deck]
-id = "awkward"
-title.fr = "Awkward"
-title.en = "Awkward"
-
-[[cards]]
-id = "awkward/tab"
-kind = "concept"
-topics = ["basics"]
-question.fr = "#1 : que fait\\tune \\"tabulation\\" ?"
-question.en = "#1: what does a\\ttab \\"do\\"?"
-answer.fr = "Elle sépare\\nles colonnes & <rien> d'autre."
+AWKWARD_DECK = deck_toml(
+    "awkward",
+    card_toml(
+        "awkward/tab",
+        "concept",
+        ["basics"],
+        question=('#1 : que fait\tune "tabulation" ?', '#1: what does a\ttab "do"?'),
+        explanation=("Voir `docker --help`.", "See `docker --help`."),
+        fields="""answer.fr = "Elle sépare\\nles colonnes & <rien> d'autre."
 answer.en = "It separates\\ncolumns & <nothing> else."
-explanation.fr = "Voir `docker --help`."
-explanation.en = "See `docker --help`."
-"""
+""",
+    ),
+    title=("Awkward", "Awkward"),
+)
 
 
 def import_csv(col: Any, path: Path) -> Any:

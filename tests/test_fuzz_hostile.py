@@ -24,6 +24,7 @@ from quizdock.cards import PracticalCard
 from quizdock.cli import app
 from quizdock.errors import ExitCode
 from tests.conftest import REPO, device_node
+from tests.test_hostile_steps import task_card
 
 SEED = 17
 DECKS = 600
@@ -33,31 +34,12 @@ DOCUMENTED = {int(code) for code in ExitCode}
 CONTROL = {chr(c) for c in (*range(0x00, 0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0))}
 
 MINI = (REPO / "tests" / "data" / "decks" / "mini.toml").read_text()
-PRACTICAL = """
-[[cards]]
-id = "mini/task"
-kind = "practical"
-topics = ["volumes"]
-question.fr = "Une tâche {site}."
-question.en = "A task {site}."
-explanation.fr = "Une explication."
-explanation.en = "An explanation."
-
-[cards.challenge]
-params = { site = "name", src = "dir", port = "port" }
-hints.fr = ["un indice"]
-hints.en = ["a hint"]
-solution = [STEP]
-
-[[cards.challenge.setup]]
-action = "image"
-image = "busybox:latest"
-
-[[cards.challenge.checks]]
-condition = "container_status"
-container = "{site}"
-status = "running"
-"""
+PRACTICAL = task_card(
+    "mini/task",
+    "[STEP]",
+    params='{ site = "name", src = "dir", port = "port" }',
+    question=("Une tâche {site}.", "A task {site}."),
+)
 
 ESCAPES = [
     "\x1b]52;c;cm0gLXJmIH4=\x07",

@@ -17,30 +17,21 @@ from quizdock.decks import parse_deck_file
 from quizdock.errors import DeckError, ExitCode
 from quizdock.lab.spec import SolutionStep, placeholders, sample_values
 from quizdock.lab.steps import UnsafeStep, parse_step, solution_argv
+from tests.conftest import card_toml, deck_toml
 
-CARD = """[deck]
-id = "shared"
-title.fr = "Partagé"
-title.en = "Shared"
 
-[[cards]]
-id = "shared/task"
-kind = "practical"
-topics = ["volumes"]
-question.fr = "Une tâche."
-question.en = "A task."
-explanation.fr = "Une explication."
-explanation.en = "An explanation."
-
-[cards.challenge]
-params = { site = "name", src = "dir" }
-hints.fr = ["un indice"]
-hints.en = ["a hint"]
-solution = [
-    "docker container ls",
-    SOLUTION,
-]
-
+def task_card(
+    card_id: str, solution: str, *, params: str, question: tuple[str, str] = ("Une tâche.", "A task.")
+) -> str:
+    """A practical card that runs its `solution` (a TOML list: where hostile steps go) with a
+    busybox image set up and a running container {site} checked."""
+    challenge = (
+        "\n[cards.challenge]\n"
+        f"params = {params}\n"
+        'hints.fr = ["un indice"]\n'
+        'hints.en = ["a hint"]\n'
+        f"solution = {solution}\n"
+        """
 [[cards.challenge.setup]]
 action = "image"
 image = "busybox:latest"
@@ -50,6 +41,26 @@ condition = "container_status"
 container = "{site}"
 status = "running"
 """
+    )
+    return card_toml(
+        card_id,
+        "practical",
+        ["volumes"],
+        question=question,
+        explanation=("Une explication.", "An explanation."),
+        fields=challenge,
+    )
+
+
+CARD = deck_toml(
+    "shared",
+    task_card(
+        "shared/task",
+        '[\n    "docker container ls",\n    SOLUTION,\n]',
+        params='{ site = "name", src = "dir" }',
+    ),
+    title=("Partagé", "Shared"),
+)
 SOLUTION_LINE = 21  # where SOLUTION sits in CARD
 
 

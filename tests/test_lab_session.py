@@ -13,9 +13,10 @@ import threading
 import time
 import uuid
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pytest
 from prompt_toolkit.input import create_pipe_input
@@ -43,6 +44,7 @@ if TYPE_CHECKING:
 pytestmark = [pytest.mark.docker, pytest.mark.usefixtures("practical_deck_only")]
 
 Key = str | Callable[[], str]
+T = TypeVar("T")
 
 
 class LazyPrompter(ScriptedPrompter):
@@ -72,13 +74,17 @@ def state_value(slug: str, key: str) -> str:
     return state.values[key]
 
 
-def play(slug: str, keys: list[Key], where: Target, **options: Any) -> tuple[tuple[int, str], str]:
+def in_session(
+    session: Callable[..., T], slug: str, keys: list[Key], where: Target, *, lang: str = "en", **options: Any
+) -> tuple[T, str]:
+    """What `session` (review_practical or run_session) returns for the challenge `slug` played with
+    `keys` in `where`, and what it printed; every key must be used."""
     prompter = LazyPrompter(keys)
     out = io.StringIO()
     try:
-        verdict = review_practical(
+        outcome = session(
             card(slug),
-            "en",
+            lang,
             ask=prompter.command,
             client=where.client,
             lab=where.lab,
@@ -88,7 +94,11 @@ def play(slug: str, keys: list[Key], where: Target, **options: Any) -> tuple[tup
     finally:
         prompter.close()
     assert not prompter.lazy, "the session stopped before the script ended"
-    return verdict, out.getvalue()
+    return outcome, out.getvalue()
+
+
+def play(slug: str, keys: list[Key], where: Target, **options: Any) -> tuple[tuple[int, str], str]:
+    return in_session(review_practical, slug, keys, where, **options)
 
 
 def leftovers(where: Target, slug: str) -> list[str]:
@@ -194,10 +204,16 @@ def test_the_prune_warning_counts_the_learners_own_stopped_containers(docker_cli
         container.remove(force=True)
 
 
-def setup(where: Target, slug: str) -> LabState:
+@contextmanager
+def set_up(where: Target, slug: str) -> Iterator[LabState]:
+    """The challenge `slug` set up in `where`, then cleaned up as its saved state says."""
     challenge = card(slug).challenge
     assert challenge is not None
-    return runner.setup(where.client, challenge, lab=where.lab)
+    state = runner.setup(where.client, challenge, lab=where.lab)
+    try:
+        yield state
+    finally:
+        runner.cleanup(where.client, challenge, load_state(challenge.id), lab=where.lab)
 
 
 def test_check_grades_a_challenge_set_up_elsewhere(learner_lab: Target) -> None:
@@ -206,10 +222,7 @@ def test_check_grades_a_challenge_set_up_elsewhere(learner_lab: Target) -> None:
     assert result.exit_code == 1
     assert "not set up" in result.output and "quizdock challenge run practical/volume-rm" in result.output
 
-    challenge = card("volume-rm").challenge
-    assert challenge is not None
-    setup(learner_lab, "volume-rm")
-    try:
+    with set_up(learner_lab, "volume-rm"):
         result = cli.invoke(app, ["challenge", "check", "volume-rm", "--lang", "en"])
         assert result.exit_code == 1, result.output
         assert "expected: no volume trash; actual: it exists" in result.output
@@ -217,8 +230,6 @@ def test_check_grades_a_challenge_set_up_elsewhere(learner_lab: Target) -> None:
         result = cli.invoke(app, ["challenge", "check", "practical/volume-rm", "--lang", "en"])
         assert result.exit_code == 0, result.output
         assert "1/1 checks pass" in result.output
-    finally:
-        runner.cleanup(learner_lab.client, challenge, load_state(challenge.id), lab=learner_lab.lab)
 
 
 def test_check_of_an_unknown_challenge_exits_7() -> None:
@@ -230,25 +241,24 @@ def test_check_of_an_unknown_challenge_exits_7() -> None:
 def test_watch_turns_green_on_docker_events(learner_lab: Target) -> None:
     challenge = card("named-volume").challenge
     assert challenge is not None
-    state = setup(learner_lab, "named-volume")
     seen: list[list[CheckResult]] = []
     outcome: dict[str, bool] = {}
-    # A tick longer than the test: only Docker events can trigger the re-checks.
-    thread = threading.Thread(
-        target=lambda: outcome.update(
-            passed=watch(learner_lab.client, challenge, state, seen.append, timeout=60, tick=60)
+    with set_up(learner_lab, "named-volume") as state:
+        # A tick longer than the test: only Docker events can trigger the re-checks.
+        thread = threading.Thread(
+            target=lambda: outcome.update(
+                passed=watch(learner_lab.client, challenge, state, seen.append, timeout=60, tick=60)
+            )
         )
-    )
-    try:
-        thread.start()
-        while not seen:
-            thread.join(0.05)
-        assert not any(r.passed for r in seen[0])
-        # The learner, in another terminal:
-        docker_cli(learner_lab, "volume", "create", "data")
-        subprocess.run(
-            [
-                "docker",
+        try:
+            thread.start()
+            while not seen:
+                thread.join(0.05)
+            assert not any(r.passed for r in seen[0])
+            # The learner, in another terminal:
+            docker_cli(learner_lab, "volume", "create", "data")
+            docker_cli(
+                learner_lab,
                 "run",
                 "-d",
                 "--name",
@@ -258,29 +268,19 @@ def test_watch_turns_green_on_docker_events(learner_lab: Target) -> None:
                 "busybox",
                 "sleep",
                 "600",
-            ],
-            check=True,
-            capture_output=True,
-            env=learner_lab.environ,
-        )
-        thread.join(30)
-        assert outcome == {"passed": True}
-        assert len(seen) >= 2 and all(r.passed for r in seen[-1])
-    finally:
-        thread.join(60)
-        runner.cleanup(learner_lab.client, challenge, state, lab=learner_lab.lab)
+            )
+            thread.join(30)
+            assert outcome == {"passed": True}
+            assert len(seen) >= 2 and all(r.passed for r in seen[-1])
+        finally:
+            thread.join(60)
 
 
 def test_watch_gives_up_at_its_timeout(learner_lab: Target) -> None:
-    challenge = card("tmpfs").challenge
-    assert challenge is not None
-    setup(learner_lab, "tmpfs")
-    try:
+    with set_up(learner_lab, "tmpfs"):
         result = CliRunner().invoke(app, ["challenge", "check", "tmpfs", "--watch", "--timeout", "1", "--lang", "en"])
         assert result.exit_code == 1, result.output
         assert "expected: a tmpfs (in memory) at /test; actual: no container named mem" in result.output
-    finally:
-        runner.cleanup(learner_lab.client, challenge, load_state(challenge.id), lab=learner_lab.lab)
 
 
 def test_challenge_run_needs_a_terminal() -> None:
@@ -296,21 +296,10 @@ def test_challenge_list_shows_every_challenge() -> None:
 
 
 def test_run_session_shows_the_explanation_and_the_note(learner_lab: Target) -> None:
-    prompter = LazyPrompter(["docker image tag busybox mybox:1.0" + ENTER])
-    out = io.StringIO()
-    try:
-        result = run_session(
-            card("tag"),
-            "fr",
-            ask=prompter.command,
-            client=learner_lab.client,
-            lab=learner_lab.lab,
-            console=Console(file=out, width=200),
-        )
-    finally:
-        prompter.close()
+    result, text = in_session(
+        run_session, "tag", ["docker image tag busybox mybox:1.0" + ENTER], learner_lab, lang="fr"
+    )
     assert result.solved and result.hints_used == 0
-    text = out.getvalue()
     assert "Réussi" in text and "Pourquoi" in text and "Correction" in text
     assert leftovers(learner_lab, "tag") == []
 
@@ -398,51 +387,49 @@ def docker_cli(where: Target, *args: str) -> None:
 
 
 def test_watch_keeps_reporting_whatever_the_learner_does(learner_lab: Target) -> None:
-    challenge = card("detached-logs").challenge
-    assert challenge is not None
-    setup(learner_lab, "detached-logs")
     aside = f"{LEARNER_PREFIX}{uuid.uuid4().hex[:10]}"
     loop = "while :; do echo {word}; sleep 1; done"
-    watcher = Watcher("detached-logs", timeout=120)
-    try:
-        at = watcher.wait_for("no container named ticker")
-        docker_cli(learner_lab, "create", "--name", "ticker", "busybox", "sh", "-c", loop.format(word="tock"))
-        at = watcher.wait_for("created, never started", after=at)
-        docker_cli(learner_lab, "start", "ticker")
-        at = watcher.wait_for("last lines: tock", after=at)
-        docker_cli(learner_lab, "rename", "ticker", aside)
-        at = watcher.wait_for("no container named ticker", after=at)
-        docker_cli(learner_lab, "rename", aside, "ticker")
-        docker_cli(learner_lab, "kill", "ticker")
-        at = watcher.wait_for("exited (code 137)", after=at)
-        docker_cli(learner_lab, "restart", "--time", "0", "ticker")
-        at = watcher.wait_for("2/3 checks pass", after=at)
-        docker_cli(learner_lab, "rm", "--force", "ticker")
-        at = watcher.wait_for("no container named ticker", after=at)
-        docker_cli(learner_lab, "run", "--detach", "--name", "ticker", "busybox", "sh", "-c", loop.format(word="tick"))
-        watcher.wait_for("3/3 checks pass", after=at)
-        assert watcher.end() == 0, watcher.output
-        assert "Traceback" not in watcher.output
-    finally:
-        watcher.end(1)
-        subprocess.run(["docker", "rm", "--force", aside], capture_output=True, check=False, env=learner_lab.environ)
-        runner.cleanup(learner_lab.client, challenge, load_state(challenge.id), lab=learner_lab.lab)
+    with set_up(learner_lab, "detached-logs"):
+        watcher = Watcher("detached-logs", timeout=120)
+        try:
+            at = watcher.wait_for("no container named ticker")
+            docker_cli(learner_lab, "create", "--name", "ticker", "busybox", "sh", "-c", loop.format(word="tock"))
+            at = watcher.wait_for("created, never started", after=at)
+            docker_cli(learner_lab, "start", "ticker")
+            at = watcher.wait_for("last lines: tock", after=at)
+            docker_cli(learner_lab, "rename", "ticker", aside)
+            at = watcher.wait_for("no container named ticker", after=at)
+            docker_cli(learner_lab, "rename", aside, "ticker")
+            docker_cli(learner_lab, "kill", "ticker")
+            at = watcher.wait_for("exited (code 137)", after=at)
+            docker_cli(learner_lab, "restart", "--time", "0", "ticker")
+            at = watcher.wait_for("2/3 checks pass", after=at)
+            docker_cli(learner_lab, "rm", "--force", "ticker")
+            at = watcher.wait_for("no container named ticker", after=at)
+            docker_cli(
+                learner_lab, "run", "--detach", "--name", "ticker", "busybox", "sh", "-c", loop.format(word="tick")
+            )
+            watcher.wait_for("3/3 checks pass", after=at)
+            assert watcher.end() == 0, watcher.output
+            assert "Traceback" not in watcher.output
+        finally:
+            watcher.end(1)
+            subprocess.run(
+                ["docker", "rm", "--force", aside], capture_output=True, check=False, env=learner_lab.environ
+            )
 
 
 def test_watch_reports_a_stopped_registry(learner_lab: Target) -> None:
-    challenge = card("pull").challenge
-    assert challenge is not None
-    setup(learner_lab, "pull")
-    watcher = Watcher("pull", timeout=12)
-    try:
-        at = watcher.wait_for("no image 127.0.0.1:")
-        docker_cli(learner_lab, "stop", "--time", "1", "qd-registry")
-        watcher.wait_for("the registry does not answer", after=at)
-        assert watcher.end() == 1, watcher.output  # not solved in time: 1, never 5
-        assert "Traceback" not in watcher.output
-    finally:
-        watcher.end(1)
-        runner.cleanup(learner_lab.client, challenge, load_state(challenge.id), lab=learner_lab.lab)
+    with set_up(learner_lab, "pull"):
+        watcher = Watcher("pull", timeout=12)
+        try:
+            at = watcher.wait_for("no image 127.0.0.1:")
+            docker_cli(learner_lab, "stop", "--time", "1", "qd-registry")
+            watcher.wait_for("the registry does not answer", after=at)
+            assert watcher.end() == 1, watcher.output  # not solved in time: 1, never 5
+            assert "Traceback" not in watcher.output
+        finally:
+            watcher.end(1)
 
 
 def image_id(client: docker.DockerClient, reference: str) -> str:
@@ -467,20 +454,8 @@ def test_a_typed_answer_is_graded_against_the_daemon(learner_lab: Target) -> Non
 
 
 def test_an_answer_keyword_in_french_and_a_challenge_with_no_question(learner_lab: Target) -> None:
-    prompter = LazyPrompter(["réponse 42" + ENTER, "passer" + ENTER])
-    out = io.StringIO()
-    try:
-        run_session(
-            card("tag"),
-            "fr",
-            ask=prompter.command,
-            client=learner_lab.client,
-            lab=learner_lab.lab,
-            console=Console(file=out, width=200),
-        )
-    finally:
-        prompter.close()
-    assert "Ce défi ne demande pas de réponse tapée" in out.getvalue()
+    _, output = in_session(run_session, "tag", ["réponse 42" + ENTER, "passer" + ENTER], learner_lab, lang="fr")
+    assert "Ce défi ne demande pas de réponse tapée" in output
 
 
 def test_the_commands_typed_are_graded_where_the_daemon_cannot_tell(learner_lab: Target) -> None:

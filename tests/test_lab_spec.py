@@ -18,6 +18,7 @@ from quizdock.lab.conditions import CONDITIONS
 from quizdock.lab.deck_test import unknown_placeholders
 from quizdock.lab.flow import SessionResult, quality, summary
 from quizdock.lab.spec import CONDITION_ARGS, RESERVED_PREFIX, parse_challenge, placeholders, substitute
+from tests.conftest import card_toml, deck_toml
 
 PATH = "decks/practical.toml"
 PRACTICAL_DECK = Path(__file__).resolve().parent.parent / "decks" / "practical.toml"
@@ -142,30 +143,25 @@ def test_a_seed_check_needs_a_recorded_build() -> None:
 def test_the_deck_loader_reports_challenge_errors(tmp_path: Path) -> None:
     deck = tmp_path / "practical.toml"
     deck.write_text(
-        textwrap.dedent(
-            """
-            [deck]
-            id = "practical"
-            title.fr = "Pratique"
-            title.en = "Practice"
+        deck_toml(
+            "practical",
+            card_toml(
+                "practical/broken",
+                "practical",
+                ["containers"],
+                fields=textwrap.dedent(
+                    """
+                    [cards.challenge]
+                    hints.fr = ["h"]
+                    hints.en = ["h"]
+                    solution = ["docker ps"]
 
-            [[cards]]
-            id = "practical/broken"
-            kind = "practical"
-            topics = ["containers"]
-            question.fr = "q"
-            question.en = "q"
-            explanation.fr = "e"
-            explanation.en = "e"
-
-            [cards.challenge]
-            hints.fr = ["h"]
-            hints.en = ["h"]
-            solution = ["docker ps"]
-
-            [[cards.challenge.checks]]
-            condition = "container_exists"
-            """
+                    [[cards.challenge.checks]]
+                    condition = "container_exists"
+                    """
+                ),
+            ),
+            title=("Pratique", "Practice"),
         ),
         encoding="utf-8",
     )

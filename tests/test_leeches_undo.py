@@ -46,6 +46,18 @@ def answer(store: Store, card_id: str, quality: int, when: datetime, *, repeat: 
     )
 
 
+def lapse_often(store: Store, card_id: str, lapses: int, day: datetime) -> datetime:
+    """Learn the card on ``day``, then fail and relearn it ``lapses`` times, a day apart; returns
+    the day of the last answer."""
+    answer(store, card_id, 5, day)
+    for _ in range(lapses):
+        day += timedelta(days=1)
+        answer(store, card_id, 0, day)
+        day += timedelta(days=1)
+        answer(store, card_id, 5, day)
+    return day
+
+
 def dump(path: Path) -> dict[str, list[tuple[object, ...]]]:
     """Every row of every table, as SQLite holds it."""
     with sqlite3.connect(path) as conn:
@@ -94,13 +106,7 @@ def test_a_card_becomes_a_leech_at_its_eighth_lapse_and_not_before(store: Store)
 
 
 def test_leeches_on_the_command_line(store: Store) -> None:
-    day = START
-    answer(store, CARD, 5, day)
-    for _ in range(LEECH_LAPSES):
-        day += timedelta(days=1)
-        answer(store, CARD, 0, day)
-        day += timedelta(days=1)
-        answer(store, CARD, 5, day)
+    lapse_often(store, CARD, LEECH_LAPSES, START)
     result = CliRunner().invoke(app, ["leeches", "--json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.output) == {
@@ -199,13 +205,7 @@ def test_undoing_a_same_day_repeat_only_removes_its_log_row(store: Store, db_pat
 
 
 def test_undoing_the_answer_that_made_a_leech_lifts_the_suspension(store: Store, db_path: Path) -> None:
-    day = START
-    answer(store, CARD, 5, day)
-    for _ in range(LEECH_LAPSES - 1):
-        day += timedelta(days=1)
-        answer(store, CARD, 0, day)
-        day += timedelta(days=1)
-        answer(store, CARD, 5, day)
+    day = lapse_often(store, CARD, LEECH_LAPSES - 1, START)
     before = dump(db_path)
     recorded = answer(store, CARD, 0, day + timedelta(days=1))
     assert recorded.leech and store.leeches()[0].suspended_reason == "leech"
@@ -328,13 +328,7 @@ def test_the_choice_list_has_the_keys_too(store: Store) -> None:
 
 
 def test_review_suspends_a_leech_at_its_eighth_lapse(store: Store) -> None:
-    day = NOW - timedelta(days=30)
-    answer(store, CARD, 5, day)
-    for _ in range(LEECH_LAPSES - 1):
-        day += timedelta(days=1)
-        answer(store, CARD, 0, day)
-        day += timedelta(days=1)
-        answer(store, CARD, 5, day)
+    lapse_often(store, CARD, LEECH_LAPSES - 1, NOW - timedelta(days=30))
     assert store.due_card_ids(TODAY) == [CARD]
     summary, output = run_session(store, [ENTER, "1"], [CARD])  # no same-day repeat of a leech
     output = " ".join(output.split())  # the message may wrap

@@ -22,6 +22,7 @@ from quizdock.storage import quick
 from quizdock.storage.quick import open_for_review
 from quizdock.storage.store import ScheduledCard, Store
 from tests.conftest import REPO
+from tests.test_review_terminal import exit_status
 
 DAY = date(2026, 3, 2)
 
@@ -259,9 +260,7 @@ def test_a_quick_review_saves_its_answers_and_stops_on_ctrl_c(store: Store, db_p
     child.expect("Press Enter")
     child.sendintr()
     child.expect("Every answer given so far is saved")
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 130
+    assert exit_status(child) == 130
     with sqlite3.connect(db_path) as conn:
         last = conn.execute("SELECT card_id, quality FROM reviews ORDER BY id DESC LIMIT 1").fetchone()
     assert last == ("alpha/a3", 4)

@@ -31,6 +31,21 @@ def spawn(db_path: Path, *args: str) -> pexpect.spawn:
     return child
 
 
+def recall(child: pexpect.spawn, grade: str) -> None:
+    """Show the concept card's answer, then grade it (one key)."""
+    child.expect("Press Enter to show the answer")
+    child.send("\r")
+    child.expect("How well did you recall it")
+    child.send(grade)
+
+
+def exit_status(child: pexpect.spawn) -> int | None:
+    """Wait for the review to end; its exit status."""
+    child.expect(pexpect.EOF)
+    child.close()
+    return child.exitstatus
+
+
 def answers(db_path: Path) -> list[tuple[str, int, str]]:
     with sqlite3.connect(db_path) as conn:
         return conn.execute("SELECT card_id, quality, answer FROM reviews ORDER BY id").fetchall()
@@ -52,9 +67,7 @@ def test_a_session_in_a_terminal(db_path: Path) -> None:
     child.expect(r"(\d)\) all interfaces")  # the options come in a new order at every showing
     child.send(child.match.group(1))
     child.expect("Session over: 3 cards, 3 right on first answer, 0 repeats")
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 0
+    assert exit_status(child) == 0
     assert answers(db_path) == [
         ("mini/concept", 4, ""),
         ("mini/command", 5, "docker container prune"),
@@ -65,16 +78,12 @@ def test_a_session_in_a_terminal(db_path: Path) -> None:
 @pytest.mark.parametrize("how", ["kill", "ctrl-c", "ctrl-d"])
 def test_a_killed_review_keeps_the_earlier_answers(db_path: Path, how: str) -> None:
     child = spawn(db_path)
-    child.expect("Press Enter to show the answer")
-    child.send("\r")
-    child.expect("How well did you recall it")
-    child.send("5")
+    recall(child, "5")
     child.expect("Your command")
     if how == "kill":
         child.send("docker cont")  # half-typed when the process dies
         child.kill(signal.SIGKILL)
-        child.expect(pexpect.EOF)
-        child.close()
+        exit_status(child)
     else:
         if how == "ctrl-c":
             child.send("docker cont")
@@ -93,22 +102,16 @@ def test_a_killed_review_keeps_the_earlier_answers(db_path: Path, how: str) -> N
     child.expect("Card 1 of 2")
     child.expect("Your command")
     child.kill(signal.SIGKILL)
-    child.expect(pexpect.EOF)
-    child.close()
+    exit_status(child)
 
 
 def test_a_repeat_owed_comes_back_in_the_next_session_the_same_day(db_path: Path) -> None:
     child = spawn(db_path)
-    child.expect("Press Enter to show the answer")
-    child.send("\r")
-    child.expect("How well did you recall it")
-    child.send("2")  # below 4: owed again today
+    recall(child, "2")  # below 4: owed again today
     child.expect("Your command")
     child.sendintr()
     child.expect("Every answer given so far is saved")
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 130
+    assert exit_status(child) == 130
     # A new process, the same day: the repeat is asked after the cards still due or new.
     child = spawn(db_path)
     child.expect("Card 1 of 3")
@@ -118,14 +121,9 @@ def test_a_repeat_owed_comes_back_in_the_next_session_the_same_day(db_path: Path
     child.expect(r"(\d)\) all interfaces")
     child.send(child.match.group(1))
     child.expect(r"Card 3 of 3 · mini · concept · again today")
-    child.expect("Press Enter to show the answer")
-    child.send("\r")
-    child.expect("How well did you recall it")
-    child.send("4")
+    recall(child, "4")
     child.expect("Session over: 2 cards, 2 right on first answer, 1 repeat\\.")
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 0
+    assert exit_status(child) == 0
     assert answers(db_path)[-1] == ("mini/concept", 4, "")
     with sqlite3.connect(db_path) as conn:
         assert conn.execute("SELECT is_repeat FROM reviews ORDER BY id").fetchall() == [(0,), (0,), (0,), (1,)]
@@ -134,16 +132,12 @@ def test_a_repeat_owed_comes_back_in_the_next_session_the_same_day(db_path: Path
     # Nothing owed any more: the next session has nothing to ask.
     child = spawn(db_path)
     child.expect("Nothing to review now")
-    child.expect(pexpect.EOF)
-    child.close()
+    assert exit_status(child) == 0
 
 
 def test_the_choice_list_takes_one_key_for_its_actions(db_path: Path) -> None:
     child = spawn(db_path, "--limit", "3")
-    child.expect("Press Enter to show the answer")
-    child.send("\r")
-    child.expect("How well did you recall it")
-    child.send("b")  # bury the concept: one key
+    recall(child, "b")  # bury the concept: one key
     child.expect("Buried mini/concept")
     child.expect("Your command")
     child.send("docker container prune\r")
@@ -152,6 +146,4 @@ def test_the_choice_list_takes_one_key_for_its_actions(db_path: Path) -> None:
     child.send("s")
     child.expect("Suspended mini/choice")
     child.expect("Session over: 1 card,")
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 0
+    assert exit_status(child) == 0

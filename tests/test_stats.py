@@ -28,6 +28,7 @@ from quizdock.stats import DayActivity, Rate, collect, retention, streak
 from quizdock.storage.migrate import current_revision
 from quizdock.storage.schema import HEAD_REVISION
 from quizdock.storage.store import Store
+from tests.conftest import card_toml, deck_toml
 from tests.test_storage import SEED_0001, migrate_to
 
 TZ = timezone(timedelta(hours=1))
@@ -36,22 +37,18 @@ NOW = datetime(2026, 3, 31, 20, 0, tzinfo=TZ)
 
 
 def deck_file(deck_id: str, slugs: list[str]) -> str:
-    cards = "".join(
-        f"""
-[[cards]]
-id = "{deck_id}/{slug}"
-kind = "concept"
-topics = ["basics"]
-question.fr = "Question {slug} ?"
-question.en = "Question {slug} [OPTIONS]?"
-answer.fr = "Réponse {slug}"
-answer.en = "Answer {slug}"
-explanation.fr = "Parce que."
-explanation.en = "Because."
-"""
+    cards = [
+        card_toml(
+            f"{deck_id}/{slug}",
+            "concept",
+            ["basics"],
+            question=(f"Question {slug} ?", f"Question {slug} [OPTIONS]?"),
+            explanation=("Parce que.", "Because."),
+            fields=f'answer.fr = "Réponse {slug}"\nanswer.en = "Answer {slug}"\n',
+        )
         for slug in slugs
-    )
-    return f'[deck]\nid = "{deck_id}"\ntitle.fr = "{deck_id}"\ntitle.en = "{deck_id}"\n{cards}'
+    ]
+    return deck_toml(deck_id, *cards)
 
 
 def at(day: str, hour: int = 9, minute: int = 0) -> datetime:

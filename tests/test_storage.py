@@ -378,3 +378,40 @@ def test_only_the_storage_package_speaks_sql() -> None:
             if opens_session and isinstance(node.value, ast.Name) and node.value.id == "store":
                 offenders.append(f"{path.relative_to(REPO)} opens store.session()")
     assert offenders == []
+
+
+def _sqlite_error(tmp_path: Path, trouble: str) -> sqlite3.Error:
+    """A real SQLite error of each kind the learner's messages name."""
+    db = tmp_path / "real.sqlite3"
+    sqlite3.connect(db).close()
+    try:
+        if trouble == "read-only":
+            sqlite3.connect(f"file:{db}?mode=ro", uri=True).execute("CREATE TABLE t (a)")
+        elif trouble == "locked":
+            holder = sqlite3.connect(db, isolation_level=None)
+            holder.execute("BEGIN EXCLUSIVE")
+            try:
+                sqlite3.connect(db, timeout=0).execute("CREATE TABLE t (a)")
+            finally:
+                holder.close()
+        else:
+            sqlite3.connect(tmp_path / "no such folder" / "x.sqlite3")
+    except sqlite3.Error as error:
+        return error
+    raise AssertionError(f"SQLite raised no error for {trouble}")
+
+
+@pytest.mark.parametrize(
+    ("trouble", "problem", "fix"),
+    [
+        ("read-only", "is read-only for you", "write permission"),
+        ("locked", "stayed locked by another program", "saved answers are kept"),
+        ("unable to open", "cannot be opened", "its folder exists"),
+    ],
+)
+def test_an_sqlite_error_is_explained_with_its_fix(tmp_path: Path, trouble: str, problem: str, fix: str) -> None:
+    from quizdock.storage.migrate import explain
+
+    error = explain(tmp_path / "learner.sqlite3", _sqlite_error(tmp_path, trouble))
+    assert str(tmp_path / "learner.sqlite3") in error.problem and problem in error.problem
+    assert fix in error.fix

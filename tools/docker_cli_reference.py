@@ -151,14 +151,51 @@ def _literal(value: object) -> str:
     return json.dumps(value)  # the reference's names are plain ASCII: a JSON string is a Python one
 
 
+# A command whose options are all another's and make up this share of its own is written as
+# that other's plus the rest (`container run`: `container create` and three more). Shorter lists
+# than SHARED_AT_LEAST are written out: two commands that take the same `--force` share no more.
+SHARED_SHARE = 0.9
+SHARED_AT_LEAST = 6
+
+
+def shared_bases(reference: dict[tuple[str, ...], Entry]) -> dict[tuple[str, ...], tuple[str, ...]]:
+    """command -> the command whose options it is written from (bases have no base themselves)."""
+    bases: dict[tuple[str, ...], tuple[str, ...]] = {}
+    order = sorted(reference, key=lambda path: (len(reference[path][1]), path))
+    for rank, path in enumerate(order):
+        options = set(reference[path][1])
+        candidates = [
+            other
+            for other in order[:rank]  # smaller, or as large and earlier: decided already
+            if other not in bases
+            and len(reference[other][1]) >= SHARED_AT_LEAST
+            and set(reference[other][1]) <= options
+            and len(reference[other][1]) >= SHARED_SHARE * len(options)
+        ]
+        if candidates:
+            bases[path] = max(candidates, key=lambda other: len(reference[other][1]))
+    return bases
+
+
+def _group_name(path: tuple[str, ...]) -> str:
+    return "_OPTIONS_" + "_".join(path).upper().replace("-", "_")
+
+
+def _options_lines(options: tuple[Option, ...], indent: str) -> list[str]:
+    return [f"{indent}{_literal(option)}," for option in options]
+
+
 def render(reference: dict[tuple[str, ...], Entry], source: str) -> str:
-    """The module's text: a docstring, where it came from, and one entry per command."""
+    """The module's text: a docstring, where it came from, the option lists that several commands
+    share, and one entry per command."""
+    bases = shared_bases(reference)
     lines = [
         '"""Docker\'s CLI reference for the commands quizdock grades: generated, do not edit.',
         "",
         "Regenerate with ``python tools/docker_cli_reference.py <docker/cli checkout>`` (its docstring",
         "says how). Per command (the words after ``docker``): its aliases, then its options as",
-        '``(long form, short form or None, "bool" | "value" | "list")``; ``list`` options may repeat.',
+        '``(long form, short form or None, "bool" | "value" | "list")``, sorted; ``list`` options may',
+        "repeat. Options that commands share are written once (``_OPTIONS_...``).",
         '"""',
         "",
         "from __future__ import annotations",
@@ -168,18 +205,40 @@ def render(reference: dict[tuple[str, ...], Entry], source: str) -> str:
         "Option = tuple[str, str | None, str]",
         "Entry = tuple[tuple[tuple[str, ...], ...], tuple[Option, ...]]",
         "",
-        "REFERENCE: dict[tuple[str, ...], Entry] = {",
+        "",
+        "def _with(base: tuple[Option, ...], *more: Option) -> tuple[Option, ...]:",
+        "    return tuple(sorted(base + more))",
+        "",
+        "",
     ]
+    for base in sorted(set(bases.values())):
+        lines += [f"{_group_name(base)}: tuple[Option, ...] = (", *_options_lines(reference[base][1], "    "), ")"]
+    if bases:
+        lines.append("")
+    lines.append("REFERENCE: dict[tuple[str, ...], Entry] = {")
+    used = set(bases.values())
     for path in sorted(reference):
         aliases, options = reference[path]
         lines.append(f"    {_literal(path)}: (")
         lines.append(f"        {_literal(aliases)}," if aliases else "        (),")
-        if len(options) < 2:  # as ruff formats them: (), (x,) on one line
+        if path in used:
+            lines.append(f"        {_group_name(path)},")
+        elif path in bases:
+            base = bases[path]
+            more = tuple(o for o in options if o not in set(reference[base][1]))
+            if not more:
+                lines.append(f"        {_group_name(base)},")
+            else:
+                lines += [
+                    "        _with(",
+                    f"            {_group_name(base)},",
+                    *_options_lines(more, "            "),
+                    "        ),",
+                ]
+        elif len(options) < 2:  # as ruff formats them: (), (x,) on one line
             lines.append(f"        {_literal(options)},")
         else:
-            lines.append("        (")
-            lines.extend(f"            {_literal(option)}," for option in options)
-            lines.append("        ),")
+            lines += ["        (", *_options_lines(options, "            "), "        ),"]
         lines.append("    ),")
     lines.append("}")
     return "\n".join(lines) + "\n"

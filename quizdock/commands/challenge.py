@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from quizdock.commands.common import LangOption, command, console, language, require_terminal
+from quizdock.commands import help_texts
+from quizdock.commands.common import LangOption, command_group, command_with_help, console, language, require_terminal
 from quizdock.errors import ExitCode, QuizdockError
 from quizdock.i18n import N_, _, ngettext, number
 
@@ -20,12 +21,7 @@ if TYPE_CHECKING:
     from quizdock.i18n import Lang
     from quizdock.lab.conditions import CheckResult
 
-app = typer.Typer(
-    help=N_("Practical challenges, graded by the state of your Docker daemon."),
-    no_args_is_help=True,
-    add_completion=False,
-    rich_markup_mode=None,
-)
+app = command_group(help_texts.CHALLENGE)
 
 IdArgument = Annotated[
     str, typer.Argument(metavar=N_("ID"), help=N_("The challenge id, e.g. publish-port or practical/publish-port."))
@@ -141,14 +137,13 @@ def _print_results(out: Console, results: list[CheckResult], lang: Lang) -> None
     show_results(out, results, lang)
 
 
-@command
+@command_with_help(help_texts.DECK_TEST)
 def deck_test_command(
     challenge_ids: Annotated[
         Optional[list[str]],  # noqa: UP045 - typer reads the annotation
         typer.Argument(metavar=N_("ID"), help=N_("Only these challenges (default: all).")),
     ] = None,
 ) -> None:
-    """Prove every challenge in a lab of its own: fails after setup, passes after its solution, cleans up."""
     from rich.markup import escape
 
     from quizdock.lab.catalog import find_card, practical_cards

@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Optional, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Optional, TypeVar
 
 import typer
 
@@ -34,9 +34,26 @@ DeckOption = Annotated[
 F = TypeVar("F", bound=Callable[..., object])
 
 
+def command_group(help_text: str, **options: Any) -> typer.Typer:
+    """A group of commands (``quizdock lab ...``) as quizdock shows them: plain help screens, no
+    shell-completion options, its help when called alone."""
+    return typer.Typer(help=help_text, no_args_is_help=True, add_completion=False, rich_markup_mode=None, **options)
+
+
 def command(function: F) -> F:
     """Marks a command: its docstring is its help, a message of the catalogue (tools/messages.py)."""
     return function
+
+
+def command_with_help(text: str) -> Callable[[F], F]:
+    """Marks a command whose help is `text`, one of `quizdock.commands.help_texts` (where
+    `quizdock --help` reads it too), in place of a docstring."""
+
+    def mark(function: F) -> F:
+        function.__doc__ = text
+        return function
+
+    return mark
 
 
 @dataclass

@@ -13,18 +13,14 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from quizdock.commands.common import DeckOption, LangOption, language, open_store
+from quizdock.commands import help_texts
+from quizdock.commands.common import DeckOption, LangOption, command_group, language, open_store
 from quizdock.i18n import N_, _, ngettext, os_reason
 
 if TYPE_CHECKING:
     from quizdock.export import ExportCard
 
-app = typer.Typer(
-    help=N_("Export the decks for Anki: a package (.apkg) or a text file."),
-    no_args_is_help=True,
-    add_completion=False,
-    rich_markup_mode=None,
-)
+app = command_group(help_texts.EXPORT)
 
 OutputOption = Annotated[
     Optional[Path],  # noqa: UP045 - typer reads the annotation

@@ -10,15 +10,11 @@ from typing import Annotated
 
 import typer
 
-from quizdock.commands.common import LangOption, console, language
+from quizdock.commands import help_texts
+from quizdock.commands.common import LangOption, command_group, console, language
 from quizdock.i18n import N_, _, number
 
-app = typer.Typer(
-    help=N_("Your private lab: a Docker engine of quizdock's own where challenges run."),
-    no_args_is_help=True,
-    add_completion=False,
-    rich_markup_mode=None,
-)
+app = command_group(help_texts.LAB)
 
 PROGRESS = {
     "create": N_("Creating the lab (first time: a Docker engine in a privileged container)…"),

@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from quizdock.commands.common import DeckOption, LangOption, command, console, language, open_store
+from quizdock.commands import help_texts
+from quizdock.commands.common import DeckOption, LangOption, command_with_help, console, language, open_store
 from quizdock.i18n import N_, calendar_day, gettext_in, ngettext_in, number, percent
 
 if TYPE_CHECKING:
@@ -66,16 +67,8 @@ STATE_LABELS: dict[str, str] = {
 }
 
 
-@command
+@command_with_help(help_texts.STATS)
 def stats(deck: DeckOption = None, json_output: JsonOption = False, lang: LangOption = None) -> None:
-    """Show your progress: today, streak, a year of reviews, the 30-day forecast, retention, card states.
-
-    A day is your local day. Streak: consecutive days with an answer, ending today, or yesterday
-    while nothing is answered yet today. Retention: the share of first answers to a card on a day
-    graded 3 or more (same-day repeats do not count), over all cards and over mature ones, for
-    the last 7 and 30 days. States: new (never reviewed), learning (last answer failed), young
-    (interval under 21 days), mature (21 days or more), suspended, retired (gone from its deck file).
-    """
     from quizdock import clock
     from quizdock.commands.common import check_deck, load_settings
     from quizdock.stats import collect
@@ -93,13 +86,8 @@ def stats(deck: DeckOption = None, json_output: JsonOption = False, lang: LangOp
     render_stats(figures, console(), chosen)
 
 
-@command
+@command_with_help(help_texts.LEECHES)
 def leeches(deck: DeckOption = None, json_output: JsonOption = False, lang: LangOption = None) -> None:
-    """List the leeches: cards that lapsed 8 times or more (graded below 3 after being learned).
-
-    Review suspends a card at its 8th lapse (and, once unsuspended, at every 4th lapse after
-    that); rework it, then bring it back with `quizdock unsuspend ID`.
-    """
     from quizdock.commands.common import check_deck
 
     chosen = language(lang)
@@ -115,9 +103,8 @@ def leeches(deck: DeckOption = None, json_output: JsonOption = False, lang: Lang
     render_leeches(found, questions, console(), chosen)
 
 
-@command
+@command_with_help(help_texts.SUSPEND)
 def suspend(card_id: CardIdArgument) -> None:
-    """Suspend a card: it stays out of every review (its schedule is kept) until `quizdock unsuspend ID`."""
     from quizdock import clock
 
     chosen = language(None)
@@ -126,9 +113,8 @@ def suspend(card_id: CardIdArgument) -> None:
     typer.echo(_say(chosen, "suspended" if done else "already_suspended", id=card_id))
 
 
-@command
+@command_with_help(help_texts.UNSUSPEND)
 def unsuspend(card_id: CardIdArgument) -> None:
-    """Bring a suspended card (a leech, or one you suspended) back into the reviews."""
     chosen = language(None)
     with open_store() as store:
         done = store.unsuspend(card_id)

@@ -129,47 +129,58 @@ SHUFFLE_CHOICES = """<script>
 })();
 </script>"""
 
+# Every note type ends with these fields, shown in this order under the answer.
+_COMMON_FIELDS = ("Explanation", "Differs", "Id")
 _EXTRA = (
     '{{#Explanation}}<div class="qd-explanation">{{Explanation}}</div>{{/Explanation}}'
     '{{#Differs}}<div class="qd-differs">{{Differs}}</div>{{/Differs}}'
     '<div class="qd-id">quizdock · {{Id}}</div>'
 )
 
+
+def _note_type(kind: str, name: str, fields: tuple[str, ...], template: str, front: str, back: str) -> NoteType:
+    """A note type with its own ``fields`` first, then the common ones, shown after ``back``."""
+    return NoteType(kind, name, (*fields, *_COMMON_FIELDS), template, front, back + _EXTRA)
+
+
 NOTE_TYPES: dict[str, NoteType] = {
-    "concept": NoteType(
-        kind="concept",
-        name="quizdock concept",
-        fields=("Question", "Answer", "Explanation", "Differs", "Id"),
-        template="Recall",
-        front="{{Question}}",
-        back='{{FrontSide}}<hr id="answer"><div class="qd-answer">{{Answer}}</div>' + _EXTRA,
-    ),
-    "command": NoteType(
-        kind="command",
-        name="quizdock command",
-        fields=("Question", "Command", "Alternatives", "Explanation", "Differs", "Id"),
-        template="Type the command",
-        front="{{Question}}\n\n{{type:Command}}",
-        back='{{Question}}\n\n<hr id="answer">\n\n{{type:Command}}'
-        '{{#Alternatives}}<div class="qd-alternatives">{{Alternatives}}</div>{{/Alternatives}}' + _EXTRA,
-    ),
-    "choice": NoteType(
-        kind="choice",
-        name="quizdock multiple choice",
-        fields=("Question", "Choices", "Answer", "Explanation", "Differs", "Id"),
-        template="Choose",
-        front='{{Question}}<div class="qd-choices">{{Choices}}</div>' + SHUFFLE_CHOICES,
-        back='{{FrontSide}}<hr id="answer"><div class="qd-answer"><b>{{Answer}}</b></div>' + _EXTRA,
-    ),
-    "practical": NoteType(
-        kind="practical",
-        name="quizdock practical",
-        fields=("Task", "Solution", "Check", "Explanation", "Differs", "Id"),
-        template="Do the task",
-        front="{{Task}}",
-        back='{{FrontSide}}<hr id="answer"><div class="qd-answer">{{Solution}}</div>'
-        '<div class="qd-check">{{Check}}</div>' + _EXTRA,
-    ),
+    note_type.kind: note_type
+    for note_type in (
+        _note_type(
+            "concept",
+            "quizdock concept",
+            ("Question", "Answer"),
+            template="Recall",
+            front="{{Question}}",
+            back='{{FrontSide}}<hr id="answer"><div class="qd-answer">{{Answer}}</div>',
+        ),
+        _note_type(
+            "command",
+            "quizdock command",
+            ("Question", "Command", "Alternatives"),
+            template="Type the command",
+            front="{{Question}}\n\n{{type:Command}}",
+            back='{{Question}}\n\n<hr id="answer">\n\n{{type:Command}}'
+            '{{#Alternatives}}<div class="qd-alternatives">{{Alternatives}}</div>{{/Alternatives}}',
+        ),
+        _note_type(
+            "choice",
+            "quizdock multiple choice",
+            ("Question", "Choices", "Answer"),
+            template="Choose",
+            front='{{Question}}<div class="qd-choices">{{Choices}}</div>' + SHUFFLE_CHOICES,
+            back='{{FrontSide}}<hr id="answer"><div class="qd-answer"><b>{{Answer}}</b></div>',
+        ),
+        _note_type(
+            "practical",
+            "quizdock practical",
+            ("Task", "Solution", "Check"),
+            template="Do the task",
+            front="{{Task}}",
+            back='{{FrontSide}}<hr id="answer"><div class="qd-answer">{{Solution}}</div>'
+            '<div class="qd-check">{{Check}}</div>',
+        ),
+    )
 }
 
 

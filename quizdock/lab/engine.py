@@ -28,7 +28,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from quizdock import image_reference
 from quizdock.errors import ExitCode, QuizdockError
 from quizdock.i18n import _
 
@@ -455,26 +454,21 @@ def _tar_files(files: dict[str, bytes]) -> bytes:
 
 
 def _ensure_lab_image(host: docker.DockerClient, image: str) -> None:
-    import docker.errors
+    from quizdock.lab.runner import ensure_image
 
-    try:
-        host.images.get(image)
-        return
-    except docker.errors.ImageNotFound:
-        pass
-    try:
-        ref = image_reference.parse(image)
-        host.images.pull(ref.repository, tag=ref.version)
-    except docker.errors.APIError as exc:
-        raise LabUnavailable(
-            _("The lab needs the image {image}, which is not on your Docker and cannot be pulled: {reason}.").format(
-                image=image, reason=exc.explanation or exc
-            ),
-            _(
-                "Connect to the internet and run `docker pull {image}` once, "
-                "or turn the lab off (QUIZDOCK_LAB=off) to run challenges on your own Docker."
-            ).format(image=image),
-        ) from None
+    ensure_image(host, image, refused=_lab_image_cannot_pull)
+
+
+def _lab_image_cannot_pull(image: str, reason: str) -> LabUnavailable:
+    return LabUnavailable(
+        _("The lab needs the image {image}, which is not on your Docker and cannot be pulled: {reason}.").format(
+            image=image, reason=reason
+        ),
+        _(
+            "Connect to the internet and run `docker pull {image}` once, "
+            "or turn the lab off (QUIZDOCK_LAB=off) to run challenges on your own Docker."
+        ).format(image=image),
+    )
 
 
 def _free_ports(count: int) -> list[int]:
@@ -553,6 +547,8 @@ def load_images(host: docker.DockerClient, lab: docker.DockerClient, references:
     """
     import docker.errors
 
+    from quizdock.lab.runner import pull_image
+
     for reference in references:
         try:
             lab.images.get(reference)
@@ -566,18 +562,16 @@ def load_images(host: docker.DockerClient, lab: docker.DockerClient, references:
         if source is not None:
             lab.images.load(source.save(named=True))
             continue
-        ref = image_reference.parse(reference)
-        try:
-            lab.images.pull(ref.repository, tag=ref.version)
-        except docker.errors.APIError as exc:
-            raise LabUnavailable(
-                _(
-                    "The lab needs the image {image}: it is not on your Docker and the lab cannot pull it ({reason})."
-                ).format(image=reference, reason=exc.explanation or exc),
-                _("Connect to the internet, or run `docker pull {image}` on your Docker, then try again.").format(
-                    image=reference
-                ),
-            ) from None
+        pull_image(lab, reference, refused=_lab_cannot_pull)
+
+
+def _lab_cannot_pull(image: str, reason: str) -> LabUnavailable:
+    return LabUnavailable(
+        _("The lab needs the image {image}: it is not on your Docker and the lab cannot pull it ({reason}).").format(
+            image=image, reason=reason
+        ),
+        _("Connect to the internet, or run `docker pull {image}` on your Docker, then try again.").format(image=image),
+    )
 
 
 def reset(lab: docker.DockerClient, home: LabHome) -> None:

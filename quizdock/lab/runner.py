@@ -27,7 +27,7 @@ import tarfile
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -241,8 +241,11 @@ def _run_action(client: docker.DockerClient, challenge: Challenge, action: Setup
         Path(sub(action.path)).write_text(sub(action.content), encoding="utf-8")
 
 
-def ensure_image(client: docker.DockerClient, reference: str) -> None:
-    """Make sure an image is present, pulling it if needed."""
+def ensure_image(
+    client: docker.DockerClient, reference: str, *, refused: Callable[[str, str], QuizdockError] | None = None
+) -> None:
+    """Make sure an image is present, pulling it if needed (`refused`: as for `pull_image`; by
+    default, the challenge's message)."""
     import docker.errors
 
     try:
@@ -250,18 +253,34 @@ def ensure_image(client: docker.DockerClient, reference: str) -> None:
         return
     except docker.errors.ImageNotFound:
         pass
+    pull_image(client, reference, refused=refused or _challenge_cannot_pull)
+
+
+def _challenge_cannot_pull(image: str, reason: str) -> DockerUnavailable:
+    return DockerUnavailable(
+        _("The challenge needs the image {image}, which is not on this Docker and cannot be pulled: {detail}.").format(
+            image=image, detail=reason
+        ),
+        _("Connect to the internet and run `docker pull {image}` once, then start the challenge again.").format(
+            image=image
+        ),
+    )
+
+
+def pull_image(client: docker.DockerClient, reference: str, *, refused: Callable[[str, str], QuizdockError]) -> None:
+    """Pull an image by its full reference (tag or digest).
+
+    Args:
+        refused: Makes the learner's error from the reference and Docker's reason, when the
+            pull is refused (offline, unknown image, no access).
+    """
+    import docker.errors
+
     repository, tag = split_reference(reference)
     try:
         client.images.pull(repository, tag=tag)
     except docker.errors.APIError as exc:
-        raise DockerUnavailable(
-            _(
-                "The challenge needs the image {image}, which is not on this Docker and cannot be pulled: {detail}."
-            ).format(image=reference, detail=exc.explanation or exc),
-            _("Connect to the internet and run `docker pull {image}` once, then start the challenge again.").format(
-                image=reference
-            ),
-        ) from None
+        raise refused(reference, str(exc.explanation or exc)) from None
 
 
 def split_reference(reference: str) -> tuple[str, str]:

@@ -8,7 +8,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from quizdock.errors import DatabaseError
-from quizdock.i18n import _, number, os_reason
+from quizdock.i18n import N_, _, number, os_reason
 from quizdock.storage.schema import BUSY_TIMEOUT_MS, HEAD_REVISION, QUIZDOCK_TABLES
 
 _SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -122,6 +122,41 @@ def _check_location(path: Path) -> None:
             return
 
 
+# What SQLite says (words of its English message) -> what the learner reads: the problem, the fix.
+# SQLite's words are not shown: only the disk row says its cause, in the learner's language.
+_SQLITE_TROUBLES = (
+    (
+        ("readonly",),
+        N_("The database {path} is read-only for you."),
+        N_(
+            "Give your user write permission on the file and on its folder (SQLite writes a journal "
+            "beside it), or choose another file with --db PATH or QUIZDOCK_DB."
+        ),
+    ),
+    (
+        ("locked", "busy"),
+        N_("The database {path} stayed locked by another program."),
+        N_(
+            "Finish the other quizdock command (or close the program holding the file) and run this one "
+            "again; saved answers are kept."
+        ),
+    ),
+    (
+        ("unable to open",),
+        N_("The database {path} cannot be opened."),
+        N_(
+            "Check that its folder exists and that you may write in it, or choose another file with "
+            "--db PATH or QUIZDOCK_DB."
+        ),
+    ),
+    (
+        ("disk", "full"),
+        N_("The database {path} cannot be written ({cause})."),
+        N_("Free some disk space (or fix the disk) and run the command again; saved answers are kept."),
+    ),
+)
+
+
 def explain(path: Path, error: Exception) -> DatabaseError:
     """The learner's message for an SQLite error (sqlite3's, or SQLAlchemy's wrapping of it).
 
@@ -133,36 +168,10 @@ def explain(path: Path, error: Exception) -> DatabaseError:
         return damaged(path, cause)
     if "not a database" in cause:
         return not_quizdock(path, _("it is not an SQLite database"))
-    if "readonly" in cause:
-        return DatabaseError(
-            _("The database {path} is read-only for you.").format(path=path),
-            _(
-                "Give your user write permission on the file and on its folder (SQLite writes a journal "
-                "beside it), or choose another file with --db PATH or QUIZDOCK_DB."
-            ),
-        )
-    if "locked" in cause or "busy" in cause:
-        return DatabaseError(
-            _("The database {path} stayed locked by another program.").format(path=path),
-            _(
-                "Finish the other quizdock command (or close the program holding the file) and run this one "
-                "again; saved answers are kept."
-            ),
-        )
-    if "unable to open" in cause:
-        return DatabaseError(
-            _("The database {path} cannot be opened.").format(path=path),
-            _(
-                "Check that its folder exists and that you may write in it, or choose another file with "
-                "--db PATH or QUIZDOCK_DB."
-            ),
-        )
-    if "disk" in cause or "full" in cause:
-        reason = _("the disk is full") if "full" in cause else _("the disk failed to read or write")
-        return DatabaseError(
-            _("The database {path} cannot be written ({cause}).").format(path=path, cause=reason),
-            _("Free some disk space (or fix the disk) and run the command again; saved answers are kept."),
-        )
+    for words, problem, fix in _SQLITE_TROUBLES:
+        if any(word in cause for word in words):
+            disk = _("the disk is full") if "full" in cause else _("the disk failed to read or write")
+            return DatabaseError(_(problem).format(path=path, cause=disk), _(fix))
     return not_quizdock(path, sqlite_says(cause))
 
 

@@ -1,0 +1,32 @@
+"""The help of the commands whose modules load only when they run (cli.LAZY_COMMANDS).
+
+One text per command, read by the command itself (its help screen) and by `quizdock --help`,
+which lists its first sentence without importing the command's module. Messages of the
+catalogue; nothing but `N_` is imported here.
+"""
+
+from __future__ import annotations
+
+from quizdock.i18n import N_
+
+STATS = N_(
+    "Show your progress: today, streak, a year of reviews, the 30-day forecast, retention, card states.\n"
+    "\n"
+    "A day is your local day. Streak: consecutive days with an answer, ending today, or yesterday\n"
+    "while nothing is answered yet today. Retention: the share of first answers to a card on a day\n"
+    "graded 3 or more (same-day repeats do not count), over all cards and over mature ones, for\n"
+    "the last 7 and 30 days. States: new (never reviewed), learning (last answer failed), young\n"
+    "(interval under 21 days), mature (21 days or more), suspended, retired (gone from its deck file)."
+)
+LEECHES = N_(
+    "List the leeches: cards that lapsed 8 times or more (graded below 3 after being learned).\n"
+    "\n"
+    "Review suspends a card at its 8th lapse (and, once unsuspended, at every 4th lapse after\n"
+    "that); rework it, then bring it back with `quizdock unsuspend ID`."
+)
+SUSPEND = N_("Suspend a card: it stays out of every review (its schedule is kept) until `quizdock unsuspend ID`.")
+UNSUSPEND = N_("Bring a suspended card (a leech, or one you suspended) back into the reviews.")
+CHALLENGE = N_("Practical challenges, graded by the state of your Docker daemon.")
+LAB = N_("Your private lab: a Docker engine of quizdock's own where challenges run.")
+EXPORT = N_("Export the decks for Anki: a package (.apkg) or a text file.")
+DECK_TEST = N_("Prove every challenge in a lab of its own: fails after setup, passes after its solution, cleans up.")
