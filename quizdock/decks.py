@@ -335,7 +335,13 @@ def _check_commands(card: CommandCard, path: str) -> None:
     for field, command in (("answer", card.answer), *(("alternatives", c) for c in card.alternatives)):
         problems = answer_problems(command)
         if problems:
-            raise DeckError(path, f"{command!r}: {problems[0].get(current_language())}", card_id=card.id, field=field)
+            problem = problems[0].get(current_language())
+            raise DeckError(
+                path,
+                _("{command}: {problem}").format(command=repr(command), problem=problem),
+                card_id=card.id,
+                field=field,
+            )
 
 
 def check_plain_text(document: dict[str, Any], path: str) -> None:

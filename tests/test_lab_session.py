@@ -150,7 +150,7 @@ def test_a_session_solved_after_one_hint(
     assert "Try it before it is cleaned up: http://127.0.0.1:" in output
     assert quality == 4, output
     assert summary.startswith("solved (4/4 checks); 1 hint(s); commands: docker run -d --name web")
-    assert "Hint 1/3" in output
+    assert "Hint 1/3:" in output
     assert "instead of" in output and "Solved!" in output
     assert leftovers(learner_lab, "publish-port") == []
     assert load_state(card("publish-port").id) is None

@@ -462,6 +462,8 @@ def _address(ip: str) -> Text:
 
 def _binding(ip: str, host_port: str, key: str) -> Text:
     where = _address(ip)
+    if not host_port:  # `-p :80` or `-p 80`: Docker picks the host port
+        return bilingual("a random host port on {where} → {key}", where=where, key=key)
     return bilingual("port {host_port} on {where} → {key}", host_port=host_port, where=where, key=key)
 
 

@@ -88,7 +88,7 @@ WORDS: dict[str, str] = {
         "Try it before it is cleaned up: {urls} answers from this machine (type curl or wget here, "
         "or use another terminal). Press Enter to finish."
     ),
-    "hint": N_("Hint {n}/{m}"),
+    "hint": N_("Hint {n}/{m}:"),
     "no_more": N_("No more hints: type `solution` to see the answer."),
     "solution": N_("A solution:"),
     "reset": N_("Starting the challenge again from scratch…"),
@@ -320,7 +320,7 @@ class Session:
             self.say(self.words["no_more"])
             return
         label = self.words["hint"].format(n=self.hints_used + 1, m=len(hints))
-        self.console.print(f"[bold]{escape(label)}:[/bold] {escape(self.text(hints[self.hints_used]))}")
+        self.console.print(f"[bold]{escape(label)}[/bold] {escape(self.text(hints[self.hints_used]))}")
         self.hints_used += 1
 
     def answer(self, text: str) -> bool:
