@@ -268,13 +268,8 @@ def parse_command(text: str) -> ParsedCommand:
                 raise _unknown_option(command, name)
             if option.value == "bool":
                 value = _bool(inline, name, command) if eq else "true"
-            elif eq:
-                value = inline
-            elif i < len(words):
-                value = words[i]
-                i += 1
             else:
-                raise _needs_value(command, name)
+                value, i = _value(inline if eq else None, words, i, name, command)
             options.append(ParsedOption(option, name, value))
             continue
         j = 1  # a cluster of short options: -it, -dp 80:80, -p80:80
@@ -291,13 +286,8 @@ def parse_command(text: str) -> ParsedCommand:
                 options.append(ParsedOption(option, letter, "true"))
                 j += 1
                 continue
-            if rest:
-                value = rest[1:] if rest.startswith("=") else rest
-            elif i < len(words):
-                value = words[i]
-                i += 1
-            else:
-                raise _needs_value(command, letter)
+            attached = (rest[1:] if rest.startswith("=") else rest) if rest else None
+            value, i = _value(attached, words, i, letter, command)
             options.append(ParsedOption(option, letter, value))
             break
     moved = [o for o in options if o.option.moves_to_arg]
@@ -310,6 +300,16 @@ def parse_command(text: str) -> ParsedCommand:
         options = [o for o in options if not o.option.moves_to_arg]
         args = [moved[-1].value]
     return ParsedCommand(command, written_path, tuple(options), tuple(args))
+
+
+def _value(attached: str | None, words: Sequence[str], i: int, written: str, command: Command) -> tuple[str, int]:
+    """An option's value and the index of the next word: the value is attached to the option
+    (``--name=web``, ``-p80:80``) or is the next word."""
+    if attached is not None:
+        return attached, i
+    if i < len(words):
+        return words[i], i + 1
+    raise _needs_value(command, written)
 
 
 def canonical_form(parsed: ParsedCommand) -> str:
