@@ -23,7 +23,8 @@ LEVEL_STYLES = ("#0e4429", "#006d32", "#26a641", "#39d353")
 EMPTY_STYLE = "bright_black"
 EIGHTHS = " ▏▎▍▌▋▊▉"  # partial blocks: a bar's length in eighths of a cell
 
-# Short names: each is written over the first weeks of its month (French uses four letters: juin, juil).
+# Short names, written over the first weeks of their month: three letters, four where French needs
+# them to tell months apart (juin, juil).
 MONTHS = (
     N_("Jan"), N_("Feb"), N_("Mar"), N_("Apr"), N_("May"), N_("Jun"),
     N_("Jul"), N_("Aug"), N_("Sep"), N_("Oct"), N_("Nov"), N_("Dec"),
