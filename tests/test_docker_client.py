@@ -416,7 +416,7 @@ def test_doctor_reports_the_engine(docker_client: docker.DockerClient, monkeypat
     text = flat(output)
     assert f"endpoint {dc.describe_endpoint()}" in text
     assert f"{version['Version']} on " in text and f"API version {version['ApiVersion']}" in text
-    for line in ("rootless", "Docker Desktop", "Podman"):
+    for line in ("rootless mode", "Docker Desktop", "Podman"):
         assert f"{line} no" in text or f"{line} yes" in text
     assert "image busybox:latest present" in text
     assert "\x1b[" not in output  # NO_COLOR: words, not colours, carry the meaning
