@@ -12,7 +12,8 @@ msgspec was chosen for its start-up cost (bench/schema.py). ``tools/deck_schema.
 JSON schema of these structs to ``docs/deck-schema.json``.
 """
 
-from __future__ import annotations
+# No ``from __future__ import annotations`` here: msgspec would then compile and evaluate every
+# annotation string at the first validation, which costs more than evaluating them at import.
 
 import functools
 import operator
