@@ -12,7 +12,8 @@ msgspec was chosen for its start-up cost (bench/schema.py). ``tools/deck_schema.
 JSON schema of these structs to ``docs/deck-schema.json``.
 """
 
-from __future__ import annotations
+# No ``from __future__ import annotations`` here: msgspec would then compile and evaluate every
+# annotation string at the first validation, which costs more than evaluating them at import.
 
 import functools
 import operator
@@ -74,13 +75,15 @@ class _Action(Struct, tag_field="action", forbid_unknown_fields=True, kw_only=Tr
 
 
 class ImageAction(_Action, tag="image"):
-    """Make sure an image is present (pull it if it is not)."""
+    """Makes sure the image is present (pulls it if not)."""
 
     image: NonBlank
 
 
 class ContainerAction(_Action, tag="container"):
-    """Create a labelled container, left running, exited or created."""
+    """Creates a container. ``running`` with no command runs a loop that stops at once on ``docker stop``;
+    ``exited`` waits for the command to end (default ``true``); the anonymous volumes it gets are remembered
+    for ``anonymous_volumes_gone``."""
 
     name: NonBlank
     image: NonBlank = DEFAULT_IMAGE
@@ -91,20 +94,21 @@ class ContainerAction(_Action, tag="container"):
 
 
 class VolumeAction(_Action, tag="volume"):
-    """Create a labelled named volume."""
+    """Creates a named volume."""
 
     name: NonBlank
 
 
 class TagAction(_Action, tag="tag"):
-    """Give an existing image a reserved tag."""
+    """Tags an existing image with a reserved name."""
 
     source: NonBlank
     target: NonBlank
 
 
 class BuildAction(_Action, tag="build"):
-    """Make an image of its own on ``base``; no ``tag`` leaves it dangling; ``as`` records its ID."""
+    """Makes a small image of its own (one new file on ``base``); without ``tag`` it is dangling
+    (``<none>:<none>``); ``as = "key"`` remembers its ID for ``seed_absent`` / ``seed_present``."""
 
     base: NonBlank = DEFAULT_IMAGE
     tag: NonBlank | UnsetType = UNSET
@@ -112,24 +116,26 @@ class BuildAction(_Action, tag="build"):
 
 
 class RegistryAction(_Action, tag="registry"):
-    """Start the challenge's private registry; ``auth`` requires a login."""
+    """Starts the challenge's private registry (``registry:2``) on a free port of 127.0.0.1; with
+    ``auth = true`` it requires ``docker login`` (htpasswd)."""
 
     auth: bool = False
 
 
 class PushAction(_Action, tag="push"):
-    """Seed the private registry: push ``image`` as ``repository:tag``."""
+    """Seeds the registry: pushes ``image`` as ``repository:tag``, then removes the local tag unless
+    ``keep_local``."""
 
-    repository: NonBlank
+    repository: Annotated[NonBlank, Meta(description="`{registry}/{name}`")]
     image: NonBlank = DEFAULT_IMAGE
     tag: NonBlank = "latest"
     keep_local: bool = False
 
 
 class FileAction(_Action, tag="file"):
-    """Write a text file inside a ``dir`` parameter's directory."""
+    """Writes a text file in a ``dir`` parameter."""
 
-    path: NonBlank
+    path: Annotated[NonBlank, Meta(description="`{dir}/name`")]
     content: str
 
 
@@ -141,9 +147,16 @@ SetupEntry = (
 class _Check(Struct, tag_field="condition", forbid_unknown_fields=True, kw_only=True):
     """One check (``[[cards.challenge.checks]]``), chosen by its ``condition``."""
 
-    guard: bool = False
-    message: TextEntry | UnsetType = UNSET
-    host_only: bool = False
+    guard: Annotated[bool, Meta(description="the check already holds after setup and must still hold at the end")] = (
+        False
+    )
+    message: (
+        Annotated[TextEntry, Meta(description="a hint shown when the check fails, before what was expected and found")]
+        | UnsetType
+    ) = UNSET
+    host_only: Annotated[
+        bool, Meta(description="checked only on the learner's own Docker, where it protects their resources")
+    ] = False
 
 
 def _arg_type(spec: ArgSpec) -> Any:
@@ -167,8 +180,92 @@ def _check_struct(condition: str, args: dict[str, ArgSpec]) -> type[_Check]:
         fields.append((name, kind) if spec.required else (name, kind | UnsetType, UNSET))
     name = "".join(part.title() for part in condition.split("_")) + "Check"
     made = msgspec.defstruct(name, fields, bases=(_Check,), tag=condition, module=__name__)
-    made.__doc__ = f"The {condition} condition (docs/challenge-format.md, Checks)."
+    made.__doc__ = CONDITION_TEXTS[condition]
     return cast(type[_Check], made)
+
+
+"""What each condition checks: the docs' table of conditions and the JSON schema show it."""
+CONDITION_TEXTS: dict[str, str] = {
+    "container_exists": ("a container has this name"),
+    "container_absent": ("no container has this name"),
+    "container_removed": (
+        "the container setup created under this name is gone, by its ID (renamed, it still fails); for a "
+        "container setup did not make, as `container_absent`"
+    ),
+    "container_stopped": (
+        "the container setup created under this name still exists and has exited (`stop` or `kill`; "
+        "paused, removed or re-created fail)"
+    ),
+    "container_started": (
+        "it has been started at least once (running, or exited after running): a container only created fails"
+    ),
+    "container_status": ("its state (and exit code) is this"),
+    "container_image": ("it runs this image, compared by ID (so any tag of the same image counts)"),
+    "detached": (
+        "it was started with no terminal attached: `run -d`, or `create` then `start`, or detached with "
+        "Ctrl-P Ctrl-Q. An attached `run` (even one whose client was interrupted while the container kept"
+        " running) fails, and so does a container never started. Docker's events tell them apart: an "
+        "attached start logs `attach` before `start`"
+    ),
+    "tty_stdin": ("it has a terminal and open stdin (`-it`, `-t -i`, `--tty --interactive`)"),
+    "published_port": (
+        "`-p`/`--publish` asked for this binding. `host_ip` is `all` (the default) or an address; `all` "
+        "accepts no address, `0.0.0.0` and `::` alike"
+    ),
+    "mount": (
+        "this is mounted there: `-v` and `--mount` alike; tmpfs from `--tmpfs` or `--mount type=tmpfs`; "
+        "`source` is a volume name or a host path"
+    ),
+    "logs_contain": ("its logs (stdout and stderr) contain the text"),
+    "image_present": ("the tag exists (on failure, other tags of the repository are listed)"),
+    "image_absent": ("the tag does not exist"),
+    "image_same": ("both names are the same image (same ID)"),
+    "image_derived": (
+        "the image's layers start with all of `base`'s and add at least one; `file` exists in it (and contains `text`)"
+    ),
+    "image_pulled": (
+        "an image came from the challenge's registry (`image` is `{registry}/name:tag`): one with the "
+        "digest the registry serves for that tag (`docker tag` of a local image does not pass; pulling by"
+        " digest does). With the registry stopped, the tag's own digest record is trusted"
+    ),
+    "committed_from": (
+        "the image was made by `docker commit` of this container (the image's `Container` field is its ID)"
+    ),
+    "volume_present": ("the volume exists"),
+    "volume_absent": ("the volume does not exist"),
+    "volume_file": ("the file exists in the volume (and contains the text)"),
+    "volume_unused": ("no container, running or not, mounts it"),
+    "anonymous_volumes_gone": ("the anonymous volumes setup gave this container are gone (`rm -v`)"),
+    "registry_has": ("the challenge's registry lists the tag (`GET /v2/<repository>/tags/list`)"),
+    "login_recorded": ("the docker CLI's `config.json` records a login for it (`auths` or `credHelpers`)"),
+    "login_stored": (
+        "the config of the challenge's docker client (the lab's own folder in the private lab; on the "
+        "learner's Docker, `config.json` in `$DOCKER_CONFIG`, else `~/.docker`) holds a credential for "
+        "it, in `auths` or in its credentials helper, and the registry accepts it; a login stored under "
+        "another name of the same registry (`localhost:PORT` for `127.0.0.1:PORT`) is named"
+    ),
+    "seeded_stopped_gone": ("every container setup left exited or created is gone"),
+    "seed_absent": ("the image a `build` recorded with `as` is gone"),
+    "seed_present": ("the image a `build` recorded with `as` is still there"),
+    "answer_image": (
+        "the typed answer is the image's ID: whole, with or without `sha256:`, or a prefix of 4 "
+        "characters or more; a name, or another image's ID, is named"
+    ),
+    "answer_container": (
+        "the typed answer is the container's name or ID (prefix); another container is named with its status"
+    ),
+    "answer_logged": (
+        "the typed answer is the value the container printed after `prefix` (`code:`), alone or with the "
+        "prefix; an earlier line of the logs is told apart"
+    ),
+    "typed_command": (
+        "must be a guard. Among the commands typed at quizdock's prompt, one is `command` (by meaning: "
+        "`docker rm` is `docker container rm`) with all of its options and literal arguments; fails when "
+        "the one typed lacks a part (the message names it) or when a command of `instead` was typed "
+        "instead. Nothing typed at the prompt (the learner worked in another terminal): not graded, it "
+        "passes"
+    ),
+}
 
 
 # One struct per condition, made from CONDITION_ARGS: the fixed set of conditions is one fact.
@@ -179,30 +276,76 @@ CheckEntry = functools.reduce(operator.or_, CHECK_TYPES)
 class StepEntry(Struct, forbid_unknown_fields=True):
     """A step of the reference solution written as a table."""
 
-    command: NonBlank
-    input: str | UnsetType = UNSET
-    tty: bool = False
-    answer: bool = False
+    command: Annotated[NonBlank, Meta(description="the docker CLI command")]
+    input: (
+        Annotated[str, Meta(description="written to the command's stdin (typed once it has started, with `tty`)")]
+        | UnsetType
+    ) = UNSET
+    tty: Annotated[bool, Meta(description="run the command in a pseudo-terminal")] = False
+    answer: Annotated[
+        bool, Meta(description="type the last non-empty line of the output as the answer to the challenge's `ask`")
+    ] = False
 
 
 class HintsEntry(Struct, forbid_unknown_fields=True):
     """Progressive hints, as many in French as in English: a nudge, the command's shape, the answer."""
 
-    fr: Annotated[list[Filled], Meta(min_length=1, max_length=5)]
-    en: Annotated[list[Filled], Meta(min_length=1, max_length=5)]
+    fr: Annotated[list[Filled], Meta(min_length=1, max_length=5, description="the hints in French")]
+    en: Annotated[list[Filled], Meta(min_length=1, max_length=5, description="the hints in English")]
 
 
 class ChallengeEntry(Struct, forbid_unknown_fields=True, kw_only=True):
     """The ``[cards.challenge]`` table of a practical card (docs/challenge-format.md)."""
 
-    setup: list[SetupEntry]
-    checks: Annotated[list[CheckEntry], Meta(min_length=1)]  # type: ignore[valid-type]
-    hints: HintsEntry
-    solution: Annotated[list[NonBlank | StepEntry], Meta(min_length=1)]
-    params: dict[Annotated[str, Meta(pattern=_PARAM_KEY)], Literal[PARAM_KINDS]] = {}  # type: ignore[valid-type]
-    broad: Literal[tuple(BROAD_COMMANDS)] | UnsetType = UNSET  # type: ignore[valid-type]
-    host_note: TextEntry | UnsetType = UNSET
-    ask: TextEntry | UnsetType = UNSET
+    setup: Annotated[
+        list[SetupEntry],
+        Meta(description="`[[cards.challenge.setup]]` tables, run in order (may be empty: `setup = []`)"),
+    ]
+    checks: Annotated[
+        list[CheckEntry],  # type: ignore[valid-type]
+        Meta(min_length=1, description="`[[cards.challenge.checks]]` tables; the challenge is solved when all pass"),
+    ]
+    hints: Annotated[
+        HintsEntry,
+        Meta(
+            description="as many in French as in English, shown one at a time: a nudge, the command's shape, the answer"
+        ),
+    ]
+    solution: Annotated[
+        list[NonBlank | StepEntry],
+        Meta(min_length=1, description="the reference solution: docker CLI commands (below)"),
+    ]
+    params: Annotated[
+        dict[Annotated[str, Meta(pattern=_PARAM_KEY)], Literal[PARAM_KINDS]],  # type: ignore[valid-type]
+        Meta(description='the challenge\'s parameters, `key = "kind"` (below)'),
+    ] = {}
+    broad: (
+        Annotated[
+            Literal[tuple(BROAD_COMMANDS)],  # type: ignore[valid-type]
+            Meta(
+                description="the natural answer is a broad command: on the learner's own Docker, quizdock first says "
+                "how many of their own resources it would remove"
+            ),
+        ]
+        | UnsetType
+    ) = UNSET
+    host_note: (
+        Annotated[
+            TextEntry,
+            Meta(description="said after the task only on the learner's own Docker (how to spare their resources)"),
+        ]
+        | UnsetType
+    ) = UNSET
+    ask: (
+        Annotated[
+            TextEntry,
+            Meta(
+                description="a question the learner answers by typing `answer VALUE` (`réponse VALUE`); needs an "
+                "`answer_*` check and a solution step with `answer = true`"
+            ),
+        ]
+        | UnsetType
+    ) = UNSET
 
 
 # --------------------------------------------------------------------------- cards
@@ -211,45 +354,70 @@ class ChallengeEntry(Struct, forbid_unknown_fields=True, kw_only=True):
 class _CardEntry(Struct, tag_field="kind", forbid_unknown_fields=True, kw_only=True):
     """A ``[[cards]]`` table, chosen by its ``kind``."""
 
-    id: Annotated[str, Meta(pattern=_CARD_ID, description="<deck-id>/<slug>; carries the learner's progress")]
-    topics: Annotated[list[Annotated[str, Meta(pattern=_TOPIC)]], Meta(min_length=1)]
-    question: TextEntry
-    explanation: TextEntry
-    note_differs: TextEntry | UnsetType = UNSET
+    id: Annotated[
+        str,
+        Meta(
+            pattern=_CARD_ID,
+            description="`<deck-id>/<slug>`, unique across all decks; it carries the learner's progress (below)",
+        ),
+    ]
+    topics: Annotated[
+        list[Annotated[str, Meta(pattern=_TOPIC)]],
+        Meta(min_length=1, description="topic tags, hierarchical with `::`; the first is the card's topic"),
+    ]
+    question: Annotated[TextEntry, Meta(description="the question; for a practical card, the task")]
+    explanation: Annotated[TextEntry, Meta(description="a short explanation shown after grading")]
+    note_differs: (
+        Annotated[
+            TextEntry,
+            Meta(description="where the learner's source note is wrong: what it says, what Docker does (below)"),
+        ]
+        | UnsetType
+    ) = UNSET
 
 
 class ConceptEntry(_CardEntry, tag="concept"):
     """A question whose answer is revealed, then self-graded 0-5."""
 
-    answer: TextEntry
+    answer: Annotated[TextEntry, Meta(description="revealed, then self-graded 0-5")]
 
 
 class CommandEntry(_CardEntry, tag="command"):
     """A command to type, graded by meaning."""
 
-    answer: DockerCommand
-    alternatives: list[DockerCommand] = []
-    same_form: bool = False
+    answer: Annotated[
+        DockerCommand, Meta(description="the expected command, the same in both languages; placeholders (below)")
+    ]
+    alternatives: Annotated[
+        list[DockerCommand],
+        Meta(description="other accepted commands (the grader already knows aliases and short and long options)"),
+    ] = []
+    same_form: Annotated[
+        bool,
+        Meta(description="the card asks for one form of a command: an equivalent one in another form is partly right"),
+    ] = False
 
 
 class ChoicesEntry(Struct, forbid_unknown_fields=True):
     """The choices, as many in French as in English, in the same order."""
 
-    fr: Annotated[list[NonBlank], Meta(min_length=2, max_length=6)]
-    en: Annotated[list[NonBlank], Meta(min_length=2, max_length=6)]
+    fr: Annotated[list[NonBlank], Meta(min_length=2, max_length=6, description="the choices in French")]
+    en: Annotated[list[NonBlank], Meta(min_length=2, max_length=6, description="the choices in English")]
 
 
 class ChoiceEntry(_CardEntry, tag="choice"):
     """A multiple-choice question; ``correct`` is the index of the right choice."""
 
-    choices: ChoicesEntry
-    correct: Annotated[int, Meta(ge=0, le=5)]
+    choices: Annotated[ChoicesEntry, Meta(description="as many in French as in English, in the same order")]
+    correct: Annotated[
+        int, Meta(ge=0, le=5, description="the index (from 0) of the right choice; review shuffles the choices")
+    ]
 
 
 class PracticalEntry(_CardEntry, tag="practical"):
     """A task on a Docker daemon (the question), graded by its state afterwards."""
 
-    challenge: ChallengeEntry
+    challenge: Annotated[ChallengeEntry, Meta(description="the challenge table (challenge-format.md)")]
 
 
 CardEntry = ConceptEntry | CommandEntry | ChoiceEntry | PracticalEntry
@@ -258,16 +426,23 @@ CardEntry = ConceptEntry | CommandEntry | ChoiceEntry | PracticalEntry
 class DeckHeader(Struct, forbid_unknown_fields=True, kw_only=True):
     """The ``[deck]`` table."""
 
-    id: Annotated[str, Meta(pattern=_DECK_ID, description="equals the file name")]
-    title: TextEntry
-    description: TextEntry | UnsetType = UNSET
+    id: Annotated[str, Meta(pattern=_DECK_ID, description="stable; equals the file name (`<id>.toml`)")]
+    title: Annotated[TextEntry, Meta(description="the deck's name, shown by `quizdock decks`")]
+    description: Annotated[TextEntry, Meta(description="what the deck is about")] | UnsetType = UNSET
+    topics: Annotated[
+        dict[Annotated[str, Meta(pattern=_TOPIC)], TextEntry],
+        Meta(
+            description="the names of topic tags of the deck's cards in both languages, shown by "
+            '`quizdock challenge list`: `topics.registry = { fr = "registre", en = "registry" }`'
+        ),
+    ] = {}
 
 
 class DeckFile(Struct, forbid_unknown_fields=True, kw_only=True):
     """A deck file: its ``[deck]`` table and its ``[[cards]]``."""
 
-    deck: DeckHeader
-    cards: Annotated[list[CardEntry], Meta(min_length=1)]
+    deck: Annotated[DeckHeader, Meta(description="the deck's id, title and topic names")]
+    cards: Annotated[list[CardEntry], Meta(min_length=1, description="the cards, `[[cards]]` tables")]
 
 
 # --------------------------------------------------------------------------- validation

@@ -10,8 +10,9 @@ import hashlib
 import os
 import re
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -38,6 +39,7 @@ __all__ = [
     "parse_card",
     "parse_deck_file",
     "stored_card",
+    "topic_name",
 ]
 
 MAX_DECK_BYTES = 32 * 1024 * 1024
@@ -48,7 +50,11 @@ MAX_DEPTH = 16
 
 @dataclass(frozen=True, slots=True)
 class Deck:
-    """A deck file: its id, title and cards."""
+    """A deck file: its id, title and cards.
+
+    Attributes:
+        topic_names: the names of topic tags in both languages (``topics`` of ``[deck]``).
+    """
 
     id: str
     title: Text
@@ -58,6 +64,14 @@ class Deck:
     file_hash: str
     file_size: int | None = None
     file_mtime_ns: int | None = None
+    topic_names: Mapping[str, Text] = dataclass_field(default_factory=dict)
+
+
+def topic_name(topic: str, decks: Iterable[Deck], *, own: str | None = None) -> Text | None:
+    """The name of a topic tag: as the deck ``own`` names it, else as the first deck that does."""
+    decks = list(decks)
+    ordered = [d for d in decks if d.id == own] + [d for d in decks if d.id != own]
+    return next((d.topic_names[topic] for d in ordered if topic in d.topic_names), None)
 
 
 def file_hash(data: bytes) -> str:
@@ -164,6 +178,13 @@ def _build_deck(
         except DeckError as error:
             raise _with_line(error, text, position=index) from None
         cards.append(card)
+    used = {tag for card in cards for topic in card.topics for tag in _tag_and_parents(topic)}
+    for topic in entry.deck.topics:
+        if topic not in used:
+            problem = _("no card of this deck has the topic {topic}; remove its name or tag a card with it").format(
+                topic=repr(topic)
+            )
+            raise _with_line(DeckError(shown, problem, field=f"deck.topics.{topic}"), text)
     return Deck(
         id=deck_id,
         title=_text(entry.deck.title),
@@ -173,7 +194,14 @@ def _build_deck(
         file_hash=file_hash(data),
         file_size=stat.st_size,
         file_mtime_ns=stat.st_mtime_ns,
+        topic_names={topic: _text(name) for topic, name in entry.deck.topics.items()},
     )
+
+
+def _tag_and_parents(topic: str) -> list[str]:
+    """``images::pull`` is also a card of ``images``."""
+    parts = topic.split("::")
+    return ["::".join(parts[: i + 1]) for i in range(len(parts))]
 
 
 def parse_card(raw: Any, *, deck_id: str, path: str, position: int = 0) -> Card:
@@ -419,9 +447,10 @@ def field_line(text: str, card_id: str | None, field: str, *, position: int | No
             end = next((i for i in range(start + 1, end) if lines[i].lstrip().startswith("[")), end)
             path = []
             continue
-        dotted = r"\s*\.\s*".join(map(re.escape, path))
-        setting = re.compile(r"^\s*(?:[\w-]+\s*\.\s*)*" + dotted + r"\s*(?:=|\.[\w\s.-]*=)")
-        table = re.compile(r"^\s*\[\s*cards\.(?:[\w-]+\.)*" + dotted + r"\s*\]")
+        # A key may be quoted (``topics."volumes::tmpfs"``).
+        dotted = r"\s*\.\s*".join(f"([\"']?){re.escape(key)}\\{i + 1}" for i, key in enumerate(path))
+        setting = re.compile(r"^\s*(?:[\w-]+\s*\.\s*)*" + dotted + r"""\s*(?:=|\.[\w\s.:"'-]*=)""")
+        table = re.compile(r"^\s*\[\s*(?:cards|deck)\.(?:[\w-]+\.)*" + dotted + r"\s*\]")
         hit = next((i for i in range(start, end) if setting.match(lines[i]) or table.match(lines[i])), None)
         if hit is None:
             break

@@ -4,11 +4,11 @@ JSON schema in docs/ is the schema's own, and the format docs name every field o
 from __future__ import annotations
 
 import os
-import re
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
+from typing import Annotated
 
 import msgspec
 import pytest
@@ -192,32 +192,61 @@ def test_the_json_schema_in_docs_is_the_schemas_own() -> None:
     assert done.returncode == 0, done.stderr
 
 
-def test_the_format_docs_link_the_json_schema_and_name_every_field() -> None:
-    deck_doc = (REPO / "docs" / "deck-format.md").read_text(encoding="utf-8")
-    challenge_doc = (REPO / "docs" / "challenge-format.md").read_text(encoding="utf-8")
-    for doc in (deck_doc, challenge_doc):
-        assert "(deck-schema.json)" in doc
-    structs = [
+def test_the_format_docs_tables_are_written_from_the_schema() -> None:
+    """The field tables of the format docs are what tools/deck_schema.py writes, prose kept around them."""
+    from tools import deck_schema as tool
+
+    for doc in tool.DOCS:
+        text = doc.read_text(encoding="utf-8")
+        assert "(deck-schema.json)" in text
+        assert tool.render_doc(text) == text, f"{doc.name} drifted from the schema: run python tools/deck_schema.py"
+    deck_doc, challenge_doc = (doc.read_text(encoding="utf-8") for doc in tool.DOCS)
+    assert "| `correct` | choice | whole number, 0 to 5 | yes |  | the index (from 0) of the right choice;" in deck_doc
+    assert "| `topics` | table (keys: a tag like 'volumes' or 'volumes::tmpfs'; values: fr/en text) | no | `{}` |" in (
+        deck_doc
+    )
+    assert "| `guard` | true or false | no | `false` | the check already holds after setup" in challenge_doc
+    assert 'optional `protocol` (`"tcp"`, `"udp"`, `"sctp"`; default `"tcp"`)' in challenge_doc
+    assert "Placeholders stand for any value of their kind" in deck_doc  # the hand-written prose stays
+
+
+def test_a_field_table_follows_a_change_of_the_schema() -> None:
+    """Type, required, default and description all come from the struct."""
+    from tools import deck_schema as tool
+
+    class Sample(msgspec.Struct, kw_only=True):
+        name: Annotated[str, msgspec.Meta(pattern=deck_schema._DECK_ID, description="what it is called")]
+        count: Annotated[int, msgspec.Meta(ge=1, description="how many ``times``")] = 2
+
+    assert tool.fields_table(Sample).splitlines()[2:] == [
+        "| `name` | text: an id of lowercase letters, digits and dashes | yes |  | what it is called |",
+        "| `count` | whole number, at least 1 | no | `2` | how many `times` |",
+    ]
+
+
+def test_every_key_of_the_tables_has_a_description_in_the_schema_and_its_json() -> None:
+    from tools import deck_schema as tool
+
+    tables = [
         deck_schema.DeckHeader,
+        deck_schema._CardEntry,
         *deck_schema._CardEntry.__subclasses__(),
-        deck_schema.ChoicesEntry,
-    ]
-    challenge_structs = [
         deck_schema.ChallengeEntry,
+        deck_schema._Check,
         deck_schema.StepEntry,
-        deck_schema.HintsEntry,
-        *deck_schema._Action.__subclasses__(),
-        *deck_schema.CHECK_TYPES,
     ]
-    for doc, kinds in ((deck_doc, structs), (challenge_doc, challenge_structs)):
-        unnamed = [
-            (kind.__name__, field.encode_name)
-            for kind in kinds
-            for field in msgspec.structs.fields(kind)
-            # `name`, `name = ...`, `table.name`, `name.fr`: how the docs write a key
-            if not re.search(rf"`(?:[\w-]+\.)*{re.escape(field.encode_name)}[`. =\[]", doc)
-        ]
-        assert unnamed == []
+    undescribed = [
+        (kind.__name__, field.encode_name)
+        for kind in tables
+        for field in msgspec.structs.fields(kind)
+        if not tool.description(field.type)
+    ]
+    assert undescribed == []
+    for kind in (*deck_schema._Action.__subclasses__(), *deck_schema.CHECK_TYPES):
+        assert kind.__doc__ and not kind.__doc__.startswith("The "), kind.__name__
+    definitions = tool.schema()["$defs"]
+    assert definitions["ChoiceEntry"]["properties"]["correct"]["description"].startswith("the index (from 0)")
+    assert definitions["DetachedCheck"]["description"] == deck_schema.CONDITION_TEXTS["detached"]
 
 
 def test_a_stored_card_is_rebuilt_as_the_schema_builds_it() -> None:

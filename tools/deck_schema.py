@@ -1,22 +1,35 @@
-"""Write the JSON schema of deck files from quizdock's own schema: ``python tools/deck_schema.py``.
+"""Write the docs of the deck format from quizdock's own schema: ``python tools/deck_schema.py``.
 
 The schema (``quizdock/deck_schema.py``, msgspec structs) is what quizdock validates deck files
-against; ``docs/deck-schema.json`` is its JSON Schema, which docs/deck-format.md and
-docs/challenge-format.md link and which editors can use to check a deck as it is written (a
-TOML editor with JSON Schema support, such as Taplo or Even Better TOML). ``--check`` exits 1
-when the file is not what the schema gives (tests/test_deck_schema.py runs it).
+against, and the one source of what each key is: its type, whether it is required, its default
+and a one-line description (``Meta(description=...)``, or a struct's docstring). From it this
+script writes
+
+- ``docs/deck-schema.json``, its JSON Schema, which editors can use to check a deck as it is
+  written (a TOML editor with JSON Schema support, such as Taplo or Even Better TOML);
+- the field tables of ``docs/deck-format.md`` and ``docs/challenge-format.md``, each between
+  ``<!-- schema: NAME -->`` and ``<!-- end of schema -->`` (NAME is a key of :data:`TABLES`); the
+  prose around them is written by hand.
+
+``--check`` writes nothing and exits 1 when a file is not what the schema gives
+(tests/test_deck_schema.py runs it).
 """
 
 from __future__ import annotations
 
 import json
+import re
 import sys
+import types
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 OUTPUT = REPO / "docs" / "deck-schema.json"
+DOCS = [REPO / "docs" / "deck-format.md", REPO / "docs" / "challenge-format.md"]
+BLOCK = re.compile(r"(<!-- schema: (?P<name>[a-z-]+) -->\n)(?P<table>.*?)(<!-- end of schema -->)", re.DOTALL)
 
 
 def schema() -> dict[str, Any]:
@@ -38,15 +51,275 @@ def rendered() -> str:
     return json.dumps(schema(), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
 
 
+# --------------------------------------------------------------------------- the field tables
+
+
+def _parts(kind: Any) -> tuple[Any, list[Any]]:
+    """``kind`` without ``Annotated``, and its ``Meta`` objects (outer ones first)."""
+    metas: list[Any] = []
+    while get_origin(kind) is Annotated:
+        metas = [*metas, *kind.__metadata__]
+        kind = get_args(kind)[0]
+    return kind, metas
+
+
+def _members(kind: Any) -> list[Any]:
+    """The types of a union (``UNSET`` left out: it only says that a key may be absent)."""
+    import msgspec
+
+    if isinstance(kind, types.UnionType) or get_origin(kind) is Union:
+        return [m for m in get_args(kind) if m is not msgspec.UnsetType]
+    return [kind]
+
+
+def description(kind: Any) -> str:
+    """The one-line description the schema gives a field's type, in Markdown."""
+    for member in [kind, *_members(_parts(kind)[0])]:
+        for meta in _parts(member)[1]:
+            if getattr(meta, "description", None):
+                return _markdown(meta.description)
+    return ""
+
+
+def _markdown(text: str) -> str:
+    return " ".join(text.replace("``", "`").split())
+
+
+def _constraint(metas: list[Any], name: str) -> Any:
+    return next((getattr(m, name) for m in metas if getattr(m, name, None) is not None), None)
+
+
+def _between(low: int | None, high: int | None) -> str:
+    if low is not None and high is not None:
+        return f"{low} to {high}"
+    if low is not None:
+        return f"at least {low}"
+    return f"at most {high}" if high is not None else ""
+
+
+def type_text(kind: Any) -> str:
+    """A field's type as the docs write it: ``list of text (1 to 5)``, ``fr/en text``, ``"tcp"``, ..."""
+    import msgspec
+
+    from quizdock import deck_schema
+
+    bare, metas = _parts(kind)
+    members = _members(bare)
+    if len(members) > 1:
+        shown = dict.fromkeys(type_text(m) for m in members)  # the tables of a tagged union are one "table"
+        return " or ".join(shown)
+    bare = members[0]
+    inner, more = _parts(bare)
+    bare, metas = inner, [*metas, *more]
+    pattern = _constraint(metas, "pattern")
+    if bare is str:
+        if pattern in (None, deck_schema._NON_BLANK):
+            return "text"
+        if pattern == deck_schema._PLACEHOLDER:
+            return "a `{port}` parameter"
+        return f"text: {deck_schema.PATTERN_TEXTS[pattern]}"
+    if bare is bool:
+        return "true or false"
+    if bare is int:
+        span = _between(_constraint(metas, "ge"), _constraint(metas, "le"))
+        return f"whole number, {span}" if span else "whole number"
+    if get_origin(bare) is Literal:
+        return ", ".join(f"`{json.dumps(value)}`" for value in get_args(bare))
+    if get_origin(bare) is list:
+        span = _between(_constraint(metas, "min_length"), _constraint(metas, "max_length"))
+        return f"list of {type_text(get_args(bare)[0])}" + (f" ({span})" if span else "")
+    if get_origin(bare) is dict:
+        key, value = get_args(bare)
+        key_text = type_text(key).removeprefix("text: ")
+        return f"table (keys: {key_text}; values: {type_text(value)})"
+    if bare is deck_schema.TextEntry:
+        return "fr/en text"
+    if isinstance(bare, type) and issubclass(bare, msgspec.Struct):
+        names = [f.encode_name for f in msgspec.structs.fields(bare)]
+        if names == ["fr", "en"]:
+            return f"fr/en: {type_text(msgspec.structs.fields(bare)[0].type)}"
+        return "table"
+    return str(bare)
+
+
+def default_text(field: Any) -> str:
+    """A field's default as TOML writes it; empty when it has none."""
+    import msgspec
+
+    if field.default_factory is not msgspec.NODEFAULT:
+        return f"`{json.dumps(field.default_factory())}`"
+    if field.default in (msgspec.NODEFAULT, msgspec.UNSET):
+        return ""
+    return f"`{json.dumps(field.default)}`"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def _tag_field(struct: Any) -> str:
+    return str(struct.__struct_config__.tag_field)
+
+
+def _tags(structs: list[Any]) -> str:
+    return ", ".join(f"`{json.dumps(s.__struct_config__.tag)}`" for s in structs)
+
+
+def _row(*cells: str) -> str:
+    return "| " + " | ".join(_cell(c) for c in cells) + " |"
+
+
+def fields_table(struct: Any, *, leave_out: Any = None) -> str:
+    """field | type | required | default | description, one row per key of ``struct``."""
+    import msgspec
+
+    skipped = {f.name for f in msgspec.structs.fields(leave_out)} if leave_out is not None else set()
+    rows = ["| field | type | required | default | description |", "|---|---|---|---|---|"]
+    for field in msgspec.structs.fields(struct):
+        if field.name in skipped:
+            continue
+        required = "yes" if field.required else "no"
+        rows.append(
+            _row(
+                f"`{field.encode_name}`", type_text(field.type), required, default_text(field), description(field.type)
+            )
+        )
+    return "\n".join(rows) + "\n"
+
+
+def cards_table() -> str:
+    """One row per key of a card: its ``kind``, the keys every card has, then each kind's own."""
+    import msgspec
+
+    from quizdock.deck_schema import CardEntry, _CardEntry
+
+    kinds = _members(CardEntry)
+    rows = ["| field | kinds | type | required | default | description |", "|---|---|---|---|---|---|"]
+    rows.append(
+        _row(
+            f"`{_tag_field(_CardEntry)}`",
+            "all",
+            _tags(kinds),
+            "yes",
+            "",
+            "which kind of card: it says which other keys it has",
+        )
+    )
+    common = msgspec.structs.fields(_CardEntry)
+    shared = {field.name for field in common}
+    keyed = [("all", field) for field in common]
+    keyed += [(k.__struct_config__.tag, f) for k in kinds for f in msgspec.structs.fields(k) if f.name not in shared]
+    for kinds_with, field in keyed:
+        required = "yes" if field.required else "no"
+        rows.append(
+            _row(
+                f"`{field.encode_name}`",
+                kinds_with,
+                type_text(field.type),
+                required,
+                default_text(field),
+                description(field.type),
+            )
+        )
+    return "\n".join(rows) + "\n"
+
+
+def _keys(struct: Any, defaults: dict[str, Any], *, leave_out: Any) -> str:
+    """A tagged struct's keys on one line: the required ones, then ``optional`` ones with their default."""
+    import msgspec
+
+    skipped = {f.name for f in msgspec.structs.fields(leave_out)}
+    required, optional = [], []
+    for field in msgspec.structs.fields(struct):
+        if field.name in skipped:
+            continue
+        said = [type_text(field.type)]
+        default = default_text(field) or (f"`{json.dumps(defaults[field.name])}`" if field.name in defaults else "")
+        if default:
+            said.append(f"default {default}")
+        if description(field.type):
+            said.append(description(field.type))
+        shown = f"`{field.encode_name}` ({'; '.join(said)})"
+        (required if field.required else optional).append(shown)
+    text = ", ".join(required)
+    if optional:
+        text += ("; " if text else "") + "optional " + ", ".join(optional)
+    return text or "none"
+
+
+def tagged_table(
+    title: str, last: str, structs: list[Any], base: Any, defaults: Callable[[Any], dict[str, Any]]
+) -> str:
+    """One row per struct of a tagged union: its tag, its keys, its docstring."""
+    rows = [f"| `{title}` | keys | {last} |", "|---|---|---|"]
+    for struct in structs:
+        tag = struct.__struct_config__.tag
+        rows.append(_row(f"`{tag}`", _keys(struct, defaults(struct), leave_out=base), _markdown(struct.__doc__ or "")))
+    return "\n".join(rows) + "\n"
+
+
+def _setup_table() -> str:
+    from quizdock import deck_schema
+
+    actions = _members(deck_schema.SetupEntry)
+    return tagged_table("action", "does", actions, deck_schema._Action, lambda struct: {})
+
+
+def _conditions_table() -> str:
+    from quizdock import deck_schema
+    from quizdock.lab.spec import CONDITION_ARGS
+
+    def defaults(struct: Any) -> dict[str, Any]:
+        args = CONDITION_ARGS[struct.__struct_config__.tag]
+        return {name: spec.default for name, spec in args.items() if spec.default not in (None, ())}
+
+    return tagged_table("condition", "holds when", list(deck_schema.CHECK_TYPES), deck_schema._Check, defaults)
+
+
+def _tables() -> dict[str, Callable[[], str]]:
+    from quizdock import deck_schema
+
+    return {
+        "deck": lambda: fields_table(deck_schema.DeckHeader),
+        "cards": cards_table,
+        "challenge": lambda: fields_table(deck_schema.ChallengeEntry),
+        "setup": _setup_table,
+        "check": lambda: fields_table(deck_schema._Check),
+        "conditions": _conditions_table,
+        "step": lambda: fields_table(deck_schema.StepEntry),
+    }
+
+
+TABLES = ("deck", "cards", "challenge", "setup", "check", "conditions", "step")
+
+
+def render_doc(text: str) -> str:
+    """``text`` (a doc) with each schema table written anew."""
+    tables = _tables()
+    return BLOCK.sub(lambda match: match[1] + tables[match["name"]]() + match[4], text)
+
+
+def written() -> dict[Path, str]:
+    """Every file this script writes, with what it writes."""
+    files = {OUTPUT: rendered()}
+    for doc in DOCS:
+        files[doc] = render_doc(doc.read_text(encoding="utf-8"))
+    names = [match["name"] for doc in DOCS for match in BLOCK.finditer(files[doc])]
+    if sorted(names) != sorted(TABLES):
+        raise SystemExit(f"tools/deck_schema.py: the docs have the tables {names}, expected one each of {TABLES}")
+    return files
+
+
 def main(argv: list[str]) -> int:
-    text = rendered()
+    files = written()
+    stale = [path for path, text in files.items() if not path.exists() or path.read_text(encoding="utf-8") != text]
     if "--check" in argv:
-        if not OUTPUT.exists() or OUTPUT.read_text(encoding="utf-8") != text:
-            print(f"{OUTPUT.relative_to(REPO)} is not the schema's: run python tools/deck_schema.py", file=sys.stderr)
-            return 1
-        return 0
-    OUTPUT.write_text(text, encoding="utf-8")
-    print(f"wrote {OUTPUT.relative_to(REPO)}")
+        for path in stale:
+            print(f"{path.relative_to(REPO)} is not the schema's: run python tools/deck_schema.py", file=sys.stderr)
+        return 1 if stale else 0
+    for path in stale:
+        path.write_text(files[path], encoding="utf-8")
+        print(f"wrote {path.relative_to(REPO)}")
     return 0
 
 

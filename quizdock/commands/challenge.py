@@ -34,7 +34,8 @@ def list_command(lang: LangOption = None) -> None:
     from rich.markup import escape
     from rich.table import Table
 
-    from quizdock.lab.catalog import practical_cards
+    from quizdock.cards import PracticalCard
+    from quizdock.decks import load_decks, topic_name
     from quizdock.lab.runner import REGISTRY_PASSWORD, REGISTRY_USER
     from quizdock.lab.spec import substitute
     from quizdock.lab.state import load_state
@@ -44,8 +45,8 @@ def list_command(lang: LangOption = None) -> None:
     table.add_column(_("id"), no_wrap=True)
     table.add_column(_("topic"), no_wrap=True)
     table.add_column(_("task"), no_wrap=True, overflow="ellipsis", ratio=1)
-    for card in practical_cards():
-        assert card.challenge is not None
+    decks = load_decks()
+    for card in (card for deck in decks for card in deck.cards if isinstance(card, PracticalCard)):
         # Ports, directories and the registry's address are chosen at setup.
         shown = {p.key: p.reserved_name or p.kind.upper() for p in card.challenge.params}
         shown.update(
@@ -56,7 +57,9 @@ def list_command(lang: LangOption = None) -> None:
         )
         task = substitute(card.question.get(chosen), shown)
         marker = " [yellow]" + _("(set up)") + "[/yellow]" if load_state(card.id) is not None else ""
-        table.add_row(escape(card.id.split("/", 1)[-1]) + marker, escape(card.topics[0]), escape(task))
+        name = topic_name(card.topics[0], decks, own=card.deck_id)
+        topic = name.get(chosen) if name is not None else card.topics[0]
+        table.add_row(escape(card.id.split("/", 1)[-1]) + marker, escape(topic), escape(task))
     console().print(table)
 
 
