@@ -18,7 +18,6 @@ script writes
 from __future__ import annotations
 
 import json
-import re
 import sys
 import types
 from collections.abc import Callable
@@ -29,7 +28,6 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 OUTPUT = REPO / "docs" / "deck-schema.json"
 DOCS = [REPO / "docs" / "deck-format.md", REPO / "docs" / "challenge-format.md"]
-BLOCK = re.compile(r"(<!-- schema: (?P<name>[a-z-]+) -->\n)(?P<table>.*?)(<!-- end of schema -->)", re.DOTALL)
 
 
 def schema() -> dict[str, Any]:
@@ -295,8 +293,10 @@ TABLES = ("deck", "cards", "challenge", "setup", "check", "conditions", "step")
 
 def render_doc(text: str) -> str:
     """``text`` (a doc) with each schema table written anew."""
+    from tools import blocks
+
     tables = _tables()
-    return BLOCK.sub(lambda match: match[1] + tables[match["name"]]() + match[4], text)
+    return blocks.fill(text, "schema", lambda name: tables[name]())
 
 
 def written() -> dict[Path, str]:
@@ -304,7 +304,9 @@ def written() -> dict[Path, str]:
     files = {OUTPUT: rendered()}
     for doc in DOCS:
         files[doc] = render_doc(doc.read_text(encoding="utf-8"))
-    names = [match["name"] for doc in DOCS for match in BLOCK.finditer(files[doc])]
+    from tools import blocks
+
+    names = [name for doc in DOCS for name in blocks.names(files[doc], "schema")]
     if sorted(names) != sorted(TABLES):
         raise SystemExit(f"tools/deck_schema.py: the docs have the tables {names}, expected one each of {TABLES}")
     return files

@@ -10,7 +10,6 @@ what this script would write; tests/test_packaging.py checks it.
 from __future__ import annotations
 
 import inspect
-import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -25,7 +24,6 @@ TABLES: dict[str, list[tuple[str, ...]]] = {
     "lab": [("lab", "up"), ("lab", "status"), ("lab", "env"), ("lab", "down")],
     "export": [("export", "anki"), ("export", "csv")],
 }
-BLOCK = re.compile(r"(<!-- commands: (?P<name>[a-z]+) -->\n)(?P<table>.*?)(<!-- end of commands -->)", re.DOTALL)
 
 
 def commands() -> dict[tuple[str, ...], Any]:
@@ -100,10 +98,12 @@ def render(readme: str) -> str:
     unknown = sorted(set(listed) - set(found))
     if unknown:
         raise SystemExit(f"tools/docs.py: TABLES names commands the CLI does not have: {unknown}")
-    names = [match["name"] for match in BLOCK.finditer(readme)]
-    if sorted(names) != sorted(TABLES):
-        raise SystemExit(f"tools/docs.py: README.md has the tables {names}, expected one each of {list(TABLES)}")
-    return BLOCK.sub(lambda match: match[1] + table(match["name"], found) + match[4], readme)
+    from tools import blocks
+
+    present = blocks.names(readme, "commands")
+    if sorted(present) != sorted(TABLES):
+        raise SystemExit(f"tools/docs.py: README.md has the tables {present}, expected one each of {list(TABLES)}")
+    return blocks.fill(readme, "commands", lambda name: table(name, found))
 
 
 def main(argv: list[str]) -> int:
