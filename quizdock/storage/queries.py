@@ -174,10 +174,13 @@ def active_cards(session: Session, deck: str | None = None, with_progress: bool 
     if deck is not None:
         query = query.where(CardRow.deck_id == deck)
     rows = session.execute(query).all()
-    ids = [row.id for row in rows]
     states: dict[str, CardStateRow] = {}
     reviews: dict[str, list[ReviewEntry]] = defaultdict(list)
-    if with_progress and ids:
+    if with_progress and rows:
+        # The same cards as a subquery, not a list of ids: SQLite builds limit bound values (32,766 by default).
+        ids = select(CardRow.id).where(CardRow.retired_at.is_(None))
+        if deck is not None:
+            ids = ids.where(CardRow.deck_id == deck)
         states = {s.card_id: s for s in session.scalars(select(CardStateRow).where(CardStateRow.card_id.in_(ids)))}
         log = session.scalars(
             select(ReviewRow).where(ReviewRow.card_id.in_(ids)).order_by(ReviewRow.reviewed_at, ReviewRow.id)
