@@ -80,13 +80,6 @@ def console() -> Console:
     return Console(highlight=False)
 
 
-def error_console() -> Console:
-    from rich.console import Console
-
-    keep_narrow_spaces()
-    return Console(stderr=True, highlight=False)
-
-
 def load_settings() -> Config:
     from quizdock.config import load_config
 
