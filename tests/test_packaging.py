@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -9,6 +10,9 @@ import sys
 import zipfile
 from pathlib import Path
 
+import pexpect
+
+from quizdock import __version__
 from tests.conftest import REPO
 
 
@@ -99,8 +103,11 @@ def test_the_readme_tables_follow_a_change_of_the_cli() -> None:
     assert docs.table("daily", docs.commands()) in readme  # built anew: the real help again
 
 
-def test_the_quick_start_install_puts_only_quizdock_on_path(tmp_path: Path) -> None:
-    """`python3 -m quizdock.install` in a new home: a venv in the data folder and one link in ~/.local/bin."""
+def test_the_quick_start_install_puts_only_quizdock_on_path_and_uninstall_keeps_the_data(tmp_path: Path) -> None:
+    """`python3 -m quizdock.install` in a new home: a venv in the program folder, apart from the
+    data folder, and one link in ~/.local/bin; an update says the version and what is new; an
+    earlier install's environment in the data folder is removed, never the data; --uninstall keeps
+    the data and says where; --purge asks first."""
     home = tmp_path / "learner"
     home.mkdir()
     real_config = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
@@ -110,21 +117,40 @@ def test_the_quick_start_install_puts_only_quizdock_on_path(tmp_path: Path) -> N
         "XDG_CONFIG_HOME": str(real_config),  # pip's own settings (index, local wheels) as on this machine
         "LANG": "C.UTF-8",
     }
-    env.pop("XDG_DATA_HOME", None)
-    env.pop("VIRTUAL_ENV", None)
+    for name in ("XDG_DATA_HOME", "VIRTUAL_ENV", "QUIZDOCK_DB", "QUIZDOCK_LANG"):
+        env.pop(name, None)
+    settings = home / "settings" / "config.toml"  # never the machine's own settings
+    settings.parent.mkdir()
+    settings.write_text('lang = "en"\n')
+    env["QUIZDOCK_CONFIG"] = str(settings)
+    data = home / ".local" / "share" / "quizdock"
+    old_venv = data / "venv"  # where 0.2 put the environment, beside the database
+    old_venv.mkdir(parents=True)
+    (old_venv / "pyvenv.cfg").write_text("home = /usr/bin\n")
+    (data / "quizdock.sqlite3").write_bytes(b"the learner's progress")
 
-    def install() -> subprocess.CompletedProcess[str]:
+    def install(*options: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            [sys.executable, "-m", "quizdock.install"], cwd=REPO, env=env, capture_output=True, text=True, timeout=600
+            [sys.executable, "-m", "quizdock.install", *options],
+            cwd=REPO,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            stdin=subprocess.DEVNULL,
         )
 
     done = install()
     assert done.returncode == 0, done.stdout + done.stderr
     bin_dir = home / ".local" / "bin"
-    venv = home / ".local" / "share" / "quizdock" / "venv"
+    program = home / ".local" / "lib" / "quizdock"
+    venv = program / "venv"
+    assert f"Installed quizdock {__version__}: {bin_dir / 'quizdock'} runs it." in done.stdout, done.stdout
     assert [p.name for p in bin_dir.iterdir()] == ["quizdock"]
     assert (bin_dir / "quizdock").resolve() == (venv / "bin" / "quizdock").resolve()
     assert f"{bin_dir} is not on your PATH" in done.stdout, done.stdout
+    assert f"Removed the previous environment {old_venv}" in done.stdout
+    assert not old_venv.exists() and (data / "quizdock.sqlite3").read_bytes() == b"the learner's progress"
     quizdock_alone = subprocess.run(
         [str(bin_dir / "quizdock")], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120
     )
@@ -132,14 +158,54 @@ def test_the_quick_start_install_puts_only_quizdock_on_path(tmp_path: Path) -> N
     assert "quizdock review" in quizdock_alone.stdout
     assert (venv / "lib").is_dir() and not (bin_dir / "python").exists() and not (bin_dir / "pip").exists()
 
-    again = install()  # an update: the link is made anew
+    # An update after a changelog entry appeared: it is printed, and only it.
+    record = json.loads((program / "installed.json").read_text())
+    newest = record["changelog"].pop(0)
+    record["version"] = "0.2.0"
+    (program / "installed.json").write_text(json.dumps(record))
+    again = install()
     assert again.returncode == 0 and "Creating" not in again.stdout, again.stdout + again.stderr
+    assert f"Updated quizdock from 0.2.0 to {__version__}" in again.stdout
+    assert again.stdout.split("New since the last install:\n")[1].splitlines()[0] == f"- {newest}"
+    assert "Nothing new in the changelog" in install().stdout
+
     (bin_dir / "quizdock").unlink()
     (bin_dir / "quizdock").write_text("#!/bin/sh\necho another quizdock\n")
     refused = install()
     assert refused.returncode == 1
     assert "exists and is not a link: it was left as it is." in refused.stderr and "Fix: Move it away" in refused.stderr
     assert (bin_dir / "quizdock").read_text() == "#!/bin/sh\necho another quizdock\n"
+    (bin_dir / "quizdock").unlink()
+    assert install().returncode == 0
+
+    removed = install("--uninstall")
+    assert removed.returncode == 0, removed.stderr
+    assert not program.exists() and not (bin_dir / "quizdock").exists()
+    assert (data / "quizdock.sqlite3").read_bytes() == b"the learner's progress"
+    assert f"Your progress is kept in {data}" in removed.stdout
+    nothing = install("--uninstall")
+    assert nothing.returncode == 1 and "quizdock is not installed here" in nothing.stderr
+
+    # --purge: refused without a terminal to confirm in, then confirmed in one.
+    refused = install("--purge")
+    assert refused.returncode == 1 and "not a terminal" in refused.stderr
+    assert (data / "quizdock.sqlite3").exists()
+    purge = pexpect.spawn(
+        sys.executable, ["-m", "quizdock.install", "--purge"], cwd=str(REPO), env=env, encoding="utf-8", timeout=60
+    )
+    purge.expect("Type yes to delete them: ")
+    purge.sendline("no")
+    purge.expect(pexpect.EOF)
+    purge.close()
+    assert purge.exitstatus == 1 and (data / "quizdock.sqlite3").exists() and settings.exists()
+    purge = pexpect.spawn(
+        sys.executable, ["-m", "quizdock.install", "--purge"], cwd=str(REPO), env=env, encoding="utf-8", timeout=60
+    )
+    purge.expect("Type yes to delete them: ")
+    purge.sendline("yes")
+    purge.expect(pexpect.EOF)
+    purge.close()
+    assert purge.exitstatus == 0 and not data.exists() and not settings.exists()
 
 
 def test_the_license_is_the_mit_license_pyproject_declares() -> None:
