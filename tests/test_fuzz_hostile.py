@@ -339,7 +339,7 @@ def extreme_environment(rng: random.Random, tmp_path: Path) -> dict[str, str]:
                     str(bad),
                 ],
                 "QUIZDOCK_DECKS": [
-                    "/nonexistent",
+                    str(tmp_path / "nonexistent"),
                     str(big),
                     ":::",
                     str(tmp_path / "\x1b[2J"),

@@ -181,7 +181,8 @@ ERROR_CASES = (
     ["review", "--lang", "de"],
     ["decks", "--lang", "de"],
     ["stats", "--deck", "volumez"],
-    ["export", "csv", "-o", "/nonexistent/dir/out.txt"],
+    # a folder under a file of the repository: it can never be made, so nothing is ever written
+    ["export", "csv", "-o", str(Path(__file__).parent / "conftest.py" / "dir" / "out.txt")],
     ["lab", "env", "--shell", "tcsh"],
     ["review"],
     ["due", "surplus"],

@@ -212,7 +212,7 @@ CASES = [
     Case("config: not UTF-8", ["decks"], ExitCode.USAGE, scene=config_not_utf8),
     Case("config: under a file", ["decks"], ExitCode.USAGE, scene=config_under_a_file),
     # Decks and database
-    Case("deck folder missing", ["decks"], ExitCode.DECK, env={"QUIZDOCK_DECKS": "/nonexistent/decks"}),
+    Case("deck folder missing", ["decks"], ExitCode.DECK, scene=lambda home: {"QUIZDOCK_DECKS": str(home / "gone")}),
     Case("deck file not TOML", ["deck", "check"], ExitCode.DECK, scene=deck_not_toml),
     Case("database a folder", ["decks"], ExitCode.DATABASE, scene=database_is_a_folder),
     Case("database of another program", ["decks"], ExitCode.DATABASE, scene=database_of_another_program),
@@ -226,7 +226,7 @@ CASES = [
     Case("export to a FIFO", ["export", "csv", "-o", "{TARGET}"], ExitCode.USAGE, scene=export_target("fifo")),
     Case("export to a link", ["export", "anki", "-o", "{TARGET}"], ExitCode.USAGE, scene=export_target("link")),
     Case("export to a device", ["export", "csv", "-o", "{TARGET}"], ExitCode.USAGE, scene=export_target("device")),
-    Case("export to a missing folder", ["export", "csv", "-o", "/nonexistent/dir/out.txt"], ExitCode.USAGE),
+    Case("export to a missing folder", ["export", "csv", "-o", "{DOCKER_CONFIG}/missing/out.txt"], ExitCode.USAGE),
     # /sys refuses a new file, even to root (permission denied, or a read-only file system)
     Case("export where the system refuses", ["export", "csv", "-o", "/sys/quizdock-out.txt"], ExitCode.USAGE),
     # Docker away

@@ -227,3 +227,22 @@ def test_lint_format_and_types_are_ci_steps_of_their_own() -> None:
         assert steps.index(step) > steps.index(".venv/bin/python -m pytest")
     tests = "".join(path.read_text() for path in (REPO / "tests").glob("test_*.py") if path.name != "test_packaging.py")
     assert '"ruff"' not in tests and '"mypy"' not in tests
+
+
+def test_the_installer_s_constraints_pin_every_run_time_dependency_and_ci_s_tools_are_pinned() -> None:
+    """constraints.txt (tools/constraints.sh) gives an exact version for each library pyproject.toml
+    needs at run time; ruff and mypy, which CI runs, are pinned too."""
+    import tomllib
+
+    project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
+    pinned = {}
+    for line in (REPO / "constraints.txt").read_text().splitlines():
+        if line and not line.startswith("#"):
+            name, _, version = line.partition("==")
+            assert version, f"constraints.txt: {line!r} is not pinned with =="
+            pinned[re.sub(r"[-_.]+", "-", name).lower()] = version
+    for requirement in project["dependencies"]:
+        name = re.sub(r"[-_.]+", "-", re.match(r"[A-Za-z0-9_.-]+", requirement)[0]).lower()  # type: ignore[index]
+        assert name in pinned, f"{name} is missing from constraints.txt: run bash tools/constraints.sh"
+    tools = [r for r in project["optional-dependencies"]["test"] if r.startswith(("ruff", "mypy"))]
+    assert len(tools) == 2 and all("==" in r for r in tools), tools
