@@ -19,7 +19,8 @@ set -euo pipefail
 
 LOG=/tmp/quizdock-dockerd.log
 WAIT_SECONDS=60
-PACKAGES=(docker.io busybox-static docker-registry apache2-utils tini iptables)
+# zsh and fish: the shell-completion tests run the real shells
+PACKAGES=(docker.io busybox-static docker-registry apache2-utils tini iptables zsh fish)
 
 say() { printf 'engine.sh: %s\n' "$*"; }
 die() { printf 'engine.sh: ERROR: %s\n' "$*" >&2; exit 1; }

@@ -6,6 +6,7 @@ Only typer and quizdock's light modules are imported at the top, so `quizdock --
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -42,6 +43,7 @@ LAZY_COMMANDS: dict[str, dict[str, tuple[str, str, str]]] = {
         "challenge": ("quizdock.commands.challenge", "app", help_texts.CHALLENGE),
         "lab": ("quizdock.commands.lab", "app", help_texts.LAB),
         "export": ("quizdock.commands.export", "app", help_texts.EXPORT),
+        "completion": ("quizdock.commands.completion", "completion", help_texts.COMPLETION),
     },
     "deck": {
         "test": ("quizdock.commands.challenge", "deck_test_command", help_texts.DECK_TEST),
@@ -258,4 +260,8 @@ def deck_check() -> None:
 
 
 def main() -> None:
+    if "_QUIZDOCK_COMPLETE" in os.environ:  # a shell asks for completions (quizdock completion SHELL)
+        from typer.completion import completion_init
+
+        completion_init()
     app()

@@ -42,6 +42,7 @@ TEMPLATES: tuple[str, ...] = (
     N_("{value} is not a valid float."),
     N_("{value} is not a valid float range."),
     N_("{value} is not a valid boolean. Recognized values: {values}"),
+    N_("{value} is not one of {choices}."),
     N_("File {name} is a directory."),
     N_("Got unexpected extra argument(s) ({arguments})"),
     N_("Option {name} requires an argument."),

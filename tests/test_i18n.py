@@ -207,7 +207,7 @@ def test_every_help_screen_speaks_the_learners_language(lang_env: str, foreign: 
         assert not words(output) & foreign, (args, sorted(words(output) & foreign), output)
         assert not PLACEHOLDER.search(output), (args, output)
         # Only the learner's concerns: no module of quizdock is named (quizdock.apkg is a file).
-        assert set(re.findall(r"quizdock\.(\w+)", output)) <= {"apkg", "txt"}, (args, output)
+        assert set(re.findall(r"quizdock\.(\w+)", output)) <= {"apkg", "txt", "fish"}, (args, output)
 
 
 def test_the_help_checks_catch_the_other_language() -> None:

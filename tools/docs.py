@@ -23,6 +23,7 @@ TABLES: dict[str, list[tuple[str, ...]]] = {
     "challenges": [("challenge", "list"), ("challenge", "run"), ("challenge", "check"), ("deck", "test"), ("doctor",)],
     "lab": [("lab", "up"), ("lab", "status"), ("lab", "env"), ("lab", "down")],
     "export": [("export", "anki"), ("export", "csv")],
+    "shell": [("completion",)],
 }
 
 

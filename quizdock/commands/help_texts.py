@@ -30,3 +30,10 @@ CHALLENGE = N_("Practical challenges, graded by the state of your Docker daemon.
 LAB = N_("Your private lab: a Docker engine of quizdock's own where challenges run.")
 EXPORT = N_("Export the decks for Anki: a package (.apkg) or a text file.")
 DECK_TEST = N_("Prove every challenge in a lab of its own: fails after setup, passes after its solution, cleans up.")
+COMPLETION = N_(
+    "Print the script that makes your shell complete quizdock's commands and options.\n"
+    "\n"
+    'bash: add  eval "$(quizdock completion bash)"  to ~/.bashrc.  zsh: add\n'
+    'eval "$(quizdock completion zsh)"  to ~/.zshrc (after compinit).  fish: run\n'
+    "quizdock completion fish > ~/.config/fish/completions/quizdock.fish  once."
+)
