@@ -96,7 +96,9 @@ class Heatmap:
     def _month_row(self, start: date, weeks: int) -> Text:
         """Month names over the first week that starts in each month, when there is room.
 
-        The first column is labelled only when the next month's label leaves room for it.
+        A label that would touch the one before it (``juil`` then ``aoû`` four weeks later) starts
+        a column later, still inside its month. The first column is labelled only when the next
+        month's label leaves room for it.
         """
         starts = [
             week
@@ -104,14 +106,15 @@ class Heatmap:
             if week == 0 or (start + timedelta(weeks=week)).month != (start + timedelta(weeks=week - 1)).month
         ]
         cells = [" "] * weeks
-        free = 0  # first column a label may start at without overlapping the previous one
+        free = 0  # first column a label may start at without touching the previous one
         for index, week in enumerate(starts):
             name = gettext_in(self.lang, MONTHS[(start + timedelta(weeks=week)).month - 1])
             following = starts[index + 1] if index + 1 < len(starts) else weeks + 1
-            if week < free or week + len(name) > weeks or (week == 0 and following <= len(name)):
+            column = max(week, free)
+            if column >= following or column + len(name) > weeks or (week == 0 and following <= len(name)):
                 continue
-            cells[week : week + len(name)] = list(name)
-            free = week + len(name) + 1
+            cells[column : column + len(name)] = list(name)
+            free = column + len(name) + 1
         return Text(" " * self.LABEL_WIDTH + "".join(cells), style="dim")
 
     def _legend(self, peak: int) -> Text:

@@ -566,3 +566,27 @@ def test_the_export_commands_load_no_heavy_library_for_help() -> None:
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, timeout=60)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout.strip().splitlines()[-1]) == []
+
+
+@pytest.mark.parametrize(("lang", "anki_lang"), [("fr", "fr_FR"), ("en", "en")])
+def test_the_hint_names_anki_s_checkbox_as_anki_shows_it_and_counts_suspended_cards(
+    tmp_path: Path, db_path: Path, lang: str, anki_lang: str
+) -> None:
+    """The import option is quoted in the words of Anki's own interface in that language."""
+    from anki.collection import Collection
+    from anki.lang import set_lang
+
+    with Store.open(db_path) as store:
+        store.sync_decks([DECKS], at("2026-01-15"))
+        answer(store, STEADY, 5, at("2026-02-01"))
+        assert store.suspend(SHELVED, at("2026-03-01"))
+    result = run("anki", "--deck", "basics", "--with-progress", "-o", str(tmp_path / "p.apkg"), "--lang", lang)
+    set_lang(anki_lang)
+    collection = Collection(str(tmp_path / "c.anki2"))
+    try:
+        checkbox = collection.tr.importing_also_import_progress()
+    finally:
+        collection.close()
+        set_lang("en")
+    assert checkbox in result.output, (checkbox, result.output)
+    assert ("(1 suspendue)" if lang == "fr" else "(1 suspended)") in result.output

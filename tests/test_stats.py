@@ -21,6 +21,7 @@ from rich.cells import cell_len
 from rich.console import Console
 from typer.testing import CliRunner
 
+from quizdock import charts
 from quizdock.charts import BarChart, Heatmap, bar, level, level_ranges
 from quizdock.cli import app
 from quizdock.commands.stats import duration, render_stats
@@ -458,3 +459,19 @@ def test_a_card_owing_a_repeat_today_is_due_now(db_path: Path) -> None:
         # Hard (3): SM-2 says tomorrow, the session owes it a repeat today.
         assert figures.today.due == 1
         assert figures.forecast[0].due == 0  # not counted twice
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_every_month_of_the_year_is_named_whatever_the_day(lang: str) -> None:
+    """Each month that starts in the grid is labelled, août after juil included, on any day of the
+    year: a label that would touch the one before it moves right, inside its month."""
+    from quizdock.i18n import gettext_in
+
+    names = [gettext_in(lang, month) for month in charts.MONTHS]
+    for offset in range(0, 366, 2):
+        today = date(2026, 1, 1) + timedelta(days=offset)
+        first_monday = today - timedelta(days=today.weekday()) - timedelta(weeks=52)
+        started = {(first_monday + timedelta(weeks=w)).month for w in range(1, 53)}
+        started -= {first_monday.month}  # the first column's month shares its first week with the grid's edge
+        labels = render(Heatmap({today: 1}, today, lang=lang))[0].split()
+        assert {names[m - 1] for m in started} <= set(labels), (today, labels)

@@ -70,7 +70,8 @@ def anki(
             cards=reviewed.format(n=summary.review_cards), answers=answers.format(n=summary.reviews)
         )
         if summary.suspended:
-            line += " " + _("({n} suspended)").format(n=summary.suspended)
+            suspended = ngettext("({n} suspended)", "({n} suspended)", summary.suspended)
+            line += " " + suspended.format(n=summary.suspended)
     typer.echo(line + ".")
     hint = _("In Anki: File > Import, choose the file.")
     if with_progress:
