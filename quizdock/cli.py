@@ -221,11 +221,14 @@ app.add_typer(deck_app, name="deck")
 
 
 @deck_app.command("check")
-def deck_check() -> None:
+def deck_check(lang: LangOption = None) -> None:
     """Validate every deck file, and report a multiple-choice card whose right option stands out (exit 3).
 
     The database is not touched.
     """
+    from quizdock.commands.common import language
+
+    language(lang)
     from quizdock.choice_check import check_decks
     from quizdock.decks import load_decks
     from quizdock.i18n import ngettext

@@ -281,3 +281,25 @@ def test_quizdock_with_options_but_no_command_says_what_to_do_next_too() -> None
     assert result.output.startswith("quizdock ") and "Pour commencer\u202f:" in result.output
     refused = CliRunner().invoke(app, ["--lang", "de"], env={"LANG": "en_US.UTF-8"})
     assert refused.exit_code == 2 and "'de' is not a language quizdock has" in refused.output
+
+
+def test_lang_works_after_every_command() -> None:
+    """README: `--lang fr|en`, before or after the command, for every command that runs something."""
+    import typer
+
+    root = typer.main.get_command(app)
+    leaves = [args for args in all_commands() if args and not hasattr(_command_at(root, args), "list_commands")]
+    assert ["deck", "check"] in leaves and ["deck", "test"] in leaves and ["completion"] in leaves
+    refused = []
+    for args in leaves:
+        result = CliRunner().invoke(app, [*args, "--lang", "fr", "--help"], env={"LANG": "en_US.UTF-8"})
+        if result.exit_code != 0 or not result.output.startswith("Utilisation"):
+            refused.append(args)
+    assert refused == []
+
+
+def _command_at(root: object, args: list[str]) -> object:
+    command = root
+    for name in args:
+        command = command.get_command(None, name)  # type: ignore[attr-defined]
+    return command

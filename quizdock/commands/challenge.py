@@ -146,13 +146,14 @@ def deck_test_command(
         Optional[list[str]],  # noqa: UP045 - typer reads the annotation
         typer.Argument(metavar=N_("ID"), help=N_("Only these challenges (default: all).")),
     ] = None,
+    lang: LangOption = None,
 ) -> None:
     from rich.markup import escape
 
     from quizdock.lab.catalog import find_card, practical_cards
     from quizdock.lab.deck_test import private_lab, prove, require_docker_cli, unknown_placeholders
 
-    language(None)
+    language(lang)
     cards = practical_cards()
     chosen = [find_card(i, cards) for i in challenge_ids] if challenge_ids else cards
     require_docker_cli()

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import typer
 
-from quizdock.commands.common import command, console, language
+from quizdock.commands.common import LangOption, command, console, language
 from quizdock.errors import DockerUnavailable, ExitCode
 from quizdock.i18n import _, ngettext
 
 
 @command
-def doctor() -> None:
+def doctor(lang: LangOption = None) -> None:
     """Check the connection to Docker and the images the challenges need."""
     # docker_client imports the docker SDK lazily; importing it here keeps `--help` light.
     from rich.markup import escape
@@ -19,7 +19,7 @@ def doctor() -> None:
     from quizdock import __version__
     from quizdock import docker_client as dc
 
-    language(None)
+    language(lang)
     out = console()
     table = Table.grid(padding=(0, 2))
     table.add_column(style="bold")

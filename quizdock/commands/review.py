@@ -72,9 +72,12 @@ def review(
 
 
 @command
-def due(deck: DeckOption = None) -> None:
+def due(deck: DeckOption = None, lang: LangOption = None) -> None:
     """Print how many cards are due now (light: made for a shell prompt)."""
     from quizdock import clock
+
+    if lang is not None:  # only its errors speak; the settings file is read only when asked
+        language(lang)
     from quizdock.storage.quick import count_due
 
     count = count_due(db_path(), clock.today(), deck=deck)

@@ -104,18 +104,18 @@ def leeches(deck: DeckOption = None, json_output: JsonOption = False, lang: Lang
 
 
 @command_with_help(help_texts.SUSPEND)
-def suspend(card_id: CardIdArgument) -> None:
+def suspend(card_id: CardIdArgument, lang: LangOption = None) -> None:
     from quizdock import clock
 
-    chosen = language(None)
+    chosen = language(lang)
     with open_store() as store:
         done = store.suspend(card_id, clock.now())
     typer.echo(_say(chosen, "suspended" if done else "already_suspended", id=card_id))
 
 
 @command_with_help(help_texts.UNSUSPEND)
-def unsuspend(card_id: CardIdArgument) -> None:
-    chosen = language(None)
+def unsuspend(card_id: CardIdArgument, lang: LangOption = None) -> None:
+    chosen = language(lang)
     with open_store() as store:
         done = store.unsuspend(card_id)
     typer.echo(_say(chosen, "unsuspended" if done else "not_suspended", id=card_id))
