@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Literal
 
 from quizdock.errors import ExitCode, QuizdockError
-from quizdock.i18n import LANGS, N_, Lang, _, default_lang, os_reason
+from quizdock.i18n import LANGS, N_, Lang, _, default_lang, os_reason, set_language
 from quizdock.plaintext import read_bounded
 
 LAB_SETTINGS = ("auto", "on", "off")
@@ -39,6 +39,13 @@ class Config:
         if chosen in LANGS:
             return chosen  # type: ignore[return-value]
         return self.lang or default_lang()
+
+    def use_language(self, chosen: str | None = None) -> Lang:
+        """Choose the language as :meth:`language` does and speak it from now on: every message
+        of the catalogue, quizdock's errors included. Both review paths set it up here."""
+        lang = self.language(chosen)
+        set_language(lang)
+        return lang
 
 
 class ConfigError(QuizdockError):

@@ -67,10 +67,14 @@ def parse_review(args: Sequence[str]) -> ReviewArgs | None:
     rest = split[1]
     while rest:
         option = rest.pop(0)
-        name, _, value = option.partition("=") if option.startswith("--") else (option, "", "")
-        if name not in _OPTIONS or (not value and not rest):
+        name, equals, value = option.partition("=") if option.startswith("--") else (option, "", "")
+        if name not in _OPTIONS:
             return None
-        values[_OPTIONS[name]] = value or rest.pop(0)
+        if not equals:  # `--deck= basics` is an empty value and an extra word, as the CLI reads it
+            if not rest:
+                return None
+            value = rest.pop(0)
+        values[_OPTIONS[name]] = value
     if any(value == "" for value in values.values()):
         return None
     for name, lowest, highest in (("limit", 1, MAX_LIMIT), ("new", 0, MAX_NEW_PER_DAY)):
@@ -122,7 +126,7 @@ def main(args: Sequence[str]) -> bool:
 
         # What `quizdock review` does (quizdock.commands.review), on a store whose reads are
         # sqlite3's until it is opened.
-        lang = config.language(parsed.lang)
+        lang = config.use_language(parsed.lang)
         new_per_day = parsed.new if parsed.new is not None else config.new_per_day
         light = cast("Store", store)
         card_ids = plan(light, today, deck=parsed.deck, limit=parsed.limit, new_per_day=new_per_day)

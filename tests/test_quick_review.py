@@ -264,3 +264,76 @@ def test_a_quick_review_saves_its_answers_and_stops_on_ctrl_c(store: Store, db_p
     with sqlite3.connect(db_path) as conn:
         last = conn.execute("SELECT card_id, quality FROM reviews ORDER BY id DESC LIMIT 1").fetchone()
     assert last == ("alpha/a3", 4)
+
+
+def cli_reading(args: list[str]) -> ReviewArgs | None:
+    """How the Typer app reads a review command line (the same options, same values), or None
+    where it refuses it; nothing runs."""
+    import typer
+
+    from quizdock.cli import app
+
+    root = typer.main.get_command(app)
+    try:
+        with root.make_context("quizdock", list(args)) as ctx:
+            words = [*getattr(ctx, "_protected_args", []), *ctx.args]  # click keeps the command's name apart
+            name, command, rest = root.resolve_command(ctx, words)
+            if name != "review":
+                return None
+            with command.make_context(name, rest, parent=ctx) as sub:
+                params = sub.params
+    except (typer.TyperException, SystemExit, Exception) as error:  # every refusal of the CLI
+        if isinstance(error, (AssertionError, TypeError, AttributeError)):
+            raise
+        return None
+    given = ctx.get_parameter_source("db").name == "COMMANDLINE"  # not QUIZDOCK_DB: the fast path reads that later
+    db = ctx.params.get("db") if given else None
+    return ReviewArgs(
+        db=Path(db).expanduser() if db else None,
+        deck=params["deck"],
+        limit=params["limit"],
+        new=params["new"],
+        lang=params["lang"],
+    )
+
+
+SPELLINGS = [
+    ["review"],
+    ["review", "--deck", "basics"],
+    ["review", "--deck=basics"],
+    ["review", "--deck=", "basics"],
+    ["review", "--deck="],
+    ["review", "-d", "basics"],
+    ["review", "-dbasics"],
+    ["review", "-d"],
+    ["review", "--limit", "5"],
+    ["review", "--limit=5", "--limit", "7"],
+    ["review", "-n", "3", "--new", "0"],
+    ["review", "--limit", "0"],
+    ["review", "--limit", "100001"],
+    ["review", "--limit", "+5"],
+    ["review", "--limit", " 5"],
+    ["review", "--limit", "٣"],
+    ["review", "--new", "10001"],
+    ["review", "--lang", "fr"],
+    ["review", "--lang=en"],
+    ["review", "--lang", "de"],
+    ["review", "--lang="],
+    ["--db", "~/q.sqlite3", "review", "--deck", "ports"],
+    ["--db=/tmp/q.sqlite3", "review"],
+    ["--db", "review"],
+    ["review", "basics"],
+    ["review", "--", "--deck"],
+    ["review", "--deck", "--limit"],
+    ["review", "--help"],
+    ["--lang", "fr", "review"],
+]
+
+
+@pytest.mark.parametrize("args", SPELLINGS, ids=" ".join)
+def test_the_fast_path_reads_a_review_command_line_exactly_as_the_cli(args: list[str]) -> None:
+    """One reading of review's options: what the fast path takes, the CLI takes with the same
+    values; what the CLI refuses, the fast path leaves to it (None)."""
+    fast = parse_review(args)
+    if fast is not None:
+        assert cli_reading(args) == fast, args

@@ -93,9 +93,7 @@ def language(chosen: str | None) -> Lang:
         raise typer.BadParameter(
             _("{value} is not a language quizdock has; use fr or en.").format(value=repr(chosen)), param_hint="--lang"
         )
-    lang = load_settings().language(chosen)
-    set_language(lang)
-    return lang
+    return load_settings().use_language(chosen)
 
 
 def open_store(*, sync: bool = True) -> Store:
