@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Optional, TypeVar
 import typer
 
 from quizdock.errors import NotATerminal
-from quizdock.i18n import N_, Lang, _, keep_narrow_spaces, set_language
+from quizdock.i18n import N_, Lang, _, keep_narrow_spaces
 
 if TYPE_CHECKING:
     from rich.console import Console
