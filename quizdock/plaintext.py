@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import stat
 from pathlib import Path
+from typing import Any
 
 MAX_ANSWER_CHARS = 2000
 """A typed answer longer than this is not graded (no Docker command is near it): the prompt stops
@@ -76,3 +77,58 @@ def _size(limit: int) -> str:
     if limit >= 1024 * 1024:
         return _("{n} MiB").format(n=limit // (1024 * 1024))
     return _("{n} KiB").format(n=limit // 1024)
+
+
+CODE_STYLE = "bold cyan"
+"""How inline code of a deck text (between backticks) is shown: as code, without its backticks."""
+
+
+def code_spans(text: str) -> list[tuple[str, bool]]:
+    """``text`` cut into pieces, each with whether it is inline code (between a pair of backticks).
+
+    A text whose backticks do not pair up is all plain text: its backticks stay as written.
+    """
+    parts = text.split("`")
+    if len(parts) % 2 == 0:
+        return [(text, False)] if text else []
+    return [(part, index % 2 == 1) for index, part in enumerate(parts) if part]
+
+
+def deck_text(text: str, style: str = "") -> Any:
+    """A deck text as a Rich ``Text``: control characters escaped, inline code shown as code.
+
+    Rich wraps it at spaces only, so no word is broken unless it is wider than the terminal.
+    """
+    from rich.text import Text
+
+    shown_text = Text(style=style)
+    for piece, is_code in code_spans(printable(text)):
+        shown_text.append(piece, style=CODE_STYLE if is_code else "")
+    return shown_text
+
+
+def wrap_spans(text: str, width: int, indent: int, first_width: int | None = None) -> list[tuple[str, bool]]:
+    """``text``'s pieces (as :func:`code_spans`) with a newline and ``indent`` spaces where a line
+    would pass ``width`` columns (``first_width`` for the first line): broken at spaces only,
+    never inside a word, code included."""
+    words: list[tuple[str, bool, bool]] = []  # each word, whether it is code, whether a space comes before it
+    space = False
+    for piece, is_code in code_spans(printable(text)):
+        for index, word in enumerate(piece.split(" ")):
+            space = space or index > 0
+            if word:
+                words.append((word, is_code, space))
+                space = False
+    out: list[tuple[str, bool]] = []
+    used, limit = 0, width if first_width is None else first_width
+    for word, is_code, space in words:
+        if used and space and used + 1 + len(word) > limit:
+            limit = width
+            out.append(("\n" + " " * indent, False))
+            used = 0
+        elif used and space:
+            out.append((" ", False))
+            used += 1
+        out.append((word, is_code))
+        used += len(word)
+    return out

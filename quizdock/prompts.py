@@ -6,6 +6,7 @@ same code path as a real terminal.
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Sequence
 from typing import Any, Literal
 
@@ -16,9 +17,19 @@ from prompt_toolkit.keys import Keys
 from prompt_toolkit.styles import Style
 
 from quizdock.i18n import N_, Lang, gettext_in
-from quizdock.plaintext import MAX_ANSWER_CHARS
+from quizdock.plaintext import MAX_ANSWER_CHARS, wrap_spans
 
-STYLE = Style([("qmark", "bold"), ("question", "bold"), ("pointer", "bold"), ("highlighted", "bold")])
+STYLE = Style(
+    [
+        ("qmark", "bold"),
+        ("question", "bold"),
+        ("pointer", "bold"),
+        ("highlighted", "bold"),
+        ("code", "fg:ansicyan bold"),  # inline code of a deck text
+    ]
+)
+# Where a list's option text starts: the pointer (" » ") and the key ("1) ").
+OPTION_INDENT = 6
 
 # The lists draw each key before its label ("4) right, after a hesitation").
 GRADE_LABELS: tuple[str, ...] = (
@@ -157,8 +168,27 @@ class Prompter:
         answer = question.unsafe_ask()
         return str(answer or "")
 
+    def columns(self) -> int:
+        """The terminal's width (the given output's, in tests)."""
+        if self._output is not None:
+            return int(self._output.get_size().columns)
+        return shutil.get_terminal_size().columns
+
+    def option_title(self, key: str, text: str) -> list[tuple[str, str]]:
+        """An option as the list shows it, after its key: wrapped to the terminal under its own
+        first letter, never cut or broken inside a word, inline code shown as code without its
+        backticks. (questionary writes the key itself only before a plain-text title.)"""
+        width = max(20, self.columns() - OPTION_INDENT - 1)
+        # Once answered, the list leaves "? Your answer: 2) ..." on one line: the first line fits there too.
+        answered = len(f"? {self._word('choice')} {key}) ")
+        pieces = wrap_spans(text, width, OPTION_INDENT, first_width=max(10, self.columns() - answered - 1))
+        return [("", f"{key}) "), *(("class:code" if is_code else "", piece) for piece, is_code in pieces)]
+
     def choose(self, options: Sequence[str]) -> int | Action:
         """The index of the option picked (keys 1, 2...), or the action chosen below the options."""
-        choices = [questionary.Choice(text, value=i, shortcut_key=str(i + 1)) for i, text in enumerate(options)]
+        choices = [
+            questionary.Choice(self.option_title(str(i + 1), text), value=i, shortcut_key=str(i + 1))
+            for i, text in enumerate(options)
+        ]
         answer = self._select(self._word("choice"), self._word("choice_keys").format(n=len(choices)), choices)
         return answer if isinstance(answer, str) else int(answer)  # type: ignore[return-value,call-overload]

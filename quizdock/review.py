@@ -39,7 +39,7 @@ from quizdock.core.queue import SessionQueue, new_allowance
 from quizdock.decks import Card
 from quizdock.errors import DockerUnavailable, Interrupted
 from quizdock.i18n import N_, Lang, calendar_day, gettext_in, ngettext_in
-from quizdock.plaintext import printable
+from quizdock.plaintext import deck_text, printable
 from quizdock.prompts import Action, Prompter, typed_action
 
 if TYPE_CHECKING:  # the first card of a review is drawn before SQLAlchemy is loaded (quizdock.quickreview)
@@ -275,7 +275,7 @@ class ReviewSession:
             header += f" · {self._say('repeat')}"
         self.console.rule(header, style="dim")
         if card.kind != "practical":  # a challenge shows its task once set up, with its names and ports
-            self.console.print(Panel(RichText(printable(card.question.get(lang))), expand=False))
+            self.console.print(Panel(deck_text(card.question.get(lang)), expand=False))
         started = time.monotonic()
         outcome = self._answer(card)
         if outcome is None or isinstance(outcome, str):
@@ -342,9 +342,9 @@ class ReviewSession:
             parts.append(RichText(comment))
         if expected:
             label = self._say("answer") if card.kind == "concept" else self._say("expected")
-            parts.append(RichText.assemble((label + " ", "bold"), printable(expected)))
-        parts.append(RichText(printable(card.explanation.get(lang)), style="italic"))
+            parts.append(RichText.assemble((label + " ", "bold"), deck_text(expected)))
+        parts.append(deck_text(card.explanation.get(lang), style="italic"))
         if card.note_differs is not None:
             note = self._say("note") + " "
-            parts.append(RichText.assemble((note, "bold yellow"), printable(card.note_differs.get(lang))))
+            parts.append(RichText.assemble((note, "bold yellow"), deck_text(card.note_differs.get(lang))))
         self.console.print(Panel(Group(*parts), expand=False))

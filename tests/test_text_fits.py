@@ -1,0 +1,99 @@
+"""Every text a review prints fits the terminal, from 60 columns up: options, questions and
+explanations wrap at spaces, never cut, never broken inside a word; inline code is shown as
+code, without its backticks. Read from the screen a learner sees (a terminal emulator)."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+from pathlib import Path
+
+import pexpect
+import pyte
+import pytest
+
+from tests.conftest import REPO, card_toml, deck_toml
+
+LONG_OPTION = (
+    "`docker run -p 8080:80 web` publishes the container's port 80 on port 8080 of every interface "
+    "of the host, IPv4 and IPv6 alike, so that a browser elsewhere reaches it"
+)
+LONG_OPTION_FR = (
+    "`docker run -p 8080:80 web` publie le port 80 du conteneur sur le port 8080 de toutes les "
+    "interfaces de l'hôte, IPv4 comme IPv6, pour qu'un navigateur ailleurs l'atteigne"
+)
+QUESTION = ("Que fait `docker run -p 8080:80 web` pour le réseau\u202f?", "What does `docker run -p 8080:80 web` do?")
+EXPLANATION = (
+    "`-p HÔTE:CONTENEUR` publie le port du conteneur sur le port de l'hôte, sur toutes les interfaces.",
+    "`-p HOST:CONTAINER` publishes the container's port on the host's port, on every interface.",
+)
+
+
+def write_deck(folder: Path) -> None:
+    french = json.dumps([LONG_OPTION_FR, "rien", "il construit l'image web"], ensure_ascii=False)
+    english = json.dumps([LONG_OPTION, "nothing", "it builds the web image"])
+    fields = f"choices.fr = {french}\nchoices.en = {english}\ncorrect = 0\n"  # JSON strings are TOML strings
+    card = card_toml("wide/publish", "choice", ["ports"], question=QUESTION, explanation=EXPLANATION, fields=fields)
+    (folder / "wide.toml").write_text(deck_toml("wide", card), encoding="utf-8")
+
+
+def words(text: str) -> list[str]:
+    return text.replace("`", "").split()
+
+
+@pytest.mark.parametrize(("columns", "lang"), [(60, "fr"), (60, "en"), (80, "fr"), (120, "en")])
+def test_a_choice_card_fits_the_terminal(tmp_path: Path, columns: int, lang: str) -> None:
+    decks = tmp_path / "decks"
+    decks.mkdir()
+    write_deck(decks)
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(REPO),
+        "QUIZDOCK_DB": str(tmp_path / "q.sqlite3"),
+        "QUIZDOCK_DECKS": str(decks),
+        "QUIZDOCK_NOW": "2026-03-02T09:00:00+01:00",
+        "TERM": "xterm",
+        "LANG": "C.UTF-8",
+    }
+    screen = pyte.Screen(columns, 60)
+    stream = pyte.Stream(screen)
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "quizdock", "review", "--lang", lang],
+        env=env,
+        encoding="utf-8",
+        timeout=30,
+        dimensions=(60, columns),
+    )
+
+    def seen() -> str:
+        return "\n".join(line.rstrip() for line in screen.display)
+
+    def read_until(pattern: str) -> None:
+        child.expect(pattern)
+        stream.feed(child.before + child.after)
+
+    option = LONG_OPTION_FR if lang == "fr" else LONG_OPTION
+    read_until("1-3")  # the list is drawn
+    child.expect(pexpect.TIMEOUT, timeout=0.5)  # whatever the list draws after its instruction
+    stream.feed(child.before or "")
+    shown = seen()
+    assert "`" not in shown, shown
+    screen_words = shown.split()
+    question = QUESTION[0] if lang == "fr" else QUESTION[1]
+    for text in (question, option):
+        for word in words(text):
+            assert word in screen_words, (word, shown)  # whole, never cut nor broken
+    key = re.search(r"(\d)\) `?docker", shown)
+    assert key is not None, shown
+    child.send(key.group(1))
+    child.expect(pexpect.EOF)  # the correction, then the session's end
+    stream.feed(child.before)
+    shown = seen()
+    for word in words(EXPLANATION[0] if lang == "fr" else EXPLANATION[1]):
+        assert word in shown.split(), (word, shown)
+    assert "`" not in shown
+    child.close()
+    assert child.exitstatus == 0
