@@ -105,7 +105,8 @@ def test_the_bundled_decks_are_valid_and_cover_the_note() -> None:
         assert card.question.fr != card.question.en or card.kind == "command", card.id
 
 
-@pytest.mark.parametrize("deck_id", ["basics", "containers", "images", "ports", "volumes", "practical"])
+# The note's part on containers holds no mistake: the containers deck corrects nothing.
+@pytest.mark.parametrize("deck_id", ["basics", "images", "ports", "volumes", "practical"])
 def test_the_bundled_cards_speak_of_the_original_note_to_a_reader_who_never_saw_it(deck_id: str) -> None:
     deck = next(deck for deck in load_decks([bundled_decks_dir()]) if deck.id == deck_id)
     differs = [card for card in deck.cards if card.note_differs is not None]
