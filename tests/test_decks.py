@@ -283,3 +283,42 @@ def test_the_bundled_french_has_french_typography() -> None:
             if re.search(r"\S [:;!?»]|« ", prose):
                 slips.append(f"{path.name}{where}: {text}")
     assert not slips, "\n".join(slips[:10])
+
+
+def test_progress_of_a_card_removed_from_its_deck_breaks_no_command(
+    tmp_path: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A card review pass removes cards (issue 22): their ids disappear, their history stays."""
+    decks = tmp_path / "decks"
+    path = write_deck(decks, MINI)
+    monkeypatch.setenv("QUIZDOCK_DECKS", str(decks))
+    with Store.open(db_path) as store:
+        store.sync_decks([decks], NOW)
+        for day, quality in enumerate((5, 1, 4)):  # reviewed, lapsed, reviewed again
+            when = NOW + timedelta(days=day)
+            store.record_answer("mini/choice", quality=quality, answer="", duration_ms=5, now=when, today=when.date())
+    start = MINI.index('[[cards]]\nid = "mini/choice"')
+    path.write_text(MINI[:start])  # the card goes away with its progress in the database
+    assert CliRunner().invoke(app, ["suspend", "mini/concept"]).exit_code == 0
+    for args in (
+        ["decks"],
+        ["due"],
+        ["stats"],
+        ["leeches"],
+        ["deck", "check"],
+        ["export", "csv", "-o", str(tmp_path / "out.txt")],
+        ["export", "anki", "-o", str(tmp_path / "out.apkg")],
+    ):
+        result = CliRunner().invoke(app, args)
+        assert result.exit_code == 0, (args, result.output)
+        assert "Traceback" not in result.output and "mini/choice" not in result.output, args
+    for args in (["suspend", "mini/choice"], ["unsuspend", "mini/choice"]):  # a retired id: an answer, no crash
+        result = CliRunner().invoke(app, args)
+        assert result.exception is None or isinstance(result.exception, SystemExit), (args, result.exception)
+        assert "mini/choice" in result.output and "Traceback" not in result.output
+    assert "mini/choice" not in (tmp_path / "out.txt").read_text(encoding="utf-8")
+    with Store.open(db_path) as store, store.session() as session:
+        row = session.get(CardRow, "mini/choice")
+        assert row is not None and row.retired_at is not None
+        assert len(list(session.scalars(select(ReviewRow).where(ReviewRow.card_id == "mini/choice")))) == 3
+        assert "mini/choice" not in store.new_card_ids(10)
