@@ -127,12 +127,12 @@ _ABSOLUTE = re.compile(
 
 
 def _stems(text: str) -> set[str]:
-    """The content words of ``text``, cut to their first five letters (a crude stem that matches
-    "publish" and "published", "conteneur" and "conteneurs"), without accents."""
+    """The content words of ``text``, cut to their first four letters (a crude stem that matches
+    "port" and "ports", "stop" and "stopped"), without accents."""
     plain = unicodedata.normalize("NFKD", text.lower())
     plain = "".join(char for char in plain if not unicodedata.combining(char))
     words = (word.strip("-") for word in _WORD.findall(plain))
-    return {word[:5] for word in words if len(word) >= 4 and word not in _STOPWORDS}
+    return {word[:4] for word in words if len(word) >= 4 and word not in _STOPWORDS}
 
 
 def _ranks(lengths: Sequence[int], longest_first: bool) -> list[int]:
