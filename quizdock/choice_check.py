@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from quizdock.decks import Card, Deck
-from quizdock.i18n import N_, _
+from quizdock.i18n import N_, Lang, _, number
 
 LONGER_BY = 1.5
 """The right option stands out by length when it is this many times as long as every other
@@ -107,17 +107,18 @@ def giveaways(card: Card, path: str = "") -> list[Giveaway]:
 # --- Cues across a deck ----------------------------------------------------------------------
 
 _WORD = re.compile(r"[\w-]+")
+# Words too common to tell one option from another (a list of words reads best as text).
 _STOPWORDS = frozenset(
     """
     about after also any because been before being both but can cannot could does doing done each
     every from have into its it's just like more most must only other over same should since some
     such than that the their them then there these they this those through under until used uses
-    using very was were what when where which while whose will with without would your you
-    ainsi alors après aussi autre avant avec avoir cela celle celui ces cette comme comment dans
-    depuis des donc dont elle elles encore est être fait faut leur leurs lors mais même moins
-    notre nous par pas peut plus pour quand que quel quelle quels qui sans selon ses sont sous
-    sur tant tous tout toute toutes très une vous docker
-    """.split()
+    using very was were what when where which while whose will with without would your you ainsi
+    alors après aussi autre avant avec avoir cela celle celui ces cette comme comment dans depuis
+    des donc dont elle elles encore est être fait faut leur leurs lors mais même moins notre nous
+    par pas peut plus pour quand que quel quelle quels qui sans selon ses sont sous sur tant tous
+    tout toute toutes très une vous docker
+    """.split()  # noqa: SIM905
 )
 _ABSOLUTE = re.compile(
     r"\b(?:always|never|every|all|none|nothing|automatically|toujours|jamais|tous|toutes|tout|aucun|aucune|rien"
@@ -261,21 +262,22 @@ class DeckCue:
     def __str__(self) -> str:
         where = self.where or _("all decks together")
         return _(
-            "{where}, choices.{lang}: the right option is {cue} in {observed} of {cards} cards, "
-            "where chance gives {expected:.1f} (p = {p:.1e}, the limit is {limit:.1e})."
+            "{where}, choices.{lang}: the right option is {cue} in {observed} of {cards} cards, where chance "
+            "gives {expected}: a chance of 1 in {odds} if the right options were placed at random (a cue fails "
+            "under 1 in {limit})."
         ).format(
             where=where,
             lang=self.lang,
             cue=_(self.cue),
             observed=self.count.observed,
             cards=self.count.cards,
-            expected=self.count.expected,
-            p=self.count.p_value,
-            limit=self.limit,
+            expected=number(self.count.expected, 1),
+            odds=number(1 / self.count.p_value) if self.count.p_value > 1e-9 else _("more than a billion"),
+            limit=number(1 / self.limit),
         )
 
 
-def _choice_cards(cards: Iterable[Card], lang: str) -> list[tuple[list[str], int, str]]:
+def _choice_cards(cards: Iterable[Card], lang: Lang) -> list[tuple[list[str], int, str]]:
     return [
         ([choice.get(lang) for choice in card.choices], card.correct, card.question.get(lang))  # type: ignore[misc]
         for card in cards
