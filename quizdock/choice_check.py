@@ -127,6 +127,10 @@ _ABSOLUTE = re.compile(
 )
 
 
+Marks = Callable[[Sequence[str], str], list[bool]]
+"""Which options of a card (given its options and its question) have a cue."""
+
+
 def _stems(text: str) -> set[str]:
     """The content words of ``text``, cut to their first four letters (a crude stem that matches
     "port" and "ports", "stop" and "stopped"), without accents."""
@@ -143,21 +147,21 @@ def _ranks(lengths: Sequence[int], longest_first: bool) -> list[int]:
     return [1 + sum(other < length for other in lengths) for length in lengths]
 
 
-def _by_rank(rank: int, longest_first: bool) -> Callable[[Sequence[str], str], list[bool]]:
+def _by_rank(rank: int, longest_first: bool) -> Marks:
     def marks(options: Sequence[str], question: str) -> list[bool]:
         return [found == rank for found in _ranks([len(text) for text in options], longest_first)]
 
     return marks
 
 
-def _by_form(has: Callable[[str], bool]) -> Callable[[Sequence[str], str], list[bool]]:
+def _by_form(has: Callable[[str], bool]) -> Marks:
     def marks(options: Sequence[str], question: str) -> list[bool]:
         return [has(text) for text in options]
 
     return marks
 
 
-def _by_position(index: int) -> Callable[[Sequence[str], str], list[bool]]:
+def _by_position(index: int) -> Marks:
     def marks(options: Sequence[str], question: str) -> list[bool]:
         return [i == index for i in range(len(options))]
 
@@ -171,7 +175,7 @@ def _most_question_words(options: Sequence[str], question: str) -> list[bool]:
     return [top > 0 and count == top for count in shared]
 
 
-CUES: tuple[tuple[str, Callable[[Sequence[str], str], list[bool]]], ...] = (
+CUES: tuple[tuple[str, Marks], ...] = (
     (N_("the longest option"), _by_rank(1, longest_first=True)),
     (N_("the second-longest option"), _by_rank(2, longest_first=True)),
     (N_("the second-shortest option"), _by_rank(2, longest_first=False)),
@@ -226,9 +230,7 @@ def upper_tail(chances: Sequence[float], observed: int) -> float:
     return min(1.0, sum(spread[observed:]))
 
 
-def count_cue(
-    marks: Callable[[Sequence[str], str], list[bool]], cards: Iterable[tuple[Sequence[str], int, str]]
-) -> CueCount:
+def count_cue(marks: Marks, cards: Iterable[tuple[Sequence[str], int, str]]) -> CueCount:
     """Count one cue over ``cards`` given as (options, index of the right one, question)."""
     chances: list[float] = []
     observed = 0
