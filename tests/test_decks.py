@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -105,7 +106,8 @@ def test_the_bundled_decks_are_valid_and_cover_the_note() -> None:
         assert card.question.fr != card.question.en or card.kind == "command", card.id
 
 
-@pytest.mark.parametrize("deck_id", ["basics", "containers", "images", "ports", "volumes", "practical"])
+# The note's part on containers holds no mistake: the containers deck corrects nothing.
+@pytest.mark.parametrize("deck_id", ["basics", "images", "ports", "volumes", "practical"])
 def test_the_bundled_cards_speak_of_the_original_note_to_a_reader_who_never_saw_it(deck_id: str) -> None:
     deck = next(deck for deck in load_decks([bundled_decks_dir()]) if deck.id == deck_id)
     differs = [card for card in deck.cards if card.note_differs is not None]
@@ -282,3 +284,154 @@ def test_the_bundled_french_has_french_typography() -> None:
             if re.search(r"\S [:;!?»]|« ", prose):
                 slips.append(f"{path.name}{where}: {text}")
     assert not slips, "\n".join(slips[:10])
+
+
+def test_progress_of_a_card_removed_from_its_deck_breaks_no_command(
+    tmp_path: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A card review pass removes cards (issue 22): their ids disappear, their history stays."""
+    decks = tmp_path / "decks"
+    path = write_deck(decks, MINI)
+    monkeypatch.setenv("QUIZDOCK_DECKS", str(decks))
+    with Store.open(db_path) as store:
+        store.sync_decks([decks], NOW)
+        for day, quality in enumerate((5, 1, 4)):  # reviewed, lapsed, reviewed again
+            when = NOW + timedelta(days=day)
+            store.record_answer("mini/choice", quality=quality, answer="", duration_ms=5, now=when, today=when.date())
+    start = MINI.index('[[cards]]\nid = "mini/choice"')
+    path.write_text(MINI[:start])  # the card goes away with its progress in the database
+    assert CliRunner().invoke(app, ["suspend", "mini/concept"]).exit_code == 0
+    for args in (
+        ["decks"],
+        ["due"],
+        ["stats"],
+        ["leeches"],
+        ["deck", "check"],
+        ["export", "csv", "-o", str(tmp_path / "out.txt")],
+        ["export", "anki", "-o", str(tmp_path / "out.apkg")],
+    ):
+        result = CliRunner().invoke(app, args)
+        assert result.exit_code == 0, (args, result.output)
+        assert "Traceback" not in result.output and "mini/choice" not in result.output, args
+    for args in (["suspend", "mini/choice"], ["unsuspend", "mini/choice"]):  # a retired id: an answer, no crash
+        result = CliRunner().invoke(app, args)
+        assert result.exception is None or isinstance(result.exception, SystemExit), (args, result.exception)
+        assert "mini/choice" in result.output and "Traceback" not in result.output
+    assert "mini/choice" not in (tmp_path / "out.txt").read_text(encoding="utf-8")
+    with Store.open(db_path) as store, store.session() as session:
+        row = session.get(CardRow, "mini/choice")
+        assert row is not None and row.retired_at is not None
+        assert len(list(session.scalars(select(ReviewRow).where(ReviewRow.card_id == "mini/choice")))) == 3
+        assert "mini/choice" not in store.new_card_ids(10)
+
+
+# --- the review of issue 22: what the cards say ------------------------------------------------
+
+
+def _bundled_cards() -> list:  # type: ignore[type-arg]
+    return [card for deck in load_decks([bundled_decks_dir()]) for card in deck.cards]
+
+
+def _texts(card, lang: str) -> list[str]:  # type: ignore[no-untyped-def]
+    """Every text of a card the learner reads in ``lang`` (a command card's answer too)."""
+    found = [card.question.get(lang), card.explanation.get(lang)]
+    if card.note_differs is not None:
+        found.append(card.note_differs.get(lang))
+    if card.kind == "concept":
+        found.append(card.answer.get(lang))
+    if card.kind == "command":
+        found += [card.answer, *card.alternatives]
+    if card.kind == "choice":
+        found += [choice.get(lang) for choice in card.choices]
+    return found
+
+
+# Statements the review found false or worded apart from Docker, as they were written.
+WRONG = [
+    ("a tmpfs is never written to disk", "never written to disk"),
+    ("a tmpfs is never written to disk", "jamais écrit sur disque"),
+    ("each tag is a different image", "each a different image"),
+    ("each tag is a different image", "chacun une image différente"),
+    ("-v and --mount mount the same things", "mount the same things"),
+    ("-v and --mount mount the same things", "montent la même chose"),
+    ("tmpfs data goes with the container", "goes away with the container"),
+    ("tmpfs data goes with the container", "disparaît avec le conteneur"),
+    ("a push sends only the image's own layers, whatever the registry has", "in practice only uploads its own"),
+    ("the message CLI 28 no longer prints", '"repository name must be lowercase"'),
+    ("the message CLI 28 no longer prints", "« repository name must be lowercase »"),
+    ("'tagged' said as the challenge's label", "étiquetée"),
+    ("renvoie for n'envoie", "ne renvoie"),
+    ("English word order", "Start in the background a"),
+    ("one spelling of the key", "Ctrl-C"),
+    ("-p phrased host-to-container", "to container port"),
+    ("-p phrased host-to-container", "de l'hôte vers le port"),
+]
+
+
+@pytest.mark.parametrize(("why", "wrong"), WRONG)
+def test_no_card_says_what_the_review_found_wrong(why: str, wrong: str) -> None:
+    said = [
+        card.id
+        for card in _bundled_cards()
+        for lang in ("en", "fr")
+        for text in _texts(card, lang)
+        if wrong.replace(" :", "\u202f:").replace("« ", "«\u202f").replace(" »", "\u202f»") in text
+    ]
+    assert not said, (why, said)
+
+
+def _card(card_id: str):  # type: ignore[no-untyped-def]
+    return next(card for card in _bundled_cards() if card.id == card_id)
+
+
+def test_the_facts_the_review_asked_for() -> None:
+    # --filter ancestor= lists the containers of images built on the image too (seen on the engine)
+    assert "built on it" in _card("basics/containers-of-image").explanation.en
+    # tmpfs: the kernel may move it to swap
+    assert "swap" in _card("practical/tmpfs").explanation.en and "swap" in _card("practical/tmpfs").explanation.fr
+    # --mount also mounts a tmpfs, which -v cannot
+    assert "tmpfs" in _card("volumes/mount-vs-v").explanation.en
+    # a push uploads what the registry lacks
+    assert "lack" in _card("images/push-layers").explanation.en
+    # the two mistakes of the note corrected, two corrections of what the note never said gone
+    assert "overriding" in _card("images/build-on-base").note_differs.en  # type: ignore[union-attr]
+    assert "volume is in use" in _card("volumes/rm-in-use").note_differs.en  # type: ignore[union-attr]
+    assert _card("images/base-image-update").note_differs is None
+    assert _card("containers/interactive-t-choice").note_differs is None
+    # the detached card does not make the learner retype a shell loop
+    assert "while" not in _card("containers/detached-run").answer
+
+
+HOST_ONLY = {
+    "en": re.compile(r"host (?:alone|only|itself)|for the host only|off the network|other machines|restrict"),
+    "fr": re.compile(r"l'hôte seul|l'hôte lui-même|réserver|hors du réseau|autres machines|restreindre"),
+}
+
+
+def test_every_card_that_keeps_a_port_to_the_host_says_since_when() -> None:
+    """`-p 127.0.0.1:...` keeps other machines out fully only since Docker Engine 28."""
+    checked = set()
+    for card in _bundled_cards():
+        for lang in ("en", "fr"):
+            texts = " ".join(_texts(card, lang))
+            host_only = HOST_ONLY[lang].search(texts)
+            if "127.0.0.1" in texts and host_only:
+                assert "Engine 28" in texts, (card.id, lang)
+                checked.add(card.id)
+    assert {"ports/couchdb-reach-lan", "ports/bind-loopback", "practical/publish-local"} <= checked
+
+
+def test_no_right_answer_publishes_the_hosts_ssh_port() -> None:
+    """The host's own sshd usually holds port 22: an answer that publishes it there fails."""
+    for card in _bundled_cards():
+        right = [card.answer, *card.alternatives] if card.kind == "command" else []
+        if card.kind == "choice":
+            right = [card.choices[card.correct].en]
+        for text in right:
+            assert not re.search(r"-p (?:[\d.]+:)?22:", text), card.id
+
+
+def test_a_fact_is_taught_once_or_twice() -> None:
+    """The same correction of the note on one or two cards of a deck, not five."""
+    prune = [card.id for card in _bundled_cards() if card.note_differs and "image prune" in card.note_differs.en]
+    assert 1 <= len(prune) <= 2, prune
