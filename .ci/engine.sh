@@ -2,15 +2,16 @@
 # Bring up a local Docker engine and the images quizdock's challenges need.
 #
 # Used by CI (as root, before the tests) and by developers. Idempotent: every step is skipped
-# when its result is already there. No image registry on the internet is needed: every image
-# is built from Debian packages (the lab's from pinned packages of Debian's archive).
+# when its result is already there. No image registry is needed: every image is built from
+# Debian packages (the lab's from pinned packages of Debian's archive, downloaded once from the
+# system's own Debian mirror and kept).
 #
 #   busybox:latest  Debian's static busybox, every applet linked on PATH
 #   registry:2      a stand-in for the official registry image, built from Debian's
 #                   docker-registry binary; same entrypoint, config path, port and storage
 #                   directory, so `docker run -d -p 127.0.0.1:PORT:5000 registry:2` (with the
 #                   REGISTRY_AUTH* env overrides) behaves like the real one
-#   LAB_IMAGE       the lab's image as quizdock/lab/engine.py pins it (docker:28.5.2-dind): a
+#   LAB_IMAGE       the lab's image as quizdock/lab/engine.py pins it (docker:VERSION-dind): a
 #                   stand-in for the official Docker-in-Docker image of that engine, built from
 #                   Debian's packages of the same version (sid's docker.io and containerd, pinned
 #                   below; bookworm's runc, tini, legacy iptables, busybox): `dockerd ARGS` as
@@ -47,7 +48,7 @@ REBUILD=0
 for arg in "$@"; do
   case "$arg" in
     --rebuild) REBUILD=1 ;;
-    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
     *) die "unknown argument '$arg' (usage: bash .ci/engine.sh [--rebuild])" ;;
   esac
 done

@@ -124,8 +124,12 @@ def test_the_lab_image_is_the_pinned_engines_official_tag() -> None:
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     assert set(re.findall(r"docker:([\w.]+)-dind", readme)) == {engine.LAB_ENGINE_VERSION}
     assert "docker:dind" not in readme
+    assert set(re.findall(r"Engine (\d+\.\d+\.\d+)", readme)) == {engine.LAB_ENGINE_VERSION}
     script = (REPO / ".ci" / "engine.sh").read_text(encoding="utf-8")
     assert f"SID_DOCKER_IO_VERSION={engine.LAB_ENGINE_VERSION}+" in script  # Debian's package of it
+    containerd = re.search(r"^SID_CONTAINERD_VERSION=([\d.]+)\+", script, re.MULTILINE)
+    assert containerd is not None
+    assert set(re.findall(r"containerd (\d+\.\d+\.\d+)", readme)) == {containerd.group(1)}
 
 
 @pytest.mark.parametrize("chosen", LAB_ENGINES, ids=[e.id for e in LAB_ENGINES])
