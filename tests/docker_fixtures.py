@@ -21,6 +21,7 @@ import pytest
 
 from quizdock.docker_client import connect
 from quizdock.errors import DockerUnavailable
+from quizdock.lab.engine import LAB_ENGINE_VERSION, LAB_IMAGE, lab_image
 
 if TYPE_CHECKING:
     import docker
@@ -34,25 +35,64 @@ ENGINE_FIX = (
 )
 
 
+# The lab's engine with the containerd image store (Engine 29's default), for the tests only:
+# .ci/engine.sh builds it under this name, beside LAB_IMAGE.
+CONTAINERD_STORE_IMAGE = f"quizdock-ci/{LAB_IMAGE}-containerd-store"
+
+
 def engine_missing(reason: str) -> NoReturn:
     """Fail: a test that needs the engine proves nothing without it."""
     pytest.fail(f"{reason}\n{ENGINE_FIX}", pytrace=False)
 
 
+def require_image(client: docker.DockerClient, image: str) -> None:
+    """Fail, naming the fix, when an image the tests need is not on the test engine (never
+    pulled: the tests run offline, on the images .ci/engine.sh builds)."""
+    import docker.errors
+
+    try:
+        client.images.get(image)
+    except docker.errors.ImageNotFound:
+        engine_missing(f"The Docker engine answers but has no {image} image.")
+
+
+@dataclass(frozen=True)
+class ChallengeEngine:
+    """A Docker engine every challenge is proven on.
+
+    Attributes:
+        id: The test id.
+        lab_image: The lab's image; None for the learner's own Docker (the test engine itself,
+            Docker Engine 20.10 in CI: the oldest quizdock supports).
+        storage_driver: What the lab's ``docker info`` reports as its storage driver.
+    """
+
+    id: str
+    lab_image: str | None
+    storage_driver: str | None = None
+
+
+CHALLENGE_ENGINES = (
+    ChallengeEngine(f"lab-{LAB_ENGINE_VERSION}", LAB_IMAGE, "overlay2"),
+    ChallengeEngine(f"lab-{LAB_ENGINE_VERSION}-containerd-store", CONTAINERD_STORE_IMAGE, "overlayfs"),
+    ChallengeEngine("learners-own-docker", None),
+)
+
+
 @pytest.fixture(scope="session")
 def docker_client() -> Iterator[docker.DockerClient]:
-    """A client connected to the engine quizdock would use (DOCKER_HOST, context, socket)."""
+    """A client connected to the engine quizdock would use (DOCKER_HOST, context, socket),
+    which has the images of the challenges and of the lab."""
     try:
         client = connect()
     except DockerUnavailable as error:
         engine_missing(f"No Docker engine for the tests marked docker: {error}")
-    import docker.errors
-
     try:
-        client.images.get("busybox:latest")
-    except docker.errors.ImageNotFound:
+        for image in ("busybox:latest", lab_image()):
+            require_image(client, image)
+    except BaseException:
         client.close()
-        engine_missing("The Docker engine answers but has no busybox:latest image.")
+        raise
     try:
         yield client
     finally:
@@ -174,6 +214,24 @@ def docker_config_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path.mkdir()
     monkeypatch.setenv("DOCKER_CONFIG", str(path))
     return path
+
+
+@pytest.fixture(params=CHALLENGE_ENGINES, ids=[e.id for e in CHALLENGE_ENGINES])
+def challenge_engine(
+    request: pytest.FixtureRequest, docker_client: docker.DockerClient, monkeypatch: pytest.MonkeyPatch
+) -> ChallengeEngine:
+    """Each engine CI proves every challenge on, chosen as a learner would: ``QUIZDOCK_LAB=on``
+    with the lab's image (the pinned one through the default, not the variable), or ``off``."""
+    chosen: ChallengeEngine = request.param
+    monkeypatch.delenv("QUIZDOCK_LAB_IMAGE", raising=False)
+    if chosen.lab_image is None:
+        monkeypatch.setenv("QUIZDOCK_LAB", "off")
+        return chosen
+    require_image(docker_client, chosen.lab_image)
+    monkeypatch.setenv("QUIZDOCK_LAB", "on")
+    if chosen.lab_image != LAB_IMAGE:
+        monkeypatch.setenv("QUIZDOCK_LAB_IMAGE", chosen.lab_image)
+    return chosen
 
 
 @pytest.fixture(scope="session")

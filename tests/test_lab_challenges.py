@@ -22,7 +22,7 @@ from quizdock.lab.runner import free_port
 from quizdock.lab.spec import LABEL_MANAGED, Challenge, substitute
 from quizdock.lab.state import record_typed
 from tests.challenge_variants import Variant, load_variants
-from tests.docker_fixtures import LEARNER_PREFIX, LearnerResources
+from tests.docker_fixtures import LEARNER_PREFIX, ChallengeEngine, LearnerResources
 
 if TYPE_CHECKING:
     import docker
@@ -60,8 +60,13 @@ def quizdock_leftovers(client: docker.DockerClient) -> list[str]:
 
 
 def test_deck_test_proves_every_challenge(
-    docker_client: docker.DockerClient, learner_resources: LearnerResources, learner_stopped: str
+    challenge_engine: ChallengeEngine,
+    docker_client: docker.DockerClient,
+    learner_resources: LearnerResources,
+    learner_stopped: str,
 ) -> None:
+    """On each engine CI proves the challenges on: the lab's pinned engine, the same with the
+    containerd image store, and the learner's own Docker (Engine 20.10 in CI)."""
     result = CliRunner().invoke(app, ["deck", "test"])
     assert result.exit_code == 0, result.output
     count = len(practical_cards())

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import ssl
 import subprocess
 import sys
@@ -26,7 +27,7 @@ from quizdock.lab import engine, runner
 from quizdock.lab.catalog import find_card
 from quizdock.lab.deck_test import prove, run_step, snapshot_docker
 from quizdock.lab.spec import Challenge, SolutionStep
-from tests.docker_fixtures import LEARNER_PREFIX, remove_made
+from tests.docker_fixtures import CHALLENGE_ENGINES, LEARNER_PREFIX, ChallengeEngine, remove_made, require_image
 
 if TYPE_CHECKING:
     import docker
@@ -84,7 +85,9 @@ def test_lab_up_status_env_down_through_the_cli(docker_client: docker.DockerClie
 
     down = cli.invoke(app, ["lab", "down", "--lang", "en"])
     assert down.exit_code == 0 and "removed" in down.output, down.output
-    assert not [c for c in docker_client.containers.list(all=True) if c.name == home.name]
+    # Other programs' containers may go while they are listed (the Docker is shared): not ours to judge.
+    listed = docker_client.containers.list(all=True, filters={"name": home.name}, ignore_removed=True)
+    assert not [c for c in listed if c.name == home.name]
     assert not docker_client.volumes.list(filters={"name": home.volume})
     gone = cli.invoke(app, ["lab", "env", "--lang", "en"])
     assert gone.exit_code == 8 and "quizdock lab up" in gone.output, gone.output
@@ -109,6 +112,66 @@ def test_the_lab_answers_only_with_the_client_certificate(lab_engine: Target) ->
     assert (lab.home.certs / "key.pem").stat().st_mode & 0o077 == 0
     container = lab_engine.client  # the lab's engine itself: nothing of the learner's in it
     assert not [c for c in container.containers.list(all=True) if c.name.startswith(LEARNER_PREFIX)]
+
+
+# --------------------------------------------------------------------------- the engine it runs
+
+LAB_ENGINES = [e for e in CHALLENGE_ENGINES if e.lab_image]
+
+
+def test_the_lab_image_is_the_pinned_engines_official_tag() -> None:
+    assert f"docker:{engine.LAB_ENGINE_VERSION}-dind" == engine.LAB_IMAGE  # as Docker Hub names it
+    assert engine.lab_image() == engine.LAB_IMAGE
+    # Every other mention reads the pin (.ci/engine.sh, the tests) or names it as it is.
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert set(re.findall(r"docker:([\w.]+)-dind", readme)) == {engine.LAB_ENGINE_VERSION}
+    assert "docker:dind" not in readme
+    assert set(re.findall(r"Engine (\d+\.\d+\.\d+)", readme)) == {engine.LAB_ENGINE_VERSION}
+    script = (REPO / ".ci" / "engine.sh").read_text(encoding="utf-8")
+    assert f"SID_DOCKER_IO_VERSION={engine.LAB_ENGINE_VERSION}+" in script  # Debian's package of it
+    containerd = re.search(r"^SID_CONTAINERD_VERSION=([\d.]+)\+", script, re.MULTILINE)
+    assert containerd is not None
+    assert set(re.findall(r"containerd (\d+\.\d+\.\d+)", readme)) == {containerd.group(1)}
+
+
+@pytest.mark.parametrize("chosen", LAB_ENGINES, ids=[e.id for e in LAB_ENGINES])
+def test_the_lab_runs_the_pinned_engine(
+    docker_client: docker.DockerClient, tmp_path: Path, chosen: ChallengeEngine
+) -> None:
+    """`docker version` in the lab names the pinned engine; the containerd image store variant
+    stores images in containerd's snapshotter, as Engine 29 does by default."""
+    assert chosen.lab_image is not None
+    require_image(docker_client, chosen.lab_image)
+    home = engine.LabHome(tmp_path / "lab", name=f"quizdock-lab-test-{uuid.uuid4().hex[:8]}")
+    try:
+        lab = engine.up(docker_client, home, image=chosen.lab_image)
+        shown = subprocess.run(
+            ["docker", "version", "--format", "{{.Server.Version}} {{.Server.APIVersion}}"],
+            env=lab.environ(),
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        )
+        assert shown.returncode == 0, shown.stderr
+        version, api = shown.stdout.split()
+        assert version.split("+")[0] == engine.LAB_ENGINE_VERSION  # Debian's stand-in says 28.5.2+dfsg4
+        assert (1, 41) <= tuple(int(n) for n in api.split(".")) <= (1, 52)  # what the checks are read for
+        info = subprocess.run(
+            ["docker", "info", "--format", "{{.Driver}} {{json .DriverStatus}}"],
+            env=lab.environ(),
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        )
+        assert info.returncode == 0, info.stderr
+        driver, status = info.stdout.split(" ", 1)
+        assert driver == chosen.storage_driver
+        snapshotter = ["driver-type", "io.containerd.snapshotter.v1"] in json.loads(status)
+        assert snapshotter == (chosen.storage_driver == "overlayfs")
+    finally:
+        engine.down(docker_client, home)
 
 
 # --------------------------------------------------------------------------- the note's commands
@@ -307,7 +370,7 @@ def test_deck_test_passes_on_a_busy_docker_and_leaves_it_as_it_was(
 
     def labs() -> set[str]:  # deck test's labs of this process (other runs may share the Docker)
         mine = f"quizdock-lab-test-{os.getpid()}-"
-        return {c.name for c in docker_client.containers.list(all=True) if c.name.startswith(mine)}
+        return {c.name for c in docker_client.containers.list(all=True, ignore_removed=True) if c.name.startswith(mine)}
 
     labs_before = labs()
     worker = threading.Thread(target=churn, daemon=True)

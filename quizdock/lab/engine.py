@@ -4,8 +4,9 @@ Challenges run there, so they can use the note's commands as written (a plain
 ``docker container prune``) and can never touch the learner's containers, images, volumes,
 networks or credentials. The lab is Docker-in-Docker:
 
-- one container (``quizdock-lab``) of the ``docker:dind`` image, privileged, its engine's
-  storage in a volume of its own (``quizdock-lab-data``), so cached images survive a restart;
+- one container (``quizdock-lab``) of the official Docker-in-Docker image of the engine version
+  quizdock is tested with (:data:`LAB_IMAGE`), privileged, its engine's storage in a volume of
+  its own (``quizdock-lab-data``), so cached images survive a restart;
 - its engine listens on TLS only, published on the loopback address; the client certificate
   is in the learner's data folder (mode 0600), so only the learner can drive it;
 - a few ports are published from the loopback address to the same port numbers in the lab,
@@ -34,7 +35,11 @@ from quizdock.i18n import _
 if TYPE_CHECKING:
     import docker
 
-LAB_IMAGE = "docker:dind"
+# The Docker Engine the lab runs: the version quizdock's challenges are proven on (CI builds a
+# stand-in of this very tag from Debian's packages of the same version: .ci/engine.sh reads it
+# here). Pinned, not the floating ``docker:dind``, so a new engine never reaches learners untested.
+LAB_ENGINE_VERSION = "28.5.2"
+LAB_IMAGE = f"docker:{LAB_ENGINE_VERSION}-dind"
 LAB_NAME = "quizdock-lab"
 LABEL_LAB = "quizdock.lab"
 TLS_PORT = 2376
@@ -125,7 +130,7 @@ def default_home() -> LabHome:
 
 
 def lab_image() -> str:
-    """``QUIZDOCK_LAB_IMAGE``, else the official ``docker:dind``."""
+    """``QUIZDOCK_LAB_IMAGE``, else the official image of the tested engine (:data:`LAB_IMAGE`)."""
     return os.environ.get("QUIZDOCK_LAB_IMAGE") or LAB_IMAGE
 
 
