@@ -226,13 +226,12 @@ def _compare_options(expected: ParsedCommand, given: ParsedCommand) -> list[_Iss
     e_forms = output_forms(command, expected.options, given.options)
     g_forms = output_forms(command, given.options, expected.options)
     (e_opts, e_defaults), (g_opts, g_defaults) = _effective_options(e_forms), _effective_options(g_forms)
-    # A default written out is named when the other side sets another value: `-t 10` for `-t 30`.
-    for key in e_opts:
-        if key not in g_opts and key in g_defaults:
-            g_opts[key] = g_defaults[key]
-    for key in g_opts:
-        if key not in e_opts and key in e_defaults:
-            e_opts[key] = e_defaults[key]
+    # A default value written out is named when the other side sets another: `-t 10` for `-t 30`
+    # (a flag set to false is only a missing flag).
+    for mine, theirs, their_defaults in ((e_opts, g_opts, g_defaults), (g_opts, e_opts, e_defaults)):
+        for key, found in list(mine.items()):
+            if key not in theirs and key in their_defaults and found[0].option.value != "bool":
+                theirs[key] = their_defaults[key]
     for key in [*e_opts, *(k for k in g_opts if k not in e_opts)]:
         e_list, g_list = e_opts.get(key, []), g_opts.get(key, [])
         notes, pairs, missing, extra = _pair(
@@ -325,8 +324,7 @@ def _misplaced(words: Sequence[str], anchor: Arg | None) -> _Issue:
         "error",
         both(
             N_(
-                "`{options}` after {what} is read as the command to run, not as Docker options: "
-                "put them before {what}."
+                "`{options}` after {what} is read as the command to run, not as Docker options: put them before {what}."
             ),
             options=join(words),
             what=anchor.label,
@@ -528,8 +526,8 @@ def _pipeline_notes(given: ParsedCommand) -> list[_Issue]:
     notes: list[_Issue] = []
     # `echo "$PW" | docker login --password-stdin` is how that option is meant to be used.
     if given.piped_from and not any(po.option.long == "--password-stdin" for po in given.options):
-        shell = given.piped_from
-        notes.append(_note(both(N_("`{shell}` feeds the command's input: only the Docker command is graded."), shell=shell)))
+        fed = N_("`{shell}` feeds the command's input: only the Docker command is graded.")
+        notes.append(_note(both(fed, shell=given.piped_from)))
     if given.piped_to:
         notes.append(
             _note(both(N_("`{shell}` reworks the output: only the Docker command is graded."), shell=given.piped_to))
