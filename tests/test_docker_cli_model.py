@@ -96,13 +96,13 @@ def test_the_reference_holds_docker_s_facts_beside_the_options() -> None:
     ls = dict((o[0], o) for o in REFERENCE[("container", "ls")][1])
     assert ls["--last"] == ("--last", "-n", "int", "-1")
     assert dict((o[0], o) for o in REFERENCE[("container", "run")][1])["--memory"] == ("--memory", "-m", "bytes", "0")
-    assert OPTIONS_FIRST >= {
+    assert {
         ("container", "run"),
         ("container", "create"),
         ("container", "exec"),
         ("container", "commit"),
-    }
-    assert ("container", "rm") not in OPTIONS_FIRST and OPTIONS_FIRST <= set(REFERENCE)
+    } <= OPTIONS_FIRST
+    assert ("container", "rm") not in OPTIONS_FIRST and set(REFERENCE) >= OPTIONS_FIRST
     assert SIGNALS["KILL"] == 9 and SIGNALS["TERM"] == 15 and SIGNALS["HUP"] == 1 and SIGNALS["USR1"] == 10
     assert SIGNALS["CLD"] == SIGNALS["CHLD"] == 17 and SIGNALS["RTMIN"] == 34 and SIGNALS["RTMAX"] == 64
 

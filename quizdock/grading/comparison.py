@@ -425,10 +425,10 @@ def _compare_args(expected: ParsedCommand, given: ParsedCommand) -> list[_Issue]
         for e in missing:
             if arg.variadic and g_vals:
                 without = both(N_("the command would act on the others only"))
-            elif arg.required:
+            elif arg.required or arg.without is None:  # the model gives every optional argument its `without`
                 without = both(N_("the command would fail"))
             else:
-                without = arg.without or both(N_("the command would do something else"))
+                without = arg.without
             issues.append(
                 _Issue(
                     "error",

@@ -117,7 +117,7 @@ class Arg:
         label: How messages name it ("the container").
         required: Docker refuses the command without it.
         variadic: It may be repeated; the order of the repeats does not matter.
-        without: What would happen without it, for an optional argument.
+        without: What would happen without it; every optional argument has one.
         default: The value Docker uses when it is absent (Docker Hub for ``login``).
     """
 
@@ -252,6 +252,8 @@ def _option(
 
 
 def _arg(entry: Mapping[str, Any]) -> Arg:
+    if not entry.get("required", True) and "without" not in entry:
+        raise ValueError(f"an optional argument ({entry['label']['en']}) needs a 'without' sentence")
     return Arg(
         kind=entry["kind"],
         label=_text(entry["label"]),
