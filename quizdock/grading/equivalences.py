@@ -193,9 +193,13 @@ def output_forms(
     """``options`` with ``--format`` and the flags that print the same written one way.
 
     Written as flags (``--format '{{.ID}}'`` as ``-q``) unless ``other`` asks for a template no
-    flag prints: then as templates (``-q`` as ``--format '{{.ID}}'``), compared with it.
-    Messages show them as typed.
+    flag prints: then as templates (``-q`` as ``--format '{{.ID}}'``), compared with it. Beside a
+    template no flag prints, ``-q`` does nothing (Docker prints the template). Messages show them
+    as typed.
     """
+    if _asks_template(command, options):
+        # A template of one's own wins: the CLI ignores -q beside it (formatter.NewContainerFormat...).
+        return [po for po in options if not po.option.format_equivalent]
     if _asks_template(command, other):
         form = command.option("--format")
         return [
