@@ -851,6 +851,16 @@ DOCKER_READS_THE_SAME: tuple[V, ...] = (
 
 # Their limits: what Docker does not read the same stays a difference (graded so before, too).
 DOCKER_READS_THE_SAME_LIMITS: tuple[V, ...] = (
+    # Without -s, stop sends the image's STOPSIGNAL (nginx: SIGQUIT), not always SIGTERM.
+    V(
+        "docker container stop <container>",
+        "docker stop -s TERM web",
+        "partial",
+        "Unexpected -s TERM: this signal would be sent instead of the image's stop signal "
+        "(SIGTERM unless it sets STOPSIGNAL).",
+        "-s TERM est en trop\u202f: ce signal serait envoyé au lieu du signal d'arrêt de l'image (SIGTERM, sauf "
+        "STOPSIGNAL).",
+    ),
     V(
         "docker container kill -s HUP <container>",
         "docker kill -s 9 web",
@@ -1663,6 +1673,9 @@ SAMPLE = {
     "container": "c1",
     "volume-arg": "v1",
     "command": "hostname",
+    "signal": "HUP",
+    "bytes": "64m",
+    "template": "{{.Names}}",
 }
 
 
