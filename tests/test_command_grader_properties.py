@@ -397,6 +397,15 @@ VOCABULARY = [
     "sudo",
     "-x",
     "--bogus",
+    "|",
+    "echo",
+    "inspect",
+    "--type",
+    "--signal",
+    "SIGKILL",
+    "512M",
+    "{{ .ID }}",
+    "status=exited",
 ]
 
 

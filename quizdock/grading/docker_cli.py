@@ -5,9 +5,10 @@ This is the one place that knows what the ``docker`` command line accepts; the g
 difference in one sentence. Nothing here runs Docker. The model joins two files beside this
 module:
 
-- ``docker_cli_reference.py``: Docker's facts (command names and aliases, options, their short
-  forms, whether they take a value and may repeat), generated from Docker's own CLI reference
-  by ``tools/docker_cli_reference.py``; not edited by hand;
+- ``docker_cli_reference.py``: Docker's facts (every command of its reference with its aliases,
+  options, their short forms, types and defaults; the commands that take options first; the
+  signal table), generated from docker/cli by ``tools/docker_cli_reference.py``; not edited by
+  hand;
 - ``docker_cli_teaching.json``: what quizdock teaches and how it grades: what each command and
   option does in French and English (a sentence for when an option is present, ``with_``, and
   for when it is absent, ``without``, in the conditional so that they read after "missing -d:"
@@ -143,9 +144,9 @@ class Command:
         interspersed: Options may follow arguments. The commands Docker defines with
             ``SetInterspersed(false)`` (``run``, ``create``, ``exec``, ``commit``...) stop reading
             options at the first argument: what follows the image is the container's command.
-        modelled: Its options and arguments are in the model. Commands known by name only
-            are recognised (so a learner is told "a different command", not "unknown"),
-            but cannot be an expected answer.
+        modelled: Its arguments and sentences are in the model. The other commands of Docker's
+            reference are known by name and options (so a learner is told "a different
+            command", not "unknown" or "not an option"), but cannot be an expected answer.
     """
 
     path: tuple[str, ...]
@@ -338,30 +339,15 @@ ALL_COMMANDS: tuple[Command, ...] = build_model(_TEACHING)
 COMMANDS: tuple[Command, ...] = tuple(c for c in ALL_COMMANDS if c.modelled)
 """The commands quizdock grades: a card's answer may be one of them."""
 
-# Management objects other than the modelled ones; anything under them is a different command.
-_OTHER_OBJECTS: tuple[str, ...] = (
-    "builder",
-    "buildx",
-    "checkpoint",
-    "compose",
-    "config",
-    "context",
-    "manifest",
-    "node",
-    "plugin",
-    "secret",
-    "service",
-    "stack",
-    "swarm",
-    "trust",
-)
+# Docker CLI plugins, outside docker/cli's reference: anything under them is a different command.
+_PLUGINS: tuple[str, ...] = ("buildx", "compose", "scout")
 
 
-OBJECTS: frozenset[str] = frozenset(c.path[0] for c in ALL_COMMANDS if len(c.path) == 2) | frozenset(_OTHER_OBJECTS)
-"""Words that start a two-word management command (``container``, ``image``, ...)."""
+OBJECTS: frozenset[str] = frozenset(c.path[0] for c in ALL_COMMANDS if len(c.path) >= 2) | frozenset(_PLUGINS)
+"""Words that start a management command (``container``, ``image``, ``trust``...)."""
 
-OTHER_OBJECTS: frozenset[str] = frozenset(_OTHER_OBJECTS)
-"""Docker management commands outside the model (``compose``, ``swarm``, ...)."""
+OTHER_OBJECTS: frozenset[str] = frozenset(_PLUGINS)
+"""Docker CLI plugins (``compose``, ``buildx``...): known as commands, not by their subcommands."""
 
 
 def _build_index() -> Mapping[tuple[str, ...], Command]:

@@ -229,9 +229,10 @@ def _resolve(words: list[str]) -> tuple[Command, tuple[str, ...], list[str]]:
                     example=example,
                 )
             )
-        found = BY_PATH.get((first, words[1]))
-        if found is not None:
-            return found, (first, words[1]), words[2:]
+        for size in (3, 2):  # `docker trust key generate`, `docker container ls`
+            found = BY_PATH.get(tuple(words[:size]))
+            if found is not None:
+                return found, tuple(words[:size]), words[size:]
         if first in OTHER_OBJECTS:
             raise CommandSyntaxError(
                 both(N_("`docker {first}` is a different command, outside what is asked."), first=first)
