@@ -504,6 +504,17 @@ def test_parser_follows_pflag() -> None:
     assert [o.option.long for o in parse_command("docker rm web -f").options] == ["--force"]
 
 
+def test_a_pipeline_is_read_as_its_docker_command_only_when_asked() -> None:
+    piped = parse_command('echo "$PW" | docker login --password-stdin r:5000 | cat', pipeline=True)
+    assert (piped.command.path, piped.args) == (("login",), ("r:5000",))
+    assert (piped.piped_from, piped.piped_to) == ("echo '$PW' |", "| cat")
+    assert parse_command("docker ps -q|wc -l", pipeline=True).piped_to == "| wc -l"
+    assert parse_command("docker run busybox echo 'a | b'", pipeline=True).args == ("busybox", "echo", "a | b")
+    # A lab step or a check reads `|` as a word, as before: nothing is dropped silently.
+    plain = parse_command("docker container prune | cat")
+    assert plain.args == ("|", "cat") and plain.piped_to == ""
+
+
 def test_canonical_form_sorts_long_options_stably() -> None:
     parsed = parse_command("docker run -e B=2 -d -e A=1 -it busybox echo 'a b'")
     assert canonical_form(parsed) == (

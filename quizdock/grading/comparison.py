@@ -629,7 +629,7 @@ def grade_command(expected: str | Sequence[str], given: str, *, same_form: bool 
         if given_text == _normalise(answer):
             return CommandVerdict("equivalent", QUALITY["equivalent"], EMPTY, canonical_form(p))
     try:
-        typed = parse_command(given)
+        typed = parse_command(given, pipeline=True)
     except CommandSyntaxError as error:
         same = next((p for p in parsed if error.command is not None and p.command.path == error.command.path), None)
         if same is not None:

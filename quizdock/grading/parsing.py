@@ -139,12 +139,15 @@ class _Line:
     piped_to: str = ""
 
 
-def _shell_words(text: str) -> list[str]:
-    # As shlex.split, but an unquoted `|` is a word of its own: `docker ps -q|wc -l` is a pipeline.
-    lexer = shlex.shlex(text, posix=True, punctuation_chars="|")
-    lexer.whitespace_split = True
-    lexer.commenters = ""
+def _shell_words(text: str, pipeline: bool) -> list[str]:
+    # As the shell reads words; with `pipeline`, an unquoted `|` is a word of its own
+    # (`docker ps -q|wc -l` is a pipeline).
     try:
+        if not pipeline:
+            return shlex.split(text)
+        lexer = shlex.shlex(text, posix=True, punctuation_chars="|")
+        lexer.whitespace_split = True
+        lexer.commenters = ""
         return list(lexer)
     except ValueError:
         raise CommandSyntaxError(both(N_("Unclosed quote or escape: the shell could not read this command."))) from None
@@ -167,16 +170,17 @@ def _without_prompt(tokens: list[str]) -> list[str]:
     return tokens
 
 
-def _words(text: str) -> _Line:
-    stages = [_without_prompt(stage) for stage in _stages(_shell_words(text))]
-    docker_stage = next((i for i, stage in enumerate(stages) if stage[:1] == ["docker"]), None)
-    if docker_stage is not None and len(stages) > 1 and all(stages):
-        return _Line(
-            stages[docker_stage][1:],
-            piped_from="".join(f"{join(stage)} | " for stage in stages[:docker_stage]).rstrip(),
-            piped_to="".join(f" | {join(stage)}" for stage in stages[docker_stage + 1 :]).lstrip(),
-        )
-    tokens = _without_prompt([w for stage in stages for w in stage] if len(stages) == 1 else _shell_words(text))
+def _words(text: str, pipeline: bool) -> _Line:
+    if pipeline:
+        stages = [_without_prompt(stage) for stage in _stages(_shell_words(text, pipeline=True))]
+        docker_stage = next((i for i, stage in enumerate(stages) if stage[:1] == ["docker"]), None)
+        if docker_stage is not None and len(stages) > 1 and all(stages):
+            return _Line(
+                stages[docker_stage][1:],
+                piped_from="".join(f"{join(stage)} | " for stage in stages[:docker_stage]).rstrip(),
+                piped_to="".join(f" | {join(stage)}" for stage in stages[docker_stage + 1 :]).lstrip(),
+            )
+    tokens = _without_prompt(_shell_words(text, pipeline=False))
     if not tokens:
         raise CommandSyntaxError(both(N_("No command was typed.")))
     if tokens[0] != "docker":
@@ -279,11 +283,14 @@ def _needs_value(command: Command, written: str) -> CommandSyntaxError:
     )
 
 
-def parse_command(text: str) -> ParsedCommand:
+def parse_command(text: str, *, pipeline: bool = False) -> ParsedCommand:
     """Read a typed command with the Docker CLI model.
 
     Args:
         text: A command line as typed in a shell, starting with ``docker``.
+        pipeline: Read a shell pipeline (``echo "$PW" | docker login --password-stdin``,
+            ``docker ps -q | wc -l``) as its Docker command, the rest kept aside; else ``|`` is
+            a word like any other, as a lab step or a check needs it.
 
     Returns:
         The command, its options and its arguments.
@@ -292,7 +299,7 @@ def parse_command(text: str) -> ParsedCommand:
         CommandSyntaxError: The text is not a Docker command the model knows (unclosed quote,
             not ``docker``, unknown command or option, option without its value).
     """
-    line = _words(text)
+    line = _words(text, pipeline)
     command, written_path, words = _resolve(line.words)
     options: list[ParsedOption] = []
     args: list[str] = []
