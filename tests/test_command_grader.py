@@ -1205,8 +1205,8 @@ VERDICT_TEXTS: tuple[V, ...] = (
         "docker container ls",
         "docker container",
         "wrong",
-        "`docker container` alone does nothing: it needs an action, such as `docker container attach`.",
-        "`docker container` seul n'exécute rien\u202f: il faut une action, comme `docker container attach`.",
+        "`docker container` alone does nothing: it needs an action, such as `docker container ls`.",
+        "`docker container` seul n'exécute rien\u202f: il faut une action, comme `docker container ls`.",
     ),
     V(
         "docker container ls",

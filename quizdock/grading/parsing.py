@@ -225,7 +225,8 @@ def _resolve(words: list[str]) -> tuple[Command, tuple[str, ...], list[str]]:
         )
     if first in OBJECTS:
         if len(words) < 2 or words[1].startswith("-"):
-            example = (subcommands(first) or ("ls",))[0]
+            actions = subcommands(first)
+            example = "ls" if "ls" in actions or not actions else actions[0]
             raise CommandSyntaxError(
                 both(
                     N_("`docker {first}` alone does nothing: it needs an action, such as `docker {first} {example}`."),
