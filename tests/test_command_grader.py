@@ -858,6 +858,14 @@ DOCKER_READS_THE_SAME: tuple[V, ...] = (
         "forme objet-commande : `docker container rm`.",
         same_form=True,
     ),
+    # The password fed on standard input, as --password-stdin is meant to be used.
+    V(
+        "docker login -u <user> --password-stdin <registry>",
+        "cat ~/pw.txt | docker login -u bob --password-stdin localhost:5000",
+        "equivalent",
+        "Equivalent to `docker login --password-stdin --username <user> <registry>`.",
+        "Équivalent à `docker login --password-stdin --username <user> <registry>`.",
+    ),
 )
 
 # Their limits: what Docker does not read the same stays a difference (graded so before, too).
