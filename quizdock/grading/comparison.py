@@ -19,11 +19,9 @@ from types import MappingProxyType
 from typing import Literal, TypeVar
 
 from quizdock import image_reference
-from quizdock.grading import patterns
-from quizdock.grading.docker_cli import HELP, PLACEHOLDERS, Arg, Command
+from quizdock.grading.docker_cli import HELP, Arg, Command
 from quizdock.grading.equivalences import as_docker_reads, implied_all, inspect_as_typed, output_forms
 from quizdock.grading.parsing import (
-    PLACEHOLDER,
     CommandSyntaxError,
     ParsedCommand,
     ParsedOption,
@@ -39,7 +37,6 @@ from quizdock.grading.values import (
     canonical_value,
     compare_arg,
     compare_option_values,
-    image_problem,
     option_anchor,
 )
 from quizdock.grading.wording import both
@@ -248,7 +245,7 @@ def _compare_options(expected: ParsedCommand, given: ParsedCommand) -> list[_Iss
     return issues
 
 
-def _assign(command: Command, args: Sequence[str]) -> tuple[list[list[str]], list[str]]:
+def assign_args(command: Command, args: Sequence[str]) -> tuple[list[list[str]], list[str]]:
     """The typed arguments per argument of the command, and those left over."""
     slots: list[list[str]] = []
     i = 0
@@ -396,8 +393,8 @@ def _compare_container_command(
 
 def _compare_args(expected: ParsedCommand, given: ParsedCommand) -> list[_Issue]:
     command = expected.command
-    e_slots, _ = _assign(command, expected.args)
-    g_slots, g_extra = _assign(command, given.args)
+    e_slots, _ = assign_args(command, expected.args)
+    g_slots, g_extra = assign_args(command, given.args)
     image = next((vals[0] for arg, vals in zip(command.args, e_slots, strict=True) if arg.kind == "image" and vals), "")
     issues: list[_Issue] = []
     anchor: Arg | None = None  # the argument before the container's command: the image, the container
@@ -465,7 +462,7 @@ def _summary(issues: Sequence[_Issue]) -> Text:
     return Text(fr, en)
 
 
-def _asks_help(parsed: ParsedCommand) -> ParsedOption | None:
+def asks_help(parsed: ParsedCommand) -> ParsedOption | None:
     return next((po for po in parsed.options if po.option is HELP and po.value == "true"), None)
 
 
@@ -546,7 +543,7 @@ def _other_command(given: ParsedCommand, canonical: str) -> CommandVerdict:
 
 
 def _differences(expected: ParsedCommand, given: ParsedCommand) -> list[_Issue]:
-    e_help, g_help = _asks_help(expected), _asks_help(given)
+    e_help, g_help = asks_help(expected), asks_help(given)
     # --help prints the usage and ignores everything else on the line.
     if e_help is not None and g_help is not None:
         return []
@@ -637,59 +634,3 @@ def grade_command(expected: str | Sequence[str], given: str, *, same_form: bool 
         return CommandVerdict("wrong", QUALITY["wrong"], error.message, canonical_form(parsed[0]))
     verdicts = [_grade(p, typed, given_text, same_form) for p in parsed]
     return max(verdicts, key=lambda v: v.quality)
-
-
-def answer_problems(answer: str) -> tuple[Text, ...]:
-    """What is wrong with a card's expected answer, for deck validation; empty when it is fine.
-
-    Checks that the model reads it, that its command is fully modelled, that its placeholders
-    are known, that its required arguments are there and that its image names are valid.
-    """
-    if len(answer) > MAX_ANSWER_CHARS:
-        return (
-            both(
-                N_("An answer of {n} characters: longer than the {limit} a learner may type."),
-                n=len(answer),
-                limit=MAX_ANSWER_CHARS,
-            ),
-        )
-    try:
-        parsed = parse_command(answer)
-    except CommandSyntaxError as error:
-        return (error.message,)
-    problems: list[Text] = []
-    command = parsed.command
-    if not command.modelled:
-        problems.append(both(N_("quizdock knows `{command}` by name only and cannot grade it."), command=command.name))
-    values = [po.value for po in parsed.options] + list(parsed.args)
-    for value in values:
-        side_by_side = patterns.adjacent_placeholders(value)
-        if side_by_side is not None:
-            problems.append(
-                both(
-                    N_(
-                        "Placeholders side by side `{found}`: where one ends and the other begins would be "
-                        "a guess; separate them (`<image>:<tag>`)."
-                    ),
-                    found=side_by_side,
-                )
-            )
-        for m in PLACEHOLDER.finditer(value):
-            if m.group(1) not in PLACEHOLDERS:
-                problems.append(both(N_("Unknown placeholder `{found}`."), found=m.group(0)))
-    slots, extra = _assign(command, parsed.args)
-    for arg, vals in zip(command.args, slots, strict=True):
-        if arg.required and not vals and not _asks_help(parsed):
-            problems.append(both(N_("Missing {what}."), what=arg.label))
-        if arg.kind == "image":
-            for v in vals:
-                problem = None if has_placeholder(v) else image_problem(v)
-                if problem is not None:
-                    problems.append(both(N_("Image `{image}`: {problem}."), image=v, problem=problem))
-    problems += [both(N_("Unexpected argument `{value}`."), value=x) for x in extra]
-    for po in parsed.options:
-        if po.option.value == "image" and not has_placeholder(po.value):
-            problem = image_problem(po.value)
-            if problem is not None:
-                problems.append(both(N_("Image `{image}`: {problem}."), image=po.value, problem=problem))
-    return tuple(problems)
