@@ -1,12 +1,20 @@
-"""Regenerate ``quizdock/grading/docker_cli_reference.py`` from Docker's own CLI reference.
+"""Regenerate ``quizdock/grading/docker_cli_reference.py`` from Docker's own CLI definitions.
 
-The grader's facts about the ``docker`` command line (each command's name and aliases, its
-options, their one-letter forms and whether they take a value) are not written by hand: they
-come from the reference docker/cli generates from its own command definitions, one file per
-command in ``docs/reference/commandline/`` (``container_ls.md``: an "Aliases" line and an
-"Options" table between ``MARKER_GEN_START`` and ``MARKER_GEN_END``; docker/docs publishes the
-same reference as ``data/engine-cli/*.yaml``). The commands taken are those of
-``quizdock/grading/docker_cli_teaching.json``, the grader's sentences and rules for each.
+The grader's facts about the ``docker`` command line are not written by hand: they come from a
+docker/cli checkout.
+
+- Every command of the reference docker/cli generates from its own command definitions, one
+  file per command in ``docs/reference/commandline/`` (``container_ls.md``: an "Aliases" line
+  and an "Options" table, name, pflag type and default, between ``MARKER_GEN_START`` and
+  ``MARKER_GEN_END``; docker/docs publishes the same reference as ``data/engine-cli/*.yaml``).
+  A legacy page (``ps.md``) is the same command as its management page; group pages
+  (``container.md``) are not commands. The teaching file
+  (``quizdock/grading/docker_cli_teaching.json``, the grader's sentences and rules) must name
+  commands of this reference only.
+- The commands whose cobra definition calls ``flags.SetInterspersed(false)`` (``cli/command``):
+  they read options only before their first argument.
+- The Linux signal table Docker parses ``--signal`` with (moby/sys/signal, vendored, with the
+  numbers of golang.org/x/sys/unix).
 
 Regenerate, offline, from a checkout (or an extracted archive) of docker/cli at the release the
 model follows::
@@ -288,17 +296,8 @@ def _options_lines(options: tuple[Option, ...], indent: str) -> list[str]:
     return [f"{indent}{_literal(option)}," for option in options]
 
 
-def render(
-    reference: dict[tuple[str, ...], Entry],
-    source: str,
-    options_first: frozenset[tuple[str, ...]] = frozenset(),
-    signals: dict[str, int] | None = None,
-) -> str:
-    """The module's text: a docstring, where it came from, the facts beside the commands (pflag
-    types that repeat, commands that take options first, the signal table), the option lists that
-    several commands share, and one entry per command."""
-    bases = shared_bases(reference)
-    lines = [
+def _header(source: str, options_first: frozenset[tuple[str, ...]], signals: dict[str, int]) -> list[str]:
+    return [
         '"""Docker\'s CLI reference: generated, do not edit.',
         "",
         "Regenerate with ``python tools/docker_cli_reference.py <docker/cli checkout>`` (its docstring",
@@ -329,10 +328,7 @@ def render(
         '"""Commands that read options only before their first argument (cobra: SetInterspersed(false))."""',
         "",
         "SIGNALS: dict[str, int] = {",
-        *[
-            f"    {_literal(name)}: {number},"
-            for name, number in sorted((signals or {}).items(), key=lambda s: (s[1], s[0]))
-        ],
+        *[f"    {_literal(name)}: {number}," for name, number in sorted(signals.items(), key=lambda s: (s[1], s[0]))],
         "}",
         '"""Docker\'s Linux signal table (moby/sys/signal): a name without ``SIG`` to its number."""',
         "",
@@ -342,6 +338,19 @@ def render(
         "",
         "",
     ]
+
+
+def render(
+    reference: dict[tuple[str, ...], Entry],
+    source: str,
+    options_first: frozenset[tuple[str, ...]] = frozenset(),
+    signals: dict[str, int] | None = None,
+) -> str:
+    """The module's text: a docstring, where it came from, the facts beside the commands (pflag
+    types that repeat, commands that take options first, the signal table), the option lists that
+    several commands share, and one entry per command."""
+    bases = shared_bases(reference)
+    lines = _header(source, options_first, signals or {})
     for base in sorted(set(bases.values())):
         lines += [f"{_group_name(base)}: tuple[Option, ...] = (", *_options_lines(reference[base][1], "    "), ")"]
     if bases:
