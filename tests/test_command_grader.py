@@ -150,6 +150,8 @@ TABLE: tuple[Case, ...] = (
         "after the image is read as the command to run, not as Docker options",
     ),
     Case("docker container exec -it <container> <command>", "docker exec -it web sh -c 'ls /'", "equivalent"),
+    # Options the answer itself passes to the image's entrypoint are not misplaced ones.
+    Case("docker container run -d redis --appendonly yes", "docker run -d redis --appendonly yes", "equivalent"),
     Case(
         "docker container exec -it <container> <command>",
         "docker exec -it web",

@@ -551,7 +551,9 @@ def _differences(expected: ParsedCommand, given: ParsedCommand) -> list[_Issue]:
         return [_missing("--help", HELP.without)]
     if g_help is not None:
         return [_extra_option(g_help)]
-    given, misplaced = _placed(given)
+    # An answer that passes options to the image's entrypoint (`docker run redis --appendonly yes`)
+    # asks for them there: only where it does not are they misplaced.
+    given, misplaced = (given, None) if any(map(_looks_like_option, expected.args)) else _placed(given)
     e_same, g_same = implied_all(as_docker_reads(expected), as_docker_reads(given))
     issues = _compare_options(e_same, g_same) + _compare_args(e_same, g_same)
     return issues if misplaced is None else [misplaced, *issues]
