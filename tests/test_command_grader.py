@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+import re
 import shlex
 import tomllib
 from dataclasses import dataclass
@@ -145,9 +147,11 @@ TABLE: tuple[Case, ...] = (
         "docker container run -d busybox",
         "docker run busybox -d",
         "partial",
-        "after the image goes to the container, not to Docker",
+        "after the image is read as the command to run, not as Docker options",
     ),
     Case("docker container exec -it <container> <command>", "docker exec -it web sh -c 'ls /'", "equivalent"),
+    # Options the answer itself passes to the image's entrypoint are not misplaced ones.
+    Case("docker container run -d redis --appendonly yes", "docker run -d redis --appendonly yes", "equivalent"),
     Case(
         "docker container exec -it <container> <command>",
         "docker exec -it web",
@@ -313,8 +317,10 @@ SAME_RESULT: tuple[Case, ...] = (
     Case("docker image ls -q", "docker image ls --format '{{ .ID }}'", "equivalent"),
     Case("docker container ls -q", "docker ps --format {{.ID}}", "equivalent"),
     Case("docker volume ls -q", "docker volume ls --format '{{.Name}}'", "equivalent"),
-    Case("docker volume ls -q", "docker volume ls --format '{{.ID}}'", "partial", "Missing -q"),
-    Case("docker image ls -q", "docker image ls --format 'table {{.ID}}'", "partial", "Missing -q"),
+    Case(
+        "docker volume ls -q", "docker volume ls --format '{{.ID}}'", "partial", "`--format '{{.ID}}'` instead of `-q`"
+    ),
+    Case("docker image ls -q", "docker image ls --format 'table {{.ID}}'", "partial", "instead of `-q`"),
     # `sh -c "X"` for X when X is one plain command.
     Case(
         ('docker container run busybox echo "hello world"', "docker container run busybox echo hello world"),
@@ -500,6 +506,17 @@ def test_parser_follows_pflag() -> None:
     assert [o.option.long for o in parse_command("docker rm web -f").options] == ["--force"]
 
 
+def test_a_pipeline_is_read_as_its_docker_command_only_when_asked() -> None:
+    piped = parse_command('echo "$PW" | docker login --password-stdin r:5000 | cat', pipeline=True)
+    assert (piped.command.path, piped.args) == (("login",), ("r:5000",))
+    assert (piped.piped_from, piped.piped_to) == ("echo '$PW' |", "| cat")
+    assert parse_command("docker ps -q|wc -l", pipeline=True).piped_to == "| wc -l"
+    assert parse_command("docker run busybox echo 'a | b'", pipeline=True).args == ("busybox", "echo", "a | b")
+    # A lab step or a check reads `|` as a word, as before: nothing is dropped silently.
+    plain = parse_command("docker container prune | cat")
+    assert plain.args == ("|", "cat") and plain.piped_to == ""
+
+
 def test_canonical_form_sorts_long_options_stably() -> None:
     parsed = parse_command("docker run -e B=2 -d -e A=1 -it busybox echo 'a b'")
     assert canonical_form(parsed) == (
@@ -521,6 +538,961 @@ def test_canonical_form_sorts_long_options_stably() -> None:
 def test_answer_problems_catch_broken_cards(answer: str, problem: str) -> None:
     problems = answer_problems(answer)
     assert any(problem in p.en for p in problems), problems
+
+
+# --- What Docker reads the same, and what each verdict says (exact, in both languages) ----------
+
+
+@dataclass(frozen=True)
+class V:
+    """A verdict with its exact message in English and in French."""
+
+    expected: str
+    given: str
+    verdict: str
+    en: str
+    fr: str
+    same_form: bool = False
+
+
+# Cases of an expert review graded against Docker's own behaviour (issue 22) and the alias case of
+# issue 23: each was graded otherwise before the grader read Docker's definitions.
+DOCKER_READS_THE_SAME: tuple[V, ...] = (
+    # Signals: Docker's Linux table, a name with or without SIG in any case, or a number.
+    V(
+        "docker container kill <container>",
+        "docker kill -s KILL web",
+        "equivalent",
+        "Equivalent to `docker container kill <container>`.",
+        "Équivalent à `docker container kill <container>`.",
+    ),
+    V(
+        "docker container kill --signal SIGKILL <container>",
+        "docker kill -s KILL web",
+        "equivalent",
+        "Equivalent to `docker container kill --signal SIGKILL <container>`.",
+        "Équivalent à `docker container kill --signal SIGKILL <container>`.",
+    ),
+    V(
+        "docker container kill -s KILL <container>",
+        "docker kill --signal SIGKILL web",
+        "equivalent",
+        "Equivalent to `docker container kill --signal KILL <container>`.",
+        "Équivalent à `docker container kill --signal KILL <container>`.",
+    ),
+    V(
+        "docker container kill -s SIGKILL <container>",
+        "docker kill -s 9 web",
+        "equivalent",
+        "Equivalent to `docker container kill --signal SIGKILL <container>`.",
+        "Équivalent à `docker container kill --signal SIGKILL <container>`.",
+    ),
+    V(
+        "docker container kill -s HUP <container>",
+        "docker kill -s sighup web",
+        "equivalent",
+        "Equivalent to `docker container kill --signal HUP <container>`.",
+        "Équivalent à `docker container kill --signal HUP <container>`.",
+    ),
+    V(
+        "docker container stop -s SIGINT <container>",
+        "docker stop --signal int web",
+        "equivalent",
+        "Equivalent to `docker container stop --signal SIGINT <container>`.",
+        "Équivalent à `docker container stop --signal SIGINT <container>`.",
+    ),
+    V(
+        "docker container inspect <container>",
+        "docker inspect web",
+        "equivalent",
+        "Equivalent to `docker container inspect <container>`.",
+        "Équivalent à `docker container inspect <container>`.",
+    ),
+    V(
+        "docker container inspect -f '{{.State.Status}}' <container>",
+        "docker inspect --format '{{ .State.Status }}' web",
+        "equivalent",
+        "Equivalent to `docker container inspect --format '{{.State.Status}}' <container>`.",
+        "Équivalent à `docker container inspect --format '{{.State.Status}}' <container>`.",
+    ),
+    V(
+        "docker volume inspect <volume>",
+        "docker inspect --type volume data",
+        "equivalent",
+        "Equivalent to `docker volume inspect <volume>`.",
+        "Équivalent à `docker volume inspect <volume>`.",
+    ),
+    V(
+        "docker volume inspect <volume>",
+        "docker inspect data",
+        "accepted",
+        "`docker inspect` looks for a container of that name first, then an "
+        "image, a network, a volume: `--type volume` (or `docker volume "
+        "inspect`) says which.",
+        "`docker inspect` cherche d'abord un conteneur de ce nom, puis une "
+        "image, un réseau, un volume : `--type volume` (ou `docker volume "
+        "inspect`) précise lequel.",
+    ),
+    V(
+        "docker container inspect <container>",
+        "docker inspect --type image web",
+        "wrong",
+        "`docker inspect` is a different command: it shows the details of "
+        "Docker objects of any type as JSON (a container first).",
+        "`docker inspect` est une autre commande : elle affiche le détail "
+        "d'objets Docker de tout type en JSON (un conteneur d'abord).",
+    ),
+    V(
+        "docker container ls -l",
+        "docker ps -n 1",
+        "equivalent",
+        "Equivalent to `docker container ls --latest`.",
+        "Équivalent à `docker container ls --latest`.",
+    ),
+    V("docker container ls -l", "docker ps -n 2", "partial", "`-n 2` instead of `-l`.", "`-n 2` au lieu de `-l`."),
+    V(
+        "docker container ls -a --filter status=exited",
+        "docker ps --filter status=exited",
+        "equivalent",
+        "Equivalent to `docker container ls --all --filter status=exited`.",
+        "Équivalent à `docker container ls --all --filter status=exited`.",
+    ),
+    V(
+        "docker container ls -a -n 3",
+        "docker ps -n 3",
+        "equivalent",
+        "Equivalent to `docker container ls --all --last 3`.",
+        "Équivalent à `docker container ls --all --last 3`.",
+    ),
+    V(
+        "docker container ls -a",
+        "docker ps --filter status=exited",
+        "partial",
+        "Unexpected --filter status=exited: the result would be limited by this filter.",
+        "--filter status=exited est en trop\u202f: le résultat serait limité par ce filtre.",
+    ),
+    V(
+        "docker container ls --format '{{.Names}}'",
+        "docker ps --format '{{ .Names }}'",
+        "equivalent",
+        "Equivalent to `docker container ls --format '{{.Names}}'`.",
+        "Équivalent à `docker container ls --format '{{.Names}}'`.",
+    ),
+    V(
+        "docker container ls --format '{{.Names}}'",
+        "docker ps --format '{{.ID}}'",
+        "partial",
+        "Wrong value for --format: `{{.ID}}` instead of `{{.Names}}`.",
+        "Mauvaise valeur pour --format\u202f: `{{.ID}}` au lieu de `{{.Names}}`.",
+    ),
+    V(
+        "docker container ls --format '{{.Names}}'",
+        "docker ps -q",
+        "partial",
+        "`-q` instead of `--format '{{.Names}}'`.",
+        "`-q` au lieu de `--format '{{.Names}}'`.",
+    ),
+    V(
+        "docker container stop <container>",
+        "docker stop -t 10 web",
+        "equivalent",
+        "Equivalent to `docker container stop <container>`.",
+        "Équivalent à `docker container stop <container>`.",
+    ),
+    V(
+        "docker container run -d -m 512m busybox",
+        "docker run -d -m 512M busybox",
+        "equivalent",
+        "Equivalent to `docker container run --detach --memory 512m busybox`.",
+        "Équivalent à `docker container run --detach --memory 512m busybox`.",
+    ),
+    V(
+        "docker container run -d -m 1g busybox",
+        "docker run -d --memory 1024MiB busybox",
+        "equivalent",
+        "Equivalent to `docker container run --detach --memory 1g busybox`.",
+        "Équivalent à `docker container run --detach --memory 1g busybox`.",
+    ),
+    V(
+        "docker volume prune -a",
+        "docker volume prune --filter all=true",
+        "equivalent",
+        "Equivalent to `docker volume prune --all`.",
+        "Équivalent à `docker volume prune --all`.",
+    ),
+    V(
+        "docker volume prune -a",
+        "docker volume prune --filter all=1",
+        "equivalent",
+        "Equivalent to `docker volume prune --all`.",
+        "Équivalent à `docker volume prune --all`.",
+    ),
+    V(
+        "docker volume prune",
+        "docker volume prune --filter all=false",
+        "equivalent",
+        "Equivalent to `docker volume prune`.",
+        "Équivalent à `docker volume prune`.",
+    ),
+    V(
+        "docker login <registry>",
+        'echo "$PW" | docker login -u bob --password-stdin localhost:5000',
+        "accepted",
+        "-u bob is not needed here, but harmless: this user name would be used. "
+        "--password-stdin is not needed here, but harmless: the password would "
+        "be read from standard input.",
+        "-u bob n'est pas demandé, mais sans conséquence : ce nom d'utilisateur "
+        "serait utilisé. --password-stdin n'est pas demandé, mais sans "
+        "conséquence : le mot de passe serait lu sur l'entrée standard.",
+    ),
+    V(
+        "docker container commit -m msg <container> <image>",
+        "docker commit web img -m msg",
+        "partial",
+        "`-m msg` after the arguments is not read as an option: this command "
+        "takes its options before its arguments, and Docker would refuse the "
+        "extra arguments.",
+        "`-m msg` après les arguments n'est pas lu comme une option : cette "
+        "commande prend ses options avant ses arguments, et Docker refuserait "
+        "les arguments en trop.",
+    ),
+    V(
+        "docker container ls",
+        "docker stats --no-stream",
+        "wrong",
+        "`docker stats` is a different command: it shows the containers' resource usage.",
+        "`docker stats` est une autre commande\u202f: elle affiche l'usage des ressources des conteneurs.",
+    ),
+    V(
+        "docker volume ls",
+        "docker volume update data",
+        "wrong",
+        "`docker volume update` is another Docker command, not the one asked.",
+        "`docker volume update` est une autre commande Docker, pas celle demandée.",
+    ),
+    V(
+        "docker container ls -q",
+        "docker ps -q | wc -l",
+        "accepted",
+        "`| wc -l` reworks the output: only the Docker command is graded.",
+        "`| wc -l` retravaille la sortie\u202f: seule la commande Docker est notée.",
+    ),
+    V(
+        "docker container ls -q",
+        "docker ps -aq | head -1",
+        "partial",
+        "Unexpected -a: stopped containers would be listed too. `| head -1` "
+        "reworks the output: only the Docker command is graded.",
+        "-a est en trop : les conteneurs arrêtés seraient aussi listés. `| head "
+        "-1` retravaille la sortie : seule la commande Docker est notée.",
+    ),
+    V(
+        "docker container rm <container> <container>",
+        "docker rm web",
+        "partial",
+        "Missing the container `<container>`: the command would act on the others only.",
+        "Il manque le conteneur `<container>`\u202f: la commande ne s'appliquerait qu'aux autres.",
+    ),
+    V(
+        "docker container rm web db",
+        "docker rm web",
+        "partial",
+        "Missing the container `db`: the command would act on the others only.",
+        "Il manque le conteneur `db`\u202f: la commande ne s'appliquerait qu'aux autres.",
+    ),
+    V(
+        "docker container run -d -v data:/data busybox",
+        "docker run -d --mount data:/data busybox",
+        "partial",
+        "`--mount data:/data` instead of `-v data:/data`: `--mount` takes "
+        "key=value fields, such as `type=volume,source=data,target=/data`.",
+        "`--mount data:/data` au lieu de `-v data:/data` : `--mount` prend des "
+        "champs clé=valeur, comme `type=volume,source=data,target=/data`.",
+    ),
+    V(
+        "docker container run -d --name web busybox",
+        "docker run busybox -d --name web",
+        "partial",
+        "`-d --name web` after the image is read as the command to run, not as "
+        "Docker options: put them before the image.",
+        "`-d --name web` après l'image est lu comme la commande à exécuter, pas "
+        "comme des options de Docker : placez-les avant l'image.",
+    ),
+    V(
+        "docker container run -d --name web busybox",
+        "docker run --name web busybox -d",
+        "partial",
+        "`-d` after the image is read as the command to run, not as Docker options: put them before the image.",
+        "`-d` après l'image est lu comme la commande à exécuter, pas comme des "
+        "options de Docker : placez-les avant l'image.",
+    ),
+    V(
+        "docker container exec -it <container> sh",
+        "docker exec web -it sh",
+        "partial",
+        "`-it` after the container is read as the command to run, not as Docker "
+        "options: put them before the container.",
+        "`-it` après le conteneur est lu comme la commande à exécuter, pas "
+        "comme des options de Docker : placez-les avant le conteneur.",
+    ),
+    V(
+        "docker image rm <image>",
+        "docker image remove <image>",
+        "equivalent",
+        "Equivalent to `docker image rm <image>`.",
+        "Équivalent à `docker image rm <image>`.",
+        same_form=True,
+    ),
+    V(
+        "docker container rm <container>",
+        "docker container remove <container>",
+        "equivalent",
+        "Equivalent to `docker container rm <container>`.",
+        "Équivalent à `docker container rm <container>`.",
+        same_form=True,
+    ),
+    V(
+        "docker container rm <container>",
+        "docker rm <container>",
+        "partial",
+        "`docker rm` runs the same command, but the question asks for the object-command form: `docker container rm`.",
+        "`docker rm` exécute la même commande, mais la question demande la "
+        "forme objet-commande : `docker container rm`.",
+        same_form=True,
+    ),
+    # The password fed on standard input, as --password-stdin is meant to be used.
+    V(
+        "docker login -u <user> --password-stdin <registry>",
+        "cat ~/pw.txt | docker login -u bob --password-stdin localhost:5000",
+        "equivalent",
+        "Equivalent to `docker login --password-stdin --username <user> <registry>`.",
+        "Équivalent à `docker login --password-stdin --username <user> <registry>`.",
+    ),
+)
+
+# Their limits: what Docker does not read the same stays a difference (graded so before, too).
+DOCKER_READS_THE_SAME_LIMITS: tuple[V, ...] = (
+    # Without -s, stop sends the image's STOPSIGNAL (nginx: SIGQUIT), not always SIGTERM.
+    V(
+        "docker container stop <container>",
+        "docker stop -s TERM web",
+        "partial",
+        "Unexpected -s TERM: this signal would be sent instead of the image's stop signal "
+        "(SIGTERM unless it sets STOPSIGNAL).",
+        "-s TERM est en trop\u202f: ce signal serait envoyé au lieu du signal d'arrêt de l'image (SIGTERM, sauf "
+        "STOPSIGNAL).",
+    ),
+    V(
+        "docker container kill -s HUP <container>",
+        "docker kill -s 9 web",
+        "partial",
+        "Wrong value for -s: `9` instead of `HUP`.",
+        "Mauvaise valeur pour -s\u202f: `9` au lieu de `HUP`.",
+    ),
+    V(
+        "docker container ls -a --filter exited=0",
+        "docker ps --filter exited=0",
+        "partial",
+        "Missing -a: only running containers would be listed.",
+        "Il manque -a\u202f: seuls les conteneurs qui tournent seraient listés.",
+    ),
+    V(
+        "docker container stop -t 30 <container>",
+        "docker stop -t 10 web",
+        "partial",
+        "Wrong value for -t: `10` instead of `30`.",
+        "Mauvaise valeur pour -t\u202f: `10` au lieu de `30`.",
+    ),
+    V(
+        "docker container run -d -m 512m busybox",
+        "docker run -d -m 256m busybox",
+        "partial",
+        "Wrong value for -m: `256m` instead of `512m`.",
+        "Mauvaise valeur pour -m\u202f: `256m` au lieu de `512m`.",
+    ),
+    V(
+        "docker login --password-stdin <registry>",
+        "docker login localhost:5000",
+        "partial",
+        "Missing --password-stdin: the password would not be read from standard input.",
+        "Il manque --password-stdin\u202f: le mot de passe ne serait pas lu sur l'entrée standard.",
+    ),
+    V(
+        "docker container rm web",
+        "docker rm",
+        "partial",
+        "Missing the container `web`: the command would fail.",
+        "Il manque le conteneur `web`\u202f: la commande échouerait.",
+    ),
+    V("docker image rm <image>", "docker image rm <image>", "equivalent", "", "", same_form=True),
+)
+
+# One case per sentence the grader can say.
+VERDICT_TEXTS: tuple[V, ...] = (
+    V(
+        "docker container ls",
+        "echo hi | docker ps",
+        "accepted",
+        "`echo hi |` feeds the command's input: only the Docker command is graded.",
+        "`echo hi |` alimente l'entrée de la commande\u202f: seule la commande Docker est notée.",
+    ),
+    V(
+        "docker container run -d busybox",
+        "docker run busybox",
+        "partial",
+        "Missing -d: the container would run in the foreground.",
+        "Il manque -d\u202f: le conteneur tournerait au premier plan.",
+    ),
+    V(
+        "docker container stop -t 30 <container>",
+        "docker stop -t 10 web",
+        "partial",
+        "Wrong value for -t: `10` instead of `30`.",
+        "Mauvaise valeur pour -t\u202f: `10` au lieu de `30`.",
+    ),
+    V("docker container ls -l", "docker ps -n 2", "partial", "`-n 2` instead of `-l`.", "`-n 2` au lieu de `-l`."),
+    V(
+        "docker container ls",
+        "docker ps -a",
+        "partial",
+        "Unexpected -a: stopped containers would be listed too.",
+        "-a est en trop\u202f: les conteneurs arrêtés seraient aussi listés.",
+    ),
+    V(
+        "docker container run -d --name web busybox",
+        "docker run busybox -d --name web",
+        "partial",
+        "`-d --name web` after the image is read as the command to run, not as "
+        "Docker options: put them before the image.",
+        "`-d --name web` après l'image est lu comme la commande à exécuter, pas "
+        "comme des options de Docker : placez-les avant l'image.",
+    ),
+    V(
+        "docker container exec -it <container> sh",
+        "docker exec web -it sh",
+        "partial",
+        "`-it` after the container is read as the command to run, not as Docker "
+        "options: put them before the container.",
+        "`-it` après le conteneur est lu comme la commande à exécuter, pas "
+        "comme des options de Docker : placez-les avant le conteneur.",
+    ),
+    V(
+        "docker ps",
+        "docker container ls",
+        "partial",
+        "`docker container ls` runs the same command, but the question asks for the short form: `docker ps`.",
+        "`docker container ls` exécute la même commande, mais la question demande la forme courte\u202f: `docker ps`.",
+        same_form=True,
+    ),
+    V(
+        "docker volume ls",
+        "docker volume update data",
+        "wrong",
+        "`docker volume update` is another Docker command, not the one asked.",
+        "`docker volume update` est une autre commande Docker, pas celle demandée.",
+    ),
+    V(
+        "docker container prune",
+        "docker image prune",
+        "wrong",
+        "`docker image prune` is a different command: it removes dangling images (every unused image with -a).",
+        "`docker image prune` est une autre commande : elle supprime les images "
+        "pendantes (toutes les images inutilisées avec -a).",
+    ),
+    V(
+        "docker container ls",
+        "docker ps",
+        "equivalent",
+        "Equivalent to `docker container ls`.",
+        "Équivalent à `docker container ls`.",
+    ),
+    V(
+        "docker container ls",
+        "docker ps " + "a" * 2001,
+        "wrong",
+        "An answer of 2011 characters: past 2000, it is not graded.",
+        "Réponse de 2011 caractères\u202f: au-delà de 2000, elle n'est pas corrigée.",
+    ),
+    V(
+        "docker image pull alpine:3.5",
+        "docker pull alpine:3.6",
+        "partial",
+        "Wrong value for the image `alpine:3.6`: same repository, another tag (`3.6` instead of `3.5`).",
+        "Mauvaise valeur pour l'image `alpine:3.6`\u202f: même dépôt, autre tag (`3.6` au lieu de `3.5`).",
+    ),
+    V(
+        "docker container run -d -v data:/data busybox",
+        "docker run -d --mount data:/data busybox",
+        "partial",
+        "`--mount data:/data` instead of `-v data:/data`: `--mount` takes "
+        "key=value fields, such as `type=volume,source=data,target=/data`.",
+        "`--mount data:/data` au lieu de `-v data:/data` : `--mount` prend des "
+        "champs clé=valeur, comme `type=volume,source=data,target=/data`.",
+    ),
+    V(
+        "docker container prune",
+        "docker container prune -f",
+        "accepted",
+        "-f is not needed here, but harmless: no confirmation would be asked.",
+        "-f n'est pas demandé, mais sans conséquence\u202f: aucune confirmation ne serait demandée.",
+    ),
+    V(
+        "docker container commit -m msg <container> <image>",
+        "docker commit web img -m msg",
+        "partial",
+        "`-m msg` after the arguments is not read as an option: this command "
+        "takes its options before its arguments, and Docker would refuse the "
+        "extra arguments.",
+        "`-m msg` après les arguments n'est pas lu comme une option : cette "
+        "commande prend ses options avant ses arguments, et Docker refuserait "
+        "les arguments en trop.",
+    ),
+    V(
+        "docker container rm web",
+        "docker rm",
+        "partial",
+        "Missing the container `web`: the command would fail.",
+        "Il manque le conteneur `web`\u202f: la commande échouerait.",
+    ),
+    V(
+        "docker container rm <container>",
+        "docker rm <container>",
+        "partial",
+        "`docker rm` runs the same command, but the question asks for the object-command form: `docker container rm`.",
+        "`docker rm` exécute la même commande, mais la question demande la "
+        "forme objet-commande : `docker container rm`.",
+        same_form=True,
+    ),
+    V(
+        "docker container run -ti nginx /bin/sh",
+        "docker run -ti nginx sh",
+        "accepted",
+        "`sh` and `/bin/sh` are the same program when it is on the image's PATH.",
+        "`sh` et `/bin/sh` sont le même programme s'il est dans le PATH de l'image.",
+    ),
+    V(
+        "docker container run -ti nginx",
+        "docker run -ti nginx sh",
+        "partial",
+        "Unexpected command `sh`: it would replace the image's default command.",
+        "Commande en trop `sh`\u202f: elle remplacerait la commande par défaut de l'image.",
+    ),
+    V(
+        "docker container exec -it <container> sh",
+        "docker exec -it web",
+        "partial",
+        "Missing the command to run `sh`: the command would fail.",
+        "Il manque la commande à exécuter `sh`\u202f: la commande échouerait.",
+    ),
+    V(
+        "docker container rm web db",
+        "docker rm web",
+        "partial",
+        "Missing the container `db`: the command would act on the others only.",
+        "Il manque le conteneur `db`\u202f: la commande ne s'appliquerait qu'aux autres.",
+    ),
+    V(
+        "docker container prune",
+        "docker container prune web",
+        "partial",
+        "Unexpected argument `web`: `docker container prune` would not take it.",
+        "Argument en trop\u202f: `web`\u202f; `docker container prune` ne le prendrait pas.",
+    ),
+    V(
+        "docker container run -d -i -t busybox",
+        "docker run busybox",
+        "partial",
+        "Missing -d: the container would run in the foreground. Missing -i: the "
+        "container could not read what you type. And 1 more difference.",
+        "Il manque -d : le conteneur tournerait au premier plan. Il manque -i : "
+        "le conteneur ne pourrait pas lire ce que vous tapez. Et 1 autre "
+        "différence.",
+    ),
+    V(
+        "docker container run -d -i -t --rm --name x busybox",
+        "docker run busybox",
+        "partial",
+        "Missing -d: the container would run in the foreground. Missing -i: the "
+        "container could not read what you type. And 3 more differences.",
+        "Il manque -d : le conteneur tournerait au premier plan. Il manque -i : "
+        "le conteneur ne pourrait pas lire ce que vous tapez. Et 3 autres "
+        "différences.",
+    ),
+    V(
+        "docker container ls -q",
+        "docker ps -q | wc -l",
+        "accepted",
+        "`| wc -l` reworks the output: only the Docker command is graded.",
+        "`| wc -l` retravaille la sortie\u202f: seule la commande Docker est notée.",
+    ),
+    V(
+        "docker container rm web",
+        "docker rm web db",
+        "partial",
+        "Unexpected argument `db` (the container).",
+        "Argument en trop\u202f: `db` (le conteneur).",
+    ),
+    V(
+        "docker container ls -a",
+        "docker ps --all=maybe",
+        "partial",
+        "`--all=maybe`: a flag only takes true or false.",
+        "`--all=maybe`\u202f: une option sans valeur n'accepte que true ou false.",
+    ),
+    V(
+        "docker container ls",
+        "docker contianer ls",
+        "wrong",
+        "Unknown command `contianer`: did you mean `docker container ls`?",
+        "Commande inconnue `contianer`\u202f: vouliez-vous dire `docker container ls`\u202f?",
+    ),
+    V(
+        "docker container run -d busybox",
+        "docker run -x busybox",
+        "partial",
+        "`-x` is not an option of `docker container run`.",
+        "`-x` n'est pas une option de `docker container run`.",
+    ),
+    V(
+        "docker container run -d busybox",
+        "docker run -d --name",
+        "partial",
+        "`--name` needs a value.",
+        "`--name` attend une valeur.",
+    ),
+    V("docker container ls", "", "wrong", "No command was typed.", "Aucune commande n'a été tapée."),
+    V(
+        "docker container ls",
+        "podman ps",
+        "wrong",
+        "`podman` is not Docker: a Docker command starts with `docker`.",
+        "`podman` n'est pas Docker\u202f: une commande Docker commence par `docker`.",
+    ),
+    V(
+        "docker container ls",
+        "docker frobnicate",
+        "wrong",
+        "`frobnicate` is not a Docker command.",
+        "`frobnicate` n'est pas une commande Docker.",
+    ),
+    V(
+        "docker container ls",
+        "docker",
+        "wrong",
+        "`docker` alone is not a command: it needs an action, such as `docker container ls`.",
+        "`docker` seul n'est pas une commande\u202f: il faut une action, comme `docker container ls`.",
+    ),
+    V(
+        "docker container ls",
+        "docker --debug ps",
+        "wrong",
+        "`--debug` before the command is a global Docker option; the answer expects the command right after `docker`.",
+        "`--debug` avant la commande est une option globale de Docker ; la "
+        "réponse attend la commande juste après `docker`.",
+    ),
+    V(
+        "docker container run -d busybox",
+        "docker run --detatch busybox",
+        "partial",
+        "`--detatch` is not an option of `docker container run`: did you mean `--detach`?",
+        "`--detatch` n'est pas une option de `docker container run`\u202f: vouliez-vous dire `--detach`\u202f?",
+    ),
+    V(
+        "docker container ls",
+        "docker ps 'oops",
+        "wrong",
+        "Unclosed quote or escape: the shell could not read this command.",
+        "Guillemets ou échappement non fermés\u202f: le shell ne pourrait pas lire cette commande.",
+    ),
+    V(
+        "docker container ls",
+        "ps",
+        "wrong",
+        "A Docker command starts with `docker`: did you mean `docker ps`?",
+        "Une commande Docker commence par `docker`\u202f: vouliez-vous dire `docker ps`\u202f?",
+    ),
+    V(
+        "docker container ls",
+        "docker container",
+        "wrong",
+        "`docker container` alone does nothing: it needs an action, such as `docker container ls`.",
+        "`docker container` seul n'exécute rien\u202f: il faut une action, comme `docker container ls`.",
+    ),
+    V(
+        "docker container ls",
+        "docker compose ps",
+        "wrong",
+        "`docker compose` is a different command, outside what is asked.",
+        "`docker compose` est une autre commande, hors de ce qui est demandé.",
+    ),
+    V(
+        "docker volume create data",
+        "docker volume create --name data other",
+        "partial",
+        "`--name` and a name given as an argument cannot go together.",
+        "`--name` et un nom en argument ne peuvent pas aller ensemble.",
+    ),
+    V(
+        "docker image pull alpine",
+        "docker pull ''",
+        "partial",
+        "Wrong value for the image ``: the image name is empty.",
+        "Mauvaise valeur pour l'image ``\u202f: le nom de l'image est vide.",
+    ),
+    V(
+        "docker container commit web mynodejs",
+        "docker commit web mynodeJS",
+        "partial",
+        "Wrong value for the new image's name `mynodeJS`: repository names must be lowercase.",
+        "Mauvaise valeur pour le nom de la nouvelle image `mynodeJS`\u202f: un nom de dépôt doit être en minuscules.",
+    ),
+    V(
+        "docker image pull alpine",
+        "docker pull bad!name",
+        "partial",
+        "Wrong value for the image `bad!name`: `bad!name` is not a valid image name.",
+        "Mauvaise valeur pour l'image `bad!name`\u202f: `bad!name` n'est pas un nom d'image valide.",
+    ),
+    V(
+        "docker image pull alpine",
+        "docker pull alpine:!x",
+        "partial",
+        "Wrong value for the image `alpine:!x`: `!x` is not a valid tag.",
+        "Mauvaise valeur pour l'image `alpine:!x`\u202f: `!x` n'est pas un tag valide.",
+    ),
+    V(
+        "docker image pull alpine",
+        "docker pull alpine@sha256:zz",
+        "partial",
+        "Wrong value for the image `alpine@sha256:zz`: `sha256:zz` is not a valid digest.",
+        "Mauvaise valeur pour l'image `alpine@sha256:zz`\u202f: `sha256:zz` n'est pas un digest valide.",
+    ),
+    V(
+        "docker container run -d -p 127.0.0.1:8080:80 <image>",
+        "docker run -d -p 10.0.0.1:8080:80 nginx",
+        "partial",
+        "Wrong value for -p `10.0.0.1:8080:80`: published on address `10.0.0.1` instead of `127.0.0.1`.",
+        "Mauvaise valeur pour -p `10.0.0.1:8080:80`\u202f: publié sur l'adresse `10.0.0.1` au lieu de `127.0.0.1`.",
+    ),
+    V(
+        "docker container run -d -p 127.0.0.1:8080:80 <image>",
+        "docker run -d -p 8080:80 nginx",
+        "partial",
+        "Wrong value for -p `8080:80`: published on address `all` instead of `127.0.0.1`.",
+        "Mauvaise valeur pour -p `8080:80`\u202f: publié sur l'adresse `toutes` au lieu de `127.0.0.1`.",
+    ),
+    V(
+        "docker container run -d -p 8080:80 <image>",
+        "docker run -d -p 127.0.0.1:8080:80 nginx",
+        "partial",
+        "Wrong value for -p `127.0.0.1:8080:80`: published on address `127.0.0.1` instead of `all`.",
+        "Mauvaise valeur pour -p `127.0.0.1:8080:80`\u202f: publié sur l'adresse `127.0.0.1` au lieu de `toutes`.",
+    ),
+    V(
+        "docker container run -d -p 80:8080 <image>",
+        "docker run -d -p 0.0.0.0:80:8080 nginx",
+        "accepted",
+        "`0.0.0.0` publishes on IPv4 only; without an address Docker publishes on every interface, IPv4 and IPv6.",
+        "`0.0.0.0` ne publie qu'en IPv4\u202f; sans adresse, Docker publie sur toutes les interfaces, IPv4 et IPv6.",
+    ),
+    V(
+        "docker container run -d -p 80:8080 <image>",
+        "docker run -d -p 8080:80 nginx",
+        "partial",
+        "Wrong value for -p `8080:80`: the host and container ports are swapped (`-p HOST:CONTAINER`).",
+        "Mauvaise valeur pour -p `8080:80`\u202f: ports de l'hôte et du conteneur inversés (`-p HÔTE:CONTENEUR`).",
+    ),
+    V(
+        "docker container run -d -p 8080:80/udp <image>",
+        "docker run -d -p 8080:80 nginx",
+        "partial",
+        "Wrong value for -p `8080:80`: protocol tcp instead of udp.",
+        "Mauvaise valeur pour -p `8080:80`\u202f: protocole tcp au lieu de udp.",
+    ),
+    V(
+        "docker container run -d -p 80:8080 <image>",
+        "docker run -d -p 8080 nginx",
+        "partial",
+        "Wrong value for -p `8080`: without a host port, Docker would pick a random one.",
+        "Mauvaise valeur pour -p `8080`\u202f: sans port de l'hôte, Docker en choisirait un au hasard.",
+    ),
+    V(
+        "docker container run -d -v data:/data busybox",
+        "docker run -d -v /srv/data:/data busybox",
+        "partial",
+        "Wrong value for -v `/srv/data:/data`: `/srv/data` is a host path, so "
+        "this would be a bind mount, not a named volume.",
+        "Mauvaise valeur pour -v `/srv/data:/data` : `/srv/data` est un chemin "
+        "de l'hôte, donc ce serait un montage bind, pas un volume nommé.",
+    ),
+    V(
+        "docker container run -d -v data:/data busybox",
+        "docker run -d -v data:/srv busybox",
+        "partial",
+        "Wrong value for -v `data:/srv`: mounted at `/srv` instead of `/data`.",
+        "Mauvaise valeur pour -v `data:/srv`\u202f: monté sur `/srv` au lieu de `/data`.",
+    ),
+    V(
+        "docker container run -it -v /srv/data:/data busybox",
+        "docker run -it --mount type=bind,src=/srv/data,dst=/data busybox",
+        "accepted",
+        "`--mount type=bind` refuses a missing host directory, where `-v` creates it.",
+        "`--mount type=bind` refuse un dossier absent de l'hôte, là où `-v` le crée.",
+    ),
+    V(
+        "docker container run -d -v /srv/data:/data busybox",
+        "docker run -d -v data:/data busybox",
+        "partial",
+        "Wrong value for -v `data:/data`: `data` is a named volume, not a host directory (bind mount).",
+        "Mauvaise valeur pour -v `data:/data` : `data` est un volume nommé, pas un dossier de l'hôte (montage bind).",
+    ),
+    V(
+        "docker container run -d --tmpfs /data busybox",
+        "docker run -d -v data:/data busybox",
+        "partial",
+        "`-v data:/data` instead of `--tmpfs /data`: a volume mount instead of a tmpfs mount.",
+        "`-v data:/data` au lieu de `--tmpfs /data`\u202f: un montage volume au lieu d'un montage tmpfs.",
+    ),
+    V(
+        "docker container run -d -v data:/data busybox",
+        "docker run -d -v /data busybox",
+        "partial",
+        "Wrong value for -v `/data`: an anonymous volume instead of the named volume `data`.",
+        "Mauvaise valeur pour -v `/data`\u202f: un volume anonyme au lieu du volume nommé `data`.",
+    ),
+    V(
+        "docker container run -d -v /data busybox",
+        "docker run -d -v data:/data busybox",
+        "partial",
+        "Wrong value for -v `data:/data`: the named volume `data` instead of an anonymous one.",
+        "Mauvaise valeur pour -v `data:/data`\u202f: le volume nommé `data` au lieu d'un volume anonyme.",
+    ),
+    V(
+        "docker container run -d -v /srv/data:/data:ro busybox",
+        "docker run -d -v /srv/data:/data busybox",
+        "partial",
+        "Wrong value for -v `/srv/data:/data`: the mount would be writable, where read-only is expected.",
+        "Mauvaise valeur pour -v `/srv/data:/data` : le montage serait "
+        "modifiable, alors qu'il doit être en lecture seule.",
+    ),
+    V(
+        "docker container run -d -v /srv/data:/data busybox",
+        "docker run -d -v /srv/data:/data:ro busybox",
+        "partial",
+        "Wrong value for -v `/srv/data:/data:ro`: the mount would be read-only.",
+        "Mauvaise valeur pour -v `/srv/data:/data:ro`\u202f: le montage serait en lecture seule.",
+    ),
+    V(
+        "docker volume inspect <volume>",
+        "docker inspect data",
+        "accepted",
+        "`docker inspect` looks for a container of that name first, then an "
+        "image, a network, a volume: `--type volume` (or `docker volume "
+        "inspect`) says which.",
+        "`docker inspect` cherche d'abord un conteneur de ce nom, puis une "
+        "image, un réseau, un volume : `--type volume` (ou `docker volume "
+        "inspect`) précise lequel.",
+    ),
+    V(
+        "docker container inspect <container>",
+        "docker inspect web",
+        "equivalent",
+        "Equivalent to `docker container inspect <container>`.",
+        "Équivalent à `docker container inspect <container>`.",
+    ),
+    V("docker container ls", "docker container ls", "equivalent", "", ""),
+)
+
+
+def _check(case: V) -> None:
+    result = grade_command(case.expected, case.given, same_form=case.same_form)
+    assert (result.verdict, result.quality) == (case.verdict, QUALITY[case.verdict]), result
+    assert result.message.en == case.en
+    assert result.message.fr == case.fr
+
+
+@pytest.mark.parametrize(
+    "case", DOCKER_READS_THE_SAME, ids=[f"{i:03d}:{c.given}" for i, c in enumerate(DOCKER_READS_THE_SAME)]
+)
+def test_docker_reads_the_same(case: V) -> None:
+    _check(case)
+
+
+@pytest.mark.parametrize(
+    "case", DOCKER_READS_THE_SAME_LIMITS, ids=[f"{i:03d}:{c.given}" for i, c in enumerate(DOCKER_READS_THE_SAME_LIMITS)]
+)
+def test_what_docker_reads_differently_stays_a_difference(case: V) -> None:
+    _check(case)
+
+
+@pytest.mark.parametrize("case", VERDICT_TEXTS, ids=[f"{i:03d}:{c.given[:60]}" for i, c in enumerate(VERDICT_TEXTS)])
+def test_every_verdict_text_in_both_languages(case: V) -> None:
+    _check(case)
+
+
+ANSWER_PROBLEMS: tuple[tuple[str, list[str], list[str]], ...] = (
+    (
+        "docker container ls " + "x" * 2001,
+        ["An answer of 2021 characters: longer than the 2000 a learner may type."],
+        ["Réponse de 2021 caractères\u202f: plus longue que les 2000 qu'un apprenant peut taper."],
+    ),
+    (
+        "docker container top web",
+        ["quizdock knows `docker container top` by name only and cannot grade it.", "Unexpected argument `web`."],
+        ["`docker container top` n'est connue de quizdock que par son nom.", "Argument en trop `web`."],
+    ),
+    (
+        "docker image tag <image> <image><tag>",
+        [
+            "Placeholders side by side `<image><tag>`: where one ends and the other "
+            "begins would be a guess; separate them (`<image>:<tag>`)."
+        ],
+        [
+            "Marqueurs côte à côte `<image><tag>` : où l'un finit et l'autre "
+            "commence serait une devinette ; séparez-les (`<image>:<tag>`)."
+        ],
+    ),
+    ("docker container logs", ["Missing the container."], ["Il manque le conteneur."]),
+    ("docker container prune now", ["Unexpected argument `now`."], ["Argument en trop `now`."]),
+    ("docker container logs <contaner>", ["Unknown placeholder `<contaner>`."], ["Marqueur inconnu `<contaner>`."]),
+    (
+        "docker image pull MyImage",
+        ["Image `MyImage`: repository names must be lowercase."],
+        ["Image `MyImage`\u202f: un nom de dépôt doit être en minuscules."],
+    ),
+)
+
+
+@pytest.mark.parametrize(("answer", "en", "fr"), ANSWER_PROBLEMS, ids=[a[:40] for a, _, _ in ANSWER_PROBLEMS])
+def test_every_answer_problem_text_in_both_languages(answer: str, en: list[str], fr: list[str]) -> None:
+    problems = answer_problems(answer)
+    assert [p.en for p in problems] == en
+    assert [p.fr for p in problems] == fr
+
+
+def _grader_messages() -> list[str]:
+    """Every sentence the grader's modules mark for translation (N_, ngettext_in)."""
+    found: list[str] = []
+    for path in sorted((Path(__file__).resolve().parent.parent / "quizdock" / "grading").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("N_", "ngettext_in"):
+                found += [a.value for a in node.args if isinstance(a, ast.Constant) and a.value not in ("fr", "en")]
+    return found
+
+
+def test_every_sentence_of_the_grader_is_tested_exactly() -> None:
+    said = [c.en for c in (*VERDICT_TEXTS, *DOCKER_READS_THE_SAME, *DOCKER_READS_THE_SAME_LIMITS)] + [
+        p for _, en, _ in ANSWER_PROBLEMS for p in en
+    ]
+    messages = _grader_messages()
+    assert len(messages) > 60
+    untested = []
+    for message in set(messages):
+        pattern = re.escape(message)
+        pattern = re.sub(r"\\\{\w+\\\}", ".*", pattern)
+        if not any(re.search(pattern, text, re.DOTALL) for text in said):
+            untested.append(message)
+    assert not untested
 
 
 # --- The model -------------------------------------------------------------------------------
@@ -722,6 +1694,9 @@ SAMPLE = {
     "container": "c1",
     "volume-arg": "v1",
     "command": "hostname",
+    "signal": "HUP",
+    "bytes": "64m",
+    "template": "{{.Names}}",
 }
 
 

@@ -23,7 +23,7 @@ from quizdock.decks import load_decks
 from quizdock.grading import docker_cli
 from quizdock.grading.commands import parse_command
 from quizdock.grading.docker_cli import ALL_COMMANDS, BY_PATH, COMMANDS, ArgKind, ValueKind, build_model
-from quizdock.grading.docker_cli_reference import REFERENCE, SOURCE
+from quizdock.grading.docker_cli_reference import OPTIONS_FIRST, REFERENCE, REPEATABLE_TYPES, SIGNALS, SOURCE
 from quizdock.lab.spec import sample_values, substitute
 from tests.conftest import REPO
 
@@ -69,22 +69,42 @@ def test_the_reference_covers_every_command_the_decks_and_challenges_use() -> No
         parsed = parse_command(command)
         assert parsed.command.path in REFERENCE, (where, command)
         assert parsed.command.modelled, (where, command)
-        in_reference = {long for long, _, _ in REFERENCE[parsed.command.path][1]}
+        in_reference = {long for long, _, _, _ in REFERENCE[parsed.command.path][1]}
         for po in parsed.options:
             known = po.option.long in in_reference or (parsed.command.path, po.option.long) in hidden
             assert known or po.option is docker_cli.HELP, (where, command, po.written)
 
 
-def test_the_reference_holds_exactly_the_commands_of_the_teaching_file() -> None:
+def test_the_reference_holds_every_command_of_docker_s_reference() -> None:
     assert SOURCE.startswith("docker/cli v")
-    assert set(REFERENCE) == {tuple(name.split()) for name in _teaching()["commands"]}
-    assert len(COMMANDS) >= 37 and len(ALL_COMMANDS) > len(COMMANDS)
+    taught = {tuple(name.split()) for name in _teaching()["commands"]}
+    assert taught < set(REFERENCE) and len(REFERENCE) > 120  # every command Docker documents
+    assert {("volume", "update"), ("inspect",), ("service", "create"), ("trust", "key", "generate")} <= set(REFERENCE)
+    assert len(COMMANDS) >= 38 and len(ALL_COMMANDS) == len(REFERENCE)
     for path, (aliases, options) in REFERENCE.items():
         assert path not in aliases
-        assert all(kind in ("bool", "value", "list") for _, _, kind in options), path
         assert all(
-            long.startswith("--") and (short is None or re.fullmatch(r"-\w", short)) for long, short, _ in options
-        )
+            long.startswith("--") and (short is None or re.fullmatch(r"-\w", short)) and re.fullmatch(r"[\w-]+", kind)
+            for long, short, kind, _ in options
+        ), path
+    assert {"list", "filter", "map", "mount"} <= REPEATABLE_TYPES and "string" not in REPEATABLE_TYPES
+
+
+def test_the_reference_holds_docker_s_facts_beside_the_options() -> None:
+    # Defaults as the reference states them; commands that take their options first (cobra's
+    # SetInterspersed(false)); the Linux signal table Docker parses signals with.
+    ls = dict((o[0], o) for o in REFERENCE[("container", "ls")][1])
+    assert ls["--last"] == ("--last", "-n", "int", "-1")
+    assert dict((o[0], o) for o in REFERENCE[("container", "run")][1])["--memory"] == ("--memory", "-m", "bytes", "0")
+    assert {
+        ("container", "run"),
+        ("container", "create"),
+        ("container", "exec"),
+        ("container", "commit"),
+    } <= OPTIONS_FIRST
+    assert ("container", "rm") not in OPTIONS_FIRST and set(REFERENCE) >= OPTIONS_FIRST
+    assert SIGNALS["KILL"] == 9 and SIGNALS["TERM"] == 15 and SIGNALS["HUP"] == 1 and SIGNALS["USR1"] == 10
+    assert SIGNALS["CLD"] == SIGNALS["CHLD"] == 17 and SIGNALS["RTMIN"] == 34 and SIGNALS["RTMAX"] == 64
 
 
 def test_the_model_takes_docker_s_facts() -> None:
@@ -139,37 +159,71 @@ def test_the_script_reads_docker_s_reference_pages(tmp_path: Path) -> None:
     pages = tmp_path / "docs" / "reference" / "commandline"
     pages.mkdir(parents=True)
     (pages / "container_ls.md").write_text(PAGE, encoding="utf-8")
+    (pages / "ps.md").write_text(PAGE.replace("Show all containers", "the legacy page"), encoding="utf-8")
     (pages / "container_prune.md").write_text(
         PAGE.replace("### Aliases\n\n`docker container ls`, `docker container list`, `docker ps`\n", ""),
         encoding="utf-8",
     )
-    reference = tool["read_reference"](tmp_path, [("container", "ls"), ("container", "prune")])
+    group = "# container\n\n<!---MARKER_GEN_START-->\nManage containers\n\n### Subcommands\n\n<!---MARKER_GEN_END-->\n"
+    (pages / "container.md").write_text(group, encoding="utf-8")
+    (pages / "docker.md").write_text(group, encoding="utf-8")
+    reference = tool["read_reference"](tmp_path)
     options = (
-        ("--all", "-a", "bool"),
-        ("--filter", "-f", "list"),
-        ("--format", None, "value"),
-        ("--last", "-n", "value"),
+        ("--all", "-a", "bool", None),
+        ("--filter", "-f", "filter", None),
+        ("--format", None, "string", None),
+        ("--last", "-n", "int", "-1"),
     )
-    assert reference[("container", "ls")] == ((("container", "list"), ("ps",)), options)
-    assert reference[("container", "prune")] == ((), options)
+    assert reference == {  # the legacy page is the same command; group pages are not commands
+        ("container", "ls"): ((("container", "list"), ("ps",)), options),
+        ("container", "prune"): ((), options),
+    }
 
     namespace: dict[str, Any] = {}
     exec(tool["render"](reference, "docker/cli v0.0.0"), namespace)  # the module it writes loads
     assert namespace["SOURCE"] == "docker/cli v0.0.0" and namespace["REFERENCE"] == reference
 
 
+def test_the_script_reads_the_option_order_and_the_signals_from_the_sources(tmp_path: Path) -> None:
+    tool = runpy.run_path(str(TOOL))
+    run = tmp_path / "cli" / "command" / "container" / "run.go"
+    run.parent.mkdir(parents=True)
+    run.write_text(
+        'cmd := &cobra.Command{\n\tUse: "run [OPTIONS] IMAGE",\n\tAnnotations: map[string]string{\n'
+        '\t\t"aliases": "docker container run, docker run",\n\t},\n}\nflags.SetInterspersed(false)\n',
+        encoding="utf-8",
+    )
+    (run.parent / "rm.go").write_text('cmd := &cobra.Command{\n\tUse: "rm CONTAINER",\n}\n', encoding="utf-8")
+    (run.parent / "run_test.go").write_text("flags.SetInterspersed(false)\n", encoding="utf-8")
+    reference = {("container", "run"): ((), ()), ("container", "rm"): ((), ())}
+    assert tool["read_options_first"](tmp_path, reference) == frozenset({("container", "run")})
+
+    table, common, amd64 = (tmp_path / relative for relative in tool["SIGNAL_FILES"])
+    for path in (table, common, amd64):
+        path.parent.mkdir(parents=True, exist_ok=True)
+    table.write_text(
+        "const (\n\tsigrtmin = 34\n\tsigrtmax = 64\n)\nvar SignalMap = map[string]syscall.Signal{\n"
+        '\t"KILL": unix.SIGKILL,\n\t"TERM": unix.SIGTERM,\n\t"USR1": unix.SIGUSR1,\n'
+        '\t"RTMIN+1": sigrtmin + 1,\n\t"RTMAX-1": sigrtmax - 1,\n}\n',
+        encoding="utf-8",
+    )
+    common.write_text("\tSIGKILL = syscall.Signal(0x9)\n\tSIGTERM = syscall.Signal(0xf)\n", encoding="utf-8")
+    amd64.write_text("\tSIGUSR1 = syscall.Signal(0xa)\n", encoding="utf-8")
+    assert tool["read_signals"](tmp_path) == {"KILL": 9, "TERM": 15, "USR1": 10, "RTMIN+1": 35, "RTMAX-1": 63}
+
+
 def test_the_script_writes_options_that_commands_share_once() -> None:
     tool = runpy.run_path(str(TOOL))
-    base = tuple((f"--option-{n}", None, "value") for n in range(10))
+    base = tuple((f"--option-{n}", None, "string", None) for n in range(10))
     reference = {
         ("container", "create"): ((), base),
-        ("container", "run"): ((("run",),), tuple(sorted((*base, ("--detach", "-d", "bool"))))),
+        ("container", "run"): ((("run",),), tuple(sorted((*base, ("--detach", "-d", "bool", None))))),
         ("image", "push"): ((), base[:2]),  # short lists are written out, even when shared
         ("image", "pull"): ((), base[:2]),
     }
     text = tool["render"](reference, "docker/cli v0.0.0")
-    assert text.count('("--option-9", None, "value")') == 1
-    assert text.count('("--option-0", None, "value")') == 3
+    assert text.count('("--option-9", None, "string", None)') == 1
+    assert text.count('("--option-0", None, "string", None)') == 3
     namespace: dict[str, Any] = {}
     exec(text, namespace)
     assert namespace["REFERENCE"] == reference  # run: create's options and its own, sorted
@@ -178,7 +232,7 @@ def test_the_script_writes_options_that_commands_share_once() -> None:
 def test_the_generated_module_is_what_the_script_writes() -> None:
     tool = runpy.run_path(str(TOOL))
     written = (REPO / "quizdock" / "grading" / "docker_cli_reference.py").read_text(encoding="utf-8")
-    assert tool["render"](REFERENCE, SOURCE) == written  # not edited by hand
+    assert tool["render"](REFERENCE, SOURCE, OPTIONS_FIRST, SIGNALS) == written  # not edited by hand
 
 
 @pytest.mark.parametrize(
@@ -187,7 +241,10 @@ def test_the_generated_module_is_what_the_script_writes() -> None:
         ({}, "is not a directory"),
         ({"container_ls.md": "# ps\nno generated part\n"}, "no generated section"),
         ({"container_ls.md": PAGE.replace("`bool`   |         | Show all", "bool | | Show all")}, "cannot read"),
-        ({"container_ps.md": PAGE}, "container_ls.md is missing"),
+        (
+            {"container_ls.md": PAGE.replace("`docker container ls`", "`podman container ls`")},
+            "does not start with docker",
+        ),
     ],
 )
 def test_the_script_names_what_it_cannot_read(tmp_path: Path, layout: dict[str, str], message: str) -> None:
@@ -198,7 +255,7 @@ def test_the_script_names_what_it_cannot_read(tmp_path: Path, layout: dict[str, 
             (pages / name).write_text(text, encoding="utf-8")
     tool = runpy.run_path(str(TOOL))
     with pytest.raises(tool["UnreadableReference"], match=message):
-        tool["read_reference"](tmp_path, [("container", "ls")])
+        tool["read_reference"](tmp_path)
 
 
 def test_the_script_refuses_a_wrong_checkout_with_a_message(tmp_path: Path) -> None:
@@ -249,7 +306,7 @@ def test_every_entry_is_well_formed_and_every_name_resolves() -> None:
     used_options: set[str] = set()
     used_args: set[str] = set()
     for name, command in teaching["commands"].items():
-        assert set(command) <= {"meaning", "graded", "options_of", "interspersed", "options", "args", "other_options"}
+        assert set(command) <= {"meaning", "graded", "options_of", "options", "args", "other_options"}
         assert "meaning" in command, name
         if "options_of" in command:
             assert command["options_of"] in teaching["commands"], name

@@ -1,12 +1,20 @@
-"""Regenerate ``quizdock/grading/docker_cli_reference.py`` from Docker's own CLI reference.
+"""Regenerate ``quizdock/grading/docker_cli_reference.py`` from Docker's own CLI definitions.
 
-The grader's facts about the ``docker`` command line (each command's name and aliases, its
-options, their one-letter forms and whether they take a value) are not written by hand: they
-come from the reference docker/cli generates from its own command definitions, one file per
-command in ``docs/reference/commandline/`` (``container_ls.md``: an "Aliases" line and an
-"Options" table between ``MARKER_GEN_START`` and ``MARKER_GEN_END``; docker/docs publishes the
-same reference as ``data/engine-cli/*.yaml``). The commands taken are those of
-``quizdock/grading/docker_cli_teaching.json``, the grader's sentences and rules for each.
+The grader's facts about the ``docker`` command line are not written by hand: they come from a
+docker/cli checkout.
+
+- Every command of the reference docker/cli generates from its own command definitions, one
+  file per command in ``docs/reference/commandline/`` (``container_ls.md``: an "Aliases" line
+  and an "Options" table, name, pflag type and default, between ``MARKER_GEN_START`` and
+  ``MARKER_GEN_END``; docker/docs publishes the same reference as ``data/engine-cli/*.yaml``).
+  A legacy page (``ps.md``) is the same command as its management page; group pages
+  (``container.md``) are not commands. The teaching file
+  (``quizdock/grading/docker_cli_teaching.json``, the grader's sentences and rules) must name
+  commands of this reference only.
+- The commands whose cobra definition calls ``flags.SetInterspersed(false)`` (``cli/command``):
+  they read options only before their first argument.
+- The Linux signal table Docker parses ``--signal`` with (moby/sys/signal, vendored, with the
+  numbers of golang.org/x/sys/unix).
 
 Regenerate, offline, from a checkout (or an extracted archive) of docker/cli at the release the
 model follows::
@@ -34,27 +42,29 @@ REPO = Path(__file__).resolve().parent.parent
 TEACHING = REPO / "quizdock" / "grading" / "docker_cli_teaching.json"
 OUTPUT = REPO / "quizdock" / "grading" / "docker_cli_reference.py"
 REFERENCE_DIR = Path("docs") / "reference" / "commandline"
+COMMAND_SOURCES = Path("cli") / "command"
+SIGNAL_FILES = (
+    Path("vendor/github.com/moby/sys/signal/signal_linux.go"),  # Docker's table: name -> unix.SIGxxx
+    Path("vendor/golang.org/x/sys/unix/zerrors_linux.go"),  # the numbers every Linux shares
+    Path("vendor/golang.org/x/sys/unix/zerrors_linux_amd64.go"),  # the rest, as on x86-64 and arm64
+)
 
 # pflag value types whose option may be repeated, each use adding a value (docker/cli's opts
 # package: ListOpts, FilterOpt, MapOpts, MountOpt, UlimitOpt, NetworkOpt...).
 REPEATABLE_TYPES = frozenset(
-    {"list", "filter", "map", "mount", "ulimit", "network"}
-    | {"stringSlice", "stringArray", "stringToString", "ipNetSlice"}
+    {"list", "filter", "map", "mount", "ulimit", "network", "pipe", "command", "credential-spec"}
+    | {"stringSlice", "stringArray", "stringToString", "ipNetSlice", "uint16Slice", "ipSlice"}
 )
 
-Option = tuple[str, str | None, str]  # (--long, -s or None, "bool" | "value" | "list")
+# Pages that are not commands: the root command and the index.
+NOT_COMMANDS = frozenset({"docker.md", "index.md"})
+
+Option = tuple[str, str | None, str, str | None]  # (--long, -s or None, pflag type, default or None)
 Entry = tuple[tuple[tuple[str, ...], ...], tuple[Option, ...]]  # (aliases, options)
 
 
 class UnreadableReference(Exception):
     """The reference is not where it was said to be, or not in the expected form."""
-
-
-def value_kind(pflag_type: str) -> str:
-    """``bool`` for a flag, ``list`` for a repeatable value, ``value`` for any other."""
-    if pflag_type == "bool":
-        return "bool"
-    return "list" if pflag_type in REPEATABLE_TYPES else "value"
 
 
 def _generated_part(text: str, name: str) -> str:
@@ -64,12 +74,12 @@ def _generated_part(text: str, name: str) -> str:
     return text[start:end]
 
 
-def _section(part: str, title: str) -> list[str]:
+def _section(part: str, title: str) -> list[str] | None:
     lines = part.splitlines()
     try:
         first = lines.index(f"### {title}") + 1
     except ValueError:
-        return []
+        return None
     body: list[str] = []
     for line in lines[first:]:
         if line.startswith("#"):
@@ -78,21 +88,34 @@ def _section(part: str, title: str) -> list[str]:
     return body
 
 
+def _default(cell: str, pflag_type: str) -> str | None:
+    """The default the reference states, or None: none stated, or a list's empty start value."""
+    found = re.fullmatch(r"`([^`]*)`", cell)
+    if found is None or pflag_type in REPEATABLE_TYPES:
+        return None
+    return found.group(1)
+
+
 def parse_command(text: str, path: tuple[str, ...], name: str) -> Entry:
-    """The aliases and options of one command from its reference page."""
+    """The aliases and options of one command from its reference page.
+
+    ``path`` is the page's own command; the canonical one is the first alias Docker lists
+    (``ps.md`` lists ``docker container ls`` first), see :func:`canonical_path`.
+    """
     part = _generated_part(text, name)
-    canonical = "docker " + " ".join(path)
+    canonical = canonical_path(text, path, name)
     aliases: list[tuple[str, ...]] = []
-    for line in _section(part, "Aliases"):
+    for line in _section(part, "Aliases") or []:
         for written in re.findall(r"`([^`]+)`", line):
             if not written.startswith("docker "):
                 raise UnreadableReference(f"{name}: alias {written!r} does not start with docker")
-            if written != canonical:
-                aliases.append(tuple(written.split()[1:]))
+            words = tuple(written.split()[1:])
+            if words != canonical:
+                aliases.append(words)
     options: list[Option] = []
-    for line in _section(part, "Options"):
-        cells = [c.strip() for c in line.strip().strip("|").split("|")]
-        if len(cells) < 2 or not cells[0] or set(cells[0]) <= set(":-") or cells[0] == "Name":
+    for line in _section(part, "Options") or []:
+        cells = [c.strip() for c in re.split(r"(?<!\\)\|", line.strip().strip("|"))]
+        if len(cells) < 3 or not cells[0] or set(cells[0]) <= set(":-") or cells[0] == "Name":
             continue
         names = re.findall(r"`(-{1,2}[A-Za-z0-9][A-Za-z0-9-]*)`", cells[0])
         longs = [n for n in names if n.startswith("--")]
@@ -102,22 +125,110 @@ def parse_command(text: str, path: tuple[str, ...], name: str) -> Entry:
             raise UnreadableReference(f"{name}: cannot read the option row {line.strip()!r}")
         if longs[0] == "--help":
             continue  # every command takes it; the model adds it to each (run lists it: -h is --hostname)
-        options.append((longs[0], shorts[0] if shorts else None, value_kind(type_match.group(1))))
-    return tuple(aliases), tuple(sorted(options))
+        pflag_type = type_match.group(1)
+        options.append((longs[0], shorts[0] if shorts else None, pflag_type, _default(cells[2], pflag_type)))
+    return tuple(aliases), tuple(sorted(options, key=lambda o: o[0]))
 
 
-def read_reference(root: Path, paths: list[tuple[str, ...]]) -> dict[tuple[str, ...], Entry]:
-    """Each command's aliases and options, read from a docker/cli checkout at ``root``."""
+def canonical_path(text: str, path: tuple[str, ...], name: str) -> tuple[str, ...]:
+    """The command a page describes: the first alias it lists, else the page's own name."""
+    aliases = _section(_generated_part(text, name), "Aliases") or []
+    for line in aliases:
+        for written in re.findall(r"`([^`]+)`", line):
+            return tuple(written.split()[1:])
+    return path
+
+
+def read_reference(root: Path) -> dict[tuple[str, ...], Entry]:
+    """Every command of the reference in a docker/cli checkout at ``root``: aliases and options.
+
+    A legacy page (``ps.md``) describes the same command as its management page
+    (``container_ls.md``): the command is read once, from the page named after it when there is one.
+    Pages of command groups (``container.md``: only subcommands) are not commands.
+    """
     directory = root / REFERENCE_DIR
     if not directory.is_dir():
         raise UnreadableReference(f"{directory} is not a directory: give the root of a docker/cli checkout")
     found: dict[tuple[str, ...], Entry] = {}
-    for path in paths:
-        page = directory / ("_".join(path) + ".md")
-        if not page.is_file():
-            raise UnreadableReference(f"{page} is missing: `docker {' '.join(path)}` is not in this reference")
-        found[path] = parse_command(page.read_text(encoding="utf-8"), path, page.name)
+    for page in sorted(directory.glob("*.md")):
+        if page.name in NOT_COMMANDS:
+            continue
+        text = page.read_text(encoding="utf-8")
+        part = _generated_part(text, page.name)
+        if _section(part, "Subcommands") is not None:
+            continue
+        own = tuple(page.stem.split("_"))
+        canonical = canonical_path(text, own, page.name)
+        if canonical in found and own != canonical:
+            continue
+        found[canonical] = parse_command(text, own, page.name)
+    if not found:
+        raise UnreadableReference(f"{directory}: no command pages")
     return found
+
+
+def read_options_first(root: Path, reference: dict[tuple[str, ...], Entry]) -> frozenset[tuple[str, ...]]:
+    """Commands that read options only before their first argument: their cobra definition calls
+    ``flags.SetInterspersed(false)`` (``docker run IMAGE -d`` passes ``-d`` to the container)."""
+    directory = root / COMMAND_SOURCES
+    if not directory.is_dir():
+        raise UnreadableReference(f"{directory} is not a directory: give the root of a docker/cli checkout")
+    found: set[tuple[str, ...]] = set()
+    for source in sorted(directory.rglob("*.go")):
+        if source.name.endswith("_test.go"):
+            continue
+        text = source.read_text(encoding="utf-8")
+        if "SetInterspersed(false)" not in text:
+            continue
+        aliases = re.search(r'"aliases":\s*"docker ([^",]+)', text)
+        use = re.search(r'Use:\s*"([\w-]+)', text)
+        if aliases is not None:
+            path = tuple(aliases.group(1).split())
+        elif use is not None:
+            path = (source.parent.name, use.group(1))
+        else:
+            raise UnreadableReference(f"{source}: SetInterspersed(false) in a file without a command")
+        if path not in reference:
+            raise UnreadableReference(f"{source}: `docker {' '.join(path)}` is not in the reference")
+        found.add(path)
+    return frozenset(found)
+
+
+def read_signals(root: Path) -> dict[str, int]:
+    """Docker's Linux signal table (moby/sys/signal, vendored by docker/cli): name without SIG -> number."""
+    texts = []
+    for relative in SIGNAL_FILES:
+        path = root / relative
+        if not path.is_file():
+            raise UnreadableReference(f"{path} is missing: give the root of a docker/cli checkout")
+        texts.append(path.read_text(encoding="utf-8"))
+    table, *numbers = texts
+    constants = {"sigrtmin": 0, "sigrtmax": 0}
+    for name in constants:
+        found = re.search(rf"\b{name}\s*=\s*(\d+)", table)
+        if found is None:
+            raise UnreadableReference(f"{SIGNAL_FILES[0]}: no {name}")
+        constants[name] = int(found.group(1))
+    unix: dict[str, int] = {}
+    for text in numbers:
+        for symbol, value in re.findall(r"\b(SIG[A-Z0-9]+)\s*=\s*syscall\.Signal\((0x[0-9a-f]+)\)", text):
+            unix[symbol] = int(value, 16)
+    body = table[table.index("SignalMap") :]
+    signals: dict[str, int] = {}
+    for name, value in re.findall(r'"([A-Z0-9+-]+)":\s*([^,]+),', body):
+        value = value.strip()
+        if value.startswith("unix."):
+            signals[name] = unix[value.removeprefix("unix.")]
+        else:
+            base, _, offset = value.partition(" ")
+            number = constants[base]
+            if offset:
+                sign, amount = offset.split()
+                number += int(amount) if sign == "+" else -int(amount)
+            signals[name] = number
+    if signals.get("KILL") != 9 or signals.get("TERM") != 15:
+        raise UnreadableReference(f"{SIGNAL_FILES[0]}: the signal table does not read as Linux's")
+    return signals
 
 
 def teaching_paths(teaching: dict[str, Any]) -> list[tuple[str, ...]]:
@@ -185,25 +296,41 @@ def _options_lines(options: tuple[Option, ...], indent: str) -> list[str]:
     return [f"{indent}{_literal(option)}," for option in options]
 
 
-def render(reference: dict[tuple[str, ...], Entry], source: str) -> str:
-    """The module's text: a docstring, where it came from, the option lists that several commands
-    share, and one entry per command."""
-    bases = shared_bases(reference)
-    lines = [
-        '"""Docker\'s CLI reference for the commands quizdock grades: generated, do not edit.',
+def _header(source: str, options_first: frozenset[tuple[str, ...]], signals: dict[str, int]) -> list[str]:
+    return [
+        '"""Docker\'s CLI reference: generated, do not edit.',
         "",
         "Regenerate with ``python tools/docker_cli_reference.py <docker/cli checkout>`` (its docstring",
         "says how). Per command (the words after ``docker``): its aliases, then its options as",
-        '``(long form, short form or None, "bool" | "value" | "list")``, sorted; ``list`` options may',
-        "repeat. Options that commands share are written once (``_OPTIONS_...``).",
+        "``(long form, short form or None, pflag type, default or None)``, sorted; options of a type in",
+        "``REPEATABLE_TYPES`` may repeat. Options that commands share are written once (``_OPTIONS_...``).",
         '"""',
         "",
         "from __future__ import annotations",
         "",
         f"SOURCE = {_literal(source)}",
         "",
-        "Option = tuple[str, str | None, str]",
+        "Option = tuple[str, str | None, str, str | None]",
         "Entry = tuple[tuple[tuple[str, ...], ...], tuple[Option, ...]]",
+        "",
+        "REPEATABLE_TYPES = frozenset(",
+        "    (",
+        *[f"        {_literal(name)}," for name in sorted(REPEATABLE_TYPES)],
+        "    )",
+        ")",
+        '"""pflag types whose option may be given several times, each use adding a value."""',
+        "",
+        "OPTIONS_FIRST: frozenset[tuple[str, ...]] = frozenset(",
+        "    {",
+        *[f"        {_literal(path)}," for path in sorted(options_first)],
+        "    }",
+        ")",
+        '"""Commands that read options only before their first argument (cobra: SetInterspersed(false))."""',
+        "",
+        "SIGNALS: dict[str, int] = {",
+        *[f"    {_literal(name)}: {number}," for name, number in sorted(signals.items(), key=lambda s: (s[1], s[0]))],
+        "}",
+        '"""Docker\'s Linux signal table (moby/sys/signal): a name without ``SIG`` to its number."""',
         "",
         "",
         "def _with(base: tuple[Option, ...], *more: Option) -> tuple[Option, ...]:",
@@ -211,6 +338,19 @@ def render(reference: dict[tuple[str, ...], Entry], source: str) -> str:
         "",
         "",
     ]
+
+
+def render(
+    reference: dict[tuple[str, ...], Entry],
+    source: str,
+    options_first: frozenset[tuple[str, ...]] = frozenset(),
+    signals: dict[str, int] | None = None,
+) -> str:
+    """The module's text: a docstring, where it came from, the facts beside the commands (pflag
+    types that repeat, commands that take options first, the signal table), the option lists that
+    several commands share, and one entry per command."""
+    bases = shared_bases(reference)
+    lines = _header(source, options_first, signals or {})
     for base in sorted(set(bases.values())):
         lines += [f"{_group_name(base)}: tuple[Option, ...] = (", *_options_lines(reference[base][1], "    "), ")"]
     if bases:
@@ -251,13 +391,19 @@ def main(argv: list[str]) -> int:
     root = Path(argv[0])
     teaching = json.loads(TEACHING.read_text(encoding="utf-8"))
     try:
-        reference = read_reference(root, teaching_paths(teaching))
+        reference = read_reference(root)
+        missing = [path for path in teaching_paths(teaching) if path not in reference]
+        if missing:
+            names = ", ".join("docker " + " ".join(path) for path in missing)
+            raise UnreadableReference(f"not in this reference, but in the teaching file: {names}")
+        options_first = read_options_first(root, reference)
+        signals = read_signals(root)
     except UnreadableReference as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
-    OUTPUT.write_text(render(reference, source_of(root)), encoding="utf-8")
+    OUTPUT.write_text(render(reference, source_of(root), options_first, signals), encoding="utf-8")
     options = sum(len(o) for _, o in reference.values())
-    print(f"{OUTPUT.relative_to(REPO)}: {len(reference)} commands, {options} options")
+    print(f"{OUTPUT.relative_to(REPO)}: {len(reference)} commands, {options} options, {len(signals)} signals")
     return 0
 
 

@@ -19,10 +19,9 @@ from types import MappingProxyType
 from typing import Literal, TypeVar
 
 from quizdock import image_reference
-from quizdock.grading import patterns
-from quizdock.grading.docker_cli import HELP, PLACEHOLDERS, Arg, Command
+from quizdock.grading.docker_cli import HELP, Arg, Command
+from quizdock.grading.equivalences import as_docker_reads, implied_all, inspect_as_typed, output_forms
 from quizdock.grading.parsing import (
-    PLACEHOLDER,
     CommandSyntaxError,
     ParsedCommand,
     ParsedOption,
@@ -35,10 +34,9 @@ from quizdock.grading.parsing import (
 )
 from quizdock.grading.values import (
     Match,
+    canonical_value,
     compare_arg,
     compare_option_values,
-    image_problem,
-    number,
     option_anchor,
 )
 from quizdock.grading.wording import both
@@ -84,7 +82,10 @@ class _Issue:
 
 
 def _show(po: ParsedOption) -> str:
-    if po.option.value == "bool":
+    option = po.option
+    if po.written not in (option.long, option.short, *option.aliases):
+        return po.written  # another spelling Docker reads the same (`-l` for `--last 1`), shown as typed
+    if option.value == "bool":
         return po.written if po.value == "true" else f"{po.written}={po.value}"
     return f"{po.written} {quote(po.value)}"
 
@@ -105,6 +106,28 @@ def _wrong_value(what: Text | str, given: str, expected: str, detail: Text | Non
             N_("Wrong value for {what}: `{given}` instead of `{expected}`."), what=what, given=given, expected=expected
         ),
     )
+
+
+def _instead(given: ParsedOption, expected: ParsedOption, detail: Text | None) -> _Issue:
+    # Two spellings of one setting (`--mount` for `-v`, `-q` for a template): each with its value.
+    if detail is not None:
+        return _Issue(
+            "error",
+            both(
+                N_("`{given}` instead of `{expected}`: {detail}."),
+                given=_show(given),
+                expected=_show(expected),
+                detail=detail,
+            ),
+        )
+    return _Issue("error", both(N_("`{given}` instead of `{expected}`."), given=_show(given), expected=_show(expected)))
+
+
+def _differing_value(e: ParsedOption, g: ParsedOption, match: Match) -> _Issue:
+    spellings = (e.option.long, e.option.short, *e.option.aliases)
+    if g.option is not e.option or g.written not in spellings or e.written not in spellings:
+        return _instead(g, e, match.detail)
+    return _wrong_value(e.written, g.value, e.value, match.detail)
 
 
 def _note(detail: Text) -> _Issue:
@@ -165,45 +188,47 @@ def _pair(
     return notes, pairs, missing, left
 
 
-def _effective_options(parsed: ParsedCommand) -> dict[str, list[ParsedOption]]:
-    """Options by comparison key, with what changes nothing taken out.
+_ByKey = dict[str, list[ParsedOption]]
 
-    A value equal to Docker's default is dropped, a repeated flag counts once, and a
-    non-repeatable option keeps its last value (as Docker does).
+
+def _effective_options(options: Sequence[ParsedOption]) -> tuple[_ByKey, _ByKey]:
+    """Options by comparison key, with what changes nothing taken out; and those taken out.
+
+    A value Docker reads as its default is taken out (kept aside, to name it when the other
+    side sets another value), a repeated flag counts once, and a non-repeatable option keeps
+    its last value (as Docker does).
     """
     last: dict[str, ParsedOption] = {}
     repeated: list[ParsedOption] = []
-    for po in map(partial(_as_flag, parsed.command), parsed.options):
+    for po in options:
         if po.option.repeatable:
             repeated.append(po)
         else:
             last[po.option.long] = po
-    by_key: dict[str, list[ParsedOption]] = {}
+    by_key: _ByKey = {}
+    defaults: _ByKey = {}
     for po in [*last.values(), *repeated]:
         default = po.option.normalized_default
-        if default is not None and number(po.value).lower() == default:
+        kind = po.option.value
+        if default is not None and canonical_value(kind, po.value).lower() == canonical_value(kind, default).lower():
+            defaults.setdefault(po.option.key, []).append(po)
             continue
         by_key.setdefault(po.option.key, []).append(po)
-    return by_key
-
-
-def _template(text: str) -> str:
-    return re.sub(r"\{\{\s*(.*?)\s*\}\}", r"{{\1}}", text.strip())
-
-
-def _as_flag(command: Command, po: ParsedOption) -> ParsedOption:
-    """A ``--format`` that prints what a flag prints, read as that flag: on ``docker image ls``,
-    ``--format '{{.ID}}'`` is ``-q``. Messages still show it as typed."""
-    if po.option.long != "--format":
-        return po
-    template = _template(po.value)
-    flag = next((o for o in command.options if o.format_equivalent and o.format_equivalent == template), None)
-    return po if flag is None else ParsedOption(flag, _show(po), "true")
+    return by_key, defaults
 
 
 def _compare_options(expected: ParsedCommand, given: ParsedCommand) -> list[_Issue]:
     issues: list[_Issue] = []
-    e_opts, g_opts = _effective_options(expected), _effective_options(given)
+    command = expected.command
+    e_forms = output_forms(command, expected.options, given.options)
+    g_forms = output_forms(command, given.options, expected.options)
+    (e_opts, e_defaults), (g_opts, g_defaults) = _effective_options(e_forms), _effective_options(g_forms)
+    # A default value written out is named when the other side sets another: `-t 10` for `-t 30`
+    # (a flag set to false is only a missing flag).
+    for mine, theirs, their_defaults in ((e_opts, g_opts, g_defaults), (g_opts, e_opts, e_defaults)):
+        for key, found in list(mine.items()):
+            if key not in theirs and key in their_defaults and found[0].option.value != "bool":
+                theirs[key] = their_defaults[key]
     for key in [*e_opts, *(k for k in g_opts if k not in e_opts)]:
         e_list, g_list = e_opts.get(key, []), g_opts.get(key, [])
         notes, pairs, missing, extra = _pair(
@@ -214,14 +239,13 @@ def _compare_options(expected: ParsedCommand, given: ParsedCommand) -> list[_Iss
             lambda po: has_placeholder(po.value),
         )
         issues += [_note(n) for n in notes]
-        for e, g, match in pairs:
-            issues.append(_wrong_value(e.written, g.value, e.value, match.detail))
+        issues += [_differing_value(e, g, match) for e, g, match in pairs]
         issues += [_missing(_show(e), e.option.without) for e in missing]
         issues += [_extra_option(g) for g in extra]
     return issues
 
 
-def _assign(command: Command, args: Sequence[str]) -> tuple[list[list[str]], list[str]]:
+def assign_args(command: Command, args: Sequence[str]) -> tuple[list[list[str]], list[str]]:
     """The typed arguments per argument of the command, and those left over."""
     slots: list[list[str]] = []
     i = 0
@@ -280,7 +304,34 @@ def _default_command(image: str) -> str | None:
     return _DEFAULT_COMMANDS.get(ref.familiar_path) if ref.registry == "docker.io" else None
 
 
-def _compare_container_command(arg: Arg, expected: list[str], given: list[str], image: str = "") -> list[_Issue]:
+def _misplaced(words: Sequence[str], anchor: Arg | None) -> _Issue:
+    """Options typed where the command no longer reads options (after the image for ``run``)."""
+    if anchor is None:
+        return _Issue(
+            "error",
+            both(
+                N_(
+                    "`{options}` after the arguments is not read as an option: this command takes its options "
+                    "before its arguments, and Docker would refuse the extra arguments."
+                ),
+                options=join(words),
+            ),
+        )
+    return _Issue(
+        "error",
+        both(
+            N_(
+                "`{options}` after {what} is read as the command to run, not as Docker options: put them before {what}."
+            ),
+            options=join(words),
+            what=anchor.label,
+        ),
+    )
+
+
+def _compare_container_command(
+    arg: Arg, expected: list[str], given: list[str], image: str = "", anchor: Arg | None = None
+) -> list[_Issue]:
     if expected and expected[-1] == "<command>":
         head = expected[:-1]
         if len(given) > len(head) and all(matches(e, g) for e, g in zip(head, given, strict=False)):
@@ -317,18 +368,8 @@ def _compare_container_command(arg: Arg, expected: list[str], given: list[str], 
                 )
             )
         ]
-    if given and given[0].startswith("-"):
-        return [
-            _Issue(
-                "error",
-                both(
-                    N_(
-                        "`{option}` after the image goes to the container, not to Docker: put options before the image."
-                    ),
-                    option=given[0],
-                ),
-            )
-        ]
+    if given and given[0].startswith("-") and given[0] != "-":
+        return [_misplaced(given[:1], anchor)]
     shown_e, shown_g = join(expected), join(given)
     if not given:
         without = arg.without or both(N_("the command would fail"))
@@ -352,14 +393,16 @@ def _compare_container_command(arg: Arg, expected: list[str], given: list[str], 
 
 def _compare_args(expected: ParsedCommand, given: ParsedCommand) -> list[_Issue]:
     command = expected.command
-    e_slots, _ = _assign(command, expected.args)
-    g_slots, g_extra = _assign(command, given.args)
+    e_slots, _ = assign_args(command, expected.args)
+    g_slots, g_extra = assign_args(command, given.args)
     image = next((vals[0] for arg, vals in zip(command.args, e_slots, strict=True) if arg.kind == "image" and vals), "")
     issues: list[_Issue] = []
+    anchor: Arg | None = None  # the argument before the container's command: the image, the container
     for arg, e_vals, g_vals in zip(command.args, e_slots, g_slots, strict=True):
         if arg.kind == "command":
-            issues += _compare_container_command(arg, e_vals, g_vals, image)
+            issues += _compare_container_command(arg, e_vals, g_vals, image, anchor)
             continue
+        anchor = arg
         if arg.default is not None:
             # An absent optional argument means its default: `docker login` is `docker login docker.io`.
             # A placeholder (`docker login <registry>`) asks for a value written out.
@@ -377,10 +420,12 @@ def _compare_args(expected: ParsedCommand, given: ParsedCommand) -> list[_Issue]
         for e, g, match in pairs:
             issues.append(_wrong_value(arg.label, g, e, match.detail))
         for e in missing:
-            if arg.required:
+            if arg.variadic and g_vals:
+                without = both(N_("the command would act on the others only"))
+            elif arg.required or arg.without is None:  # the model gives every optional argument its `without`
                 without = both(N_("the command would fail"))
             else:
-                without = arg.without or both(N_("the command would do something else"))
+                without = arg.without
             issues.append(
                 _Issue(
                     "error",
@@ -406,24 +451,6 @@ def _compare_args(expected: ParsedCommand, given: ParsedCommand) -> list[_Issue]
     return issues
 
 
-# Commands whose optional first argument is a filter written out: `docker image ls alpine` is
-# `docker image ls --filter reference=alpine` (the CLI adds that filter for the argument).
-_FILTER_ARGS: Mapping[tuple[str, ...], str] = MappingProxyType({("image", "ls"): "reference"})
-
-
-def _filter_as_arg(parsed: ParsedCommand) -> ParsedCommand:
-    """The command with its one filter that means the argument written as the argument."""
-    key = _FILTER_ARGS.get(parsed.command.path)
-    if key is None or parsed.args:
-        return parsed
-    filters = [po for po in parsed.options if po.option.long == "--filter" and po.value.startswith(f"{key}=")]
-    if len(filters) != 1:
-        return parsed
-    (found,) = filters
-    rest = tuple(po for po in parsed.options if po is not found)
-    return replace(parsed, options=rest, args=(found.value.removeprefix(f"{key}="),))
-
-
 def _summary(issues: Sequence[_Issue]) -> Text:
     ordered = [i for i in issues if i.severity == "error"] + [i for i in issues if i.severity == "note"]
     shown, rest = ordered[:2], len(ordered) - 2
@@ -435,7 +462,7 @@ def _summary(issues: Sequence[_Issue]) -> Text:
     return Text(fr, en)
 
 
-def _asks_help(parsed: ParsedCommand) -> ParsedOption | None:
+def asks_help(parsed: ParsedCommand) -> ParsedOption | None:
     return next((po for po in parsed.options if po.option is HELP and po.value == "true"), None)
 
 
@@ -461,30 +488,86 @@ def _form_issue(expected: ParsedCommand, given: ParsedCommand) -> _Issue:
     )
 
 
-def _grade(expected: ParsedCommand, given: ParsedCommand, given_text: str, same_form: bool) -> CommandVerdict:
-    canonical = canonical_form(expected)
-    if given.command.path != expected.command.path:
-        typed = join(["docker", *given.written])
-        meaning = given.command.meaning
-        return CommandVerdict(
-            "wrong",
-            QUALITY["wrong"],
-            both(N_("`{typed}` is a different command: it {meaning}."), typed=typed, meaning=meaning),
-            canonical,
+def _looks_like_option(word: str) -> bool:
+    return word.startswith("-") and word not in ("-", "--")
+
+
+def _placed(given: ParsedCommand) -> tuple[ParsedCommand, _Issue | None]:
+    """Options typed where a command that takes its options first no longer reads them, moved back
+    where they belong (to compare the rest), with the issue that says so; else ``given`` as it is.
+    """
+    command = given.command
+    if command.interspersed:
+        return given, None
+    slot = next((i for i, arg in enumerate(command.args) if arg.kind == "command"), None)
+    if slot is not None:  # run, create, exec: only the word right after the image or container
+        start: int | None = slot if len(given.args) > slot and _looks_like_option(given.args[slot]) else None
+    else:  # commit, tag: any option after the first argument
+        start = next((i for i, word in enumerate(given.args) if _looks_like_option(word)), None)
+    if start is None:
+        return given, None
+    head, tail = given.args[:start], given.args[start:]
+    try:
+        moved = parse_command(join(["docker", *command.path, *tail]))
+    except CommandSyntaxError:
+        return given, None
+    if not moved.options:
+        return given, None
+    words = tail[: len(tail) - len(moved.args)]
+    anchor = command.args[slot - 1] if slot else None
+    fixed = replace(given, options=given.options + moved.options, args=(*head, *moved.args))
+    return fixed, _misplaced(words, anchor)
+
+
+def _pipeline_notes(given: ParsedCommand) -> list[_Issue]:
+    notes: list[_Issue] = []
+    # `echo "$PW" | docker login --password-stdin` is how that option is meant to be used.
+    if given.piped_from and not any(po.option.long == "--password-stdin" for po in given.options):
+        fed = N_("`{shell}` feeds the command's input: only the Docker command is graded.")
+        notes.append(_note(both(fed, shell=given.piped_from)))
+    if given.piped_to:
+        notes.append(
+            _note(both(N_("`{shell}` reworks the output: only the Docker command is graded."), shell=given.piped_to))
         )
-    e_help, g_help = _asks_help(expected), _asks_help(given)
+    return notes
+
+
+def _other_command(given: ParsedCommand, canonical: str) -> CommandVerdict:
+    typed = join(["docker", *given.written])
+    meaning = given.command.meaning
+    if meaning is None:
+        message = both(N_("`{typed}` is another Docker command, not the one asked."), typed=typed)
+    else:
+        message = both(N_("`{typed}` is a different command: it {meaning}."), typed=typed, meaning=meaning)
+    return CommandVerdict("wrong", QUALITY["wrong"], message, canonical)
+
+
+def _differences(expected: ParsedCommand, given: ParsedCommand) -> list[_Issue]:
+    e_help, g_help = asks_help(expected), asks_help(given)
     # --help prints the usage and ignores everything else on the line.
     if e_help is not None and g_help is not None:
-        issues: list[_Issue] = []
-    elif e_help is not None:
-        issues = [_missing("--help", HELP.without)]
-    elif g_help is not None:
-        issues = [_extra_option(g_help)]
-    else:
-        e_same, g_same = _filter_as_arg(expected), _filter_as_arg(given)
-        issues = _compare_options(e_same, g_same) + _compare_args(e_same, g_same)
-    if same_form and len(given.written) != len(expected.written):
-        issues.insert(0, _form_issue(expected, given))
+        return []
+    if e_help is not None:
+        return [_missing("--help", HELP.without)]
+    if g_help is not None:
+        return [_extra_option(g_help)]
+    # An answer that passes options to the image's entrypoint (`docker run redis --appendonly yes`)
+    # asks for them there: only where it does not are they misplaced.
+    given, misplaced = (given, None) if any(map(_looks_like_option, expected.args)) else _placed(given)
+    e_same, g_same = implied_all(as_docker_reads(expected), as_docker_reads(given))
+    issues = _compare_options(e_same, g_same) + _compare_args(e_same, g_same)
+    return issues if misplaced is None else [misplaced, *issues]
+
+
+def _grade(expected: ParsedCommand, given: ParsedCommand, given_text: str, same_form: bool) -> CommandVerdict:
+    canonical = canonical_form(expected)
+    typed_form = given.written
+    expected, given, inspect_notes = inspect_as_typed(expected, given)
+    if given.command.path != expected.command.path:
+        return _other_command(given, canonical)
+    issues = _differences(expected, given) + [_note(n) for n in inspect_notes] + _pipeline_notes(given)
+    if same_form and len(typed_form) != len(expected.written):
+        issues.insert(0, _form_issue(expected, replace(given, written=typed_form)))
     if any(i.severity == "error" for i in issues):
         return CommandVerdict("partial", QUALITY["partial"], _summary(issues), canonical)
     if issues:
@@ -545,7 +628,7 @@ def grade_command(expected: str | Sequence[str], given: str, *, same_form: bool 
         if given_text == _normalise(answer):
             return CommandVerdict("equivalent", QUALITY["equivalent"], EMPTY, canonical_form(p))
     try:
-        typed = parse_command(given)
+        typed = parse_command(given, pipeline=True)
     except CommandSyntaxError as error:
         same = next((p for p in parsed if error.command is not None and p.command.path == error.command.path), None)
         if same is not None:
@@ -553,59 +636,3 @@ def grade_command(expected: str | Sequence[str], given: str, *, same_form: bool 
         return CommandVerdict("wrong", QUALITY["wrong"], error.message, canonical_form(parsed[0]))
     verdicts = [_grade(p, typed, given_text, same_form) for p in parsed]
     return max(verdicts, key=lambda v: v.quality)
-
-
-def answer_problems(answer: str) -> tuple[Text, ...]:
-    """What is wrong with a card's expected answer, for deck validation; empty when it is fine.
-
-    Checks that the model reads it, that its command is fully modelled, that its placeholders
-    are known, that its required arguments are there and that its image names are valid.
-    """
-    if len(answer) > MAX_ANSWER_CHARS:
-        return (
-            both(
-                N_("An answer of {n} characters: longer than the {limit} a learner may type."),
-                n=len(answer),
-                limit=MAX_ANSWER_CHARS,
-            ),
-        )
-    try:
-        parsed = parse_command(answer)
-    except CommandSyntaxError as error:
-        return (error.message,)
-    problems: list[Text] = []
-    command = parsed.command
-    if not command.modelled:
-        problems.append(both(N_("quizdock knows `{command}` by name only and cannot grade it."), command=command.name))
-    values = [po.value for po in parsed.options] + list(parsed.args)
-    for value in values:
-        side_by_side = patterns.adjacent_placeholders(value)
-        if side_by_side is not None:
-            problems.append(
-                both(
-                    N_(
-                        "Placeholders side by side `{found}`: where one ends and the other begins would be "
-                        "a guess; separate them (`<image>:<tag>`)."
-                    ),
-                    found=side_by_side,
-                )
-            )
-        for m in PLACEHOLDER.finditer(value):
-            if m.group(1) not in PLACEHOLDERS:
-                problems.append(both(N_("Unknown placeholder `{found}`."), found=m.group(0)))
-    slots, extra = _assign(command, parsed.args)
-    for arg, vals in zip(command.args, slots, strict=True):
-        if arg.required and not vals and not _asks_help(parsed):
-            problems.append(both(N_("Missing {what}."), what=arg.label))
-        if arg.kind == "image":
-            for v in vals:
-                problem = None if has_placeholder(v) else image_problem(v)
-                if problem is not None:
-                    problems.append(both(N_("Image `{image}`: {problem}."), image=v, problem=problem))
-    problems += [both(N_("Unexpected argument `{value}`."), value=x) for x in extra]
-    for po in parsed.options:
-        if po.option.value == "image" and not has_placeholder(po.value):
-            problem = image_problem(po.value)
-            if problem is not None:
-                problems.append(both(N_("Image `{image}`: {problem}."), image=po.value, problem=problem))
-    return tuple(problems)

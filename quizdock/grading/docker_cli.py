@@ -5,9 +5,10 @@ This is the one place that knows what the ``docker`` command line accepts; the g
 difference in one sentence. Nothing here runs Docker. The model joins two files beside this
 module:
 
-- ``docker_cli_reference.py``: Docker's facts (command names and aliases, options, their short
-  forms, whether they take a value and may repeat), generated from Docker's own CLI reference
-  by ``tools/docker_cli_reference.py``; not edited by hand;
+- ``docker_cli_reference.py``: Docker's facts (every command of its reference with its aliases,
+  options, their short forms, types and defaults; the commands that take options first; the
+  signal table), generated from docker/cli by ``tools/docker_cli_reference.py``; not edited by
+  hand;
 - ``docker_cli_teaching.json``: what quizdock teaches and how it grades: what each command and
   option does in French and English (a sentence for when an option is present, ``with_``, and
   for when it is absent, ``without``, in the conditional so that they read after "missing -d:"
@@ -27,13 +28,16 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Literal
 
-from quizdock.grading.docker_cli_reference import REFERENCE
+from quizdock.grading.docker_cli_reference import OPTIONS_FIRST, REFERENCE, REPEATABLE_TYPES
 from quizdock.i18n import Text as T
 
 ValueKind = Literal[
     "bool",  # a flag; its value is "true" or "false"
     "string",  # compared as written (placeholders allowed)
     "int",  # compared as a number
+    "bytes",  # a size as Docker reads it (go-units RAMInBytes): 512m = 512M = 512MiB = 536870912
+    "signal",  # a signal by name, with or without SIG, any case, or by number: KILL = SIGKILL = 9
+    "template",  # a Go template: spaces inside {{ }} do not count
     "tail",  # a number of lines or "all"
     "image",  # an image reference (implicit docker.io/library/ and :latest)
     "publish",  # -p [ip:][host_port:]container_port[/proto]
@@ -114,7 +118,7 @@ class Arg:
         label: How messages name it ("the container").
         required: Docker refuses the command without it.
         variadic: It may be repeated; the order of the repeats does not matter.
-        without: What would happen without it, for an optional argument.
+        without: What would happen without it; every optional argument has one.
         default: The value Docker uses when it is absent (Docker Hub for ``login``).
     """
 
@@ -133,20 +137,21 @@ class Command:
     Attributes:
         path: The canonical words after ``docker`` (``("container", "ls")``).
         aliases: Other word sequences for the same command (``("ps",)``).
-        meaning: What it does, as a verb phrase ("lists containers").
+        meaning: What it does, as a verb phrase ("lists containers"); None for a command of
+            Docker's reference that quizdock does not teach.
         options: The options it takes.
         args: Its positional arguments, in order.
-        interspersed: Options may follow arguments. ``run``, ``create`` and ``exec`` stop
-            reading options at the first argument: what follows the image is the
-            container's command.
-        modelled: Its options and arguments are in the model. Commands known by name only
-            are recognised (so a learner is told "a different command", not "unknown"),
-            but cannot be an expected answer.
+        interspersed: Options may follow arguments. The commands Docker defines with
+            ``SetInterspersed(false)`` (``run``, ``create``, ``exec``, ``commit``...) stop reading
+            options at the first argument: what follows the image is the container's command.
+        modelled: Its arguments and sentences are in the model. The other commands of Docker's
+            reference are known by name and options (so a learner is told "a different
+            command", not "unknown" or "not an option"), but cannot be an expected answer.
     """
 
     path: tuple[str, ...]
     aliases: tuple[tuple[str, ...], ...] = ()
-    meaning: T
+    meaning: T | None
     options: tuple[Option, ...] = ()
     args: tuple[Arg, ...] = ()
     interspersed: bool = True
@@ -200,9 +205,32 @@ def _text(value: Mapping[str, str], **values: str) -> T:
     return T(value["fr"].format(**values), value["en"].format(**values))
 
 
-def _option(long: str, short: str | None, kind: str, entry: Mapping[str, Any], other: Mapping[str, Any]) -> Option:
-    """One option: Docker's facts (``kind`` is bool, value or list), the teaching file's entry."""
-    grammar = entry.get("grammar", "bool" if kind == "bool" else "string")
+# pflag types read as numbers (Go's strconv: 010 is 10).
+_INT_TYPES = frozenset({"int", "int64", "int32", "uint", "uint16", "uint32", "uint64"})
+
+
+def _grammar(pflag_type: str) -> ValueKind:
+    """The value grammar Docker's own type gives an option."""
+    if pflag_type == "bool":
+        return "bool"
+    if pflag_type in _INT_TYPES:
+        return "int"
+    if pflag_type == "bytes":  # docker/cli's opts.MemBytes: go-units RAMInBytes
+        return "bytes"
+    return "string"
+
+
+def _option(
+    long: str,
+    short: str | None,
+    pflag_type: str,
+    default: str | None,
+    entry: Mapping[str, Any],
+    other: Mapping[str, Any],
+) -> Option:
+    """One option: Docker's facts (its pflag type and default), the teaching file's entry."""
+    kind = "bool" if pflag_type == "bool" else "list" if pflag_type in REPEATABLE_TYPES else "value"
+    grammar = entry.get("grammar", _grammar(pflag_type))
     if (grammar == "bool") != (kind == "bool"):
         raise ValueError(f"{long}: the teaching file reads it as {grammar}, Docker's reference as {kind}")
     sentences = entry if "with" in entry else other
@@ -214,7 +242,9 @@ def _option(long: str, short: str | None, kind: str, entry: Mapping[str, Any], o
         without=_text(sentences["without"], option=long),
         harmless=entry.get("harmless", False),
         repeatable=kind == "list",
-        default=entry.get("default"),
+        # The teaching file's default wins: where the CLI sends nothing for an absent option
+        # (`stop --timeout`, reference default 0), the daemon's default is what counts.
+        default=entry.get("default", default),
         aliases=tuple(entry.get("aliases", ())),
         group=entry.get("group"),
         moves_to_arg=entry.get("moves_to_arg", False),
@@ -223,6 +253,8 @@ def _option(long: str, short: str | None, kind: str, entry: Mapping[str, Any], o
 
 
 def _arg(entry: Mapping[str, Any]) -> Arg:
+    if not entry.get("required", True) and "without" not in entry:
+        raise ValueError(f"an optional argument ({entry['label']['en']}) needs a 'without' sentence")
     return Arg(
         kind=entry["kind"],
         label=_text(entry["label"]),
@@ -247,22 +279,36 @@ def _other_options(teaching: Mapping[str, Any], name: str) -> Mapping[str, Any]:
     return _other_options(teaching, entry["options_of"]) if "options_of" in entry else teaching["other_options"]
 
 
-def _command(teaching: Mapping[str, Any], name: str) -> Command:
-    path = tuple(name.split())
-    entry = teaching["commands"][name]
+_HIDDEN_TYPES = {"bool": "bool", "value": "string", "list": "list"}
+
+
+def _command(teaching: Mapping[str, Any], path: tuple[str, ...]) -> Command:
+    name = " ".join(path)
     if path not in REFERENCE:
         raise ValueError(f"docker {name}: not in Docker's reference (run tools/docker_cli_reference.py)")
     aliases, facts = REFERENCE[path]
-    if not entry.get("graded", True):
-        return Command(path=path, aliases=aliases, meaning=_text(entry["meaning"]), modelled=False)
+    entry = teaching["commands"].get(name)
+    interspersed = path not in OPTIONS_FIRST
+    if entry is None or not entry.get("graded", True):
+        # Known by name: its options are read (so `docker stats --no-stream` is "another command",
+        # not "not an option"), with the general sentences.
+        other = teaching["other_options"]
+        return Command(
+            path=path,
+            aliases=aliases,
+            meaning=None if entry is None else _text(entry["meaning"]),
+            options=tuple(_option(long, short, kind, default, {}, other) for long, short, kind, default in facts),
+            interspersed=interspersed,
+            modelled=False,
+        )
     own, other = _own_options(teaching, name), _other_options(teaching, name)
-    options = [_option(long, short, kind, own.get(long, {}), other) for long, short, kind in facts]
+    options = [_option(long, short, kind, default, own.get(long, {}), other) for long, short, kind, default in facts]
     for long, extra in own.items():
         if long in {o.long for o in options}:
             continue
         if "hidden" not in extra:
             raise ValueError(f"docker {name} {long}: not in Docker's reference, and not declared hidden")
-        options.append(_option(long, extra.get("short"), extra["hidden"], extra, other))
+        options.append(_option(long, extra.get("short"), _HIDDEN_TYPES[extra["hidden"]], None, extra, other))
     shared_args = teaching["shared_args"]
     return Command(
         path=path,
@@ -270,50 +316,38 @@ def _command(teaching: Mapping[str, Any], name: str) -> Command:
         meaning=_text(entry["meaning"]),
         options=tuple(options),
         args=tuple(_arg(shared_args[a] if isinstance(a, str) else a) for a in entry.get("args", ())),
-        interspersed=entry.get("interspersed", True),
+        interspersed=interspersed,
     )
 
 
 def build_model(teaching: Mapping[str, Any]) -> tuple[Command, ...]:
-    """Every command of the teaching document (``docker_cli_teaching.json`` read), with Docker's facts.
+    """Every command of Docker's reference, with what the teaching document (``docker_cli_teaching.json``
+    read) says of it: those it teaches first, in its order, then the others, known by name.
 
     Raises:
         ValueError: The document names a command or an option Docker's reference does not have
             (an option Docker hides must be declared ``hidden``), or reads a flag as a value.
     """
-    return tuple(_command(teaching, name) for name in teaching["commands"])
+    taught = [tuple(name.split()) for name in teaching["commands"]]
+    others = sorted(path for path in REFERENCE if path not in set(taught))
+    return tuple(_command(teaching, path) for path in [*taught, *others])
 
 
 ALL_COMMANDS: tuple[Command, ...] = build_model(_TEACHING)
-"""Every command quizdock knows: those it grades, then those it knows by name only."""
+"""Every command of Docker's reference: those quizdock grades, then those it knows by name only."""
 
 COMMANDS: tuple[Command, ...] = tuple(c for c in ALL_COMMANDS if c.modelled)
 """The commands quizdock grades: a card's answer may be one of them."""
 
-# Management objects other than the modelled ones; anything under them is a different command.
-_OTHER_OBJECTS: tuple[str, ...] = (
-    "builder",
-    "buildx",
-    "checkpoint",
-    "compose",
-    "config",
-    "context",
-    "manifest",
-    "node",
-    "plugin",
-    "secret",
-    "service",
-    "stack",
-    "swarm",
-    "trust",
-)
+# Docker CLI plugins, outside docker/cli's reference: anything under them is a different command.
+_PLUGINS: tuple[str, ...] = ("buildx", "compose", "scout")
 
 
-OBJECTS: frozenset[str] = frozenset(c.path[0] for c in ALL_COMMANDS if len(c.path) == 2) | frozenset(_OTHER_OBJECTS)
-"""Words that start a two-word management command (``container``, ``image``, ...)."""
+OBJECTS: frozenset[str] = frozenset(c.path[0] for c in ALL_COMMANDS if len(c.path) >= 2) | frozenset(_PLUGINS)
+"""Words that start a management command (``container``, ``image``, ``trust``...)."""
 
-OTHER_OBJECTS: frozenset[str] = frozenset(_OTHER_OBJECTS)
-"""Docker management commands outside the model (``compose``, ``swarm``, ...)."""
+OTHER_OBJECTS: frozenset[str] = frozenset(_PLUGINS)
+"""Docker CLI plugins (``compose``, ``buildx``...): known as commands, not by their subcommands."""
 
 
 def _build_index() -> Mapping[tuple[str, ...], Command]:
@@ -329,7 +363,7 @@ def _build_index() -> Mapping[tuple[str, ...], Command]:
 BY_PATH: Mapping[tuple[str, ...], Command] = _build_index()
 """Every command path, canonical or alias, to its command."""
 
-HELP = _option("--help", None, "bool", _TEACHING["help"], {})
+HELP = _option("--help", None, "bool", None, _TEACHING["help"], {})
 """Every command takes ``--help``: it prints the usage and ignores the rest of the line."""
 
 _OPTION_INDEXES: dict[tuple[str, ...], Mapping[str, Option]] = {}

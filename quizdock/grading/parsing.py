@@ -69,12 +69,17 @@ class ParsedCommand:
         options: The options in the order typed.
         args: The positional arguments in the order typed (for ``run``: the image, then the
             container's command and its arguments).
+        piped_from: The shell commands whose output a pipeline feeds into this one
+            (``echo "$PW" |`` before ``docker login --password-stdin``), as typed.
+        piped_to: The shell commands this one's output goes through (``| wc -l``), as typed.
     """
 
     command: Command
     written: tuple[str, ...]
     options: tuple[ParsedOption, ...]
     args: tuple[str, ...]
+    piped_from: str = ""
+    piped_to: str = ""
 
 
 # --- Placeholders and quoting ---------------------------------------------------------------
@@ -97,8 +102,12 @@ def has_placeholder(text: str) -> bool:
 
 
 def matches(expected: str, given: str) -> bool:
-    """Whether ``given`` is ``expected``, reading placeholders in ``expected`` as wildcards."""
-    if not has_placeholder(expected):
+    """Whether ``given`` is ``expected``, reading placeholders in ``expected`` as wildcards.
+
+    A placeholder typed as the card writes it (``docker container rm <container>`` for a question
+    about ``docker rm <container>``) is the card's own notation: it matches itself.
+    """
+    if expected == given or not has_placeholder(expected):
         return expected == given
     return patterns.fullmatch(expected, given)
 
@@ -123,14 +132,55 @@ def _bool(text: str, written: str, command: Command) -> str:
 # --- Parsing ---------------------------------------------------------------------------------
 
 
-def _words(text: str) -> list[str]:
+@dataclass(frozen=True, slots=True)
+class _Line:
+    words: list[str]  # the Docker command's words after `docker`
+    piped_from: str = ""
+    piped_to: str = ""
+
+
+def _shell_words(text: str, pipeline: bool) -> list[str]:
+    # As the shell reads words; with `pipeline`, an unquoted `|` is a word of its own
+    # (`docker ps -q|wc -l` is a pipeline).
     try:
-        tokens = shlex.split(text)
+        if not pipeline:
+            return shlex.split(text)
+        lexer = shlex.shlex(text, posix=True, punctuation_chars="|")
+        lexer.whitespace_split = True
+        lexer.commenters = ""
+        return list(lexer)
     except ValueError:
         raise CommandSyntaxError(both(N_("Unclosed quote or escape: the shell could not read this command."))) from None
+
+
+def _stages(tokens: list[str]) -> list[list[str]]:
+    stages: list[list[str]] = [[]]
+    for token in tokens:
+        if token == "|":
+            stages.append([])
+        else:
+            stages[-1].append(token)
+    return stages
+
+
+def _without_prompt(tokens: list[str]) -> list[str]:
     # A copied prompt or sudo does not change which Docker command runs.
     while tokens and tokens[0] in ("$", "#", "sudo"):
-        tokens.pop(0)
+        tokens = tokens[1:]
+    return tokens
+
+
+def _words(text: str, pipeline: bool) -> _Line:
+    if pipeline:
+        stages = [_without_prompt(stage) for stage in _stages(_shell_words(text, pipeline=True))]
+        docker_stage = next((i for i, stage in enumerate(stages) if stage[:1] == ["docker"]), None)
+        if docker_stage is not None and len(stages) > 1 and all(stages):
+            return _Line(
+                stages[docker_stage][1:],
+                piped_from="".join(f"{join(stage)} | " for stage in stages[:docker_stage]).rstrip(),
+                piped_to="".join(f" | {join(stage)}" for stage in stages[docker_stage + 1 :]).lstrip(),
+            )
+    tokens = _without_prompt(_shell_words(text, pipeline=False))
     if not tokens:
         raise CommandSyntaxError(both(N_("No command was typed.")))
     if tokens[0] != "docker":
@@ -144,7 +194,7 @@ def _words(text: str) -> list[str]:
         raise CommandSyntaxError(
             both(N_("`{first}` is not Docker: a Docker command starts with `docker`."), first=first)
         )
-    return tokens[1:]
+    return _Line(tokens[1:])
 
 
 def _unknown_command(word: str, fixed: list[str] | None) -> CommandSyntaxError:
@@ -175,7 +225,8 @@ def _resolve(words: list[str]) -> tuple[Command, tuple[str, ...], list[str]]:
         )
     if first in OBJECTS:
         if len(words) < 2 or words[1].startswith("-"):
-            example = (subcommands(first) or ("ls",))[0]
+            actions = subcommands(first)
+            example = "ls" if "ls" in actions or not actions else actions[0]
             raise CommandSyntaxError(
                 both(
                     N_("`docker {first}` alone does nothing: it needs an action, such as `docker {first} {example}`."),
@@ -183,9 +234,10 @@ def _resolve(words: list[str]) -> tuple[Command, tuple[str, ...], list[str]]:
                     example=example,
                 )
             )
-        found = BY_PATH.get((first, words[1]))
-        if found is not None:
-            return found, (first, words[1]), words[2:]
+        for size in (3, 2):  # `docker trust key generate`, `docker container ls`
+            found = BY_PATH.get(tuple(words[:size]))
+            if found is not None:
+                return found, tuple(words[:size]), words[size:]
         if first in OTHER_OBJECTS:
             raise CommandSyntaxError(
                 both(N_("`docker {first}` is a different command, outside what is asked."), first=first)
@@ -232,11 +284,14 @@ def _needs_value(command: Command, written: str) -> CommandSyntaxError:
     )
 
 
-def parse_command(text: str) -> ParsedCommand:
+def parse_command(text: str, *, pipeline: bool = False) -> ParsedCommand:
     """Read a typed command with the Docker CLI model.
 
     Args:
         text: A command line as typed in a shell, starting with ``docker``.
+        pipeline: Read a shell pipeline (``echo "$PW" | docker login --password-stdin``,
+            ``docker ps -q | wc -l``) as its Docker command, the rest kept aside; else ``|`` is
+            a word like any other, as a lab step or a check needs it.
 
     Returns:
         The command, its options and its arguments.
@@ -245,7 +300,8 @@ def parse_command(text: str) -> ParsedCommand:
         CommandSyntaxError: The text is not a Docker command the model knows (unclosed quote,
             not ``docker``, unknown command or option, option without its value).
     """
-    command, written_path, words = _resolve(_words(text))
+    line = _words(text, pipeline)
+    command, written_path, words = _resolve(line.words)
     options: list[ParsedOption] = []
     args: list[str] = []
     only_args = False
@@ -299,7 +355,7 @@ def parse_command(text: str) -> ParsedCommand:
             )
         options = [o for o in options if not o.option.moves_to_arg]
         args = [moved[-1].value]
-    return ParsedCommand(command, written_path, tuple(options), tuple(args))
+    return ParsedCommand(command, written_path, tuple(options), tuple(args), line.piped_from, line.piped_to)
 
 
 def _value(attached: str | None, words: Sequence[str], i: int, written: str, command: Command) -> tuple[str, int]:

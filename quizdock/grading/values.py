@@ -17,6 +17,7 @@ from typing import Literal
 from quizdock import image_reference
 from quizdock.grading import patterns
 from quizdock.grading.docker_cli import Arg
+from quizdock.grading.docker_cli_reference import SIGNALS
 from quizdock.grading.parsing import ParsedOption, has_placeholder, matches
 from quizdock.grading.wording import both
 from quizdock.i18n import N_, Text
@@ -42,7 +43,7 @@ DIFFER = Match("differ")
 
 
 def literal(expected: str, given: str) -> Match:
-    return SAME if matches(expected, given) else DIFFER
+    return SAME if expected == given or matches(expected, given) else DIFFER
 
 
 # --- Images --------------------------------------------------------------------------------
@@ -66,6 +67,8 @@ def image_problem(text: str) -> Text | None:
 
 
 def compare_image(expected: str, given: str) -> Match:
+    if expected == given:  # the card's own words, placeholders included (`docker rmi <image>`)
+        return SAME
     problem = image_problem(given)
     if problem is not None:
         return Match("differ", problem)
@@ -270,8 +273,28 @@ def mount_of(kind: str, text: str) -> Mount | None:
     )
 
 
+_MOUNT_FLAGS = frozenset({"readonly", "ro", "bind-nonrecursive"})  # the fields --mount takes without a value
+
+
+def _not_fields(text: str) -> bool:
+    """Whether ``--mount`` would refuse ``text``: a field that is not key=value (docker/cli opts/mount.go)."""
+    return any("=" not in item and item.lower() not in _MOUNT_FLAGS for item in text.split(",") if item)
+
+
+def _mount_example(mount: Mount | None) -> str:
+    if mount is None or mount.type == "tmpfs":
+        return f"type=tmpfs,target={mount.target if mount else '/data'}"
+    source = f",source={mount.source}" if mount.source else ""
+    return f"type={mount.type}{source},target={mount.target}"
+
+
 def _compare_mount(e_kind: str, expected: str, g_kind: str, given: str) -> Match:
     e, g = mount_of(e_kind, expected), mount_of(g_kind, given)
+    if g_kind == "mount" and _not_fields(given):
+        return Match(
+            "differ",
+            both(N_("`--mount` takes key=value fields, such as `{example}`"), example=_mount_example(e)),
+        )
     if e is None or g is None:
         return literal(expected, given)
     if e.type != g.type:
@@ -329,6 +352,88 @@ def number(text: str) -> str:
         return stripped
 
 
+_DECIMAL = re.compile(r"[+-]?[0-9]+")
+
+
+def signal_number(text: str) -> int | None:
+    """The signal Docker reads in ``text`` (moby/sys/signal ParseSignal), or None when it reads none.
+
+    A number other than 0, or a name of the Linux table in any case, with or without ``SIG``:
+    ``KILL``, ``SIGKILL``, ``sigkill`` and ``9`` are the same signal.
+    """
+    if _DECIMAL.fullmatch(text):
+        value = int(text)
+        return value if value != 0 else None
+    return SIGNALS.get(text.upper().removeprefix("SIG"))
+
+
+_BINARY_UNITS = {"k": 1024, "m": 1024**2, "g": 1024**3, "t": 1024**4, "p": 1024**5}
+_SIZE_NUMBER = re.compile(r"[0-9.]+(?:[eE][+-]?[0-9]+)?")
+
+
+def byte_count(text: str) -> int | None:
+    """The size Docker reads in ``text`` (go-units RAMInBytes, as ``--memory`` reads it), or None.
+
+    Units are binary and their case does not count: ``512m``, ``512M``, ``512MB``, ``512MiB``
+    and ``536870912`` are the same size; ``-1`` is ``--memory-swap``'s "unlimited".
+    """
+    if text == "-1":
+        return -1
+    sep = max(text.rfind(c) for c in "0123456789. ")
+    if sep < 0:
+        return None
+    num, suffix = (text[:sep], text[sep + 1 :]) if text[sep] == " " else (text[: sep + 1], text[sep + 1 :])
+    if not _SIZE_NUMBER.fullmatch(num):
+        return None
+    size = float(num)
+    suffix = suffix.lower()
+    if not suffix or suffix == "b":
+        return int(size)
+    if len(suffix) > 3 or suffix[0] not in _BINARY_UNITS or suffix[1:] not in ("", "b", "ib"):
+        return None
+    return int(size * _BINARY_UNITS[suffix[0]])
+
+
+_ACTION = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
+_TEMPLATE_STRING = re.compile(r'"(?:[^"\\]|\\.)*"|`[^`]*`')
+
+
+def _action(inner: str) -> str:
+    # Go's template lexer skips spaces between the tokens of an action; `{{- ` and ` -}}` are
+    # trim markers (they need their space), kept as they are.
+    left = "{{- " if re.match(r"-\s", inner) else "{{"
+    right = " -}}" if re.search(r"\s-$", inner) else "}}"
+    body = inner[2 if left != "{{" else 0 : len(inner) - 2 if right != "}}" else len(inner)]
+    parts: list[str] = []
+    last = 0
+    for m in _TEMPLATE_STRING.finditer(body):
+        parts += [" ".join(body[last : m.start()].split()), m.group(0)]
+        last = m.end()
+    parts.append(" ".join(body[last:].split()))
+    words = re.sub(r"\s*([|()])\s*", r"\1", " ".join(p for p in parts if p))
+    return f"{left}{words.strip()}{right}"
+
+
+def template(text: str) -> str:
+    """A Go template as Go reads it: ``{{ .Names }}`` is ``{{.Names}}``; text outside actions counts."""
+    return _ACTION.sub(lambda m: _action(m.group(1)), text)
+
+
+def canonical_value(kind: str, text: str) -> str:
+    """``text`` as Docker reads a value of ``kind``: two values Docker reads the same are equal here."""
+    if kind in ("int", "tail"):
+        return number(text).lower()
+    if kind == "signal":
+        found = signal_number(text)
+        return text if found is None else str(found)
+    if kind == "bytes":
+        size = byte_count(text)
+        return text if size is None else str(size)
+    if kind == "template":
+        return template(text)
+    return text
+
+
 def compare_option_values(e: ParsedOption, g: ParsedOption) -> Match:
     kind = e.option.value
     if kind in ("volume", "mount", "tmpfs"):
@@ -337,8 +442,10 @@ def compare_option_values(e: ParsedOption, g: ParsedOption) -> Match:
         return _compare_publish(e.value, g.value)
     if kind == "image":
         return compare_image(e.value, g.value)
-    if kind in ("int", "tail"):
-        return literal(number(e.value).lower(), number(g.value).lower())
+    if kind in ("int", "tail", "signal", "bytes", "template"):
+        if e.value == g.value:
+            return SAME
+        return literal(canonical_value(kind, e.value), canonical_value(kind, g.value))
     if e.option.long == "--filter":
         return _compare_filter(e.value, g.value)
     return literal(e.value, g.value)
