@@ -19,7 +19,7 @@ set -euo pipefail
 
 LOG=/tmp/quizdock-dockerd.log
 WAIT_SECONDS=60
-PACKAGES=(docker.io busybox-static docker-registry apache2-utils tini iptables)
+PACKAGES=(docker.io busybox-static docker-registry apache2-utils tini iptables sqlite3)
 
 say() { printf 'engine.sh: %s\n' "$*"; }
 die() { printf 'engine.sh: ERROR: %s\n' "$*" >&2; exit 1; }

@@ -251,11 +251,12 @@ class QuickStore:
             return self._store
 
     def open_soon(self) -> None:
-        """Open the store in the background, once the first card is on screen."""
+        """Open the store in the background, once the first card is on screen, and check the
+        database whole before the first answer is written (a first answer given sooner waits)."""
 
         def open_store() -> None:
-            with contextlib.suppress(Exception):  # the session opens it again, and reports what failed
-                _ = self.store
+            with contextlib.suppress(Exception):  # the session opens and checks again, and reports what failed
+                self.store.write_check.ensure()
 
         self._timer = threading.Timer(self.DELAY, open_store)
         self._timer.daemon = True

@@ -67,14 +67,34 @@ def check_header(conn: sqlite3.Connection, path: Path) -> None:
     # The header's own count when its change counter says it is valid (SQLite's rule), else the file's.
     pages = int(conn.execute("PRAGMA page_count").fetchone()[0])
     # A write in progress (or cut short, which SQLite repairs) may leave the file short for a while.
-    pending = (path.with_name(path.name + end) for end in ("-wal", "-journal"))
-    hot_wal = any(p.exists() and p.stat().st_size > 0 for p in pending)
+    _db, wal, _shm, journal = database_files(path)
+    hot_wal = any(p.exists() and p.stat().st_size > 0 for p in (wal, journal))
     if page_size and size % page_size:
         reason = _("its size, {size} bytes, is not a whole number of {page_size}-byte pages")
         raise damaged_as_seen(path, reason.format(size=number(size), page_size=number(page_size)))
     if pages and size < pages * page_size and not hot_wal:
         reason = _("it has {have} of its {pages} pages")
         raise damaged_as_seen(path, reason.format(have=number(size // page_size), pages=number(pages)))
+
+
+def database_files(path: Path) -> tuple[Path, ...]:
+    """The database file and those SQLite keeps beside it: the database, its WAL, its shared
+    memory index and its rollback journal (in that order)."""
+    return (path, *(path.with_name(path.name + end) for end in ("-wal", "-shm", "-journal")))
+
+
+def is_database_file(candidate: Path, database: Path) -> bool:
+    """Whether ``candidate`` names the database at ``database`` or one of SQLite's files beside it,
+    through any link. Looks with ``stat`` only: opening (and closing) one of them would drop this
+    process's SQLite locks on the database."""
+    try:
+        target = candidate.resolve()
+        for own in database_files(database):
+            if target == own.resolve() or (target.exists() and own.exists() and target.samefile(own)):
+                return True
+    except (OSError, RuntimeError):  # a name too long, a loop of links: the caller's own check says so
+        return False
+    return False
 
 
 def check_location(path: Path) -> None:
@@ -219,7 +239,8 @@ def _tables(path: Path) -> set[str]:
 def quick_check(path: Path) -> str | None:
     """What SQLite finds wrong in the database's pages (``PRAGMA quick_check``), or None.
 
-    Run only once something has failed: it reads the whole file.
+    It reads the whole file: run once something has failed, or before a first write
+    (:func:`check_integrity`).
     """
     try:
         conn = read_only(path)
@@ -230,6 +251,28 @@ def quick_check(path: Path) -> str | None:
     except sqlite3.DatabaseError as exc:
         return str(exc)
     return None if rows == ["ok"] else "; ".join(rows)[:300]
+
+
+def check_integrity(path: Path) -> None:
+    """Refuse a damaged database before anything is written to it: every page is read once
+    (``PRAGMA quick_check``).
+
+    SQLite checks a page only when a statement reads it, so a session whose statements never
+    read a damaged page would go on writing into the damaged file.
+
+    Raises:
+        DatabaseError: the file is damaged, or cannot be read (locked too long, not a database).
+    """
+    try:
+        conn = read_only(path)
+        try:
+            rows = [str(row[0]) for row in conn.execute("PRAGMA quick_check(3)")]
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise explain(path, exc) from None
+    if rows != ["ok"]:
+        raise damaged(path, "; ".join(rows)[:300])
 
 
 def upgrade(path: Path) -> None:
@@ -271,6 +314,8 @@ def upgrade(path: Path) -> None:
             ),
             _("Create it, or choose another file with --db PATH or QUIZDOCK_DB."),
         ) from None
+    if revision is not None:
+        check_integrity(path)  # a migration writes: never into a damaged file
     engine = make_engine(path)
     try:
         with engine.begin() as connection:

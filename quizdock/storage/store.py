@@ -37,6 +37,7 @@ from quizdock.i18n import Text, _, os_reason
 from quizdock.plaintext import read_bounded
 from quizdock.storage import queries
 from quizdock.storage.engine import make_engine
+from quizdock.storage.integrity import WriteCheck
 from quizdock.storage.migrate import explain, upgrade
 from quizdock.storage.models import CardRow, CardStateRow, DeckRow, ReviewRow
 from quizdock.storage.quick import due_count_sql, unchanged_since_loaded
@@ -148,6 +149,7 @@ class Store:
     def __init__(self, engine: Engine, path: Path) -> None:
         self.engine = engine
         self.path = path
+        self.write_check = WriteCheck(path)  # nothing is written into a damaged file
 
     @classmethod
     def open(cls, path: Path) -> Store:
@@ -173,10 +175,13 @@ class Store:
                 what it reads: another terminal's answer cannot come in between.
 
         Raises:
-            DatabaseError: SQLite refused (read-only file, lock held too long, disk full).
+            DatabaseError: SQLite refused (read-only file, lock held too long, disk full), or
+                the database is damaged (checked before the first write).
         """
         import sqlalchemy.exc
 
+        if writing:
+            self.write_check.ensure()
         try:
             with Session(self.engine, expire_on_commit=False) as session, session.begin():
                 if writing:
