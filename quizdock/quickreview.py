@@ -114,9 +114,8 @@ def main(args: Sequence[str]) -> bool:
     store = QuickStore(db, conn)
     store.read_ahead(today, parsed.deck, parsed.limit)
     try:
-        from rich.console import Console
-
         from quizdock.i18n import keep_narrow_spaces
+        from quizdock.plaintext import plain_console
         from quizdock.prompts import Prompter
         from quizdock.review import ReviewSession, plan
 
@@ -127,7 +126,7 @@ def main(args: Sequence[str]) -> bool:
         light = cast("Store", store)
         card_ids = plan(light, today, deck=parsed.deck, limit=parsed.limit, new_per_day=new_per_day)
         keep_narrow_spaces()
-        console = Console(highlight=False)
+        console = plain_console()
         session = ReviewSession(light, Prompter(lang), console, lang, deck=parsed.deck, new_per_day=new_per_day)
         store.open_soon()
         session.run(card_ids, store.repeat_card_ids(today, deck=parsed.deck))
