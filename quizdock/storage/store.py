@@ -146,16 +146,20 @@ class Leech:
 class Store:
     """The learner's database. Open it with :meth:`Store.open`, which migrates it first."""
 
-    def __init__(self, engine: Engine, path: Path) -> None:
+    def __init__(self, engine: Engine, path: Path, write_check: WriteCheck | None = None) -> None:
         self.engine = engine
         self.path = path
-        self.write_check = WriteCheck(path)  # nothing is written into a damaged file
+        self.write_check = write_check or WriteCheck(path)  # nothing is written into a damaged file
 
     @classmethod
-    def open(cls, path: Path) -> Store:
-        """Open (creating or migrating) the database at ``path``."""
+    def open(cls, path: Path, *, write_check: WriteCheck | None = None) -> Store:
+        """Open (creating or migrating) the database at ``path``.
+
+        Args:
+            write_check: the check its first write waits for, when one is already under way.
+        """
         upgrade(path)
-        return cls(make_engine(path), path)
+        return cls(make_engine(path), path, write_check)
 
     def close(self) -> None:
         self.engine.dispose()
