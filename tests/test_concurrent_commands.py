@@ -67,7 +67,7 @@ def test_every_confirmed_answer_survives_another_command(tmp_path: Path, name: s
     review = Reviewer(env, "--deck", REVIEWED_DECK)
     with command_server(env, log) as commands:
         for n in range(ROUNDS):
-            review.answer()  # the first answer opens the review's store (the fast start read without it)
+            review.answer()  # saved through the review's store (its fast start read without one)
             args = other_command(name, db, tmp_path, set_aside, n)
             if name == "sqlite3":
                 shell = subprocess.run(args, env=env, capture_output=True, text=True, timeout=30)
