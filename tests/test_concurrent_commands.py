@@ -144,11 +144,13 @@ def test_several_reviewers_and_readers_at_once_lose_nothing(tmp_path: Path) -> N
 
     def shell_reader() -> None:
         while not done.is_set():
-            shell = subprocess.run(
-                [str(SQLITE3), str(db), "SELECT count(*) FROM reviews"], capture_output=True, text=True
-            )
+            # With the busy timeout a careful reader sets (quizdock's is 10 s): a program closing its
+            # connection holds the file's lock for an instant, and the shell waits 0 s by default.
+            count = [str(SQLITE3), "-cmd", ".timeout 10000", str(db), "SELECT count(*) FROM reviews"]
+            shell = subprocess.run(count, capture_output=True, text=True)
             assert shell.returncode == 0, shell.stderr
             reads["sqlite3"] += 1
+            time.sleep(0.02)  # a reader at a time, not a busy loop that starves the reviews of the CPU
 
     def command_reader() -> None:
         lines = itertools.cycle([["stats"], ["decks"], ["leeches"], ["export", "csv", "-o", str(tmp_path / "o.txt")]])
