@@ -26,8 +26,9 @@ set -euo pipefail
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 LOG=/tmp/quizdock-dockerd.log
 WAIT_SECONDS=60
-# zsh and fish: the shell-completion tests run the real shells
-PACKAGES=(docker.io runc busybox-static docker-registry apache2-utils tini iptables zsh fish)
+# zsh and fish: the shell-completion tests run the real shells; sqlite3: a test reads the
+# database with SQLite's own command line while a review writes
+PACKAGES=(docker.io runc busybox-static docker-registry apache2-utils tini iptables zsh fish sqlite3)
 
 # The lab engine's packages, from Debian's unstable suite (sid): their binaries run on bookworm's
 # C library (sid's runc does not: bookworm's is used). Pinned by version and by the SHA-256 of the

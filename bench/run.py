@@ -1,12 +1,13 @@
 """Measure quizdock on a large synthetic collection and print the figures.
 
-    python bench/run.py [--cards 100000] [--runs 7] [--keep DIR] [--only anki|schema] [--write-results]
+    python bench/run.py [--cards 100000] [--runs 7] [--keep DIR] [--only anki|schema|integrity] [--write-results]
 
 Each figure is a median over several runs and, where the target is a ratio, is set against a
 floor or a peer measured in the same rounds. The Anki rows set quizdock against Anki's own
 engine on a mirror of the same collection (bench/anki_engine.py); ``--only anki`` measures only
 those (no Docker needed); ``--only schema``, what the deck schema library costs at start-up
-(bench/schema.py). ``--write-results`` rewrites the table of bench/RESULTS.md.
+(bench/schema.py); ``--only integrity``, the whole-file check before a first write
+(bench/integrity.py) with the review's rows. ``--write-results`` rewrites the table of bench/RESULTS.md.
 """
 
 from __future__ import annotations
@@ -166,6 +167,35 @@ def quizdock_answering(db: Path, cards: int) -> list[float]:
     return gaps
 
 
+def first_answer_at_once(env: dict[str, str], runs: int) -> tuple[float, float]:
+    """Medians over ``runs`` reviews of the first answer, given as soon as the first card is there
+    (its save waits for the store to open and for the whole-file check), and of a later answer."""
+    first, later = [], []
+    for _ in range(runs):
+        gaps = answer_to_next_card(env, 5)
+        first.append(gaps[0])
+        later.append(statistics.median(gaps[1:]))
+    return statistics.median(first), statistics.median(later)
+
+
+def integrity_figures(db: Path, env: dict[str, str], runs: int) -> list[Figure]:
+    """The whole-file check before a first write (bench/integrity.py), and what a learner who
+    answers the first card at once waits for it."""
+    from bench.integrity import measure as measure_integrity
+
+    figures = [Figure(*row) for row in measure_integrity(db, runs)]
+    first, later = first_answer_at_once(env, runs)
+    figures.append(
+        Figure(
+            "review: first answer given at once, to the next card (pty, large)",
+            f"{ms(first)} ({first / later:.0f}x {ms(later)}, a later answer)",
+            "vs a later answer",
+            "-",
+        )
+    )
+    return figures
+
+
 def in_process(function: Callable[[], object], runs: int) -> float:
     function()
     times = []
@@ -183,8 +213,11 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, help="build (or reuse) the collection in this directory")
     parser.add_argument(
         "--only",
-        choices=["anki", "schema"],
-        help="measure only these rows (anki: the comparison with Anki; schema: the deck schema library)",
+        choices=["anki", "schema", "integrity"],
+        help=(
+            "measure only these rows (anki: the comparison with Anki; schema: the deck schema library; "
+            "integrity: the whole-file check before a first write, with the review's rows)"
+        ),
     )
     parser.add_argument("--write-results", action="store_true")
     args = parser.parse_args()
@@ -203,7 +236,6 @@ def main() -> None:
     db = out / "bench.sqlite3"
     if not db.exists():
         build(out, args.cards, REVIEWS_PER_CARD, date.today())
-    anki = anki_engine.build(out)
     env = {
         **os.environ,
         # pexpect's terminal does not answer prompt_toolkit's cursor position request, which a real
@@ -217,6 +249,10 @@ def main() -> None:
         "LANG": "C.UTF-8",
     }
     runs = args.runs
+    if args.only == "integrity":
+        print(render(integrity_figures(db, env, runs)))
+        return
+    anki = anki_engine.build(out)
     figures: list[Figure] = []
     everything = args.only is None
 
@@ -357,6 +393,8 @@ def main() -> None:
     )
 
     if everything:
+        figures += integrity_figures(db, env, runs)
+
         from bench.challenge import measure_check
         from bench.lab import measure as measure_lab
 

@@ -113,6 +113,14 @@ def load_config(path: Path | None = None) -> Config:
         text = read_bounded(path, MAX_CONFIG_BYTES).decode("utf-8")
     except FileNotFoundError:
         return Config()
+    except NotADirectoryError:  # the file is missing, and cannot be made there
+        parent = next((p for p in path.parents if p.exists() and not p.is_dir()), path.parent)
+        raise ConfigError(
+            _("The config file {path} cannot exist: {parent} is a file, not a folder.").format(
+                path=path, parent=parent
+            ),
+            _("Point QUIZDOCK_CONFIG at a settings file, or unset it for the default settings."),
+        ) from None
     except OSError as exc:
         raise ConfigError(
             _("The config file {path} cannot be read ({reason}).").format(path=path, reason=os_reason(exc)),

@@ -43,11 +43,9 @@ class Interrupted(KeyboardInterrupt):
 
 def report(error: QuizdockError | KeyboardInterrupt | EOFError) -> int:
     """Tell the learner (on stderr) what stopped the command; the exit code to end with."""
-    from rich.console import Console
+    from quizdock.plaintext import plain_console, shown
 
-    from quizdock.plaintext import shown
-
-    console = Console(stderr=True, highlight=False)
+    console = plain_console(stderr=True)
     if isinstance(error, QuizdockError):
         # A message may quote a path or a value the learner gave: shown as text, never as markup.
         label, fix_label = _("Error:"), _("Fix:")

@@ -12,7 +12,10 @@ from __future__ import annotations
 import os
 import stat
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 MAX_ANSWER_CHARS = 2000
 """A typed answer longer than this is not graded (no Docker command is near it): the prompt stops
@@ -40,6 +43,14 @@ def shown(text: str) -> str:
     from rich.markup import escape
 
     return escape(printable(text))
+
+
+def plain_console(*, stderr: bool = False) -> Console:
+    """A Rich console that prints texts as written: no colours guessed for numbers or paths, and
+    no emoji codes (a deck's ``:warning:`` stays ``:warning:``; Rich would draw an emoji)."""
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False, emoji=False)
 
 
 def read_bounded(path: Path, limit: int) -> bytes:

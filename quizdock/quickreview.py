@@ -31,6 +31,7 @@ from quizdock.decks import Card
 from quizdock.entry import split_command
 from quizdock.errors import QuizdockError
 from quizdock.storage import quick
+from quizdock.storage.integrity import WriteCheck
 from quizdock.storage.migrate import read_only
 
 if TYPE_CHECKING:
@@ -118,9 +119,8 @@ def main(args: Sequence[str]) -> bool:
     store = QuickStore(db, conn)
     store.read_ahead(today, parsed.deck, parsed.limit)
     try:
-        from rich.console import Console
-
         from quizdock.i18n import keep_narrow_spaces
+        from quizdock.plaintext import plain_console
         from quizdock.prompts import Prompter
         from quizdock.review import ReviewSession, plan
 
@@ -131,7 +131,7 @@ def main(args: Sequence[str]) -> bool:
         light = cast("Store", store)
         card_ids = plan(light, today, deck=parsed.deck, limit=parsed.limit, new_per_day=new_per_day)
         keep_narrow_spaces()
-        console = Console(highlight=False)
+        console = plain_console()
         session = ReviewSession(light, Prompter(lang), console, lang, deck=parsed.deck, new_per_day=new_per_day)
         store.open_soon()
         session.run(card_ids, store.repeat_card_ids(today, deck=parsed.deck))
@@ -184,7 +184,8 @@ class QuickStore:
         self._conn = conn
         self._store: Store | None = None
         self._lock = threading.Lock()
-        self._timer: threading.Timer | None = None
+        self._write_check = WriteCheck(path)  # the store's, started before the store opens
+        self._timers: list[threading.Timer] = []
         self._closed = False
         self._ahead: threading.Thread | None = None
         self._read: dict[tuple[object, ...], Any] = {}
@@ -251,19 +252,26 @@ class QuickStore:
                     raise RuntimeError("the review's store is closed")
                 from quizdock.storage.store import Store
 
-                self._store = Store.open(self.path)
+                self._store = Store.open(self.path, write_check=self._write_check)
             return self._store
 
     def open_soon(self) -> None:
-        """Open the store in the background, once the first card is on screen."""
+        """Once the first card is on screen, open the store in the background, and check the
+        whole database (its first write waits for that) at the same time, on a connection of
+        its own: SQLite reads on the other core while Python imports SQLAlchemy."""
 
         def open_store() -> None:
             with contextlib.suppress(Exception):  # the session opens it again, and reports what failed
                 _ = self.store
 
-        self._timer = threading.Timer(self.DELAY, open_store)
-        self._timer.daemon = True
-        self._timer.start()
+        def check() -> None:
+            with contextlib.suppress(Exception):  # the first write checks again, and reports what failed
+                self._write_check.ensure()
+
+        self._timers = [threading.Timer(self.DELAY, work) for work in (check, open_store)]
+        for timer in self._timers:
+            timer.daemon = True
+            timer.start()
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.store, name)
@@ -271,9 +279,9 @@ class QuickStore:
     def close(self) -> None:
         if self._ahead is not None:
             self._ahead.join()
-        if self._timer is not None:
-            self._timer.cancel()
-            self._timer.join()
+        for timer in self._timers:
+            timer.cancel()
+            timer.join()
         with self._lock:
             self._closed = True
             if self._store is not None:

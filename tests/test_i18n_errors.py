@@ -295,7 +295,7 @@ def case_named(name: str) -> Case:
             "ligne 3\u202f: TOML invalide à la colonne 10\u202f:",
             "line 3: invalid TOML at column 10:",
         ),
-        ("config: under a file", "ne peut pas être lu (ce n'est pas un dossier)", "cannot be read (Not a folder)"),
+        ("config: under a file", "ne peut pas exister\u202f: ", "cannot exist: "),
         ("database not SQLite", "(ce n'est pas une base SQLite)", "(it is not an SQLite database)"),
         (
             "database cut short",

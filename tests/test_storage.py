@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import sys
+import time
+from contextlib import closing
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+import pexpect
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
@@ -415,3 +419,156 @@ def test_an_sqlite_error_is_explained_with_its_fix(tmp_path: Path, trouble: str,
     error = explain(tmp_path / "learner.sqlite3", _sqlite_error(tmp_path, trouble))
     assert str(tmp_path / "learner.sqlite3") in error.problem and problem in error.problem
     assert fix in error.fix
+
+
+# --- the database's files and locks --------------------------------------------------------------
+
+
+def other_program(db_path: Path, sql: str) -> str:
+    """What another process reads with ``sql`` (one value), opening and closing the database."""
+    import subprocess
+    import sys
+
+    code = "import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])"
+    done = subprocess.run([sys.executable, "-c", code, str(db_path), sql], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
+def test_a_second_open_in_the_process_keeps_the_first_connections_locks(db_path: Path) -> None:
+    """A review holds a connection (its fast start's) when it opens the store: opening the
+    database again must not drop the process's locks, or the next program to close the file
+    deletes the WAL the review writes into."""
+    from quizdock.storage.migrate import read_only
+
+    day = datetime(2026, 5, 1, 9, tzinfo=UTC)
+    with Store.open(db_path) as store:
+        store.sync_decks([REPO / "decks"], day)
+        card_ids = store.new_card_ids(2)
+    first = read_only(db_path)  # the review's fast start reads with sqlite3 first, and stays open
+    try:
+        assert first.execute("SELECT count(*) FROM cards").fetchone()[0] > 0
+        with Store.open(db_path) as store:  # the header and migration checks, then the store
+            store.record_answer(card_ids[0], quality=5, answer="", duration_ms=1, now=day, today=day.date())
+            assert other_program(db_path, "SELECT count(*) FROM reviews") == "1"
+            assert db_path.with_name(db_path.name + "-wal").exists()  # still in use by this process
+            store.record_answer(card_ids[1], quality=5, answer="", duration_ms=1, now=day, today=day.date())
+            assert other_program(db_path, "SELECT count(*) FROM reviews") == "2"  # not in a deleted WAL
+    finally:
+        first.close()
+
+
+@pytest.mark.parametrize("name", ["{db}", "{db}-wal", "{db}-shm", "{db}-journal", "link", "hard link"])
+def test_an_export_never_replaces_the_database_or_its_files(db_path: Path, name: str) -> None:
+    import os
+
+    assert CliRunner().invoke(app, ["decks"]).exit_code == 0
+    target = db_path.with_name(name.format(db=db_path.name))
+    if name == "link":
+        target.symlink_to(db_path)
+    elif name == "hard link":
+        os.link(db_path, target)
+    before, existed = db_path.read_bytes(), target.exists()
+    for kind in ("csv", "anki"):
+        result = CliRunner().invoke(app, ["export", kind, "-o", str(target)])
+        assert result.exit_code == ExitCode.USAGE, result.output
+        assert "is quizdock's database" in result.output and "Give another file with -o" in result.output
+    assert db_path.read_bytes() == before and target.exists() == existed
+    assert CliRunner().invoke(app, ["decks"]).exit_code == 0
+
+
+# --- a damaged page that nothing reads yet: refused before the first write -----------------------
+
+
+def index_pages(data: bytes, page_size: int, root: int) -> list[int]:
+    """The page numbers of an index b-tree, walked from its root page in the file's bytes."""
+    pages, waiting = [], [root]
+    while waiting:
+        number = waiting.pop()
+        pages.append(number)
+        page = data[(number - 1) * page_size : number * page_size]
+        if page[0] == 0x02:  # an interior index page: a child in each cell, and the right-most one
+            waiting.append(int.from_bytes(page[8:12], "big"))
+            for cell in range(int.from_bytes(page[3:5], "big")):
+                offset = int.from_bytes(page[12 + 2 * cell : 14 + 2 * cell], "big")
+                waiting.append(int.from_bytes(page[offset : offset + 4], "big"))
+    return pages
+
+
+def with_last_index_page_zeroed(db_path: Path, copy: Path) -> int:
+    """A copy of the database whose last index page (in file order) is all zeros; its number.
+
+    The issue's case: a review never reads that page (it holds the ids of the last deck's cards),
+    so SQLite alone never notices, and a review wrote 30 answers into the damaged file.
+    """
+    with closing(sqlite3.connect(db_path)) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+        roots = [row[0] for row in conn.execute("SELECT rootpage FROM sqlite_master WHERE type = 'index'")]
+    data = bytearray(db_path.read_bytes())
+    last = max(page for root in roots for page in index_pages(data, page_size, root))
+    data[(last - 1) * page_size : last * page_size] = bytes(page_size)
+    copy.write_bytes(bytes(data))
+    return last
+
+
+def test_a_damaged_page_no_read_reaches_is_refused_before_the_first_write(db_path: Path, tmp_path: Path) -> None:
+    day = datetime(2026, 5, 1, 9, tzinfo=UTC)
+    with Store.open(db_path) as store:
+        store.sync_decks([REPO / "decks"], day)
+    damaged = tmp_path / "damaged.sqlite3"
+    with_last_index_page_zeroed(db_path, damaged)
+    before = damaged.read_bytes()
+    with Store.open(damaged) as store:
+        card_id = store.new_card_ids(1, today=day.date())[0]  # reading works: that page is not read
+        assert store.scheduled_cards([card_id])
+        with pytest.raises(DatabaseError, match="is damaged") as refused:
+            store.record_answer(card_id, quality=5, answer="", duration_ms=1, now=day, today=day.date())
+        assert "Restore it from a backup" in refused.value.fix
+    for args in (["suspend", card_id], ["unsuspend", card_id]):
+        result = CliRunner().invoke(app, ["--db", str(damaged), *args])
+        assert result.exit_code == ExitCode.DATABASE, result.output
+        assert "is damaged" in result.output and "Restore it from a backup" in result.output
+    assert damaged.read_bytes() == before
+    with closing(sqlite3.connect(f"file:{damaged}?mode=ro", uri=True)) as conn:
+        assert conn.execute("SELECT count(*) FROM reviews").fetchone()[0] == 0
+
+
+@pytest.mark.parametrize("answered", ["at once", "after the background check"])
+def test_a_review_on_a_damaged_database_writes_no_answer(tmp_path: Path, answered: str) -> None:
+    """The whole-file check is not on the first card's path (the first card is drawn), and no
+    answer is written before it passed: the first answer, given as soon as the card is there or
+    once the background check has failed, is refused with exit 4."""
+    from tests.review_terminal import bundled_decks, created_database, environment
+
+    db = tmp_path / "quizdock.sqlite3"
+    env = environment(db, bundled_decks(tmp_path / "decks"))
+    created_database(env)
+    damaged = tmp_path / "damaged.sqlite3"
+    with_last_index_page_zeroed(db, damaged)
+    before = damaged.read_bytes()
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "quizdock", "review", "--new", "50"],
+        env={**env, "QUIZDOCK_DB": str(damaged)},
+        encoding="utf-8",
+        timeout=60,
+        dimensions=(40, 200),
+    )
+    child.delaybeforesend = None
+    child.expect("Card 1 of")
+    child.expect("Press Enter to show the answer")  # the bundled decks begin with a concept card
+    if answered != "at once":
+        time.sleep(1.5)  # the store opened and checked in the background (0.3 s after the card)
+    child.send("\r")
+    child.expect("How well did you recall it")
+    child.send("5")
+    child.expect(pexpect.EOF)
+    child.close()
+    output = " ".join((child.before or "").split())
+    assert child.exitstatus == ExitCode.DATABASE, output
+    assert "is damaged" in output and "Restore it from a backup" in output and "Traceback" not in output
+    assert "Card 2 of" not in output
+    assert damaged.read_bytes() == before
+    with closing(sqlite3.connect(f"file:{damaged}?mode=ro", uri=True)) as conn:
+        assert conn.execute("SELECT count(*) FROM reviews").fetchone()[0] == 0

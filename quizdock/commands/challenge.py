@@ -78,6 +78,17 @@ def run_command(challenge_id: IdArgument, lang: LangOption = None) -> None:
         raise typer.Exit(int(ExitCode.FAILED))
 
 
+def _finite_seconds(value: float | None) -> float | None:
+    """A timeout is a number of seconds: ``nan`` would never time out, nor ``inf`` (or ``1e400``)."""
+    import math
+
+    if value is not None and not math.isfinite(value):
+        raise typer.BadParameter(
+            _("not a number of seconds; give one such as 60, or leave --timeout out to wait until it passes.")
+        )
+    return value
+
+
 @app.command("check")
 def check_command(
     challenge_id: IdArgument,
@@ -87,7 +98,11 @@ def check_command(
     timeout: Annotated[
         Optional[float],  # noqa: UP045 - typer reads the annotation
         typer.Option(
-            "--timeout", min=0, metavar=N_("SECONDS"), help=N_("With --watch: give up after this many seconds.")
+            "--timeout",
+            min=0,
+            callback=_finite_seconds,
+            metavar=N_("SECONDS"),
+            help=N_("With --watch: give up after this many seconds."),
         ),
     ] = None,
     lang: LangOption = None,

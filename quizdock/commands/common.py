@@ -74,10 +74,10 @@ def db_path() -> Path:
 
 
 def console() -> Console:
-    from rich.console import Console
+    from quizdock.plaintext import plain_console
 
     keep_narrow_spaces()
-    return Console(highlight=False)
+    return plain_console()
 
 
 def load_settings() -> Config:

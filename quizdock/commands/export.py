@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 import typer
 
 from quizdock.commands import help_texts
-from quizdock.commands.common import DeckOption, LangOption, command_group, language, open_store
+from quizdock.commands.common import DeckOption, LangOption, command_group, db_path, language, open_store
 from quizdock.i18n import N_, _, ngettext, os_reason
 
 if TYPE_CHECKING:
@@ -122,9 +122,18 @@ def _output(output: Path | None, deck: str | None, suffix: str) -> Path:
     """The file to write: a regular file or a new path, in a folder that exists."""
     from quizdock.errors import ExitCode, QuizdockError
     from quizdock.export import UnsafeTarget, check_target
+    from quizdock.storage.migrate import is_database_file
 
     path = output if output is not None else Path(f"quizdock-{deck}{suffix}" if deck else f"quizdock{suffix}")
     path = path.expanduser()
+    if is_database_file(path, db_path()):
+        raise QuizdockError(
+            _("{path} is quizdock's database (or a file SQLite keeps beside it): an export would replace it.").format(
+                path=path
+            ),
+            _("Give another file with -o."),
+            exit_code=ExitCode.USAGE,
+        )
     try:
         check_target(path)
         if not path.parent.is_dir():

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from pathlib import Path
 from urllib.parse import quote
@@ -10,8 +9,6 @@ from urllib.parse import quote
 from quizdock.errors import DatabaseError
 from quizdock.i18n import N_, _, number, os_reason
 from quizdock.storage.schema import BUSY_TIMEOUT_MS, HEAD_REVISION, QUIZDOCK_TABLES
-
-_SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
 def current_revision(path: Path) -> str | None:
@@ -25,10 +22,10 @@ def current_revision(path: Path) -> str | None:
     check_location(path)
     if not path.exists():
         return None
-    check_header(path)
     try:
         conn = read_only(path)
         try:
+            check_header(conn, path)
             tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
             if "alembic_version" not in tables:
                 if tables:
@@ -48,36 +45,56 @@ def read_only(path: Path) -> sqlite3.Connection:
     return sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
 
 
-def check_header(path: Path) -> None:
+def check_header(conn: sqlite3.Connection, path: Path) -> None:
     """Refuse a database file whose size does not fit its own header (a lost end, a cut copy).
 
     SQLite reads the missing end of a cut file as zeros and answers with made-up rows; the
-    header's page size and page count tell it at once, for the price of reading 100 bytes.
+    header's page size and page count tell it at once. They are read through ``conn`` and the
+    size with ``stat``: this process may hold another connection to the file (a review's), and
+    closing any descriptor of it, even one opened only to read its header, would drop every
+    SQLite lock the process holds on it (POSIX locks belong to the process, not the descriptor).
+    Another program could then take the file as unused and delete the WAL the review still
+    writes into: every later answer lost.
 
     Raises:
         DatabaseError: the file is damaged.
+        sqlite3.DatabaseError: SQLite cannot read the header (not a database, damaged).
     """
-    try:
-        with path.open("rb") as handle:
-            header = handle.read(100)
-            size = os.fstat(handle.fileno()).st_size
-    except OSError:
-        return  # sqlite3 says why, with the learner's message
-    if size == 0 or not header.startswith(_SQLITE_MAGIC) or len(header) < 100:
-        return  # a new file, or not SQLite at all: sqlite3 tells which
-    page_size = int.from_bytes(header[16:18], "big")
-    page_size = 65536 if page_size == 1 else page_size
-    pages = int.from_bytes(header[28:32], "big")
-    counter_valid = header[24:28] == header[92:96]
+    size = path.stat().st_size
+    if size == 0:
+        return  # a new file: SQLite makes it a database
+    page_size = int(conn.execute("PRAGMA page_size").fetchone()[0])
+    # The header's own count when its change counter says it is valid (SQLite's rule), else the file's.
+    pages = int(conn.execute("PRAGMA page_count").fetchone()[0])
     # A write in progress (or cut short, which SQLite repairs) may leave the file short for a while.
-    pending = (path.with_name(path.name + end) for end in ("-wal", "-journal"))
-    hot_wal = any(p.exists() and p.stat().st_size > 0 for p in pending)
+    _db, wal, _shm, journal = database_files(path)
+    hot_wal = any(p.exists() and p.stat().st_size > 0 for p in (wal, journal))
     if page_size and size % page_size:
         reason = _("its size, {size} bytes, is not a whole number of {page_size}-byte pages")
         raise damaged_as_seen(path, reason.format(size=number(size), page_size=number(page_size)))
-    if counter_valid and pages and size < pages * page_size and not hot_wal:
+    if pages and size < pages * page_size and not hot_wal:
         reason = _("it has {have} of its {pages} pages")
         raise damaged_as_seen(path, reason.format(have=number(size // page_size), pages=number(pages)))
+
+
+def database_files(path: Path) -> tuple[Path, ...]:
+    """The database file and those SQLite keeps beside it: the database, its WAL, its shared
+    memory index and its rollback journal (in that order)."""
+    return (path, *(path.with_name(path.name + end) for end in ("-wal", "-shm", "-journal")))
+
+
+def is_database_file(candidate: Path, database: Path) -> bool:
+    """Whether ``candidate`` names the database at ``database`` or one of SQLite's files beside it,
+    through any link. Looks with ``stat`` only: opening (and closing) one of them would drop this
+    process's SQLite locks on the database."""
+    try:
+        target = candidate.resolve()
+        for own in database_files(database):
+            if target == own.resolve() or (target.exists() and own.exists() and target.samefile(own)):
+                return True
+    except (OSError, RuntimeError):  # a name too long, a loop of links: the caller's own check says so
+        return False
+    return False
 
 
 def check_location(path: Path) -> None:
@@ -222,7 +239,8 @@ def _tables(path: Path) -> set[str]:
 def quick_check(path: Path) -> str | None:
     """What SQLite finds wrong in the database's pages (``PRAGMA quick_check``), or None.
 
-    Run only once something has failed: it reads the whole file.
+    It reads the whole file: run once something has failed, or before a first write
+    (:func:`check_integrity`).
     """
     try:
         conn = read_only(path)
@@ -233,6 +251,28 @@ def quick_check(path: Path) -> str | None:
     except sqlite3.DatabaseError as exc:
         return str(exc)
     return None if rows == ["ok"] else "; ".join(rows)[:300]
+
+
+def check_integrity(path: Path) -> None:
+    """Refuse a damaged database before anything is written to it: every page is read once
+    (``PRAGMA quick_check``).
+
+    SQLite checks a page only when a statement reads it, so a session whose statements never
+    read a damaged page would go on writing into the damaged file.
+
+    Raises:
+        DatabaseError: the file is damaged, or cannot be read (locked too long, not a database).
+    """
+    try:
+        conn = read_only(path)
+        try:
+            rows = [str(row[0]) for row in conn.execute("PRAGMA quick_check(3)")]
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise explain(path, exc) from None
+    if rows != ["ok"]:
+        raise damaged(path, "; ".join(rows)[:300])
 
 
 def upgrade(path: Path) -> None:
@@ -274,6 +314,8 @@ def upgrade(path: Path) -> None:
             ),
             _("Create it, or choose another file with --db PATH or QUIZDOCK_DB."),
         ) from None
+    if revision is not None:
+        check_integrity(path)  # a migration writes: never into a damaged file
     engine = make_engine(path)
     try:
         with engine.begin() as connection:

@@ -37,6 +37,7 @@ from quizdock.i18n import Text, _, os_reason
 from quizdock.plaintext import read_bounded
 from quizdock.storage import queries
 from quizdock.storage.engine import make_engine
+from quizdock.storage.integrity import WriteCheck
 from quizdock.storage.migrate import explain, upgrade
 from quizdock.storage.models import CardRow, CardStateRow, DeckRow, ReviewRow
 from quizdock.storage.quick import due_count_sql, unchanged_since_loaded
@@ -145,15 +146,20 @@ class Leech:
 class Store:
     """The learner's database. Open it with :meth:`Store.open`, which migrates it first."""
 
-    def __init__(self, engine: Engine, path: Path) -> None:
+    def __init__(self, engine: Engine, path: Path, write_check: WriteCheck | None = None) -> None:
         self.engine = engine
         self.path = path
+        self.write_check = write_check or WriteCheck(path)  # nothing is written into a damaged file
 
     @classmethod
-    def open(cls, path: Path) -> Store:
-        """Open (creating or migrating) the database at ``path``."""
+    def open(cls, path: Path, *, write_check: WriteCheck | None = None) -> Store:
+        """Open (creating or migrating) the database at ``path``.
+
+        Args:
+            write_check: the check its first write waits for, when one is already under way.
+        """
         upgrade(path)
-        return cls(make_engine(path), path)
+        return cls(make_engine(path), path, write_check)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -173,10 +179,13 @@ class Store:
                 what it reads: another terminal's answer cannot come in between.
 
         Raises:
-            DatabaseError: SQLite refused (read-only file, lock held too long, disk full).
+            DatabaseError: SQLite refused (read-only file, lock held too long, disk full), or
+                the database is damaged (checked before the first write).
         """
         import sqlalchemy.exc
 
+        if writing:
+            self.write_check.ensure()
         try:
             with Session(self.engine, expire_on_commit=False) as session, session.begin():
                 if writing:
