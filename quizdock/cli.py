@@ -229,7 +229,7 @@ def deck_check(lang: LangOption = None) -> None:
     from quizdock.commands.common import language
 
     language(lang)
-    from quizdock.choice_check import check_decks
+    from quizdock.choice_check import Giveaway, check_decks
     from quizdock.decks import load_decks
     from quizdock.i18n import ngettext
 
@@ -239,16 +239,30 @@ def deck_check(lang: LangOption = None) -> None:
     if found:
         for giveaway in found:
             typer.echo(giveaway)
+        lists = sum(1 for item in found if isinstance(item, Giveaway))
+        cues = len(found) - lists
+        if lists:
+            typer.echo(
+                ngettext(
+                    "{n} multiple-choice option list gives the answer away: a learner who does not know it "
+                    "still picks the option that stands out.",
+                    "{n} multiple-choice option lists give the answer away: a learner who does not know it "
+                    "still picks the option that stands out.",
+                    lists,
+                ).format(n=lists),
+                err=True,
+            )
+        if cues:
+            typer.echo(
+                ngettext(
+                    "{n} cue across a deck points to the right options more often than chance.",
+                    "{n} cues across a deck point to the right options more often than chance.",
+                    cues,
+                ).format(n=cues),
+                err=True,
+            )
         typer.echo(
-            ngettext(
-                "{n} multiple-choice option list gives the answer away: a learner who does not know it "
-                "still picks the option that stands out.",
-                "{n} multiple-choice option lists give the answer away: a learner who does not know it "
-                "still picks the option that stands out.",
-                len(found),
-            ).format(n=len(found))
-            + " "
-            + _("Fix:")
+            _("Fix:")
             + " "
             + _(
                 "Rewrite the other options so they look like the right one (length, form), or the right one "

@@ -179,6 +179,9 @@ def test_a_deck_built_to_have_a_cue_fails_and_names_it_in_both_languages(
         assert result.exit_code == ExitCode.DECK, result.output
         assert said[lang] in result.output, result.output
         assert "Traceback" not in result.output
+        # The summary counts cues across the deck as such, not as option lists giving their answer away.
+        summary = {"en": "across a deck point", "fr": "d'un paquet désigne"}[lang]
+        assert summary in result.output and "option list" not in result.output, result.output
     assert gettext_in("fr", cue) != cue  # the cue has a French name
 
 
