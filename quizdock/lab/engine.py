@@ -45,7 +45,9 @@ LABEL_LAB = "quizdock.lab"
 TLS_PORT = 2376
 PORT_POOL_SIZE = 6
 START_SECONDS = 30
-MIN_API = "1.41"  # Docker Engine 20.10, the oldest the lab image has
+# The client's API version until the lab engine says its own (that first request is unversioned,
+# which every engine answers, Engine 29 included, whose oldest API is 1.44); then the engine's.
+MIN_API = "1.41"
 CERTS_IN_LAB = "/quizdock/certs"
 # The images the challenges use, copied into the lab once and kept by every reset.
 CACHED_IMAGES: tuple[str, ...] = ("busybox:latest", "registry:2")
