@@ -929,6 +929,21 @@ DOCKER_READS_THE_SAME_LIMITS: tuple[V, ...] = (
 
 # One case per sentence the grader can say.
 VERDICT_TEXTS: tuple[V, ...] = (
+    # -l is compared as the `-n 1` it sends, and explained with its own sentences.
+    V(
+        "docker container ls -a",
+        "docker ps -l",
+        "partial",
+        "Unexpected -l: only the latest created container would be listed.",
+        "-l est en trop\u202f: seul le dernier conteneur créé serait listé.",
+    ),
+    V(
+        "docker container ls -l",
+        "docker ps",
+        "partial",
+        "Missing -l: the list would not stop at the latest created container.",
+        "Il manque -l\u202f: la liste ne s'arrêterait pas au dernier conteneur créé.",
+    ),
     V(
         "docker container ls",
         "echo hi | docker ps",

@@ -116,7 +116,7 @@ REFUSED = [
     ("docker -H tcp://10.0.0.1:2375 container ls", "global Docker option"),
     ("docker --config /tmp container ls", "global Docker option"),
     ("docker container run --no-such-option busybox", "not an option"),
-    ("docker plugin install evil/plugin", "different command"),
+    ("docker plugin install evil/plugin", "by name only"),
     ("docker system prune -af --volumes", "{label_filter}"),
     ("docker image prune -a -f", "{label_filter}"),
     ("docker image prune -a -f --filter {label_filter}", "{label_filter}"),

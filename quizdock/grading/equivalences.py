@@ -55,7 +55,10 @@ def _container_ls(parsed: ParsedCommand) -> ParsedCommand:
     options = [po for po in parsed.options if po not in latest]
     if limit == "-1":  # `-n` set to anything else wins over `-l`
         options = [po for po in options if po not in last]
-        options.append(ParsedOption(_option(parsed.command, "--last"), latest[-1].written, "1"))
+        # Compared as `--last 1`, explained with -l's own sentences.
+        flag = latest[-1].option
+        as_last = replace(_option(parsed.command, "--last"), with_=flag.with_, without=flag.without)
+        options.append(ParsedOption(as_last, latest[-1].written, "1"))
     return replace(parsed, options=tuple(options))
 
 
