@@ -120,6 +120,7 @@ def test_several_reviewers_and_readers_at_once_lose_nothing(tmp_path: Path) -> N
     decks, per_reviewer = ("basics", "containers", "images"), 20
     reviewers = [Reviewer(env, "--deck", deck) for deck in decks]
     done = threading.Event()
+    reading = threading.Event()  # the readers are at work: the reviews start answering
     failures: list[BaseException] = []
     reads = {"sqlite3": 0, "quizdock": 0}
 
@@ -130,11 +131,13 @@ def test_several_reviewers_and_readers_at_once_lose_nothing(tmp_path: Path) -> N
             except BaseException as error:  # reported below, with the test's failure
                 failures.append(error)
                 done.set()
+                reading.set()  # no review waits for a reader that failed
 
         return run
 
     def review(reviewer: Reviewer) -> Callable[[], None]:
         def answer_all() -> None:
+            assert reading.wait(timeout=120), "the readers never started"
             for _ in range(per_reviewer):
                 if failures:
                     return
@@ -159,16 +162,17 @@ def test_several_reviewers_and_readers_at_once_lose_nothing(tmp_path: Path) -> N
                 args = next(lines)
                 assert commands.run(args) == 0, (args, (tmp_path / "commands.log").read_text())
                 reads["quizdock"] += 1
+                reading.set()
 
     started = time.monotonic()
     answering = [threading.Thread(target=guarded(review(reviewer))) for reviewer in reviewers]
-    reading = [threading.Thread(target=guarded(work)) for work in (shell_reader, command_reader)]
-    for thread in answering + reading:
+    readers = [threading.Thread(target=guarded(work)) for work in (shell_reader, command_reader)]
+    for thread in answering + readers:
         thread.start()
     for thread in answering:
         thread.join(timeout=240)
     done.set()
-    for thread in reading:
+    for thread in readers:
         thread.join(timeout=60)
     assert not failures, failures
     assert [r.confirmed for r in reviewers] == [per_reviewer] * len(decks)
