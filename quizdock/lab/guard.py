@@ -331,6 +331,8 @@ class _Upstream:
 
     def close(self) -> None:
         if self.sock is not None:
+            with contextlib.suppress(OSError):
+                self.sock.shutdown(socket.SHUT_RDWR)
             self.sock.close()
         if self.process is not None:
             with contextlib.suppress(OSError):
@@ -415,7 +417,8 @@ class Guard:
             if upstream is not None:
                 upstream.close()
             with contextlib.suppress(OSError):
-                conn.close()
+                conn.shutdown(socket.SHUT_RDWR)  # wakes the thread piping stdin, and the client sees the end
+            conn.close()
 
     def _answer(self, conn: socket.socket, upstream: _Upstream) -> None:
         buffer = bytearray()

@@ -179,6 +179,9 @@ class Judge:
     def own_name(self, reference: str) -> bool:
         from quizdock.lab.spec import repository_name
 
+        # The docker client writes Docker Hub's names out in full.
+        for hub in ("docker.io/library/", "index.docker.io/library/"):
+            reference = reference.removeprefix(hub)
         name = repository_name(reference)
         registry = self.policy.registry
         if registry and reference.startswith(registry + "/"):
