@@ -284,7 +284,9 @@ class Judge:
             raise Refused(_("a container create without its HostConfig"))
         for key, value in host.items():
             lowered = key.lower()
-            if lowered in _POWERS and not _empty(value):
+            # An empty list of masked paths is no masking at all (systempaths=unconfined).
+            unmasked = lowered in ("maskedpaths", "readonlypaths") and value is not None
+            if lowered in _POWERS and (unmasked or not _empty(value)):
                 raise Refused(_(_POWERS[lowered]))
             if not top and lowered not in _HARMLESS_HOST and lowered not in _POWERS and not _empty(value):
                 raise Refused(_("HostConfig.{field} is not a setting quizdock lets a deck step use").format(field=key))
