@@ -110,9 +110,6 @@ def variants(folder: str, canaries: Canaries, *, lab: bool) -> list[str]:
         "docker run --rm --runtime runc busybox true",
         "docker run --rm --volume-driver local busybox true",
         "docker run --rm --log-driver syslog busybox true",
-        f"docker run --rm -v {canaries.volume}:/d busybox rm -f /d/data",
-        f"docker run --rm --mount source={canaries.volume},target=/d busybox rm -f /d/data",
-        f"docker run --rm --mount type=volume,source=qd-v,src={canaries.volume},target=/d busybox rm -f /d/data",
         "docker run --rm --mount type=volume,src=qd-v,dst=/d,volume-opt=type=none,volume-opt=o=bind,"
         "volume-opt=device=/ busybox true",
         "docker volume create --opt type=none --opt o=bind --opt device=/ qd-bound",
@@ -124,8 +121,11 @@ def variants(folder: str, canaries: Canaries, *, lab: bool) -> list[str]:
         "docker image load -i /dev/null",
         "docker image import /dev/null qd-imported",
     ]
-    if not lab:  # the learner's own resources, which the lab does not hold
+    if not lab:  # the learner's own resources: in the lab, these names are the lab's own
         found += [
+            f"docker run --rm -v {canaries.volume}:/d busybox rm -f /d/data",
+            f"docker run --rm --mount source={canaries.volume},target=/d busybox rm -f /d/data",
+            f"docker run --rm --mount type=volume,source=qd-v,src={canaries.volume},target=/d busybox rm -f /d/data",
             f"docker volume rm {canaries.volume}",
             f"docker container rm -f {canaries.container}",
             f"docker container start {canaries.container}",
@@ -161,12 +161,13 @@ def prove_refusals(guard: Guard, folder: str, canaries: Canaries, *, lab: bool, 
     made = run_through(guard, f"docker run --rm -v {folder}:/d busybox ln -s / /d/root", env)
     assert made.returncode == 0, made.stderr
     passed = []
-    for command in variants(folder, canaries, lab=lab):
+    tried = variants(folder, canaries, lab=lab)
+    for command in tried:
         done = run_through(guard, command, env)
         if done.returncode == 0 or REFUSED not in done.stderr:
             passed.append((command, done.returncode, done.stderr[-300:]))
     assert not passed, "\n".join(map(str, passed))
-    assert len(guard.refusals) >= 60
+    assert len(guard.refusals) >= len(tried) > 50
 
 
 @pytest.mark.docker
@@ -220,7 +221,7 @@ def test_what_a_step_creates_on_the_learners_docker_carries_the_challenges_label
                 made.append((kind, name or done.stdout.strip()))
         for kind, name in made:
             found = getattr(docker_client, kind + "s").get(name)
-            labels = found.labels if kind != "container" else found.attrs["Config"]["Labels"]
+            labels = found.attrs["Config"]["Labels"] if kind == "container" else found.attrs["Labels"]
             assert labels[LABEL_CHALLENGE] == challenge_id, (kind, name, labels)
     finally:
         for kind, name in made:
