@@ -387,13 +387,8 @@ def _copy_from(path: str, folders: Sequence[str], copy: str) -> None:
         raise UnsafeStep(_("{path} is not in a folder of the challenge").format(path=repr(path)))
     fd = os.open(base, os.O_RDONLY | os.O_DIRECTORY)
     try:
-        for i, part in enumerate(parts):
-            last = i == len(parts) - 1
-            flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | (0 if last else os.O_DIRECTORY)
-            try:
-                child = os.open(part, flags, dir_fd=fd)
-            except OSError:
-                raise UnsafeStep(_("{path} is a link, or is not there").format(path=repr(path))) from None
+        for part in parts:
+            child = _open_plain(part, fd, path)
             os.close(fd)
             fd = child
         _copy_fd(fd, copy, path)
@@ -401,28 +396,44 @@ def _copy_from(path: str, folders: Sequence[str], copy: str) -> None:
         os.close(fd)
 
 
-def _copy_fd(fd: int, copy: str, shown: str) -> None:
-    """Copy the open file or folder ``fd`` to ``copy``: plain files and folders only."""
+def _open_plain(name: str, dir_fd: int, shown: str) -> int:
+    """Open ``name`` in ``dir_fd`` for reading if it is a plain file or folder; never follow a
+    link, never open a device or a pipe (opening one can act on the host), even if it is swapped in."""
     import stat
 
-    mode = os.fstat(fd).st_mode
-    if stat.S_ISREG(mode):
+    refused = UnsafeStep(
+        _(
+            "{path} holds a link or a special file ({name}); the docker client reads plain files and folders only"
+        ).format(path=repr(shown), name=name)
+    )
+    try:
+        handle = os.open(name, getattr(os, "O_PATH", os.O_RDONLY) | os.O_NOFOLLOW | os.O_NONBLOCK, dir_fd=dir_fd)
+    except OSError:
+        raise refused from None
+    try:
+        mode = os.fstat(handle).st_mode
+        if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+            raise refused
+        if not hasattr(os, "O_PATH"):
+            return os.dup(handle)
+        # The same file, opened for reading through its handle: nothing can be swapped in.
+        return os.open(f"/proc/self/fd/{handle}", os.O_RDONLY | (os.O_DIRECTORY if stat.S_ISDIR(mode) else 0))
+    finally:
+        os.close(handle)
+
+
+def _copy_fd(fd: int, copy: str, shown: str) -> None:
+    """Copy the open plain file or folder ``fd`` to ``copy``."""
+    import stat
+
+    if stat.S_ISREG(os.fstat(fd).st_mode):
         with os.fdopen(os.dup(fd), "rb") as source, open(copy, "wb") as target:
             while chunk := source.read(1 << 20):
                 target.write(chunk)
         return
-    if not stat.S_ISDIR(mode):
-        raise UnsafeStep(_("{path} is not a plain file or folder").format(path=repr(shown)))
     os.mkdir(copy, 0o700)
     for name in os.listdir(fd):
-        try:
-            child = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK, dir_fd=fd)
-        except OSError:
-            raise UnsafeStep(
-                _("{path} holds a link ({name}); the docker client reads plain files and folders only").format(
-                    path=repr(shown), name=name
-                )
-            ) from None
+        child = _open_plain(name, fd, shown)
         try:
             _copy_fd(child, os.path.join(copy, name), f"{shown}/{name}")
         finally:

@@ -99,7 +99,7 @@ def approve(decks: list[Deck], out: Console, *, trust: bool, interactive: bool) 
             if isinstance(card, PracticalCard):
                 for step in card.challenge.solution:
                     out.print(f"  {escape(card.id)}: {escape(step.command)}", markup=True, highlight=False)
-    answer = out.input(_("Run these steps on Docker (through quizdock's guard)? [y/N] "))
+    answer = out.input(escape(_("Run these steps on Docker (through quizdock's guard)? [y/N] ")))
     if answer.strip().lower() not in (_("y"), _("yes"), "y", "yes"):
         raise QuizdockError(
             _("The steps of {files} were not approved; nothing ran.").format(files=names),
