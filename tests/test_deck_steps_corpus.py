@@ -60,12 +60,13 @@ RUN = "docker container run -d --name {site} busybox sleep 600"
 def corpus(canary: Path) -> dict[str, tuple[bool, list[str], str]]:
     """slug: (proven, steps, words of the reason when refused)."""
     link = "docker container run --rm -v {d}:/d busybox ln -s " + str(canary) + " /d/"
+    in_d = "docker container run --rm -v {d}:/d busybox "
+    build = "docker image build -t {site} "
     return {
         "link-file": (False, [link + "link", "docker image build -t {site} -f {d}/link {d}", RUN], "link"),
         "link-dockerfile": (
             False,
-            ["docker container run --rm -v {d}:/d busybox rm /d/Dockerfile", link + "Dockerfile"]
-            + ["docker image build -t {site} {d}", RUN],
+            [in_d + "rm /d/Dockerfile", link + "Dockerfile", build + "{d}", RUN],
             "link",
         ),
         "link-context": (
@@ -88,11 +89,7 @@ def corpus(canary: Path) -> dict[str, tuple[bool, list[str], str]]:
         ),
         "fifo-file": (
             False,
-            [
-                "docker container run --rm -v {d}:/d busybox mkfifo /d/pipe",
-                "docker image build -t {site} -f {d}/pipe {d}",
-            ]
-            + [RUN],
+            [in_d + "mkfifo /d/pipe", build + "-f {d}/pipe {d}", RUN],
             "special file",
         ),
         "restart-always": (True, ["docker container run -d --restart always busybox sleep 600", RUN], ""),
