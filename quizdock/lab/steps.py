@@ -7,16 +7,24 @@ The argv that runs is built from that same parse, one token per parsed word, wit
 ``{placeholders}`` filled in inside each token: what was checked is what runs, and a value
 cannot add or split words (``docker\u00a0/x.sh`` is one word, which is not ``docker``).
 
+This reading gives clear messages before anything runs (``deck check``); the authority is the
+guard (:mod:`quizdock.lab.guard`), which judges every request the step's docker client sends,
+as the daemon reads it. What the client does on its own, the daemon never sees, so it is
+judged here: the files it would write (``--iidfile``, ``--cidfile``) are refused, and those it
+reads (a build context, ``--file``) must be in a challenge's folder and are copied from there
+without following a link (:func:`staged_argv`).
+
 Refused:
 
 - options that give a container power over the host: ``--privileged``, ``--cap-add``,
   ``--device...``, ``--security-opt``, ``--use-api-socket``, ``--runtime``, ``--gpus``,
   ``--cgroup-parent``, and the host's namespaces (``--network/--pid/--ipc/--uts/--userns/
-  --cgroupns host``, or another container's);
-- host paths: a bind mount (``-v``, ``--mount``) or a build context whose source is not one of
-  the challenge's own ``dir`` parameters, the Docker socket, files read or written on the host
-  (``--env-file``, ``--label-file``, ``--cidfile``, ``--file``), volume driver options that
-  bind a host folder;
+  --cgroupns host``, ``--network name=host``, or another container's);
+- host paths: a bind mount (``-v``, ``--mount``, read as Docker reads it: the last of
+  ``source``/``src``) whose source is not one of the challenge's own ``dir`` parameters itself,
+  a build context outside them, the Docker socket, files read or written on the host
+  (``--env-file``, ``--label-file``, ``--cidfile``, ``--iidfile``, a ``--file`` elsewhere),
+  volume driver options that bind a host folder;
 - prunes not limited to the challenge (``--filter label={label}``), and removing, stopping,
   killing, starting or entering (``exec``) anything not named by the challenge (its reserved
   names, ``qd-...``), or mounting its volumes (``--volumes-from``) or a volume of the
