@@ -402,7 +402,7 @@ class Guard:
         try:
             try:
                 request = read_request(conn)
-                body = self.judge.judge(request)
+                body = self._judged(request)
             except Refused as refused:
                 self.refusals.append(str(refused))
                 conn.sendall(_refusal(str(refused)))
@@ -419,6 +419,16 @@ class Guard:
             with contextlib.suppress(OSError):
                 conn.shutdown(socket.SHUT_RDWR)  # wakes the thread piping stdin, and the client sees the end
             conn.close()
+
+    def _judged(self, request: Request) -> bytes | None:
+        """The judge's verdict; a request it cannot judge (Docker did not answer its question
+        about a resource) is refused: nothing unjudged reaches the daemon."""
+        import docker.errors
+
+        try:
+            return self.judge.judge(request)
+        except (docker.errors.DockerException, OSError) as error:
+            raise Refused(_("the guard could not judge this request ({error})").format(error=error)) from None
 
     def _answer(self, conn: socket.socket, upstream: _Upstream) -> None:
         buffer = bytearray()
