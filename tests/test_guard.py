@@ -7,6 +7,7 @@ in a private lab, with a canary file and a canary volume that must stay exactly 
 
 from __future__ import annotations
 
+import json
 import os
 import shlex
 import subprocess
@@ -281,3 +282,27 @@ def test_a_body_naming_a_field_twice_in_any_case_is_refused() -> None:
     with pytest.raises(Refused, match="twice"):
         go_json(b'{"HostConfig": {"Mounts": [{"Type": "bind", "Source": "/ok", "source": "/"}]}}')
     assert go_json(b'{"Labels": {"a": "1"}}') == {"Labels": {"a": "1"}}
+
+
+@pytest.mark.docker
+def test_a_second_request_on_a_kept_alive_connection_never_reaches_docker(
+    tmp_path: Path, docker_client: docker.DockerClient
+) -> None:
+    import socket
+
+    name = f"qd-pipelined-{uuid.uuid4().hex[:8]}"
+    body = json.dumps({"Name": name, "DriverOpts": {"type": "none", "o": "bind", "device": "/"}}).encode()
+    second = (
+        f"POST /volumes/create HTTP/1.1\r\nHost: docker\r\nContent-Type: application/json\r\n"
+        f"Content-Length: {len(body)}\r\n\r\n"
+    ).encode() + body
+    with Guard(policy("test/pipelined", str(tmp_path), lab=True), os.environ, docker_client) as guard:
+        conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        conn.connect(guard.path)
+        conn.sendall(b"GET /_ping HTTP/1.1\r\nHost: docker\r\nConnection: keep-alive\r\n\r\n" + second)
+        answer = b""
+        while chunk := conn.recv(65536):
+            answer += chunk
+        conn.close()
+    assert answer.count(b"HTTP/1.1 ") == 1 and b"Connection: close" in answer, answer
+    assert name not in [v.name for v in docker_client.volumes.list()]
