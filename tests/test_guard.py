@@ -270,6 +270,9 @@ def request_of(raw: bytes) -> object:
         b"POST /build HTTP/1.1\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n0\r\n\r\n",
         b"GET http://x/containers/json HTTP/1.1\r\n\r\n",
         b"GET /_ping HTTP/1.0\r\n\r\n",
+        # Go's ParseForm reads a form body's fields over the query's.
+        b"POST /containers/prune HTTP/1.1\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+        b"Content-Length: 10\r\n\r\nfilters={}",
     ],
 )
 def test_a_request_read_two_ways_is_refused(raw: bytes) -> None:

@@ -182,6 +182,9 @@ def read_request(conn: socket.socket) -> Request:
             raise Refused(_("the request is malformed"))
         headers.append((name, value.strip()))
     request = Request(method=parts[0], target=parts[1], headers=headers, body=b"")
+    kind = (request.header("content-type") or "").lower()
+    if kind.startswith(("application/x-www-form-urlencoded", "multipart/")):
+        raise Refused(_("a form body, whose fields the daemon would read as the query's"))
     encoding, length = request.header("transfer-encoding"), request.header("content-length")
     if request.header("expect"):
         conn.sendall(b"HTTP/1.1 100 Continue\r\n\r\n")
