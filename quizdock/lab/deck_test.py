@@ -336,23 +336,8 @@ def prove(
             proof.problems.append(
                 _("guard checks fail right after setup: {checks}").format(checks=_describe(failing_guards))
             )
-        with guarded(_policy(challenge, state), environ or os.environ, client) as guard:
-            for step in solution if solution is not None else challenge.solution:
-                try:
-                    outcome = run_step(step, proof.values, env=guard.environ(environ), challenge=challenge)
-                except UnsafeStep as refused:
-                    outcome = StepOutcome(substitute(step.command, proof.values), -1, str(refused))
-                proof.steps.append(outcome)
-                state = record_typed(state, outcome.command)  # as if typed at the challenge's prompt
-                if step.answer:
-                    state = record_answer(state, last_line(outcome.output))
-                if outcome.returncode != 0 and expect_pass:
-                    proof.problems.append(
-                        _("`{command}` exited with {code}: {output}").format(
-                            command=outcome.command, code=outcome.returncode, output=outcome.output.strip()[-500:]
-                        )
-                    )
-        proof.problems += [_("refused by the guard: {reason}").format(reason=r) for r in guard.refusals]
+        steps = list(solution if solution is not None else challenge.solution)
+        state = _run_solution(client, challenge, state, steps, proof, environ=environ, expect_pass=expect_pass)
         ready = state
         results = _settle(lambda: runner.evaluate(client, challenge, ready), want_pass=expect_pass)
         if expect_pass and (failing := _failed(results)):
@@ -380,6 +365,37 @@ def prove(
                 )
         proof.seconds = time.monotonic() - started
     return proof, results
+
+
+def _run_solution(
+    client: docker.DockerClient,
+    challenge: Challenge,
+    state: LabState,
+    steps: list[SolutionStep],
+    proof: Proof,
+    *,
+    environ: Mapping[str, str] | None,
+    expect_pass: bool,
+) -> LabState:
+    """Run the steps through the guard, as if typed at the challenge's prompt; record them."""
+    with guarded(_policy(challenge, state), environ or os.environ, client) as guard:
+        for step in steps:
+            try:
+                outcome = run_step(step, proof.values, env=guard.environ(environ), challenge=challenge)
+            except UnsafeStep as refused:
+                outcome = StepOutcome(substitute(step.command, proof.values), -1, str(refused))
+            proof.steps.append(outcome)
+            state = record_typed(state, outcome.command)
+            if step.answer:
+                state = record_answer(state, last_line(outcome.output))
+            if outcome.returncode != 0 and expect_pass:
+                proof.problems.append(
+                    _("`{command}` exited with {code}: {output}").format(
+                        command=outcome.command, code=outcome.returncode, output=outcome.output.strip()[-500:]
+                    )
+                )
+    proof.problems += [_("refused by the guard: {reason}").format(reason=r) for r in guard.refusals]
+    return state
 
 
 def _policy(challenge: Challenge, state: LabState) -> Policy:
