@@ -172,11 +172,7 @@ def parse_step(
             argv.append(f"{option.long}={po.value}")  # one token: a value may start with '-'
     args = list(parsed.args)
     if cmd.path[-1] == "build":
-        for arg in args:
-            if arg != "-" and not _in_dir(arg, dirs):
-                raise UnsafeStep(
-                    _("the build context {path} is a host path; use a 'dir' parameter").format(path=repr(arg))
-                )
+        _check_context(args, dirs)
     if (
         not lab
         and cmd.path[-1] == "prune"
@@ -196,6 +192,12 @@ def parse_step(
         if cmd.path[-1] == "build" and args[-1] != "-":
             reads.append(len(argv) - 1)
     return Step(template=command, argv=tuple(argv), label_filter=tuple(label_filter), reads=tuple(reads))
+
+
+def _check_context(args: Sequence[str], dirs: Sequence[str]) -> None:
+    for arg in args:
+        if arg != "-" and not _in_dir(arg, dirs):
+            raise UnsafeStep(_("the build context {path} is a host path; use a 'dir' parameter").format(path=repr(arg)))
 
 
 def _check_option(path: tuple[str, ...], long: str, value: str, dirs: Sequence[str], sample: Mapping[str, str]) -> None:
