@@ -410,7 +410,9 @@ class Guard:
                 self.refusals.append(str(refused))
                 conn.sendall(_refusal(str(refused)))
                 return
-            wanted = request.header("upgrade")
+            # Only the streams Docker hijacks are upgraded; anything else ends with its answer.
+            hijacked = re.search(r"/(attach|exec/[^/]+/start)$", request.path) is not None
+            wanted = request.header("upgrade") if hijacked else None
             upstream = _Upstream(self.upstream)
             upstream.send(_forwarded(request, request.body if body is None else body, upgrade=wanted))
             self._answer(conn, upstream)
