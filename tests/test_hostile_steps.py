@@ -149,6 +149,22 @@ REFUSED = [
     ("docker\u00a0/x.sh", "starts with the word 'docker'"),
     ("docker\u2003container ls", "starts with the word 'docker'"),
     ("docker container run 'busybox", "unclosed quote"),
+    # Docker reads source and src as one key and keeps the last: so does the check.
+    ("docker container run --mount type=bind,source={src},src=/,target=/h busybox", "host path"),
+    ("docker container run --mount type=bind,src={src},source=/etc,target=/h busybox", "host path"),
+    ("docker container run --mount type=bind,SOURCE={src},Src=/,target=/h busybox", "host path"),
+    ("docker container run --mount type=volume,source={site},src=pgdata,target=/d busybox", "did not make"),
+    # A folder below the challenge's could be a link (to /) written by an earlier step.
+    ("docker container run -v {src}/root:/h busybox", "host path"),
+    ("docker container run --mount type=bind,source={src}/www,target=/www busybox", "host path"),
+    # The long syntax of --network names the namespace too.
+    ("docker container run --network name=host busybox", "shares a namespace"),
+    ("docker container run --network name=container:learners-db busybox", "shares a namespace"),
+    ("docker container run --network 'name=host,alias=web' busybox", "shares a namespace"),
+    ("docker container run --network NAME=HOST busybox", "shares a namespace"),
+    # The docker client writes this file on the host, wherever the daemon runs.
+    ("docker image build --iidfile /etc/cron.d/x -t {site} {src}", "--iidfile writes a file on the host"),
+    ("docker image build --iidfile {src}/id -t {site} {src}", "--iidfile writes a file on the host"),
 ]
 
 
@@ -176,8 +192,8 @@ ALLOWED = [
         "docker container run --detach --name=qd-site --volume=/tmp/qd-dir:/www busybox httpd -f -p 80 -h /www",
     ),
     (
-        "docker run -d --name {site} --mount type=bind,source={src}/www,target=/www,readonly busybox",
-        "docker run --detach --name=qd-site --mount=type=bind,source=/tmp/qd-dir/www,target=/www,readonly busybox",
+        "docker run -d --name {site} --mount type=bind,source={src},target=/www,readonly busybox",
+        "docker run --detach --name=qd-site --mount=type=bind,source=/tmp/qd-dir,target=/www,readonly busybox",
     ),
     (
         "docker run --rm -v {site}:/data -v /anon busybox sh -c 'echo hi > /data/x'",

@@ -161,18 +161,30 @@ def deck_test_command(
         Optional[list[str]],  # noqa: UP045 - typer reads the annotation
         typer.Argument(metavar=N_("ID"), help=N_("Only these challenges (default: all).")),
     ] = None,
+    trust: Annotated[
+        bool,
+        typer.Option("--trust", help=N_("Run the steps of deck files that did not come with quizdock without asking.")),
+    ] = False,
     lang: LangOption = None,
 ) -> None:
+    import sys
+
     from rich.markup import escape
 
-    from quizdock.lab.catalog import find_card, practical_cards
+    from quizdock.cards import PracticalCard
+    from quizdock.decks import load_decks
+    from quizdock.lab.catalog import find_card
     from quizdock.lab.deck_test import private_lab, prove, require_docker_cli, unknown_placeholders
+    from quizdock.lab.trust import approve
 
     language(lang)
-    cards = practical_cards()
+    decks = load_decks()
+    cards = [card for deck in decks for card in deck.cards if isinstance(card, PracticalCard)]
     chosen = [find_card(i, cards) for i in challenge_ids] if challenge_ids else cards
     require_docker_cli()
     out = console()
+    used = {card.deck_id for card in chosen}
+    approve([d for d in decks if d.id in used], out, trust=trust, interactive=sys.stdin.isatty())
     failed = 0
     with private_lab(out) as where:
         for card in chosen:

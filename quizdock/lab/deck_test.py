@@ -31,9 +31,10 @@ from quizdock.errors import QuizdockError
 from quizdock.i18n import N_, _, current_language, number
 from quizdock.lab import runner
 from quizdock.lab.conditions import CheckResult
+from quizdock.lab.guard import Policy, guarded
 from quizdock.lab.spec import LABEL_MANAGED, Challenge, SolutionStep, placeholders, substitute
 from quizdock.lab.state import LabState, last_line, record_answer, record_typed
-from quizdock.lab.steps import solution_argv
+from quizdock.lab.steps import UnsafeStep, solution_argv, staged_argv
 
 if TYPE_CHECKING:
     import docker
@@ -94,8 +95,16 @@ def run_step(
     """
     command = substitute(step.command, values)
     text = substitute(step.input, values) if step.input is not None else None
-    argv = solution_argv(step, values, challenge)  # the parse that deck check validated
-    if step.tty:
+    with tempfile.TemporaryDirectory(prefix="quizdock-step-") as staging:
+        # The parse that deck check validated; files the client reads are copied first.
+        argv = staged_argv(step, values, challenge, staging) if challenge else solution_argv(step, values)
+        return _run_argv(argv, command, text, tty=step.tty, timeout=timeout, env=env)
+
+
+def _run_argv(
+    argv: list[str], command: str, text: str | None, *, tty: bool, timeout: float, env: Mapping[str, str] | None
+) -> StepOutcome:
+    if tty:
         returncode, output = _run_in_pty(argv, text, timeout=timeout, env=env)
     else:
         try:
@@ -327,18 +336,8 @@ def prove(
             proof.problems.append(
                 _("guard checks fail right after setup: {checks}").format(checks=_describe(failing_guards))
             )
-        for step in solution if solution is not None else challenge.solution:
-            outcome = run_step(step, proof.values, env=environ, challenge=challenge)
-            proof.steps.append(outcome)
-            state = record_typed(state, outcome.command)  # as if typed at the challenge's prompt
-            if step.answer:
-                state = record_answer(state, last_line(outcome.output))
-            if outcome.returncode != 0 and expect_pass:
-                proof.problems.append(
-                    _("`{command}` exited with {code}: {output}").format(
-                        command=outcome.command, code=outcome.returncode, output=outcome.output.strip()[-500:]
-                    )
-                )
+        steps = list(solution if solution is not None else challenge.solution)
+        state = _run_solution(client, challenge, state, steps, proof, environ=environ, expect_pass=expect_pass)
         ready = state
         results = _settle(lambda: runner.evaluate(client, challenge, ready), want_pass=expect_pass)
         if expect_pass and (failing := _failed(results)):
@@ -351,6 +350,8 @@ def prove(
 
             state = load_state(challenge.id)
         problems = runner.cleanup(client, challenge, state, lab=lab)
+        if lab is None:
+            problems += remove_step_networks(client, challenge)
         proof.problems += [_("cleanup: {problem}").format(problem=p) for p in problems]
         if left := runner.leftovers(client, challenge, state, lab=lab):
             proof.problems.append(_("left behind after cleanup: {names}").format(names=", ".join(left)))
@@ -364,6 +365,66 @@ def prove(
                 )
         proof.seconds = time.monotonic() - started
     return proof, results
+
+
+def _run_solution(
+    client: docker.DockerClient,
+    challenge: Challenge,
+    state: LabState,
+    steps: list[SolutionStep],
+    proof: Proof,
+    *,
+    environ: Mapping[str, str] | None,
+    expect_pass: bool,
+) -> LabState:
+    """Run the steps through the guard, as if typed at the challenge's prompt; record them."""
+    with guarded(_policy(challenge, state), environ or os.environ, client) as guard:
+        for step in steps:
+            try:
+                outcome = run_step(step, proof.values, env=guard.environ(environ), challenge=challenge)
+            except UnsafeStep as refused:
+                outcome = StepOutcome(substitute(step.command, proof.values), -1, str(refused))
+            proof.steps.append(outcome)
+            state = record_typed(state, outcome.command)
+            if step.answer:
+                state = record_answer(state, last_line(outcome.output))
+            if outcome.returncode != 0 and expect_pass:
+                proof.problems.append(
+                    _("`{command}` exited with {code}: {output}").format(
+                        command=outcome.command, code=outcome.returncode, output=outcome.output.strip()[-500:]
+                    )
+                )
+    proof.problems += [_("refused by the guard: {reason}").format(reason=r) for r in guard.refusals]
+    return state
+
+
+def _policy(challenge: Challenge, state: LabState) -> Policy:
+    """What the steps of this set-up challenge may ask of Docker (see :mod:`quizdock.lab.guard`)."""
+    return Policy(
+        challenge_id=challenge.id,
+        dirs=tuple(state.dirs),
+        lab=state.lab,
+        names=frozenset(runner.challenge_names(challenge, state)),
+        registry=state.registry,
+        labels=challenge.labels(),
+    )
+
+
+def remove_step_networks(client: docker.DockerClient, challenge: Challenge) -> list[str]:
+    """Remove the networks the steps made on the learner's Docker (the guard labelled them);
+    the containers, images and volumes they made carry the same label and go with cleanup."""
+    import docker.errors
+
+    problems = []
+    with runner.docker_errors(_("cleaning the challenge up")):
+        for network in client.networks.list(filters={"label": challenge.label}):
+            try:
+                network.remove()
+            except docker.errors.NotFound:
+                continue
+            except docker.errors.APIError as exc:
+                problems.append(_("network {name}: {detail}").format(name=network.name, detail=exc.explanation or exc))
+    return problems
 
 
 def _settle(evaluate: Callable[[], list[CheckResult]], *, want_pass: bool) -> list[CheckResult]:

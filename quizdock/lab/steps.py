@@ -7,16 +7,24 @@ The argv that runs is built from that same parse, one token per parsed word, wit
 ``{placeholders}`` filled in inside each token: what was checked is what runs, and a value
 cannot add or split words (``docker\u00a0/x.sh`` is one word, which is not ``docker``).
 
+This reading gives clear messages before anything runs (``deck check``); the authority is the
+guard (:mod:`quizdock.lab.guard`), which judges every request the step's docker client sends,
+as the daemon reads it. What the client does on its own, the daemon never sees, so it is
+judged here: the files it would write (``--iidfile``, ``--cidfile``) are refused, and those it
+reads (a build context, ``--file``) must be in a challenge's folder and are copied from there
+without following a link (:func:`staged_argv`).
+
 Refused:
 
 - options that give a container power over the host: ``--privileged``, ``--cap-add``,
   ``--device...``, ``--security-opt``, ``--use-api-socket``, ``--runtime``, ``--gpus``,
   ``--cgroup-parent``, and the host's namespaces (``--network/--pid/--ipc/--uts/--userns/
-  --cgroupns host``, or another container's);
-- host paths: a bind mount (``-v``, ``--mount``) or a build context whose source is not one of
-  the challenge's own ``dir`` parameters, the Docker socket, files read or written on the host
-  (``--env-file``, ``--label-file``, ``--cidfile``, ``--file``), volume driver options that
-  bind a host folder;
+  --cgroupns host``, ``--network name=host``, or another container's);
+- host paths: a bind mount (``-v``, ``--mount``, read as Docker reads it: the last of
+  ``source``/``src``) whose source is not one of the challenge's own ``dir`` parameters itself,
+  a build context outside them, the Docker socket, files read or written on the host
+  (``--env-file``, ``--label-file``, ``--cidfile``, ``--iidfile``, a ``--file`` elsewhere),
+  volume driver options that bind a host folder;
 - prunes not limited to the challenge (``--filter label={label}``), and removing, stopping,
   killing, starting or entering (``exec``) anything not named by the challenge (its reserved
   names, ``qd-...``), or mounting its volumes (``--volumes-from``) or a volume of the
@@ -27,6 +35,8 @@ Refused:
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
 import shlex
 from collections.abc import Mapping, Sequence
@@ -59,6 +69,7 @@ _REFUSED_OPTIONS: Mapping[str, str] = {
     "--env-file": N_("{option} reads a file of the host"),
     "--label-file": N_("{option} reads a file of the host"),
     "--cidfile": N_("{option} writes a file on the host"),
+    "--iidfile": N_("{option} writes a file on the host"),
 }
 # Options refused when they join a namespace that is not the container's own.
 _NAMESPACE_OPTIONS = frozenset({"--network", "--pid", "--ipc", "--uts", "--userns", "--cgroupns"})
@@ -70,6 +81,7 @@ _LABEL_FILTER = "{label_filter}"
 # Read in its place: a value no deck can write (control characters are refused in decks).
 _FILTER_STANDIN_VALUE = "\x00label_filter"
 _FILTER_STANDIN = "--filter=" + _FILTER_STANDIN_VALUE
+_MOUNT_KEYS = {"src": "source", "dst": "target", "destination": "target"}
 _SOCKETS = ("docker.sock", "containerd.sock", "podman.sock")
 
 
@@ -89,6 +101,7 @@ class Step:
     template: str
     argv: tuple[str, ...]
     label_filter: tuple[int, ...] = ()
+    reads: tuple[int, ...] = ()  # tokens naming a host file or folder the docker client reads
 
     def argv_with(self, values: Mapping[str, str]) -> list[str]:
         """The argv to run, each token's ``{placeholders}`` replaced (never re-split).
@@ -143,6 +156,7 @@ def parse_step(
         )
     argv = ["docker", *parsed.written]
     label_filter: list[int] = []
+    reads: list[int] = []
     for po in parsed.options:
         option = po.option
         if po.value == _FILTER_STANDIN_VALUE:
@@ -150,17 +164,15 @@ def parse_step(
             argv.append("--filter=label={label}")
             continue
         _check_option(cmd.path, option.long, po.value, dirs, sample or {})
+        if option.long == "--file":
+            reads.append(len(argv))
         if option.value == "bool":
             argv.append(option.long if po.value == "true" else f"{option.long}=false")
         else:
             argv.append(f"{option.long}={po.value}")  # one token: a value may start with '-'
     args = list(parsed.args)
     if cmd.path[-1] == "build":
-        for arg in args:
-            if arg != "-" and not _in_dir(arg, dirs):
-                raise UnsafeStep(
-                    _("the build context {path} is a host path; use a 'dir' parameter").format(path=repr(arg))
-                )
+        _check_context(args, dirs)
     if (
         not lab
         and cmd.path[-1] == "prune"
@@ -177,13 +189,21 @@ def parse_step(
     if args:
         needs_end = any(a.startswith("-") and a != "-" for a in (args if cmd.interspersed else args[:1]))
         argv += ["--", *args] if needs_end else args
-    return Step(template=command, argv=tuple(argv), label_filter=tuple(label_filter))
+        if cmd.path[-1] == "build" and args[-1] != "-":
+            reads.append(len(argv) - 1)
+    return Step(template=command, argv=tuple(argv), label_filter=tuple(label_filter), reads=tuple(reads))
+
+
+def _check_context(args: Sequence[str], dirs: Sequence[str]) -> None:
+    for arg in args:
+        if arg != "-" and not _in_dir(arg, dirs):
+            raise UnsafeStep(_("the build context {path} is a host path; use a 'dir' parameter").format(path=repr(arg)))
 
 
 def _check_option(path: tuple[str, ...], long: str, value: str, dirs: Sequence[str], sample: Mapping[str, str]) -> None:
     if long in _REFUSED_OPTIONS:
         raise UnsafeStep(_(_REFUSED_OPTIONS[long]).format(option=long))
-    if long in _NAMESPACE_OPTIONS and value.lower().startswith(("host", "container:")):
+    if long in _NAMESPACE_OPTIONS and _joins_namespace(value):
         raise UnsafeStep(
             _("{option} {value} shares a namespace of the host or of another container").format(
                 option=long, value=value
@@ -209,6 +229,20 @@ def _check_option(path: tuple[str, ...], long: str, value: str, dirs: Sequence[s
         raise UnsafeStep(_("{option} on a volume can bind a host folder; create a plain volume").format(option=long))
 
 
+def _joins_namespace(value: str) -> bool:
+    """``host``, ``container:X``, also in the long syntax (``name=host,alias=a``) the CLI reads
+    for ``--network``: Docker would join that namespace."""
+    import csv
+
+    names = [value]
+    with contextlib.suppress(csv.Error):
+        for item in next(csv.reader([value], strict=True), []):
+            key, sep, val = item.partition("=")
+            if sep and key.strip().lower() == "name":
+                names.append(val)
+    return any(n.strip().lower() == "host" or n.strip().lower().startswith("container:") for n in names)
+
+
 def _check_mount(value: str, dirs: Sequence[str], sample: Mapping[str, str]) -> None:
     import csv
 
@@ -220,14 +254,16 @@ def _check_mount(value: str, dirs: Sequence[str], sample: Mapping[str, str]) -> 
     fields: dict[str, str] = {}
     for item in items:
         key, _sep, val = item.partition("=")
-        fields[key.strip().lower()] = val
+        key = key.strip().lower()
+        # Docker reads source and src as one key, and keeps the last one given.
+        fields[_MOUNT_KEYS.get(key, key)] = val
     kind = fields.get("type", "volume").lower()
-    source = fields.get("source", fields.get("src", ""))
+    source = fields.get("source", "")
     if kind not in ("volume", "bind", "tmpfs"):
         raise UnsafeStep(_("--mount type={kind} is not a mount quizdock allows").format(kind=kind))
     if any(key.startswith("volume-") for key in fields):
         raise UnsafeStep(_("--mount volume options can bind a host folder"))
-    if kind == "bind" and not _in_dir(source, dirs):
+    if kind == "bind" and not _is_dir(source, dirs):
         raise UnsafeStep(_host_path(source))
     if kind == "volume" and source:
         _check_source(source, (), sample)
@@ -238,7 +274,7 @@ def _host_path(source: str) -> str:
         return _("mounting {source} gives the container the Docker socket, that is the whole host").format(
             source=repr(source)
         )
-    return _("{source} is a host path; mount only a 'dir' parameter of the challenge ({{name}})").format(
+    return _("{source} is a host path; mount only a 'dir' parameter of the challenge itself ({{name}})").format(
         source=repr(source)
     )
 
@@ -248,7 +284,7 @@ def _check_source(source: str, dirs: Sequence[str], sample: Mapping[str, str]) -
     a learner's volume holds their data, a host path the host."""
     from quizdock.lab.spec import RESERVED_PREFIX, placeholders, substitute
 
-    if _in_dir(source, dirs):
+    if _is_dir(source, dirs):
         return
     value = substitute(source, sample)
     # A value unknown here (outside a deck) could be a path: refused.
@@ -260,6 +296,12 @@ def _check_source(source: str, dirs: Sequence[str], sample: Mapping[str, str]) -
                 source=repr(source), prefix=RESERVED_PREFIX
             )
         )
+
+
+def _is_dir(path: str, dirs: Sequence[str]) -> bool:
+    """``path`` is a ``dir`` parameter itself: a folder below one could be replaced by a link
+    (to ``/``) by a container of an earlier step between the check and the mount."""
+    return any(path in ("{" + name + "}", "{" + name + "}/") for name in dirs)
 
 
 def _in_dir(path: str, dirs: Sequence[str]) -> bool:
@@ -313,13 +355,99 @@ def solution_argv(step: SolutionStep, values: Mapping[str, str], challenge: Chal
     Raises:
         UnsafeStep: the step may not run.
     """
+    return _parsed(step, values, challenge).argv_with(values)
+
+
+def _parsed(step: SolutionStep, values: Mapping[str, str], challenge: Challenge | None) -> Step:
     lab = values.get("label_filter") == ""
     if challenge is None:
-        return parse_step(step.command, lab=lab).argv_with(values)
+        return parse_step(step.command, lab=lab)
     from quizdock.lab.spec import sample_values
 
     dirs = [p.key for p in challenge.param("dir")]
-    return parse_step(step.command, dirs=dirs, sample=sample_values(challenge), lab=lab).argv_with(values)
+    return parse_step(step.command, dirs=dirs, sample=sample_values(challenge), lab=lab)
+
+
+def staged_argv(step: SolutionStep, values: Mapping[str, str], challenge: Challenge, staging: str) -> list[str]:
+    """:func:`solution_argv`, where every host file or folder the docker client reads (a build
+    context, ``--file``) is first copied into ``staging`` and read there.
+
+    The copy follows no link and takes plain files and folders only, read from the challenge's
+    folder downwards: a container of an earlier step that wrote a link (to ``/etc/shadow``) or
+    a device there cannot make the client read the host; ``staging`` is no container's.
+
+    Raises:
+        UnsafeStep: the step may not run, or its files hold a link or a special file.
+    """
+    parsed = _parsed(step, values, challenge)
+    argv = parsed.argv_with(values)
+    folders = [values[p.key] for p in challenge.param("dir") if p.key in values]
+    for n, index in enumerate(parsed.reads):
+        prefix, sep, path = argv[index].partition("=") if argv[index].startswith("--") else ("", "", argv[index])
+        copy = os.path.join(staging, f"read-{n}")
+        _copy_from(path, folders, copy)
+        argv[index] = prefix + sep + copy
+    return argv
+
+
+def _copy_from(path: str, folders: Sequence[str], copy: str) -> None:
+    base = next((f for f in folders if path == f or path.startswith(f.rstrip("/") + "/")), None)
+    parts = [p for p in path[len(base) :].split("/") if p] if base is not None else [".."]
+    if base is None or any(p in (".", "..") for p in parts):
+        raise UnsafeStep(_("{path} is not in a folder of the challenge").format(path=repr(path)))
+    fd = os.open(base, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        for part in parts:
+            child = _open_plain(part, fd, path)
+            os.close(fd)
+            fd = child
+        _copy_fd(fd, copy, path)
+    finally:
+        os.close(fd)
+
+
+def _open_plain(name: str, dir_fd: int, shown: str) -> int:
+    """Open ``name`` in ``dir_fd`` for reading if it is a plain file or folder; never follow a
+    link, never open a device or a pipe (opening one can act on the host), even if it is swapped in."""
+    import stat
+
+    refused = UnsafeStep(
+        _(
+            "{path} holds a link or a special file ({name}); the docker client reads plain files and folders only"
+        ).format(path=repr(shown), name=name)
+    )
+    try:
+        handle = os.open(name, getattr(os, "O_PATH", os.O_RDONLY) | os.O_NOFOLLOW | os.O_NONBLOCK, dir_fd=dir_fd)
+    except OSError:
+        raise refused from None
+    try:
+        mode = os.fstat(handle).st_mode
+        if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+            raise refused
+        if not hasattr(os, "O_PATH"):
+            return os.dup(handle)
+        # The same file, opened for reading through its handle: nothing can be swapped in.
+        return os.open(f"/proc/self/fd/{handle}", os.O_RDONLY | (os.O_DIRECTORY if stat.S_ISDIR(mode) else 0))
+    finally:
+        os.close(handle)
+
+
+def _copy_fd(fd: int, copy: str, shown: str) -> None:
+    """Copy the open plain file or folder ``fd`` to ``copy``."""
+    import stat
+
+    if stat.S_ISREG(os.fstat(fd).st_mode):
+        with os.fdopen(os.dup(fd), "rb") as source, open(copy, "wb") as target:
+            while chunk := source.read(1 << 20):
+                target.write(chunk)
+        return
+    os.mkdir(copy, 0o700)
+    for name in os.listdir(fd):
+        child = _open_plain(name, fd, shown)
+        try:
+            _copy_fd(child, os.path.join(copy, name), f"{shown}/{name}")
+        finally:
+            os.close(child)
 
 
 def _check_images_and_logins(
