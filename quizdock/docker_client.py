@@ -41,6 +41,56 @@ CHALLENGE_IMAGES: tuple[str, ...] = ("busybox:latest", "registry:2")
 
 Source = Literal["DOCKER_HOST", "context", "default"]
 
+# `eval "$(quizdock lab env)"` points a terminal's docker CLI at the private lab with these
+# variables, and records in LAB_TERMINAL what they were before: quizdock itself keeps reaching
+# the learner's own Docker there (where the lab runs), and can print the way back.
+LAB_VARIABLES = ("DOCKER_HOST", "DOCKER_TLS_VERIFY", "DOCKER_CERT_PATH", "DOCKER_CONFIG")
+LAB_TERMINAL = "QUIZDOCK_LAB_ENV"
+
+
+def lab_terminal(environ: Mapping[str, str] | None = None) -> dict[str, str | None] | None:
+    """In a terminal pointed at the lab, the learner's own values of :data:`LAB_VARIABLES`
+    (None for one that was not set); None when the terminal is not pointed at the lab."""
+    env = os.environ if environ is None else environ
+    try:
+        data = json.loads(env.get(LAB_TERMINAL) or "null")
+        if not isinstance(data, dict) or env.get("DOCKER_HOST") != data.get("host"):
+            return None  # DOCKER_HOST was changed since: the terminal no longer points at the lab
+        outer = data.get("outer") or {}
+        return {key: outer.get(key) if isinstance(outer.get(key), str) else None for key in LAB_VARIABLES}
+    except (ValueError, AttributeError):
+        return None
+
+
+def learner_environ(environ: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The environment with the learner's own Docker settings (those from before
+    ``eval "$(quizdock lab env)"`` in a terminal pointed at the lab)."""
+    env = dict(os.environ if environ is None else environ)
+    outer = lab_terminal(env)
+    if outer is None:
+        return env
+    for key in LAB_VARIABLES:
+        value = outer.get(key)
+        if value is None:
+            env.pop(key, None)
+        else:
+            env[key] = value
+    env.pop(LAB_TERMINAL, None)
+    return env
+
+
+def way_back(outer: Mapping[str, str | None], shell: str = "sh") -> str:
+    """The line that points a terminal's docker CLI at the learner's own Docker again."""
+    import shlex
+
+    unset = [key for key in LAB_VARIABLES if outer.get(key) is None] + [LAB_TERMINAL]
+    restore = {key: value for key, value in outer.items() if value is not None}
+    if shell == "fish":
+        parts = [f"set -e {key}" for key in unset] + [f"set -gx {k} {shlex.quote(v)}" for k, v in restore.items()]
+        return "; ".join(parts)
+    parts = ["unset " + " ".join(unset)] + [f"export {k}={shlex.quote(v)}" for k, v in restore.items()]
+    return "; ".join(parts)
+
 
 @dataclass(frozen=True, slots=True)
 class Endpoint:
@@ -130,7 +180,7 @@ def resolve_endpoint(environ: Mapping[str, str] | None = None) -> Endpoint:
     Raises:
         DockerUnavailable: The current context does not exist or the config file is unreadable.
     """
-    env = os.environ if environ is None else environ
+    env = learner_environ(environ)
     host = env.get("DOCKER_HOST", "").strip()
     if host:
         return Endpoint(host=host, source="DOCKER_HOST")
@@ -231,7 +281,9 @@ def describe_endpoint() -> str:
 def connect(timeout: float = 10) -> docker.DockerClient:
     """Connect to the learner's Docker engine and check that it answers.
 
-    The API version is negotiated with the engine, so any engine from API 1.24 on works.
+    The API version is negotiated with the engine, so any engine from API 1.24 on works. In a
+    terminal pointed at the lab, the learner's own Docker is the one from before (see
+    :func:`learner_environ`).
 
     Args:
         timeout: Seconds to wait for each request to the engine.
@@ -274,7 +326,7 @@ def connect(timeout: float = 10) -> docker.DockerClient:
                 base_url=endpoint.host,
                 version="auto",
                 timeout=timeout,
-                tls=_tls_config(endpoint),
+                tls=_tls_config(endpoint, learner_environ()),
                 # ssh:// works through the ssh client, as with the docker CLI (no paramiko needed).
                 use_ssh_client=scheme == "ssh",
             )
@@ -294,13 +346,13 @@ def connect(timeout: float = 10) -> docker.DockerClient:
     raise error
 
 
-def _tls_config(endpoint: Endpoint) -> Any:
+def _tls_config(endpoint: Endpoint, environ: Mapping[str, str]) -> Any:
     from docker.tls import TLSConfig
     from docker.utils import kwargs_from_env
 
     if endpoint.source == "DOCKER_HOST":
         # DOCKER_TLS_VERIFY / DOCKER_CERT_PATH, exactly as the SDK reads them.
-        return kwargs_from_env().get("tls")
+        return kwargs_from_env(environment=dict(environ)).get("tls")
     if endpoint.tls_dir is None:
         return None
     ca, cert, key = (endpoint.tls_dir / f"{n}.pem" for n in ("ca", "cert", "key"))
@@ -311,7 +363,7 @@ def _tls_config(endpoint: Endpoint) -> Any:
     )
 
 
-def _causes(exc: BaseException) -> Iterator[BaseException]:
+def causes(exc: BaseException) -> Iterator[BaseException]:
     """The exception and everything it wraps (causes, contexts, urllib3 reasons, args)."""
     seen: set[int] = set()
     stack: list[BaseException] = [exc]
@@ -382,7 +434,7 @@ def diagnose(endpoint: Endpoint, exc: BaseException, *, timeout: float = 10) -> 
     import docker.errors
     import requests.exceptions
 
-    chain = list(_causes(exc))
+    chain = list(causes(exc))
     os_errors = [e for e in chain if isinstance(e, OSError) and e.errno is not None]
     codes = {e.errno for e in os_errors}
     scheme = endpoint.host.split("://", 1)[0].lower() if "://" in endpoint.host else "tcp"

@@ -40,6 +40,7 @@ class LabState:
         lab: The challenge runs in the private lab (else on the learner's own Docker).
         docker_config: The Docker client config folder of the challenge's commands (the lab's
             own one), or None for the learner's.
+        ended: The session that set it up has ended and is cleaning up (a watcher stops).
     """
 
     challenge_id: str
@@ -55,6 +56,7 @@ class LabState:
     typed: tuple[str, ...] | None = None
     lab: bool = False
     docker_config: str | None = None
+    ended: bool = False
 
     def to_json(self) -> str:
         data: dict[str, Any] = asdict(self)
@@ -82,6 +84,7 @@ class LabState:
                 typed=None if data.get("typed") is None else tuple(str(c) for c in data["typed"]),
                 lab=bool(data.get("lab", False)),
                 docker_config=None if data.get("docker_config") is None else str(data["docker_config"]),
+                ended=bool(data.get("ended", False)),
             )
         except (ValueError, KeyError, TypeError, AttributeError):
             return None
