@@ -99,6 +99,14 @@ def docker_errors(doing: str, *, refused: type[QuizdockError] = DockerUnavailabl
             detail = exc.explanation or str(exc)
             if isinstance(detail, bytes):
                 detail = detail.decode("utf-8", "replace")
+            if "no space left on device" in str(detail).lower():
+                raise refused(
+                    _("Docker has no space left while {doing}: {detail}.").format(doing=doing, detail=detail),
+                    _(
+                        "Free some space: `docker system df` shows what takes it on your Docker; "
+                        "`quizdock lab down` empties the lab's storage (its images come back at the next challenge)."
+                    ),
+                ) from None
             raise refused(
                 _("The Docker daemon refused a request while {doing}: {detail}.").format(doing=doing, detail=detail),
                 _("Check that Docker works (`docker info`), then try again; quizdock cleans up what it created."),
@@ -512,12 +520,19 @@ class _Owned:
 
 
 def challenge_names(challenge: Challenge, state: LabState | None) -> set[str]:
-    """The names a set-up challenge gave (its ``name`` parameters' values); without its state,
-    the bare reserved names (a run of an older quizdock)."""
+    """The names a set-up challenge gave (its ``name`` parameters' values, each with this run's
+    own token on the learner's Docker); none without its state: a bare reserved name
+    (``qd-app``) may well be the learner's own."""
     reserved = {p.key for p in challenge.params if p.kind == "name"}
     if state is not None and reserved <= set(state.values):
         return {state.values[key] for key in reserved}
-    return set(challenge.reserved_names())
+    return set()
+
+
+def _for_host(state: LabState | None) -> LabState | None:
+    """The state to clean the learner's Docker with: a lab's state (plain names like
+    ``couchdb1``, left by a lab session that died) never names anything there."""
+    return None if state is not None and state.lab else state
 
 
 def _owned(client: docker.DockerClient, challenge: Challenge, state: LabState | None) -> _Owned:
@@ -574,6 +589,7 @@ def cleanup(
             problems = [_("{what} (in the lab)").format(what=what) for what in engine.contents(client)]
         forget_state(challenge.id)
         return problems
+    state = _for_host(state)
     with docker_errors(_("cleaning the challenge up")):
         owned = _owned(client, challenge, state)
         names = challenge_names(challenge, state)
@@ -643,6 +659,7 @@ def leftovers(
         with docker_errors(_("looking for leftovers")):
             found = engine.contents(client)
         return found + [_("folder {path}").format(path=d) for d in (state.dirs if state else ()) if Path(d).exists()]
+    state = _for_host(state)
     with docker_errors(_("looking for leftovers")):
         owned = _owned(client, challenge, state)
     found = [_("container {name}").format(name=c.name) for c in owned.containers]

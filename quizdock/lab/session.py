@@ -413,8 +413,8 @@ class Session:
             left = self._cleanup_with_retry(state)
             if interrupted:
                 time.sleep(0.3)
-                if runner.leftovers(self.client, self.challenge, None, lab=self.lab):
-                    left = runner.cleanup(self.client, self.challenge, None, lab=self.lab)
+                if runner.leftovers(self.client, self.challenge, state, lab=self.lab):
+                    left = runner.cleanup(self.client, self.challenge, state, lab=self.lab)
             problem = self.words["cleanup_left"].format(what="; ".join(left)) if left else ""
         except QuizdockError as error:  # Docker or the lab went away: the next setup cleans up
             problem = self.words["cleanup_failed"].format(error=error)
