@@ -112,7 +112,7 @@ def _lab_rows() -> list[tuple[str, str]]:
         has_image = image_present(host, image)
         lab = engine.find(host, engine.default_home())
         client = lab.connect() if lab is not None else None
-    except engine.LabUnavailable as error:  # it runs, but cannot be driven: say why and what to do
+    except QuizdockError as error:  # it runs but cannot be driven, or its folder is unusable: why, and what to do
         rows.append((_("lab"), f"[red]{escape(str(error))}[/]"))
         return rows
     finally:

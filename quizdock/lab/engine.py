@@ -112,12 +112,15 @@ def default_home() -> LabHome:
 
     With ``QUIZDOCK_LAB_DIR`` set (another data folder), the container's name carries a digest
     of that folder, so two data folders never share, or replace, one lab.
+
+    Raises:
+        QuizdockError: The folder is a file or cannot be written to (exit 2).
     """
     import hashlib
 
-    from quizdock.lab.state import state_dir
+    from quizdock.lab.state import usable_state_dir
 
-    root = state_dir() / "engine"
+    root = usable_state_dir() / "engine"
     if not os.environ.get("QUIZDOCK_LAB_DIR"):
         return LabHome(root)
     digest = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:10]

@@ -7,9 +7,10 @@ from this file.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -90,14 +91,61 @@ class LabState:
             return None
 
 
+_OWN_FOLDERS: list[Path] = []
+"""Folders that replace the learner's one for a while (:func:`states_in`), innermost last."""
+
+
+@contextlib.contextmanager
+def states_in(folder: Path) -> Iterator[None]:
+    """Keep the challenges' states in ``folder`` meanwhile: ``quizdock deck test`` never reads,
+    writes or deletes a state of the learner's (a challenge in progress keeps its own)."""
+    _OWN_FOLDERS.append(folder)
+    try:
+        yield
+    finally:
+        _OWN_FOLDERS.remove(folder)
+
+
 def state_dir() -> Path:
-    """``QUIZDOCK_LAB_DIR``, else ``<user data dir>/lab``."""
+    """``QUIZDOCK_LAB_DIR``, else ``<user data dir>/lab`` (or the folder of :func:`states_in`)."""
+    if _OWN_FOLDERS:
+        return _OWN_FOLDERS[-1]
     configured = os.environ.get("QUIZDOCK_LAB_DIR")
     if configured:
         return Path(configured).expanduser()
     from quizdock.paths import data_dir
 
     return data_dir() / "lab"
+
+
+def usable_state_dir() -> Path:
+    """:func:`state_dir`, made if needed and proven writable.
+
+    Raises:
+        QuizdockError: It is a file, or a place quizdock cannot write to (exit 2): the message
+            says so and how to choose another folder.
+    """
+    import tempfile
+
+    from quizdock.errors import ExitCode, QuizdockError
+    from quizdock.i18n import _, os_reason
+
+    folder = state_dir()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as error:
+        if os.environ.get("QUIZDOCK_LAB_DIR"):
+            fix = _("Point QUIZDOCK_LAB_DIR at a folder you can write to, or unset it.")
+        else:
+            fix = _("Make {path} a folder you can write to.").format(path=folder)
+        raise QuizdockError(
+            _("The challenges' folder {path} cannot be used: {reason}.").format(path=folder, reason=os_reason(error)),
+            fix,
+            exit_code=ExitCode.USAGE,
+        ) from None
+    return folder
 
 
 def state_path(challenge_id: str) -> Path:
