@@ -36,6 +36,8 @@ DEFAULT_HOST = "npipe:////./pipe/docker_engine" if os.name == "nt" else "unix://
 # Schemes the docker SDK can talk to (http/https/http+unix are its own aliases).
 SUPPORTED_SCHEMES = ("unix", "tcp", "ssh", "npipe", "http", "https", "http+unix")
 
+# The oldest API version quizdock speaks (Docker Engine 1.12); the engine's own is negotiated.
+OLDEST_API = "1.24"
 # The images quizdock's challenges run; `quizdock doctor` checks that they are present.
 CHALLENGE_IMAGES: tuple[str, ...] = ("busybox:latest", "registry:2")
 
@@ -322,14 +324,21 @@ def connect(timeout: float = 10) -> docker.DockerClient:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ResourceWarning)
         try:
+            tls = _tls_config(endpoint, learner_environ())
             client = docker.DockerClient(
                 base_url=endpoint.host,
-                version="auto",
+                # With TLS the version is asked below, once REQUESTS_CA_BUNDLE is out of the way.
+                version=OLDEST_API if tls else "auto",
                 timeout=timeout,
-                tls=_tls_config(endpoint, learner_environ()),
+                tls=tls,
                 # ssh:// works through the ssh client, as with the docker CLI (no paramiko needed).
                 use_ssh_client=scheme == "ssh",
             )
+            if tls:
+                # requests would let REQUESTS_CA_BUNDLE replace the engine's own authority
+                # (DOCKER_CERT_PATH/ca.pem): the docker CLI reads no such variable either.
+                client.api.trust_env = False
+                client.api._version = str(client.api.version(api_version=False)["ApiVersion"])
             client.ping()
             _ENDPOINTS[client] = endpoint
             return client
@@ -459,6 +468,12 @@ def diagnose(endpoint: Endpoint, exc: BaseException, *, timeout: float = 10) -> 
         )
 
     change = _change_endpoint(endpoint)
+    if any(isinstance(e, ssl.SSLError) for e in chain) or isinstance(exc, docker.errors.TLSParameterError):
+        return DockerUnavailable(
+            _("The TLS handshake with {where} failed: {reason}.").format(where=where, reason=_innermost(chain)),
+            _join(_("Check DOCKER_TLS_VERIFY and the certificates in DOCKER_CERT_PATH (or the context's)."), change),
+        )
+
     if codes & {errno.EACCES, errno.EPERM}:
         return DockerUnavailable(
             _("Permission denied on the Docker socket {socket} ({where}): your user may not use it.").format(
@@ -472,12 +487,6 @@ def diagnose(endpoint: Endpoint, exc: BaseException, *, timeout: float = 10) -> 
                 ),
                 change,
             ),
-        )
-
-    if any(isinstance(e, ssl.SSLError) for e in chain) or isinstance(exc, docker.errors.TLSParameterError):
-        return DockerUnavailable(
-            _("The TLS handshake with {where} failed: {reason}.").format(where=where, reason=_innermost(chain)),
-            _join(_("Check DOCKER_TLS_VERIFY and the certificates in DOCKER_CERT_PATH (or the context's)."), change),
         )
 
     if any(isinstance(e, socket.gaierror) for e in chain):
@@ -537,6 +546,8 @@ def diagnose(endpoint: Endpoint, exc: BaseException, *, timeout: float = 10) -> 
 def _innermost(chain: list[BaseException]) -> str:
     """The most specific message in the chain (the deepest OSError, else the outermost)."""
     for exc in reversed(chain):
+        if isinstance(exc, ssl.SSLError):  # its errno is OpenSSL's, not the system's
+            return str(getattr(exc, "verify_message", None) or exc.reason or exc)
         if isinstance(exc, OSError) and exc.strerror:
             return os_reason(exc)
     return str(chain[0]) if chain else _("unknown error")

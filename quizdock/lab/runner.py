@@ -111,7 +111,7 @@ def docker_errors(doing: str, *, refused: type[QuizdockError] = DockerUnavailabl
                 _("The Docker daemon refused a request while {doing}: {detail}.").format(doing=doing, detail=detail),
                 _("Check that Docker works (`docker info`), then try again; quizdock cleans up what it created."),
             ) from None
-        if isinstance(exc, docker.errors.DockerException | requests.exceptions.RequestException | ConnectionError):
+        if isinstance(exc, docker.errors.DockerException | requests.exceptions.RequestException | OSError):
             from quizdock.docker_client import diagnose, resolve_endpoint
 
             raise diagnose(resolve_endpoint(), exc) from None
