@@ -115,6 +115,8 @@ def vanishing_docker(docker_client: docker.DockerClient) -> Iterator[tuple[dict[
             "DOCKER_TLS_VERIFY": "1",
             "DOCKER_CERT_PATH": str(home.certs),
             "QUIZDOCK_LAB": "off",
+            # Set on many machines; it must not replace the engine's own authority (ca.pem).
+            "REQUESTS_CA_BUNDLE": "/etc/ssl/certs/ca-certificates.crt",
         }
         yield env, home.name
     finally:
@@ -280,3 +282,56 @@ def test_paths_and_long_words_typed_at_the_prompt_are_said_so() -> None:
     child.sendline("quit")
     status, output = ended(child)
     assert status == 1, output
+
+
+# --------------------------------------------------------------------------- certificates, space
+
+
+@pytest.mark.usefixtures("practical_deck_only")
+def test_a_lab_whose_certificates_changed_is_reported_with_its_fix() -> None:
+    from quizdock.lab import certs
+
+    cli = CliRunner()
+    started = cli.invoke(app, ["lab", "up", "--lang", "en"])
+    assert started.exit_code == 0, started.output
+    certs.make_certificates(engine.default_home().certs)  # not the ones the running lab trusts
+    for command in (["lab", "status", "--lang", "en"], ["lab", "up", "--lang", "en"]):
+        result = cli.invoke(app, command)
+        assert result.exit_code == 8, (command, result.output)
+        assert "refuses quizdock's certificate" in result.output and "quizdock lab down" in result.output
+    doctor = cli.invoke(app, ["doctor"])
+    assert "refuses quizdock's certificate" in " ".join(doctor.output.split()), doctor.output
+    assert cli.invoke(app, ["lab", "down"]).exit_code == 0
+
+
+def test_a_full_docker_is_said_so(docker_client: docker.DockerClient) -> None:
+    from quizdock.errors import DockerUnavailable
+    from quizdock.lab.runner import docker_errors
+    from tests.docker_fixtures import LEARNER_PREFIX
+
+    name = f"{LEARNER_PREFIX}{uuid.uuid4().hex[:8]}"
+    # A volume of 64 KiB in memory: filling it is a real "no space left on device" from the daemon.
+    volume = docker_client.volumes.create(name, driver_opts={"type": "tmpfs", "device": "tmpfs", "o": "size=64k"})
+    container = docker_client.containers.run(
+        "busybox:latest", ["sleep", "60"], name=name, detach=True, volumes={name: {"bind": "/full"}}
+    )
+    try:
+        with pytest.raises(DockerUnavailable) as caught, docker_errors("copying a file"):
+            container.put_archive("/full", _tar_of(b"x" * 1_000_000))
+    finally:
+        container.remove(force=True)
+        volume.remove(force=True)
+    assert "no space left" in caught.value.problem
+    assert "docker system df" in caught.value.fix and "Check that Docker works" not in caught.value.fix
+
+
+def _tar_of(data: bytes) -> bytes:
+    import io
+    import tarfile
+
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w") as archive:
+        info = tarfile.TarInfo("big")
+        info.size = len(data)
+        archive.addfile(info, io.BytesIO(data))
+    return buffer.getvalue()

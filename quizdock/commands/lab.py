@@ -71,6 +71,8 @@ def up_command(lang: LangOption = None) -> None:
         if lab is None:
             with engine.exclusive(home, "quizdock lab up"):
                 lab = engine.up(host, home, progress=lambda step: out.print("[dim]" + _(PROGRESS[step]) + "[/dim]"))
+        else:
+            lab.connect().close()  # it runs: it must also answer (a certificate mismatch is said so)
     finally:
         host.close()
     seconds = number(time.monotonic() - started, 1)

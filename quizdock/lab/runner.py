@@ -407,7 +407,7 @@ def _start_registry(
     deadline = time.monotonic() + WAIT_SECONDS
     while True:
         try:
-            status, _ = registry_get(probe, "/v2/", timeout=2)
+            status, _body = registry_get(probe, "/v2/", timeout=2)
             if status in (200, 401):
                 return address
         except OSError:
