@@ -164,8 +164,9 @@ _ENDPOINTS: weakref.WeakKeyDictionary[Any, Endpoint] = weakref.WeakKeyDictionary
 
 
 def docker_config_dir(environ: Mapping[str, str] | None = None) -> Path:
-    """The docker CLI's configuration directory: ``$DOCKER_CONFIG``, else ``~/.docker``."""
-    env = os.environ if environ is None else environ
+    """The docker CLI's configuration directory: ``$DOCKER_CONFIG``, else ``~/.docker`` (the
+    learner's own, also in a terminal pointed at the lab)."""
+    env = learner_environ() if environ is None else environ
     value = env.get("DOCKER_CONFIG")
     return Path(value).expanduser() if value else Path.home() / ".docker"
 

@@ -327,3 +327,43 @@ def test_images_enter_the_lab_under_the_reference_asked_for(docker_client: docke
     finally:
         engine.down(docker_client, home)
         docker_client.images.remove(f"{other}:1.0")
+
+
+def test_deck_test_on_the_learners_docker_does_not_judge_what_removes_itself(
+    docker_client: docker.DockerClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Containers of `docker run --rm` come and go beside it (as on a CI runner): they are not
+    things deck test must leave as they were, and quizdock's own labs are not the learner's.
+
+    The shared engine also carries other test runs, whose containers may be removed meanwhile
+    as a learner's own could be: the test looks at what it made itself.
+    """
+    import threading
+    import time
+
+    monkeypatch.setenv("QUIZDOCK_LAB", "off")
+    stop = threading.Event()
+    churned: list[str] = []
+
+    def churn() -> None:
+        deadline = time.monotonic() + 300
+        while not stop.is_set() and time.monotonic() < deadline:
+            container = docker_client.containers.create(
+                "busybox:latest", ["sleep", "0.3"], auto_remove=True, labels={"churn": "1"}
+            )
+            churned.append(container.id)
+            container.start()
+            time.sleep(0.2)
+
+    worker = threading.Thread(target=churn, daemon=True)
+    worker.start()
+    try:
+        result = CliRunner().invoke(app, ["deck", "test", "stop", "rm", "tmpfs", "run-once", "volume-rm"])
+    finally:
+        stop.set()
+        worker.join(timeout=60)
+    assert len(churned) > 5
+    printed = "".join(result.output.split())  # identifiers may be cut across lines
+    assert not [c for c in churned if c in printed], result.output
+    assert "quizdock-lab" not in printed, result.output
+    assert "challengesproven" in printed or "disappeared" in printed, result.output

@@ -273,8 +273,11 @@ def snapshot_learner(client: docker.DockerClient) -> dict[str, set[str]]:
     someone removes them: a ``docker run --rm`` container (and its anonymous volumes) removes
     itself, so it is not the proof's to judge."""
 
+    from quizdock.lab.engine import LABEL_LAB
+
     def theirs(item_labels: dict[str, str] | None, name: str = "") -> bool:
-        return LABEL_MANAGED not in (item_labels or {}) and not name.startswith("qd-")
+        labels = item_labels or {}
+        return LABEL_MANAGED not in labels and LABEL_LAB not in labels and not name.startswith("qd-")
 
     # The SDK's lists inspect each item and fail on one removed meanwhile (by anyone on a shared
     # daemon): the API's own lists answer in one request.
@@ -327,10 +330,12 @@ def prove(
     Returns:
         The proof, and the check results after the solution ran.
     """
+    from quizdock.docker_client import learner_environ
+
     proof = Proof(challenge.id)
     started = time.monotonic()
     before = snapshot_learner(client) if lab is None else {}
-    environ = lab.environ() if lab else None
+    environ = lab.environ() if lab else learner_environ()  # a terminal pointed at the lab included
     state: LabState | None = None
     results: list[CheckResult] = []
     try:

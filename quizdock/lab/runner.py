@@ -644,8 +644,12 @@ def cleanup(
 
 def logout(registry: str) -> None:
     """``docker logout`` of the challenge's registry (the CLI also clears a credentials store)."""
+    from quizdock.docker_client import learner_environ
+
     with contextlib.suppress(OSError, subprocess.SubprocessError):
-        subprocess.run(["docker", "logout", registry], capture_output=True, timeout=30, check=False)
+        subprocess.run(
+            ["docker", "logout", registry], capture_output=True, timeout=30, check=False, env=learner_environ()
+        )
 
 
 def leftovers(
