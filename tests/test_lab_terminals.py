@@ -367,3 +367,30 @@ def test_deck_test_on_the_learners_docker_does_not_judge_what_removes_itself(
     assert not [c for c in churned if c in printed], result.output
     assert "quizdock-lab" not in printed, result.output
     assert "challengesproven" in printed or "disappeared" in printed, result.output
+
+
+def test_cleanup_on_the_learners_docker_removes_only_its_own_runs(
+    docker_client: docker.DockerClient, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Two quizdocks (two data folders) run the same challenge on one Docker: each cleanup
+    removes its own run's things (recorded, labelled with its run), never the other's."""
+    import docker.errors
+
+    found = next(c for c in practical_cards() if c.id == "practical/stop").challenge
+    assert found is not None
+    runs = {}
+    for folder in ("first", "second"):
+        monkeypatch.setenv("QUIZDOCK_LAB_DIR", str(tmp_path / folder))
+        runs[folder] = runner.setup(docker_client, found)
+    try:
+        monkeypatch.setenv("QUIZDOCK_LAB_DIR", str(tmp_path / "first"))
+        assert runner.cleanup(docker_client, found, load_state(found.id)) == []
+        first, second = (runs[f].containers[runs[f].values["server"]] for f in ("first", "second"))
+        with pytest.raises(docker.errors.NotFound):
+            docker_client.containers.get(first)
+        assert docker_client.containers.get(second).status == "running"
+    finally:
+        monkeypatch.setenv("QUIZDOCK_LAB_DIR", str(tmp_path / "second"))
+        assert runner.cleanup(docker_client, found, load_state(found.id)) == []
+    with pytest.raises(docker.errors.NotFound):
+        docker_client.containers.get(second)

@@ -42,6 +42,7 @@ class LabState:
         docker_config: The Docker client config folder of the challenge's commands (the lab's
             own one), or None for the learner's.
         ended: The session that set it up has ended and is cleaning up (a watcher stops).
+        run: The token of this run's labels on what it created (None in an older state).
     """
 
     challenge_id: str
@@ -58,6 +59,7 @@ class LabState:
     lab: bool = False
     docker_config: str | None = None
     ended: bool = False
+    run: str | None = None
 
     def to_json(self) -> str:
         data: dict[str, Any] = asdict(self)
@@ -86,6 +88,7 @@ class LabState:
                 lab=bool(data.get("lab", False)),
                 docker_config=None if data.get("docker_config") is None else str(data["docker_config"]),
                 ended=bool(data.get("ended", False)),
+                run=None if data.get("run") is None else str(data["run"]),
             )
         except (ValueError, KeyError, TypeError, AttributeError):
             return None
