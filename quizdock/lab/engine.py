@@ -438,14 +438,14 @@ def up(host: docker.DockerClient, home: LabHome, *, image: str | None = None, pr
         )
     with _lab_errors(home):
         container = _container(host, home)
+        again = container is not None
         if container is not None and (container.status != "running" or not certs.complete(home.certs)):
             # Stopped (a killed lab keeps a stale /var/run/docker.pid and would never start again)
             # or undrivable (its certificates are lost): a new container on the same storage.
-            report("start")
             container.remove(force=True)
             container = None
         if container is None:
-            report("create")
+            report("start" if again else "create")
             if not certs.complete(home.certs):
                 certs.make_certificates(home.certs)  # never new ones for a lab that has its own
             container = _create(host, home, image)
