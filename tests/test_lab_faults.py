@@ -14,6 +14,7 @@ import os
 import sqlite3
 import sys
 import tempfile
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -301,6 +302,10 @@ def test_a_lab_whose_certificates_changed_is_reported_with_its_fix() -> None:
         assert "refuses quizdock's certificate" in result.output and "quizdock lab down" in result.output
     doctor = cli.invoke(app, ["doctor"])
     assert "refuses quizdock's certificate" in " ".join(doctor.output.split()), doctor.output
+    started_at = time.monotonic()
+    status, output = ended(spawn("challenge", "run", "stop", "--lang", "en", env={"QUIZDOCK_LAB": "on"}))
+    assert status == 8 and "refuses quizdock's certificate" in " ".join(output.split()), output
+    assert time.monotonic() - started_at < engine.START_SECONDS  # said at once, not after a wait
     assert cli.invoke(app, ["lab", "down"]).exit_code == 0
 
 

@@ -56,6 +56,10 @@ class LabUnavailable(QuizdockError):
     exit_code = ExitCode.LAB
 
 
+class LabKeysDiffer(LabUnavailable):
+    """The lab's engine refuses quizdock's client certificate (they are not the lab's)."""
+
+
 class LabBusy(QuizdockError):
     """Another quizdock has a challenge in progress in the lab."""
 
@@ -208,12 +212,10 @@ class Lab:
 
     def unreachable(self, error: BaseException) -> LabUnavailable:
         """The lab's engine did not answer: a TLS mismatch, or nothing listening."""
-        import ssl
-
         from quizdock.docker_client import causes
 
-        if any(isinstance(e, ssl.SSLError) for e in causes(error)):
-            return LabUnavailable(
+        if any(_refused_certificate(e) for e in causes(error)):
+            return LabKeysDiffer(
                 _(
                     "The lab's engine at {address} refuses quizdock's certificate: the certificates in {path} "
                     "are not the ones the lab was started with."
@@ -228,6 +230,17 @@ class Lab:
             ),
             _("Run `quizdock lab status`; if the lab has stopped, the next challenge starts it again."),
         )
+
+
+def _refused_certificate(error: BaseException) -> bool:
+    """A certificate refused by either side (not a connection closed mid-handshake, as the port's
+    proxy does while the lab's engine starts)."""
+    import ssl
+
+    if isinstance(error, ssl.SSLCertVerificationError):
+        return True
+    reason = str(getattr(error, "reason", "") or "") if isinstance(error, ssl.SSLError) else ""
+    return "CERTIFICATE" in reason or "UNKNOWN_CA" in reason
 
 
 def certificates_gone(home: LabHome) -> LabUnavailable:
@@ -613,6 +626,8 @@ def _wait(lab: Lab, container: Any) -> docker.DockerClient:
     while True:
         try:
             return lab.connect(timeout=5)  # asks the engine its API version: it answers
+        except LabKeysDiffer:
+            raise  # waiting changes nothing: say so at once, with the fix
         except Exception:
             pass
         container.reload()
