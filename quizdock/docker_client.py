@@ -36,10 +36,62 @@ DEFAULT_HOST = "npipe:////./pipe/docker_engine" if os.name == "nt" else "unix://
 # Schemes the docker SDK can talk to (http/https/http+unix are its own aliases).
 SUPPORTED_SCHEMES = ("unix", "tcp", "ssh", "npipe", "http", "https", "http+unix")
 
+# The oldest API version quizdock speaks (Docker Engine 1.12); the engine's own is negotiated.
+OLDEST_API = "1.24"
 # The images quizdock's challenges run; `quizdock doctor` checks that they are present.
 CHALLENGE_IMAGES: tuple[str, ...] = ("busybox:latest", "registry:2")
 
 Source = Literal["DOCKER_HOST", "context", "default"]
+
+# `eval "$(quizdock lab env)"` points a terminal's docker CLI at the private lab with these
+# variables, and records in LAB_TERMINAL what they were before: quizdock itself keeps reaching
+# the learner's own Docker there (where the lab runs), and can print the way back.
+LAB_VARIABLES = ("DOCKER_HOST", "DOCKER_TLS_VERIFY", "DOCKER_CERT_PATH", "DOCKER_CONFIG")
+LAB_TERMINAL = "QUIZDOCK_LAB_ENV"
+
+
+def lab_terminal(environ: Mapping[str, str] | None = None) -> dict[str, str | None] | None:
+    """In a terminal pointed at the lab, the learner's own values of :data:`LAB_VARIABLES`
+    (None for one that was not set); None when the terminal is not pointed at the lab."""
+    env = os.environ if environ is None else environ
+    try:
+        data = json.loads(env.get(LAB_TERMINAL) or "null")
+        if not isinstance(data, dict) or env.get("DOCKER_HOST") != data.get("host"):
+            return None  # DOCKER_HOST was changed since: the terminal no longer points at the lab
+        outer = data.get("outer") or {}
+        return {key: outer.get(key) if isinstance(outer.get(key), str) else None for key in LAB_VARIABLES}
+    except (ValueError, AttributeError):
+        return None
+
+
+def learner_environ(environ: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The environment with the learner's own Docker settings (those from before
+    ``eval "$(quizdock lab env)"`` in a terminal pointed at the lab)."""
+    env = dict(os.environ if environ is None else environ)
+    outer = lab_terminal(env)
+    if outer is None:
+        return env
+    for key in LAB_VARIABLES:
+        value = outer.get(key)
+        if value is None:
+            env.pop(key, None)
+        else:
+            env[key] = value
+    env.pop(LAB_TERMINAL, None)
+    return env
+
+
+def way_back(outer: Mapping[str, str | None], shell: str = "sh") -> str:
+    """The line that points a terminal's docker CLI at the learner's own Docker again."""
+    import shlex
+
+    unset = [key for key in LAB_VARIABLES if outer.get(key) is None] + [LAB_TERMINAL]
+    restore = {key: value for key, value in outer.items() if value is not None}
+    if shell == "fish":
+        parts = [f"set -e {key}" for key in unset] + [f"set -gx {k} {shlex.quote(v)}" for k, v in restore.items()]
+        return "; ".join(parts)
+    parts = ["unset " + " ".join(unset)] + [f"export {k}={shlex.quote(v)}" for k, v in restore.items()]
+    return "; ".join(parts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,8 +164,9 @@ _ENDPOINTS: weakref.WeakKeyDictionary[Any, Endpoint] = weakref.WeakKeyDictionary
 
 
 def docker_config_dir(environ: Mapping[str, str] | None = None) -> Path:
-    """The docker CLI's configuration directory: ``$DOCKER_CONFIG``, else ``~/.docker``."""
-    env = os.environ if environ is None else environ
+    """The docker CLI's configuration directory: ``$DOCKER_CONFIG``, else ``~/.docker`` (the
+    learner's own, also in a terminal pointed at the lab)."""
+    env = learner_environ() if environ is None else environ
     value = env.get("DOCKER_CONFIG")
     return Path(value).expanduser() if value else Path.home() / ".docker"
 
@@ -130,7 +183,7 @@ def resolve_endpoint(environ: Mapping[str, str] | None = None) -> Endpoint:
     Raises:
         DockerUnavailable: The current context does not exist or the config file is unreadable.
     """
-    env = os.environ if environ is None else environ
+    env = learner_environ(environ)
     host = env.get("DOCKER_HOST", "").strip()
     if host:
         return Endpoint(host=host, source="DOCKER_HOST")
@@ -231,7 +284,9 @@ def describe_endpoint() -> str:
 def connect(timeout: float = 10) -> docker.DockerClient:
     """Connect to the learner's Docker engine and check that it answers.
 
-    The API version is negotiated with the engine, so any engine from API 1.24 on works.
+    The API version is negotiated with the engine, so any engine from API 1.24 on works. In a
+    terminal pointed at the lab, the learner's own Docker is the one from before (see
+    :func:`learner_environ`).
 
     Args:
         timeout: Seconds to wait for each request to the engine.
@@ -270,14 +325,21 @@ def connect(timeout: float = 10) -> docker.DockerClient:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ResourceWarning)
         try:
+            tls = _tls_config(endpoint, learner_environ())
             client = docker.DockerClient(
                 base_url=endpoint.host,
-                version="auto",
+                # With TLS the version is asked below, once REQUESTS_CA_BUNDLE is out of the way.
+                version=OLDEST_API if tls else "auto",
                 timeout=timeout,
-                tls=_tls_config(endpoint),
+                tls=tls,
                 # ssh:// works through the ssh client, as with the docker CLI (no paramiko needed).
                 use_ssh_client=scheme == "ssh",
             )
+            if tls:
+                # requests would let REQUESTS_CA_BUNDLE replace the engine's own authority
+                # (DOCKER_CERT_PATH/ca.pem): the docker CLI reads no such variable either.
+                client.api.trust_env = False
+                client.api._version = str(client.api.version(api_version=False)["ApiVersion"])
             client.ping()
             _ENDPOINTS[client] = endpoint
             return client
@@ -294,13 +356,13 @@ def connect(timeout: float = 10) -> docker.DockerClient:
     raise error
 
 
-def _tls_config(endpoint: Endpoint) -> Any:
+def _tls_config(endpoint: Endpoint, environ: Mapping[str, str]) -> Any:
     from docker.tls import TLSConfig
     from docker.utils import kwargs_from_env
 
     if endpoint.source == "DOCKER_HOST":
         # DOCKER_TLS_VERIFY / DOCKER_CERT_PATH, exactly as the SDK reads them.
-        return kwargs_from_env().get("tls")
+        return kwargs_from_env(environment=dict(environ)).get("tls")
     if endpoint.tls_dir is None:
         return None
     ca, cert, key = (endpoint.tls_dir / f"{n}.pem" for n in ("ca", "cert", "key"))
@@ -311,7 +373,7 @@ def _tls_config(endpoint: Endpoint) -> Any:
     )
 
 
-def _causes(exc: BaseException) -> Iterator[BaseException]:
+def causes(exc: BaseException) -> Iterator[BaseException]:
     """The exception and everything it wraps (causes, contexts, urllib3 reasons, args)."""
     seen: set[int] = set()
     stack: list[BaseException] = [exc]
@@ -382,7 +444,7 @@ def diagnose(endpoint: Endpoint, exc: BaseException, *, timeout: float = 10) -> 
     import docker.errors
     import requests.exceptions
 
-    chain = list(_causes(exc))
+    chain = list(causes(exc))
     os_errors = [e for e in chain if isinstance(e, OSError) and e.errno is not None]
     codes = {e.errno for e in os_errors}
     scheme = endpoint.host.split("://", 1)[0].lower() if "://" in endpoint.host else "tcp"
@@ -407,6 +469,12 @@ def diagnose(endpoint: Endpoint, exc: BaseException, *, timeout: float = 10) -> 
         )
 
     change = _change_endpoint(endpoint)
+    if any(isinstance(e, ssl.SSLError) for e in chain) or isinstance(exc, docker.errors.TLSParameterError):
+        return DockerUnavailable(
+            _("The TLS handshake with {where} failed: {reason}.").format(where=where, reason=_innermost(chain)),
+            _join(_("Check DOCKER_TLS_VERIFY and the certificates in DOCKER_CERT_PATH (or the context's)."), change),
+        )
+
     if codes & {errno.EACCES, errno.EPERM}:
         return DockerUnavailable(
             _("Permission denied on the Docker socket {socket} ({where}): your user may not use it.").format(
@@ -420,12 +488,6 @@ def diagnose(endpoint: Endpoint, exc: BaseException, *, timeout: float = 10) -> 
                 ),
                 change,
             ),
-        )
-
-    if any(isinstance(e, ssl.SSLError) for e in chain) or isinstance(exc, docker.errors.TLSParameterError):
-        return DockerUnavailable(
-            _("The TLS handshake with {where} failed: {reason}.").format(where=where, reason=_innermost(chain)),
-            _join(_("Check DOCKER_TLS_VERIFY and the certificates in DOCKER_CERT_PATH (or the context's)."), change),
         )
 
     if any(isinstance(e, socket.gaierror) for e in chain):
@@ -485,6 +547,8 @@ def diagnose(endpoint: Endpoint, exc: BaseException, *, timeout: float = 10) -> 
 def _innermost(chain: list[BaseException]) -> str:
     """The most specific message in the chain (the deepest OSError, else the outermost)."""
     for exc in reversed(chain):
+        if isinstance(exc, ssl.SSLError):  # its errno is OpenSSL's, not the system's
+            return str(getattr(exc, "verify_message", None) or exc.reason or exc)
         if isinstance(exc, OSError) and exc.strerror:
             return os_reason(exc)
     return str(chain[0]) if chain else _("unknown error")

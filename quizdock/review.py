@@ -37,7 +37,7 @@ from quizdock.config import DEFAULT_NEW_PER_DAY
 from quizdock.core.grade import PASSING, SAME_DAY_TARGET, Grade
 from quizdock.core.queue import SessionQueue, new_allowance
 from quizdock.decks import Card
-from quizdock.errors import DockerUnavailable, Interrupted
+from quizdock.errors import DockerUnavailable, Interrupted, QuizdockError
 from quizdock.i18n import N_, Lang, calendar_day, gettext_in, ngettext_in
 from quizdock.plaintext import deck_text, printable
 from quizdock.prompts import Action, Prompter, typed_action
@@ -315,12 +315,12 @@ class ReviewSession:
                 card, verdict=verdict.quality >= SAME_DAY_TARGET, expected=expected, comment=verdict.message.get(lang)
             )
             return Outcome(verdict.quality, typed)
-        from quizdock.lab import engine, flow
+        from quizdock.lab import flow
         from quizdock.lab import session as lab
 
         try:  # where the challenge runs (the private lab, else the learner's Docker) is the lab's choice
             result = lab.run_session(card, lang, ask=self.prompter.command, console=self.console, explain=False)
-        except (DockerUnavailable, engine.LabUnavailable, engine.LabBusy) as error:
+        except QuizdockError as error:  # Docker, the lab, or the lab's folder failed: cleanup ran
             self.console.print(f"[yellow]{escape(self._say('practical_lost', error=error))}[/yellow]")
             return None
         if result.ending == "quit":

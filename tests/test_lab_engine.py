@@ -69,8 +69,12 @@ def test_lab_up_status_env_down_through_the_cli(docker_client: docker.DockerClie
 
     env = cli.invoke(app, ["lab", "env"])
     assert env.exit_code == 0, env.output
-    exports = dict(line.removeprefix("export ").split("=", 1) for line in env.output.strip().splitlines())
-    assert set(exports) == {"DOCKER_HOST", "DOCKER_TLS_VERIFY", "DOCKER_CERT_PATH", "DOCKER_CONFIG"}
+    exports = dict(line.removeprefix("export ").split("=", 1) for line in env.stdout.strip().splitlines())
+    assert set(exports) == {"DOCKER_HOST", "DOCKER_TLS_VERIFY", "DOCKER_CERT_PATH", "DOCKER_CONFIG", "QUIZDOCK_LAB_ENV"}
+    exports.pop("QUIZDOCK_LAB_ENV")  # quoted for the shell; read by quizdock in that terminal
+    # The way back, on stderr (shown, not evaluated): what was not set is unset, the rest restored.
+    assert "unset DOCKER_HOST DOCKER_TLS_VERIFY DOCKER_CERT_PATH QUIZDOCK_LAB_ENV" in env.stderr, env.stderr
+    assert f"export DOCKER_CONFIG={os.environ['DOCKER_CONFIG']}" in env.stderr, env.stderr
     # The learner's docker CLI, pointed at the lab, sees the lab's engine and its images only.
     shown = subprocess.run(
         ["docker", "image", "ls", "--format", "{{.Repository}}:{{.Tag}}"],

@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING
 import pexpect
 import pytest
 
-from quizdock.lab import runner
 from quizdock.lab.catalog import find_card
 from quizdock.lab.state import load_state
 from tests.conftest import REPO
@@ -35,6 +34,14 @@ def process_ended(pid: int) -> bool:
     except OSError:
         return True
     return "\nState:\tZ" in status
+
+
+def labelled(client: docker.DockerClient, label: str) -> list[str]:
+    """What carries the challenge's label (a run whose state is gone cannot be asked)."""
+    filters = {"label": label}
+    return [c.name for c in client.containers.list(all=True, filters=filters)] + [
+        v.name for v in client.volumes.list(filters=filters)
+    ]
 
 
 def spawn_shell(tmp_path: Path) -> pexpect.spawn:
@@ -95,6 +102,6 @@ def test_closing_the_terminal_always_cleans_up(docker_client: docker.DockerClien
         if moment.startswith("killed"):
             shell.expect_exact("shell$ ")  # the shell has its terminal back: quizdock has ended
             shell.close(force=False)
-        left = runner.leftovers(docker_client, challenge, None)
+        left = labelled(docker_client, challenge.label)
         assert left == [], f"round {round_} ({moment}): left behind {left}"
         assert load_state(challenge.id) is None, f"round {round_} ({moment}): lab state left behind"

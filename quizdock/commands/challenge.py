@@ -20,6 +20,8 @@ if TYPE_CHECKING:
 
     from quizdock.i18n import Lang
     from quizdock.lab.conditions import CheckResult
+    from quizdock.lab.spec import Challenge
+    from quizdock.lab.state import LabState
 
 app = command_group(help_texts.CHALLENGE)
 
@@ -108,12 +110,10 @@ def check_command(
     lang: LangOption = None,
 ) -> None:
     """Grade a challenge set up by `quizdock challenge run` (e.g. in another terminal)."""
-    from quizdock.lab import runner
     from quizdock.lab.catalog import find_card
-    from quizdock.lab.session import show_results, words_in
-    from quizdock.lab.session import watch as watch_checks
+    from quizdock.lab.engine import default_home
     from quizdock.lab.state import load_state
-    from quizdock.lab.target import connect_for_state
+    from quizdock.lab.target import lab_faults
 
     chosen = language(lang)
     card = find_card(challenge_id)
@@ -127,23 +127,36 @@ def check_command(
             ),
         )
     out = console()
+    with lab_faults(default_home() if state.lab else None):
+        passed = _check(out, card.challenge, state, chosen, watch=watch, timeout=timeout)
+    if not passed:
+        raise typer.Exit(int(ExitCode.FAILED))
+
+
+def _check(
+    out: Console, challenge: Challenge, state: LabState, chosen: Lang, *, watch: bool, timeout: float | None
+) -> bool:
+    from quizdock.lab import runner
+    from quizdock.lab.session import show_results, words_in
+    from quizdock.lab.session import watch as watch_checks
+    from quizdock.lab.state import load_state
+    from quizdock.lab.target import connect_for_state
+
     client = connect_for_state(state.lab)
     try:
         if watch:
             out.print(words_in(chosen)["watching"])
             passed = watch_checks(
-                client, card.challenge, state, lambda results: _print_results(out, results, chosen), timeout=timeout
+                client, challenge, state, lambda results: _print_results(out, results, chosen), timeout=timeout
             )
-            if not passed and load_state(card.id) is None:
+            if not passed and ((current := load_state(challenge.id)) is None or current.ended):
                 out.print(words_in(chosen)["ended"])
-        else:
-            results = runner.evaluate(client, card.challenge, state)
-            show_results(out, results, chosen)
-            passed = all(r.passed for r in results)
+            return passed
+        results = runner.evaluate(client, challenge, state)
+        show_results(out, results, chosen)
+        return all(r.passed for r in results)
     finally:
         client.close()
-    if not passed:
-        raise typer.Exit(int(ExitCode.FAILED))
 
 
 def _print_results(out: Console, results: list[CheckResult], lang: Lang) -> None:

@@ -104,15 +104,21 @@ def _lab_rows() -> list[tuple[str, str]]:
             (_("lab"), _("off: challenges run on your own Docker (reserved qd- names, labels, filtered prunes)"))
         )
         return rows
+    from quizdock.commands.lab import terminal_row
+
     host = connect()
     try:
-        lab = engine.find(host, engine.default_home())
         image = engine.lab_image()
         has_image = image_present(host, image)
+        lab = engine.find(host, engine.default_home())
+        client = lab.connect() if lab is not None else None
+    except QuizdockError as error:  # it runs but cannot be driven, or its folder is unusable: why, and what to do
+        rows.append((_("lab"), f"[red]{escape(str(error))}[/]"))
+        return rows
     finally:
         host.close()
-    if lab is not None:
-        client = lab.connect()
+    rows.append((_("this terminal"), escape(terminal_row(lab))))
+    if lab is not None and client is not None:
         try:
             version = client.version()
         finally:

@@ -6,13 +6,17 @@ running, for `env`), 9 a challenge is in progress in the lab (for `down`).
 
 from __future__ import annotations
 
-from typing import Annotated
+import os
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from quizdock.commands import help_texts
 from quizdock.commands.common import LangOption, command_group, console, language
 from quizdock.i18n import N_, _, number
+
+if TYPE_CHECKING:
+    from quizdock.lab.engine import Lab
 
 app = command_group(help_texts.LAB)
 
@@ -34,6 +38,18 @@ def not_running() -> str:
     return _("The lab is not running.")
 
 
+def terminal_row(lab: Lab | None) -> str:
+    """Where this terminal's docker CLI goes: the lab (with the way back), or the learner's Docker."""
+    from quizdock.docker_client import lab_terminal, way_back
+
+    outer = lab_terminal()
+    if outer is None:
+        return _("docker goes to your own Docker")
+    if lab is not None and os.environ.get("DOCKER_HOST") != lab.host:
+        return _('docker goes to an old address of the lab: run `eval "$(quizdock lab env)"` again')
+    return _("docker goes to the lab (quizdock lab env); back to your own Docker: {line}").format(line=way_back(outer))
+
+
 @app.command("up")
 def up_command(lang: LangOption = None) -> None:
     """Start the lab (or say that it runs) and put the challenges' images in it."""
@@ -48,10 +64,15 @@ def up_command(lang: LangOption = None) -> None:
     home = engine.default_home()
     host = connect()
     try:
-        lab = engine.find(host, home)  # running (perhaps with a challenge in it): nothing to do
+        try:
+            lab = engine.find(host, home)  # running (perhaps with a challenge in it): nothing to do
+        except engine.LabUnavailable:
+            lab = None  # running but undrivable (its certificates are gone): up replaces it
         if lab is None:
             with engine.exclusive(home, "quizdock lab up"):
                 lab = engine.up(host, home, progress=lambda step: out.print("[dim]" + _(PROGRESS[step]) + "[/dim]"))
+        else:
+            lab.connect().close()  # it runs: it must also answer (a certificate mismatch is said so)
     finally:
         host.close()
     seconds = number(time.monotonic() - started, 1)
@@ -98,6 +119,7 @@ def status_command(lang: LangOption = None) -> None:
         table.add_column(overflow="fold")
         table.add_row(_("setting"), lab_setting())
         if lab is None:
+            table.add_row(_("this terminal"), escape(terminal_row(None)))
             out.print(table)
             out.print(not_running() + " " + _("Start it with `quizdock lab up`."))
             return
@@ -117,6 +139,7 @@ def status_command(lang: LangOption = None) -> None:
         table.add_row(_("storage"), _("{size} MB").format(size=number(size / 1e6)))
         table.add_row(_("ports for challenges"), ", ".join(str(p) for p in lab.ports))
         table.add_row(_("docker login goes to"), escape(str(lab.home.client_config)))
+        table.add_row(_("this terminal"), escape(terminal_row(lab)))
         out.print(table)
     finally:
         host.close()
@@ -128,7 +151,7 @@ def env_command(
     lang: LangOption = None,
 ) -> None:
     """Print the exports that point the docker CLI at the lab: eval "$(quizdock lab env)"."""
-    from quizdock.docker_client import connect
+    from quizdock.docker_client import LAB_VARIABLES, connect, lab_terminal, way_back
     from quizdock.errors import ExitCode, QuizdockError
     from quizdock.lab import engine
 
@@ -146,4 +169,9 @@ def env_command(
         host.close()
     if lab is None:
         raise engine.LabUnavailable(not_running(), _("Start it with `quizdock lab up`."))
-    typer.echo(engine.shell_exports(lab, "fish" if shell == "fish" else "sh"))
+    chosen = "fish" if shell == "fish" else "sh"
+    typer.echo(engine.shell_exports(lab, chosen))
+    # On stderr: shown in the terminal, not evaluated.
+    outer = lab_terminal() or {key: os.environ.get(key) for key in LAB_VARIABLES}
+    typer.echo(_("# docker in this terminal now goes to the lab. Back to your own Docker:"), err=True)
+    typer.echo(way_back(outer, chosen), err=True)

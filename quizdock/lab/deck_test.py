@@ -33,7 +33,7 @@ from quizdock.lab import runner
 from quizdock.lab.conditions import CheckResult
 from quizdock.lab.guard import Policy, guarded
 from quizdock.lab.spec import LABEL_MANAGED, Challenge, SolutionStep, placeholders, substitute
-from quizdock.lab.state import LabState, last_line, record_answer, record_typed
+from quizdock.lab.state import LabState, last_line, record_answer, record_typed, states_in
 from quizdock.lab.steps import UnsafeStep, solution_argv, staged_argv
 
 if TYPE_CHECKING:
@@ -242,9 +242,13 @@ def private_lab(out: Console | None = None) -> Iterator[ProofRun]:
     from quizdock.lab.target import Target, lab_setting
 
     setting = lab_setting()
+    learners_lab = engine.default_home()  # before its states move to the proof's own folder
     host = connect()
     with contextlib.ExitStack() as stack:
         stack.callback(host.close)
+        states = Path(tempfile.mkdtemp(prefix="quizdock-deck-test-"))
+        stack.callback(shutil.rmtree, states, ignore_errors=True)
+        stack.enter_context(states_in(states))
         if setting != "off":
             # Beside the learner's own lab; the process id tells whose it is on a shared Docker.
             name = f"quizdock-lab-test-{os.getpid()}-{uuid.uuid4().hex[:6]}"
@@ -265,7 +269,7 @@ def private_lab(out: Console | None = None) -> Iterator[ProofRun]:
                 stack.callback(client.close)
                 yield ProofRun(Target(client=client, lab=lab))
                 return
-        stack.enter_context(engine.exclusive(engine.default_home(), "quizdock deck test"))
+        stack.enter_context(engine.exclusive(learners_lab, "quizdock deck test"))
         yield ProofRun(Target(client=host))
 
 
@@ -274,21 +278,41 @@ def _name(names: list[str] | None) -> str:
 
 
 def snapshot_learner(client: docker.DockerClient) -> dict[str, set[str]]:
-    """IDs of the containers, images and volumes that are not quizdock's."""
+    """IDs of the containers, images and volumes that are not quizdock's and that stay until
+    someone removes them: a ``docker run --rm`` container (and its anonymous volumes) removes
+    itself, so it is not the proof's to judge."""
+
+    from quizdock.lab.engine import LABEL_LAB
 
     def theirs(item_labels: dict[str, str] | None, name: str = "") -> bool:
-        return LABEL_MANAGED not in (item_labels or {}) and not name.startswith("qd-")
+        labels = item_labels or {}
+        return LABEL_MANAGED not in labels and LABEL_LAB not in labels and not name.startswith("qd-")
 
     # The SDK's lists inspect each item and fail on one removed meanwhile (by anyone on a shared
     # daemon): the API's own lists answer in one request.
     with runner.docker_errors(_("listing your resources")):
+        containers = [c for c in client.api.containers(all=True) if theirs(c.get("Labels"), _name(c.get("Names")))]
+        passing = [c for c in containers if _removes_itself(client, c["Id"])]
+        passing_volumes = {m.get("Name") for c in passing for m in c.get("Mounts") or [] if m.get("Type") == "volume"}
         return {
-            "container": {
-                c["Id"] for c in client.api.containers(all=True) if theirs(c.get("Labels"), _name(c.get("Names")))
-            },
+            "container": {c["Id"] for c in containers} - {c["Id"] for c in passing},
             "image": {i["Id"] for i in client.api.images() if theirs(i.get("Labels"))},
-            "volume": {v.name for v in client.volumes.list() if theirs(v.attrs.get("Labels"), v.name)},
+            "volume": {
+                v.name
+                for v in client.volumes.list()
+                if theirs(v.attrs.get("Labels"), v.name) and v.name not in passing_volumes
+            },
         }
+
+
+def _removes_itself(client: docker.DockerClient, container_id: str) -> bool:
+    """Started with ``--rm`` (or already gone)."""
+    import docker.errors
+
+    try:
+        return bool((client.api.inspect_container(container_id).get("HostConfig") or {}).get("AutoRemove"))
+    except docker.errors.NotFound:
+        return True
 
 
 def prove(
@@ -315,10 +339,12 @@ def prove(
     Returns:
         The proof, and the check results after the solution ran.
     """
+    from quizdock.docker_client import learner_environ
+
     proof = Proof(challenge.id)
     started = time.monotonic()
     before = snapshot_learner(client) if lab is None else {}
-    environ = lab.environ() if lab else None
+    environ = lab.environ() if lab else learner_environ()  # a terminal pointed at the lab included
     state: LabState | None = None
     results: list[CheckResult] = []
     try:

@@ -63,6 +63,10 @@ class LabUnavailable(QuizdockError):
     exit_code = ExitCode.LAB
 
 
+class LabKeysDiffer(LabUnavailable):
+    """The lab's engine refuses quizdock's client certificate (they are not the lab's)."""
+
+
 class LabBusy(QuizdockError):
     """Another quizdock has a challenge in progress in the lab."""
 
@@ -119,12 +123,15 @@ def default_home() -> LabHome:
 
     With ``QUIZDOCK_LAB_DIR`` set (another data folder), the container's name carries a digest
     of that folder, so two data folders never share, or replace, one lab.
+
+    Raises:
+        QuizdockError: The folder is a file or cannot be written to (exit 2).
     """
     import hashlib
 
-    from quizdock.lab.state import state_dir
+    from quizdock.lab.state import usable_state_dir
 
-    root = state_dir() / "engine"
+    root = usable_state_dir() / "engine"
     if not os.environ.get("QUIZDOCK_LAB_DIR"):
         return LabHome(root)
     digest = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:10]
@@ -178,32 +185,108 @@ class Lab:
         return env
 
     def connect(self, timeout: float = 10) -> docker.DockerClient:
-        """A client of the lab's engine (TLS with the client certificate)."""
+        """A client of the lab's engine (TLS with the client certificate).
+
+        Raises:
+            LabUnavailable: The engine does not answer, or its certificates do not match the
+                ones in the lab's folder; the message says which and what to do.
+        """
         import docker
         from docker.tls import TLSConfig
 
         certs = self.home.certs
-        tls = TLSConfig(
-            client_cert=(str(certs / "cert.pem"), str(certs / "key.pem")),
-            ca_cert=str(certs / "ca.pem"),
-            verify=True,
-        )
-        client = docker.DockerClient(base_url=f"https://{self.address}", version=MIN_API, timeout=timeout, tls=tls)
+        try:
+            tls = TLSConfig(
+                client_cert=(str(certs / "cert.pem"), str(certs / "key.pem")),
+                ca_cert=str(certs / "ca.pem"),
+                verify=True,
+            )
+            client = docker.DockerClient(base_url=f"https://{self.address}", version=MIN_API, timeout=timeout, tls=tls)
+        except docker.errors.TLSParameterError:
+            raise certificates_gone(self.home) from None
         # REQUESTS_CA_BUNDLE and proxies from the environment must not apply to the lab's own
         # certificate authority on the loopback address.
         client.api.trust_env = False
         try:
             client.api._version = str(client.api.version(api_version=False)["ApiVersion"])
+        except Exception as error:
+            client.close()
+            raise self.unreachable(error) from None
         except BaseException:
             client.close()
             raise
         return client
 
+    def unreachable(self, error: BaseException) -> LabUnavailable:
+        """The lab's engine did not answer: a TLS mismatch, or nothing listening."""
+        from quizdock.docker_client import causes
+
+        if any(_refused_certificate(e) for e in causes(error)):
+            return LabKeysDiffer(
+                _(
+                    "The lab's engine at {address} refuses quizdock's certificate: the certificates in {path} "
+                    "are not the ones the lab was started with."
+                ).format(address=self.address, path=self.home.certs),
+                _("Run `quizdock lab down`, then `quizdock lab up` (new certificates, a new lab)."),
+            )
+        if any(isinstance(e, FileNotFoundError) for e in causes(error)):
+            return certificates_gone(self.home)
+        return LabUnavailable(
+            _("The lab's engine does not answer at {address}: {reason}.").format(
+                address=self.address, reason=_innermost(error)
+            ),
+            _("Run `quizdock lab status`; if the lab has stopped, the next challenge starts it again."),
+        )
+
+
+def _refused_certificate(error: BaseException) -> bool:
+    """A certificate refused by either side (not a connection closed mid-handshake, as the port's
+    proxy does while the lab's engine starts)."""
+    import ssl
+
+    if isinstance(error, ssl.SSLCertVerificationError):
+        return True
+    reason = str(getattr(error, "reason", "") or "") if isinstance(error, ssl.SSLError) else ""
+    return "CERTIFICATE" in reason or "UNKNOWN_CA" in reason
+
+
+def certificates_gone(home: LabHome) -> LabUnavailable:
+    """The lab runs, but the certificates that let quizdock and the learner drive it are gone."""
+    return LabUnavailable(
+        _("The lab's container {name} runs, but its certificates in {path} are missing: nobody can drive it.").format(
+            name=home.name, path=home.certs
+        ),
+        _("Run `quizdock lab down`, then `quizdock lab up` (or start a challenge: it makes a new lab)."),
+    )
+
+
+def _innermost(error: BaseException) -> str:
+    from quizdock.docker_client import causes
+    from quizdock.i18n import os_reason
+
+    for cause in reversed(list(causes(error))):
+        if isinstance(cause, OSError) and cause.strerror:
+            return os_reason(cause)
+    return str(error)
+
 
 def shell_exports(lab: Lab, shell: str = "sh") -> str:
-    """The ``eval "$(quizdock lab env)"`` lines: the docker-machine convention."""
+    """The ``eval "$(quizdock lab env)"`` lines: the docker-machine convention.
+
+    They also record, in ``QUIZDOCK_LAB_ENV``, the terminal's own Docker settings from before,
+    so quizdock run there still reaches the learner's Docker and can print the way back.
+    """
+    import json
+
+    from quizdock.docker_client import LAB_TERMINAL, LAB_VARIABLES, lab_terminal
+
+    outer = lab_terminal()
+    if outer is None:
+        outer = {key: os.environ.get(key) for key in LAB_VARIABLES}
+    variables = lab.cli_environment()
+    variables[LAB_TERMINAL] = json.dumps({"host": lab.host, "outer": outer}, sort_keys=True)
     lines = []
-    for key, value in lab.cli_environment().items():
+    for key, value in variables.items():
         if shell == "fish":
             lines.append(f"set -gx {key} {_quote(value)};")
         else:
@@ -221,11 +304,31 @@ def _quote(value: str) -> str:
 
 
 def find(host: docker.DockerClient, home: LabHome) -> Lab | None:
-    """The lab if its container runs and its certificates are here; None otherwise."""
-    container = _container(host, home)
+    """The lab if its container runs; None when it does not.
+
+    Raises:
+        LabUnavailable: It runs, but its certificates are gone (or its TLS port is not
+            published): nobody can drive it, and the message says what to do.
+    """
+    from quizdock.lab import certs
+
+    with _lab_errors(home):
+        container = _container(host, home)
     if container is None or container.status != "running":
         return None
-    return _describe(container, home)
+    if not certs.complete(home.certs):
+        raise certificates_gone(home)
+    lab = _describe(container, home)
+    if lab is None:
+        raise _no_tls_port(home)
+    return lab
+
+
+def _no_tls_port(home: LabHome) -> LabUnavailable:
+    return LabUnavailable(
+        _("The lab container {name} runs without its TLS port.").format(name=home.name),
+        _("Run `quizdock lab down`, then try again."),
+    )
 
 
 def _container(host: docker.DockerClient, home: LabHome) -> Any:
@@ -262,6 +365,45 @@ def _describe(container: Any, home: LabHome) -> Lab | None:
     labels = container.labels or {}
     mode: Mode = "capabilities" if labels.get(LABEL_LAB) == "capabilities" else "privileged"
     return Lab(home=home, container_id=container.id, address=f"127.0.0.1:{tls[0]['HostPort']}", ports=ports, mode=mode)
+
+
+def fault(home: LabHome, error: QuizdockError) -> QuizdockError:
+    """What became of the lab when a request to it failed during a challenge.
+
+    Returns:
+        Docker's own error when the learner's Docker is unreachable (the lab stops with it); the
+        lab's fate when it was stopped, removed or lost its certificates; else ``error``.
+    """
+    from quizdock.docker_client import connect
+    from quizdock.errors import DockerUnavailable
+    from quizdock.lab import certs
+
+    try:
+        host = connect(timeout=5)
+    except DockerUnavailable as unreachable:
+        return unreachable
+    try:
+        with _lab_errors(home):
+            container = _container(host, home)
+    except QuizdockError:
+        return error
+    finally:
+        host.close()
+    again = _("Start the challenge again: the lab starts again by itself.")
+    if container is None:
+        return LabUnavailable(
+            _("The lab was removed during the challenge (its container {name} is gone).").format(name=home.name), again
+        )
+    if container.status != "running":
+        return LabUnavailable(
+            _("The lab stopped during the challenge (its container {name} is {status}).").format(
+                name=home.name, status=container.status
+            ),
+            again,
+        )
+    if not certs.complete(home.certs):
+        return certificates_gone(home)
+    return error
 
 
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
@@ -316,23 +458,21 @@ def up(host: docker.DockerClient, home: LabHome, *, image: str | None = None, pr
         )
     with _lab_errors(home):
         container = _container(host, home)
-        if container is not None and not certs.complete(home.certs):
-            container.remove(force=True)  # its certificates are lost: nobody can drive it
+        again = container is not None
+        if container is not None and (container.status != "running" or not certs.complete(home.certs)):
+            # Stopped (a killed lab keeps a stale /var/run/docker.pid and would never start again)
+            # or undrivable (its certificates are lost): a new container on the same storage.
+            container.remove(force=True)
             container = None
         if container is None:
-            report("create")
-            certs.make_certificates(home.certs)
+            report("start" if again else "create")
+            if not certs.complete(home.certs):
+                certs.make_certificates(home.certs)  # never new ones for a lab that has its own
             container = _create(host, home, image)
-        elif container.status != "running":
-            report("start")
-            container.start()
         container.reload()
         lab = _describe(container, home)
         if lab is None:
-            raise LabUnavailable(
-                _("The lab container {name} runs without its TLS port.").format(name=home.name),
-                _("Run `quizdock lab down`, then try again."),
-            )
+            raise _no_tls_port(home)
         client = _wait(lab, container)
         try:
             report("images")
@@ -355,7 +495,7 @@ def _keep_archives(lab: docker.DockerClient, home: LabHome) -> None:
             continue
         partial = path.with_suffix(".part")
         with partial.open("wb") as out:
-            for chunk in lab.images.get(reference).save(named=True):
+            for chunk in lab.api.get_image(reference):  # that reference's tag only
                 out.write(chunk)
         partial.replace(path)
 
@@ -493,6 +633,8 @@ def _wait(lab: Lab, container: Any) -> docker.DockerClient:
     while True:
         try:
             return lab.connect(timeout=5)  # asks the engine its API version: it answers
+        except LabKeysDiffer:
+            raise  # waiting changes nothing: say so at once, with the fix
         except Exception:
             pass
         container.reload()
@@ -563,13 +705,13 @@ def load_images(host: docker.DockerClient, lab: docker.DockerClient, references:
         except docker.errors.ImageNotFound:
             pass
         try:
-            source = host.images.get(reference)
+            host.images.get(reference)
         except docker.errors.ImageNotFound:
-            source = None
-        if source is not None:
-            lab.images.load(source.save(named=True))
+            pull_image(lab, reference, refused=_lab_cannot_pull)
             continue
-        pull_image(lab, reference, refused=_lab_cannot_pull)
+        # Saved by the reference itself: the SDK's save(named=True) takes the image's first tag,
+        # which may be another of the learner's (`docker tag busybox:latest app:1.0`).
+        lab.images.load(host.api.get_image(reference))
 
 
 def _lab_cannot_pull(image: str, reason: str) -> LabUnavailable:

@@ -77,6 +77,9 @@ REGISTRY_HTPASSWD = f"{REGISTRY_USER}:$2y$10$2Mt4FqfrMbZ627J8GpFqgOVYx/qgsJV2xaa
 RUNNING_COMMAND = ("sh", "-c", "trap 'exit 0' TERM; while :; do sleep 1; done")
 PORT_RANGE = (20000, 32000)  # below Linux's ephemeral range, so outgoing connections do not take it
 WAIT_SECONDS = 30
+# The run of a challenge that created a resource: cleanup on the learner's Docker removes only
+# its own run's (another data folder's quizdock may run the same challenge on the same Docker).
+LABEL_RUN = "quizdock.run"
 
 
 @contextlib.contextmanager
@@ -99,11 +102,19 @@ def docker_errors(doing: str, *, refused: type[QuizdockError] = DockerUnavailabl
             detail = exc.explanation or str(exc)
             if isinstance(detail, bytes):
                 detail = detail.decode("utf-8", "replace")
+            if "no space left on device" in str(detail).lower():
+                raise refused(
+                    _("Docker has no space left while {doing}: {detail}.").format(doing=doing, detail=detail),
+                    _(
+                        "Free some space: `docker system df` shows what takes it on your Docker; "
+                        "`quizdock lab down` empties the lab's storage (its images come back at the next challenge)."
+                    ),
+                ) from None
             raise refused(
                 _("The Docker daemon refused a request while {doing}: {detail}.").format(doing=doing, detail=detail),
                 _("Check that Docker works (`docker info`), then try again; quizdock cleans up what it created."),
             ) from None
-        if isinstance(exc, docker.errors.DockerException | requests.exceptions.RequestException | ConnectionError):
+        if isinstance(exc, docker.errors.DockerException | requests.exceptions.RequestException | OSError):
             from quizdock.docker_client import diagnose, resolve_endpoint
 
             raise diagnose(resolve_endpoint(), exc) from None
@@ -129,6 +140,11 @@ class _Draft:
     lab: Lab | None = None
     free_ports: list[int] = field(default_factory=list)
     registry_name: str = REGISTRY_CONTAINER
+    run: str = field(default_factory=lambda: secrets.token_hex(8))
+
+    def labels(self, challenge: Challenge, *, helper: bool = False) -> dict[str, str]:
+        """The challenge's labels and this run's."""
+        return {**challenge.labels(helper=helper), LABEL_RUN: self.run}
 
     def sub(self, text: str) -> str:
         return substitute(text, self.values)
@@ -146,6 +162,7 @@ class _Draft:
             containers=dict(self.containers),
             lab=self.lab is not None,
             docker_config=str(self.lab.home.client_config) if self.lab else None,
+            run=self.run,
         )
 
     def port(self) -> int:
@@ -219,17 +236,21 @@ def _run_action(client: docker.DockerClient, challenge: Challenge, action: Setup
     elif isinstance(action, CreateContainer):
         _create_container(client, challenge, action, draft)
     elif isinstance(action, CreateVolume):
-        client.volumes.create(name=sub(action.name), labels=challenge.labels())
+        client.volumes.create(name=sub(action.name), labels=draft.labels(challenge))
     elif isinstance(action, TagImage):
         repository, tag = split_reference(sub(action.target))
         client.images.get(sub(action.source)).tag(repository, tag)
     elif isinstance(action, BuildImage):
-        image_id = _build_image(client, challenge, sub(action.base), sub(action.tag) if action.tag else None)
+        image_id = _build_image(
+            client, draft.labels(challenge, helper=True), sub(action.base), sub(action.tag) if action.tag else None
+        )
         if action.record:
             draft.seeds[action.record] = image_id
     elif isinstance(action, StartRegistry):
         port = draft.port() if draft.lab else None
-        draft.registry = _start_registry(client, challenge, auth=action.auth, port=port, name=draft.registry_name)
+        draft.registry = _start_registry(
+            client, challenge, auth=action.auth, port=port, name=draft.registry_name, labels=draft.labels(challenge)
+        )
         draft.registry_auth = action.auth
         draft.values.update(registry=draft.registry, registry_user=REGISTRY_USER, registry_password=REGISTRY_PASSWORD)
     elif isinstance(action, PushImage):
@@ -303,14 +324,14 @@ def _create_container(
         try:
             client.volumes.get(name)
         except docker.errors.NotFound:  # created here rather than by Docker, to carry the labels
-            client.volumes.create(name=name, labels=challenge.labels())
+            client.volumes.create(name=name, labels=draft.labels(challenge))
         mounts.append(Mount(target=path, source=name, type="volume"))
     command: list[str] | None = [draft.sub(c) for c in action.command]
     if not command:
         command = {"running": list(RUNNING_COMMAND), "exited": ["true"]}.get(action.state)  # created: the image's
     name = draft.sub(action.name)
     container = client.containers.create(
-        draft.sub(action.image), command=command, name=name, labels=challenge.labels(), mounts=mounts, detach=True
+        draft.sub(action.image), command=command, name=name, labels=draft.labels(challenge), mounts=mounts, detach=True
     )
     draft.containers[name] = container.id
     if action.state != "created":
@@ -336,9 +357,9 @@ def _create_container(
         )
 
 
-def _build_image(client: docker.DockerClient, challenge: Challenge, base: str, tag: str | None) -> str:
+def _build_image(client: docker.DockerClient, labels: dict[str, str], base: str, tag: str | None) -> str:
     # A created (never started) container with one new file, committed: a small image of its own.
-    helper = client.containers.create(base, command=["true"], labels=challenge.labels(helper=True))
+    helper = client.containers.create(base, command=["true"], labels=labels)
     try:
         helper.put_archive("/", _tar({"qd-seed": f"quizdock {uuid.uuid4()}\n"}))
         if tag:
@@ -363,7 +384,13 @@ def _tar(files: dict[str, str]) -> bytes:
 
 
 def _start_registry(
-    client: docker.DockerClient, challenge: Challenge, *, auth: bool, port: int | None, name: str = REGISTRY_CONTAINER
+    client: docker.DockerClient,
+    challenge: Challenge,
+    *,
+    auth: bool,
+    port: int | None,
+    name: str = REGISTRY_CONTAINER,
+    labels: dict[str, str] | None = None,
 ) -> str:
     """Start the registry container; its ``127.0.0.1:PORT`` once it answers.
 
@@ -383,7 +410,7 @@ def _start_registry(
     container = client.containers.create(
         REGISTRY_IMAGE,
         name=name,
-        labels=challenge.labels(),
+        labels=labels or challenge.labels(),
         environment=environment,
         ports={"5000/tcp": ("0.0.0.0", port) if port else ("127.0.0.1",)},
         detach=True,
@@ -399,7 +426,7 @@ def _start_registry(
     deadline = time.monotonic() + WAIT_SECONDS
     while True:
         try:
-            status, _ = registry_get(probe, "/v2/", timeout=2)
+            status, _body = registry_get(probe, "/v2/", timeout=2)
             if status in (200, 401):
                 return address
         except OSError:
@@ -512,31 +539,48 @@ class _Owned:
 
 
 def challenge_names(challenge: Challenge, state: LabState | None) -> set[str]:
-    """The names a set-up challenge gave (its ``name`` parameters' values); without its state,
-    the bare reserved names (a run of an older quizdock)."""
+    """The names a set-up challenge gave (its ``name`` parameters' values, each with this run's
+    own token on the learner's Docker); none without its state: a bare reserved name
+    (``qd-app``) may well be the learner's own."""
     reserved = {p.key for p in challenge.params if p.kind == "name"}
     if state is not None and reserved <= set(state.values):
         return {state.values[key] for key in reserved}
-    return set(challenge.reserved_names())
+    return set()
+
+
+def _for_host(state: LabState | None) -> LabState | None:
+    """The state to clean the learner's Docker with: a lab's state (plain names like
+    ``couchdb1``, left by a lab session that died) never names anything there."""
+    return None if state is not None and state.lab else state
 
 
 def _owned(client: docker.DockerClient, challenge: Challenge, state: LabState | None) -> _Owned:
+    """What this run of the challenge made on the learner's Docker: recorded by ID, labelled with
+    its run, or named with its run's names. Without a state: nothing (whose would it be?)."""
     import docker.errors
 
+    if state is None:
+        return _Owned(containers=[], tags=[], images=[], volumes=[])
     names = challenge_names(challenge, state)
-    label = {"label": challenge.label}
+    # A state of an older quizdock has no run: the challenge's label alone, as it was then.
+    label = {"label": [challenge.label, f"{LABEL_RUN}={state.run}"] if state.run else challenge.label}
     containers = {c.id: c for c in client.containers.list(all=True, filters=label, ignore_removed=True)}
     for name in names:
         container = named_container(client, name)
         if container is not None:
             containers[container.id] = container
+    for container_id in {*state.containers.values(), *state.stopped} - set(containers):
+        try:
+            containers[container_id] = client.containers.get(container_id)
+        except docker.errors.NotFound:
+            continue
     # The API's list, not the SDK's: that one inspects every image and fails on one removed meanwhile.
     tags = sorted(
         tag for image in client.api.images() for tag in image.get("RepoTags") or [] if repository_name(tag) in names
     )
     images = client.images.list(all=True, filters=label)
     volumes = {v.name: v for v in client.volumes.list(filters=label)}
-    wanted = names | {v for vs in (state.anonymous_volumes.values() if state else ()) for v in vs}
+    wanted = names | {v for vs in state.anonymous_volumes.values() for v in vs}
     for name in wanted - set(volumes):
         try:
             volumes[name] = client.volumes.get(name)
@@ -574,6 +618,7 @@ def cleanup(
             problems = [_("{what} (in the lab)").format(what=what) for what in engine.contents(client)]
         forget_state(challenge.id)
         return problems
+    state = _for_host(state)
     with docker_errors(_("cleaning the challenge up")):
         owned = _owned(client, challenge, state)
         names = challenge_names(challenge, state)
@@ -628,8 +673,12 @@ def cleanup(
 
 def logout(registry: str) -> None:
     """``docker logout`` of the challenge's registry (the CLI also clears a credentials store)."""
+    from quizdock.docker_client import learner_environ
+
     with contextlib.suppress(OSError, subprocess.SubprocessError):
-        subprocess.run(["docker", "logout", registry], capture_output=True, timeout=30, check=False)
+        subprocess.run(
+            ["docker", "logout", registry], capture_output=True, timeout=30, check=False, env=learner_environ()
+        )
 
 
 def leftovers(
@@ -643,6 +692,7 @@ def leftovers(
         with docker_errors(_("looking for leftovers")):
             found = engine.contents(client)
         return found + [_("folder {path}").format(path=d) for d in (state.dirs if state else ()) if Path(d).exists()]
+    state = _for_host(state)
     with docker_errors(_("looking for leftovers")):
         owned = _owned(client, challenge, state)
     found = [_("container {name}").format(name=c.name) for c in owned.containers]

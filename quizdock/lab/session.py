@@ -31,8 +31,8 @@ from rich.console import Console
 from rich.markup import escape
 
 from quizdock.cards import PracticalCard
-from quizdock.errors import DockerUnavailable, ExitCode
-from quizdock.i18n import N_, Lang, Text, _, gettext_in, keep_narrow_spaces
+from quizdock.errors import DockerUnavailable, ExitCode, QuizdockError
+from quizdock.i18n import N_, Lang, Text, _, gettext_in, keep_narrow_spaces, os_reason
 from quizdock.lab import runner
 from quizdock.lab.conditions import CheckResult
 from quizdock.lab.flow import (
@@ -100,6 +100,7 @@ WORDS: dict[str, str] = {
         "Use another terminal for those, then type `check`."
     ),
     "not_found": N_("Command not found: {name}"),
+    "cannot_run": N_("Cannot run {name}: {reason}. Type a docker command, or `help`."),
     "killed": N_(
         "Second Ctrl-C: quizdock stopped the docker client. A container it started may still run (docker container ls)."
     ),
@@ -114,7 +115,7 @@ WORDS: dict[str, str] = {
     "explanation": N_("Why:"),
     "note": N_("Correction:"),
     "watching": N_("Watching Docker events for this challenge (Ctrl-C to stop)…"),
-    "ended": N_("The challenge was cleaned up in the other terminal."),
+    "ended": N_("The challenge ended in the other terminal (solved, skipped or quit there): nothing left to check."),
     "setup_lab": N_("Setting the challenge up in your private lab (a Docker engine of quizdock's own)…"),
     "in_lab": N_(
         "Your docker commands here go to the lab; nothing on your own Docker is touched. In another "
@@ -373,6 +374,9 @@ class Session:
         except FileNotFoundError:
             self.say(self.words["not_found"].format(name=argv[0]), "red")
             return None
+        except OSError as error:  # a folder, a file that is not a program, a name too long
+            self.say(self.words["cannot_run"].format(name=argv[0][:80], reason=os_reason(error)), "red")
+            return None
         if status == -signal.SIGKILL:
             self.say(self.words["killed"], "yellow")
         return status
@@ -401,16 +405,21 @@ class Session:
             self.say(self.words["cleanup"], "dim")
         stop_children()
         state = self.state or load_state(self.challenge.id)
+        if state is not None:
+            with contextlib.suppress(OSError):  # a watcher in the other terminal stops here
+                save_state(replace(state, ended=True))
         problem = ""
         try:
             left = self._cleanup_with_retry(state)
             if interrupted:
                 time.sleep(0.3)
-                if runner.leftovers(self.client, self.challenge, None, lab=self.lab):
-                    left = runner.cleanup(self.client, self.challenge, None, lab=self.lab)
+                if runner.leftovers(self.client, self.challenge, state, lab=self.lab):
+                    left = runner.cleanup(self.client, self.challenge, state, lab=self.lab)
             problem = self.words["cleanup_left"].format(what="; ".join(left)) if left else ""
-        except DockerUnavailable as error:
+        except QuizdockError as error:  # Docker or the lab went away: the next setup cleans up
             problem = self.words["cleanup_failed"].format(error=error)
+        except OSError as error:  # the lab's folder went away
+            problem = self.words["cleanup_failed"].format(error=os_reason(error))
         if problem:
             with contextlib.suppress(OSError):
                 self.say(problem, "yellow")
@@ -533,9 +542,13 @@ def run_session(
             if chosen.fallback:
                 console.print(f"[yellow]{escape(words_in(lang)['fallback'].format(why=chosen.fallback))}[/yellow]")
         if run is None:
-            environ = lab.environ() if lab else None
+            from quizdock.docker_client import learner_environ
+
+            # In a terminal pointed at the lab, the learner's own Docker is the one from before.
+            environ = lab.environ() if lab else learner_environ()
             run = functools.partial(run_attached, env=environ)
         session = Session(client, card, lang, ask=ask, run=run, console=console, lab=lab)
+        stack.enter_context(target.lab_faults(lab.home if lab else None))  # left last: after the cleanup
         with _EndOnce() as signals:
             session.signals = signals
             try:
@@ -606,6 +619,11 @@ def _relevant(event: dict[str, Any], challenge: Challenge, state: LabState) -> b
     return attributes.get("name") in names or old_name in names or actor.get("ID") in names or actor.get("ID") in ids
 
 
+def _ended(challenge_id: str) -> bool:
+    current = load_state(challenge_id)
+    return current is None or current.ended
+
+
 def watch(
     client: docker.DockerClient,
     challenge: Challenge,
@@ -654,8 +672,8 @@ def watch(
             # Read the state again: the other terminal records typed commands and answers, and a
             # reset there chooses new ports.
             current = load_state(challenge.id)
-            if current is None:
-                return False  # cleaned up in the other terminal
+            if current is None or current.ended:
+                return False  # ended in the other terminal
             state = current
             results = runner.evaluate(client, challenge, state)
             key = tuple((r.passed, r.message.en) for r in results)
@@ -663,7 +681,8 @@ def watch(
                 shown = key
                 on_results(results)
             if all(r.passed for r in results):
-                return True
+                # Passing because the other terminal's cleanup is emptying things is no pass.
+                return not _ended(challenge.id)
             while True:  # wait for a relevant event, the tick, or the deadline
                 remaining = tick if deadline is None else min(tick, deadline - time.monotonic())
                 if remaining <= 0:
@@ -671,13 +690,13 @@ def watch(
                 try:
                     event = events.get(timeout=remaining)
                 except queue.Empty:
-                    if load_state(challenge.id) is None:
+                    if _ended(challenge.id):
                         return False
                     break
                 if event is None:
                     raise DockerUnavailable(
-                        "The Docker event stream ended: the daemon stopped or restarted. "
-                        "Fix: check that Docker runs (`docker info`), then check again."
+                        _("The Docker event stream ended: the daemon stopped or restarted."),
+                        _("Check that Docker runs (`docker info`), then check again."),
                     )
                 if _relevant(event, challenge, state):
                     break

@@ -7,9 +7,10 @@ from this file.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -40,6 +41,8 @@ class LabState:
         lab: The challenge runs in the private lab (else on the learner's own Docker).
         docker_config: The Docker client config folder of the challenge's commands (the lab's
             own one), or None for the learner's.
+        ended: The session that set it up has ended and is cleaning up (a watcher stops).
+        run: The token of this run's labels on what it created (None in an older state).
     """
 
     challenge_id: str
@@ -55,6 +58,8 @@ class LabState:
     typed: tuple[str, ...] | None = None
     lab: bool = False
     docker_config: str | None = None
+    ended: bool = False
+    run: str | None = None
 
     def to_json(self) -> str:
         data: dict[str, Any] = asdict(self)
@@ -82,19 +87,68 @@ class LabState:
                 typed=None if data.get("typed") is None else tuple(str(c) for c in data["typed"]),
                 lab=bool(data.get("lab", False)),
                 docker_config=None if data.get("docker_config") is None else str(data["docker_config"]),
+                ended=bool(data.get("ended", False)),
+                run=None if data.get("run") is None else str(data["run"]),
             )
         except (ValueError, KeyError, TypeError, AttributeError):
             return None
 
 
+_OWN_FOLDERS: list[Path] = []
+"""Folders that replace the learner's one for a while (:func:`states_in`), innermost last."""
+
+
+@contextlib.contextmanager
+def states_in(folder: Path) -> Iterator[None]:
+    """Keep the challenges' states in ``folder`` meanwhile: ``quizdock deck test`` never reads,
+    writes or deletes a state of the learner's (a challenge in progress keeps its own)."""
+    _OWN_FOLDERS.append(folder)
+    try:
+        yield
+    finally:
+        _OWN_FOLDERS.remove(folder)
+
+
 def state_dir() -> Path:
-    """``QUIZDOCK_LAB_DIR``, else ``<user data dir>/lab``."""
+    """``QUIZDOCK_LAB_DIR``, else ``<user data dir>/lab`` (or the folder of :func:`states_in`)."""
+    if _OWN_FOLDERS:
+        return _OWN_FOLDERS[-1]
     configured = os.environ.get("QUIZDOCK_LAB_DIR")
     if configured:
         return Path(configured).expanduser()
     from quizdock.paths import data_dir
 
     return data_dir() / "lab"
+
+
+def usable_state_dir() -> Path:
+    """:func:`state_dir`, made if needed and proven writable.
+
+    Raises:
+        QuizdockError: It is a file, or a place quizdock cannot write to (exit 2): the message
+            says so and how to choose another folder.
+    """
+    import tempfile
+
+    from quizdock.errors import ExitCode, QuizdockError
+    from quizdock.i18n import _, os_reason
+
+    folder = state_dir()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as error:
+        if os.environ.get("QUIZDOCK_LAB_DIR"):
+            fix = _("Point QUIZDOCK_LAB_DIR at a folder you can write to, or unset it.")
+        else:
+            fix = _("Make {path} a folder you can write to.").format(path=folder)
+        raise QuizdockError(
+            _("The challenges' folder {path} cannot be used: {reason}.").format(path=folder, reason=os_reason(error)),
+            fix,
+            exit_code=ExitCode.USAGE,
+        ) from None
+    return folder
 
 
 def state_path(challenge_id: str) -> Path:

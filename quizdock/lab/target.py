@@ -115,16 +115,34 @@ def connect_for_state(lab: bool) -> docker.DockerClient:
     host = connect()
     if not lab:
         return host
+    home = engine.default_home()
     try:
-        found = engine.find(host, engine.default_home())
+        found = engine.find(host, home)
     finally:
         host.close()
     if found is None:
         raise engine.LabUnavailable(
             _("This challenge was set up in the lab, which is not running any more."),
-            _("Start the challenge again (`quizdock challenge run ID`)."),
+            _("Start the challenge again (`quizdock challenge run ID`): the lab starts again by itself."),
         )
     return found.connect()
+
+
+@contextlib.contextmanager
+def lab_faults(home: LabHome | None) -> Iterator[None]:
+    """A failed request to the lab becomes what became of the lab (stopped, removed, its
+    certificates gone), rather than a message about the learner's own Docker."""
+    from quizdock.errors import DockerUnavailable
+
+    if home is None:
+        yield
+        return
+    from quizdock.lab import engine
+
+    try:
+        yield
+    except (DockerUnavailable, engine.LabUnavailable) as error:
+        raise engine.fault(home, error) from None
 
 
 @contextlib.contextmanager
