@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from docker.models.images import Image
     from docker.models.volumes import Volume
 
+    from quizdock.lab.requests_log import Request
     from quizdock.lab.state import LabState
 
 HELPER_IMAGE = "busybox:latest"
@@ -69,13 +70,42 @@ class CheckResult:
     message: Text
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Context:
     """What a condition may look at: the daemon and the challenge's setup state."""
 
     client: docker.DockerClient
     challenge: Challenge
     state: LabState
+
+    @functools.cached_property
+    def record(self) -> list[Request] | Text:
+        """What the lab's engine received since setup (read once per evaluation), or why it cannot
+        be read: on the learner's own Docker nothing records the requests."""
+        from quizdock.lab.requests_log import NoRecord, read
+
+        if not self.state.lab or not self.state.lab_container or self.state.since is None:
+            return not_recorded()
+        from quizdock.docker_client import connect
+        from quizdock.errors import QuizdockError
+
+        try:
+            host = connect()
+        except QuizdockError as error:
+            return bilingual("the lab's request log cannot be read ({error})", error=str(error))
+        try:
+            return read(host, self.state.lab_container, self.state.since)
+        except NoRecord as error:
+            return bilingual(
+                "the lab's request log cannot be read ({error}): run `quizdock lab down`, then try again",
+                error=str(error),
+            )
+        finally:
+            host.close()
+
+
+def not_recorded() -> Text:
+    return bilingual("not graded on your own Docker: only quizdock's lab records what Docker received")
 
 
 Args = Mapping[str, ArgValue]
@@ -211,7 +241,19 @@ def _container_exists(ctx: Context, a: Args) -> CheckResult:
             False,
             _diff(bilingual("a container named {name}", name=name), _no_container(name)),
         )
+    if (other := _replaced(ctx, name, container)) is not None:
+        return _result("container_exists", label, False, _diff(bilingual("the challenge's {name}", name=name), other))
     return _result("container_exists", label, True, _ok(_status(container)))
+
+
+def _replaced(ctx: Context, name: str, container: Container) -> Text | None:
+    """Why the container under this name is not the one setup created there, or None if it is."""
+    identifier = ctx.state.containers.get(name, "")
+    if not identifier or container.id == identifier:
+        return None
+    return bilingual(
+        "{name} is another container ({id}): the challenge's one was removed", name=name, id=short_id(container.id)
+    )
 
 
 @_condition
@@ -318,6 +360,8 @@ def _container_status(ctx: Context, a: Args) -> CheckResult:
     container = _container(ctx, name)
     if container is None:
         return _result("container_status", label, False, _diff(expected, _no_container(name)))
+    if (other := _replaced(ctx, name, container)) is not None:
+        return _result("container_status", label, False, _diff(expected, other))
     state = container.attrs.get("State", {})
     passed = state.get("Status") == status and (code is None or state.get("ExitCode") == code)
     actual = _status(container)
@@ -711,8 +755,16 @@ def _committed_from(ctx: Context, a: Args) -> CheckResult:
         return _result(
             "committed_from", label, False, _diff(expected, bilingual("no image {reference}", reference=reference))
         )
-    source = str(image.attrs.get("Container") or "")
     wanted = container.id if container is not None else identifier
+    if ctx.state.lab:
+        from quizdock.lab.recorded import commit_verdict
+
+        passed, found = commit_verdict(ctx, image, reference, name, wanted)
+        return _result("committed_from", label, passed, _ok(found) if passed else _diff(expected, found))
+    if "Container" not in image.attrs:  # API 1.45 and later no longer say which container
+        found = bilingual("{reference} exists; {not_graded}", reference=reference, not_graded=not_recorded())
+        return _result("committed_from", label, True, _ok(found))
+    source = str(image.attrs.get("Container") or "")
     if source and source == wanted:
         return _result("committed_from", label, True, _ok(expected))
     if not source:
@@ -783,6 +835,11 @@ def _image_pulled(ctx: Context, a: Args) -> CheckResult:
     recorded = (tagged.attrs.get("RepoDigests") or []) if tagged is not None else []
     if pulled is None and digest is None and any(d.startswith(f"{registry}/{repository}@") for d in recorded):
         pulled = tagged  # the registry is away: trust the image's own record
+    if pulled is not None and ctx.state.lab:
+        from quizdock.lab.recorded import pull_verdict
+
+        passed, found = pull_verdict(ctx, reference, digest)
+        return _result("image_pulled", label, passed, _ok(found) if passed else _diff(expected, found))
     if pulled is not None:
         return _result("image_pulled", label, True, _ok(bilingual("digest {digest}", digest=digest or "?")))
     if tagged is None:
@@ -1317,3 +1374,7 @@ def _typed_command(ctx: Context, a: Args) -> CheckResult:
         True,
         _ok(bilingual("done outside quizdock's prompt: not graded")),
     )
+
+
+# The conditions that read what the lab's engine received register themselves on import.
+from quizdock.lab import recorded as _recorded  # noqa: E402

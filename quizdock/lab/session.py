@@ -120,6 +120,10 @@ WORDS: dict[str, str] = {
         "Your docker commands here go to the lab; nothing on your own Docker is touched. In another "
         'terminal: eval "$(quizdock lab env)".'
     ),
+    "not_graded": N_(
+        "On your own Docker, how you do the task is not graded for these checks (only the private "
+        "lab records what Docker receives): {checks}."
+    ),
     "fallback": N_(
         "The private lab cannot start here, so this challenge runs on your own Docker, with its "
         "safety rules (reserved qd- names, labels, filtered prunes). Why: {why}"
@@ -258,6 +262,8 @@ class Session:
             self.say(self.text(self.challenge.ask), "bold")
         if self.lab is None and self.challenge.host_note is not None:
             self.say(self.text(self.challenge.host_note), "bold")
+        if ungraded := self.challenge.not_graded_here(lab=self.lab is not None):
+            self.say(self.words["not_graded"].format(checks=", ".join(c.condition for c in ungraded)), "yellow")
         # In the lab a broad command removes only the challenge's own things: nothing to warn of.
         warning = None if self.lab else broad_warning(self.client, self.challenge, self.lang)
         if warning:

@@ -294,7 +294,14 @@ class Challenge:
 
     def checks_for(self, *, lab: bool) -> tuple[Check, ...]:
         """The checks that apply in the private lab (``lab``) or on the learner's own Docker."""
-        return tuple(c for c in self.checks if not (lab and c.host_only))
+        return tuple(
+            c for c in self.checks if not (lab and c.host_only) and not (not lab and c.condition in RECORDED_CONDITIONS)
+        )
+
+    def not_graded_here(self, *, lab: bool) -> tuple[Check, ...]:
+        """The checks that cannot be graded where the challenge runs (on the learner's own Docker:
+        those that read what the lab's engine received)."""
+        return () if lab else tuple(c for c in self.checks if c.condition in RECORDED_CONDITIONS)
 
     def param(self, kind: ParamKind) -> tuple[Param, ...]:
         return tuple(p for p in self.params if p.kind == kind)
@@ -371,8 +378,20 @@ CONDITION_ARGS: dict[str, dict[str, ArgSpec]] = {
     "answer_container": {"container": _REQ},
     "answer_logged": {"container": _REQ, "prefix": _REQ},
     "typed_command": {"command": _REQ, "instead": ArgSpec("list", required=False, default=())},
+    "logs_followed": {"container": _REQ},
+    "pruned": {"kind": ArgSpec("choice", choices=("containers", "images"))},
+    "volume_created": {"volume": _REQ},
+    "removed_with_volumes": {"container": _REQ},
+    "interactive": {"container": _REQ},
+    "stop_asked": {"container": _REQ},
 }
 """The fixed set of conditions and their arguments (implemented in ``conditions.py``)."""
+
+RECORDED_CONDITIONS = frozenset(
+    {"logs_followed", "pruned", "volume_created", "removed_with_volumes", "interactive", "stop_asked"}
+)
+"""Conditions that read what the lab's engine received (``recorded.py``): nothing records the
+requests on the learner's own Docker, so they are not evaluated there."""
 
 
 # --------------------------------------------------------------------------- parsing

@@ -40,6 +40,8 @@ class LabState:
         lab: The challenge runs in the private lab (else on the learner's own Docker).
         docker_config: The Docker client config folder of the challenge's commands (the lab's
             own one), or None for the learner's.
+        lab_container: The lab container whose engine log records the learner's requests.
+        since: When setup ended (seconds since the epoch): the record of requests starts there.
     """
 
     challenge_id: str
@@ -55,6 +57,8 @@ class LabState:
     typed: tuple[str, ...] | None = None
     lab: bool = False
     docker_config: str | None = None
+    lab_container: str | None = None
+    since: float | None = None
 
     def to_json(self) -> str:
         data: dict[str, Any] = asdict(self)
@@ -82,6 +86,8 @@ class LabState:
                 typed=None if data.get("typed") is None else tuple(str(c) for c in data["typed"]),
                 lab=bool(data.get("lab", False)),
                 docker_config=None if data.get("docker_config") is None else str(data["docker_config"]),
+                lab_container=None if data.get("lab_container") is None else str(data["lab_container"]),
+                since=None if data.get("since") is None else float(data["since"]),
             )
         except (ValueError, KeyError, TypeError, AttributeError):
             return None
@@ -122,7 +128,11 @@ def forget_state(challenge_id: str) -> None:
 
 
 def record_typed(state: LabState, command: str) -> LabState:
-    """The state with one more command typed at quizdock's prompt, saved."""
+    """The state with one more command typed at quizdock's prompt, saved.
+
+    Kept for the session's summary; in the lab, checks of how a task was done read what the
+    engine received (:mod:`quizdock.lab.requests_log`), not these lines.
+    """
     updated = replace(state, typed=(*(state.typed or ()), command))
     save_state(updated)
     return updated
