@@ -239,7 +239,10 @@ CONDITION_TEXTS: dict[str, str] = {
     "volume_file": ("the file exists in the volume (and contains the text)"),
     "volume_unused": ("no container, running or not, mounts it"),
     "anonymous_volumes_gone": ("the anonymous volumes setup gave this container are gone (`rm -v`)"),
-    "registry_has": ("the challenge's registry lists the tag (`GET /v2/<repository>/tags/list`)"),
+    "registry_has": (
+        "the challenge's registry lists the tag (`GET /v2/<repository>/tags/list`); with `image`, the "
+        "tag there holds that image's layers (another image pushed under the name fails)"
+    ),
     "login_recorded": ("the docker CLI's `config.json` records a login for it (`auths` or `credHelpers`)"),
     "login_stored": (
         "the config of the challenge's docker client (the lab's own folder in the private lab; on the "

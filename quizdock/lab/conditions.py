@@ -1002,6 +1002,8 @@ def _registry_has(ctx: Context, a: Args) -> CheckResult:
         actual = bilingual("the registry does not answer ({error})", error=error)
         return _result("registry_has", label, False, _diff(expected, actual))
     tags = list(body.get("tags") or []) if status == 200 and isinstance(body, dict) else []
+    if tag in tags and "image" in a:
+        return _registry_same_image(ctx, label, expected, repository, tag, str(a["image"]))
     if tag in tags:
         return _result("registry_has", label, True, _ok(expected))
     if tags:
@@ -1009,6 +1011,69 @@ def _registry_has(ctx: Context, a: Args) -> CheckResult:
     else:
         actual = bilingual("no repository {repository} in the registry", repository=repository)
     return _result("registry_has", label, False, _diff(expected, actual))
+
+
+def _registry_same_image(
+    ctx: Context, label: Text, expected: Text, repository: str, tag: str, reference: str
+) -> CheckResult:
+    """The tag in the registry holds the layers of ``reference`` (compared by their content digests,
+    which both the classic and the containerd image store keep: IDs differ between them)."""
+    local = _image(ctx, reference)
+    if local is None:
+        return _result(
+            "registry_has", label, False, _diff(expected, bilingual("no image {reference}", reference=reference))
+        )
+    try:
+        pushed = registry_layers(ctx.state, repository, tag)
+    except OSError as error:
+        actual = bilingual("the registry does not answer ({error})", error=error)
+        return _result("registry_has", label, False, _diff(expected, actual))
+    wanted = list(local.attrs.get("RootFS", {}).get("Layers") or [])
+    if pushed == wanted:
+        return _result(
+            "registry_has",
+            label,
+            True,
+            _ok(bilingual("{expected}, the layers of {reference}", expected=expected, reference=reference)),
+        )
+    actual = bilingual(
+        "{repository}:{tag} holds another image, not {reference}", repository=repository, tag=tag, reference=reference
+    )
+    return _result("registry_has", label, False, _diff(expected, actual))
+
+
+def _registry_json(state: LabState, path: str) -> Any:
+    request = urllib.request.Request(f"http://{state.registry}{path}")
+    request.add_header("Accept", _MANIFESTS)
+    if state.registry_auth:
+        request.add_header("Authorization", _basic(state.values["registry_user"], state.values["registry_password"]))
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:
+            return json.loads(response.read())
+    except urllib.error.HTTPError:
+        return None
+    except (http.client.HTTPException, ValueError) as error:
+        raise OSError(str(error)) from None
+
+
+def registry_layers(state: LabState, repository: str, tag: str) -> list[str] | None:
+    """The uncompressed layer digests (``rootfs.diff_ids``) of ``repository:tag`` in the challenge's
+    registry (the Linux image of a multi-platform index), or None when it has no such image.
+
+    Raises:
+        OSError: The registry does not answer.
+    """
+    manifest = _registry_json(state, f"/v2/{repository}/manifests/{tag}")
+    if isinstance(manifest, dict) and isinstance(manifest.get("manifests"), list):  # an index
+        entries = [m for m in manifest["manifests"] if isinstance(m, dict)]
+        linux = [m for m in entries if (m.get("platform") or {}).get("os") == "linux"] or entries
+        manifest = _registry_json(state, f"/v2/{repository}/manifests/{linux[0].get('digest')}") if linux else None
+    config = manifest.get("config") if isinstance(manifest, dict) else None
+    if not isinstance(config, dict) or not config.get("digest"):
+        return None
+    blob = _registry_json(state, f"/v2/{repository}/blobs/{config['digest']}")
+    rootfs = blob.get("rootfs") if isinstance(blob, dict) else None
+    return [str(d) for d in rootfs.get("diff_ids") or []] if isinstance(rootfs, dict) else None
 
 
 def client_config_dir(state: LabState | None) -> Path:
@@ -1377,4 +1442,4 @@ def _typed_command(ctx: Context, a: Args) -> CheckResult:
 
 
 # The conditions that read what the lab's engine received register themselves on import.
-from quizdock.lab import recorded as _recorded  # noqa: E402
+from quizdock.lab import recorded as _recorded  # noqa: E402, F401

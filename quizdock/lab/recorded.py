@@ -39,7 +39,7 @@ def _same_reference(a: str, b: str) -> bool:
         left, right = image_reference.parse(a), image_reference.parse(b)
     except ValueError:
         return a == b
-    return (left.registry, left.path, left.version) == (right.registry, right.path, right.version)
+    return (left.registry, left.familiar_path, left.version) == (right.registry, right.familiar_path, right.version)
 
 
 def _joined(repository: str, tag: str) -> str:
@@ -78,7 +78,8 @@ def commit_verdict(ctx: Context, image: Image, reference: str, name: str, wanted
         retagged = [
             t
             for t in tags
-            if t.time >= commit.time and _same_reference(_joined(t.query.get("repo", ""), t.query.get("tag", "")), reference)
+            if t.time >= commit.time
+            and _same_reference(_joined(t.query.get("repo", ""), t.query.get("tag", "")), reference)
         ]
         if (commit.query.get("repo") and _same_reference(named, reference)) or retagged:
             return True, bilingual("docker commit of {name} ({id})", name=name, id=short_id(image.id))
@@ -106,11 +107,10 @@ def pull_verdict(ctx: Context, reference: str, digest: str | None) -> tuple[bool
             wanted = image_reference.parse(reference)
         except ValueError:
             continue
-        if pull.flag("all") or (whole.registry, whole.path) == (wanted.registry, wanted.path) and not tag:
+        same_repository = (whole.registry, whole.familiar_path) == (wanted.registry, wanted.familiar_path)
+        if same_repository and (pull.flag("all") or not tag):
             return True, bilingual("docker pull of {reference} (digest {digest})", reference=reference, digest=digest)
-    return False, bilingual(
-        "{reference} is there, but no docker pull of it reached the daemon", reference=reference
-    )
+    return False, bilingual("{reference} is there, but no docker pull of it reached the daemon", reference=reference)
 
 
 # --------------------------------------------------------------------------- conditions
@@ -151,7 +151,9 @@ def _removal_times(ctx: Context, kind: str, identifiers: list[str]) -> dict[str,
             actor = str((event.get("Actor") or {}).get("ID") or "")
             when = int(event.get("timeNano") or 0) / 1e9
             for identifier in identifiers:
-                if actor and (actor == identifier or actor.removeprefix("sha256:") == identifier.removeprefix("sha256:")):
+                if actor and (
+                    actor == identifier or actor.removeprefix("sha256:") == identifier.removeprefix("sha256:")
+                ):
                     found[identifier] = when
     finally:
         stream.close()
@@ -201,7 +203,9 @@ def _pruned(ctx: Context, a: Args) -> CheckResult:
     for identifier in gone:
         when = times.get(identifier)
         if when is None:
-            actual = bilingual("cannot tell how {name} went: Docker's event log no longer holds it", name=goals[identifier])
+            actual = bilingual(
+                "cannot tell how {name} went: Docker's event log no longer holds it", name=goals[identifier]
+            )
             return _result("pruned", label, False, _diff(expected, actual))
         last = [r for r in removers if r.time <= when]
         if not last or last[-1].path != f"/{kind}/prune":
@@ -234,7 +238,9 @@ def _volume_created(ctx: Context, a: Args) -> CheckResult:
     # CreatedAt has whole seconds: the volume is no older than the request that made it.
     if any(made is None or made >= int(r.time) - 1 for r in creates):
         return _result("volume_created", label, True, _ok(expected))
-    actual = bilingual("{name} was made by a container that mounted it (docker run -v), not by docker volume create", name=name)
+    actual = bilingual(
+        "{name} was made by a container that mounted it (docker run -v), not by docker volume create", name=name
+    )
     return _result("volume_created", label, False, _diff(expected, actual))
 
 
@@ -278,9 +284,7 @@ def _interactive(ctx: Context, a: Args) -> CheckResult:
     attaches = requests_log.on_container(record, container.id, name, "attach")
     if any(r.flag("stdin") and r.flag("stream") for r in attaches):
         return _result("interactive", label, True, _ok(expected))
-    actual = bilingual(
-        "created with -i -t but never attached to your keyboard (docker start without -a -i, or run -d)"
-    )
+    actual = bilingual("created with -i -t but never attached to your keyboard (docker start without -a -i, or run -d)")
     return _result("interactive", label, False, _diff(expected, actual))
 
 

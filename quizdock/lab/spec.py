@@ -368,7 +368,7 @@ CONDITION_ARGS: dict[str, dict[str, ArgSpec]] = {
     "volume_file": {"volume": _REQ, "path": _REQ, "text": _OPT},
     "volume_unused": {"volume": _REQ},
     "anonymous_volumes_gone": {"container": _REQ},
-    "registry_has": {"repository": _REQ, "tag": _REQ},
+    "registry_has": {"repository": _REQ, "tag": _REQ, "image": _OPT},
     "login_recorded": {"registry": _REQ},
     "login_stored": {"registry": _REQ},
     "seeded_stopped_gone": {},
