@@ -12,7 +12,7 @@ import time
 from typing import TYPE_CHECKING
 
 from quizdock import image_reference
-from quizdock.i18n import Text, bilingual
+from quizdock.i18n import N_, Text, bilingual
 from quizdock.lab import requests_log
 from quizdock.lab.conditions import (
     Args,
@@ -180,10 +180,16 @@ def _gone(ctx: Context, kind: str, identifier: str) -> bool:
     return False
 
 
+_PRUNED = {
+    "containers": N_("the challenge's stopped containers went with a prune"),
+    "images": N_("the challenge's images went with a prune"),
+}
+
+
 @_condition
 def _pruned(ctx: Context, a: Args) -> CheckResult:
     kind = str(a["kind"])
-    label = bilingual("the {kind} were removed by a prune", kind=kind)
+    label = bilingual(_PRUNED[kind])
     expected = bilingual("docker {what} prune removed them", what=kind.removesuffix("s"))
     record = ctx.record
     if isinstance(record, Text):
