@@ -216,6 +216,10 @@ CONDITION_TEXTS: dict[str, str] = {
         "this is mounted there: `-v` and `--mount` alike; tmpfs from `--tmpfs` or `--mount type=tmpfs`; "
         "`source` is a volume name or a host path"
     ),
+    "port_answers": (
+        "`GET http://127.0.0.1:PORT/` from quizdock's machine gets an HTTP answer, whatever its status (a "
+        "published port with no server behind it fails); tried for about 5 s"
+    ),
     "logs_contain": ("its logs (stdout and stderr) contain the text"),
     "image_present": ("the tag exists (on failure, other tags of the repository are listed)"),
     "image_absent": ("the tag does not exist"),

@@ -559,6 +559,39 @@ def _published_port(ctx: Context, a: Args) -> CheckResult:
     return _result("published_port", label, False, _diff(expected, actual))
 
 
+ANSWER_TRIES = 5
+
+
+def http_answer(port: int, *, timeout: float = 2) -> int | str:
+    """The HTTP status ``GET http://127.0.0.1:PORT/`` gets (any status: a server answered), or why
+    none came (a published port with no server behind it is accepted, then closed, by Docker)."""
+    reason = ""
+    for attempt in range(ANSWER_TRIES):
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=timeout) as response:
+                return int(response.status)
+        except urllib.error.HTTPError as error:
+            return int(error.code)
+        except (OSError, http.client.HTTPException) as error:
+            reason = str(getattr(error, "reason", None) or error) or type(error).__name__
+        time.sleep(0.3 * (attempt + 1))  # a server that is still starting
+    return reason
+
+
+@_condition
+def _port_answers(ctx: Context, a: Args) -> CheckResult:
+    port = int(str(a["port"]))
+    label = bilingual("a web server answers on http://127.0.0.1:{port}/", port=port)
+    expected = bilingual("an HTTP answer")
+    answer = http_answer(port)
+    if isinstance(answer, int):
+        return _result("port_answers", label, True, _ok(bilingual("HTTP {status}", status=answer)))
+    actual = bilingual(
+        "nothing answers ({reason}): the port is published, but no server listens behind it", reason=answer
+    )
+    return _result("port_answers", label, False, _diff(expected, actual))
+
+
 def _mounts(container: Container) -> list[tuple[str, str, str]]:
     """``(kind, source, destination)`` for every mount; kind is volume/anonymous/bind/tmpfs."""
     found: list[tuple[str, str, str]] = []

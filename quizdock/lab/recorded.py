@@ -32,6 +32,8 @@ from quizdock.lab.conditions import (
 if TYPE_CHECKING:
     from docker.models.images import Image
 
+    from quizdock.lab.requests_log import Request
+
 
 def _same_reference(a: str, b: str) -> bool:
     """Two image references name the same repository and tag (``snap`` is ``docker.io/library/snap:latest``)."""
@@ -168,6 +170,24 @@ def _goals(ctx: Context, kind: str) -> dict[str, str]:
     return {identifier: key for key, identifier in ctx.state.seeds.items()}
 
 
+def _may_name(record: list[Request], kind: str, delete: Request, goals: dict[str, str]) -> bool:
+    """Whether a removal request may be of one of the goals. quizdock's own checks remove only
+    their helper containers, never a goal: a container removal must name a goal (by a name it
+    had, renamed or not, or by ID); an image removal may name a tag that is gone, so any counts."""
+    if kind != "containers":
+        return True
+    reference = delete.parts()[1] if len(delete.parts()) > 1 else ""
+    for identifier, name in goals.items():
+        names = {name} | {
+            r.query.get("name", "")
+            for r in requests_log.on_container(record, identifier, name, "rename")
+            if r.method == "POST"
+        }
+        if any(requests_log.names(reference, identifier, n) for n in names if n):
+            return True
+    return False
+
+
 def _gone(ctx: Context, kind: str, identifier: str) -> bool:
     import docker.errors
 
@@ -201,8 +221,8 @@ def _pruned(ctx: Context, a: Args) -> CheckResult:
     removers = [
         r
         for r in record
-        if (r.method == "DELETE" and r.path.startswith(f"/{kind}/"))
-        or (r.method == "POST" and r.path == f"/{kind}/prune")
+        if (r.method == "POST" and r.path == f"/{kind}/prune")
+        or (r.method == "DELETE" and r.path.startswith(f"/{kind}/") and _may_name(record, kind, r, goals))
     ]
     times = _removal_times(ctx, kind, gone)
     by_other: list[str] = []

@@ -357,6 +357,7 @@ CONDITION_ARGS: dict[str, dict[str, ArgSpec]] = {
         "source": _OPT,
     },
     "logs_contain": {"container": _REQ, "text": _REQ},
+    "port_answers": {"port": ArgSpec("port")},
     "image_present": {"image": _REQ},
     "image_absent": {"image": _REQ},
     "image_same": {"image": _REQ, "as": _REQ},
