@@ -144,3 +144,23 @@ def test_go_quoting_in_a_log_line_is_undone() -> None:
 
     line = r'time="t" msg="a \"quoted\" \\ word\n\x41\u00e9" plain=value empty='
     assert fields(line) == {"time": "t", "msg": 'a "quoted" \\ word\nAé', "plain": "value", "empty": ""}
+
+
+def test_checks_of_how_are_left_out_on_the_learners_docker_and_named() -> None:
+    from quizdock.lab.catalog import find_card
+    from quizdock.lab.spec import RECORDED_CONDITIONS
+
+    stop = find_card("stop").challenge
+    assert stop is not None
+    in_lab = [c.condition for c in stop.checks_for(lab=True)]
+    on_host = [c.condition for c in stop.checks_for(lab=False)]
+    assert "stop_asked" in in_lab and "stop_asked" not in on_host
+    assert [c.condition for c in stop.not_graded_here(lab=False)] == ["stop_asked"]
+    assert stop.not_graded_here(lab=True) == ()
+    run_it = find_card("run-it").challenge
+    assert run_it is not None
+    # The lab asks for a keyboard attached; the learner's Docker can only read -i -t.
+    assert {c.condition for c in run_it.checks_for(lab=True)} >= {"interactive", "logs_contain"}
+    assert "tty_stdin" not in {c.condition for c in run_it.checks_for(lab=True)}
+    assert {c.condition for c in run_it.checks_for(lab=False)} == {"tty_stdin", "logs_contain"}
+    assert RECORDED_CONDITIONS & {c.condition for c in run_it.checks_for(lab=False)} == set()

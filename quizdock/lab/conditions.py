@@ -586,8 +586,9 @@ def _port_answers(ctx: Context, a: Args) -> CheckResult:
     answer = http_answer(port)
     if isinstance(answer, int):
         return _result("port_answers", label, True, _ok(bilingual("HTTP {status}", status=answer)))
+    # `-p [::]:PORT:80` publishes on IPv6 only on Engine 28 and later: 127.0.0.1 does not reach it.
     actual = bilingual(
-        "nothing answers ({reason}): the port is published, but no server listens behind it", reason=answer
+        "nothing answers ({reason}): no server listens behind port {port} of 127.0.0.1", reason=answer, port=port
     )
     return _result("port_answers", label, False, _diff(expected, actual))
 
