@@ -297,8 +297,9 @@ CONDITION_TEXTS: dict[str, str] = {
         "Pair it with a `host_only` `tty_stdin` for the learner's own Docker"
     ),
     "stop_asked": (
-        "lab only: a `docker stop` of the container reached the engine before any `docker kill` of it (a "
-        "kill is named, with its signal)"
+        "lab only: the container's last run since setup ended (its `die` event) after a `docker stop` of "
+        "it, not a `docker kill` (named, with its signal); a stop of a container already stopped changes "
+        "nothing"
     ),
 }
 

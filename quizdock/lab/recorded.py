@@ -112,7 +112,11 @@ def pull_verdict(ctx: Context, reference: str, digest: str | None) -> tuple[bool
         same_repository = (whole.registry, whole.familiar_path) == (wanted.registry, wanted.familiar_path)
         if same_repository and (pull.flag("all") or not tag):
             return True, bilingual("docker pull of {reference} (digest {digest})", reference=reference, digest=digest)
-    return False, bilingual("{reference} is there, but no docker pull of it reached the daemon", reference=reference)
+    return False, bilingual(
+        "{reference} is there, but no docker pull of it reached the daemon: docker tag names an image,"
+        " docker pull downloads it",
+        reference=reference,
+    )
 
 
 # --------------------------------------------------------------------------- conditions
@@ -137,29 +141,33 @@ def _logs_followed(ctx: Context, a: Args) -> CheckResult:
     return _result("logs_followed", label, False, _diff(expected, actual))
 
 
-def _removal_times(ctx: Context, kind: str, identifiers: list[str]) -> dict[str, float]:
-    """When each of these containers (``destroy``) or images (``delete``) went, from Docker's events."""
+def _event_times(ctx: Context, kind: str, action: str, identifiers: list[str]) -> dict[str, float]:
+    """When each of these containers or images last had this event since setup (Docker's events:
+    ``destroy``, ``die`` for containers, ``delete`` for images)."""
     since = ctx.state.since or 0
-    action = "destroy" if kind == "containers" else "delete"
     stream = ctx.client.events(
         since=f"{since:.9f}",
         until=f"{time.time():.9f}",
         decode=True,
-        filters={"type": "container" if kind == "containers" else "image", "event": action},
+        filters={"type": kind, "event": action},
     )
     found: dict[str, float] = {}
     try:
         for event in stream:
-            actor = str((event.get("Actor") or {}).get("ID") or "")
+            actor = str((event.get("Actor") or {}).get("ID") or "").removeprefix("sha256:")
             when = int(event.get("timeNano") or 0) / 1e9
             for identifier in identifiers:
-                if actor and (
-                    actor == identifier or actor.removeprefix("sha256:") == identifier.removeprefix("sha256:")
-                ):
+                if actor and actor == identifier.removeprefix("sha256:"):
                     found[identifier] = when
     finally:
         stream.close()
     return found
+
+
+def _removal_times(ctx: Context, kind: str, identifiers: list[str]) -> dict[str, float]:
+    if kind == "containers":
+        return _event_times(ctx, "container", "destroy", identifiers)
+    return _event_times(ctx, "image", "delete", identifiers)
 
 
 def _goals(ctx: Context, kind: str) -> dict[str, str]:
@@ -323,13 +331,22 @@ def _stop_asked(ctx: Context, a: Args) -> CheckResult:
     if isinstance(record, Text):
         return _result("stop_asked", label, False, _diff(expected, record))
     identifier, _ = _container_ref(ctx, name)
-    stops = [r for r in requests_log.on_container(record, identifier, name, "stop") if r.method == "POST"]
-    kills = [r for r in requests_log.on_container(record, identifier, name, "kill") if r.method == "POST"]
-    first_kill = min((r.time for r in kills), default=None)
-    if stops and (first_kill is None or min(r.time for r in stops) < first_kill):
+    ended = _event_times(ctx, "container", "die", [identifier]).get(identifier) if identifier else None
+    if ended is None:
+        return _result("stop_asked", label, False, _diff(expected, bilingual("it has not stopped since setup")))
+    # What ended its last run: the last stop or kill of it asked before it died (a stop of a
+    # container already stopped changes nothing).
+    asked = [
+        r
+        for action in ("stop", "kill")
+        for r in requests_log.on_container(record, identifier, name, action)
+        if r.method == "POST" and r.time <= ended
+    ]
+    last = max(asked, key=lambda r: r.time, default=None)
+    if last is not None and last.parts()[-1] == "stop":
         return _result("stop_asked", label, True, _ok(expected))
-    if kills:
-        signal = kills[0].query.get("signal") or "KILL"
+    if last is not None:
+        signal = last.query.get("signal") or "KILL"
         actual = bilingual(
             "killed with docker kill (SIG{signal}, at once): docker stop lets the process end cleanly first",
             signal=signal.removeprefix("SIG"),
