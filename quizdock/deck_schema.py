@@ -293,7 +293,8 @@ CONDITION_TEXTS: dict[str, str] = {
     ),
     "interactive": (
         "lab only: it has a terminal and open stdin (`-it`), and the learner's keyboard was attached to it "
-        "(an attach with stdin: `run -it`, `start -ai`, `attach`); a container started without -a -i fails. "
+        "(an attach with stdin: `run -it`, `start -ai`, `attach`); a container started without -a -i fails, "
+        "and so does a shell given its work on the command line (`sh -c '...'`): nothing was typed. "
         "Pair it with a `host_only` `tty_stdin` for the learner's own Docker"
     ),
     "stop_asked": (

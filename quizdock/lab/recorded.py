@@ -9,7 +9,8 @@ learner's own Docker nothing records the requests: these checks are not evaluate
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from quizdock import image_reference
 from quizdock.i18n import N_, Text, bilingual
@@ -299,6 +300,20 @@ def _removed_with_volumes(ctx: Context, a: Args) -> CheckResult:
     return _result("removed_with_volumes", label, False, _diff(expected, actual))
 
 
+_SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh", "ksh"})
+
+
+def _shell_script(config: Mapping[str, Any]) -> str | None:
+    """The script of a shell started with ``-c`` (``sh -c 'echo hi'``), or None. The bytes typed
+    into a container are not in any log: a shell given its work on the command line is how a
+    terminal that nobody typed into shows."""
+    words = [str(w) for w in (config.get("Entrypoint") or []) + (config.get("Cmd") or [])]
+    for i, word in enumerate(words[:-1]):
+        if word.rsplit("/", 1)[-1] in _SHELLS and words[i + 1] == "-c":
+            return words[i + 2] if i + 2 < len(words) else ""
+    return None
+
+
 @_condition
 def _interactive(ctx: Context, a: Args) -> CheckResult:
     name = str(a["container"])
@@ -316,10 +331,19 @@ def _interactive(ctx: Context, a: Args) -> CheckResult:
     if isinstance(record, Text):
         return _result("interactive", label, False, _diff(expected, record))
     attaches = requests_log.on_container(record, container.id, name, "attach")
-    if any(r.flag("stdin") and r.flag("stream") for r in attaches):
-        return _result("interactive", label, True, _ok(expected))
-    actual = bilingual("created with -i -t but never attached to your keyboard (docker start without -a -i, or run -d)")
-    return _result("interactive", label, False, _diff(expected, actual))
+    if not any(r.flag("stdin") and r.flag("stream") for r in attaches):
+        actual = bilingual(
+            "created with -i -t but never attached to your keyboard (docker start without -a -i, or run -d)"
+        )
+        return _result("interactive", label, False, _diff(expected, actual))
+    script = _shell_script(config)
+    if script is not None:
+        actual = bilingual(
+            "its shell ran a script given on the command line (-c {script!r}): nothing was typed into it",
+            script=script[:60],
+        )
+        return _result("interactive", label, False, _diff(expected, actual))
+    return _result("interactive", label, True, _ok(expected))
 
 
 @_condition
