@@ -42,6 +42,7 @@ PORT_POOL_SIZE = 6
 START_SECONDS = 30
 MIN_API = "1.41"  # Docker Engine 20.10, the oldest the lab image has
 CERTS_IN_LAB = "/quizdock/certs"
+DEBUG_FLAG = "--debug"
 # The images the challenges use, copied into the lab once and kept by every reset.
 CACHED_IMAGES: tuple[str, ...] = ("busybox:latest", "registry:2")
 # What the lab engine keeps when it is reset.
@@ -312,6 +313,12 @@ def up(host: docker.DockerClient, home: LabHome, *, image: str | None = None, pr
         if container is not None and not certs.complete(home.certs):
             container.remove(force=True)  # its certificates are lost: nobody can drive it
             container = None
+        if container is not None and DEBUG_FLAG not in (container.attrs.get("Args") or []):
+            # Started by an older quizdock: its engine keeps no request log, which grading reads.
+            # Made again with the same certificates and storage.
+            report("create")
+            container.remove(force=True)
+            container = _create(host, home, str(container.attrs.get("Config", {}).get("Image") or image))
         if container is None:
             report("create")
             certs.make_certificates(home.certs)
@@ -414,7 +421,7 @@ def _create_container(host: docker.DockerClient, home: LabHome, image: str, port
         host_config["ReadonlyPaths"] = []
     command = [
         "dockerd",
-        "--debug",  # logs every API request: grading reads what the learner asked (requests_log.py)
+        DEBUG_FLAG,  # logs every API request: grading reads what the learner asked (requests_log.py)
         "--host=unix:///var/run/docker.sock",
         f"--host=tcp://0.0.0.0:{TLS_PORT}",
         "--tlsverify",

@@ -154,7 +154,6 @@ class NoRecord(Exception):
     """The lab's request log cannot be read; the message says why (for the learner)."""
 
 
-DEBUG_FLAG = "--debug"
 SLACK_SECONDS = 2  # `docker logs --since` takes whole seconds: read a little earlier, then filter
 
 
@@ -171,12 +170,14 @@ def read(host: docker.DockerClient, container: str, since: float) -> list[Reques
     """
     import docker.errors
 
+    from quizdock.lab.engine import DEBUG_FLAG
+
     try:
         lab = host.containers.get(container)
     except docker.errors.NotFound:
         raise NoRecord(f"no lab container {container}") from None
     arguments = [str(a) for a in (lab.attrs.get("Args") or [])]
-    if DEBUG_FLAG not in arguments and "-D" not in arguments:
+    if DEBUG_FLAG not in arguments:
         raise NoRecord("the lab's engine runs without --debug (started by an older quizdock)")
     raw = lab.logs(stdout=True, stderr=True, since=max(0, int(since) - SLACK_SECONDS))
     text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw)
