@@ -148,7 +148,7 @@ def test_go_quoting_in_a_log_line_is_undone() -> None:
 
 def test_checks_of_how_are_left_out_on_the_learners_docker_and_named() -> None:
     from quizdock.lab.catalog import find_card
-    from quizdock.lab.spec import RECORDED_CONDITIONS
+    from quizdock.lab.spec import CONDITION_ARGS, RECORDED_CONDITIONS
 
     stop = find_card("stop").challenge
     assert stop is not None
@@ -163,4 +163,5 @@ def test_checks_of_how_are_left_out_on_the_learners_docker_and_named() -> None:
     assert {c.condition for c in run_it.checks_for(lab=True)} >= {"interactive", "logs_contain"}
     assert "tty_stdin" not in {c.condition for c in run_it.checks_for(lab=True)}
     assert {c.condition for c in run_it.checks_for(lab=False)} == {"tty_stdin", "logs_contain"}
-    assert RECORDED_CONDITIONS & {c.condition for c in run_it.checks_for(lab=False)} == set()
+    assert set(RECORDED_CONDITIONS) & {c.condition for c in run_it.checks_for(lab=False)} == set()
+    assert set(RECORDED_CONDITIONS) <= set(CONDITION_ARGS)

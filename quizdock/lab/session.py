@@ -49,7 +49,7 @@ from quizdock.lab.flow import (
     split_command,
     summary,
 )
-from quizdock.lab.spec import BROAD_COMMANDS, LABEL_CHALLENGE, LABEL_HELPER, Challenge
+from quizdock.lab.spec import BROAD_COMMANDS, LABEL_CHALLENGE, LABEL_HELPER, RECORDED_CONDITIONS, Challenge
 from quizdock.lab.state import LabState, load_state, record_answer, record_typed, save_state
 
 if TYPE_CHECKING:
@@ -263,7 +263,8 @@ class Session:
         if self.lab is None and self.challenge.host_note is not None:
             self.say(self.text(self.challenge.host_note), "bold")
         if ungraded := self.challenge.not_graded_here(lab=self.lab is not None):
-            self.say(self.words["not_graded"].format(checks=", ".join(c.condition for c in ungraded)), "yellow")
+            how = [gettext_in(self.lang, RECORDED_CONDITIONS[c.condition]) for c in ungraded]
+            self.say(self.words["not_graded"].format(checks=", ".join(how)), "yellow")
         # In the lab a broad command removes only the challenge's own things: nothing to warn of.
         warning = None if self.lab else broad_warning(self.client, self.challenge, self.lang)
         if warning:

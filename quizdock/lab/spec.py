@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeAlias, cast
 
 from quizdock import image_reference
 from quizdock.errors import DeckError
-from quizdock.i18n import Text, _, current_language
+from quizdock.i18n import N_, Text, _, current_language
 
 if TYPE_CHECKING:
     from quizdock.deck_schema import ChallengeEntry
@@ -388,11 +388,16 @@ CONDITION_ARGS: dict[str, dict[str, ArgSpec]] = {
 }
 """The fixed set of conditions and their arguments (implemented in ``conditions.py``)."""
 
-RECORDED_CONDITIONS = frozenset(
-    {"logs_followed", "pruned", "volume_created", "removed_with_volumes", "interactive", "stop_asked"}
-)
-"""Conditions that read what the lab's engine received (``recorded.py``): nothing records the
-requests on the learner's own Docker, so they are not evaluated there."""
+RECORDED_CONDITIONS: dict[str, str] = {
+    "logs_followed": N_("the logs followed (-f)"),
+    "pruned": N_("removed by a prune, not one by one"),
+    "volume_created": N_("the volume made by docker volume create"),
+    "removed_with_volumes": N_("removed with its volumes in one command (-v)"),
+    "interactive": N_("your keyboard attached to the container"),
+    "stop_asked": N_("stopped by docker stop, not killed"),
+}
+"""Conditions that read what the lab's engine received (``recorded.py``), with what each grades:
+nothing records the requests on the learner's own Docker, so they are not evaluated there."""
 
 
 # --------------------------------------------------------------------------- parsing
