@@ -290,8 +290,15 @@ def _removed_with_volumes(ctx: Context, a: Args) -> CheckResult:
     identifier, _ = _container_ref(ctx, name)
     if not _gone(ctx, "containers", identifier):
         return _result("removed_with_volumes", label, False, _diff(expected, bilingual("it is still there")))
-    deletes = [r for r in requests_log.on_container(record, identifier, name, "") if r.method == "DELETE"]
-    if any(r.flag("v") for r in deletes):
+    # The removal that took it: the last one asked before it went (an earlier one that failed,
+    # a container still running without --force, does not count).
+    went = _removal_times(ctx, "containers", [identifier]).get(identifier)
+    deletes = [
+        r
+        for r in requests_log.on_container(record, identifier, name, "")
+        if r.method == "DELETE" and (went is None or r.time <= went)
+    ]
+    if deletes and deletes[-1].flag("v"):
         return _result("removed_with_volumes", label, True, _ok(expected))
     if deletes:
         actual = bilingual("removed without --volumes: its anonymous volumes were left to remove one by one")
