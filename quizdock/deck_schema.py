@@ -216,6 +216,10 @@ CONDITION_TEXTS: dict[str, str] = {
         "this is mounted there: `-v` and `--mount` alike; tmpfs from `--tmpfs` or `--mount type=tmpfs`; "
         "`source` is a volume name or a host path"
     ),
+    "port_answers": (
+        "`GET http://127.0.0.1:PORT/` from quizdock's machine gets an HTTP answer, whatever its status (a "
+        "published port with no server behind it fails); tried for about 5 s"
+    ),
     "logs_contain": ("its logs (stdout and stderr) contain the text"),
     "image_present": ("the tag exists (on failure, other tags of the repository are listed)"),
     "image_absent": ("the tag does not exist"),
@@ -226,17 +230,23 @@ CONDITION_TEXTS: dict[str, str] = {
     "image_pulled": (
         "an image came from the challenge's registry (`image` is `{registry}/name:tag`): one with the "
         "digest the registry serves for that tag (`docker tag` of a local image does not pass; pulling by"
-        " digest does). With the registry stopped, the tag's own digest record is trusted"
+        " digest does). With the registry stopped, the tag's own digest record is trusted. In the lab, a"
+        " pull of it (`POST /images/create`) must also have reached the engine since setup"
     ),
     "committed_from": (
-        "the image was made by `docker commit` of this container (the image's `Container` field is its ID)"
+        "the image was made by `docker commit` of this container: in the lab, a commit of it reached the "
+        "engine since setup, naming the image (or tagged as it afterwards); on the learner's Docker, the "
+        "image's `Container` field is its ID (API 1.44 and older; newer engines no longer say it: not graded)"
     ),
     "volume_present": ("the volume exists"),
     "volume_absent": ("the volume does not exist"),
     "volume_file": ("the file exists in the volume (and contains the text)"),
     "volume_unused": ("no container, running or not, mounts it"),
     "anonymous_volumes_gone": ("the anonymous volumes setup gave this container are gone (`rm -v`)"),
-    "registry_has": ("the challenge's registry lists the tag (`GET /v2/<repository>/tags/list`)"),
+    "registry_has": (
+        "the challenge's registry lists the tag (`GET /v2/<repository>/tags/list`); with `image`, the "
+        "tag there holds that image's layers (another image pushed under the name fails)"
+    ),
     "login_recorded": ("the docker CLI's `config.json` records a login for it (`auths` or `credHelpers`)"),
     "login_stored": (
         "the config of the challenge's docker client (the lab's own folder in the private lab; on the "
@@ -264,6 +274,33 @@ CONDITION_TEXTS: dict[str, str] = {
         "the one typed lacks a part (the message names it) or when a command of `instead` was typed "
         "instead. Nothing typed at the prompt (the learner worked in another terminal): not graded, it "
         "passes"
+    ),
+    "logs_followed": (
+        "lab only: a request for the container's logs with `follow` (`docker logs -f`) reached the engine "
+        "since setup; logs read without it are named"
+    ),
+    "pruned": (
+        "lab only: every item setup made for the prune (`containers`: the ones it left stopped; `images`: "
+        "the ones `build` recorded) that is gone went with a prune of that kind: the last removal request "
+        "before it went (Docker's events) is the prune, not a `docker rm`/`rmi`; at least one is gone"
+    ),
+    "volume_created": (
+        "lab only: the volume exists and a `docker volume create` of it reached the engine no later than "
+        "it was made (not a volume made by a container that mounted it)"
+    ),
+    "removed_with_volumes": (
+        "lab only: the container is gone and a removal of it with its volumes (`docker rm -v`) reached the engine"
+    ),
+    "interactive": (
+        "lab only: it has a terminal and open stdin (`-it`), and the learner's keyboard was attached to it "
+        "(an attach with stdin: `run -it`, `start -ai`, `attach`); a container started without -a -i fails, "
+        "and so does a shell given its work on the command line (`sh -c '...'`): nothing was typed. "
+        "Pair it with a `host_only` `tty_stdin` for the learner's own Docker"
+    ),
+    "stop_asked": (
+        "lab only: the container's last run since setup ended (its `die` event) after a `docker stop` of "
+        "it, not a `docker kill` (named, with its signal); a stop of a container already stopped changes "
+        "nothing"
     ),
 }
 

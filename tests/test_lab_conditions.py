@@ -6,8 +6,10 @@ from __future__ import annotations
 import base64
 import json
 import os
+import re
 import stat
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -65,3 +67,101 @@ def test_a_broken_config_is_named(docker_config_dir: Path) -> None:
 )
 def test_docker_times_become_event_timestamps(text: str, expected: str) -> None:
     assert _timestamp(text) == expected
+
+
+# --------------------------------------------------------------------------- the lab's request log
+
+# Real `dockerd --debug` logs of a lab, the same docker commands on both engines (copied from the
+# lab container's log): `run --name c1 busybox true`, `run -d --name c2 busybox sleep 100`,
+# `logs -f c1`, `kill c2`, `rm nonexist`, `commit c1 snap:1`, `container prune -f`,
+# `volume create v1`, then the image prune, pull and stop each file shows.
+LOGS = Path(__file__).parent / "data"
+ENGINES = {"20.10": "dockerd-debug-20.10.log", "28.5": "dockerd-debug-28.5.log"}
+
+
+def requests_of(engine: str) -> list[Any]:
+    from quizdock.lab import requests_log
+
+    return requests_log.parse((LOGS / ENGINES[engine]).read_text(encoding="utf-8").splitlines())
+
+
+@pytest.mark.parametrize("engine", sorted(ENGINES))
+def test_both_engines_request_logs_read_the_same(engine: str) -> None:
+    from quizdock.lab import requests_log
+
+    found = [r for r in requests_of(engine) if not r.path.endswith(("/wait", "/json"))]
+    shown = [(r.method, re.sub("[0-9a-f]{64}", "<id>", r.path)) for r in found]
+    assert shown[:11] == [
+        ("POST", "/containers/create"),
+        ("POST", "/containers/<id>/attach"),
+        ("POST", "/containers/<id>/start"),
+        ("POST", "/containers/create"),
+        ("POST", "/containers/<id>/start"),
+        ("GET", "/containers/<id>/logs"),
+        ("POST", "/containers/c2/kill"),
+        ("DELETE", "/containers/nonexist"),
+        ("POST", "/commit"),
+        ("POST", "/containers/prune"),
+        ("POST", "/volumes/create"),
+    ]
+    create, attach = found[0], found[1]
+    assert create.query == {"name": "c1"}
+    assert create.body is not None and create.body["Cmd"] == ["true"] and create.body["Tty"] is False
+    assert attach.flag("stdout") and attach.flag("stream") and not attach.flag("stdin")
+    c1 = attach.parts()[1]
+    assert requests_log.on_container(found, c1, "c1", "logs")[0].flag("follow")
+    commit = requests_log.of_path(found, "POST", "/commit")[0]
+    assert commit.query["container"] == "c1" and commit.query["repo"] == "docker.io/library/snap"
+    volume = requests_log.of_path(found, "POST", "/volumes/create")[0]
+    assert volume.body == {"Driver": "local", "Name": "v1"}
+    pull = requests_log.of_path(found, "POST", "/images/create")[0]
+    assert pull.query == {"fromImage": "127.0.0.1:1/x", "tag": "latest"}
+    assert [r.time for r in found] == sorted(r.time for r in found)
+    assert found[0].time == pytest.approx(requests_log.parse_time(_first_time(engine)) or 0)
+
+
+def _first_time(engine: str) -> str:
+    line = (LOGS / ENGINES[engine]).read_text(encoding="utf-8").splitlines()[0]
+    return line.split('"', 2)[1]
+
+
+def test_a_prune_request_keeps_its_filters() -> None:
+    prunes = [r for engine in ENGINES for r in requests_of(engine) if r.path == "/images/prune"]
+    assert [r.filters() for r in prunes] == [{"dangling": {"true": True}}, {"dangling": {"false": True}}]
+
+
+def test_a_reference_in_a_url_names_a_container_by_name_or_id_prefix() -> None:
+    from quizdock.lab.requests_log import names
+
+    identifier = "4d52770ab2ba05079e083dc840de5ba597efc22e2ddf104ceaf95b5ada6f5ba7"
+    assert names("c1", identifier, "c1") and names("/c1", identifier, "c1")
+    assert names("4d52", identifier, "c1") and names(identifier, identifier, "c1")
+    assert not names("c2", identifier, "c1") and not names("4d53", identifier, "c1") and not names("", identifier, "c1")
+
+
+def test_go_quoting_in_a_log_line_is_undone() -> None:
+    from quizdock.lab.requests_log import fields
+
+    line = r'time="t" msg="a \"quoted\" \\ word\n\x41\u00e9" plain=value empty='
+    assert fields(line) == {"time": "t", "msg": 'a "quoted" \\ word\nAé', "plain": "value", "empty": ""}
+
+
+def test_checks_of_how_are_left_out_on_the_learners_docker_and_named() -> None:
+    from quizdock.lab.catalog import find_card
+    from quizdock.lab.spec import CONDITION_ARGS, RECORDED_CONDITIONS
+
+    stop = find_card("stop").challenge
+    assert stop is not None
+    in_lab = [c.condition for c in stop.checks_for(lab=True)]
+    on_host = [c.condition for c in stop.checks_for(lab=False)]
+    assert "stop_asked" in in_lab and "stop_asked" not in on_host
+    assert [c.condition for c in stop.not_graded_here(lab=False)] == ["stop_asked"]
+    assert stop.not_graded_here(lab=True) == ()
+    run_it = find_card("run-it").challenge
+    assert run_it is not None
+    # The lab asks for a keyboard attached; the learner's Docker can only read -i -t.
+    assert {c.condition for c in run_it.checks_for(lab=True)} >= {"interactive", "logs_contain"}
+    assert "tty_stdin" not in {c.condition for c in run_it.checks_for(lab=True)}
+    assert {c.condition for c in run_it.checks_for(lab=False)} == {"tty_stdin", "logs_contain"}
+    assert set(RECORDED_CONDITIONS) & {c.condition for c in run_it.checks_for(lab=False)} == set()
+    assert set(RECORDED_CONDITIONS) <= set(CONDITION_ARGS)

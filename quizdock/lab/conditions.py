@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from docker.models.images import Image
     from docker.models.volumes import Volume
 
+    from quizdock.lab.requests_log import Request
     from quizdock.lab.state import LabState
 
 HELPER_IMAGE = "busybox:latest"
@@ -69,13 +70,42 @@ class CheckResult:
     message: Text
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Context:
     """What a condition may look at: the daemon and the challenge's setup state."""
 
     client: docker.DockerClient
     challenge: Challenge
     state: LabState
+
+    @functools.cached_property
+    def record(self) -> list[Request] | Text:
+        """What the lab's engine received since setup (read once per evaluation), or why it cannot
+        be read: on the learner's own Docker nothing records the requests."""
+        from quizdock.lab.requests_log import NoRecord, read
+
+        if not self.state.lab or not self.state.lab_container or self.state.since is None:
+            return not_recorded()
+        from quizdock.docker_client import connect
+        from quizdock.errors import QuizdockError
+
+        try:
+            host = connect()
+        except QuizdockError as error:
+            return bilingual("the lab's request log cannot be read ({error})", error=str(error))
+        try:
+            return read(host, self.state.lab_container, self.state.since)
+        except NoRecord as error:
+            return bilingual(
+                "the lab's request log cannot be read ({error}): run `quizdock lab down`, then try again",
+                error=str(error),
+            )
+        finally:
+            host.close()
+
+
+def not_recorded() -> Text:
+    return bilingual("not graded on your own Docker: only quizdock's lab records what Docker received")
 
 
 Args = Mapping[str, ArgValue]
@@ -211,7 +241,19 @@ def _container_exists(ctx: Context, a: Args) -> CheckResult:
             False,
             _diff(bilingual("a container named {name}", name=name), _no_container(name)),
         )
+    if (other := _replaced(ctx, name, container)) is not None:
+        return _result("container_exists", label, False, _diff(bilingual("the challenge's {name}", name=name), other))
     return _result("container_exists", label, True, _ok(_status(container)))
+
+
+def _replaced(ctx: Context, name: str, container: Container) -> Text | None:
+    """Why the container under this name is not the one setup created there, or None if it is."""
+    identifier = ctx.state.containers.get(name, "")
+    if not identifier or container.id == identifier:
+        return None
+    return bilingual(
+        "{name} is another container ({id}): the challenge's one was removed", name=name, id=short_id(container.id)
+    )
 
 
 @_condition
@@ -318,6 +360,8 @@ def _container_status(ctx: Context, a: Args) -> CheckResult:
     container = _container(ctx, name)
     if container is None:
         return _result("container_status", label, False, _diff(expected, _no_container(name)))
+    if (other := _replaced(ctx, name, container)) is not None:
+        return _result("container_status", label, False, _diff(expected, other))
     state = container.attrs.get("State", {})
     passed = state.get("Status") == status and (code is None or state.get("ExitCode") == code)
     actual = _status(container)
@@ -513,6 +557,40 @@ def _published_port(ctx: Context, a: Args) -> CheckResult:
         differences=_joined(differences, ", ", ", "),
     )
     return _result("published_port", label, False, _diff(expected, actual))
+
+
+ANSWER_TRIES = 5
+
+
+def http_answer(port: int, *, timeout: float = 2) -> int | str:
+    """The HTTP status ``GET http://127.0.0.1:PORT/`` gets (any status: a server answered), or why
+    none came (a published port with no server behind it is accepted, then closed, by Docker)."""
+    reason = ""
+    for attempt in range(ANSWER_TRIES):
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=timeout) as response:
+                return int(response.status)
+        except urllib.error.HTTPError as error:
+            return int(error.code)
+        except (OSError, http.client.HTTPException) as error:
+            reason = str(getattr(error, "reason", None) or error) or type(error).__name__
+        time.sleep(0.3 * (attempt + 1))  # a server that is still starting
+    return reason
+
+
+@_condition
+def _port_answers(ctx: Context, a: Args) -> CheckResult:
+    port = int(str(a["port"]))
+    label = bilingual("a web server answers on http://127.0.0.1:{port}/", port=port)
+    expected = bilingual("an HTTP answer")
+    answer = http_answer(port)
+    if isinstance(answer, int):
+        return _result("port_answers", label, True, _ok(bilingual("HTTP {status}", status=answer)))
+    # `-p [::]:PORT:80` publishes on IPv6 only on Engine 28 and later: 127.0.0.1 does not reach it.
+    actual = bilingual(
+        "nothing answers ({reason}): no server listens behind port {port} of 127.0.0.1", reason=answer, port=port
+    )
+    return _result("port_answers", label, False, _diff(expected, actual))
 
 
 def _mounts(container: Container) -> list[tuple[str, str, str]]:
@@ -711,8 +789,16 @@ def _committed_from(ctx: Context, a: Args) -> CheckResult:
         return _result(
             "committed_from", label, False, _diff(expected, bilingual("no image {reference}", reference=reference))
         )
-    source = str(image.attrs.get("Container") or "")
     wanted = container.id if container is not None else identifier
+    if ctx.state.lab:
+        from quizdock.lab.recorded import commit_verdict
+
+        passed, found = commit_verdict(ctx, image, reference, name, wanted)
+        return _result("committed_from", label, passed, _ok(found) if passed else _diff(expected, found))
+    if "Container" not in image.attrs:  # API 1.45 and later no longer say which container
+        found = bilingual("{reference} exists; {not_graded}", reference=reference, not_graded=not_recorded())
+        return _result("committed_from", label, True, _ok(found))
+    source = str(image.attrs.get("Container") or "")
     if source and source == wanted:
         return _result("committed_from", label, True, _ok(expected))
     if not source:
@@ -783,6 +869,16 @@ def _image_pulled(ctx: Context, a: Args) -> CheckResult:
     recorded = (tagged.attrs.get("RepoDigests") or []) if tagged is not None else []
     if pulled is None and digest is None and any(d.startswith(f"{registry}/{repository}@") for d in recorded):
         pulled = tagged  # the registry is away: trust the image's own record
+    if tagged is not None and ctx.state.lab:
+        # With the containerd image store a `docker tag` of the image the registry serves carries
+        # its digest too: only the request tells the pull apart.
+        from quizdock.lab.recorded import pull_verdict
+
+        passed, found = pull_verdict(ctx, reference, digest)
+        if not passed:
+            return _result("image_pulled", label, False, _diff(expected, found))
+        if pulled is not None:
+            return _result("image_pulled", label, True, _ok(found))
     if pulled is not None:
         return _result("image_pulled", label, True, _ok(bilingual("digest {digest}", digest=digest or "?")))
     if tagged is None:
@@ -945,6 +1041,8 @@ def _registry_has(ctx: Context, a: Args) -> CheckResult:
         actual = bilingual("the registry does not answer ({error})", error=error)
         return _result("registry_has", label, False, _diff(expected, actual))
     tags = list(body.get("tags") or []) if status == 200 and isinstance(body, dict) else []
+    if tag in tags and "image" in a:
+        return _registry_same_image(ctx, label, expected, repository, tag, str(a["image"]))
     if tag in tags:
         return _result("registry_has", label, True, _ok(expected))
     if tags:
@@ -952,6 +1050,69 @@ def _registry_has(ctx: Context, a: Args) -> CheckResult:
     else:
         actual = bilingual("no repository {repository} in the registry", repository=repository)
     return _result("registry_has", label, False, _diff(expected, actual))
+
+
+def _registry_same_image(
+    ctx: Context, label: Text, expected: Text, repository: str, tag: str, reference: str
+) -> CheckResult:
+    """The tag in the registry holds the layers of ``reference`` (compared by their content digests,
+    which both the classic and the containerd image store keep: IDs differ between them)."""
+    local = _image(ctx, reference)
+    if local is None:
+        return _result(
+            "registry_has", label, False, _diff(expected, bilingual("no image {reference}", reference=reference))
+        )
+    try:
+        pushed = registry_layers(ctx.state, repository, tag)
+    except OSError as error:
+        actual = bilingual("the registry does not answer ({error})", error=error)
+        return _result("registry_has", label, False, _diff(expected, actual))
+    wanted = list(local.attrs.get("RootFS", {}).get("Layers") or [])
+    if pushed == wanted:
+        return _result(
+            "registry_has",
+            label,
+            True,
+            _ok(bilingual("{expected}, the layers of {reference}", expected=expected, reference=reference)),
+        )
+    actual = bilingual(
+        "{repository}:{tag} holds another image, not {reference}", repository=repository, tag=tag, reference=reference
+    )
+    return _result("registry_has", label, False, _diff(expected, actual))
+
+
+def _registry_json(state: LabState, path: str) -> Any:
+    request = urllib.request.Request(f"http://{state.registry}{path}")
+    request.add_header("Accept", _MANIFESTS)
+    if state.registry_auth:
+        request.add_header("Authorization", _basic(state.values["registry_user"], state.values["registry_password"]))
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:
+            return json.loads(response.read())
+    except urllib.error.HTTPError:
+        return None
+    except (http.client.HTTPException, ValueError) as error:
+        raise OSError(str(error)) from None
+
+
+def registry_layers(state: LabState, repository: str, tag: str) -> list[str] | None:
+    """The uncompressed layer digests (``rootfs.diff_ids``) of ``repository:tag`` in the challenge's
+    registry (the Linux image of a multi-platform index), or None when it has no such image.
+
+    Raises:
+        OSError: The registry does not answer.
+    """
+    manifest = _registry_json(state, f"/v2/{repository}/manifests/{tag}")
+    if isinstance(manifest, dict) and isinstance(manifest.get("manifests"), list):  # an index
+        entries = [m for m in manifest["manifests"] if isinstance(m, dict)]
+        linux = [m for m in entries if (m.get("platform") or {}).get("os") == "linux"] or entries
+        manifest = _registry_json(state, f"/v2/{repository}/manifests/{linux[0].get('digest')}") if linux else None
+    config = manifest.get("config") if isinstance(manifest, dict) else None
+    if not isinstance(config, dict) or not config.get("digest"):
+        return None
+    blob = _registry_json(state, f"/v2/{repository}/blobs/{config['digest']}")
+    rootfs = blob.get("rootfs") if isinstance(blob, dict) else None
+    return [str(d) for d in rootfs.get("diff_ids") or []] if isinstance(rootfs, dict) else None
 
 
 def client_config_dir(state: LabState | None) -> Path:
@@ -1317,3 +1478,7 @@ def _typed_command(ctx: Context, a: Args) -> CheckResult:
         True,
         _ok(bilingual("done outside quizdock's prompt: not graded")),
     )
+
+
+# The conditions that read what the lab's engine received register themselves on import.
+from quizdock.lab import recorded as _recorded  # noqa: E402, F401

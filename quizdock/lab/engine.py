@@ -49,6 +49,7 @@ START_SECONDS = 30
 # which every engine answers, Engine 29 included, whose oldest API is 1.44); then the engine's.
 MIN_API = "1.41"
 CERTS_IN_LAB = "/quizdock/certs"
+DEBUG_FLAG = "--debug"
 # The images the challenges use, copied into the lab once and kept by every reset.
 CACHED_IMAGES: tuple[str, ...] = ("busybox:latest", "registry:2")
 # What the lab engine keeps when it is reset.
@@ -464,6 +465,12 @@ def up(host: docker.DockerClient, home: LabHome, *, image: str | None = None, pr
             # or undrivable (its certificates are lost): a new container on the same storage.
             container.remove(force=True)
             container = None
+        if container is not None and DEBUG_FLAG not in (container.attrs.get("Args") or []):
+            # Started by an older quizdock: its engine keeps no request log, which grading reads.
+            # Made again with the same certificates and storage.
+            report("create")
+            container.remove(force=True)
+            container = _create(host, home, str(container.attrs.get("Config", {}).get("Image") or image))
         if container is None:
             report("start" if again else "create")
             if not certs.complete(home.certs):
@@ -561,6 +568,7 @@ def _create_container(host: docker.DockerClient, home: LabHome, image: str, port
         host_config["ReadonlyPaths"] = []
     command = [
         "dockerd",
+        DEBUG_FLAG,  # logs every API request: grading reads what the learner asked (requests_log.py)
         "--host=unix:///var/run/docker.sock",
         f"--host=tcp://0.0.0.0:{TLS_PORT}",
         "--tlsverify",

@@ -28,7 +28,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -163,6 +163,7 @@ class _Draft:
             lab=self.lab is not None,
             docker_config=str(self.lab.home.client_config) if self.lab else None,
             run=self.run,
+            lab_container=self.lab.home.name if self.lab else None,
         )
 
     def port(self) -> int:
@@ -226,7 +227,10 @@ def setup(client: docker.DockerClient, challenge: Challenge, *, lab: Lab | None 
         for action in challenge.setup:
             _run_action(client, challenge, action, draft)
             save_state(draft.freeze())
-    return draft.freeze()
+    # What the engine receives from now on is the learner's (quizdock's own setup is before).
+    state = replace(draft.freeze(), since=time.time())
+    save_state(state)
+    return state
 
 
 def _run_action(client: docker.DockerClient, challenge: Challenge, action: SetupAction, draft: _Draft) -> None:

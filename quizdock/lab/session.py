@@ -49,7 +49,7 @@ from quizdock.lab.flow import (
     split_command,
     summary,
 )
-from quizdock.lab.spec import BROAD_COMMANDS, LABEL_CHALLENGE, LABEL_HELPER, Challenge
+from quizdock.lab.spec import BROAD_COMMANDS, LABEL_CHALLENGE, LABEL_HELPER, RECORDED_CONDITIONS, Challenge
 from quizdock.lab.state import LabState, load_state, record_answer, record_typed, save_state
 
 if TYPE_CHECKING:
@@ -120,6 +120,10 @@ WORDS: dict[str, str] = {
     "in_lab": N_(
         "Your docker commands here go to the lab; nothing on your own Docker is touched. In another "
         'terminal: eval "$(quizdock lab env)".'
+    ),
+    "not_graded": N_(
+        "On your own Docker, how you do the task is not graded for these checks (only the private "
+        "lab records what Docker receives): {checks}."
     ),
     "fallback": N_(
         "The private lab cannot start here, so this challenge runs on your own Docker, with its "
@@ -259,6 +263,9 @@ class Session:
             self.say(self.text(self.challenge.ask), "bold")
         if self.lab is None and self.challenge.host_note is not None:
             self.say(self.text(self.challenge.host_note), "bold")
+        if ungraded := self.challenge.not_graded_here(lab=self.lab is not None):
+            how = [gettext_in(self.lang, RECORDED_CONDITIONS[c.condition]) for c in ungraded]
+            self.say(self.words["not_graded"].format(checks=", ".join(how)), "yellow")
         # In the lab a broad command removes only the challenge's own things: nothing to warn of.
         warning = None if self.lab else broad_warning(self.client, self.challenge, self.lang)
         if warning:

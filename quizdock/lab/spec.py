@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeAlias, cast
 
 from quizdock import image_reference
 from quizdock.errors import DeckError
-from quizdock.i18n import Text, _, current_language
+from quizdock.i18n import N_, Text, _, current_language
 
 if TYPE_CHECKING:
     from quizdock.deck_schema import ChallengeEntry
@@ -294,7 +294,14 @@ class Challenge:
 
     def checks_for(self, *, lab: bool) -> tuple[Check, ...]:
         """The checks that apply in the private lab (``lab``) or on the learner's own Docker."""
-        return tuple(c for c in self.checks if not (lab and c.host_only))
+        return tuple(
+            c for c in self.checks if not (lab and c.host_only) and not (not lab and c.condition in RECORDED_CONDITIONS)
+        )
+
+    def not_graded_here(self, *, lab: bool) -> tuple[Check, ...]:
+        """The checks that cannot be graded where the challenge runs (on the learner's own Docker:
+        those that read what the lab's engine received)."""
+        return () if lab else tuple(c for c in self.checks if c.condition in RECORDED_CONDITIONS)
 
     def param(self, kind: ParamKind) -> tuple[Param, ...]:
         return tuple(p for p in self.params if p.kind == kind)
@@ -350,6 +357,7 @@ CONDITION_ARGS: dict[str, dict[str, ArgSpec]] = {
         "source": _OPT,
     },
     "logs_contain": {"container": _REQ, "text": _REQ},
+    "port_answers": {"port": ArgSpec("port")},
     "image_present": {"image": _REQ},
     "image_absent": {"image": _REQ},
     "image_same": {"image": _REQ, "as": _REQ},
@@ -361,7 +369,7 @@ CONDITION_ARGS: dict[str, dict[str, ArgSpec]] = {
     "volume_file": {"volume": _REQ, "path": _REQ, "text": _OPT},
     "volume_unused": {"volume": _REQ},
     "anonymous_volumes_gone": {"container": _REQ},
-    "registry_has": {"repository": _REQ, "tag": _REQ},
+    "registry_has": {"repository": _REQ, "tag": _REQ, "image": _OPT},
     "login_recorded": {"registry": _REQ},
     "login_stored": {"registry": _REQ},
     "seeded_stopped_gone": {},
@@ -371,8 +379,25 @@ CONDITION_ARGS: dict[str, dict[str, ArgSpec]] = {
     "answer_container": {"container": _REQ},
     "answer_logged": {"container": _REQ, "prefix": _REQ},
     "typed_command": {"command": _REQ, "instead": ArgSpec("list", required=False, default=())},
+    "logs_followed": {"container": _REQ},
+    "pruned": {"kind": ArgSpec("choice", choices=("containers", "images"))},
+    "volume_created": {"volume": _REQ},
+    "removed_with_volumes": {"container": _REQ},
+    "interactive": {"container": _REQ},
+    "stop_asked": {"container": _REQ},
 }
 """The fixed set of conditions and their arguments (implemented in ``conditions.py``)."""
+
+RECORDED_CONDITIONS: dict[str, str] = {
+    "logs_followed": N_("the logs followed (-f)"),
+    "pruned": N_("removed by a prune, not one by one"),
+    "volume_created": N_("the volume made by docker volume create"),
+    "removed_with_volumes": N_("removed with its volumes in one command (-v)"),
+    "interactive": N_("your keyboard attached to the container"),
+    "stop_asked": N_("stopped by docker stop, not killed"),
+}
+"""Conditions that read what the lab's engine received (``recorded.py``), with what each grades:
+nothing records the requests on the learner's own Docker, so they are not evaluated there."""
 
 
 # --------------------------------------------------------------------------- parsing

@@ -43,6 +43,8 @@ class LabState:
             own one), or None for the learner's.
         ended: The session that set it up has ended and is cleaning up (a watcher stops).
         run: The token of this run's labels on what it created (None in an older state).
+        lab_container: The lab container whose engine log records the learner's requests.
+        since: When setup ended (seconds since the epoch): the record of requests starts there.
     """
 
     challenge_id: str
@@ -60,6 +62,8 @@ class LabState:
     docker_config: str | None = None
     ended: bool = False
     run: str | None = None
+    lab_container: str | None = None
+    since: float | None = None
 
     def to_json(self) -> str:
         data: dict[str, Any] = asdict(self)
@@ -89,6 +93,8 @@ class LabState:
                 docker_config=None if data.get("docker_config") is None else str(data["docker_config"]),
                 ended=bool(data.get("ended", False)),
                 run=None if data.get("run") is None else str(data["run"]),
+                lab_container=None if data.get("lab_container") is None else str(data["lab_container"]),
+                since=None if data.get("since") is None else float(data["since"]),
             )
         except (ValueError, KeyError, TypeError, AttributeError):
             return None
@@ -176,7 +182,11 @@ def forget_state(challenge_id: str) -> None:
 
 
 def record_typed(state: LabState, command: str) -> LabState:
-    """The state with one more command typed at quizdock's prompt, saved."""
+    """The state with one more command typed at quizdock's prompt, saved.
+
+    Kept for the session's summary; in the lab, checks of how a task was done read what the
+    engine received (:mod:`quizdock.lab.requests_log`), not these lines.
+    """
     updated = replace(state, typed=(*(state.typed or ()), command))
     save_state(updated)
     return updated
