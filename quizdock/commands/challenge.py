@@ -188,6 +188,7 @@ def deck_test_command(
     from quizdock.decks import load_decks
     from quizdock.lab.catalog import find_card
     from quizdock.lab.deck_test import private_lab, prove, require_docker_cli, unknown_placeholders
+    from quizdock.lab.engine import STEPS
     from quizdock.lab.trust import approve
 
     language(lang)
@@ -199,9 +200,14 @@ def deck_test_command(
     used = {card.deck_id for card in chosen}
     approve([d for d in decks if d.id in used], out, trust=trust, interactive=sys.stdin.isatty())
     failed = 0
-    with private_lab(out) as where:
+    # Never a silent wait: the status line says what runs (results print above it).
+    with (
+        out.status(_("Connecting to Docker…")) as status,
+        private_lab(out, progress=lambda step: status.update(_(STEPS[step]))) as where,
+    ):
         for card in chosen:
             assert card.challenge is not None
+            status.update(_("Proving {id}…").format(id=escape(card.id)))
             proof = prove(where.client, card.challenge, lab=where.lab)[0]
             texts = [card.question.fr, card.question.en]
             if unknown := unknown_placeholders(card.challenge, texts):

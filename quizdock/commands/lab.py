@@ -20,12 +20,6 @@ if TYPE_CHECKING:
 
 app = command_group(help_texts.LAB)
 
-PROGRESS = {
-    "create": N_("Creating the lab (first time: a Docker engine in a privileged container)…"),
-    "start": N_("Starting the lab…"),
-    "images": N_("Putting the challenges' images in the lab…"),
-}
-
 
 def privileges(mode: str) -> str:
     """How the lab's container got its privileges, for the learner."""
@@ -70,7 +64,7 @@ def up_command(lang: LangOption = None) -> None:
             lab = None  # running but undrivable (its certificates are gone): up replaces it
         if lab is None:
             with engine.exclusive(home, "quizdock lab up"):
-                lab = engine.up(host, home, progress=lambda step: out.print("[dim]" + _(PROGRESS[step]) + "[/dim]"))
+                lab = engine.up(host, home, progress=lambda step: out.print("[dim]" + _(engine.STEPS[step]) + "[/dim]"))
         else:
             lab.connect().close()  # it runs: it must also answer (a certificate mismatch is said so)
     finally:

@@ -230,7 +230,7 @@ class ProofRun:
 
 
 @contextlib.contextmanager
-def private_lab(out: Console | None = None) -> Iterator[ProofRun]:
+def private_lab(out: Console | None = None, progress: Callable[[str], None] | None = None) -> Iterator[ProofRun]:
     """A lab of the proof's own for ``deck test``, removed afterwards.
 
     The learner's Docker only sees the lab's container and volume come and go. With the lab
@@ -255,7 +255,7 @@ def private_lab(out: Console | None = None) -> Iterator[ProofRun]:
             home = engine.LabHome(Path(tempfile.mkdtemp(prefix="quizdock-lab-")), name=name)
             stack.callback(engine.down, host, home)
             try:
-                lab = engine.up(host, home)
+                lab = engine.up(host, home, progress=progress)
             except engine.LabUnavailable as error:
                 if setting == "on":
                     raise

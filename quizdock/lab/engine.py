@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from quizdock.errors import ExitCode, QuizdockError
-from quizdock.i18n import _
+from quizdock.i18n import N_, _
 
 if TYPE_CHECKING:
     import docker
@@ -56,6 +56,13 @@ CACHED_IMAGES: tuple[str, ...] = ("busybox:latest", "registry:2")
 DEFAULT_NETWORKS = frozenset({"bridge", "host", "none"})
 
 Mode = Literal["privileged", "capabilities"]
+
+# What the learner reads while the lab starts (:func:`up` reports each step as it begins).
+STEPS = {
+    "create": N_("Creating the lab (first time: a Docker engine in a privileged container)…"),
+    "start": N_("Starting the lab…"),
+    "images": N_("Putting the challenges' images in the lab…"),
+}
 
 
 class LabUnavailable(QuizdockError):
@@ -439,8 +446,8 @@ def up(host: docker.DockerClient, home: LabHome, *, image: str | None = None, pr
         host: A client of the learner's Docker.
         home: The lab's folder.
         image: The lab image (default :func:`lab_image`).
-        progress: Called with a short English/French-neutral step name as the lab starts
-            (``"create"``, ``"start"``, ``"images"``), for a progress line.
+        progress: Called with the name of each step as the lab starts (a key of :data:`STEPS`,
+            whose message says it to the learner).
 
     Returns:
         The running lab.

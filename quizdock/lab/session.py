@@ -132,6 +132,9 @@ WORDS: dict[str, str] = {
 }
 
 
+CONNECTING = N_("Connecting to Docker…")
+
+
 def words_in(lang: Lang) -> dict[str, str]:
     """The session's words in ``lang``."""
     return {key: gettext_in(lang, message) for key, message in WORDS.items()}
@@ -543,7 +546,9 @@ def run_session(
         if client is None:
             # Held before the lab starts, so two quizdocks never set the lab up at once.
             stack.enter_context(engine.exclusive(engine.default_home(), f"challenge {card.id}"))
-            chosen = target.open_target()
+            # Never a silent wait: the lab may take seconds to start, its images to load.
+            with console.status(gettext_in(lang, CONNECTING)) as status:
+                chosen = target.open_target(progress=lambda step: status.update(gettext_in(lang, engine.STEPS[step])))
             stack.callback(chosen.close)
             client, lab = chosen.client, chosen.lab
             if chosen.fallback:

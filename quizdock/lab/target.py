@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
@@ -69,13 +69,20 @@ class Target:
         self.client.close()
 
 
-def open_target(*, setting: Setting | None = None, home: LabHome | None = None, start: bool = True) -> Target:
+def open_target(
+    *,
+    setting: Setting | None = None,
+    home: LabHome | None = None,
+    start: bool = True,
+    progress: Callable[[str], None] | None = None,
+) -> Target:
     """Connect to where challenges run, starting the lab if needed.
 
     Args:
         setting: ``auto``, ``on`` or ``off`` (default :func:`lab_setting`).
         home: The lab's folder (default: the learner's lab).
         start: Start the lab if it is not running (False: use it only if it runs).
+        progress: Told each step of the lab's start (:data:`quizdock.lab.engine.STEPS`).
 
     Raises:
         DockerUnavailable: The learner's Docker cannot be reached.
@@ -90,7 +97,7 @@ def open_target(*, setting: Setting | None = None, home: LabHome | None = None, 
         return Target(client=host)
     home = home or engine.default_home()
     try:
-        lab = engine.up(host, home) if start else engine.find(host, home)
+        lab = engine.up(host, home, progress=progress) if start else engine.find(host, home)
         if lab is None:
             raise engine.LabUnavailable(_("The lab is not running."), _("Run `quizdock lab up`, then try again."))
         client = lab.connect()
