@@ -39,7 +39,7 @@ from quizdock.storage import queries
 from quizdock.storage.engine import make_engine
 from quizdock.storage.migrate import explain, upgrade
 from quizdock.storage.models import CardRow, CardStateRow, DeckRow, ReviewRow
-from quizdock.storage.quick import due_count_sql, unchanged_since_loaded
+from quizdock.storage.quick import due_count_sql, pick_new_cards, unchanged_since_loaded
 from quizdock.storage.records import DayActivity, DeckStates, HardCard, StoredCard
 from quizdock.storage.sql import available, centi_to_easiness, easiness_to_centi, effective_due
 
@@ -372,25 +372,16 @@ class Store:
             return int(session.scalar(text(due_count_sql(deck)), {"today": today.isoformat(), "deck": deck}) or 0)
 
     def new_card_ids(self, limit: int, deck: str | None = None, today: date | None = None) -> list[str]:
-        """Ids of cards never reviewed, in deck order, suspended cards left out.
+        """Ids of the day's new cards: cards never reviewed, in deck order but each practical card
+        right after the cards it practises (:func:`quizdock.core.queue.new_card_order`);
+        suspended cards left out.
 
         Args:
             today: buried cards are left out until this day reaches their ``buried_until``;
                 None leaves out no buried card.
         """
-        if limit <= 0:
-            return []
-        query = (
-            select(CardRow.id)
-            .outerjoin(CardStateRow, CardStateRow.card_id == CardRow.id)
-            .where(CardStateRow.card_id.is_(None), available(today))
-            .order_by(CardRow.deck_id, CardRow.position)
-            .limit(limit)
-        )
-        if deck is not None:
-            query = query.where(CardRow.deck_id == deck)
         with self.session() as session:
-            return list(session.scalars(query))
+            return pick_new_cards(lambda sql, params: session.execute(text(sql), params).all(), limit, deck, today)
 
     def introduced_on(self, today: date) -> int:
         """How many new cards were first reviewed on ``today``, in all decks: the daily limit is
