@@ -6,7 +6,7 @@ the last new card it practises (:func:`new_card_order`), so practice starts with
 The order: the planned cards (due first, then new), then the same-day repeats owed from earlier
 today, then, as the session goes, a repeat of each card answered below 4 until it scores 4 or
 more. The learner may set a card aside (suspend, bury: it leaves the session with its repeat)
-or undo the last answer (its card comes back first, as it was). :class:`SessionQueue` decides
+or undo the last answer or setting aside (its card comes back first, as it was). :class:`SessionQueue` decides
 all of that and keeps the session's counts; the review session draws each card and persists
 each answer.
 """
@@ -121,6 +121,9 @@ class Given(Generic[Receipt]):
     entry: Entry
     correct: bool
     queued_repeat: bool  # it put a same-day repeat at the end of the queue
+    set_aside: tuple[tuple[int, Entry], ...] | None = None
+    """For a card set aside (suspended, buried) rather than answered: the waiting entries of the
+    card it took out of the queue, each with its index then."""
 
 
 class SessionQueue(Generic[Receipt]):
@@ -203,10 +206,17 @@ class SessionQueue(Generic[Receipt]):
         """The card was shown but not answered (it could not be asked): its number goes to the next."""
         self._shown -= 1
 
-    def set_aside(self, entry: Entry) -> None:
-        """The card was suspended or buried: it leaves the session, its repeat too."""
+    def set_aside(self, entry: Entry, receipt: Receipt | None = None) -> None:
+        """The card was suspended or buried: it leaves the session, its repeat too.
+
+        Args:
+            receipt: what the store did, when it may be undone like an answer (:meth:`undo`).
+        """
         self._shown -= 1
+        removed = tuple((index, e) for index, e in enumerate(self._queue) if e.card_id == entry.card_id)
         self._queue = deque(e for e in self._queue if e.card_id != entry.card_id)
+        if receipt is not None:
+            self._given.append(Given(receipt, entry, False, False, removed))
 
     def put_back(self, entry: Entry) -> None:
         """Ask the card again first (the undo key found nothing to undo)."""
@@ -215,7 +225,8 @@ class SessionQueue(Generic[Receipt]):
 
     def undo(self, entry: Entry) -> Given[Receipt] | None:
         """Take back the last answer of the session: the card being asked waits, the undone card
-        comes first, its repeat (if the answer queued one) leaves, the counts go back.
+        comes first, its repeat (if the answer queued one) leaves, the counts go back. A card
+        set aside with a receipt is taken back the same way, its waiting repeat with it.
 
         Returns:
             The answer to undo in the store; None when none was given (the card being asked
@@ -225,8 +236,14 @@ class SessionQueue(Generic[Receipt]):
             self.put_back(entry)
             return None
         last = self._given.pop()
-        self._shown -= 2  # neither the card being asked nor the undone answer was answered
         self._queue.appendleft(entry)
+        if last.set_aside is not None:  # it gave its number back when set aside
+            self._shown -= 1
+            for index, taken in last.set_aside:
+                self._queue.insert(min(index, len(self._queue)), taken)
+            self._queue.appendleft(last.entry)
+            return last
+        self._shown -= 2  # neither the card being asked nor the undone answer was answered
         if last.queued_repeat:
             self._drop_last(Entry(last.entry.card_id, True))
         self._queue.appendleft(last.entry)

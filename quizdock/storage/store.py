@@ -576,6 +576,27 @@ class Store:
         with self.session(writing=True) as session:
             self._card_row(session, card_id).buried_until = until
 
+    def unbury(self, card_id: str | None, today: date) -> list[str]:
+        """Bring buried cards back into today's reviews: this card, or every card buried past ``today``.
+
+        Returns:
+            The ids of the cards that were buried (empty: none was).
+
+        Raises:
+            NotFound: no card has this id.
+        """
+        buried = and_(CardRow.buried_until.is_not(None), CardRow.buried_until > today)
+        with self.session(writing=True) as session:
+            if card_id is not None:
+                self._card_row(session, card_id)
+            query = select(CardRow).where(buried).order_by(CardRow.id)
+            if card_id is not None:
+                query = query.where(CardRow.id == card_id)
+            rows = list(session.scalars(query))
+            for row in rows:
+                row.buried_until = None
+            return [row.id for row in rows]
+
     def leeches(self, deck: str | None = None) -> list[Leech]:
         """Active cards with :data:`LEECH_LAPSES` lapses or more, most lapses first."""
         query = (
