@@ -65,7 +65,9 @@ def practises(challenge: NewCard, lesson: NewCard) -> bool:
     """Whether a practical card practises another card: the card carries one of the tags the
     practical card practises, or a tag below one."""
     return any(
-        topic == tag or topic.startswith(tag + "::") for tag in practised_tags(challenge.topics) for topic in lesson.topics
+        topic == tag or topic.startswith(tag + "::")
+        for tag in practised_tags(challenge.topics)
+        for topic in lesson.topics
     )
 
 

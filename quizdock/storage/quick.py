@@ -6,8 +6,8 @@ import json
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 from quizdock.storage.migrate import current_revision, damaged, explain, read_only
 from quizdock.storage.schema import DUE_TODAY, HEAD_REVISION, OUT_OF_REVIEW, SET_ASIDE

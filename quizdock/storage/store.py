@@ -40,7 +40,7 @@ from quizdock.storage.engine import make_engine
 from quizdock.storage.migrate import explain, upgrade
 from quizdock.storage.models import CardRow, CardStateRow, DeckRow, ReviewRow
 from quizdock.storage.quick import due_count_sql, pick_new_cards, unchanged_since_loaded
-from quizdock.storage.records import DayActivity, DeckStates, HardCard, StoredCard
+from quizdock.storage.records import DayActivity, DeckStates, HardCard, ListedCard, Practice, StoredCard
 from quizdock.storage.sql import available, centi_to_easiness, easiness_to_centi, effective_due
 
 
@@ -657,6 +657,39 @@ class Store:
         review log."""
         with self.session() as session:
             return queries.active_cards(session, deck, with_progress)
+
+    # --- the card browser and the challenges' progress ------------------------------------
+
+    def browse_cards(
+        self, today: date, deck: str | None = None, state: str | None = None, text: str | None = None
+    ) -> list[ListedCard]:
+        """The active cards in deck order, filtered by deck, state (:data:`BROWSE_STATES`) and text."""
+        with self.session() as session:
+            return queries.browse_cards(session, today, deck, state, text)
+
+    def card_history(self, card_id: str) -> StoredCard:
+        """One card with its state and whole review log (a retired card too).
+
+        Raises:
+            NotFound: no card has this id.
+        """
+        with self.session() as session:
+            found = queries.card_history(session, card_id)
+            if found is None:
+                self._card_row(session, card_id)  # raises, with the closest id
+            assert found is not None
+            return found
+
+    def practice(self) -> dict[str, Practice]:
+        """Per active practical card: its next review and its last answer."""
+        with self.session() as session:
+            return queries.practice(session)
+
+    def last_reviewed_at(self, card_id: str) -> datetime | None:
+        """The moment of the card's last answer, aware UTC (None: never answered)."""
+        with self.session() as session:
+            state = session.get(CardStateRow, card_id)
+        return None if state is None else state.last_reviewed_at.replace(tzinfo=UTC)
 
     @staticmethod
     def _card_row(session: Session, card_id: str) -> CardRow:
