@@ -184,7 +184,8 @@ def render_card(found: StoredCard, out: Console, lang: Lang, zone: tzinfo) -> No
     from quizdock.review import KIND_LABELS
 
     card = found.card
-    out.rule(f"{escape(card.id)} · {gettext_in(lang, KIND_LABELS[card.kind])}", style="bold", align="left")
+    kind = gettext_in(lang, KIND_LABELS[card.kind])
+    out.rule(f"{escape(card.id)} · {kind}", style="bold", align="left")
     out.print(Panel(_texts(card, lang), expand=False))
     out.print(f"[bold]{escape(_say(lang, 'topics'))}[/bold] {escape(', '.join(card.topics))}")
     out.print(escape(_standing(found, lang)))

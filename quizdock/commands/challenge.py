@@ -194,9 +194,8 @@ def count_practice(result: SessionResult) -> None:
         last_day = None if last is None else clock.today(last.astimezone(now.tzinfo))
         if not flow.counts_as_review(result, last_day, today):
             if result.solved:
-                console().print(
-                    f"[dim]{escape(_('Already reviewed today: this solve leaves its schedule as it is.'))}[/dim]"
-                )
+                kept = _("Already reviewed today: this solve leaves its schedule as it is.")
+                console().print(f"[dim]{escape(kept)}[/dim]")
             return
         recorded = store.record_answer(
             result.challenge_id,
