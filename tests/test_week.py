@@ -66,22 +66,23 @@ def review_mini(db_path: Path, decks: Path, now: str, lang: str, grade: str) -> 
     fr = lang == "fr"
     child = spawn(db_path, decks, now, "review", "--deck", "mini", "--lang", lang)
     seen = ""
-    prompts = [
-        "Entrée pour voir la réponse" if fr else "Press Enter to show the answer",
-        "Votre commande" if fr else "Your command",
-        r"(\d)\) (all interfaces|toutes les interfaces)",
-        "Séance finie" if fr else "Session over",
-    ]
-    while (index := child.expect(prompts)) != 3:
-        if index == 0:
+    while (
+        child.expect([r"(?:Card|Carte) \d+ (?:of|sur) \d+ · mini/(\w+)", "Séance finie" if fr else "Session over"]) == 0
+    ):
+        card = child.match.group(1)
+        if card == "concept":
+            seen += child.after
+            child.expect("Entrée pour voir la réponse" if fr else "Press Enter to show the answer")
             seen += child.before
             child.send("\r")
             child.expect(r"5\) (parfait|perfect recall) · \d+\s[jd]")  # the whole list is drawn
             seen += child.before + child.after
             child.send(grade)
-        elif index == 1:
+        elif card == "command":
+            child.expect("Votre commande" if fr else "Your command")
             child.send("docker container prune\r")
         else:
+            child.expect(r"(\d)\) (all interfaces|toutes les interfaces)")
             child.send(child.match.group(1))
     assert finish(child) == 0
     return seen
