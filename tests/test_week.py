@@ -236,7 +236,7 @@ def test_a_french_week_with_a_challenge_solved_outside_review(
         return " ".join(child.before.split())
 
     review_mini(db_path, decks, DAY1, "fr", "4")
-    assert "Nouvelle : jamais révisée.".replace(" :", f"{NNBSP}:") in next_review(DAY1)
+    assert "Nouvelle : jamais révisée." in next_review(DAY1)  # spaces read as one, the no-break one too
     counted = " ".join(solve_and_check(DAY1).split())
     assert "Compté comme une révision de practical/volume-rm (note 5)" in counted
     assert "prochaine révision le 3 mars 2026" in counted
