@@ -60,11 +60,11 @@ def invoke(*args: str, now: str = DAY1, columns: int = 100) -> str:
     return result.output
 
 
-def review_mini(db_path: Path, decks: Path, now: str, lang: str, grade: str) -> str:
+def review_mini(db_path: Path, decks: Path, now: str, lang: str, grade: str, *, columns: int = 100) -> str:
     """Review the mini deck's three cards, due or new on ``now``, in the order review asks them
     (the concept card graded ``grade``, the others right); what the screen showed of the concept card."""
     fr = lang == "fr"
-    child = spawn(db_path, decks, now, "review", "--deck", "mini", "--lang", lang)
+    child = spawn(db_path, decks, now, "review", "--deck", "mini", "--lang", lang, columns=columns)
     seen = ""
     while (
         child.expect([r"(?:Card|Carte) \d+ (?:of|sur) \d+ · mini/(\w+)", "Séance finie" if fr else "Session over"]) == 0
@@ -235,7 +235,7 @@ def test_a_french_week_with_a_challenge_solved_outside_review(
         assert finish(child) == 0
         return " ".join(child.before.split())
 
-    review_mini(db_path, decks, DAY1, "fr", "4")
+    review_mini(db_path, decks, DAY1, "fr", "4", columns=60)
     assert "Nouvelle : jamais révisée." in next_review(DAY1)  # spaces read as one, the no-break one too
     counted = " ".join(solve_and_check(DAY1).split())
     assert "Compté comme une révision de practical/volume-rm (note 5)" in counted
@@ -244,7 +244,8 @@ def test_a_french_week_with_a_challenge_solved_outside_review(
     again = " ".join(solve_and_check(DAY1).split())  # the same day: once only
     assert "Déjà révisée aujourd'hui" in again
     assert "Prochaine révision 3 mars 2026" in next_review(DAY1)
-    review_mini(db_path, decks, DAY2, "fr", "5")
+    keys = review_mini(db_path, decks, DAY2, "fr", "5", columns=60)
+    assert f"5) parfait · 6{NNBSP}j" in keys
     solve_and_check(DAY2)
     assert "Prochaine révision 9 mars 2026 · intervalle 6" in next_review(DAY2)
     listed = spawn(db_path, decks, DAY8, "challenge", "list", "--lang", "fr", columns=80)
