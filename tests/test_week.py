@@ -251,3 +251,23 @@ def test_a_french_week_with_a_challenge_solved_outside_review(
     listed = spawn(db_path, decks, DAY8, "challenge", "list", "--lang", "fr", columns=80)
     assert finish(listed) == 0
     assert "sans indice" in listed.before
+
+
+@pytest.mark.docker
+def test_a_challenge_solved_in_challenge_run_counts_with_its_hints(
+    db_path: Path, decks: Path, docker_client: object, docker_config_dir: Path
+) -> None:
+    child = spawn(db_path, decks, DAY1, "challenge", "run", "volume-rm", "--lang", "en")
+    child.expect(r"Remove the volume (\S+)\.")
+    volume = child.match.group(1)
+    child.expect("Your command")
+    child.send("hint\r")
+    child.expect("A `docker volume` subcommand")
+    child.expect("Your command")
+    child.send(f"docker volume rm {volume}\r")
+    child.expect("Solved")
+    child.expect(r"Counted as a review of practical/volume-rm \(grade 4\): next review Mar 3, 2026\.")
+    assert finish(child) == 0
+    listed = invoke("challenge", "list", columns=160)
+    row = next(line for line in listed.splitlines() if "volume-rm" in line)
+    assert " ".join(row.replace("│", " ").split()).endswith("solved Mar 2, 2026, 1 hint"), listed
