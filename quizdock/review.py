@@ -337,7 +337,7 @@ class ReviewSession:
             if shown:
                 # 0, 1 and 2 restart the card alike: one interval for the three.
                 keys = [f"0-2 · {shown[0]}", *(f"{grade} · {text}" for grade, text in enumerate(shown) if grade > 2)]
-                self.console.print(f"[dim]{escape(self._say('next_review', intervals='   '.join(keys)))}[/dim]")
+                self.console.print(f"[dim]{escape(self._say('next_review', intervals=', '.join(keys)))}[/dim]")
             quality = self.prompter.self_grade(shown)
             return quality if isinstance(quality, str) else Outcome(quality, "")
         if card.kind == "choice":

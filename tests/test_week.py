@@ -91,10 +91,10 @@ def review_mini(db_path: Path, decks: Path, now: str, lang: str, grade: str, *, 
 def test_the_grade_keys_show_the_next_interval_in_both_languages(db_path: Path, decks: Path) -> None:
     first = review_mini(db_path, decks, DAY1, "en", "4")
     assert "Card 1 of 3 · mini/concept · concept" in first  # the card id in the header
-    assert "Next review: 0-2 · 1 d   3 · 1 d   4 · 1 d   5 · 1 d" in first
+    assert "Next review: 0-2 · 1 d, 3 · 1 d, 4 · 1 d, 5 · 1 d" in first
     assert "right, after a hesitation · 1 d" in first
     second = review_mini(db_path, decks, DAY2, "fr", "5")
-    assert f"Prochaine révision{NNBSP}: 0-2 · 1{NNBSP}j   3 · 6{NNBSP}j   4 · 6{NNBSP}j   5 · 6{NNBSP}j" in second
+    assert f"Prochaine révision{NNBSP}: 0-2 · 1{NNBSP}j, 3 · 6{NNBSP}j, 4 · 6{NNBSP}j, 5 · 6{NNBSP}j" in second
     assert f"juste, avec beaucoup de difficulté · 6{NNBSP}j" in second
 
 
