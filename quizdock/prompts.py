@@ -143,11 +143,17 @@ class Prompter:
         )
         return _one_key(question, [*keys, *ACTION_KEYS.values()]).unsafe_ask()
 
-    def self_grade(self) -> int | Action:
-        """A grade 0-5, or the action chosen instead (keys s, b, u)."""
+    def self_grade(self, intervals: Sequence[str] = ()) -> int | Action:
+        """A grade 0-5, or the action chosen instead (keys s, b, u).
+
+        Args:
+            intervals: the next review after each grade (``6 d``), shown after its label.
+        """
+        labels = [gettext_in(self.lang, label) for label in GRADE_LABELS]
+        if intervals:
+            labels = [f"{label} · {interval}" for label, interval in zip(labels, intervals, strict=True)]
         choices = [
-            questionary.Choice(gettext_in(self.lang, label), value=grade, shortcut_key=str(grade))
-            for grade, label in enumerate(GRADE_LABELS)
+            questionary.Choice(label, value=grade, shortcut_key=str(grade)) for grade, label in enumerate(labels)
         ]
         answer = self._select(self._word("grade"), self._word("grade_keys"), choices, default=choices[4])
         return answer if isinstance(answer, str) else int(answer)  # type: ignore[return-value,call-overload]

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Literal
@@ -35,7 +35,10 @@ from rich.text import Text as RichText
 from quizdock import clock
 from quizdock.config import DEFAULT_NEW_PER_DAY
 from quizdock.core.grade import PASSING, SAME_DAY_TARGET, Grade
+from quizdock.core.preview import next_intervals
 from quizdock.core.queue import SessionQueue, new_allowance
+from quizdock.core.scheduler import CardProgress
+from quizdock.core.scheduling import CardState
 from quizdock.decks import Card
 from quizdock.errors import DockerUnavailable, Interrupted, QuizdockError
 from quizdock.i18n import N_, Lang, calendar_day, gettext_in, ngettext_in
@@ -75,6 +78,9 @@ MESSAGES: dict[str, str] = {
     "suspended": N_("Suspended {id}: it stays out of reviews until `quizdock unsuspend {id}`."),
     "buried": N_("Buried {id} until tomorrow."),
     "undone": N_("Undone: your answer to {id}. Here it is again."),
+    "unsuspended": N_("Undone: {id} is no longer suspended. Here it is again."),
+    "unburied": N_("Undone: {id} is no longer buried. Here it is again."),
+    "next_review": N_("Next review: {intervals}"),
     "nothing_to_undo": N_("Nothing to undo in this session."),
 }
 
@@ -91,6 +97,19 @@ class Outcome:
     quality: int
     answer: str
     duration_ms: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class SetAside:
+    """A card suspended or buried in this session, kept so that it can be undone."""
+
+    card_id: str
+    action: Action
+
+
+def interval_text(days: int, lang: Lang) -> str:
+    """An interval as the grade keys show it: ``6 d`` (French ``6 j``)."""
+    return gettext_in(lang, N_("{n} d")).format(n=days)
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,7 +164,7 @@ class ReviewSession:
                 asked last as same-day repeats.
         """
         today = clock.today(self.now())
-        queue: SessionQueue[RecordedAnswer] = SessionQueue(card_ids, repeats_owed)
+        queue: SessionQueue[RecordedAnswer | SetAside] = SessionQueue(card_ids, repeats_owed)
         # Cards are read a page at a time: a large backlog costs no time before the first card.
         loaded: dict[str, ScheduledCard] = {}
         try:
@@ -161,7 +180,8 @@ class ReviewSession:
                 scheduled = loaded.get(card_id)
                 if scheduled is None:
                     continue
-                outcome = self.ask(scheduled.card, *queue.numbering(), entry.is_repeat)
+                intervals = self._intervals(scheduled, today, entry.is_repeat)
+                outcome = self.ask(scheduled.card, *queue.numbering(), entry.is_repeat, intervals=intervals)
                 if outcome is None:  # Docker or the lab failed: this card and the other practical ones wait
                     queue.skipped(entry)
                     queue.leave_out(self.store.practical_card_ids())
@@ -173,12 +193,11 @@ class ReviewSession:
                     if undone is None:
                         self.console.print(self._say("nothing_to_undo"))
                         continue
-                    self.store.undo_last_answer(undone.receipt)
-                    loaded.pop(undone.entry.card_id, None)  # read it again, as it was before the answer
-                    self.console.print(self._say("undone", id=undone.entry.card_id))
+                    self._undo(undone.receipt, undone.entry.card_id)
+                    loaded.pop(undone.entry.card_id, None)  # read it again, as it was before
                     continue
                 if isinstance(outcome, str):
-                    queue.set_aside(entry)
+                    queue.set_aside(entry, SetAside(card_id, outcome))
                     self._set_aside(card_id, outcome, today)
                     loaded.pop(card_id, None)
                     continue
@@ -251,6 +270,19 @@ class ReviewSession:
             return False
         return True
 
+    def _undo(self, receipt: RecordedAnswer | SetAside, card_id: str) -> None:
+        """Put back in the store what the answer, or the suspending or burying, changed."""
+        if not isinstance(receipt, SetAside):
+            self.store.undo_last_answer(receipt)
+            self.console.print(self._say("undone", id=card_id))
+            return
+        if receipt.action == "suspend":
+            self.store.unsuspend(receipt.card_id)
+            self.console.print(self._say("unsuspended", id=receipt.card_id))
+        else:
+            self.store.unbury(receipt.card_id, clock.today(self.now()))
+            self.console.print(self._say("unburied", id=receipt.card_id))
+
     def _set_aside(self, card_id: str, action: Action, today: date) -> None:
         """Suspend the card, or bury it until tomorrow."""
         if action == "suspend":
@@ -260,8 +292,21 @@ class ReviewSession:
             self.store.bury(card_id, today + timedelta(days=1))
             self.console.print(self._say("buried", id=card_id))
 
-    def ask(self, card: Card, n: int, m: int, is_repeat: bool) -> Outcome | Action | Quit | None:
+    @staticmethod
+    def _intervals(scheduled: ScheduledCard, today: date, is_repeat: bool) -> tuple[int, ...]:
+        """The days to the card's next review after each grade 0-5, for a card the learner grades."""
+        if scheduled.card.kind != "concept":
+            return ()  # graded by quizdock: no grade keys
+        progress = CardProgress(state=scheduled.state or CardState(), due_on=scheduled.due_on)
+        return next_intervals(progress, today, repeat=is_repeat and scheduled.due_on is not None)
+
+    def ask(
+        self, card: Card, n: int, m: int, is_repeat: bool, *, intervals: Sequence[int] = ()
+    ) -> Outcome | Action | Quit | None:
         """Show one card, take the answer, show the correction.
+
+        Args:
+            intervals: the days to the next review after each grade 0-5, shown on the grade keys.
 
         Returns:
             The graded answer; the action key pressed instead (suspend, bury, undo); "quit" when
@@ -270,25 +315,30 @@ class ReviewSession:
         """
         lang = self.lang
         kind = gettext_in(lang, KIND_LABELS[card.kind])
-        header = f"{self._say('progress', n=n, m=m)} · {card.deck_id} · {kind}"
+        header = f"{self._say('progress', n=n, m=m)} · {card.id} · {kind}"
         if is_repeat:
             header += f" · {self._say('repeat')}"
         self.console.rule(header, style="dim")
         if card.kind != "practical":  # a challenge shows its task once set up, with its names and ports
             self.console.print(Panel(deck_text(card.question.get(lang)), expand=False))
         started = time.monotonic()
-        outcome = self._answer(card)
+        outcome = self._answer(card, intervals)
         if outcome is None or isinstance(outcome, str):
             return outcome
         return replace(outcome, duration_ms=int((time.monotonic() - started) * 1000))
 
-    def _answer(self, card: Card) -> Outcome | Action | Quit | None:
+    def _answer(self, card: Card, intervals: Sequence[int] = ()) -> Outcome | Action | Quit | None:
         lang = self.lang
         if card.kind == "concept":
             self.prompter.wait("reveal")
             self._show_correction(card, verdict=None, expected=card.answer.get(lang))
+            shown = [interval_text(days, lang) for days in intervals]
             self.console.print(f"[dim]{self._say('legend')}[/dim]")
-            quality = self.prompter.self_grade()
+            if shown:
+                # 0, 1 and 2 restart the card alike: one interval for the three.
+                keys = [f"0-2 · {shown[0]}", *(f"{grade} · {text}" for grade, text in enumerate(shown) if grade > 2)]
+                self.console.print(f"[dim]{escape(self._say('next_review', intervals=', '.join(keys)))}[/dim]")
+            quality = self.prompter.self_grade(shown)
             return quality if isinstance(quality, str) else Outcome(quality, "")
         if card.kind == "choice":
             order = list(range(len(card.choices)))

@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from quizdock.core import LEECH_LAPSES, PASSING, CardProgress, CardState, Grade, is_leech_lapse, passed, review
-from quizdock.core.queue import Entry, SessionQueue, new_allowance
+from quizdock.core.queue import Entry, NewCard, SessionQueue, new_allowance, new_card_order, practised_tags, practises
 from tests.conftest import REPO
 
 TZ = timezone(timedelta(hours=1))
@@ -37,7 +37,7 @@ def test_the_core_imports_no_framework_and_no_other_quizdock_module() -> None:
     assert ours == {
         "quizdock",
         "quizdock.core",
-        *(f"quizdock.core.{m}" for m in ("grade", "queue", "scheduler", "scheduling")),
+        *(f"quizdock.core.{m}" for m in ("grade", "preview", "queue", "scheduler", "scheduling")),
     }
 
 
@@ -261,3 +261,83 @@ def test_the_new_cards_a_session_may_bring_in() -> None:
     assert new_allowance(10, 12) == 0  # --new lowered below what was seen today
     assert new_allowance(10, 4, limit=8, due=5) == 3  # the due cards fill the limit first
     assert new_allowance(10, 0, limit=5, due=5) == 0
+
+
+# --- the intervals shown on the grade keys ---------------------------------------------------
+
+
+def test_each_grade_key_shows_the_interval_sm2_gives() -> None:
+    from quizdock.core.preview import next_interval, next_intervals
+
+    today = START.date()
+    assert next_intervals(CardProgress(), today) == (1, 1, 1, 1, 1, 1)  # a new card: I(1) = 1
+    # The golden vector (4, 4, 3, 3, 4: 1, 6, 15, 36, 80 days) after its third answer.
+    progress = CardProgress()
+    for day, grade in enumerate((4, 4, 3)):
+        progress, _ = review(progress, grade, START + timedelta(days=day))
+    assert progress.state.interval == 15
+    assert next_intervals(progress, today) == (1, 1, 1, 36, 36, 36)  # its 4th interval, whatever 3-5
+    assert next_interval(progress, 3, today) == review(progress, 3, START)[0].state.interval
+    # A same-day repeat leaves the schedule: every key gives the days left to the due day.
+    due = progress.due_on
+    assert due is not None
+    assert next_intervals(progress, due - timedelta(days=4), repeat=True) == (4,) * 6
+
+
+# --- the day's new cards -----------------------------------------------------------------------
+
+
+def lesson(card_id: str, deck: str, position: int, *topics: str, waiting: bool = True) -> NewCard:
+    return NewCard(card_id, (deck, position), topics, waiting)
+
+
+def test_a_challenge_comes_right_after_the_last_card_it_practises() -> None:
+    lessons = [
+        lesson("c/run-1", "containers", 0, "containers", "containers::run"),
+        lesson("c/run-2", "containers", 1, "containers", "containers::run"),
+        lesson("c/ls-1", "containers", 2, "containers", "containers::ls"),
+        lesson("c/ls-2", "containers", 3, "containers", "containers::ls"),
+    ]
+    run = lesson("p/run", "practical", 0, "containers", "containers::run")
+    ls = lesson("p/ls", "practical", 1, "containers", "containers::ls", "containers::ls::all")
+    login = lesson("p/login", "practical", 2, "registry", "registry::login")  # practises no card
+    order = new_card_order(lessons, [run, ls, login], lessons, 10)
+    # Not after every other new card: each challenge follows its topic's cards.
+    assert order == ["c/run-1", "c/run-2", "p/run", "c/ls-1", "c/ls-2", "p/ls", "p/login"]
+    assert new_card_order(lessons, [run, ls, login], lessons, 3) == ["c/run-1", "c/run-2", "p/run"]
+    # `containers` alone is every card of the deck: the challenge practises its precise tags.
+    assert practised_tags(("containers", "containers::ls", "containers::ls::all")) == {"containers::ls::all"}
+    assert not practises(ls, lessons[0]) and practises(run, lessons[1])
+
+
+def test_a_challenge_whose_cards_were_all_seen_comes_first_and_one_waits_for_unseen_cards() -> None:
+    seen = [lesson("c/run-1", "containers", 0, "containers::run", waiting=False)]
+    later = [lesson(f"v/{i}", "volumes", i, "volumes::named") for i in range(3)]
+    run = lesson("p/run", "practical", 0, "containers::run")
+    named = lesson("p/named", "practical", 1, "volumes::named")
+    # Today's 2 new cards leave the third volumes card for tomorrow: its challenge waits too.
+    assert new_card_order(later[:2], [run, named], [*seen, *later], 2) == ["p/run", "v/0"]
+    assert new_card_order(later[:2], [run, named], [*seen, *later], 3) == ["p/run", "v/0", "v/1"]
+    assert new_card_order(later, [run, named], [*seen, *later], 5) == ["p/run", "v/0", "v/1", "v/2", "p/named"]
+    assert new_card_order([], [named, run], [], 5) == ["p/run", "p/named"]  # nothing practised: deck order
+    assert new_card_order(later, [named], later, 0) == []
+
+
+# --- undoing a card set aside ----------------------------------------------------------------
+
+
+def test_a_card_set_aside_with_a_receipt_is_undone_with_its_repeat() -> None:
+    queue: SessionQueue[str] = SessionQueue(["a", "b", "c"])
+    a = queue.next()
+    assert a is not None and queue.numbering() == (1, 3)
+    queue.answered(a, 2, "ra")  # a repeat of a waits at the end
+    b = queue.next()
+    assert b is not None and queue.numbering() == (2, 4)
+    queue.set_aside(b, "bury b")
+    repeat_a = queue.next()  # c comes next, then a's repeat
+    assert repeat_a == Entry("c") and queue.numbering() == (2, 3)
+    undone = queue.undo(repeat_a)
+    assert undone is not None and undone.receipt == "bury b" and undone.set_aside == ()
+    assert queue.upcoming(5) == ["b", "c", "a"]
+    assert queue.next() == Entry("b") and queue.numbering() == (2, 4)
+    assert (queue.answered_count, queue.repeats) == (1, 0)

@@ -152,7 +152,7 @@ def words(output: str) -> set[str]:
 
 COMMAND_NAMES = {"quizdock", "deck", "decks", "lab", "challenge", "check", "list", "review", "due", "stats", "export",
                  "env", "up", "down", "status", "anki", "csv", "run", "test", "doctor", "leeches", "suspend",
-                 "unsuspend"}  # fmt: skip
+                 "unsuspend", "cards", "card", "unbury"}  # fmt: skip
 
 # What typer shows for a value it has no name for: {ID} for a required argument, <str>, <int range>...
 PLACEHOLDER = re.compile(r"\{[A-Za-z_]+\}|<(?:str|int|float|integer|text|path|file|filename|boolean|choice)[a-z ]*>")

@@ -120,7 +120,7 @@ def test_a_repeat_owed_comes_back_in_the_next_session_the_same_day(db_path: Path
     child.expect("Card 2 of 3")
     child.expect(r"(\d)\) all interfaces")
     child.send(child.match.group(1))
-    child.expect(r"Card 3 of 3 · mini · concept · again today")
+    child.expect(r"Card 3 of 3 · mini/concept · concept · again today")
     recall(child, "4")
     child.expect("Session over: 2 cards, 2 right on first answer, 1 repeat\\.")
     assert exit_status(child) == 0

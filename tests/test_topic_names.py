@@ -63,7 +63,7 @@ def topic_column(output: str) -> dict[str, str]:
     rows = {}
     for line in output.splitlines():
         cells = [cell.strip() for cell in line.strip("│┃ ").split("│")]
-        if len(cells) == 3:
+        if len(cells) == 4:  # id, topic, task, progress
             rows[cells[0].removesuffix(" (set up)").removesuffix(" (préparé)")] = cells[1]
     return rows
 

@@ -18,7 +18,7 @@ REPO = Path(__file__).resolve().parent.parent
 README = REPO / "README.md"
 
 TABLES: dict[str, list[tuple[str, ...]]] = {
-    "daily": [("review",), ("due",), ("decks",), ("deck", "check")],
+    "daily": [("review",), ("due",), ("decks",), ("cards",), ("card",), ("unbury",), ("deck", "check")],
     "progress": [("stats",), ("leeches",), ("suspend",), ("unsuspend",)],
     "challenges": [("challenge", "list"), ("challenge", "run"), ("challenge", "check"), ("deck", "test"), ("doctor",)],
     "lab": [("lab", "up"), ("lab", "status"), ("lab", "env"), ("lab", "down")],

@@ -11,17 +11,29 @@ from typing import TYPE_CHECKING, Annotated, Optional
 import typer
 
 from quizdock.commands import help_texts
-from quizdock.commands.common import LangOption, command_group, command_with_help, console, language, require_terminal
+from quizdock.commands.common import (
+    LangOption,
+    command_group,
+    command_with_help,
+    console,
+    language,
+    open_store,
+    require_terminal,
+)
 from quizdock.errors import ExitCode, QuizdockError
-from quizdock.i18n import N_, _, ngettext, number
+from quizdock.i18n import N_, _, calendar_day, ngettext, number
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from rich.console import Console
 
     from quizdock.i18n import Lang
     from quizdock.lab.conditions import CheckResult
+    from quizdock.lab.flow import SessionResult
     from quizdock.lab.spec import Challenge
     from quizdock.lab.state import LabState
+    from quizdock.storage.records import Practice
 
 app = command_group(help_texts.CHALLENGE)
 
@@ -36,6 +48,7 @@ def list_command(lang: LangOption = None) -> None:
     from rich.markup import escape
     from rich.table import Table
 
+    from quizdock import clock
     from quizdock.cards import PracticalCard
     from quizdock.decks import load_decks, topic_name
     from quizdock.lab.runner import REGISTRY_PASSWORD, REGISTRY_USER
@@ -43,10 +56,14 @@ def list_command(lang: LangOption = None) -> None:
     from quizdock.lab.state import load_state
 
     chosen = language(lang)
+    now = clock.now()
+    with open_store() as store:
+        practice = store.practice()
     table = Table(expand=True)
     table.add_column(_("id"), no_wrap=True)
     table.add_column(_("topic"), no_wrap=True)
-    table.add_column(_("task"), no_wrap=True, overflow="ellipsis", ratio=1)
+    table.add_column(_("task"), no_wrap=True, overflow="ellipsis", ratio=1, min_width=8)
+    table.add_column(_("progress"), max_width=30)
     decks = load_decks()
     for card in (card for deck in decks for card in deck.cards if isinstance(card, PracticalCard)):
         # Ports, directories and the registry's address are chosen at setup.
@@ -61,8 +78,32 @@ def list_command(lang: LangOption = None) -> None:
         marker = " [yellow]" + _("(set up)") + "[/yellow]" if load_state(card.id) is not None else ""
         name = topic_name(card.topics[0], decks, own=card.deck_id)
         topic = name.get(chosen) if name is not None else card.topics[0]
-        table.add_row(escape(card.id.split("/", 1)[-1]) + marker, escape(topic), escape(task))
+        progress = progress_text(practice.get(card.id), now)
+        table.add_row(escape(card.id.split("/", 1)[-1]) + marker, escape(topic), escape(task), escape(progress))
     console().print(table)
+
+
+def progress_text(practice: Practice | None, now: datetime) -> str:
+    """A challenge's state for `challenge list`: never tried; solved (when, with how many hints)
+    or not; due today."""
+    from datetime import UTC
+
+    from quizdock.core.grade import PASSING, Grade
+
+    if practice is None or practice.last_at is None or practice.last_quality is None:
+        return _("never tried")
+    day = calendar_day(practice.last_at.replace(tzinfo=UTC).astimezone(now.tzinfo).date())
+    if practice.last_quality >= PASSING:
+        # The grade says how many hints (lab.flow.quality): 5 none, 4 one, 3 two or more.
+        hints = {Grade.PERFECT: _("no hint"), Grade.HESITANT: _("1 hint")}.get(
+            Grade(practice.last_quality), _("2 hints or more")
+        )
+        shown = _("solved {day}, {hints}").format(day=day, hints=hints)
+    else:
+        shown = _("not solved {day}").format(day=day)
+    if practice.due_on is not None and practice.due_on <= now.date():
+        shown = _("due · {state}").format(state=shown)
+    return shown
 
 
 @app.command("run")
@@ -76,6 +117,7 @@ def run_command(challenge_id: IdArgument, lang: LangOption = None) -> None:
     chosen = language(lang)
     card = find_card(challenge_id)
     result = run_session(card, chosen, ask=Prompter(chosen).command, console=console())
+    count_practice(result)
     if not result.solved:
         raise typer.Exit(int(ExitCode.FAILED))
 
@@ -131,6 +173,11 @@ def check_command(
         passed = _check(out, card.challenge, state, chosen, watch=watch, timeout=timeout)
     if not passed:
         raise typer.Exit(int(ExitCode.FAILED))
+    from quizdock.lab.flow import SessionResult
+
+    # `check` does not see the hints read in `challenge run`: it counts a solve without hints.
+    checks = len(card.challenge.checks_for(lab=state.lab))
+    count_practice(SessionResult(card.id, "solved", 0, False, tuple(state.typed or ()), checks, checks))
 
 
 def _check(
@@ -157,6 +204,38 @@ def _check(
         return all(r.passed for r in results)
     finally:
         client.close()
+
+
+def count_practice(result: SessionResult) -> None:
+    """Record a challenge solved outside review as a review of its card, graded as review grades
+    it (:func:`quizdock.lab.flow.quality`), at most once a day; say what it did to the schedule."""
+    from rich.markup import escape
+
+    from quizdock import clock
+    from quizdock.lab import flow
+
+    now = clock.now()
+    today = clock.today(now)
+    with open_store() as store:
+        last = store.last_reviewed_at(result.challenge_id)
+        last_day = None if last is None else clock.today(last.astimezone(now.tzinfo))
+        if not flow.counts_as_review(result, last_day, today):
+            if result.solved:
+                kept = _("Already reviewed today: this solve leaves its schedule as it is.")
+                console().print(f"[dim]{escape(kept)}[/dim]")
+            return
+        recorded = store.record_answer(
+            result.challenge_id,
+            quality=flow.quality(result),
+            answer=flow.summary(result),
+            duration_ms=0,
+            now=now,
+            today=today,
+        )
+    counted = _("Counted as a review of {id} (grade {grade}): next review {day}.").format(
+        id=result.challenge_id, grade=int(flow.quality(result)), day=calendar_day(recorded.due_on)
+    )
+    console().print(f"[green]{escape(counted)}[/green]")
 
 
 def _print_results(out: Console, results: list[CheckResult], lang: Lang) -> None:

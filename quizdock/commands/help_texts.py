@@ -26,6 +26,15 @@ LEECHES = N_(
 )
 SUSPEND = N_("Suspend a card: it stays out of every review (its schedule is kept) until `quizdock unsuspend ID`.")
 UNSUSPEND = N_("Bring a suspended card (a leech, or one you suspended) back into the reviews.")
+CARDS = N_(
+    "List the cards: id, deck, kind, question, next review, E-Factor and lapses, in deck order.\n"
+    "\n"
+    "TEXT keeps the cards whose id, question or answer holds it (either language, any case).\n"
+    "States: new (never reviewed), due (to review today), learning (last answer failed),\n"
+    "suspended, buried (until a later day), leech (8 lapses or more). Then `quizdock card ID`."
+)
+CARD = N_("Show one card whole: its texts, where it stands in the schedule, and every answer given to it.")
+UNBURY = N_("Bring a buried card back into today's reviews (without ID: every buried card).")
 CHALLENGE = N_("Practical challenges, graded by the state of your Docker daemon.")
 LAB = N_("Your private lab: a Docker engine of quizdock's own where challenges run.")
 EXPORT = N_("Export the decks for Anki: a package (.apkg) or a text file.")

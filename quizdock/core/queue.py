@@ -1,9 +1,12 @@
 """What a review session asks next: a queue with no terminal and no database.
 
+The day's new cards come in deck order, except the practical ones: a challenge comes right after
+the last new card it practises (:func:`new_card_order`), so practice starts with its topic.
+
 The order: the planned cards (due first, then new), then the same-day repeats owed from earlier
 today, then, as the session goes, a repeat of each card answered below 4 until it scores 4 or
 more. The learner may set a card aside (suspend, bury: it leaves the session with its repeat)
-or undo the last answer (its card comes back first, as it was). :class:`SessionQueue` decides
+or undo the last answer or setting aside (its card comes back first, as it was). :class:`SessionQueue` decides
 all of that and keeps the session's counts; the review session draws each card and persists
 each answer.
 """
@@ -11,7 +14,7 @@ each answer.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -32,6 +35,78 @@ def new_allowance(new_per_day: int, introduced_today: int, *, limit: int | None 
     return room
 
 
+Place = tuple[str, int]
+"""Where a card stands in deck order: its deck's id, then its position in the deck file."""
+
+
+@dataclass(frozen=True, slots=True)
+class NewCard:
+    """A card as the rule for new cards reads it.
+
+    Attributes:
+        place: its place in deck order.
+        topics: its topic tags (hierarchical with ``::``).
+        waiting: never answered and free to be introduced now (not suspended, buried or retired).
+    """
+
+    card_id: str
+    place: Place
+    topics: tuple[str, ...] = ()
+    waiting: bool = True
+
+
+def practised_tags(topics: Collection[str]) -> set[str]:
+    """The tags a practical card practises: its most precise ones (``images::pull`` rather than
+    ``images``, which every card of the images deck carries)."""
+    return {tag for tag in topics if not any(other.startswith(tag + "::") for other in topics)}
+
+
+def practises(challenge: NewCard, lesson: NewCard) -> bool:
+    """Whether a practical card practises another card: the card carries one of the tags the
+    practical card practises, or a tag below one."""
+    return any(
+        topic == tag or topic.startswith(tag + "::")
+        for tag in practised_tags(challenge.topics)
+        for topic in lesson.topics
+    )
+
+
+def new_card_order(
+    lessons: Sequence[NewCard], challenges: Sequence[NewCard], related: Iterable[NewCard], limit: int
+) -> list[str]:
+    """The day's new cards, the one rule both review paths follow: cards in deck order, but a
+    practical card comes right after the last card it practises that is still waiting, or first
+    when all of those have been seen; one that practises no card keeps its place in deck order.
+
+    Args:
+        lessons: the first ``limit`` waiting cards that are not practical, in deck order.
+        challenges: every waiting practical card, in deck order.
+        related: the cards that are not practical and carry a tag some challenge practises
+            (:func:`practised_tags`), seen or waiting; more do no harm.
+        limit: how many new cards to bring in.
+
+    Returns:
+        At most ``limit`` card ids. A challenge whose last waiting card is not among ``lessons``
+        is left for a later day.
+    """
+    related = list(related)
+    keyed: list[tuple[Place, int, Place, str]] = [(lesson.place, 0, lesson.place, lesson.card_id) for lesson in lessons]
+    for challenge in challenges:
+        practised = [lesson for lesson in related if practises(challenge, lesson)]
+        waiting = [lesson.place for lesson in practised if lesson.waiting]
+        if not practised:
+            after = challenge.place
+        elif waiting:
+            after = max(waiting)
+        else:
+            after = ("", -1)  # everything it practises was seen: before any other new card
+        keyed.append((after, 1, challenge.place, challenge.card_id))
+    keyed.sort()
+    # With ``limit`` lessons read, whatever sorts after the last of them (where unread lessons
+    # might come first) is past the limit.
+    return [card_id for *_, card_id in keyed[: max(limit, 0)]]
+
+
 @dataclass(frozen=True, slots=True)
 class Entry:
     """A card to ask: ``is_repeat`` for a same-day repeat (the schedule stays)."""
@@ -48,6 +123,9 @@ class Given(Generic[Receipt]):
     entry: Entry
     correct: bool
     queued_repeat: bool  # it put a same-day repeat at the end of the queue
+    set_aside: tuple[tuple[int, Entry], ...] | None = None
+    """For a card set aside (suspended, buried) rather than answered: the waiting entries of the
+    card it took out of the queue, each with its index then."""
 
 
 class SessionQueue(Generic[Receipt]):
@@ -130,10 +208,17 @@ class SessionQueue(Generic[Receipt]):
         """The card was shown but not answered (it could not be asked): its number goes to the next."""
         self._shown -= 1
 
-    def set_aside(self, entry: Entry) -> None:
-        """The card was suspended or buried: it leaves the session, its repeat too."""
+    def set_aside(self, entry: Entry, receipt: Receipt | None = None) -> None:
+        """The card was suspended or buried: it leaves the session, its repeat too.
+
+        Args:
+            receipt: what the store did, when it may be undone like an answer (:meth:`undo`).
+        """
         self._shown -= 1
+        removed = tuple((index, e) for index, e in enumerate(self._queue) if e.card_id == entry.card_id)
         self._queue = deque(e for e in self._queue if e.card_id != entry.card_id)
+        if receipt is not None:
+            self._given.append(Given(receipt, entry, False, False, removed))
 
     def put_back(self, entry: Entry) -> None:
         """Ask the card again first (the undo key found nothing to undo)."""
@@ -142,7 +227,8 @@ class SessionQueue(Generic[Receipt]):
 
     def undo(self, entry: Entry) -> Given[Receipt] | None:
         """Take back the last answer of the session: the card being asked waits, the undone card
-        comes first, its repeat (if the answer queued one) leaves, the counts go back.
+        comes first, its repeat (if the answer queued one) leaves, the counts go back. A card
+        set aside with a receipt is taken back the same way, its waiting repeat with it.
 
         Returns:
             The answer to undo in the store; None when none was given (the card being asked
@@ -152,8 +238,14 @@ class SessionQueue(Generic[Receipt]):
             self.put_back(entry)
             return None
         last = self._given.pop()
-        self._shown -= 2  # neither the card being asked nor the undone answer was answered
         self._queue.appendleft(entry)
+        if last.set_aside is not None:  # it gave its number back when set aside
+            self._shown -= 1
+            for index, taken in last.set_aside:
+                self._queue.insert(min(index, len(self._queue)), taken)
+            self._queue.appendleft(last.entry)
+            return last
+        self._shown -= 2  # neither the card being asked nor the undone answer was answered
         if last.queued_repeat:
             self._drop_last(Entry(last.entry.card_id, True))
         self._queue.appendleft(last.entry)

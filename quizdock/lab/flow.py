@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import shlex
 from dataclasses import dataclass
+from datetime import date
 from typing import Literal
 
 from quizdock.core.grade import Grade
@@ -142,6 +143,12 @@ def quality(result: SessionResult) -> Grade:
     if result.solved or (result.commands and result.checks_passed):
         return Grade.WRONG_FAMILIAR  # solved after reading the solution, or part of the way there
     return Grade.WRONG
+
+
+def counts_as_review(result: SessionResult, last_answer_day: date | None, today: date) -> bool:
+    """Whether a challenge solved outside review counts as a review of its card (graded by
+    :func:`quality`): at most one a day, so a card answered today already keeps its schedule."""
+    return result.solved and last_answer_day != today
 
 
 def summary(result: SessionResult) -> str:

@@ -10,15 +10,25 @@ from collections import defaultdict
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, literal, select
+from sqlalchemy import ColumnElement, and_, case, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from quizdock.core import LEECH_LAPSES, PASSING
 from quizdock.core.scheduler import MATURE_INTERVAL
 from quizdock.core.scheduling import INITIAL_EASINESS
 from quizdock.decks import parse_card
+from quizdock.i18n import Text
 from quizdock.storage.models import CardRow, CardStateRow, ReviewRow
-from quizdock.storage.records import DayActivity, DeckStates, HardCard, Progress, ReviewEntry, StoredCard
+from quizdock.storage.records import (
+    DayActivity,
+    DeckStates,
+    HardCard,
+    ListedCard,
+    Practice,
+    Progress,
+    ReviewEntry,
+    StoredCard,
+)
 from quizdock.storage.sql import available, centi_to_easiness, easiness_to_centi, effective_due
 
 
@@ -216,6 +226,146 @@ def active_cards(session: Session, deck: str | None = None, with_progress: bool 
         suspended = (row.suspended_reason or "manual") if row.suspended_at is not None else None
         cards.append(StoredCard(card, row.created_at, row.content_changed_at, progress, suspended))
     return cards
+
+
+def browse_cards(
+    session: Session, today: date, deck: str | None = None, state: str | None = None, text: str | None = None
+) -> list[ListedCard]:
+    """The active cards in deck order, those of ``deck``, in ``state`` (one of
+    :data:`~quizdock.storage.records.BROWSE_STATES`) and holding ``text`` (in the id, the question
+    or the answer, in either language, whatever the case)."""
+    query = (
+        select(
+            CardRow.id,
+            CardRow.deck_id,
+            CardRow.kind,
+            CardRow.content,
+            CardStateRow.due_on,
+            CardStateRow.easiness_centi,
+            CardStateRow.lapses,
+            CardRow.suspended_at,
+            CardRow.buried_until,
+        )
+        .outerjoin(CardStateRow, CardStateRow.card_id == CardRow.id)
+        .where(CardRow.retired_at.is_(None))
+        .order_by(CardRow.deck_id, CardRow.position)
+    )
+    if deck is not None:
+        query = query.where(CardRow.deck_id == deck)
+    if state is not None:
+        query = query.where(_in_state(state, today))
+    wanted = text.casefold() if text else None
+    listed: list[ListedCard] = []
+    for card_id, deck_id, kind, content, due_on, centi, lapses, suspended_at, buried_until in session.execute(query):
+        if wanted is not None and not any(wanted in shown.casefold() for shown in _searched(card_id, content)):
+            continue
+        question = content.get("question") or {}
+        listed.append(
+            ListedCard(
+                card_id,
+                deck_id,
+                kind,
+                Text(fr=str(question.get("fr", "")), en=str(question.get("en", ""))),
+                due_on,
+                centi_to_easiness(centi) if centi is not None else None,
+                lapses or 0,
+                suspended_at is not None,
+                buried_until if buried_until is not None and buried_until > today else None,
+            )
+        )
+    return listed
+
+
+def _in_state(state: str, today: date) -> ColumnElement[bool]:
+    """The SQL condition of a card in a state of the card browser."""
+    reviewed = CardStateRow.card_id.is_not(None)
+    conditions: dict[str, ColumnElement[bool]] = {
+        "new": CardStateRow.card_id.is_(None),
+        # As review and `quizdock due` count them: due by SM-2 or owing a same-day repeat.
+        "due": and_(
+            or_(CardStateRow.due_on <= today, and_(CardStateRow.repeat_on == today, CardStateRow.due_on > today)),
+            available(today),
+        ),
+        "learning": and_(reviewed, CardStateRow.repetitions == 0),
+        "suspended": CardRow.suspended_at.is_not(None),
+        "buried": and_(CardRow.buried_until.is_not(None), CardRow.buried_until > today),
+        "leech": and_(reviewed, CardStateRow.lapses >= LEECH_LAPSES),
+    }
+    return conditions[state]
+
+
+def _searched(card_id: str, content: dict[str, Any]) -> list[str]:
+    """What the card browser's TEXT is looked for in: the id, the question and the answer."""
+    texts = [card_id]
+    for field in ("question", "answer"):
+        value = content.get(field)
+        if isinstance(value, dict):
+            texts += [str(v) for v in value.values()]
+        elif isinstance(value, str):
+            texts.append(value)  # a command card's answer is the command itself
+    return texts
+
+
+def card_history(session: Session, card_id: str) -> StoredCard | None:
+    """One card, retired or not, with its SM-2 state and its whole review log; None if no card has this id."""
+    row = session.get(CardRow, card_id)
+    if row is None:
+        return None
+    state = session.get(CardStateRow, card_id)
+    log = session.scalars(
+        select(ReviewRow).where(ReviewRow.card_id == card_id).order_by(ReviewRow.reviewed_at, ReviewRow.id)
+    )
+    reviews = tuple(
+        ReviewEntry(
+            reviewed_at=review.reviewed_at,
+            quality=review.quality,
+            duration_ms=review.duration_ms,
+            is_repeat=review.is_repeat,
+            first=review.before_due_on is None and not review.is_repeat,
+            before_interval=review.before_interval,
+            after_interval=review.after_interval,
+            after_easiness_centi=review.after_easiness_centi,
+            after_due_on=review.after_due_on,
+            answer=review.answer,
+        )
+        for review in log
+    )
+    progress = None
+    if state is not None:
+        progress = Progress(
+            repetitions=state.repetitions,
+            interval=state.interval,
+            easiness_centi=state.easiness_centi,
+            due_on=state.due_on,
+            lapses=state.lapses or 0,
+            last_reviewed_at=state.last_reviewed_at,
+            reviews=reviews,
+        )
+    card = parse_card(row.content, deck_id=row.deck_id, path=f"(stored deck {row.deck_id})")
+    suspended = (row.suspended_reason or "manual") if row.suspended_at is not None else None
+    return StoredCard(
+        card, row.created_at, row.content_changed_at, progress, suspended, row.buried_until, row.retired_at
+    )
+
+
+def practice(session: Session) -> dict[str, Practice]:
+    """Per active practical card: its next review and its last answer (one query)."""
+    latest = func.row_number().over(
+        partition_by=ReviewRow.card_id, order_by=(ReviewRow.reviewed_at.desc(), ReviewRow.id.desc())
+    )
+    answers = (
+        select(ReviewRow.card_id, ReviewRow.reviewed_at, ReviewRow.quality, latest.label("rank"))
+        .join(CardRow, CardRow.id == ReviewRow.card_id)
+        .where(CardRow.kind == "practical")
+        .subquery()
+    )
+    query = (
+        select(CardRow.id, CardStateRow.due_on, answers.c.reviewed_at, answers.c.quality)
+        .outerjoin(CardStateRow, CardStateRow.card_id == CardRow.id)
+        .outerjoin(answers, and_(answers.c.card_id == CardRow.id, answers.c.rank == 1))
+        .where(CardRow.kind == "practical", CardRow.retired_at.is_(None))
+    )
+    return {card_id: Practice(card_id, due_on, at, quality) for card_id, due_on, at, quality in session.execute(query)}
 
 
 def _hard_card(

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from quizdock.storage.migrate import current_revision, damaged, explain, read_only
 from quizdock.storage.schema import DUE_TODAY, HEAD_REVISION, OUT_OF_REVIEW, SET_ASIDE
@@ -163,19 +166,66 @@ def introduced_on(conn: sqlite3.Connection, today: date) -> int:
 
 
 def new_card_ids(conn: sqlite3.Connection, limit: int, deck: str | None = None, today: date | None = None) -> list[str]:
-    """``Store.new_card_ids`` with sqlite3: cards never reviewed, in deck order, set-aside ones left out."""
+    """``Store.new_card_ids`` with sqlite3: the day's new cards, set-aside ones left out."""
+    return pick_new_cards(conn.execute, limit, deck, today)
+
+
+Run = Callable[[str, dict[str, Any]], Iterable[Sequence[Any]]]
+"""Runs one query with named parameters and returns its rows: sqlite3's ``execute``, or the store's."""
+
+
+def pick_new_cards(run: Run, limit: int, deck: str | None = None, today: date | None = None) -> list[str]:
+    """The new cards a review brings in, in the order of :func:`quizdock.core.queue.new_card_order`:
+    this light path and :meth:`Store.new_card_ids` both run these queries.
+
+    Args:
+        today: buried cards are left out until this day reaches their ``buried_until``; None
+            leaves out no buried card.
+    """
+    from quizdock.core.queue import NewCard, new_card_order, practised_tags
+
     if limit <= 0:
         return []
     # With no day, no buried card is left out (as the store's ``available(None)``).
-    buried = "" if today is None else " AND (c.buried_until IS NULL OR c.buried_until <= :today)"
+    waiting = "s.card_id IS NULL AND c.suspended_at IS NULL"
+    if today is not None:
+        waiting += " AND (c.buried_until IS NULL OR c.buried_until <= :today)"
     in_deck = "" if deck is None else " AND c.deck_id = :deck"
-    rows = conn.execute(
-        "SELECT c.id FROM cards c LEFT OUTER JOIN card_states s ON s.card_id = c.id WHERE s.card_id IS NULL "
-        f"AND c.retired_at IS NULL AND c.suspended_at IS NULL{buried}{in_deck} "
-        "ORDER BY c.deck_id, c.position LIMIT :limit",
-        {"today": today.isoformat() if today else None, "deck": deck, "limit": limit},
-    )
-    return [row[0] for row in rows]
+    params: dict[str, Any] = {"today": today.isoformat() if today else None, "deck": deck, "limit": limit}
+    cards = "FROM cards c LEFT OUTER JOIN card_states s ON s.card_id = c.id WHERE c.retired_at IS NULL"
+    lessons = [
+        NewCard(card_id, (deck_id, position))
+        for card_id, deck_id, position in run(
+            f"SELECT c.id, c.deck_id, c.position {cards} AND {waiting}{in_deck} AND c.kind != 'practical' "
+            "ORDER BY c.deck_id, c.position LIMIT :limit",
+            params,
+        )
+    ]
+    challenges = [
+        NewCard(card_id, (deck_id, position), tuple(json.loads(topics)))
+        for card_id, deck_id, position, topics in run(
+            f"SELECT c.id, c.deck_id, c.position, json_extract(c.content, '$.topics') {cards} AND {waiting}{in_deck} "
+            "AND c.kind = 'practical' ORDER BY c.deck_id, c.position",
+            params,
+        )
+    ]
+    tags = sorted(set().union(*(practised_tags(challenge.topics) for challenge in challenges)))
+    related: list[NewCard] = []
+    if tags:
+        # Cards carrying a practised tag or one below it (the core checks each match again).
+        names = {f"t{i}": tag for i, tag in enumerate(tags)}
+        match = " OR ".join(f"t.value = :{key} OR instr(t.value, :{key} || '::') = 1" for key in names)
+        rows = run(
+            f"SELECT c.id, c.deck_id, c.position, json_extract(c.content, '$.topics'), {waiting} {cards}{in_deck} "
+            "AND c.kind != 'practical' AND EXISTS (SELECT 1 FROM json_each(c.content, '$.topics') t "
+            f"WHERE {match})",
+            {**params, **names},
+        )
+        related = [
+            NewCard(card_id, (deck_id, position), tuple(json.loads(topics)), bool(free))
+            for card_id, deck_id, position, topics, free in rows
+        ]
+    return new_card_order(lessons, challenges, related, limit)
 
 
 def read_cards(conn: sqlite3.Connection, card_ids: list[str]) -> list[StoredCard]:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from quizdock.decks import Card
+    from quizdock.i18n import Text
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +90,8 @@ class ReviewEntry:
         before_interval: the interval before the answer, in days.
         after_interval: the interval after it, in days.
         after_easiness_centi: the E-Factor after it, in hundredths.
+        after_due_on: the day the card was due after it (read for a card's history only).
+        answer: the answer as given (read for a card's history only).
     """
 
     reviewed_at: datetime
@@ -99,6 +102,8 @@ class ReviewEntry:
     before_interval: int
     after_interval: int
     after_easiness_centi: int
+    after_due_on: date | None = None
+    answer: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +139,8 @@ class StoredCard:
         changed_at: when its content last changed (naive UTC).
         progress: its SM-2 state and log, when asked for and the card has been reviewed.
         suspended: why reviews leave it out ("leech" or "manual"), else None.
+        buried_until: reviews leave it out before this day (read for a card's history only).
+        retired_at: when its deck file stopped holding it (naive UTC), else None.
     """
 
     card: Card
@@ -141,3 +148,52 @@ class StoredCard:
     changed_at: datetime
     progress: Progress | None = None
     suspended: str | None = None
+    buried_until: date | None = None
+    retired_at: datetime | None = None
+
+
+BROWSE_STATES = ("new", "due", "learning", "suspended", "buried", "leech")
+"""What ``quizdock cards --state`` may ask for (:meth:`Store.browse_cards`)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ListedCard:
+    """One line of the card browser.
+
+    Attributes:
+        card_id: the card's id.
+        deck: its deck.
+        kind: concept, command, choice or practical.
+        question: its question in both languages, as the deck file has it.
+        due_on: its next review (None: a new card).
+        easiness: its E-Factor (None: a new card).
+        lapses: how many times it was forgotten once learned.
+        suspended: left out of reviews until unsuspended.
+        buried_until: left out of reviews before this day, when that is after today.
+    """
+
+    card_id: str
+    deck: str
+    kind: str
+    question: Text
+    due_on: date | None
+    easiness: Decimal | None
+    lapses: int
+    suspended: bool
+    buried_until: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class Practice:
+    """Where a practical card stands, for `quizdock challenge list`.
+
+    Attributes:
+        due_on: its next review (None: never tried).
+        last_at: its last answer, naive UTC (None: never tried).
+        last_quality: that answer's grade.
+    """
+
+    card_id: str
+    due_on: date | None = None
+    last_at: datetime | None = None
+    last_quality: int | None = None

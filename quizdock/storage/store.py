@@ -40,8 +40,8 @@ from quizdock.storage.engine import make_engine
 from quizdock.storage.integrity import WriteCheck
 from quizdock.storage.migrate import explain, upgrade
 from quizdock.storage.models import CardRow, CardStateRow, DeckRow, ReviewRow
-from quizdock.storage.quick import due_count_sql, unchanged_since_loaded
-from quizdock.storage.records import DayActivity, DeckStates, HardCard, StoredCard
+from quizdock.storage.quick import due_count_sql, pick_new_cards, unchanged_since_loaded
+from quizdock.storage.records import DayActivity, DeckStates, HardCard, ListedCard, Practice, StoredCard
 from quizdock.storage.sql import available, centi_to_easiness, easiness_to_centi, effective_due
 
 
@@ -381,25 +381,16 @@ class Store:
             return int(session.scalar(text(due_count_sql(deck)), {"today": today.isoformat(), "deck": deck}) or 0)
 
     def new_card_ids(self, limit: int, deck: str | None = None, today: date | None = None) -> list[str]:
-        """Ids of cards never reviewed, in deck order, suspended cards left out.
+        """Ids of the day's new cards: cards never reviewed, in deck order but each practical card
+        right after the cards it practises (:func:`quizdock.core.queue.new_card_order`);
+        suspended cards left out.
 
         Args:
             today: buried cards are left out until this day reaches their ``buried_until``;
                 None leaves out no buried card.
         """
-        if limit <= 0:
-            return []
-        query = (
-            select(CardRow.id)
-            .outerjoin(CardStateRow, CardStateRow.card_id == CardRow.id)
-            .where(CardStateRow.card_id.is_(None), available(today))
-            .order_by(CardRow.deck_id, CardRow.position)
-            .limit(limit)
-        )
-        if deck is not None:
-            query = query.where(CardRow.deck_id == deck)
         with self.session() as session:
-            return list(session.scalars(query))
+            return pick_new_cards(lambda sql, params: session.execute(text(sql), params).all(), limit, deck, today)
 
     def introduced_on(self, today: date) -> int:
         """How many new cards were first reviewed on ``today``, in all decks: the daily limit is
@@ -594,6 +585,27 @@ class Store:
         with self.session(writing=True) as session:
             self._card_row(session, card_id).buried_until = until
 
+    def unbury(self, card_id: str | None, today: date) -> list[str]:
+        """Bring buried cards back into today's reviews: this card, or every card buried past ``today``.
+
+        Returns:
+            The ids of the cards that were buried (empty: none was).
+
+        Raises:
+            NotFound: no card has this id.
+        """
+        buried = and_(CardRow.buried_until.is_not(None), CardRow.buried_until > today)
+        with self.session(writing=True) as session:
+            if card_id is not None:
+                self._card_row(session, card_id)
+            query = select(CardRow).where(buried).order_by(CardRow.id)
+            if card_id is not None:
+                query = query.where(CardRow.id == card_id)
+            rows = list(session.scalars(query))
+            for row in rows:
+                row.buried_until = None
+            return [row.id for row in rows]
+
     def leeches(self, deck: str | None = None) -> list[Leech]:
         """Active cards with :data:`LEECH_LAPSES` lapses or more, most lapses first."""
         query = (
@@ -654,6 +666,39 @@ class Store:
         review log."""
         with self.session() as session:
             return queries.active_cards(session, deck, with_progress)
+
+    # --- the card browser and the challenges' progress ------------------------------------
+
+    def browse_cards(
+        self, today: date, deck: str | None = None, state: str | None = None, text: str | None = None
+    ) -> list[ListedCard]:
+        """The active cards in deck order, filtered by deck, state (:data:`BROWSE_STATES`) and text."""
+        with self.session() as session:
+            return queries.browse_cards(session, today, deck, state, text)
+
+    def card_history(self, card_id: str) -> StoredCard:
+        """One card with its state and whole review log (a retired card too).
+
+        Raises:
+            NotFound: no card has this id.
+        """
+        with self.session() as session:
+            found = queries.card_history(session, card_id)
+            if found is None:
+                self._card_row(session, card_id)  # raises, with the closest id
+            assert found is not None
+            return found
+
+    def practice(self) -> dict[str, Practice]:
+        """Per active practical card: its next review and its last answer."""
+        with self.session() as session:
+            return queries.practice(session)
+
+    def last_reviewed_at(self, card_id: str) -> datetime | None:
+        """The moment of the card's last answer, aware UTC (None: never answered)."""
+        with self.session() as session:
+            state = session.get(CardStateRow, card_id)
+        return None if state is None else state.last_reviewed_at.replace(tzinfo=UTC)
 
     @staticmethod
     def _card_row(session: Session, card_id: str) -> CardRow:
