@@ -492,3 +492,16 @@ def test_the_follow_option_is_required_when_the_task_asks_to_follow(learner_lab:
 def quiet_run(argv: list[str], env: dict[str, str] | None = None) -> int:
     """The learner's command without this terminal (pytest holds it)."""
     return subprocess.run(argv, capture_output=True, check=False, timeout=60, env=env).returncode
+
+
+@pytest.mark.parametrize(
+    ("lang", "words", "foreign"),
+    [("fr", ("REGISTRE", "DOSSIER"), ("REGISTRY", "DIR ")), ("en", ("REGISTRY", "DIR"), ("REGISTRE", "DOSSIER"))],
+)
+def test_challenge_list_names_the_values_chosen_at_setup_in_the_learner_s_language(
+    lang: str, words: tuple[str, ...], foreign: tuple[str, ...]
+) -> None:
+    result = CliRunner().invoke(app, ["challenge", "list", "--lang", lang], env={"COLUMNS": "400"})
+    assert result.exit_code == 0, result.output
+    assert all(word in result.output for word in words), result.output
+    assert not any(word in result.output for word in foreign), result.output

@@ -37,6 +37,9 @@ if TYPE_CHECKING:
 
 app = command_group(help_texts.CHALLENGE)
 
+# What `challenge list` writes for the values chosen at setup (a port, a folder, the registry).
+PLACEHOLDERS = {"port": N_("PORT"), "dir": N_("DIR"), "registry": N_("REGISTRY")}
+
 IdArgument = Annotated[
     str, typer.Argument(metavar=N_("ID"), help=N_("The challenge id, e.g. publish-port or practical/publish-port."))
 ]
@@ -67,9 +70,9 @@ def list_command(lang: LangOption = None) -> None:
     decks = load_decks()
     for card in (card for deck in decks for card in deck.cards if isinstance(card, PracticalCard)):
         # Ports, directories and the registry's address are chosen at setup.
-        shown = {p.key: p.reserved_name or p.kind.upper() for p in card.challenge.params}
+        shown = {p.key: p.reserved_name or _(PLACEHOLDERS[p.kind]) for p in card.challenge.params}
         shown.update(
-            registry="REGISTRY",
+            registry=_(PLACEHOLDERS["registry"]),
             registry_user=REGISTRY_USER,
             registry_password=REGISTRY_PASSWORD,
             label=card.challenge.label,
