@@ -165,3 +165,13 @@ def test_checks_of_how_are_left_out_on_the_learners_docker_and_named() -> None:
     assert {c.condition for c in run_it.checks_for(lab=False)} == {"tty_stdin", "logs_contain"}
     assert set(RECORDED_CONDITIONS) & {c.condition for c in run_it.checks_for(lab=False)} == set()
     assert set(RECORDED_CONDITIONS) <= set(CONDITION_ARGS)
+
+
+@pytest.mark.parametrize("state", ["created", "running", "paused", "restarting", "removing", "exited", "dead"])
+def test_every_state_docker_gives_a_container_is_said_in_french(state: str) -> None:
+    """Docker's raw state words never stand alone in a French verdict (its own word in brackets)."""
+    from quizdock.lab.conditions import _status_words
+
+    said = _status_words(state)
+    assert said.en == state
+    assert said.fr != state and (state == "running" or said.fr.endswith(f"({state})")), said.fr

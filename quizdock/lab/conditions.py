@@ -210,7 +210,16 @@ def _status(container: Container) -> Text:
     return _status_words(status, state.get("ExitCode") if status == "exited" else None)
 
 
-_STATUS_WORDS = {"running": N_("running"), "exited": N_("exited"), "created": N_("created")}
+# Every state Docker gives a container (docker ps --filter status=...).
+_STATUS_WORDS = {
+    "running": N_("running"),
+    "exited": N_("exited"),
+    "created": N_("created"),
+    "paused": N_("paused"),
+    "restarting": N_("restarting"),
+    "removing": N_("removing"),
+    "dead": N_("dead"),
+}
 
 
 def _status_words(status: str, code: object = None) -> Text:
