@@ -340,3 +340,33 @@ def _tar_of(data: bytes) -> bytes:
         info.size = len(data)
         archive.addfile(info, io.BytesIO(data))
     return buffer.getvalue()
+
+
+@pytest.mark.usefixtures("review_decks")
+@pytest.mark.parametrize("chosen_by", ["config", "option"])
+def test_a_french_review_says_docker_s_fault_in_french(
+    vanishing_docker: tuple[dict[str, str], str], docker_client: docker.DockerClient, chosen_by: str
+) -> None:
+    """The language of config.toml (or --lang) reaches every message of the fast review path,
+    the lab's and Docker's errors included, in a terminal whose locale is English."""
+    env, name = vanishing_docker
+    assert CliRunner().invoke(app, ["decks"]).exit_code == 0  # a database up to date: the fast path reviews
+    args = ["review"]
+    if chosen_by == "config":
+        Path(os.environ["QUIZDOCK_CONFIG"]).write_text('lang = "fr"\n', encoding="utf-8")
+    else:
+        args += ["--lang", "fr"]
+    child = spawn(*args, env={**env, "LANG": "en_US.UTF-8"})
+    child.expect("Entrée pour voir la réponse")
+    child.send("\r")
+    child.expect("Votre rappel")
+    child.send("4")
+    child.expect("Votre commande")
+    kill(docker_client, name)
+    child.sendline("check")
+    child.expect("Les cartes pratiques restantes attendent un autre jour.")
+    child.expect("Entrée pour voir la réponse")
+    said = child.before or ""
+    english = [word for word in (" the ", " is ", "Docker is", "Nothing answers", " cannot ") if word in said]
+    assert english == [], said
+    child.terminate(force=True)
