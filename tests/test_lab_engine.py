@@ -429,3 +429,17 @@ def test_a_docker_on_another_machine_cannot_hold_the_lab(monkeypatch: pytest.Mon
     monkeypatch.setenv("QUIZDOCK_LAB", "on")
     result = CliRunner().invoke(app, ["lab", "up"])
     assert result.exit_code in (5, 8), result.output  # ssh is not reachable here either: 5 first
+
+
+def test_two_users_of_one_docker_each_have_a_lab_of_their_own(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without QUIZDOCK_LAB_DIR, the lab's name still carries the user's data folder: a second
+    user's `lab up` never finds, replaces or re-keys the first one's."""
+    monkeypatch.delenv("QUIZDOCK_LAB_DIR", raising=False)
+    monkeypatch.delenv("XDG_DATA_HOME", raising=False)
+    names = set()
+    for user in ("ana", "ben"):
+        monkeypatch.setenv("HOME", str(tmp_path / user))
+        home = engine.default_home()
+        assert home.root.is_relative_to(tmp_path / user)
+        names.add((home.name, home.volume))
+    assert len(names) == 2 and all(name.startswith("quizdock-lab-") for name, _volume in names)

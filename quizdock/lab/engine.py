@@ -4,9 +4,10 @@ Challenges run there, so they can use the note's commands as written (a plain
 ``docker container prune``) and can never touch the learner's containers, images, volumes,
 networks or credentials. The lab is Docker-in-Docker:
 
-- one container (``quizdock-lab``) of the official Docker-in-Docker image of the engine version
-  quizdock is tested with (:data:`LAB_IMAGE`), privileged, its engine's storage in a volume of
-  its own (``quizdock-lab-data``), so cached images survive a restart;
+- one container (``quizdock-lab-<digest of the learner's lab folder>``: one per user and data
+  folder) of the official Docker-in-Docker image of the engine version quizdock is tested with
+  (:data:`LAB_IMAGE`), privileged, its engine's storage in a volume of its own (the same name
+  with ``-data``), so cached images survive a restart;
 - its engine listens on TLS only, published on the loopback address; the client certificate
   is in the learner's data folder (mode 0600), so only the learner can drive it;
 - a few ports are published from the loopback address to the same port numbers in the lab,
@@ -129,8 +130,9 @@ class LabHome:
 def default_home() -> LabHome:
     """The learner's lab: its folder beside the challenges' state files.
 
-    With ``QUIZDOCK_LAB_DIR`` set (another data folder), the container's name carries a digest
-    of that folder, so two data folders never share, or replace, one lab.
+    The container's name carries a digest of that folder, so two users (or two data folders,
+    ``QUIZDOCK_LAB_DIR``) on one Docker never share, or replace, one lab: a lab whose
+    certificates are not this folder's is another's, never this one's to remake.
 
     Raises:
         QuizdockError: The folder is a file or cannot be written to (exit 2).
@@ -140,8 +142,6 @@ def default_home() -> LabHome:
     from quizdock.lab.state import usable_state_dir
 
     root = usable_state_dir() / "engine"
-    if not os.environ.get("QUIZDOCK_LAB_DIR"):
-        return LabHome(root)
     digest = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:10]
     return LabHome(root, name=f"{LAB_NAME}-{digest}")
 
