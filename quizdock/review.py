@@ -73,6 +73,7 @@ MESSAGES: dict[str, str] = {
     "practical_lost": N_("The practical cards left wait for another day. {error}"),
     "legend": N_("0-2 wrong · 3 hard · 4 hesitant · 5 perfect · s suspend · b bury · u undo"),
     "interrupted": N_("Stopped. Every answer given so far is saved."),
+    "not_saved": N_("This answer to {id} was not saved: the card stays as it was, to answer again."),
     "command_keys": N_("Or type :s to suspend this card, :b to bury it until tomorrow, :u to undo the last answer."),
     "leech": N_("{id} has lapsed {n} times: it is a leech, now suspended. Rework it, then `quizdock unsuspend {id}`."),
     "suspended": N_("Suspended {id}: it stays out of reviews until `quizdock unsuspend {id}`."),
@@ -201,15 +202,19 @@ class ReviewSession:
                     self._set_aside(card_id, outcome, today)
                     loaded.pop(card_id, None)
                     continue
-                recorded = self.store.record_answer(
-                    scheduled.card.id,
-                    quality=outcome.quality,
-                    answer=outcome.answer,
-                    duration_ms=outcome.duration_ms,
-                    now=self.now(),
-                    today=today,
-                    repeat=entry.is_repeat,
-                )
+                try:
+                    recorded = self.store.record_answer(
+                        scheduled.card.id,
+                        quality=outcome.quality,
+                        answer=outcome.answer,
+                        duration_ms=outcome.duration_ms,
+                        now=self.now(),
+                        today=today,
+                        repeat=entry.is_repeat,
+                    )
+                except QuizdockError:  # the database refused it (locked too long, damaged): say so
+                    self.console.print(f"[bold red]{escape(self._say('not_saved', id=card_id))}[/bold red]")
+                    raise
                 if recorded.leech:
                     self.console.print(
                         f"[bold yellow]{escape(self._say('leech', id=card_id, n=recorded.lapses))}[/bold yellow]"

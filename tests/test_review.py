@@ -394,3 +394,31 @@ def test_deck_text_from_an_older_database_reaches_the_terminal_as_text(store: St
     _, output = run_session(store, [ENTER, "5"], ["mini/concept"])
     assert "\x1b]52" not in output and "\x07" not in output and "\x1b[2J" not in output
     assert "What is a container?\\x1b]52;c;ZXZpbA==\\x07" in output
+
+
+def test_an_answer_the_database_refuses_is_said_not_saved(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another program holds the database past the wait: the learner reads that this answer was
+    not saved (and why, with the exit code of a database error), never a silent loss."""
+    import sqlite3
+
+    import quizdock.storage.engine
+    from quizdock.errors import QuizdockError
+
+    monkeypatch.setattr(quizdock.storage.engine, "BUSY_TIMEOUT_MS", 200)
+    with Store.open(db_path) as opened:
+        opened.sync_decks([MINI], NOW)
+        holder = sqlite3.connect(db_path, isolation_level=None)
+        holder.execute("BEGIN EXCLUSIVE")  # another program in the middle of a long write
+        out = io.StringIO()
+        prompter = ScriptedPrompter("en", [ENTER, "5"])  # type: ignore[arg-type]
+        session = ReviewSession(opened, prompter, Console(file=out, width=100), "en", now=lambda: NOW)  # type: ignore[arg-type]
+        try:
+            with pytest.raises(QuizdockError) as refused:
+                session.run(["mini/concept"])
+        finally:
+            prompter.close()
+            holder.execute("ROLLBACK")
+            holder.close()
+        assert refused.value.exit_code == ExitCode.DATABASE
+        assert "This answer to mini/concept was not saved" in out.getvalue(), out.getvalue()
+        assert reviews(opened) == []
