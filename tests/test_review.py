@@ -422,3 +422,20 @@ def test_an_answer_the_database_refuses_is_said_not_saved(db_path: Path, monkeyp
         assert refused.value.exit_code == ExitCode.DATABASE
         assert "This answer to mini/concept was not saved" in out.getvalue(), out.getvalue()
         assert reviews(opened) == []
+
+
+def test_a_card_answered_in_two_terminals_the_same_day_moves_once(store: Store) -> None:
+    """Two reviews showed the same card; the second answer of the day, from the other terminal,
+    is kept as a same-day repeat: the interval is 1 day, not 6."""
+    first, second = NOW, NOW + timedelta(minutes=5)
+    store.record_answer("mini/concept", quality=5, answer="", duration_ms=0, now=first, today=TODAY)
+    again = store.record_answer("mini/concept", quality=5, answer="", duration_ms=0, now=second, today=TODAY)
+    assert again.after == again.before
+    log = reviews(store)
+    assert [(r.is_repeat, r.after_interval) for r in log] == [(False, 1), (True, 1)]
+    assert states(store)["mini/concept"].due_on == TODAY + timedelta(days=1)
+    day_after = NOW + timedelta(days=1)
+    tomorrow = store.record_answer(
+        "mini/concept", quality=5, answer="", duration_ms=0, now=day_after, today=TODAY + timedelta(days=1)
+    )
+    assert tomorrow.after.interval == 6  # the next day, it schedules as SM-2 says

@@ -478,6 +478,9 @@ class Store:
             snapshot = _snapshot(card, state)
             if repeat and state is None:
                 raise ValueError(f"a same-day repeat of {card_id} needs a first answer")
+            if not repeat and state is not None and _local_day(state.last_reviewed_at, now) == today:
+                # Answered today already (in another terminal): a card's schedule moves once a day.
+                repeat = True
             progress, log = review(_progress(card, state), quality, now, today=today, repeat=repeat)
             if state is None:
                 state = CardStateRow(card_id=card_id)
@@ -709,6 +712,11 @@ class Store:
                 _("There is no card {card}.").format(card=repr(card_id)) + hint, _("Card ids look like 'deck/slug'.")
             )
         return card
+
+
+def _local_day(stamp: datetime | None, now: datetime) -> date | None:
+    """The learner's day of a stored UTC time (``now`` gives the time zone)."""
+    return None if stamp is None else stamp.replace(tzinfo=UTC).astimezone(now.tzinfo).date()
 
 
 def _snapshot(card: CardRow, state: CardStateRow | None) -> Snapshot:
