@@ -10,7 +10,7 @@ from collections import defaultdict
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, literal, or_, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from quizdock.core import LEECH_LAPSES, PASSING
@@ -71,21 +71,35 @@ def daily_activity(session: Session, offset: timedelta, deck: str | None = None)
 
 
 def due_per_day(session: Session, today: date, until: date, deck: str | None = None) -> dict[date, int]:
-    """Cards due per day up to ``until`` (a buried card counts on the day it comes back, a same-day repeat
-    today); suspended ones left out."""
+    """Cards due per day up to ``until`` (a buried card counts on the day it comes back);
+    suspended ones left out. A card answered below 4 today owes a repeat today and is due again
+    on its SM-2 day: it counts on both."""
     scheduled = effective_due()
-    # A card answered below 4 today owes a repeat today, whatever its SM-2 due date.
-    due = case((and_(CardStateRow.repeat_on == today, scheduled > today), literal(today)), else_=scheduled)
-    query = (
-        select(due, func.count())
+    counted = (
+        select(scheduled, func.count())
         .select_from(CardStateRow)
         .join(CardRow, CardRow.id == CardStateRow.card_id)
-        .where(CardRow.retired_at.is_(None), CardRow.suspended_at.is_(None), due <= until)
-        .group_by(due)
+        .where(CardRow.retired_at.is_(None), CardRow.suspended_at.is_(None), scheduled <= until)
+        .group_by(scheduled)
+    )
+    owed = (
+        select(func.count())
+        .select_from(CardStateRow)
+        .join(CardRow, CardRow.id == CardStateRow.card_id)
+        .where(
+            CardRow.retired_at.is_(None),
+            CardRow.suspended_at.is_(None),
+            CardStateRow.repeat_on == today,
+            scheduled > today,
+        )
     )
     if deck is not None:
-        query = query.where(CardRow.deck_id == deck)
-    return {_as_date(day): count for day, count in session.execute(query)}
+        counted = counted.where(CardRow.deck_id == deck)
+        owed = owed.where(CardRow.deck_id == deck)
+    days = {_as_date(day): count for day, count in session.execute(counted)}
+    if repeats := int(session.execute(owed).scalar_one()):
+        days[today] = days.get(today, 0) + repeats
+    return days
 
 
 def count_new(session: Session, today: date, deck: str | None = None) -> int:
