@@ -1025,8 +1025,9 @@ VERDICT_TEXTS: tuple[V, ...] = (
         "docker container ls",
         "docker ps " + "a" * 2001,
         "wrong",
-        "An answer of 2011 characters: past 2000, it is not graded.",
-        "Réponse de 2011 caractères\u202f: au-delà de 2000, elle n'est pas corrigée.",
+        "An answer past 2,000 characters is not compared with the expected command: it counts as wrong.",
+        "Une réponse de plus de 2\u202f000 caractères n'est pas comparée à la commande attendue\u202f: elle compte "
+        "comme fausse.",
     ),
     V(
         "docker image pull alpine:3.5",

@@ -40,7 +40,7 @@ from quizdock.grading.values import (
     option_anchor,
 )
 from quizdock.grading.wording import both
-from quizdock.i18n import N_, Text, ngettext_in
+from quizdock.i18n import N_, Text, ngettext_in, number
 from quizdock.plaintext import MAX_ANSWER_CHARS
 
 Verdict = Literal["equivalent", "accepted", "partial", "wrong"]
@@ -590,7 +590,11 @@ def _too_long(given: str, canonical: str) -> CommandVerdict:
     return CommandVerdict(
         "wrong",
         QUALITY["wrong"],
-        both(N_("An answer of {n} characters: past {limit}, it is not graded."), n=len(given), limit=MAX_ANSWER_CHARS),
+        # The prompt stops taking characters just past the limit: the length typed is not known.
+        both(
+            N_("An answer past {limit} characters is not compared with the expected command: it counts as wrong."),
+            limit=Text(fr=number(MAX_ANSWER_CHARS, lang="fr"), en=number(MAX_ANSWER_CHARS, lang="en")),
+        ),
         canonical,
     )
 
