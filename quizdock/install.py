@@ -246,12 +246,15 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     if previous is None:
         print(_("Installed quizdock {version}: {path} runs it.").format(version=__version__, path=path))
+    elif previous == __version__:
+        print(_("Reinstalled quizdock {version}: {path} runs it.").format(version=__version__, path=path))
     else:
         print(
             _("Updated quizdock from {previous} to {version}: {path} runs it.").format(
                 previous=previous, version=__version__, path=path
             )
         )
+    if previous is not None:
         if new:
             print(_("New since the last install:"))
             for entry in new:
@@ -273,9 +276,11 @@ def report_removal(removed: list[Path], purge: bool) -> int:
         print(_("Removed {path}").format(path=path))
     if not purge:
         data, settings = learner_folders()
-        print(
-            _("Your progress is kept in {data} and your settings in {settings}.").format(data=data, settings=settings)
-        )
+        if settings.exists():
+            kept = _("Your progress is kept in {data} and your settings in {settings}.")
+        else:
+            kept = _("Your progress is kept in {data}.")
+        print(kept.format(data=data, settings=settings))
         print(_("python3 -m quizdock.install --purge deletes them too."))
     return 0
 

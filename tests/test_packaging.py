@@ -168,7 +168,8 @@ def test_the_quick_start_install_puts_only_quizdock_on_path_and_uninstall_keeps_
     assert again.returncode == 0 and "Creating" not in again.stdout, again.stdout + again.stderr
     assert f"Updated quizdock from 0.2.0 to {__version__}" in again.stdout
     assert again.stdout.split("New since the last install:\n")[1].splitlines()[0] == f"- {newest}"
-    assert "Nothing new in the changelog" in install().stdout
+    same = install().stdout
+    assert f"Reinstalled quizdock {__version__}" in same and "Nothing new in the changelog" in same, same
 
     (bin_dir / "quizdock").unlink()
     (bin_dir / "quizdock").write_text("#!/bin/sh\necho another quizdock\n")
