@@ -147,3 +147,13 @@ def test_the_choice_list_takes_one_key_for_its_actions(db_path: Path) -> None:
     child.expect("Suspended mini/choice")
     child.expect("Session over: 1 card,")
     assert exit_status(child) == 0
+
+
+def test_a_first_review_says_what_it_does_while_it_makes_the_database(db_path: Path) -> None:
+    """No silent wait: a new database is made and the decks loaded under a status line."""
+    assert not db_path.exists()
+    child = spawn(db_path)
+    child.expect("Opening your collection…")
+    child.expect("Card 1 of 3")
+    child.kill(signal.SIGKILL)
+    exit_status(child)

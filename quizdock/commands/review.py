@@ -63,11 +63,15 @@ def review(
 
     chosen = language(lang)
     new_per_day = new if new is not None else load_settings().new_per_day
-    with open_store() as store:
+    out = console()
+    # The first time (or after an update) the database is made or migrated and the decks loaded.
+    with out.status(_("Opening your collection…")):
+        store = open_store()
+    with store:
         check_deck(store, deck)
         today = clock.today()
         card_ids = plan(store, today, deck=deck, limit=limit, new_per_day=new_per_day)
-        session = ReviewSession(store, Prompter(chosen), console(), chosen, deck=deck, new_per_day=new_per_day)
+        session = ReviewSession(store, Prompter(chosen), out, chosen, deck=deck, new_per_day=new_per_day)
         session.run(card_ids, store.repeat_card_ids(today, deck=deck))
 
 
