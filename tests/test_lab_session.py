@@ -505,3 +505,26 @@ def test_challenge_list_names_the_values_chosen_at_setup_in_the_learner_s_langua
     assert result.exit_code == 0, result.output
     assert all(word in result.output for word in words), result.output
     assert not any(word in result.output for word in foreign), result.output
+
+
+def test_try_it_offers_only_a_port_that_answers_from_here() -> None:
+    """A port published on the lab's own loopback is reset from here: it is not offered to try."""
+    import http.server
+    import socket
+    import threading
+
+    from quizdock.lab.session import answers_here
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), http.server.SimpleHTTPRequestHandler)
+    worker = threading.Thread(target=server.serve_forever, daemon=True)
+    worker.start()
+    try:
+        assert answers_here(str(server.server_address[1]))
+    finally:
+        server.shutdown()
+        server.server_close()
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))
+    port = closed.getsockname()[1]
+    closed.close()
+    assert not answers_here(str(port))

@@ -135,6 +135,18 @@ WORDS: dict[str, str] = {
 CONNECTING = N_("Connecting to Docker…")
 
 
+def answers_here(port: str) -> bool:
+    """Whether something answers HTTP on ``127.0.0.1:port`` of this machine (within a second)."""
+    import socket
+
+    try:
+        with socket.create_connection(("127.0.0.1", int(port)), timeout=1) as conn:
+            conn.sendall(b"GET / HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n")
+            return conn.recv(16).startswith(b"HTTP/")
+    except (OSError, ValueError):
+        return False
+
+
 def words_in(lang: Lang) -> dict[str, str]:
     """The session's words in ``lang``."""
     return {key: gettext_in(lang, message) for key, message in WORDS.items()}
@@ -350,7 +362,8 @@ class Session:
 
     def try_it(self) -> None:
         """After a solved challenge that publishes a port: let the learner reach it before cleanup."""
-        ports = [self._state().values[p.key] for p in self.challenge.param("port")]
+        # Only a port that answers from here: one published on the lab's own loopback does not.
+        ports = [port for p in self.challenge.param("port") if answers_here(port := self._state().values[p.key])]
         if not ports:
             return
         urls = ", ".join(f"http://127.0.0.1:{port}/" for port in ports)
