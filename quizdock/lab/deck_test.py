@@ -432,7 +432,8 @@ def _policy(challenge: Challenge, state: LabState) -> Policy:
         lab=state.lab,
         names=frozenset(runner.challenge_names(challenge, state)),
         registry=state.registry,
-        labels=challenge.labels(),
+        # The run's own label too: cleanup removes what this run made, and only that.
+        labels={**challenge.labels(), **({runner.LABEL_RUN: state.run} if state.run else {})},
     )
 
 

@@ -27,6 +27,13 @@ def trust_file() -> Path:
     return state_dir() / "trusted-decks.json"
 
 
+def _writable_trust_file() -> Path:
+    """:func:`trust_file`, in a folder proven usable (else the learner's message, exit 2)."""
+    from quizdock.lab.state import usable_state_dir
+
+    return usable_state_dir() / trust_file().name
+
+
 def _trusted() -> dict[str, str]:
     try:
         data = json.loads(trust_file().read_text(encoding="utf-8"))
@@ -51,9 +58,11 @@ def remember(decks: Iterable[Deck]) -> None:
     """Approve these deck files as they are now."""
     from quizdock.atomicfile import write_atomically
 
-    known = _trusted() | {d.file_hash: str(d.path) for d in decks}
-    path = trust_file()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    approved = {d.file_hash: str(d.path) for d in decks}
+    if not approved:
+        return
+    known = _trusted() | approved
+    path = _writable_trust_file()
     write_atomically(path, json.dumps(known, indent=1, sort_keys=True).encode(), private=True)
 
 
