@@ -105,11 +105,11 @@ def test_the_second_terminal_reaches_the_lab_and_quizdock_still_works_there(
         status, shown = run_in(shell, "docker container ls --format '{{.Names}}'")
         assert status == 0 and "server" in shown.split(), shown  # the lab's container, as in the note
         status, shown = run_in(shell, "qd challenge check stop --lang en")
-        assert status == 1 and "1/2 checks pass" in shown, shown
+        assert status == 1 and "1/3 checks pass" in shown, shown
         status, shown = run_in(shell, "docker container stop server")
         assert status == 0, shown
         status, shown = run_in(shell, "qd challenge check stop --lang en")
-        assert status == 0 and "2/2 checks pass" in shown, shown
+        assert status == 0 and "3/3 checks pass" in shown, shown
         status, shown = run_in(shell, "qd challenge list --lang en")
         assert status == 0 and "stop (set up)" in shown, shown
         status, shown = run_in(shell, "qd lab status --lang en")
@@ -303,7 +303,7 @@ def test_deck_test_keeps_its_states_in_a_folder_of_its_own(learner_lab: Target) 
         assert proven.exit_code == 0, proven.output
         assert load_state("practical/stop") == before  # the learner's challenge is still set up
         first.sendline("check")
-        first.expect("1/2 checks pass")
+        first.expect("1/3 checks pass")
         first.sendline("quit")
         first.expect(pexpect.EOF)
     finally:
