@@ -115,6 +115,9 @@ def main(args: Sequence[str]) -> bool:
         return False  # the CLI reports it, with its exit code
     if conn is None:
         return False
+    if config.scheduler != "sm2" or quick.follows_fsrs(conn):  # FSRS, or a switch back: the full path
+        conn.close()
+        return False
     store = QuickStore(db, conn)
     store.read_ahead(today, parsed.deck, parsed.limit)
     try:

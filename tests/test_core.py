@@ -37,7 +37,7 @@ def test_the_core_imports_no_framework_and_no_other_quizdock_module() -> None:
     assert ours == {
         "quizdock",
         "quizdock.core",
-        *(f"quizdock.core.{m}" for m in ("grade", "queue", "scheduler", "scheduling")),
+        *(f"quizdock.core.{m}" for m in ("fsrs", "grade", "queue", "scheduler", "scheduling")),
     }
 
 

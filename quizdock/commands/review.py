@@ -62,12 +62,16 @@ def review(
     from quizdock.review import ReviewSession, plan
 
     chosen = language(lang)
-    new_per_day = new if new is not None else load_settings().new_per_day
+    config = load_settings()
+    new_per_day = new if new is not None else config.new_per_day
     with open_store() as store:
         check_deck(store, deck)
+        store.use_scheduler(config.scheduler, config.desired_retention)
         today = clock.today()
         card_ids = plan(store, today, deck=deck, limit=limit, new_per_day=new_per_day)
-        session = ReviewSession(store, Prompter(chosen), console(), chosen, deck=deck, new_per_day=new_per_day)
+        session = ReviewSession(
+            store, Prompter(chosen), console(), chosen, deck=deck, new_per_day=new_per_day, scheduler=config.scheduler
+        )
         session.run(card_ids, store.repeat_card_ids(today, deck=deck))
 
 

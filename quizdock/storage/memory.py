@@ -1,0 +1,117 @@
+"""The scheduler a database follows, switched either way without losing anything.
+
+Choosing FSRS computes the memory state of every reviewed card that has none from its review
+log, as Anki does when FSRS is turned on; due days stay as they were (Anki's default), and the
+next answer is FSRS's. Choosing SM-2 again puts back SM-2's due days, which every answer under
+FSRS kept up to date beside FSRS's. The learner's fitted FSRS parameters are kept here too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from itertools import groupby
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from quizdock.core.fsrs import Fsrs, MemoryState
+from quizdock.storage.models import CardStateRow, PreferenceRow, ReviewRow
+
+SCHEDULER_KEY = "scheduler"
+PARAMETERS_KEY = "fsrs_parameters"
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """A scheduling answer of the log: its grade and the learner's day."""
+
+    card_id: str
+    quality: int
+    day: date
+
+
+def preference(session: Session, key: str) -> object:
+    row = session.get(PreferenceRow, key)
+    return None if row is None else row.value
+
+
+def set_preference(session: Session, key: str, value: object) -> None:
+    session.merge(PreferenceRow(key=key, value=value))
+
+
+def fsrs_parameters(session: Session) -> tuple[float, ...] | None:
+    """The learner's fitted parameters (None: FSRS's defaults)."""
+    value = preference(session, PARAMETERS_KEY)
+    if not isinstance(value, list) or not value:
+        return None
+    return tuple(float(v) for v in value)
+
+
+def scheduling_answers(session: Session, card_ids: Sequence[str] | None = None) -> Iterator[Answer]:
+    """The scheduling answers (same-day repeats left out), by card then in order.
+
+    The learner's day of an answer is its due day less its interval (as migration 0004 reads it).
+    """
+    query = (
+        select(ReviewRow.card_id, ReviewRow.quality, ReviewRow.after_due_on, ReviewRow.after_interval)
+        .where(ReviewRow.is_repeat.is_(False))
+        .order_by(ReviewRow.card_id, ReviewRow.id)
+    )
+    if card_ids is not None:
+        query = query.where(ReviewRow.card_id.in_(card_ids))
+    for card_id, quality, due_on, interval in session.execute(query):
+        yield Answer(card_id, quality, due_on - timedelta(days=interval))
+
+
+def histories(answers: Iterator[Answer]) -> Iterator[tuple[str, list[tuple[int, int]]]]:
+    """Per card, its answers as FSRS reads them: (grade, days since the previous answer)."""
+    for card_id, group in groupby(answers, key=lambda a: a.card_id):
+        history: list[tuple[int, int]] = []
+        previous: date | None = None
+        for answer in group:
+            history.append((answer.quality, 0 if previous is None else (answer.day - previous).days))
+            previous = answer.day
+        yield card_id, history
+
+
+def fill_memory(session: Session, fsrs: Fsrs) -> int:
+    """Compute the memory state of every reviewed card that has none; returns how many."""
+    missing = list(session.scalars(select(CardStateRow.card_id).where(CardStateRow.stability.is_(None))))
+    filled = 0
+    for start in range(0, len(missing), 500):  # SQLite's bound on parameters
+        chunk = missing[start : start + 500]
+        for card_id, history in histories(scheduling_answers(session, chunk)):
+            memory = fsrs.memory_from_history(history)
+            if memory is None:
+                continue
+            session.execute(
+                update(CardStateRow)
+                .where(CardStateRow.card_id == card_id)
+                .values(stability=memory.stability, difficulty=memory.difficulty)
+            )
+            filled += 1
+    return filled
+
+
+def switch(session: Session, fsrs: Fsrs | None) -> None:
+    """Make the due days follow ``fsrs`` (None: SM-2), as described at the top of this module."""
+    was = preference(session, SCHEDULER_KEY) or "sm2"
+    if fsrs is not None:
+        fill_memory(session, fsrs)
+    elif was == "fsrs":
+        session.execute(
+            update(CardStateRow)
+            .where(CardStateRow.sm2_due_on.is_not(None))
+            .values(due_on=CardStateRow.sm2_due_on, scheduled_days=None, sm2_due_on=None)
+        )
+    chosen = "sm2" if fsrs is None else "fsrs"
+    if was != chosen:
+        set_preference(session, SCHEDULER_KEY, chosen)
+
+
+def memory_of(row: CardStateRow) -> MemoryState | None:
+    if row.stability is None or row.difficulty is None:
+        return None
+    return MemoryState(row.stability, row.difficulty)

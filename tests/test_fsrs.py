@@ -1,0 +1,227 @@
+"""FSRS as an option: the grade mapping, Anki's own intervals, switching either way with the whole history."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import sqlite3
+import subprocess
+import sys
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from quizdock.cli import app
+from quizdock.config import Config, load_config
+from quizdock.core.fsrs import AGAIN, EASY, GOOD, HARD, Fsrs, MemoryState, default_parameters, rating
+from quizdock.core.grade import Grade
+from quizdock.core.scheduler import CardProgress, review
+from quizdock.errors import ExitCode
+from quizdock.storage.store import Store
+from tests.conftest import REPO
+from tests.test_storage import SEED_0001, migrate_to, revisions
+
+START = date(2026, 1, 5)
+
+
+def at(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, 10, tzinfo=UTC)
+
+
+def test_grades_map_to_again_hard_good_easy() -> None:
+    assert [rating(g) for g in Grade] == [AGAIN, AGAIN, AGAIN, HARD, GOOD, EASY]
+
+
+def test_fsrs_keeps_the_core_shape_and_sm2_beside_it() -> None:
+    fsrs = Fsrs()
+    first, log = review(CardProgress(), 4, at(START), fsrs=fsrs)
+    assert first.memory is not None and first.scheduled_days == log.after_days
+    assert first.due_on == START + timedelta(days=first.scheduled_days)
+    assert first.sm2_due_on == START + timedelta(days=1)  # SM-2's first interval, kept beside
+    second, _ = review(first, 5, at(first.due_on), fsrs=fsrs)
+    assert second.state.repetitions == 2 and second.sm2_due_on == first.due_on + timedelta(days=6)
+    assert second.scheduled_days > first.scheduled_days
+    # Under SM-2 the memory state is dropped: switching to FSRS computes it from the log again.
+    back, _ = review(second, 4, at(second.due_on))
+    assert back.memory is None and back.scheduled_days is None and back.sm2_due_on is None
+
+
+def test_memory_from_the_log_is_the_memory_of_the_answers() -> None:
+    fsrs = Fsrs()
+    progress, day, history = CardProgress(), START, []
+    for grade in (4, 3, 5, 1, 4):
+        last = progress.last_day
+        history.append((grade, 0 if last is None else (day - last).days))
+        progress, _ = review(progress, grade, at(day), fsrs=fsrs)
+        day = progress.due_on or day
+    from_log = fsrs.memory_from_history(history)
+    assert progress.memory is not None and from_log is not None
+    # Answer by answer the state is kept rounded (as Anki keeps it); from the log it is not: float noise apart.
+    assert from_log.stability == pytest.approx(progress.memory.stability, rel=1e-3)
+    assert from_log.difficulty == pytest.approx(progress.memory.difficulty, abs=1e-2)
+
+
+# --------------------------------------------------------------------------- settings
+
+
+@pytest.mark.parametrize(
+    ("setting", "lang", "said"),
+    [
+        ("desired_retention = 1.5", "en", "desired_retention must be a number from 0.7 to 0.99, got 1.5"),
+        ("desired_retention = true", "fr", "desired_retention doit être un nombre de 0.7 à 0.99, et non True"),
+        ('scheduler = "anki"', "en", 'scheduler must be "sm2" or "fsrs", got \'anki\''),
+        ('scheduler = "anki"', "fr", "scheduler doit valoir « sm2 » ou « fsrs », et non 'anki'"),
+    ],
+)
+def test_a_bad_scheduling_setting_is_a_usage_error_in_both_languages(
+    isolated_home: Path, monkeypatch: pytest.MonkeyPatch, setting: str, lang: str, said: str
+) -> None:
+    # The file that would choose the language is the one refused: the locale speaks.
+    monkeypatch.setenv("LANG", "fr_FR.UTF-8" if lang == "fr" else "C.UTF-8")
+    (isolated_home / "config.toml").write_text(f"{setting}\n")
+    result = CliRunner().invoke(app, ["decks"])
+    assert result.exit_code == ExitCode.USAGE, result.output
+    assert said in " ".join(result.output.split()) and "Traceback" not in result.output
+
+
+def test_the_environment_chooses_the_scheduler_over_the_file(
+    isolated_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (isolated_home / "config.toml").write_text('scheduler = "sm2"\ndesired_retention = 0.85\n')
+    monkeypatch.setenv("QUIZDOCK_SCHEDULER", "fsrs")
+    assert load_config() == Config(scheduler="fsrs", desired_retention=0.85)
+    monkeypatch.setenv("QUIZDOCK_SCHEDULER", "supermemo")
+    result = CliRunner().invoke(app, ["decks"])
+    assert result.exit_code == ExitCode.USAGE and "QUIZDOCK_SCHEDULER" in result.output
+
+
+# --------------------------------------------------------------------------- Anki's own intervals
+
+
+def random_cases(fsrs: Fsrs, rng: random.Random, count: int) -> tuple[list[dict[str, Any]], list[CardProgress]]:
+    """Random grade sequences answered by quizdock's scheduler on random days (early, on time,
+    late), with what Anki needs to answer the last one from the same state."""
+    cases, results = [], []
+    for _ in range(count):
+        grades = [rng.randint(0, 5) for _ in range(rng.randint(1, 8))]
+        progress, day, days = CardProgress(), START, []
+        before = progress
+        for index, grade in enumerate(grades):
+            if index:
+                day += timedelta(days=max(1, round(progress.days * rng.uniform(0.5, 1.6))))
+            before = progress
+            progress, _ = review(before, grade, at(day), fsrs=fsrs)
+            days.append(day)
+        memory = before.memory
+        cases.append(
+            {
+                "grades": [rating(g) for g in grades],
+                "days": [(day - d).days for d in days],
+                "interval": before.days if len(grades) > 1 else 0,
+                "memory": None if memory is None else [memory.stability, memory.difficulty],
+            }
+        )
+        results.append(progress)
+    return cases, results
+
+
+def anki_answers(tmp_path: Path, fsrs: Fsrs, cases: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    folder = tmp_path / f"anki-{fsrs.desired_retention}"
+    folder.mkdir()
+    request = {"folder": str(folder), "parameters": list(fsrs.weights), "retention": fsrs.desired_retention}
+    # ANKI_TEST_MODE: Anki's engine leaves intervals unfuzzed (it reads the variable for its own tests).
+    done = subprocess.run(
+        [sys.executable, str(REPO / "tests" / "anki_fsrs.py")],
+        input=json.dumps({**request, "cases": cases}),
+        capture_output=True,
+        text=True,
+        env={**os.environ, "ANKI_TEST_MODE": "1"},
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    answers: list[dict[str, Any]] = json.loads(done.stdout)
+    return answers
+
+
+def fitted_like() -> tuple[float, ...]:
+    """Parameters other than the defaults, as a learner's fit gives (each moved a little)."""
+    moved = [w * (1.1 if i % 2 else 0.92) for i, w in enumerate(default_parameters())]
+    return Fsrs(tuple(moved)).weights
+
+
+@pytest.mark.parametrize("fsrs", [Fsrs(), Fsrs(fitted_like(), 0.85)], ids=["defaults", "fitted-0.85"])
+def test_anki_gives_the_same_next_interval_for_random_sequences(tmp_path: Path, fsrs: Fsrs) -> None:
+    """200 sequences per setting: Anki (deck without learning or relearning steps, FSRS on, same
+    parameters and desired retention, fuzz off) answers the last grade from the state quizdock
+    reached, and gives quizdock's interval."""
+    cases, ours = random_cases(fsrs, random.Random(2026), 200)
+    anki = anki_answers(tmp_path, fsrs, cases)
+    compared = learning = 0
+    for case, progress, theirs in zip(cases, ours, anki, strict=True):
+        if len(case["grades"]) == 1 and case["grades"][0] == AGAIN:
+            # A new card failed: Anki keeps it in learning today (type 1, interval 0); quizdock asks
+            # it again today too (a same-day repeat), then in 1 day.
+            assert theirs["type"] == 1 and progress.repeat_on == progress.last_day and progress.days == 1
+            learning += 1
+            continue
+        assert theirs["interval"] == progress.days, (case, theirs, progress)
+        assert progress.memory is not None
+        assert theirs["stability"] == pytest.approx(progress.memory.stability, rel=1e-4, abs=2e-4)
+        assert theirs["difficulty"] == pytest.approx(progress.memory.difficulty, abs=2e-3)
+        if theirs["from_log"] is not None:  # Anki's memory state from the log: quizdock's, to float noise
+            memory = MemoryState(*case["memory"])
+            assert theirs["from_log"][0] == pytest.approx(memory.stability, rel=1e-2)
+            assert theirs["from_log"][1] == pytest.approx(memory.difficulty, abs=1e-2)
+        compared += 1
+    assert compared >= 170 and learning > 0
+
+
+# --------------------------------------------------------------------------- switching, stored
+
+
+@pytest.mark.parametrize("revision", revisions())
+def test_switching_either_way_on_a_database_of_every_schema_keeps_everything(db_path: Path, revision: str) -> None:
+    migrate_to(db_path, revision)
+    with sqlite3.connect(db_path) as conn:
+        for statement in SEED_0001:  # one card answered 5 on 2026-01-01, due 2026-01-02 by SM-2
+            conn.execute(statement)
+    conn.close()
+    with Store.open(db_path) as store:
+        fsrs = store.use_scheduler("fsrs", 0.9)
+        assert fsrs is not None
+        row = stored_state(db_path)
+        assert row[:4] == (1, 1, 260, "2026-01-02")  # SM-2's state and due day stay (Anki keeps due days)
+        assert (row[4], row[5]) == astuple_memory(fsrs.memory_from_history([(5, 0)]))
+        store.record_answer(
+            "mini/concept", quality=4, answer="", duration_ms=1, now=at(date(2026, 1, 4)), today=date(2026, 1, 4)
+        )
+        under_fsrs = stored_state(db_path)
+        fsrs_step = fsrs.step(fsrs.memory_from_history([(5, 0)]), 4, 3, 1)
+        assert under_fsrs[3] == (date(2026, 1, 4) + timedelta(days=fsrs_step.interval)).isoformat()
+        assert under_fsrs[:3] == (2, 6, 260)  # SM-2 followed the answer beside FSRS
+        store.use_scheduler("sm2", 0.9)
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("SELECT count(*) FROM reviews").fetchone() == (2,)
+    conn.close()
+    back = stored_state(db_path)
+    assert back[:4] == (2, 6, 260, "2026-01-10")  # SM-2's own due day: 2026-01-04 + 6
+    assert back[6:] == (None, None)
+
+
+def stored_state(db_path: Path) -> tuple[Any, ...]:
+    with sqlite3.connect(db_path) as conn:
+        row = conn.execute(
+            "SELECT repetitions, interval, easiness_centi, due_on, stability, difficulty, scheduled_days, sm2_due_on "
+            "FROM card_states"
+        ).fetchone()
+    conn.close()
+    return tuple(row)
+
+
+def astuple_memory(memory: MemoryState | None) -> tuple[float, float]:
+    assert memory is not None
+    return memory.stability, memory.difficulty
