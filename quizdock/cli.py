@@ -42,6 +42,8 @@ LAZY_COMMANDS: dict[str, dict[str, tuple[str, str, str]]] = {
         "unsuspend": ("quizdock.commands.stats", "unsuspend", help_texts.UNSUSPEND),
         "challenge": ("quizdock.commands.challenge", "app", help_texts.CHALLENGE),
         "lab": ("quizdock.commands.lab", "app", help_texts.LAB),
+        "optimize": ("quizdock.commands.optimize", "optimize", help_texts.OPTIMIZE),
+        "simulate": ("quizdock.commands.optimize", "simulate", help_texts.SIMULATE),
         "export": ("quizdock.commands.export", "app", help_texts.EXPORT),
         "completion": ("quizdock.commands.completion", "completion", help_texts.COMPLETION),
     },

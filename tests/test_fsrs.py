@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import pexpect
 import pytest
 from typer.testing import CliRunner
 
@@ -22,7 +23,7 @@ from quizdock.core.grade import Grade
 from quizdock.core.scheduler import CardProgress, review
 from quizdock.errors import ExitCode
 from quizdock.storage.store import Store
-from tests.conftest import REPO
+from tests.conftest import REPO, card_toml, deck_toml
 from tests.test_storage import SEED_0001, migrate_to, revisions
 
 START = date(2026, 1, 5)
@@ -225,3 +226,140 @@ def stored_state(db_path: Path) -> tuple[Any, ...]:
 def astuple_memory(memory: MemoryState | None) -> tuple[float, float]:
     assert memory is not None
     return memory.stability, memory.difficulty
+
+
+# --------------------------------------------------------------------------- a learner, through the CLI
+
+CARDS = 100
+
+
+def concept_deck(folder: Path) -> Path:
+    folder.mkdir()
+    cards = [
+        card_toml(f"recall/c{n:03}", "concept", ["basics"], fields='answer.fr = "r"\nanswer.en = "a"\n')
+        for n in range(CARDS)
+    ]
+    (folder / "recall.toml").write_text(deck_toml("recall", *cards), encoding="utf-8")
+    return folder
+
+
+def answer_all(db_path: Path, scheduler: str, rounds: int, rng: random.Random) -> None:
+    """Every card answered ``rounds`` times, each time on its due day, as days of reviews would."""
+    with Store.open(db_path) as store:
+        store.sync_decks([Path(os.environ["QUIZDOCK_DECKS"])], at(START))
+        store.use_scheduler(scheduler, 0.9)
+        for card in store.scheduled_cards([f"recall/c{n:03}" for n in range(CARDS)]):
+            due = card.due_on or START
+            for _ in range(rounds):
+                recorded = store.record_answer(
+                    card.card.id,
+                    quality=rng.choice([1, 3, 4, 4, 5]),
+                    answer="",
+                    duration_ms=900,
+                    now=at(due),
+                    today=due,
+                )
+                due = recorded.due_on
+
+
+def review_in_a_terminal(db_path: Path, now: date, scheduler: str, cards: int) -> str:
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(REPO),
+        "QUIZDOCK_DB": str(db_path),
+        "QUIZDOCK_SCHEDULER": scheduler,
+        "QUIZDOCK_NOW": f"{now.isoformat()}T09:00:00+00:00",
+        "TERM": "xterm",
+    }
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "quizdock", "review", "--limit", str(cards)],
+        env=env,
+        encoding="utf-8",
+        timeout=30,
+        dimensions=(40, 120),
+    )
+    seen = []
+    for _ in range(cards):
+        child.expect("Press Enter to show the answer")
+        child.send("\r")
+        child.expect("How well did you recall it")
+        seen.append(child.before)
+        child.send("4")
+    child.expect("Session over")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    return "".join(seen)
+
+
+def sm2_replay(db_path: Path) -> dict[str, tuple[int, int, int, str]]:
+    """Each card's SM-2 state and due day worked out from its log alone (repeats left out)."""
+    from quizdock.core.scheduling import CardState
+    from quizdock.core.scheduling import review as sm2
+
+    with sqlite3.connect(db_path) as conn:
+        rows = conn.execute(
+            "SELECT card_id, quality, after_due_on, after_interval FROM reviews WHERE NOT is_repeat ORDER BY id"
+        ).fetchall()
+    conn.close()
+    replayed: dict[str, tuple[CardState, date]] = {}
+    for card_id, quality, due_on, interval in rows:
+        day = date.fromisoformat(due_on) - timedelta(days=interval)
+        state = sm2(replayed.get(card_id, (CardState(), day))[0], quality)
+        replayed[card_id] = (state, day + timedelta(days=state.interval))
+    return {
+        card_id: (s.repetitions, s.interval, int(s.easiness * 100), due.isoformat())
+        for card_id, (s, due) in replayed.items()
+    }
+
+
+def test_a_learner_switches_to_fsrs_reviews_optimizes_and_switches_back_losing_nothing(
+    tmp_path: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("QUIZDOCK_DECKS", str(concept_deck(tmp_path / "decks")))
+    rng = random.Random(5)
+    answer_all(db_path, "sm2", 3, rng)  # weeks of SM-2: 300 answers, 200 the optimizer learns from
+    day = date(2026, 6, 1)  # every card due by then
+
+    told = CliRunner().invoke(app, ["optimize"], env={"QUIZDOCK_NOW": f"{day}T09:00:00+00:00"})
+    assert told.exit_code == ExitCode.FAILED, told.output
+    assert "200 reviews the optimizer can learn from; it needs 400" in " ".join(told.output.split())
+
+    shown = review_in_a_terminal(db_path, day, "fsrs", 3)
+    assert "0-2 Again · 3 Hard · 4 Good · 5 Easy" in shown
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("SELECT value FROM preferences WHERE key = 'scheduler'").fetchone() == ('"fsrs"',)
+        # every studied card has a memory state, computed from its log when FSRS was chosen
+        assert conn.execute("SELECT count(*) FROM card_states WHERE stability IS NULL").fetchone() == (0,)
+    conn.close()
+    answer_all(db_path, "fsrs", 2, rng)  # then FSRS: 200 answers more
+
+    done = CliRunner().invoke(app, ["optimize", "--lang", "fr"], env={"QUIZDOCK_NOW": f"{day}T09:00:00+00:00"})
+    assert done.exit_code == 0, done.output
+    assert "Paramètres FSRS" in done.output and "ajustés" in done.output
+    with sqlite3.connect(db_path) as conn:
+        (saved,) = conn.execute("SELECT value FROM preferences WHERE key = 'fsrs_parameters'").fetchone()
+        reviews = conn.execute("SELECT count(*) FROM reviews").fetchone()
+    conn.close()
+    assert len(json.loads(saved)) == 21 and json.loads(saved) != list(default_parameters())
+    assert reviews == (CARDS * 5 + 3,)
+
+    simulated = CliRunner().invoke(app, ["simulate", "--lang", "en"], env={"QUIZDOCK_NOW": f"{day}T09:00:00+00:00"})
+    assert simulated.exit_code == 0, simulated.output
+    assert "SM-2" in simulated.output and "FSRS (in use)" not in simulated.output  # the environment left: SM-2
+
+    later = day + timedelta(days=400)
+    review_in_a_terminal(db_path, later, "sm2", 1)  # back to SM-2
+    with sqlite3.connect(db_path) as conn:
+        stored = {
+            card_id: (repetitions, interval, easiness, due_on)
+            for card_id, repetitions, interval, easiness, due_on in conn.execute(
+                "SELECT card_id, repetitions, interval, easiness_centi, due_on FROM card_states"
+            )
+        }
+        assert conn.execute("SELECT count(*) FROM reviews").fetchone() == (CARDS * 5 + 4,)
+        assert conn.execute("SELECT value FROM preferences WHERE key = 'scheduler'").fetchone() == ('"sm2"',)
+    conn.close()
+    # Nothing lost: every card's SM-2 state and due day are what SM-2 makes of its whole log.
+    assert stored == sm2_replay(db_path)

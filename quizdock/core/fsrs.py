@@ -21,7 +21,7 @@ change the schedule and are left out).
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -169,3 +169,42 @@ def check_parameters(values: Sequence[Any]) -> tuple[float, ...]:
     if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in values):
         raise ValueError("FSRS parameters are numbers")
     return tuple(fsrs_rs_python.check_and_fill_parameters([float(v) for v in values]))
+
+
+class NotEnoughReviews(ValueError):
+    """The log holds fewer reviews than the optimizer needs."""
+
+    def __init__(self, found: int) -> None:
+        super().__init__(f"{found} reviews, the optimizer needs {MIN_OPTIMIZER_REVIEWS}")
+        self.found = found
+
+
+def trainable_reviews(histories: Iterable[Sequence[tuple[int, int]]]) -> int:
+    """How many answers the optimizer learns from: every answer after a card's first, a day or more later."""
+    return sum(1 for history in histories for _, days in history[1:] if days > 0)
+
+
+def fit(
+    histories: Sequence[Sequence[tuple[int, int]]], parameters: tuple[float, ...] | None = None
+) -> tuple[float, ...]:
+    """FSRS parameters fitted to the cards' answers (each card: (grade, days since the previous
+    answer), oldest first), as Anki's optimizer fits them; ``parameters`` are the current ones.
+
+    Raises:
+        NotEnoughReviews: fewer than :data:`MIN_OPTIMIZER_REVIEWS` answers to learn from.
+    """
+    import fsrs_rs_python
+
+    found = trainable_reviews(histories)
+    if found < MIN_OPTIMIZER_REVIEWS:
+        raise NotEnoughReviews(found)
+    items: list[fsrs_rs_python.FSRSItem] = []
+    for history in histories:
+        reviews = [fsrs_rs_python.FSRSReview(rating(grade), max(0, days)) for grade, days in history]
+        # One item per answer to predict: the answers up to it (Anki's way of building the training set).
+        items.extend(
+            fsrs_rs_python.FSRSItem(reviews[: end + 1]) for end in range(1, len(reviews)) if history[end][1] > 0
+        )
+    start = parameters or default_parameters()
+    fitted = _model(start).compute_parameters(items, None, True)
+    return tuple(float(w) for w in fitted)

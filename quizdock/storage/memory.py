@@ -17,7 +17,10 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from quizdock.core.fsrs import Fsrs, MemoryState
+from quizdock.core.scheduling import CardState
+from quizdock.core.workload import StudiedCard
 from quizdock.storage.models import CardStateRow, PreferenceRow, ReviewRow
+from quizdock.storage.sql import centi_to_easiness
 
 SCHEDULER_KEY = "scheduler"
 PARAMETERS_KEY = "fsrs_parameters"
@@ -115,3 +118,26 @@ def memory_of(row: CardStateRow) -> MemoryState | None:
     if row.stability is None or row.difficulty is None:
         return None
     return MemoryState(row.stability, row.difficulty)
+
+
+def studied_cards(session: Session, today: date) -> list[StudiedCard]:
+    """The cards in reviews (not retired or suspended) with their answers, for :mod:`quizdock.core.workload`."""
+    from quizdock.storage.models import CardRow
+
+    rows = session.execute(
+        select(CardStateRow)
+        .join(CardRow, CardRow.id == CardStateRow.card_id)
+        .where(CardRow.retired_at.is_(None), CardRow.suspended_at.is_(None))
+    ).scalars()
+    states = {row.card_id: row for row in rows}
+    found = []
+    for card_id, history in histories(scheduling_answers(session)):
+        row = states.get(card_id)
+        if row is None:
+            continue
+        days = row.interval if row.scheduled_days is None else row.scheduled_days
+        last_day = (row.due_on - timedelta(days=days) - today).days
+        sm2_due = ((row.sm2_due_on or row.due_on) - today).days
+        state = CardState(row.repetitions, row.interval, centi_to_easiness(row.easiness_centi))
+        found.append(StudiedCard(tuple(history), min(0, last_day), state, sm2_due))
+    return found

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from quizdock.core.fsrs import Fsrs
 from quizdock.core.scheduler import LEECH_LAPSES, CardProgress, ReviewLog, review
 from quizdock.core.scheduling import CardState
+from quizdock.core.workload import StudiedCard
 from quizdock.decks import (
     MAX_DECK_BYTES,
     Card,
@@ -584,6 +585,11 @@ class Store:
         """Every reviewed card's scheduling answers: (grade, days since the previous one)."""
         with self.session() as session:
             return list(memory.histories(memory.scheduling_answers(session)))
+
+    def studied_cards(self, today: date) -> list[StudiedCard]:
+        """The cards in reviews with their answers, as a workload simulation starts from them."""
+        with self.session() as session:
+            return memory.studied_cards(session, today)
 
     # --- suspending and burying ----------------------------------------------------------
 
