@@ -363,3 +363,22 @@ def test_a_learner_switches_to_fsrs_reviews_optimizes_and_switches_back_losing_n
     conn.close()
     # Nothing lost: every card's SM-2 state and due day are what SM-2 makes of its whole log.
     assert stored == sm2_replay(db_path)
+
+
+def test_stats_under_fsrs_show_retrievability_today_and_predicted_retention(
+    tmp_path: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("QUIZDOCK_DECKS", str(concept_deck(tmp_path / "decks")))
+    answer_all(db_path, "fsrs", 2, random.Random(3))
+    now = {"QUIZDOCK_NOW": "2026-02-01T09:00:00+00:00"}
+    plain = CliRunner().invoke(app, ["stats", "--json"], env=now)
+    assert plain.exit_code == 0, plain.output
+    assert "fsrs" not in json.loads(plain.output)  # SM-2: the document stays as it was
+    shown = CliRunner().invoke(app, ["stats", "--json"], env={**now, "QUIZDOCK_SCHEDULER": "fsrs"})
+    figures = json.loads(shown.output)["fsrs"]
+    assert figures["cards"] == CARDS and sum(figures["retrievability_bands"].values()) == CARDS
+    assert 0 < figures["retrievability"] < 1 and 0 < figures["predicted_retention"] < 1
+    assert figures["desired_retention"] == 0.9
+    text = CliRunner().invoke(app, ["stats"], env={**now, "QUIZDOCK_SCHEDULER": "fsrs"})
+    said = " ".join(text.output.split())
+    assert f"on average over {CARDS} cards" in said and "Predicted retention:" in said

@@ -120,15 +120,19 @@ def memory_of(row: CardStateRow) -> MemoryState | None:
     return MemoryState(row.stability, row.difficulty)
 
 
-def studied_cards(session: Session, today: date) -> list[StudiedCard]:
-    """The cards in reviews (not retired or suspended) with their answers, for :mod:`quizdock.core.workload`."""
+def studied_cards(session: Session, today: date, deck: str | None = None) -> list[StudiedCard]:
+    """The cards in reviews (not retired or suspended; of ``deck`` if given) with their answers,
+    for :mod:`quizdock.core.workload`."""
     from quizdock.storage.models import CardRow
 
-    rows = session.execute(
+    query = (
         select(CardStateRow)
         .join(CardRow, CardRow.id == CardStateRow.card_id)
         .where(CardRow.retired_at.is_(None), CardRow.suspended_at.is_(None))
-    ).scalars()
+    )
+    if deck is not None:
+        query = query.where(CardRow.deck_id == deck)
+    rows = session.execute(query).scalars()
     states = {row.card_id: row for row in rows}
     found = []
     for card_id, history in histories(scheduling_answers(session)):

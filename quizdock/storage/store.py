@@ -586,10 +586,10 @@ class Store:
         with self.session() as session:
             return list(memory.histories(memory.scheduling_answers(session)))
 
-    def studied_cards(self, today: date) -> list[StudiedCard]:
+    def studied_cards(self, today: date, deck: str | None = None) -> list[StudiedCard]:
         """The cards in reviews with their answers, as a workload simulation starts from them."""
         with self.session() as session:
-            return memory.studied_cards(session, today)
+            return memory.studied_cards(session, today, deck)
 
     # --- suspending and burying ----------------------------------------------------------
 
