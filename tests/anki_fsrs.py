@@ -1,5 +1,9 @@
 """Anki's own FSRS, driven by the official `anki` package: run as a program by tests/test_fsrs.py.
 
+With "package" in the request, it imports that .apkg with its progress and prints, for each
+review card, its memory state, interval, due day, days since its last answer and the interval
+each button would give today. Otherwise:
+
 It reads from stdin {"folder", "parameters", "retention", "cases": [{"grades": [Anki ratings 1-4],
 "days": [the day of each answer, counted back from Anki's today: the last is 0], "interval": the
 interval the answer before the last gave, "memory": quizdock's [stability, difficulty] before the last
@@ -97,12 +101,48 @@ def run_case(col: Collection, case: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def imported(col: Collection, package: str, parameters: list[float], retention: float) -> list[dict[str, Any]]:
+    """Import a package with its progress; for each review card, what Anki holds and the interval
+    each of its buttons would give today."""
+    from anki.collection import ImportAnkiPackageOptions, ImportAnkiPackageRequest
+
+    options = ImportAnkiPackageOptions(with_scheduling=True)
+    col.import_anki_package(ImportAnkiPackageRequest(package_path=package, options=options))
+    set_up(col, parameters, retention)  # the package's deck options came with it: the learner's, set after
+    for deck in col.decks.all_names_and_ids():
+        col.decks.set_config_id_for_deck_dict(col.decks.get(deck.id), 1)  # type: ignore[arg-type]
+    found = []
+    for card_id in col.find_cards("is:review"):
+        card = col.get_card(card_id)
+        states = col._backend.get_scheduling_states(card_id)
+        intervals = [
+            col.sched._interval_for_state(state) / DAY
+            for state in (states.again, states.hard, states.good, states.easy)
+        ]
+        assert card.memory_state is not None and card.last_review_time is not None
+        found.append(
+            {
+                "id": card.note()["Id"],
+                "stability": card.memory_state.stability,
+                "difficulty": card.memory_state.difficulty,
+                "interval": card.ivl,
+                "due_in": card.due - col.sched.today,
+                "elapsed": (col.sched.day_cutoff - card.last_review_time) // DAY,
+                "intervals": intervals,
+            }
+        )
+    return found
+
+
 def main() -> None:
     request = json.load(sys.stdin)
     col = Collection(request["folder"] + "/collection.anki2")
     try:
         set_up(col, request["parameters"], request["retention"])
-        json.dump([run_case(col, case) for case in request["cases"]], sys.stdout)
+        if "package" in request:
+            json.dump(imported(col, request["package"], request["parameters"], request["retention"]), sys.stdout)
+        else:
+            json.dump([run_case(col, case) for case in request["cases"]], sys.stdout)
     finally:
         col.close()
 

@@ -130,14 +130,14 @@ def random_cases(fsrs: Fsrs, rng: random.Random, count: int) -> tuple[list[dict[
     return cases, results
 
 
-def anki_answers(tmp_path: Path, fsrs: Fsrs, cases: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def anki_answers(tmp_path: Path, fsrs: Fsrs, cases: list[dict[str, Any]], **more: str) -> list[dict[str, Any]]:
     folder = tmp_path / f"anki-{fsrs.desired_retention}"
     folder.mkdir()
     request = {"folder": str(folder), "parameters": list(fsrs.weights), "retention": fsrs.desired_retention}
     # ANKI_TEST_MODE: Anki's engine leaves intervals unfuzzed (it reads the variable for its own tests).
     done = subprocess.run(
         [sys.executable, str(REPO / "tests" / "anki_fsrs.py")],
-        input=json.dumps({**request, "cases": cases}),
+        input=json.dumps({**request, "cases": cases, **more}),
         capture_output=True,
         text=True,
         env={**os.environ, "ANKI_TEST_MODE": "1"},
@@ -243,13 +243,13 @@ def concept_deck(folder: Path) -> Path:
     return folder
 
 
-def answer_all(db_path: Path, scheduler: str, rounds: int, rng: random.Random) -> None:
+def answer_all(db_path: Path, scheduler: str, rounds: int, rng: random.Random, start: date = START) -> None:
     """Every card answered ``rounds`` times, each time on its due day, as days of reviews would."""
     with Store.open(db_path) as store:
-        store.sync_decks([Path(os.environ["QUIZDOCK_DECKS"])], at(START))
+        store.sync_decks([Path(os.environ["QUIZDOCK_DECKS"])], at(start))
         store.use_scheduler(scheduler, 0.9)
         for card in store.scheduled_cards([f"recall/c{n:03}" for n in range(CARDS)]):
-            due = card.due_on or START
+            due = card.due_on or start
             for _ in range(rounds):
                 recorded = store.record_answer(
                     card.card.id,
@@ -382,3 +382,43 @@ def test_stats_under_fsrs_show_retrievability_today_and_predicted_retention(
     text = CliRunner().invoke(app, ["stats"], env={**now, "QUIZDOCK_SCHEDULER": "fsrs"})
     said = " ".join(text.output.split())
     assert f"on average over {CARDS} cards" in said and "Predicted retention:" in said
+
+
+def test_an_export_under_fsrs_makes_anki_schedule_each_card_like_quizdock(
+    tmp_path: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Anki (FSRS on, the same parameters and retention, no learning or relearning steps) imports
+    the cards with quizdock's memory state, interval and due day, and each of its buttons gives
+    the interval quizdock gives the grade today."""
+    monkeypatch.setenv("QUIZDOCK_DECKS", str(concept_deck(tmp_path / "decks")))
+    answer_all(db_path, "fsrs", 3, random.Random(11), start=date.today() - timedelta(days=500))
+    package = tmp_path / "fsrs.apkg"
+    monkeypatch.setenv("QUIZDOCK_SCHEDULER", "fsrs")
+    done = CliRunner().invoke(app, ["export", "anki", "--with-progress", "-o", str(package)])
+    assert done.exit_code == 0, done.output
+    fsrs = Fsrs(None, 0.9)
+    assert ", ".join(f"{w:.4f}" for w in fsrs.weights) in done.output  # what to paste into Anki
+    with sqlite3.connect(db_path) as conn:
+        ours = {
+            row[0]: row[1:]
+            for row in conn.execute("SELECT card_id, stability, difficulty, scheduled_days, due_on FROM card_states")
+        }
+    conn.close()
+    anki = anki_answers(tmp_path, fsrs, [], package=str(package))
+    assert len(anki) == CARDS
+    sub_day = 0
+    for card in anki:
+        stability, difficulty, days, due_on = ours[card["id"]]
+        assert (card["stability"], card["difficulty"]) == pytest.approx((stability, difficulty), abs=1e-3)
+        assert card["interval"] == days
+        assert date.today() + timedelta(days=card["due_in"]) == date.fromisoformat(due_on)
+        memory = MemoryState(stability, difficulty)
+        expected = [fsrs.step(memory, grade, card["elapsed"], days).interval for grade in (0, 3, 4, 5)]
+        if card["intervals"][0] < 1:
+            # Again with FSRS's interval under half a day: Anki asks the card again today (relearning
+            # for that long); quizdock too (a same-day repeat, as for every grade below 4), then in 1 day.
+            assert expected[0] == 1
+            sub_day += 1
+            card["intervals"][0] = 1
+        assert card["intervals"] == expected, card
+    assert sub_day < CARDS

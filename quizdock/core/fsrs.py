@@ -143,12 +143,17 @@ class Fsrs:
         return retrievability(self.weights, memory.stability, elapsed_days)
 
 
+def decay(weights: Sequence[float]) -> float:
+    """The forgetting curve's decay: ``w[20]`` (0.5 for parameters of FSRS-5, which have 19)."""
+    return weights[20] if len(weights) > 20 else 0.5
+
+
 def retrievability(weights: Sequence[float], stability: float, elapsed_days: float) -> float:
-    """FSRS-6's forgetting curve: ``(1 + factor * t / S) ** -decay`` with ``decay = w[20]``
-    (0.5 for parameters of FSRS-5, which have 19)."""
-    decay = weights[20] if len(weights) > 20 else 0.5
-    factor = 0.9 ** (-1 / decay) - 1
-    return float((1 + factor * max(0.0, elapsed_days) / stability) ** -decay)
+    """FSRS-6's forgetting curve: ``(1 + factor * t / S) ** -decay``, with ``0.9 ** (-1 / decay) - 1``
+    as the factor that makes it 90 % when ``t = S``."""
+    power = decay(weights)
+    factor = 0.9 ** (-1 / power) - 1
+    return float((1 + factor * max(0.0, elapsed_days) / stability) ** -power)
 
 
 def _days(interval: float) -> int:
