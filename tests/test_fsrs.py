@@ -422,3 +422,24 @@ def test_an_export_under_fsrs_makes_anki_schedule_each_card_like_quizdock(
             card["intervals"][0] = 1
         assert card["intervals"] == expected, card
     assert sub_day < CARDS
+
+
+def test_undo_under_fsrs_puts_the_memory_state_back(
+    tmp_path: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("QUIZDOCK_DECKS", str(concept_deck(tmp_path / "decks")))
+    answer_all(db_path, "fsrs", 2, random.Random(9))
+    with Store.open(db_path) as store:
+        store.use_scheduler("fsrs", 0.9)
+        card = store.scheduled_cards(["recall/c000"])[0]
+        with sqlite3.connect(db_path) as conn:
+            row = conn.execute("SELECT * FROM card_states WHERE card_id = 'recall/c000'").fetchone()
+        conn.close()
+        assert card.due_on is not None
+        recorded = store.record_answer(
+            "recall/c000", quality=1, answer="", duration_ms=1, now=at(card.due_on), today=card.due_on
+        )
+        store.undo_last_answer(recorded)
+        with sqlite3.connect(db_path) as conn:
+            assert conn.execute("SELECT * FROM card_states WHERE card_id = 'recall/c000'").fetchone() == row
+        conn.close()

@@ -137,6 +137,16 @@ class Fsrs:
         state = _model(self.weights).memory_state(item, None)
         return _kept(state.stability, state.difficulty)
 
+    def memories_from_histories(self, histories: Sequence[Sequence[tuple[int, int]]]) -> list[MemoryState]:
+        """:meth:`memory_from_history` of many cards at once (each with one answer or more)."""
+        import fsrs_rs_python
+
+        items = [
+            fsrs_rs_python.FSRSItem([fsrs_rs_python.FSRSReview(rating(g), max(0, d)) for g, d in history])
+            for history in histories
+        ]
+        return [_kept(s.stability, s.difficulty) for s in _model(self.weights).memory_state_batch(items, None)]
+
     def retrievability(self, memory: MemoryState, elapsed_days: float) -> float:
         """The probability of recalling the card ``elapsed_days`` after its last answer (FSRS-6's
         forgetting curve)."""

@@ -84,17 +84,21 @@ def fill_memory(session: Session, fsrs: Fsrs) -> int:
     missing = list(session.scalars(select(CardStateRow.card_id).where(CardStateRow.stability.is_(None))))
     filled = 0
     for start in range(0, len(missing), 500):  # SQLite's bound on parameters
-        chunk = missing[start : start + 500]
-        for card_id, history in histories(scheduling_answers(session, chunk)):
-            memory = fsrs.memory_from_history(history)
-            if memory is None:
-                continue
+        found = [
+            (card_id, history)
+            for card_id, history in histories(scheduling_answers(session, missing[start : start + 500]))
+            if history
+        ]
+        states = fsrs.memories_from_histories([history for _, history in found])
+        if states:
             session.execute(
-                update(CardStateRow)
-                .where(CardStateRow.card_id == card_id)
-                .values(stability=memory.stability, difficulty=memory.difficulty)
+                update(CardStateRow),
+                [
+                    {"card_id": card_id, "stability": state.stability, "difficulty": state.difficulty}
+                    for (card_id, _), state in zip(found, states, strict=True)
+                ],
             )
-            filled += 1
+        filled += len(states)
     return filled
 
 
