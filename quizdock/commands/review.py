@@ -54,6 +54,9 @@ def review(
 
     Grade with one key (0-5; s b u to suspend, bury, undo). Multiple-choice options come in a new
     order each time. Without Docker, practical cards wait for another day.
+
+    Under FSRS (scheduler = "fsrs") the grades are Anki's buttons: 0-2 Again, 3 Hard, 4 Good,
+    5 Easy.
     """
     require_terminal("review")
     from quizdock import clock
