@@ -45,6 +45,9 @@ def set_up(col: Collection, parameters: list[float], retention: float) -> None:
     config["rev"]["maxIvl"] = 36_500
     col.decks.update_config(config)
     col.set_config("fsrs", True)
+    # Anki's load balancer moves an interval within its fuzz range to a day with fewer cards due
+    # (on by default since 24.11): off, as fuzz is, so that intervals are FSRS's own.
+    col.load_balancer_enabled = False
 
 
 def moment(col: Collection, days_back: int) -> int:

@@ -7,8 +7,9 @@ the same in both tools:
 
 * grades map 0-2 -> Again, 3 -> Hard, 4 -> Good, 5 -> Easy (:func:`rating`);
 * an interval is FSRS's, rounded to whole days, at least 1 day, at most :data:`MAXIMUM_INTERVAL`;
-* once a card is learned, a passing answer gives Hard <= Good < Easy: Good at least Hard + 1,
-  Easy at least Good + 1 (Anki's order of the buttons);
+* once a card is learned, a passing answer keeps the buttons in order (Good at least Hard + 1,
+  Easy at least Good + 1), and an interval shorter than the card's last one becomes the last one
+  when Anki's fuzz could reach it (:func:`_passing`: what Anki gives with fuzz off);
 * memory states are kept rounded as Anki keeps them (:func:`_kept`);
 * quizdock applies no fuzz (Anki spreads intervals of 3 days and more by a few percent; a test
   runs Anki with its test mode, which turns fuzz off).
@@ -114,10 +115,9 @@ class Fsrs:
         easy = _days(states.easy.interval)
         if memory is not None and chosen != AGAIN:
             # A learned card: the buttons' intervals keep their order (Anki's review state).
-            good = max(good, hard + 1)
-            if elapsed_days >= last_interval:  # on time or late: Good goes past the last interval
-                good = max(good, last_interval + 1)
-            easy = max(easy, good + 1)
+            hard = _passing(states.hard.interval, 1, last_interval)
+            good = _passing(states.good.interval, hard + 1, last_interval)
+            easy = _passing(states.easy.interval, good + 1, last_interval)
         picked = {AGAIN: states.again, HARD: states.hard, GOOD: states.good, EASY: states.easy}[chosen]
         interval = {AGAIN: _days(states.again.interval), HARD: hard, GOOD: good, EASY: easy}[chosen]
         return FsrsStep(_kept(picked.memory.stability, picked.memory.difficulty), interval)
@@ -171,6 +171,27 @@ def _days(interval: float) -> int:
     if not math.isfinite(interval):
         return MAXIMUM_INTERVAL
     return min(MAXIMUM_INTERVAL, max(1, math.floor(interval + 0.5)))  # Rust rounds half away from zero
+
+
+# Anki's fuzz: an interval of 2.5 days or more may move by 1 day plus these shares of its parts.
+FUZZ_RANGES = ((2.5, 7.0, 0.15), (7.0, 20.0, 0.1), (20.0, math.inf, 0.05))
+
+
+def fuzz_upper(interval: float) -> int:
+    """The longest interval Anki's fuzz may turn ``interval`` into (the interval itself below 2.5 days)."""
+    if interval < 2.5:
+        return _days(interval)
+    delta = 1.0 + sum(share * max(0.0, min(interval, end) - start) for start, end, share in FUZZ_RANGES)
+    return min(MAXIMUM_INTERVAL, math.floor(interval + delta + 0.5))
+
+
+def _passing(interval: float, minimum: int, last_interval: int) -> int:
+    """A passing button's interval for a learned card: FSRS's, at least ``minimum``; and, as Anki
+    with fuzz off gives it, the card's last interval when that is longer but within fuzz reach."""
+    days = max(_days(interval), minimum)
+    if days < last_interval <= fuzz_upper(interval):
+        return last_interval
+    return days
 
 
 def check_parameters(values: Sequence[Any]) -> tuple[float, ...]:

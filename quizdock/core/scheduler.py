@@ -166,7 +166,7 @@ def review(
     if fsrs is not None:
         last = progress.last_day
         elapsed = 0 if last is None else (day - last).days
-        step = fsrs.step(progress.memory, quality, elapsed)
+        step = fsrs.step(progress.memory, quality, elapsed, 0 if last is None else progress.days)
         memory, days = step.memory, step.interval
         scheduled_days, kept_sm2_due = days, sm2_due_on
     due_on = day + timedelta(days=days)
