@@ -51,6 +51,16 @@ def test_fsrs_keeps_the_core_shape_and_sm2_beside_it() -> None:
     assert back.memory is None and back.scheduled_days is None and back.sm2_due_on is None
 
 
+def test_the_grade_keys_preview_is_each_grade_s_answer() -> None:
+    fsrs = Fsrs()
+    memory = MemoryState(12.0, 5.0)
+    shown = fsrs.intervals(memory, 12, 10)
+    assert shown == {grade: fsrs.step(memory, grade, 12, 10).interval for grade in Grade}
+    assert (
+        shown[Grade.HARD] < shown[Grade.HESITANT] < shown[Grade.PERFECT] and shown[Grade.BLACKOUT] == shown[Grade.WRONG]
+    )
+
+
 def test_memory_from_the_log_is_the_memory_of_the_answers() -> None:
     fsrs = Fsrs()
     progress, day, history = CardProgress(), START, []

@@ -25,7 +25,7 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from quizdock.core.grade import Grade
 
@@ -122,9 +122,9 @@ class Fsrs:
         interval = {AGAIN: _days(states.again.interval), HARD: hard, GOOD: good, EASY: easy}[chosen]
         return FsrsStep(_kept(picked.memory.stability, picked.memory.difficulty), interval)
 
-    def intervals(self, memory: MemoryState | None, elapsed_days: int) -> dict[int, int]:
+    def intervals(self, memory: MemoryState | None, elapsed_days: int, last_interval: int = 0) -> dict[int, int]:
         """Each grade's next interval in days (for the grade keys' preview)."""
-        return {grade: self.step(memory, grade, elapsed_days).interval for grade in Grade}
+        return {grade: self.step(memory, grade, elapsed_days, last_interval).interval for grade in Grade}
 
     def memory_from_history(self, answers: Sequence[tuple[int, int]]) -> MemoryState | None:
         """A card's memory state from its scheduling answers: (grade, days since the previous
@@ -192,19 +192,6 @@ def _passing(interval: float, minimum: int, last_interval: int) -> int:
     if days < last_interval <= fuzz_upper(interval):
         return last_interval
     return days
-
-
-def check_parameters(values: Sequence[Any]) -> tuple[float, ...]:
-    """The parameters as floats, checked and completed by the engine (19 of FSRS-5 or 21 of FSRS-6).
-
-    Raises:
-        ValueError: not a list of numbers the engine accepts.
-    """
-    import fsrs_rs_python
-
-    if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in values):
-        raise ValueError("FSRS parameters are numbers")
-    return tuple(fsrs_rs_python.check_and_fill_parameters([float(v) for v in values]))
 
 
 class NotEnoughReviews(ValueError):
