@@ -1,8 +1,9 @@
 """Anki's own FSRS, driven by the official `anki` package: run as a program by tests/test_fsrs.py.
 
-With "package" in the request, it imports that .apkg with its progress and prints, for each
-review card, its memory state, interval, due day, days since its last answer and the interval
-each button would give today. Otherwise:
+With "states" in the request (each {"memory", "interval", "elapsed"}), it prints the intervals
+of the Hard, Good and Easy buttons of a review card in that state. With "package", it imports
+that .apkg with its progress and prints, for each review card, its memory state, interval, due
+day, days since its last answer and the interval each button would give today. Otherwise:
 
 It reads from stdin {"folder", "parameters", "retention", "cases": [{"grades": [Anki ratings 1-4],
 "days": [the day of each answer, counted back from Anki's today: the last is 0], "interval": the
@@ -137,12 +138,36 @@ def imported(col: Collection, package: str, parameters: list[float], retention: 
     return found
 
 
+def buttons(col: Collection, states: list[dict[str, Any]]) -> list[list[float]]:
+    """For review cards in given states (memory, interval, days since the last answer), the
+    interval Anki's Hard, Good and Easy buttons give today."""
+    found = []
+    for n, state in enumerate(states):
+        note = col.new_note(col.models.by_name("Basic"))  # type: ignore[arg-type]
+        note["Front"] = f"s{n}"
+        col.add_note(note, 1)  # type: ignore[arg-type]
+        card = note.cards()[0]
+        card.type = card.queue = 2  # type: ignore[assignment]
+        card.ivl, card.reps = state["interval"], 3
+        card.due = col.sched.today - state["elapsed"] + state["interval"]
+        card.last_review_time = moment(col, state["elapsed"])
+        card.memory_state = cards_pb2.FsrsMemoryState(stability=state["memory"][0], difficulty=state["memory"][1])
+        col.update_card(card)
+        scheduling = col._backend.get_scheduling_states(card.id)
+        found.append(
+            [col.sched._interval_for_state(s) / DAY for s in (scheduling.hard, scheduling.good, scheduling.easy)]
+        )
+    return found
+
+
 def main() -> None:
     request = json.load(sys.stdin)
     col = Collection(request["folder"] + "/collection.anki2")
     try:
         set_up(col, request["parameters"], request["retention"])
-        if "package" in request:
+        if "states" in request:
+            json.dump(buttons(col, request["states"]), sys.stdout)
+        elif "package" in request:
             json.dump(imported(col, request["package"], request["parameters"], request["retention"]), sys.stdout)
         else:
             json.dump([run_case(col, case) for case in request["cases"]], sys.stdout)
