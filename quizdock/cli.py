@@ -45,6 +45,8 @@ LAZY_COMMANDS: dict[str, dict[str, tuple[str, str, str]]] = {
         "unbury": ("quizdock.commands.cards", "unbury", help_texts.UNBURY),
         "challenge": ("quizdock.commands.challenge", "app", help_texts.CHALLENGE),
         "lab": ("quizdock.commands.lab", "app", help_texts.LAB),
+        "optimize": ("quizdock.commands.optimize", "optimize", help_texts.OPTIMIZE),
+        "simulate": ("quizdock.commands.optimize", "simulate", help_texts.SIMULATE),
         "export": ("quizdock.commands.export", "app", help_texts.EXPORT),
         "completion": ("quizdock.commands.completion", "completion", help_texts.COMPLETION),
     },

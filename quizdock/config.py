@@ -4,21 +4,28 @@
 new_per_day = 10   # new cards introduced per day
 lang = "fr"        # "fr" or "en"; default: the locale, else en
 lab = "auto"       # challenges in the private lab: "auto" (when it can start), "on", "off"
+scheduler = "sm2"  # "sm2" (the original SuperMemo 2) or "fsrs" (Anki's FSRS); QUIZDOCK_SCHEDULER wins
+desired_retention = 0.9  # FSRS: the share of cards to recall when they come due, 0.7 to 0.99
 ```
 """
 
 from __future__ import annotations
 
+import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
+from quizdock.core.fsrs import DEFAULT_RETENTION, MAX_RETENTION, MIN_RETENTION
 from quizdock.errors import ExitCode, QuizdockError
 from quizdock.i18n import LANGS, N_, Lang, _, default_lang, os_reason, set_language
 from quizdock.plaintext import read_bounded
 
 LAB_SETTINGS = ("auto", "on", "off")
+SCHEDULERS = ("sm2", "fsrs")
+SCHEDULER_ENV = "QUIZDOCK_SCHEDULER"
+KNOWN_SETTINGS = ("new_per_day", "lang", "lab", "scheduler", "desired_retention")
 
 DEFAULT_NEW_PER_DAY = 10
 MAX_NEW_PER_DAY = 10_000
@@ -33,6 +40,8 @@ class Config:
     new_per_day: int = DEFAULT_NEW_PER_DAY
     lang: Lang | None = None
     lab: Literal["auto", "on", "off"] = "auto"
+    scheduler: Literal["sm2", "fsrs"] = "sm2"
+    desired_retention: float = DEFAULT_RETENTION
 
     def language(self, chosen: str | None = None) -> Lang:
         """The language to use: the option, else the config, else the locale."""
@@ -112,7 +121,7 @@ def load_config(path: Path | None = None) -> Config:
     try:
         text = read_bounded(path, MAX_CONFIG_BYTES).decode("utf-8")
     except FileNotFoundError:
-        return Config()
+        return _with_environment(Config(), path)
     except NotADirectoryError:  # the file is missing, and cannot be made there
         parent = next((p for p in path.parents if p.exists() and not p.is_dir()), path.parent)
         raise ConfigError(
@@ -150,11 +159,11 @@ def load_config(path: Path | None = None) -> Config:
         raise ConfigError(
             _("The config file {path} nests tables too deeply to be settings.").format(path=path), _fix_or_delete()
         ) from None
-    unknown = sorted(set(data) - {"new_per_day", "lang", "lab"})
+    unknown = sorted(set(data) - set(KNOWN_SETTINGS))
     if unknown:
         raise ConfigError(
             _("The config file {path} has unknown setting {name}.").format(path=path, name=repr(unknown[0])),
-            _("Known settings: new_per_day, lang, lab."),
+            _("Known settings: {names}.").format(names=", ".join(KNOWN_SETTINGS)),
         )
     new_per_day = data.get("new_per_day", DEFAULT_NEW_PER_DAY)
     if isinstance(new_per_day, bool) or not isinstance(new_per_day, int) or not 0 <= new_per_day <= MAX_NEW_PER_DAY:
@@ -176,4 +185,38 @@ def load_config(path: Path | None = None) -> Config:
             _('In {path}, lab must be "auto", "on" or "off", got {value}.').format(path=path, value=repr(lab)),
             _fix_or_delete(),
         )
-    return Config(new_per_day=new_per_day, lang=lang, lab=lab)
+    scheduler = data.get("scheduler", "sm2")
+    if scheduler not in SCHEDULERS:
+        raise ConfigError(
+            _('In {path}, scheduler must be "sm2" or "fsrs", got {value}.').format(path=path, value=repr(scheduler)),
+            _fix_or_delete(),
+        )
+    retention = data.get("desired_retention", DEFAULT_RETENTION)
+    if (
+        isinstance(retention, bool)
+        or not isinstance(retention, int | float)
+        or not MIN_RETENTION <= retention <= MAX_RETENTION
+    ):
+        raise ConfigError(
+            _("In {path}, desired_retention must be a number from {least} to {most}, got {value}.").format(
+                path=path, least=MIN_RETENTION, most=MAX_RETENTION, value=repr(retention)
+            ),
+            _("0.9 (the default) asks a card when you have 9 chances in 10 to recall it. ") + _fix_or_delete(),
+        )
+    config = Config(
+        new_per_day=new_per_day, lang=lang, lab=lab, scheduler=scheduler, desired_retention=float(retention)
+    )
+    return _with_environment(config, path)
+
+
+def _with_environment(config: Config, path: Path) -> Config:
+    """The settings with ``QUIZDOCK_SCHEDULER`` applied: it wins over the file."""
+    chosen = os.environ.get(SCHEDULER_ENV)
+    if chosen is None:
+        return config
+    if chosen not in SCHEDULERS:
+        raise ConfigError(
+            _('{name} must be "sm2" or "fsrs", got {value}.').format(name=SCHEDULER_ENV, value=repr(chosen)),
+            _("Set it to sm2 or fsrs, or unset it to use the scheduler of {path}.").format(path=path),
+        )
+    return replace(config, scheduler=chosen)  # type: ignore[arg-type]

@@ -116,7 +116,12 @@ def main(args: Sequence[str]) -> bool:
         return False  # the CLI reports it, with its exit code
     if conn is None:
         return False
-    store = QuickStore(db, conn)
+    # Back to SM-2 from FSRS puts SM-2's due days back first: the full path. Choosing FSRS keeps
+    # the due days (the store computes memory states when it opens, before the first answer).
+    if config.scheduler == "sm2" and quick.follows_fsrs(conn):
+        conn.close()
+        return False
+    store = QuickStore(db, conn, (config.scheduler, config.desired_retention))
     store.read_ahead(today, parsed.deck, parsed.limit)
     try:
         from quizdock.i18n import keep_narrow_spaces
@@ -132,7 +137,9 @@ def main(args: Sequence[str]) -> bool:
         card_ids = plan(light, today, deck=parsed.deck, limit=parsed.limit, new_per_day=new_per_day)
         keep_narrow_spaces()
         console = plain_console()
-        session = ReviewSession(light, Prompter(lang), console, lang, deck=parsed.deck, new_per_day=new_per_day)
+        session = ReviewSession(
+            light, Prompter(lang), console, lang, deck=parsed.deck, new_per_day=new_per_day, scheduler=config.scheduler
+        )
         store.open_soon()
         session.run(card_ids, store.repeat_card_ids(today, deck=parsed.deck))
     except (QuizdockError, KeyboardInterrupt, EOFError) as error:
@@ -178,9 +185,11 @@ class QuickStore:
     # card is drawn by then, and loading SQLAlchemy would only slow its drawing down.
     DELAY = 0.3
 
-    def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
-        """``conn``: a read-only connection to the database at ``path``, closed with this store."""
+    def __init__(self, path: Path, conn: sqlite3.Connection, scheduler: tuple[str, float] = ("sm2", 0.9)) -> None:
+        """``conn``: a read-only connection to the database at ``path``, closed with this store;
+        ``scheduler``: the scheduler and desired retention the store answers with."""
         self.path = path
+        self._scheduler = scheduler
         self._conn = conn
         self._store: Store | None = None
         self._lock = threading.Lock()
@@ -252,7 +261,10 @@ class QuickStore:
                     raise RuntimeError("the review's store is closed")
                 from quizdock.storage.store import Store
 
-                self._store = Store.open(self.path, write_check=self._write_check)
+                store = Store.open(self.path, write_check=self._write_check)
+                if self._scheduler[0] != "sm2":
+                    store.use_scheduler(*self._scheduler)
+                self._store = store
             return self._store
 
     def open_soon(self) -> None:

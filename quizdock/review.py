@@ -72,6 +72,7 @@ MESSAGES: dict[str, str] = {
     "nothing_never": N_("Nothing to review: no card to show in the selected decks (see `quizdock decks`)."),
     "practical_lost": N_("The practical cards left wait for another day. {error}"),
     "legend": N_("0-2 wrong · 3 hard · 4 hesitant · 5 perfect · s suspend · b bury · u undo"),
+    "legend_fsrs": N_("FSRS schedules: 0-2 Again · 3 Hard · 4 Good · 5 Easy"),
     "interrupted": N_("Stopped. Every answer given so far is saved."),
     "not_saved": N_("This answer to {id} was not saved: the card stays as it was, to answer again."),
     "command_keys": N_("Or type :s to suspend this card, :b to bury it until tomorrow, :u to undo the last answer."),
@@ -142,16 +143,19 @@ class ReviewSession:
         deck: str | None = None,
         new_per_day: int = DEFAULT_NEW_PER_DAY,
         rng: random.Random | None = None,
+        scheduler: str = "sm2",
     ) -> None:
         """Args:
         deck: the deck the session is limited to, for the "next due" it reports.
         new_per_day: the day's allowance of new cards, for the hint on allowing more.
         rng: orders the multiple-choice options (a new order at every showing).
+        scheduler: "fsrs" shows how the grade keys map to FSRS's buttons.
         """
         self.store, self.prompter, self.console, self.lang, self.now = store, prompter, console, lang, now
         self.deck = deck
         self.new_per_day = new_per_day
         self.rng = rng or random.Random()
+        self.scheduler = scheduler
 
     def _say(self, key: str, **values: object) -> str:
         return gettext_in(self.lang, MESSAGES[key]).format(**values)
@@ -337,8 +341,11 @@ class ReviewSession:
         if card.kind == "concept":
             self.prompter.wait("reveal")
             self._show_correction(card, verdict=None, expected=card.answer.get(lang))
-            shown = [interval_text(days, lang) for days in intervals]
+            # The keys' intervals are SM-2's (core.preview); FSRS names its four grades instead.
+            shown = [interval_text(days, lang) for days in intervals] if self.scheduler != "fsrs" else []
             self.console.print(f"[dim]{self._say('legend')}[/dim]")
+            if self.scheduler == "fsrs":
+                self.console.print(f"[dim]{self._say('legend_fsrs')}[/dim]")
             if shown:
                 # 0, 1 and 2 restart the card alike: one interval for the three.
                 keys = [f"0-2 · {shown[0]}", *(f"{grade} · {text}" for grade, text in enumerate(shown) if grade > 2)]

@@ -30,6 +30,8 @@ from quizdock.core.queue import new_allowance
 from quizdock.storage.records import DayActivity, DeckStates, HardCard
 
 if TYPE_CHECKING:
+    from quizdock.core.fsrs import Fsrs
+    from quizdock.core.workload import StudiedCard
     from quizdock.storage.store import Store
 
 JSON_SCHEMA = 1  # bumped only when a key changes meaning or disappears (docs/json-output.md)
@@ -83,6 +85,36 @@ class ForecastDay:
 
 
 @dataclass(frozen=True, slots=True)
+class MemoryFigures:
+    """Under FSRS: what its model predicts of the learner's memory.
+
+    Attributes:
+        cards: studied cards (in reviews).
+        retrievability: their average probability of recall today.
+        bands: how many are below 70 %, 70-80 %, 80-90 %, 90 % or more likely recalled today.
+        predicted_retention: the share of the reviews of the next 30 days predicted recalled.
+        reviews: those reviews (each card's next one, overdue ones today).
+    """
+
+    cards: int
+    retrievability: float
+    bands: tuple[int, int, int, int]
+    predicted_retention: float
+    reviews: int
+    desired_retention: float
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "cards": self.cards,
+            "retrievability": round(self.retrievability, 4),
+            "retrievability_bands": dict(zip(("below_70", "70_80", "80_90", "90_up"), self.bands, strict=True)),
+            "predicted_retention": round(self.predicted_retention, 4),
+            "reviews_next_30_days": self.reviews,
+            "desired_retention": self.desired_retention,
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class Stats:
     """Everything ``quizdock stats`` shows; :meth:`to_json` is the documented ``--json`` output."""
 
@@ -98,6 +130,7 @@ class Stats:
     decks: tuple[DeckStates, ...]
     lowest_easiness: tuple[HardCard, ...]
     most_lapses: tuple[HardCard, ...]
+    memory: MemoryFigures | None = None  # under FSRS only
 
     @property
     def all_decks(self) -> DeckStates:
@@ -140,6 +173,7 @@ class Stats:
                 "most_lapses": [_card_json(c) for c in self.most_lapses],
             },
             "leeches": every.leeches,
+            **({"fsrs": self.memory.to_json()} if self.memory is not None else {}),
         }
 
 
@@ -221,7 +255,36 @@ def sum_states(decks: Sequence[DeckStates], name: str = "all") -> DeckStates:
 # --- queries -----------------------------------------------------------------------------
 
 
-def collect(store: Store, *, now: datetime, today: date, new_per_day: int, deck: str | None = None) -> Stats:
+def memory_figures(cards: Sequence[StudiedCard], fsrs: Fsrs, days: int = FORECAST_DAYS) -> MemoryFigures:
+    """What FSRS predicts for these cards: recall today, and at their next review within ``days``."""
+    from quizdock.core.workload import replay
+
+    today_r: list[float] = []
+    at_review: list[float] = []
+    for card in cards:
+        memory, interval = replay(fsrs, card.history)
+        if memory is None:
+            continue
+        today_r.append(fsrs.retrievability(memory, -card.last_day))
+        due = card.last_day + interval
+        if due < days:
+            at_review.append(fsrs.retrievability(memory, max(due, 0) - card.last_day))
+    bands = [0, 0, 0, 0]
+    for r in today_r:
+        bands[min(3, max(0, int(r * 10) - 6))] += 1
+    return MemoryFigures(
+        cards=len(today_r),
+        retrievability=sum(today_r) / len(today_r) if today_r else 0.0,
+        bands=(bands[0], bands[1], bands[2], bands[3]),
+        predicted_retention=sum(at_review) / len(at_review) if at_review else 0.0,
+        reviews=len(at_review),
+        desired_retention=fsrs.desired_retention,
+    )
+
+
+def collect(
+    store: Store, *, now: datetime, today: date, new_per_day: int, deck: str | None = None, fsrs: Fsrs | None = None
+) -> Stats:
     """Run the aggregate queries and compute every figure of ``quizdock stats``.
 
     Args:
@@ -230,6 +293,7 @@ def collect(store: Store, *, now: datetime, today: date, new_per_day: int, deck:
         today: the learner's local date.
         new_per_day: the daily allowance of new cards (config ``new_per_day``).
         deck: only this deck's cards.
+        fsrs: the scheduler in use when it is FSRS: its predictions are added.
     """
     offset = now.utcoffset()
     if offset is None:
@@ -251,6 +315,7 @@ def collect(store: Store, *, now: datetime, today: date, new_per_day: int, deck:
         decks=tuple(store.deck_states(deck=deck)),
         lowest_easiness=lowest,
         most_lapses=most,
+        memory=None if fsrs is None else memory_figures(store.studied_cards(today, deck), fsrs),
     )
 
 

@@ -63,6 +63,7 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[P
     monkeypatch.setenv("QUIZDOCK_LAB_DIR", str(home / "lab"))
     monkeypatch.delenv("QUIZDOCK_DECKS", raising=False)
     monkeypatch.delenv("QUIZDOCK_NOW", raising=False)
+    monkeypatch.delenv("QUIZDOCK_SCHEDULER", raising=False)
     monkeypatch.setenv("LANG", "C.UTF-8")
     monkeypatch.delenv("LC_ALL", raising=False)
     monkeypatch.delenv("LC_MESSAGES", raising=False)

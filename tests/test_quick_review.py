@@ -225,11 +225,17 @@ def spawn(db_path: Path, decks: Path, *args: str) -> pexpect.spawn:
 
 
 def first_screen(child: pexpect.spawn) -> tuple[str, list[str]]:
+    """The screen as the learner sees it (a terminal emulator: a status line the full path shows
+    while it opens the database is gone by then), and the modules loaded."""
+    import pyte
+
     child.expect(r"LOADED=(\[.*\])")
     loaded = child.match.group(1)
-    screen = child.before
+    rows, columns = child.getwinsize()
+    screen = pyte.Screen(columns, rows)
+    pyte.Stream(screen).feed(child.before)
     child.expect("Press Enter")
-    return screen, json.loads(loaded)
+    return "\n".join(line.rstrip() for line in screen.display).strip(), json.loads(loaded)
 
 
 def test_the_first_card_is_the_same_on_both_paths(store: Store, db_path: Path, decks: Path) -> None:

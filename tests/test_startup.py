@@ -10,7 +10,7 @@ from pathlib import Path
 
 from tests.conftest import REPO
 
-HEAVY = ("sqlalchemy", "alembic", "docker", "questionary", "genanki", "anki", "msgspec")
+HEAVY = ("sqlalchemy", "alembic", "docker", "questionary", "genanki", "anki", "msgspec", "fsrs_rs_python")
 
 PROBE = """
 import json, sys

@@ -441,7 +441,8 @@ def test_migrating_0001_to_head_keeps_every_row(db_path: Path) -> None:
     assert columns[-3:] == ["suspended_at", "suspended_reason", "buried_until"]
     assert after["cards"] == [(*row, None, None, None) for row in before["cards"]]
     assert after["decks"] == [(*row, None, None) for row in before["decks"]]  # 0003: file size and time
-    assert after["card_states"] == [(*row, None) for row in before["card_states"]]  # 0004: no repeat owed
+    # 0004: no repeat owed; 0005: no memory state, the schedule and due day are SM-2's
+    assert after["card_states"] == [(*row, None, None, None, None, None) for row in before["card_states"]]
     assert after["reviews"] == before["reviews"]
 
 

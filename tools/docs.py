@@ -20,6 +20,7 @@ README = REPO / "README.md"
 TABLES: dict[str, list[tuple[str, ...]]] = {
     "daily": [("review",), ("due",), ("decks",), ("cards",), ("card",), ("unbury",), ("deck", "check")],
     "progress": [("stats",), ("leeches",), ("suspend",), ("unsuspend",)],
+    "scheduling": [("optimize",), ("simulate",)],
     "challenges": [("challenge", "list"), ("challenge", "run"), ("challenge", "check"), ("deck", "test"), ("doctor",)],
     "lab": [("lab", "up"), ("lab", "status"), ("lab", "env"), ("lab", "down")],
     "export": [("export", "anki"), ("export", "csv")],

@@ -18,6 +18,7 @@ from quizdock.commands.common import DeckOption, LangOption, command_group, db_p
 from quizdock.i18n import N_, _, ngettext, os_reason
 
 if TYPE_CHECKING:
+    from quizdock.core.fsrs import Fsrs
     from quizdock.export import ExportCard
 
 app = command_group(help_texts.EXPORT)
@@ -59,9 +60,10 @@ def anki(
 
     chosen = language(lang)
     path = _output(output, deck, ".apkg")
+    fsrs = _fsrs() if with_progress else None
     cards = _read(deck, with_progress=with_progress)
     with _writing(path):
-        summary = write_package(cards, path, lang=chosen, with_progress=with_progress)
+        summary = write_package(cards, path, lang=chosen, with_progress=with_progress, fsrs=fsrs)
     line = _wrote(summary.notes, summary.decks, printable(str(path)), chosen)
     if with_progress:
         reviewed = ngettext("{n} reviewed card", "{n} reviewed cards", summary.review_cards)
@@ -77,6 +79,25 @@ def anki(
     if with_progress:
         hint += " " + _('Tick "Import any learning progress" to keep the schedule (cards new to the collection only).')
     typer.echo(hint)
+    if fsrs is not None:
+        typer.echo(
+            _(
+                "Under FSRS: in Anki, turn FSRS on, and in the deck's options leave the learning and relearning "
+                "steps empty, set the desired retention to {retention} and the FSRS parameters to:"
+            ).format(retention=fsrs.desired_retention)
+        )
+        typer.echo(", ".join(f"{w:.4f}" for w in fsrs.weights))
+
+
+def _fsrs() -> Fsrs | None:
+    """The scheduler in use when it is FSRS (its memory states brought up to date), else None."""
+    from quizdock.commands.common import load_settings
+
+    config = load_settings()
+    if config.scheduler != "fsrs":
+        return None
+    with open_store() as store:
+        return store.use_scheduler(config.scheduler, config.desired_retention)
 
 
 @app.command("csv")

@@ -24,6 +24,21 @@ LEECHES = N_(
     "Review suspends a card at its 8th lapse (and, once unsuspended, at every 4th lapse after\n"
     "that); rework it, then bring it back with `quizdock unsuspend ID`."
 )
+OPTIMIZE = N_(
+    "Fit FSRS's parameters to your review log, show them with the change in workload, and save them.\n"
+    "\n"
+    "Anki's optimizer (the same engine) learns from every answer given a day or more after the\n"
+    "card's previous one; it needs 400 of them. The workload is the reviews of the next 30 days,\n"
+    "simulated for your studied cards with the parameters before and the fitted ones. FSRS uses\n"
+    'the saved parameters when scheduler = "fsrs" (config.toml or QUIZDOCK_SCHEDULER).'
+)
+SIMULATE = N_(
+    "Compare the next days of reviews under SM-2 and under FSRS for your studied cards.\n"
+    "\n"
+    "Your memory is FSRS's model with your parameters (`quizdock optimize`; else the defaults):\n"
+    "each review is recalled with the model's probability, and each scheduler sets the next day\n"
+    "by its own rules. Shows the reviews, the reviews a day and the share recalled."
+)
 SUSPEND = N_("Suspend a card: it stays out of every review (its schedule is kept) until `quizdock unsuspend ID`.")
 UNSUSPEND = N_("Bring a suspended card (a leech, or one you suspended) back into the reviews.")
 CARDS = N_(

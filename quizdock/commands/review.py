@@ -54,6 +54,9 @@ def review(
 
     Grade with one key (0-5; s b u to suspend, bury, undo). Multiple-choice options come in a new
     order each time. Without Docker, practical cards wait for another day.
+
+    Under FSRS (scheduler = "fsrs") the grades are Anki's buttons: 0-2 Again, 3 Hard, 4 Good,
+    5 Easy.
     """
     require_terminal("review")
     from quizdock import clock
@@ -62,16 +65,20 @@ def review(
     from quizdock.review import ReviewSession, plan
 
     chosen = language(lang)
-    new_per_day = new if new is not None else load_settings().new_per_day
+    config = load_settings()
+    new_per_day = new if new is not None else config.new_per_day
     out = console()
     # The first time (or after an update) the database is made or migrated and the decks loaded.
     with out.status(_("Opening your collection…")):
         store = open_store()
     with store:
         check_deck(store, deck)
+        store.use_scheduler(config.scheduler, config.desired_retention)
         today = clock.today()
         card_ids = plan(store, today, deck=deck, limit=limit, new_per_day=new_per_day)
-        session = ReviewSession(store, Prompter(chosen), out, chosen, deck=deck, new_per_day=new_per_day)
+        session = ReviewSession(
+            store, Prompter(chosen), out, chosen, deck=deck, new_per_day=new_per_day, scheduler=config.scheduler
+        )
         session.run(card_ids, store.repeat_card_ids(today, deck=deck))
 
 

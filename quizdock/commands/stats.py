@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -14,7 +15,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from quizdock.i18n import Lang
-    from quizdock.stats import Rate, Stats
+    from quizdock.stats import MemoryFigures, Rate, Stats
     from quizdock.storage.store import Leech
 
 JsonOption = Annotated[
@@ -55,6 +56,10 @@ MESSAGES: dict[str, str] = {
     "reason_leech": N_("suspended (leech)"),
     "reason_manual": N_("suspended"),
     "active": N_("in reviews"),
+    "memory": N_("FSRS: your memory"),
+    "retrievability": N_("Retrievability today: {average} on average over {cards}"),
+    "bands": N_("below 70%: {a} · 70-80%: {b} · 80-90%: {c} · 90% or more: {d}"),
+    "predicted": N_("Predicted retention: {rate} of the next {days} days' {reviews} (desired: {desired})"),
 }
 STATE_LABELS: dict[str, str] = {
     "new": N_("new"),
@@ -75,9 +80,11 @@ def stats(deck: DeckOption = None, json_output: JsonOption = False, lang: LangOp
 
     chosen = language(lang)
     now = clock.now()
+    config = load_settings()
     with open_store() as store:
         check_deck(store, deck)
-        figures = collect(store, now=now, today=clock.today(now), new_per_day=load_settings().new_per_day, deck=deck)
+        fsrs = store.use_scheduler(config.scheduler, config.desired_retention)
+        figures = collect(store, now=now, today=clock.today(now), new_per_day=config.new_per_day, deck=deck, fsrs=fsrs)
     if json_output:
         import json
 
@@ -164,6 +171,8 @@ def render_stats(figures: Stats, out: Console, lang: Lang) -> None:
     for period in figures.retention:
         table.add_row(_say(lang, "period", days=period.days), _percent(period.all, lang), _percent(period.mature, lang))
     out.print(table)
+    if figures.memory is not None:
+        render_memory(figures.memory, out, lang, heading)
 
     heading("states")
     names = ("new", "learning", "young", "mature", "suspended", "retired", "total")
@@ -196,6 +205,28 @@ def render_stats(figures: Stats, out: Console, lang: Lang) -> None:
     out.print()
     count = figures.all_decks.leeches
     out.print(leeches_line(count, lang) if count else no_leeches(lang))
+
+
+def render_memory(memory: MemoryFigures, out: Console, lang: Lang, heading: Callable[[str], None]) -> None:
+    """The FSRS section of ``quizdock stats``: recall today and predicted at the next reviews."""
+    from quizdock.stats import FORECAST_DAYS
+
+    heading("memory")
+    cards = ngettext_in(lang, "{n} card", "{n} cards", memory.cards).format(n=memory.cards)
+    out.print(_say(lang, "retrievability", average=percent(memory.retrievability * 100, lang=lang), cards=cards))
+    a, b, c, d = memory.bands
+    out.print(_say(lang, "bands", a=a, b=b, c=c, d=d))
+    reviews = ngettext_in(lang, "{n} review", "{n} reviews", memory.reviews).format(n=memory.reviews)
+    out.print(
+        _say(
+            lang,
+            "predicted",
+            rate=percent(memory.predicted_retention * 100, lang=lang) if memory.reviews else "-",
+            days=FORECAST_DAYS,
+            reviews=reviews,
+            desired=percent(memory.desired_retention * 100, 0, lang),
+        )
+    )
 
 
 def render_leeches(found: list[Leech], questions: dict[str, str], out: Console, lang: Lang) -> None:

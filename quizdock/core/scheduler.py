@@ -1,19 +1,28 @@
-"""One answer to one card: the SM-2 step, same-day repeats, lapses and leeches.
+"""One answer to one card: the SM-2 or FSRS step, same-day repeats, lapses and leeches.
 
 :func:`review` is the whole policy of an answer, as py-fsrs's ``Scheduler.review_card``: it
 takes a card's progress, a grade and the moment of the answer, and returns the new progress
 with a :class:`ReviewLog` of what changed. Nothing is read or written: the store persists
 what it returns.
+
+Under FSRS (``fsrs=`` given) FSRS sets the due day, and SM-2's state keeps following every
+answer beside it (with its own due day, ``sm2_due_on``): switching back to SM-2 finds it where
+SM-2 would be. Under SM-2 the memory state is dropped: switching to FSRS computes it again from
+the review log, as Anki does.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from quizdock.core.grade import PASSING, Grade
 from quizdock.core.scheduling import CardState, needs_repeat
 from quizdock.core.scheduling import review as sm2
+
+if TYPE_CHECKING:
+    from quizdock.core.fsrs import Fsrs, MemoryState
 
 # A card whose lapses reach 8 is a leech and is suspended; once unsuspended, every 4th lapse
 # after that suspends it again (it is still not learned, the learner should rework it).
@@ -40,6 +49,10 @@ class CardProgress:
         lapses: answers below the passing grade once the card was learned (repetitions > 0).
         repeat_on: the day it owes a same-day repeat (answered below 4 and not 4 or more since).
         suspended: left out of reviews (by the learner, or as a leech).
+        memory: FSRS's memory state (None: new, or last answered under SM-2).
+        scheduled_days: the days from the last scheduling answer to ``due_on`` when FSRS set
+            it (None: SM-2's interval).
+        sm2_due_on: the day SM-2 would ask the card when FSRS set ``due_on`` (None: ``due_on``).
     """
 
     state: CardState = field(default_factory=CardState)
@@ -48,10 +61,23 @@ class CardProgress:
     lapses: int = 0
     repeat_on: date | None = None
     suspended: bool = False
+    memory: MemoryState | None = None
+    scheduled_days: int | None = None
+    sm2_due_on: date | None = None
 
     @property
     def is_new(self) -> bool:
         return self.due_on is None
+
+    @property
+    def last_day(self) -> date | None:
+        """The learner's day of the last scheduling answer."""
+        return None if self.due_on is None else self.due_on - timedelta(days=self.days)
+
+    @property
+    def days(self) -> int:
+        """The days from the last scheduling answer to ``due_on``, by the scheduler that set it."""
+        return self.state.interval if self.scheduled_days is None else self.scheduled_days
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,10 +101,19 @@ class ReviewLog:
     lapses: int
     lapse: bool = False
     leech: bool = False
+    before_days: int | None = None
+    after_days: int | None = None
+    """FSRS's intervals before and after, when FSRS set them (None: SM-2's, in ``before``/``after``)."""
 
 
 def review(
-    progress: CardProgress, grade: int, moment: datetime, *, today: date | None = None, repeat: bool = False
+    progress: CardProgress,
+    grade: int,
+    moment: datetime,
+    *,
+    today: date | None = None,
+    repeat: bool = False,
+    fsrs: Fsrs | None = None,
 ) -> tuple[CardProgress, ReviewLog]:
     """Apply one answer to a card and return its new progress and the log entry.
 
@@ -95,6 +130,7 @@ def review(
         today: the learner's day of the answer (default: ``moment``'s date); a session that
             runs past midnight keeps the day it started on.
         repeat: a same-day repeat.
+        fsrs: schedule with FSRS (None: SM-2).
 
     Raises:
         ValueError: the grade is not 0..5, ``moment`` is naive, or a repeat of a new card.
@@ -108,10 +144,32 @@ def review(
         if progress.due_on is None:
             raise ValueError("a same-day repeat needs a first answer")
         after_progress = replace(progress, repeat_on=day if needs_repeat(quality) else None)
-        log = ReviewLog(quality, moment, True, before, before, progress.due_on, progress.due_on, progress.lapses)
+        days = progress.scheduled_days
+        log = ReviewLog(
+            quality,
+            moment,
+            True,
+            before,
+            before,
+            progress.due_on,
+            progress.due_on,
+            progress.lapses,
+            False,
+            False,
+            days,
+            days,
+        )
         return after_progress, log
     after = sm2(before, quality)
-    due_on = day + timedelta(days=after.interval)
+    sm2_due_on = day + timedelta(days=after.interval)
+    memory, days, scheduled_days, kept_sm2_due = None, after.interval, None, None
+    if fsrs is not None:
+        last = progress.last_day
+        elapsed = 0 if last is None else (day - last).days
+        step = fsrs.step(progress.memory, quality, elapsed, 0 if last is None else progress.days)
+        memory, days = step.memory, step.interval
+        scheduled_days, kept_sm2_due = days, sm2_due_on
+    due_on = day + timedelta(days=days)
     lapse = quality < PASSING and before.repetitions > 0
     lapses = progress.lapses + int(lapse)
     leech = lapse and is_leech_lapse(lapses) and not progress.suspended
@@ -122,6 +180,23 @@ def review(
         lapses=lapses,
         repeat_on=day if needs_repeat(quality) and not leech else None,
         suspended=progress.suspended or leech,
+        memory=memory,
+        scheduled_days=scheduled_days,
+        sm2_due_on=kept_sm2_due,
     )
-    log = ReviewLog(quality, moment, False, before, after, progress.due_on, due_on, lapses, lapse, leech)
+    before_days = progress.days if fsrs is not None and progress.due_on is not None else progress.scheduled_days
+    log = ReviewLog(
+        quality,
+        moment,
+        False,
+        before,
+        after,
+        progress.due_on,
+        due_on,
+        lapses,
+        lapse,
+        leech,
+        before_days,
+        scheduled_days,
+    )
     return after_progress, log

@@ -33,6 +33,7 @@ import genanki
 
 from quizdock.cards import ChoiceCard
 from quizdock.core import PASSING
+from quizdock.core.fsrs import Fsrs, decay
 from quizdock.export import (
     ROOT_DECK,
     ExportCard,
@@ -222,7 +223,9 @@ def _right_choice(card: ExportCard, lang: Lang) -> str:
     return html_text(card.card.choices[card.card.correct].get(lang))
 
 
-def write_package(cards: Sequence[ExportCard], path: Path, *, lang: Lang, with_progress: bool) -> PackageSummary:
+def write_package(
+    cards: Sequence[ExportCard], path: Path, *, lang: Lang, with_progress: bool, fsrs: Fsrs | None = None
+) -> PackageSummary:
     """Write ``cards`` to an Anki package at ``path`` (replaced atomically).
 
     Args:
@@ -230,6 +233,8 @@ def write_package(cards: Sequence[ExportCard], path: Path, *, lang: Lang, with_p
         path: the .apkg file.
         lang: the language of the texts.
         with_progress: write reviewed cards as Anki review cards, with their review log.
+        fsrs: the scheduler in use when it is FSRS: each card also carries its memory state, the
+            desired retention and the day of its last answer, as Anki keeps them under FSRS.
 
     Returns:
         What the package holds.
@@ -263,7 +268,7 @@ def write_package(cards: Sequence[ExportCard], path: Path, *, lang: Lang, with_p
                 cursor, NOTE_TYPES_MOD, itertools.count(_TEMPORARY_IDS)
             )
             _set_collection(cursor)
-            _set_notes_and_cards(cursor, cards, guids, with_progress=with_progress)
+            _set_notes_and_cards(cursor, cards, guids, with_progress=with_progress, fsrs=fsrs)
             connection.commit()
             connection.execute("VACUUM")
         finally:
@@ -296,7 +301,12 @@ def _set_collection(cursor: sqlite3.Cursor) -> None:
 
 
 def _set_notes_and_cards(
-    cursor: sqlite3.Cursor, cards: Sequence[ExportCard], guids: dict[str, str], *, with_progress: bool
+    cursor: sqlite3.Cursor,
+    cards: Sequence[ExportCard],
+    guids: dict[str, str],
+    *,
+    with_progress: bool,
+    fsrs: Fsrs | None = None,
 ) -> None:
     """Give notes and cards their ids, times and (with progress) their schedule and review log."""
     temporary = dict(cursor.execute("SELECT guid, id FROM notes").fetchall())
@@ -327,6 +337,8 @@ def _set_notes_and_cards(
     for (_, note_id, _, _), item in zip(renames, cards, strict=True):
         if item.progress is not None:
             _set_schedule(cursor, note_id, item.progress)
+            if fsrs is not None:
+                _set_memory(cursor, note_id, item.progress, fsrs)
             _write_log(cursor, note_id, item.progress, used_log_ids)
         if item.suspended is not None:
             cursor.execute("UPDATE cards SET queue = ? WHERE id = ?", (_SUSPENDED, note_id))
@@ -348,6 +360,21 @@ def _set_schedule(cursor: sqlite3.Cursor, card_id: int, progress: Progress) -> N
             card_id,
         ),
     )
+
+
+def _set_memory(cursor: sqlite3.Cursor, card_id: int, progress: Progress, fsrs: Fsrs) -> None:
+    """What Anki keeps of a card under FSRS, in the card's ``data``: its memory state (s, d), the
+    desired retention (dr), the forgetting curve's decay and the time of the last answer (lrt)."""
+    if progress.stability is None or progress.difficulty is None:
+        return
+    data = {
+        "s": progress.stability,
+        "d": progress.difficulty,
+        "dr": fsrs.desired_retention,
+        "decay": decay(fsrs.weights),
+        "lrt": epoch_seconds(progress.last_reviewed_at),
+    }
+    cursor.execute("UPDATE cards SET data = ? WHERE id = ?", (json.dumps(data), card_id))
 
 
 def _write_log(cursor: sqlite3.Cursor, card_id: int, progress: Progress, used: set[int]) -> None:

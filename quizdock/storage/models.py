@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import JSON, Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -80,6 +80,23 @@ class CardStateRow(Base):
     # The local day of an answer below 4 not yet followed by one of 4 or more: the card comes back
     # that day (a same-day repeat, which leaves the schedule as it is). Any other day it is stale.
     repeat_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    # FSRS's memory state, set by answers under FSRS (NULL: computed from the log when FSRS is chosen).
+    stability: Mapped[float | None] = mapped_column(Float, nullable=True)
+    difficulty: Mapped[float | None] = mapped_column(Float, nullable=True)
+    # Days from the last scheduling answer to due_on, by the scheduler in use (NULL: interval, SM-2's).
+    scheduled_days: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # SM-2's due day, kept under FSRS so that switching back finds it (NULL: due_on).
+    sm2_due_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+
+
+class PreferenceRow(Base):
+    """What the database remembers of its scheduling: the scheduler its due days follow
+    (``scheduler``) and the learner's fitted FSRS parameters (``fsrs_parameters``)."""
+
+    __tablename__ = "preferences"
+
+    key: Mapped[str] = mapped_column(String, primary_key=True)
+    value: Mapped[object] = mapped_column(JSON)
 
 
 class ReviewRow(Base):

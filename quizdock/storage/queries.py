@@ -229,12 +229,14 @@ def active_cards(session: Session, deck: str | None = None, with_progress: bool 
         if state is not None:
             progress = Progress(
                 repetitions=state.repetitions,
-                interval=state.interval,
+                interval=state.interval if state.scheduled_days is None else state.scheduled_days,
                 easiness_centi=state.easiness_centi,
                 due_on=state.due_on,
                 lapses=state.lapses or 0,
                 last_reviewed_at=state.last_reviewed_at,
                 reviews=tuple(reviews[row.id]),
+                stability=state.stability,
+                difficulty=state.difficulty,
             )
         card = parse_card(row.content, deck_id=row.deck_id, path=f"(stored deck {row.deck_id})")
         suspended = (row.suspended_reason or "manual") if row.suspended_at is not None else None

@@ -37,6 +37,12 @@ def count_due(path: Path, today: date, *, deck: str | None = None) -> int | None
         raise explain(path, exc) from None
 
 
+def follows_fsrs(conn: sqlite3.Connection) -> bool:
+    """Whether the database's due days follow FSRS (the full review path switches them back)."""
+    row = conn.execute("SELECT value FROM preferences WHERE key = 'scheduler'").fetchone()
+    return row is not None and row[0] == '"fsrs"'
+
+
 def due_count_sql(deck: str | None) -> str:
     """The one query that counts the cards due on the day ``:today`` (in the deck ``:deck`` when
     ``deck`` is given): this light path and :meth:`Store.count_due` both run it."""

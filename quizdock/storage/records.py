@@ -112,12 +112,13 @@ class Progress:
 
     Attributes:
         repetitions: successful answers in a row (SM-2's n).
-        interval: days between the last review and the next.
+        interval: days between the last review and the next (by the scheduler that set the due day).
         easiness_centi: the E-Factor in hundredths (250 for 2.5).
         due_on: the learner's local date the card is next due.
         lapses: how many times a learned card was forgotten.
         last_reviewed_at: the last answer (naive UTC).
         reviews: every answer, oldest first.
+        stability, difficulty: FSRS's memory state (None: not scheduled by FSRS since the last answer).
     """
 
     repetitions: int
@@ -127,6 +128,8 @@ class Progress:
     lapses: int
     last_reviewed_at: datetime
     reviews: tuple[ReviewEntry, ...]
+    stability: float | None = None
+    difficulty: float | None = None
 
 
 @dataclass(frozen=True, slots=True)

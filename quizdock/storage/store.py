@@ -20,8 +20,10 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, Engine, and_, func, or_, select, text, update
 from sqlalchemy.orm import Session
 
+from quizdock.core.fsrs import Fsrs
 from quizdock.core.scheduler import LEECH_LAPSES, CardProgress, ReviewLog, review
 from quizdock.core.scheduling import CardState
+from quizdock.core.workload import StudiedCard
 from quizdock.decks import (
     MAX_DECK_BYTES,
     Card,
@@ -35,7 +37,7 @@ from quizdock.decks import (
 from quizdock.errors import DeckError, NotFound, did_you_mean
 from quizdock.i18n import Text, _, os_reason
 from quizdock.plaintext import read_bounded
-from quizdock.storage import queries
+from quizdock.storage import memory, queries
 from quizdock.storage.engine import make_engine
 from quizdock.storage.integrity import WriteCheck
 from quizdock.storage.migrate import explain, upgrade
@@ -93,6 +95,10 @@ class StateValues:
     last_reviewed_at: datetime
     lapses: int
     repeat_on: date | None
+    stability: float | None = None
+    difficulty: float | None = None
+    scheduled_days: int | None = None
+    sm2_due_on: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,6 +156,8 @@ class Store:
         self.engine = engine
         self.path = path
         self.write_check = write_check or WriteCheck(path)  # nothing is written into a damaged file
+        self.fsrs: Fsrs | None = None
+        """The scheduler of :meth:`record_answer`: FSRS, or None for SM-2 (:meth:`use_scheduler`)."""
 
     @classmethod
     def open(cls, path: Path, *, write_check: WriteCheck | None = None) -> Store:
@@ -481,7 +489,7 @@ class Store:
             if not repeat and state is not None and _local_day(state.last_reviewed_at, now) == today:
                 # Answered today already (in another terminal): a card's schedule moves once a day.
                 repeat = True
-            progress, log = review(_progress(card, state), quality, now, today=today, repeat=repeat)
+            progress, log = review(_progress(card, state), quality, now, today=today, repeat=repeat, fsrs=self.fsrs)
             if state is None:
                 state = CardStateRow(card_id=card_id)
                 session.add(state)
@@ -497,11 +505,11 @@ class Store:
                 duration_ms=duration_ms,
                 is_repeat=repeat,
                 before_repetitions=log.before.repetitions,
-                before_interval=log.before.interval,
+                before_interval=log.before.interval if log.before_days is None else log.before_days,
                 before_easiness_centi=easiness_to_centi(log.before.easiness),
                 before_due_on=log.before_due_on,
                 after_repetitions=log.after.repetitions,
-                after_interval=log.after.interval,
+                after_interval=log.after.interval if log.after_days is None else log.after_days,
                 after_easiness_centi=easiness_to_centi(log.after.easiness),
                 after_due_on=log.after_due_on,
             )
@@ -550,6 +558,41 @@ class Store:
                 card.suspended_at = snapshot.suspended_at
                 card.suspended_reason = snapshot.suspended_reason
                 card.buried_until = snapshot.buried_until
+
+    # --- the scheduler -------------------------------------------------------------------
+
+    def use_scheduler(self, name: str, desired_retention: float) -> Fsrs | None:
+        """Schedule the next answers with SM-2 (``"sm2"``) or FSRS (``"fsrs"``, with the saved
+        parameters), switching the database's due days first if it followed the other
+        (:mod:`quizdock.storage.memory`). Returns the FSRS scheduler, None for SM-2."""
+        with self.session(writing=True) as session:
+            fsrs = None
+            if name == "fsrs":
+                fsrs = Fsrs(memory.fsrs_parameters(session), desired_retention)
+            memory.switch(session, fsrs)
+        self.fsrs = fsrs
+        return fsrs
+
+    def fsrs_parameters(self) -> tuple[float, ...] | None:
+        """The learner's fitted FSRS parameters (None: never fitted, the defaults apply)."""
+        with self.session() as session:
+            return memory.fsrs_parameters(session)
+
+    def save_fsrs_parameters(self, parameters: Sequence[float]) -> None:
+        """Keep fitted FSRS parameters; memory states are computed again with them."""
+        with self.session(writing=True) as session:
+            memory.set_preference(session, memory.PARAMETERS_KEY, [float(p) for p in parameters])
+            session.execute(update(CardStateRow).values(stability=None, difficulty=None))
+
+    def review_histories(self) -> list[tuple[str, list[tuple[int, int]]]]:
+        """Every reviewed card's scheduling answers: (grade, days since the previous one)."""
+        with self.session() as session:
+            return list(memory.histories(memory.scheduling_answers(session)))
+
+    def studied_cards(self, today: date, deck: str | None = None) -> list[StudiedCard]:
+        """The cards in reviews with their answers, as a workload simulation starts from them."""
+        with self.session() as session:
+            return memory.studied_cards(session, today, deck)
 
     # --- suspending and burying ----------------------------------------------------------
 
@@ -731,6 +774,10 @@ def _snapshot(card: CardRow, state: CardStateRow | None) -> Snapshot:
             state.last_reviewed_at,
             state.lapses,
             state.repeat_on,
+            state.stability,
+            state.difficulty,
+            state.scheduled_days,
+            state.sm2_due_on,
         )
     return Snapshot(card.id, values, card.suspended_at, card.suspended_reason, card.buried_until)
 
@@ -753,6 +800,9 @@ def _progress(card: CardRow, row: CardStateRow | None) -> CardProgress:
         lapses=row.lapses or 0,
         repeat_on=row.repeat_on,
         suspended=suspended,
+        memory=memory.memory_of(row),
+        scheduled_days=row.scheduled_days,
+        sm2_due_on=row.sm2_due_on,
     )
 
 
@@ -766,6 +816,10 @@ def _write_progress(row: CardStateRow, progress: CardProgress) -> None:
     row.introduced_on = progress.introduced_on
     row.lapses = progress.lapses
     row.repeat_on = progress.repeat_on
+    row.stability = None if progress.memory is None else progress.memory.stability
+    row.difficulty = None if progress.memory is None else progress.memory.difficulty
+    row.scheduled_days = progress.scheduled_days
+    row.sm2_due_on = progress.sm2_due_on
 
 
 def _card_from_row(row: CardRow) -> Card:
