@@ -37,6 +37,8 @@ class CardRow(Base):
         Index("ix_cards_schedulable", "id", "retired_at", "suspended_at", "buried_until", "deck_id", "position"),
         Index("ix_cards_deck_id_position", "deck_id", "position"),
         # The few cards a review leaves out, so `quizdock due` counts without a join per card.
+        # The challenges among them, for the rule that brings a challenge right after its cards.
+        Index("ix_cards_practical", "deck_id", "position", sqlite_where=text("kind = 'practical'")),
         Index(
             "ix_cards_set_aside",
             "id",
