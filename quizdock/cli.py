@@ -131,8 +131,13 @@ class QuizdockGroup(TyperGroup):
             raise typer.Exit(report(damage)) from None
 
 
-def what_next() -> str:
-    """What `quizdock` alone prints: the commands to start with."""
+def what_next(columns: int | None = None) -> str:
+    """What `quizdock` alone prints: the commands to start with, wrapped at spaces to ``columns``
+    (the terminal's width by default), each description under its own first word."""
+    import shutil
+    import textwrap
+
+    columns = columns or shutil.get_terminal_size().columns
     steps = (
         ("quizdock review", _("the cards due today, then new ones")),
         ("quizdock decks", _("the decks, their cards and what is due")),
@@ -140,8 +145,13 @@ def what_next() -> str:
         ("quizdock --help", _("every command and option")),
     )
     width = max(len(command) for command, _text in steps)
-    lines = [_("quizdock {version}: learn Docker in the terminal. Start with:").format(version=__version__)]
-    lines += [f"  {command:<{width}}  {text}" for command, text in steps]
+    wrap = {"width": max(40, columns - 1), "break_long_words": False, "break_on_hyphens": False}
+    lines = textwrap.wrap(
+        _("quizdock {version}: learn Docker in the terminal. Start with:").format(version=__version__), **wrap
+    )
+    for command, text in steps:
+        lead = f"  {command:<{width}}  "
+        lines += textwrap.wrap(lead + text, initial_indent="", subsequent_indent=" " * len(lead), **wrap)
     return "\n".join(lines)
 
 

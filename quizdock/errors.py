@@ -49,9 +49,11 @@ def report(error: QuizdockError | KeyboardInterrupt | EOFError) -> int:
     if isinstance(error, QuizdockError):
         # A message may quote a path or a value the learner gave: shown as text, never as markup.
         label, fix_label = _("Error:"), _("Fix:")
-        console.print(f"[bold red]{label}[/bold red] {shown(error.problem)}", soft_wrap=True)
+        # In a terminal, wrapped at spaces to its width; elsewhere (a log, a pipe) one line each.
+        whole_lines = not console.is_terminal
+        console.print(f"[bold red]{label}[/bold red] {shown(error.problem)}", soft_wrap=whole_lines)
         if error.fix:
-            console.print(f"[bold]{fix_label}[/bold] {shown(error.fix)}", soft_wrap=True)
+            console.print(f"[bold]{fix_label}[/bold] {shown(error.fix)}", soft_wrap=whole_lines)
         return int(error.exit_code)
     if not isinstance(error, Interrupted):  # Ctrl-C, or Ctrl-D at a prompt
         console.print(_("Interrupted."))

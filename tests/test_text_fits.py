@@ -97,3 +97,46 @@ def test_a_choice_card_fits_the_terminal(tmp_path: Path, columns: int, lang: str
     assert "`" not in shown
     child.close()
     assert child.exitstatus == 0
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+@pytest.mark.parametrize("columns", [60, 80, 120])
+def test_quizdock_alone_fits_the_terminal(lang: str, columns: int) -> None:
+    """`quizdock` alone, in a real terminal of that width: every line fits, no word is cut."""
+    env = {**os.environ, "PYTHONPATH": str(REPO), "TERM": "xterm", "LANG": "C.UTF-8"}
+    child = pexpect.spawn(
+        sys.executable, ["-m", "quizdock", "--lang", lang], env=env, encoding="utf-8", dimensions=(30, columns)
+    )
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    lines = child.before.replace("\r", "").splitlines()
+    assert lines and all(len(line) < columns for line in lines), lines
+    said = " ".join(" ".join(lines).split())
+    for command in ("quizdock review", "quizdock decks", "quizdock challenge list", "quizdock --help"):
+        assert command in said, said
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_an_error_wraps_at_spaces_in_a_terminal_of_60_columns(tmp_path: Path, lang: str) -> None:
+    """The screen's words are the message's words: lines end at spaces, never inside a word."""
+    from typer.testing import CliRunner
+
+    from quizdock.cli import app
+
+    folder = tmp_path / "gone"
+    env = {**os.environ, "PYTHONPATH": str(REPO), "TERM": "xterm", "QUIZDOCK_DECKS": str(folder)}
+    child = pexpect.spawn(
+        sys.executable, ["-m", "quizdock", "decks", "--lang", lang], env=env, encoding="utf-8", dimensions=(30, 60)
+    )
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 3
+    screen = pyte.Screen(60, 30)
+    pyte.Stream(screen).feed(child.before)
+    lines = [line.rstrip() for line in screen.display if line.strip()]
+    whole = CliRunner().invoke(app, ["decks", "--lang", lang], env={"QUIZDOCK_DECKS": str(folder)}).output
+    message_words = set(whole.split())
+    # The path has no space: it alone may be folded across lines.
+    shown = [word for line in lines for word in line.split() if not (str(folder).startswith(word) or "/" in word)]
+    assert len(shown) > 10 and [word for word in shown if word not in message_words] == [], (lines, whole)
