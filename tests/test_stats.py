@@ -369,11 +369,21 @@ def test_every_counted_noun_follows_its_languages_plural(db_path: Path, decks: P
     assert "The last year: 1 answer on 1 day · busiest: Mar 31, 2026 with 1 answer" in english
 
 
-def render_lines(store: Store, lang: str) -> list[str]:
+def render_lines(store: Store, lang: str, width: int = 80) -> list[str]:
     out = io.StringIO()
     figures = collect(store, now=NOW, today=TODAY, new_per_day=10)
-    render_stats(figures, Console(file=out, width=80, no_color=True, highlight=False), lang)  # type: ignore[arg-type]
+    render_stats(figures, Console(file=out, width=width, no_color=True, highlight=False), lang)  # type: ignore[arg-type]
     return out.getvalue().splitlines()
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_the_whole_stats_screen_at_60_columns_cuts_nothing(store: Store, lang: str) -> None:
+    """Headings, deck names and column headers whole: wrapped where needed, never cut."""
+    lines = render_lines(store, lang, width=60)
+    assert all(cell_len(line) <= 60 for line in lines), [line for line in lines if cell_len(line) > 60]
+    assert not [line for line in lines if "…" in line], lines
+    retention = {"fr": "notée 3 ou plus", "en": "graded 3 or more"}[lang]
+    assert retention in " ".join(" ".join(lines).split())
 
 
 # --- the commands ------------------------------------------------------------------------

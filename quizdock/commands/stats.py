@@ -134,12 +134,17 @@ def unsuspend(card_id: CardIdArgument, lang: LangOption = None) -> None:
 def render_stats(figures: Stats, out: Console, lang: Lang) -> None:
     """Draw ``quizdock stats`` on ``out`` (fits its width; legible without colour)."""
     from rich.table import Table
+    from rich.text import Text
 
     from quizdock.charts import BarChart, Heatmap, short_day
 
     def heading(key: str, **values: object) -> None:
         out.print()
-        out.rule(_say(lang, key, **values), style="dim", align="left")
+        title = _say(lang, key, **values)
+        if len(title) + 4 > out.width:  # a rule would cut it: said whole, wrapped at spaces
+            out.print(Text(title, style="dim"))
+        else:
+            out.rule(title, style="dim", align="left")
 
     today = figures.today
     heading("today")
@@ -177,9 +182,14 @@ def render_stats(figures: Stats, out: Console, lang: Lang) -> None:
     heading("states")
     names = ("new", "learning", "young", "mature", "suspended", "retired", "total")
     labels = (gettext_in(lang, STATE_LABELS[n]) for n in names)
-    table = Table(_say(lang, "deck"), *labels, _say(lang, "avg_ef"), box=None, pad_edge=False)
+    # One space between columns: the whole table fits 60 columns, no header cut.
+    table = Table(_say(lang, "deck"), *labels, _say(lang, "avg_ef"), box=None, pad_edge=False, padding=(0, 1, 0, 0))
     for column in table.columns[1:]:
         column.justify = "right"
+    # A deck's name is never cut; "avg EF" may take two lines.
+    table.columns[0].no_wrap = True
+    table.columns[0].min_width = max([len(d.deck) for d in figures.decks] + [len(_say(lang, "all_decks"))])
+    table.columns[-1].max_width = max(len("0.00"), *(len(word) for word in _say(lang, "avg_ef").split()))
     every = figures.all_decks  # a property: a new object at each call
     for states in (*figures.decks, every):
         if states is every:
