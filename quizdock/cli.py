@@ -145,13 +145,12 @@ def what_next(columns: int | None = None) -> str:
         ("quizdock --help", _("every command and option")),
     )
     width = max(len(command) for command, _text in steps)
-    wrap = {"width": max(40, columns - 1), "break_long_words": False, "break_on_hyphens": False}
-    lines = textwrap.wrap(
-        _("quizdock {version}: learn Docker in the terminal. Start with:").format(version=__version__), **wrap
-    )
+    wrapper = textwrap.TextWrapper(width=max(40, columns - 1), break_long_words=False, break_on_hyphens=False)
+    lines = wrapper.wrap(_("quizdock {version}: learn Docker in the terminal. Start with:").format(version=__version__))
     for command, text in steps:
         lead = f"  {command:<{width}}  "
-        lines += textwrap.wrap(lead + text, initial_indent="", subsequent_indent=" " * len(lead), **wrap)
+        wrapper.subsequent_indent = " " * len(lead)
+        lines += wrapper.wrap(lead + text)
     return "\n".join(lines)
 
 
