@@ -470,3 +470,30 @@ def test_undo_under_fsrs_puts_the_memory_state_back(
         with sqlite3.connect(db_path) as conn:
             assert conn.execute("SELECT * FROM card_states WHERE card_id = 'recall/c000'").fetchone() == row
         conn.close()
+
+
+def test_due_after_switching_back_to_sm2_counts_sm2_s_due_days(
+    tmp_path: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`quizdock due` reads the setting too: back to SM-2, it counts SM-2's due days at once, not
+    the FSRS days the database still follows until the next review."""
+    monkeypatch.setenv("QUIZDOCK_DECKS", str(concept_deck(tmp_path / "decks")))
+    rng = random.Random(11)
+    answer_all(db_path, "sm2", 2, rng)
+    answer_all(db_path, "fsrs", 2, rng)  # the database follows FSRS now
+    day = START + timedelta(days=20)
+    with sqlite3.connect(db_path) as conn:
+        fsrs_due = conn.execute("SELECT count(*) FROM card_states WHERE due_on <= ?", (day.isoformat(),)).fetchone()[0]
+    conn.close()
+    env = {**os.environ, "PYTHONPATH": str(REPO), "QUIZDOCK_SCHEDULER": "sm2", "QUIZDOCK_NOW": f"{day}T09:00:00+00:00"}
+    command = [sys.executable, "-m", "quizdock", "due"]
+    shown = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
+    assert shown.returncode == 0, shown.stderr
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("SELECT value FROM preferences WHERE key = 'scheduler'").fetchone() == ('"sm2"',)
+        sm2_due = conn.execute("SELECT count(*) FROM card_states WHERE due_on <= ?", (day.isoformat(),)).fetchone()[0]
+    conn.close()
+    assert sm2_due != fsrs_due  # the two schedules differ on that day
+    from quizdock.storage.quick import count_due
+
+    assert int(shown.stdout) == count_due(db_path, day), shown.stdout  # repeats owed included

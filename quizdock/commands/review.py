@@ -93,9 +93,14 @@ def due(deck: DeckOption = None, lang: LangOption = None) -> None:
 
     count = count_due(db_path(), clock.today(), deck=deck)
     if count is None:
-        # No database yet, one to migrate, or an unknown deck: the full path, once.
+        # No database yet, one to migrate, an unknown deck, or due days to switch back to SM-2:
+        # the full path, once.
+        from quizdock.commands.common import load_settings
+
+        config = load_settings()
         with open_store() as store:
             check_deck(store, deck)
+            store.use_scheduler(config.scheduler, config.desired_retention)
             count = store.count_due(clock.today(), deck=deck)
     typer.echo(count)
 

@@ -27,6 +27,8 @@ def count_due(path: Path, today: date, *, deck: str | None = None) -> int | None
         try:
             if deck is not None and conn.execute("SELECT 1 FROM decks WHERE id = ?", (deck,)).fetchone() is None:
                 return None
+            if follows_fsrs(conn) and _configured_scheduler() != "fsrs":
+                return None  # back to SM-2: the full path puts SM-2's due days back first
             count = int(conn.execute(sql, params).fetchone()[0])
             if count == 0:
                 _check_pages(conn, path)
@@ -35,6 +37,17 @@ def count_due(path: Path, today: date, *, deck: str | None = None) -> int | None
             conn.close()
     except sqlite3.DatabaseError as exc:
         raise explain(path, exc) from None
+
+
+def _configured_scheduler() -> str | None:
+    """The scheduler the settings ask for; None when they cannot be read (the CLI says why)."""
+    from quizdock.config import load_config
+    from quizdock.errors import QuizdockError
+
+    try:
+        return load_config().scheduler
+    except QuizdockError:
+        return None
 
 
 def follows_fsrs(conn: sqlite3.Connection) -> bool:
