@@ -53,6 +53,35 @@ def plain_console(*, stderr: bool = False) -> Console:
     return Console(stderr=stderr, highlight=False, emoji=False)
 
 
+class StatusLine:
+    """Rich's spinner and a text, as ``console.status`` shows them, but drawn at once and at each
+    :meth:`update` (rich's status draws a new text only at its next refresh, a twelfth of a
+    second later: a step shorter than that would show nothing)."""
+
+    def __init__(self, console: Console, text: str) -> None:
+        from rich.live import Live
+        from rich.spinner import Spinner
+
+        self._spinner = Spinner("dots", text=text, style="status.spinner")
+        self._live = Live(self._spinner, console=console, refresh_per_second=12.5, transient=True)
+
+    def update(self, text: str) -> None:
+        self._spinner.update(text=text)
+        self._live.refresh()
+
+    def __enter__(self) -> StatusLine:
+        self._live.start(refresh=True)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._live.stop()
+
+
+def status_line(console: Console, text: str) -> StatusLine:
+    """A status line (spinner and ``text``) for a wait: ``with status_line(out, text) as status``."""
+    return StatusLine(console, text)
+
+
 def read_bounded(path: Path, limit: int) -> bytes:
     """The content of a regular file of at most ``limit`` bytes.
 

@@ -30,8 +30,8 @@ def spawn(*args: str) -> pexpect.spawn:
 def test_a_challenge_says_what_runs_while_its_lab_starts(isolated_home: Path) -> None:
     home = engine.default_home()
     assert home.name.startswith("quizdock-lab-")  # a lab of this test's own
+    child = spawn("challenge", "run", "run-once", "--lang", "fr")
     try:
-        child = spawn("challenge", "run", "run-once", "--lang", "fr")
         # The first words come at once, then each step of a lab made from nothing.
         child.expect("Connexion à Docker…")
         child.expect("Création du labo")
@@ -42,6 +42,7 @@ def test_a_challenge_says_what_runs_while_its_lab_starts(isolated_home: Path) ->
         child.close()
         assert "Traceback" not in (child.before or "")
     finally:
+        child.close(force=True)  # it holds the lab until it ends
         down = CliRunner().invoke(app, ["lab", "down"])
         assert down.exit_code == 0, down.output
 

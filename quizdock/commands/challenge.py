@@ -272,6 +272,7 @@ def deck_test_command(
     from quizdock.lab.deck_test import private_lab, prove, require_docker_cli, unknown_placeholders
     from quizdock.lab.engine import STEPS
     from quizdock.lab.trust import approve
+    from quizdock.plaintext import status_line
 
     language(lang)
     decks = load_decks()
@@ -284,7 +285,7 @@ def deck_test_command(
     failed = 0
     # Never a silent wait: the status line says what runs (results print above it).
     with (
-        out.status(_("Connecting to Docker…")) as status,
+        status_line(out, _("Connecting to Docker…")) as status,
         private_lab(out, progress=lambda step: status.update(_(STEPS[step]))) as where,
     ):
         for card in chosen:

@@ -61,6 +61,7 @@ def review(
     require_terminal("review")
     from quizdock import clock
     from quizdock.commands.common import load_settings
+    from quizdock.plaintext import status_line
     from quizdock.prompts import Prompter
     from quizdock.review import ReviewSession, plan
 
@@ -69,7 +70,7 @@ def review(
     new_per_day = new if new is not None else config.new_per_day
     out = console()
     # The first time (or after an update) the database is made or migrated and the decks loaded.
-    with out.status(_("Opening your collection…")):
+    with status_line(out, _("Opening your collection…")):
         store = open_store()
     with store:
         check_deck(store, deck)

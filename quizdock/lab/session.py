@@ -51,6 +51,7 @@ from quizdock.lab.flow import (
 )
 from quizdock.lab.spec import BROAD_COMMANDS, LABEL_CHALLENGE, LABEL_HELPER, RECORDED_CONDITIONS, Challenge
 from quizdock.lab.state import LabState, load_state, record_answer, record_typed, save_state
+from quizdock.plaintext import status_line
 
 if TYPE_CHECKING:
     import docker
@@ -560,7 +561,7 @@ def run_session(
             # Held before the lab starts, so two quizdocks never set the lab up at once.
             stack.enter_context(engine.exclusive(engine.default_home(), f"challenge {card.id}"))
             # Never a silent wait: the lab may take seconds to start, its images to load.
-            with console.status(gettext_in(lang, CONNECTING)) as status:
+            with status_line(console, gettext_in(lang, CONNECTING)) as status:
                 chosen = target.open_target(progress=lambda step: status.update(gettext_in(lang, engine.STEPS[step])))
             stack.callback(chosen.close)
             client, lab = chosen.client, chosen.lab
