@@ -140,3 +140,15 @@ def test_an_error_wraps_at_spaces_in_a_terminal_of_60_columns(tmp_path: Path, la
     # The path has no space: it alone may be folded across lines.
     shown = [word for line in lines for word in line.split() if not (str(folder).startswith(word) or "/" in word)]
     assert len(shown) > 10 and [word for word in shown if word not in message_words] == [], (lines, whole)
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_challenge_list_fits_60_columns_and_cuts_no_task(lang: str) -> None:
+    from typer.testing import CliRunner
+
+    from quizdock.cli import app
+
+    result = CliRunner().invoke(app, ["challenge", "list", "--lang", lang], env={"COLUMNS": "60"})
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert all(len(line) <= 60 for line in lines) and "…" not in result.output, result.output

@@ -65,7 +65,7 @@ def list_command(lang: LangOption = None) -> None:
     table = Table(expand=True)
     table.add_column(_("id"), no_wrap=True)
     table.add_column(_("topic"), no_wrap=True)
-    table.add_column(_("task"), no_wrap=True, overflow="ellipsis", ratio=1, min_width=8)
+    table.add_column(_("task"), ratio=1, min_width=12, overflow="fold")  # wrapped, never cut
     table.add_column(_("progress"), max_width=30)
     decks = load_decks()
     for card in (card for deck in decks for card in deck.cards if isinstance(card, PracticalCard)):
