@@ -210,18 +210,7 @@ def active_cards(session: Session, deck: str | None = None, with_progress: bool 
             select(ReviewRow).where(ReviewRow.card_id.in_(ids)).order_by(ReviewRow.reviewed_at, ReviewRow.id)
         )
         for review in log:
-            reviews[review.card_id].append(
-                ReviewEntry(
-                    reviewed_at=review.reviewed_at,
-                    quality=review.quality,
-                    duration_ms=review.duration_ms,
-                    is_repeat=review.is_repeat,
-                    first=review.before_due_on is None and not review.is_repeat,
-                    before_interval=review.before_interval,
-                    after_interval=review.after_interval,
-                    after_easiness_centi=review.after_easiness_centi,
-                )
-            )
+            reviews[review.card_id].append(review_entry(review))
     cards: list[StoredCard] = []
     for row in rows:
         state = states.get(row.id)
@@ -322,6 +311,22 @@ def _searched(card_id: str, content: dict[str, Any]) -> list[str]:
     return texts
 
 
+def review_entry(review: ReviewRow) -> ReviewEntry:
+    """A review log row as the records give it (an export and a card's history alike)."""
+    return ReviewEntry(
+        reviewed_at=review.reviewed_at,
+        quality=review.quality,
+        duration_ms=review.duration_ms,
+        is_repeat=review.is_repeat,
+        first=review.before_due_on is None and not review.is_repeat,
+        before_interval=review.before_interval,
+        after_interval=review.after_interval,
+        after_easiness_centi=review.after_easiness_centi,
+        after_due_on=review.after_due_on,
+        answer=review.answer,
+    )
+
+
 def card_history(session: Session, card_id: str) -> StoredCard | None:
     """One card, retired or not, with its SM-2 state and its whole review log; None if no card has this id."""
     row = session.get(CardRow, card_id)
@@ -331,21 +336,7 @@ def card_history(session: Session, card_id: str) -> StoredCard | None:
     log = session.scalars(
         select(ReviewRow).where(ReviewRow.card_id == card_id).order_by(ReviewRow.reviewed_at, ReviewRow.id)
     )
-    reviews = tuple(
-        ReviewEntry(
-            reviewed_at=review.reviewed_at,
-            quality=review.quality,
-            duration_ms=review.duration_ms,
-            is_repeat=review.is_repeat,
-            first=review.before_due_on is None and not review.is_repeat,
-            before_interval=review.before_interval,
-            after_interval=review.after_interval,
-            after_easiness_centi=review.after_easiness_centi,
-            after_due_on=review.after_due_on,
-            answer=review.answer,
-        )
-        for review in log
-    )
+    reviews = tuple(review_entry(review) for review in log)
     progress = None
     if state is not None:
         progress = Progress(

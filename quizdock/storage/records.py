@@ -90,8 +90,8 @@ class ReviewEntry:
         before_interval: the interval before the answer, in days.
         after_interval: the interval after it, in days.
         after_easiness_centi: the E-Factor after it, in hundredths.
-        after_due_on: the day the card was due after it (read for a card's history only).
-        answer: the answer as given (read for a card's history only).
+        after_due_on: the day the card was due after it.
+        answer: the answer as given.
     """
 
     reviewed_at: datetime
