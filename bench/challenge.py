@@ -12,7 +12,7 @@ from quizdock.decks import load_decks
 from quizdock.docker_client import connect
 from quizdock.lab import runner
 from quizdock.lab.deck_test import run_step
-from quizdock.lab.spec import Challenge
+from quizdock.lab.model import Challenge
 from quizdock.lab.state import LabState
 from quizdock.paths import bundled_decks_dir
 

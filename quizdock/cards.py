@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 from quizdock.i18n import Text
 
 if TYPE_CHECKING:
-    from quizdock.lab.spec import Challenge
+    from quizdock.lab.model import Challenge
 
 CardKind = Literal["concept", "command", "choice", "practical"]
 KINDS: tuple[CardKind, ...] = ("concept", "command", "choice", "practical")

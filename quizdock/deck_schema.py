@@ -26,7 +26,7 @@ from msgspec import UNSET, Meta, Struct, UnsetType, field
 
 from quizdock.errors import DeckError
 from quizdock.i18n import N_, _, ngettext
-from quizdock.lab.spec import BROAD_COMMANDS, CONDITION_ARGS, CONTAINER_STATES, DEFAULT_IMAGE, PARAM_KINDS, ArgSpec
+from quizdock.lab.model import BROAD_COMMANDS, CONDITION_ARGS, CONTAINER_STATES, DEFAULT_IMAGE, PARAM_KINDS, ArgSpec
 
 # --------------------------------------------------------------------------- value types
 
@@ -552,7 +552,7 @@ def schema_error(
         field = f"{prefix}.{field}" if field else prefix
     line = None
     if text is not None and field and (position or card_id or field.startswith("deck")):
-        from quizdock.decks import field_line
+        from quizdock.deck_positions import field_line
 
         line = field_line(text, card_id, field, position=position)
     return DeckError(path, problem, card_id=card_id, field=field or None, line=line)

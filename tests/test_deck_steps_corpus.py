@@ -22,7 +22,7 @@ from typer.testing import CliRunner
 
 from quizdock.cli import app
 from quizdock.errors import ExitCode
-from quizdock.lab.spec import LABEL_CHALLENGE
+from quizdock.lab.model import LABEL_CHALLENGE
 from tests.conftest import card_toml, deck_toml
 
 if TYPE_CHECKING:

@@ -209,7 +209,7 @@ def check(result: Result, what: object) -> None:
 def assert_safe_argv(deck_path: Path) -> None:
     """An accepted deck's solution, as it would run, has nothing of point 1 in it."""
     from quizdock.decks import parse_deck_file
-    from quizdock.lab.spec import sample_values
+    from quizdock.lab.model import sample_values
     from quizdock.lab.steps import solution_argv
 
     for card in parse_deck_file(deck_path).cards:

@@ -15,7 +15,7 @@ from quizdock.cards import PracticalCard
 from quizdock.cli import app
 from quizdock.decks import parse_deck_file
 from quizdock.errors import DeckError, ExitCode
-from quizdock.lab.spec import SolutionStep, placeholders, sample_values
+from quizdock.lab.model import SolutionStep, placeholders, sample_values
 from quizdock.lab.steps import UnsafeStep, parse_step, solution_argv
 from tests.conftest import card_toml, deck_toml
 

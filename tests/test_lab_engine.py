@@ -26,7 +26,7 @@ from quizdock.cli import app
 from quizdock.lab import engine, runner
 from quizdock.lab.catalog import find_card
 from quizdock.lab.deck_test import prove, run_step, snapshot_docker
-from quizdock.lab.spec import Challenge, SolutionStep
+from quizdock.lab.model import Challenge, SolutionStep
 from tests.docker_fixtures import CHALLENGE_ENGINES, LEARNER_PREFIX, ChallengeEngine, remove_made, require_image
 
 if TYPE_CHECKING:

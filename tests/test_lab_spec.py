@@ -17,7 +17,8 @@ from quizdock.errors import DeckError
 from quizdock.lab.conditions import CONDITIONS
 from quizdock.lab.deck_test import unknown_placeholders
 from quizdock.lab.flow import SessionResult, quality, summary
-from quizdock.lab.spec import CONDITION_ARGS, RESERVED_PREFIX, parse_challenge, placeholders, substitute
+from quizdock.lab.model import CONDITION_ARGS, RESERVED_PREFIX, placeholders, substitute
+from quizdock.lab.spec import parse_challenge
 from tests.conftest import card_toml, deck_toml
 
 PATH = "decks/practical.toml"
@@ -251,7 +252,7 @@ def test_the_summary_says_what_the_learner_did() -> None:
     ],
 )
 def test_only_local_names_can_be_a_challenges_images(reference: str, name: str) -> None:
-    from quizdock.lab.spec import repository_name
+    from quizdock.lab.model import repository_name
 
     assert repository_name(reference) == name
 

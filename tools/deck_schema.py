@@ -265,7 +265,7 @@ def _setup_table() -> str:
 
 def _conditions_table() -> str:
     from quizdock import deck_schema
-    from quizdock.lab.spec import CONDITION_ARGS
+    from quizdock.lab.model import CONDITION_ARGS
 
     def defaults(struct: Any) -> dict[str, Any]:
         args = CONDITION_ARGS[struct.__struct_config__.tag]

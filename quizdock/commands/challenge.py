@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from quizdock.i18n import Lang
     from quizdock.lab.conditions import CheckResult
     from quizdock.lab.flow import SessionResult
-    from quizdock.lab.spec import Challenge
+    from quizdock.lab.model import Challenge
     from quizdock.lab.state import LabState
     from quizdock.storage.records import Practice
 
@@ -54,8 +54,8 @@ def list_command(lang: LangOption = None) -> None:
     from quizdock import clock
     from quizdock.cards import PracticalCard
     from quizdock.decks import load_decks, topic_name
+    from quizdock.lab.model import substitute
     from quizdock.lab.runner import REGISTRY_PASSWORD, REGISTRY_USER
-    from quizdock.lab.spec import substitute
     from quizdock.lab.state import load_state
 
     chosen = language(lang)

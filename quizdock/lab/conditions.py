@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from quizdock import image_reference
 from quizdock.i18n import N_, Text, bilingual, bilingual_n
-from quizdock.lab.spec import ArgValue, Challenge
+from quizdock.lab.model import ArgValue, Challenge
 
 if TYPE_CHECKING:
     import docker

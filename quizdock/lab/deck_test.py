@@ -31,8 +31,9 @@ from quizdock.errors import QuizdockError
 from quizdock.i18n import N_, _, current_language, number
 from quizdock.lab import runner
 from quizdock.lab.conditions import CheckResult
-from quizdock.lab.guard import Policy, guarded
-from quizdock.lab.spec import LABEL_MANAGED, Challenge, SolutionStep, placeholders, substitute
+from quizdock.lab.guard import guarded
+from quizdock.lab.guard_request import Policy
+from quizdock.lab.model import LABEL_MANAGED, Challenge, SolutionStep, placeholders, substitute
 from quizdock.lab.state import LabState, last_line, record_answer, record_typed, states_in
 from quizdock.lab.steps import UnsafeStep, solution_argv, staged_argv
 
@@ -466,7 +467,7 @@ def _settle(evaluate: Callable[[], list[CheckResult]], *, want_pass: bool) -> li
 
 def unknown_placeholders(challenge: Challenge, texts: Iterable[str]) -> set[str]:
     """Placeholders in the card's texts (the task) that the challenge does not define."""
-    from quizdock.lab.spec import sample_values
+    from quizdock.lab.model import sample_values
 
     known = set(sample_values(challenge))
     return {name for text in texts for name in placeholders(text)} - known

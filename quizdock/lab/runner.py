@@ -44,7 +44,7 @@ from quizdock.lab.conditions import (
     registry_get,
     short_id,
 )
-from quizdock.lab.spec import (
+from quizdock.lab.model import (
     LABEL_MANAGED,
     BuildImage,
     Challenge,

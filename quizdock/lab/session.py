@@ -49,7 +49,7 @@ from quizdock.lab.flow import (
     split_command,
     summary,
 )
-from quizdock.lab.spec import BROAD_COMMANDS, LABEL_CHALLENGE, LABEL_HELPER, RECORDED_CONDITIONS, Challenge
+from quizdock.lab.model import BROAD_COMMANDS, LABEL_CHALLENGE, LABEL_HELPER, RECORDED_CONDITIONS, Challenge
 from quizdock.lab.state import LabState, load_state, record_answer, record_typed, save_state
 from quizdock.plaintext import status_line
 

@@ -49,7 +49,7 @@ from quizdock.i18n import N_, _, current_language
 if TYPE_CHECKING:
     from quizdock.grading.commands import ParsedOption
     from quizdock.grading.docker_cli import Command
-    from quizdock.lab.spec import Challenge, SolutionStep
+    from quizdock.lab.model import Challenge, SolutionStep
 
 # Options refused whatever their value.
 _REFUSED_OPTIONS: Mapping[str, str] = {
@@ -109,7 +109,7 @@ class Step:
         The word ``{label_filter}`` is ``--filter=label={label}`` on the learner's own Docker
         and nothing in the private lab (where quizdock gives it the empty value).
         """
-        from quizdock.lab.spec import substitute
+        from quizdock.lab.model import substitute
 
         dropped = set(self.label_filter) if values.get("label_filter", "-") == "" else set()
         return [substitute(token, values) for i, token in enumerate(self.argv) if i not in dropped]
@@ -282,7 +282,7 @@ def _host_path(source: str) -> str:
 def _check_source(source: str, dirs: Sequence[str], sample: Mapping[str, str]) -> None:
     """A mount's source is one of the challenge's folders or one of its volumes (``qd-...``):
     a learner's volume holds their data, a host path the host."""
-    from quizdock.lab.spec import RESERVED_PREFIX, placeholders, substitute
+    from quizdock.lab.model import RESERVED_PREFIX, placeholders, substitute
 
     if _is_dir(source, dirs):
         return
@@ -314,7 +314,7 @@ def _in_dir(path: str, dirs: Sequence[str]) -> bool:
 
 
 def _challenge_name(value: str, sample: Mapping[str, str]) -> bool:
-    from quizdock.lab.spec import RESERVED_PREFIX, substitute
+    from quizdock.lab.model import RESERVED_PREFIX, substitute
 
     return substitute(value, sample).startswith(RESERVED_PREFIX)
 
@@ -322,7 +322,7 @@ def _challenge_name(value: str, sample: Mapping[str, str]) -> bool:
 def _check_named(command: Command, args: Sequence[str], sample: Mapping[str, str]) -> None:
     """What the command acts on (its container, image, volume or network arguments) must be the
     challenge's own; the command a container runs (``exec``) is not looked at."""
-    from quizdock.lab.spec import RESERVED_PREFIX, repository_name, substitute
+    from quizdock.lab.model import RESERVED_PREFIX, repository_name, substitute
 
     start = 0
     for slot in command.args:
@@ -362,7 +362,7 @@ def _parsed(step: SolutionStep, values: Mapping[str, str], challenge: Challenge 
     lab = values.get("label_filter") == ""
     if challenge is None:
         return parse_step(step.command, lab=lab)
-    from quizdock.lab.spec import sample_values
+    from quizdock.lab.model import sample_values
 
     dirs = [p.key for p in challenge.param("dir")]
     return parse_step(step.command, dirs=dirs, sample=sample_values(challenge), lab=lab)
@@ -456,7 +456,7 @@ def _check_images_and_logins(
     """A step names images it makes with the challenge's names, pushes only to the challenge's
     registry and logs in only there: a learner's tag is never moved, their images never leave,
     their Docker Hub login is never replaced."""
-    from quizdock.lab.spec import RESERVED_PREFIX, repository_name, substitute
+    from quizdock.lab.model import RESERVED_PREFIX, repository_name, substitute
 
     def own(reference: str) -> bool:
         return repository_name(substitute(reference, sample)).startswith(RESERVED_PREFIX)
