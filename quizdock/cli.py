@@ -28,7 +28,8 @@ from quizdock.commands import doctor as doctor_commands
 from quizdock.commands import help_texts
 from quizdock.commands import review as review_commands
 from quizdock.commands.common import LangOption, command_group, settings
-from quizdock.errors import ExitCode, QuizdockError, did_you_mean, report
+from quizdock.console import report
+from quizdock.errors import ExitCode, QuizdockError, did_you_mean
 from quizdock.i18n import N_, _, set_language
 
 # Commands whose modules are imported only when one of them runs (or shows its own help), so

@@ -349,7 +349,7 @@ def early_language(args: Sequence[str]) -> Lang:
 def configured_language() -> Lang | None:
     """``lang`` in the config file, if it says; the TOML reader loads only when the file names it."""
     from quizdock.paths import config_path
-    from quizdock.plaintext import read_bounded
+    from quizdock.text import read_bounded
 
     try:
         # Bounded as config.py bounds it (64 KiB), and never blocked by a FIFO or a device.

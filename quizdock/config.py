@@ -20,7 +20,7 @@ from typing import Literal
 from quizdock.core.fsrs import DEFAULT_RETENTION, MAX_RETENTION, MIN_RETENTION
 from quizdock.errors import ExitCode, QuizdockError
 from quizdock.i18n import LANGS, N_, Lang, _, default_lang, os_reason, set_language
-from quizdock.plaintext import read_bounded
+from quizdock.text import read_bounded
 
 LAB_SETTINGS = ("auto", "on", "off")
 SCHEDULERS = ("sm2", "fsrs")

@@ -20,7 +20,7 @@ from quizdock.config import TomlProblem
 from quizdock.deck_positions import field_line
 from quizdock.errors import DeckError, ExitCode, QuizdockError
 from quizdock.i18n import Text, _, current_language, os_reason
-from quizdock.plaintext import read_bounded
+from quizdock.text import read_bounded
 
 if TYPE_CHECKING:
     from quizdock.deck_schema import CardEntry, DeckFile, TextEntry
@@ -379,7 +379,7 @@ def check_plain_text(document: dict[str, Any], path: str) -> None:
     Raises:
         DeckError: naming the card (when inside one) and the field.
     """
-    from quizdock.plaintext import first_control
+    from quizdock.text import first_control
 
     # Iterative: a deck nested thousands deep is refused, not a RecursionError.
     pending: list[tuple[Any, str, int, str | None]] = [(document, "", 0, None)]

@@ -41,25 +41,6 @@ class Interrupted(KeyboardInterrupt):
     """Ctrl-C or Ctrl-D that the interrupted command has already reported to the learner."""
 
 
-def report(error: QuizdockError | KeyboardInterrupt | EOFError) -> int:
-    """Tell the learner (on stderr) what stopped the command; the exit code to end with."""
-    from quizdock.plaintext import plain_console, shown
-
-    console = plain_console(stderr=True)
-    if isinstance(error, QuizdockError):
-        # A message may quote a path or a value the learner gave: shown as text, never as markup.
-        label, fix_label = _("Error:"), _("Fix:")
-        # In a terminal, wrapped at spaces to its width; elsewhere (a log, a pipe) one line each.
-        whole_lines = not console.is_terminal
-        console.print(f"[bold red]{label}[/bold red] {shown(error.problem)}", soft_wrap=whole_lines)
-        if error.fix:
-            console.print(f"[bold]{fix_label}[/bold] {shown(error.fix)}", soft_wrap=whole_lines)
-        return int(error.exit_code)
-    if not isinstance(error, Interrupted):  # Ctrl-C, or Ctrl-D at a prompt
-        console.print(_("Interrupted."))
-    return int(ExitCode.INTERRUPTED)
-
-
 class QuizdockError(Exception):
     """Something quizdock cannot do: the problem, and how to fix it (each a whole sentence)."""
 

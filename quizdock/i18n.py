@@ -154,26 +154,6 @@ def os_reason(error: OSError) -> str:
     return error.strerror or str(error)
 
 
-# --- typography on the terminal ----------------------------------------------------------------
-
-_NO_BREAK = "\u00a0\u2007\u202f"  # no-break, figure and narrow no-break spaces
-
-
-def keep_narrow_spaces() -> None:
-    """Make rich never wrap a line at a no-break space (``Réponse\u202f:`` stays whole).
-
-    rich finds where a line may break with ``\\s``, which matches U+202F and U+00A0 too, so a
-    French ``:`` or ``»`` could start a line. Its word pattern is swapped for one where those
-    spaces join words. Called where quizdock makes its consoles (rich is imported then anyway);
-    tests/test_i18n_errors.py renders a long French line narrow to prove it.
-    """
-    import re
-
-    from rich import _wrap
-
-    _wrap.re_word = re.compile(rf"[^\S{_NO_BREAK}]*[\S{_NO_BREAK}]+[^\S{_NO_BREAK}]*")
-
-
 # --- numbers ---------------------------------------------------------------------------------
 
 

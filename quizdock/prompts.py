@@ -17,7 +17,7 @@ from prompt_toolkit.keys import Keys
 from prompt_toolkit.styles import Style
 
 from quizdock.i18n import N_, Lang, gettext_in
-from quizdock.plaintext import MAX_ANSWER_CHARS, wrap_spans
+from quizdock.text import MAX_ANSWER_CHARS, wrap_spans
 
 STYLE = Style(
     [

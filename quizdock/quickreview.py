@@ -102,8 +102,8 @@ def main(args: Sequence[str]) -> bool:
         return False
     from quizdock import clock
     from quizdock.config import load_config
+    from quizdock.console import report
     from quizdock.decks import deck_files
-    from quizdock.errors import report
     from quizdock.paths import deck_dirs, default_db_path
     from quizdock.storage.quick import open_for_review
 
@@ -124,8 +124,7 @@ def main(args: Sequence[str]) -> bool:
     store = QuickStore(db, conn, (config.scheduler, config.desired_retention))
     store.read_ahead(today, parsed.deck, parsed.limit)
     try:
-        from quizdock.i18n import keep_narrow_spaces
-        from quizdock.plaintext import plain_console
+        from quizdock.console import keep_narrow_spaces, plain_console
         from quizdock.prompts import Prompter
         from quizdock.review import ReviewSession, plan
 

@@ -34,6 +34,7 @@ from rich.text import Text as RichText
 
 from quizdock import clock
 from quizdock.config import DEFAULT_NEW_PER_DAY
+from quizdock.console import deck_text
 from quizdock.core.grade import PASSING, SAME_DAY_TARGET, Grade
 from quizdock.core.preview import next_intervals
 from quizdock.core.queue import SessionQueue, new_allowance
@@ -42,8 +43,8 @@ from quizdock.core.scheduling import CardState
 from quizdock.decks import Card
 from quizdock.errors import DockerUnavailable, Interrupted, QuizdockError
 from quizdock.i18n import N_, Lang, calendar_day, gettext_in, ngettext_in
-from quizdock.plaintext import deck_text, printable
 from quizdock.prompts import Action, Prompter, typed_action
+from quizdock.text import printable
 
 if TYPE_CHECKING:  # the first card of a review is drawn before SQLAlchemy is loaded (quizdock.quickreview)
     from quizdock.storage.store import RecordedAnswer, ScheduledCard, Store

@@ -69,7 +69,7 @@ def test_a_ctrl_c_signal_while_a_list_is_up_stops_it(ask: Callable[[Prompter], o
 
 
 def test_a_huge_paste_stops_just_past_the_answer_limit() -> None:
-    from quizdock.plaintext import MAX_ANSWER_CHARS
+    from quizdock.text import MAX_ANSWER_CHARS
 
     with prompter_with("docker " + "x" * 5_000 + "\r") as (prompter, _):
         typed = prompter.command()

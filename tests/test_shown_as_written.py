@@ -1,7 +1,7 @@
 """A deck's texts are shown as written: an emoji code such as `:warning:` stays those characters.
 
 Rich replaces `:name:` by an emoji in any text it prints as markup; quizdock's consoles turn
-that off (quizdock.plaintext.plain_console), wherever a deck's text reaches the screen.
+that off (quizdock.console.plain_console), wherever a deck's text reaches the screen.
 """
 
 from __future__ import annotations

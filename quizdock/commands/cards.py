@@ -112,8 +112,8 @@ def render_cards(found: list[ListedCard], out: Console, lang: Lang) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from quizdock.plaintext import printable
     from quizdock.review import KIND_LABELS
+    from quizdock.text import printable
 
     if not found:
         out.print(_say(lang, "none"))
@@ -198,7 +198,7 @@ def _texts(card: Card, lang: Lang) -> RenderableType:
     from rich.console import Group
     from rich.text import Text
 
-    from quizdock.plaintext import printable
+    from quizdock.text import printable
 
     def labelled(key: str, text: str) -> Text:
         return Text.assemble((_say(lang, key) + " ", "bold"), printable(text))
@@ -258,8 +258,8 @@ def _history(reviews: tuple[ReviewEntry, ...] | list[ReviewEntry], lang: Lang, z
     from rich.table import Table
     from rich.text import Text
 
-    from quizdock.plaintext import printable
     from quizdock.review import interval_text
+    from quizdock.text import printable
 
     if not reviews:
         return Text(_say(lang, "no_history"), style="dim")

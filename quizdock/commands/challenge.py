@@ -267,12 +267,12 @@ def deck_test_command(
     from rich.markup import escape
 
     from quizdock.cards import PracticalCard
+    from quizdock.console import status_line
     from quizdock.decks import load_decks
     from quizdock.lab.catalog import find_card
     from quizdock.lab.deck_test import private_lab, prove, require_docker_cli, unknown_placeholders
     from quizdock.lab.engine import STEPS
     from quizdock.lab.trust import approve
-    from quizdock.plaintext import status_line
 
     language(lang)
     decks = load_decks()

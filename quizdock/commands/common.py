@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING, Annotated, Any, Optional, TypeVar
 
 import typer
 
+from quizdock.console import keep_narrow_spaces
 from quizdock.errors import NotATerminal
-from quizdock.i18n import N_, Lang, _, keep_narrow_spaces
+from quizdock.i18n import N_, Lang, _
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -74,7 +75,7 @@ def db_path() -> Path:
 
 
 def console() -> Console:
-    from quizdock.plaintext import plain_console
+    from quizdock.console import plain_console
 
     keep_narrow_spaces()
     return plain_console()

@@ -56,7 +56,7 @@ def anki(
     collection: cards already there keep the schedule Anki has for them.
     """
     from quizdock.export.anki import write_package
-    from quizdock.plaintext import printable
+    from quizdock.text import printable
 
     chosen = language(lang)
     path = _output(output, deck, ".apkg")
@@ -110,7 +110,7 @@ def csv(output: OutputOption = None, deck: DeckOption = None, lang: LangOption =
     twice). No progress.
     """
     from quizdock.export.csv_export import write_csv
-    from quizdock.plaintext import printable
+    from quizdock.text import printable
 
     chosen = language(lang)
     path = _output(output, deck, ".txt")

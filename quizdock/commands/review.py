@@ -61,7 +61,7 @@ def review(
     require_terminal("review")
     from quizdock import clock
     from quizdock.commands.common import load_settings
-    from quizdock.plaintext import status_line
+    from quizdock.console import status_line
     from quizdock.prompts import Prompter
     from quizdock.review import ReviewSession, plan
 
@@ -112,7 +112,7 @@ def decks(lang: LangOption = None) -> None:
     from rich.table import Table
 
     from quizdock import clock
-    from quizdock.plaintext import shown
+    from quizdock.console import shown
 
     chosen = language(lang)
     with open_store() as store:

@@ -245,7 +245,7 @@ def render_leeches(found: list[Leech], questions: dict[str, str], out: Console, 
     from rich.text import Text
 
     from quizdock.core import LEECH_LAPSES
-    from quizdock.plaintext import printable
+    from quizdock.text import printable
 
     if not found:
         out.print(no_leeches(lang))

@@ -24,8 +24,8 @@ from typing import TYPE_CHECKING, Any
 from quizdock import atomicfile
 from quizdock.cards import Card, PracticalCard
 from quizdock.i18n import N_, Lang, Text, _, gettext_in
-from quizdock.plaintext import printable
 from quizdock.storage.records import StoredCard
+from quizdock.text import printable
 
 if TYPE_CHECKING:
     from quizdock.storage.store import Store

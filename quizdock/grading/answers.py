@@ -9,7 +9,7 @@ from quizdock.grading.parsing import PLACEHOLDER, CommandSyntaxError, has_placeh
 from quizdock.grading.values import image_problem
 from quizdock.grading.wording import both
 from quizdock.i18n import N_, Text
-from quizdock.plaintext import MAX_ANSWER_CHARS
+from quizdock.text import MAX_ANSWER_CHARS
 
 
 def answer_problems(answer: str) -> tuple[Text, ...]:

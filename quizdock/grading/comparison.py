@@ -41,7 +41,7 @@ from quizdock.grading.values import (
 )
 from quizdock.grading.wording import both
 from quizdock.i18n import N_, Text, ngettext_in, number
-from quizdock.plaintext import MAX_ANSWER_CHARS
+from quizdock.text import MAX_ANSWER_CHARS
 
 Verdict = Literal["equivalent", "accepted", "partial", "wrong"]
 

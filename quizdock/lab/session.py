@@ -31,8 +31,9 @@ from rich.console import Console
 from rich.markup import escape
 
 from quizdock.cards import PracticalCard
+from quizdock.console import keep_narrow_spaces, status_line
 from quizdock.errors import DockerUnavailable, ExitCode, QuizdockError
-from quizdock.i18n import N_, Lang, Text, _, gettext_in, keep_narrow_spaces, os_reason
+from quizdock.i18n import N_, Lang, Text, _, gettext_in, os_reason
 from quizdock.lab import runner
 from quizdock.lab.conditions import CheckResult
 from quizdock.lab.flow import (
@@ -51,7 +52,6 @@ from quizdock.lab.flow import (
 )
 from quizdock.lab.model import BROAD_COMMANDS, LABEL_CHALLENGE, LABEL_HELPER, RECORDED_CONDITIONS, Challenge
 from quizdock.lab.state import LabState, load_state, record_answer, record_typed, save_state
-from quizdock.plaintext import status_line
 
 if TYPE_CHECKING:
     import docker

@@ -36,7 +36,6 @@ from quizdock.decks import (
 )
 from quizdock.errors import DeckError, NotFound, did_you_mean
 from quizdock.i18n import Text, _, os_reason
-from quizdock.plaintext import read_bounded
 from quizdock.storage import memory, queries
 from quizdock.storage.engine import make_engine
 from quizdock.storage.integrity import WriteCheck
@@ -45,6 +44,7 @@ from quizdock.storage.models import CardRow, CardStateRow, DeckRow, ReviewRow
 from quizdock.storage.quick import due_count_sql, pick_new_cards, unchanged_since_loaded
 from quizdock.storage.records import DayActivity, DeckStates, HardCard, ListedCard, Practice, StoredCard
 from quizdock.storage.sql import available, centi_to_easiness, easiness_to_centi, effective_due
+from quizdock.text import read_bounded
 
 
 def utc_naive(moment: datetime) -> datetime:

@@ -12,10 +12,6 @@ from __future__ import annotations
 import os
 import stat
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from rich.console import Console
 
 MAX_ANSWER_CHARS = 2000
 """A typed answer longer than this is not graded (no Docker command is near it): the prompt stops
@@ -36,50 +32,6 @@ def first_control(text: str) -> str | None:
 def printable(text: str) -> str:
     """``text`` with every control character but newline and tab written as ``\\xNN``."""
     return text if first_control(text) is None else text.translate(_ESCAPES)
-
-
-def shown(text: str) -> str:
-    """``text`` ready for a Rich console: control characters escaped, markup escaped."""
-    from rich.markup import escape
-
-    return escape(printable(text))
-
-
-def plain_console(*, stderr: bool = False) -> Console:
-    """A Rich console that prints texts as written: no colours guessed for numbers or paths, and
-    no emoji codes (a deck's ``:warning:`` stays ``:warning:``; Rich would draw an emoji)."""
-    from rich.console import Console
-
-    return Console(stderr=stderr, highlight=False, emoji=False)
-
-
-class StatusLine:
-    """Rich's spinner and a text, as ``console.status`` shows them, but drawn at once and at each
-    :meth:`update` (rich's status draws a new text only at its next refresh, a twelfth of a
-    second later: a step shorter than that would show nothing)."""
-
-    def __init__(self, console: Console, text: str) -> None:
-        from rich.live import Live
-        from rich.spinner import Spinner
-
-        self._spinner = Spinner("dots", text=text, style="status.spinner")
-        self._live = Live(self._spinner, console=console, refresh_per_second=12.5, transient=True)
-
-    def update(self, text: str) -> None:
-        self._spinner.update(text=text)
-        self._live.refresh()
-
-    def __enter__(self) -> StatusLine:
-        self._live.start(refresh=True)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._live.stop()
-
-
-def status_line(console: Console, text: str) -> StatusLine:
-    """A status line (spinner and ``text``) for a wait: ``with status_line(out, text) as status``."""
-    return StatusLine(console, text)
 
 
 def read_bounded(path: Path, limit: int) -> bytes:
@@ -119,10 +71,6 @@ def _size(limit: int) -> str:
     return _("{n} KiB").format(n=limit // 1024)
 
 
-CODE_STYLE = "bold cyan"
-"""How inline code of a deck text (between backticks) is shown: as code, without its backticks."""
-
-
 def code_spans(text: str) -> list[tuple[str, bool]]:
     """``text`` cut into pieces, each with whether it is inline code (between a pair of backticks).
 
@@ -132,19 +80,6 @@ def code_spans(text: str) -> list[tuple[str, bool]]:
     if len(parts) % 2 == 0:
         return [(text, False)] if text else []
     return [(part, index % 2 == 1) for index, part in enumerate(parts) if part]
-
-
-def deck_text(text: str, style: str = "") -> Any:
-    """A deck text as a Rich ``Text``: control characters escaped, inline code shown as code.
-
-    Rich wraps it at spaces only, so no word is broken unless it is wider than the terminal.
-    """
-    from rich.text import Text
-
-    shown_text = Text(style=style)
-    for piece, is_code in code_spans(printable(text)):
-        shown_text.append(piece, style=CODE_STYLE if is_code else "")
-    return shown_text
 
 
 def wrap_spans(text: str, width: int, indent: int, first_width: int | None = None) -> list[tuple[str, bool]]:
