@@ -8,13 +8,13 @@ from collections.abc import Mapping
 
 import docker
 
-from quizdock.decks import load_decks
-from quizdock.docker_client import connect
+from quizdock.challenges.model import Challenge
+from quizdock.decks.loading import load_decks
 from quizdock.lab import runner
 from quizdock.lab.deck_test import run_step
-from quizdock.lab.model import Challenge
+from quizdock.lab.docker_client import connect
 from quizdock.lab.state import LabState
-from quizdock.paths import bundled_decks_dir
+from quizdock.support.paths import bundled_decks_dir
 
 CHALLENGE = "practical/couchdb-style"  # name, -d, -p and image: a check of each kind of container state
 

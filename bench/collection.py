@@ -3,7 +3,7 @@
 100,000 cards in 10 deck files, loaded with ``Store.sync_decks``: a third due today (up to 30 days
 overdue), a third due later (within 30 days), a third never reviewed (new). The reviewed cards
 have 10 answers each, about 667,000 review-log rows in all, simulated with
-``quizdock.core.scheduling.review`` and written through the ORM models in bulk.
+``quizdock.core.sm2.review`` and written through the ORM models in bulk.
 
     python bench/collection.py OUT_DIR [--cards 100000] [--reviews-per-card 10]
 """
@@ -18,7 +18,7 @@ from pathlib import Path
 
 from sqlalchemy import insert
 
-from quizdock.core.scheduling import CardState, review
+from quizdock.core.sm2 import CardState, review
 from quizdock.storage.models import CardStateRow, ReviewRow
 from quizdock.storage.sql import easiness_to_centi
 from quizdock.storage.store import Store

@@ -24,9 +24,9 @@ sys.path.insert(0, str(REPO))
 
 from bench.challenge import bundled_challenge, solve_and_time_check  # noqa: E402
 from bench.common import Row, print_table  # noqa: E402
-from quizdock.docker_client import connect  # noqa: E402
 from quizdock.errors import ExitCode  # noqa: E402
 from quizdock.lab import engine, runner  # noqa: E402
+from quizdock.lab.docker_client import connect  # noqa: E402
 
 
 def ms(seconds: float) -> str:

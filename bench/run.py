@@ -151,8 +151,8 @@ def anki_answering(anki: Path, env: dict[str, str], cards: int) -> list[float]:
 
 def quizdock_answering(db: Path, cards: int) -> list[float]:
     """Seconds of quizdock's ``record_answer`` + reading the next card, in process, per answer."""
-    from quizdock import clock
     from quizdock.storage.store import Store
+    from quizdock.support import clock
 
     gaps = []
     with Store.open(db) as store:
@@ -322,8 +322,8 @@ def main() -> None:
     )
 
     if everything:
-        from quizdock.paths import bundled_decks_dir
         from quizdock.storage.store import Store
+        from quizdock.support.paths import bundled_decks_dir
 
         with Store.open(db) as store:
             now = datetime.now(UTC)

@@ -5,7 +5,7 @@
 Each candidate (msgspec, pydantic 2, attrs + cattrs) runs the same job in a fresh interpreter:
 import the library, declare a tagged union of the four card kinds (each with a French and English
 text) and validate a deck of four cards read by tomllib. The floor is ``python -c pass`` in the
-same rounds; ``import quizdock.decks``, rebuilding one stored card (what the first card of a
+same rounds; ``import quizdock.decks.loading``, rebuilding one stored card (what the first card of a
 review does: no schema) and validating one card table are timed beside them. A candidate
 that is not installed is reported as such.
 """
@@ -179,12 +179,12 @@ CARD = (
     " 'explanation': {'fr': 'e', 'en': 'e'}, 'answer': {'fr': 'a', 'en': 'a'}}"
 )
 QUIZDOCK = {
-    "import quizdock.decks": "import quizdock.decks",
+    "import quizdock.decks.loading": "import quizdock.decks.loading",
     "a stored card rebuilt (the first card's path)": (
-        f"from quizdock.decks import stored_card\nstored_card({CARD}, deck_id='d', path='-')"
+        f"from quizdock.decks.loading import stored_card\nstored_card({CARD}, deck_id='d', path='-')"
     ),
     "a card table validated by the schema": (
-        f"from quizdock.decks import parse_card\nparse_card({CARD}, deck_id='d', path='-')"
+        f"from quizdock.decks.loading import parse_card\nparse_card({CARD}, deck_id='d', path='-')"
     ),
 }
 

@@ -3,7 +3,7 @@
 `quizdock due` is made to sit in a shell prompt, which runs it after every command, so its
 plain forms (`quizdock [--db PATH] due [--deck D]`) are parsed here and answered with sqlite3
 alone. The plain forms of `quizdock review` draw their first card before Typer or SQLAlchemy is
-loaded (quizdock.quickreview). Every other command line, and these on a database that needs
+loaded (quizdock.cli.fast_review). Every other command line, and these on a database that needs
 creating or migrating, goes to the Typer app in quizdock.cli.
 """
 
@@ -23,11 +23,11 @@ def main() -> None:
     if fast is not None and _answer_due(*fast):
         return
     if "review" in sys.argv[1:]:
-        from quizdock.quickreview import main as review
+        from quizdock.cli.fast_review import main as review
 
         if review(sys.argv[1:]):
             return
-    from quizdock.cli import main as cli_main
+    from quizdock.cli.typer_app import main as cli_main
 
     cli_main()
 
@@ -72,10 +72,10 @@ def _parse_due(args: list[str]) -> tuple[Path | None, str | None] | None:
 
 def _answer_due(db: Path | None, deck: str | None) -> bool:
     """Print the due count; False when the full CLI must answer instead."""
-    from quizdock import clock
     from quizdock.errors import QuizdockError
-    from quizdock.paths import default_db_path
     from quizdock.storage.quick import count_due
+    from quizdock.support import clock
+    from quizdock.support.paths import default_db_path
 
     try:
         count = count_due(db or default_db_path(), clock.today(), deck=deck)

@@ -153,18 +153,18 @@ def link(target: Path, path: Path) -> Path:
 
 
 def learner_folders() -> tuple[Path, Path]:
-    """The data folder and the settings file, by quizdock's own rule (:mod:`quizdock.paths`).
+    """The data folder and the settings file, by quizdock's own rule (:mod:`quizdock.support.paths`).
 
     Off Linux that rule needs platformdirs, which the Python running this may lack: then the
     installed environment answers.
     """
     try:
-        from quizdock.paths import config_path, data_dir
+        from quizdock.support.paths import config_path, data_dir
 
         return data_dir(), config_path()
     except ImportError:
         python = program_dir() / "venv" / "bin" / "python"
-        code = "from quizdock.paths import config_path, data_dir; print(data_dir()); print(config_path())"
+        code = "from quizdock.support.paths import config_path, data_dir; print(data_dir()); print(config_path())"
         found = subprocess.run([str(python), "-c", code], capture_output=True, text=True, check=False)
         lines = found.stdout.splitlines()
         if found.returncode != 0 or len(lines) != 2:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from quizdock.lab.model import SolutionStep
+from quizdock.challenges.model import SolutionStep
 
 VARIANTS_FILE = Path(__file__).parent / "data" / "challenge_variants.toml"
 

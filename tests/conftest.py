@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from quizdock.commands.common import settings
+from quizdock.cli.commands.common import settings
 from quizdock.i18n import set_language
 
 pytest_plugins = ["tests.docker_fixtures"]
@@ -82,8 +82,8 @@ def _remove_test_lab(lab_dir: Path) -> None:
     """A test that started its learner's lab (through the CLI) leaves no container behind."""
     if not (lab_dir / "engine" / "certs").exists():
         return
-    from quizdock.docker_client import connect
     from quizdock.lab import engine
+    from quizdock.lab.docker_client import connect
 
     os.environ["QUIZDOCK_LAB_DIR"] = str(lab_dir)  # still set by monkeypatch; named for clarity
     client = connect()

@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING, NoReturn
 
 import pytest
 
-from quizdock.docker_client import connect
 from quizdock.errors import DockerUnavailable
+from quizdock.lab.docker_client import connect
 from quizdock.lab.engine import LAB_ENGINE_VERSION, LAB_IMAGE, lab_image
 
 if TYPE_CHECKING:

@@ -23,8 +23,8 @@ NOW = "2026-03-02T09:00:00+01:00"  # the bundled decks' cards are new, none due
 # another terminal, without paying the imports again (the round's time is the command's work).
 FORK_SERVER = """
 import json, os, sys
-import quizdock.cli, quizdock.commands.export, quizdock.commands.review, quizdock.commands.stats
-import quizdock.export.anki, quizdock.export.csv_export, quizdock.stats, quizdock.storage.store
+import quizdock.cli.typer_app, quizdock.cli.commands.export, quizdock.cli.commands.review, quizdock.cli.commands.stats
+import quizdock.export.anki, quizdock.export.csv_export, quizdock.storage.stats, quizdock.storage.store
 from quizdock.entry import main
 
 log = sys.argv[1]

@@ -10,8 +10,8 @@ from typing import Any
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
+from quizdock.cli.prompts import Action, Prompter
 from quizdock.i18n import Lang
-from quizdock.prompts import Action, Prompter
 
 ENTER = "\r"
 DOWN = "\x1b[B"

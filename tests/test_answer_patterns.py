@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from quizdock.cli import app
+from quizdock.cli.typer_app import app
 from quizdock.errors import ExitCode
 from quizdock.grading import patterns
 from quizdock.grading.commands import MAX_ANSWER_CHARS, grade_command

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from quizdock.atomicfile import write_atomically
 from quizdock.lab.state import LabState, load_state, save_state, state_path
+from quizdock.support.atomicfile import write_atomically
 
 
 def test_a_file_is_replaced_whole_with_a_new_files_mode(tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from quizdock.cli import app
+from quizdock.cli.typer_app import app
 from quizdock.errors import ExitCode
 
 CHALLENGE = "practical/pull"  # a bundled challenge, never set up in these tests

@@ -7,12 +7,12 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from quizdock.choice_check import CUES, MIN_CARDS, deck_cues, standout, upper_tail
-from quizdock.cli import app
-from quizdock.decks import load_decks
+from quizdock.cli.typer_app import app
+from quizdock.decks.choice_check import CUES, MIN_CARDS, deck_cues, standout, upper_tail
+from quizdock.decks.loading import load_decks
 from quizdock.errors import ExitCode
 from quizdock.i18n import gettext_in
-from quizdock.paths import bundled_decks_dir
+from quizdock.support.paths import bundled_decks_dir
 from tests.conftest import REPO
 
 MINI = (REPO / "tests" / "data" / "decks" / "mini.toml").read_text()

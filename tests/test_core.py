@@ -38,7 +38,7 @@ def test_the_core_imports_no_framework_and_no_other_quizdock_module() -> None:
     assert ours == {
         "quizdock",
         "quizdock.core",
-        *(f"quizdock.core.{m}" for m in ("fsrs", "grade", "preview", "queue", "scheduler", "scheduling", "workload")),
+        *(f"quizdock.core.{m}" for m in ("fsrs", "grade", "preview", "queue", "scheduler", "sm2", "workload")),
     }
 
 

@@ -13,11 +13,11 @@ from typing import Annotated
 import msgspec
 import pytest
 
-from quizdock import deck_schema
-from quizdock.cards import ChoiceCard, CommandCard, ConceptCard, PracticalCard
-from quizdock.decks import parse_deck_file
+from quizdock.decks import schema as deck_schema
+from quizdock.decks.cards import ChoiceCard, CommandCard, ConceptCard, PracticalCard
+from quizdock.decks.loading import parse_deck_file
 from quizdock.errors import DeckError, ExitCode
-from quizdock.paths import bundled_decks_dir
+from quizdock.support.paths import bundled_decks_dir
 from tests.conftest import REPO, card_toml, deck_toml
 
 MINI = (REPO / "tests" / "data" / "decks" / "mini.toml").read_text()
@@ -250,7 +250,7 @@ def test_every_key_of_the_tables_has_a_description_in_the_schema_and_its_json() 
 
 
 def test_a_stored_card_is_rebuilt_as_the_schema_builds_it() -> None:
-    from quizdock.decks import parse_card, stored_card
+    from quizdock.decks.loading import parse_card, stored_card
 
     for path in sorted(bundled_decks_dir().glob("*.toml")):
         deck = parse_deck_file(path)
@@ -270,7 +270,7 @@ def test_a_stored_card_is_rebuilt_as_the_schema_builds_it() -> None:
     ],
 )
 def test_a_stored_card_that_does_not_fit_is_named_by_the_schema(change) -> None:  # type: ignore[no-untyped-def]
-    from quizdock.decks import stored_card
+    from quizdock.decks.loading import stored_card
 
     raw = {
         "id": "mini/choice",
@@ -290,7 +290,7 @@ def test_a_stored_card_that_does_not_fit_is_named_by_the_schema(change) -> None:
 
 def test_the_first_card_of_a_review_is_rebuilt_without_the_schema_library() -> None:
     code = (
-        "import sys\nfrom quizdock.decks import stored_card\n"
+        "import sys\nfrom quizdock.decks.loading import stored_card\n"
         "card = stored_card({'id': 'd/a', 'kind': 'command', 'topics': ['t'], 'question': {'fr': 'q', 'en': 'q'},"
         " 'explanation': {'fr': 'e', 'en': 'e'}, 'answer': 'docker  ps'}, deck_id='d', path='-')\n"
         "print(card.answer, 'msgspec' in sys.modules)"

@@ -20,9 +20,9 @@ import pexpect
 import pytest
 from typer.testing import CliRunner
 
-from quizdock.cli import app
+from quizdock.challenges.model import LABEL_CHALLENGE
+from quizdock.cli.typer_app import app
 from quizdock.errors import ExitCode
-from quizdock.lab.model import LABEL_CHALLENGE
 from tests.conftest import card_toml, deck_toml
 
 if TYPE_CHECKING:

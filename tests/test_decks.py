@@ -11,13 +11,13 @@ import pytest
 from sqlalchemy import select
 from typer.testing import CliRunner
 
-from quizdock.cli import app
-from quizdock.core.scheduling import CardState, review
-from quizdock.decks import load_decks, parse_deck_file
+from quizdock.cli.typer_app import app
+from quizdock.core.sm2 import CardState, review
+from quizdock.decks.loading import load_decks, parse_deck_file
 from quizdock.errors import DeckError, ExitCode
-from quizdock.paths import bundled_decks_dir
 from quizdock.storage.models import CardRow, DeckRow, ReviewRow
 from quizdock.storage.store import Store
+from quizdock.support.paths import bundled_decks_dir
 from tests.conftest import REPO
 
 MINI = (REPO / "tests" / "data" / "decks" / "mini.toml").read_text()

@@ -19,12 +19,12 @@ from typing import Any, get_args
 
 import pytest
 
-from quizdock.decks import load_decks
+from quizdock.challenges.model import sample_values, substitute
+from quizdock.decks.loading import load_decks
 from quizdock.grading import docker_cli
 from quizdock.grading.commands import parse_command
 from quizdock.grading.docker_cli import ALL_COMMANDS, BY_PATH, COMMANDS, ArgKind, ValueKind, build_model
 from quizdock.grading.docker_cli_reference import OPTIONS_FIRST, REFERENCE, REPEATABLE_TYPES, SIGNALS, SOURCE
-from quizdock.lab.model import sample_values, substitute
 from tests.conftest import REPO
 
 TOOL = REPO / "tools" / "docker_cli_reference.py"

@@ -1,4 +1,4 @@
-"""quizdock.docker_client and `quizdock doctor` against a real engine and real broken endpoints."""
+"""quizdock.lab.docker_client and `quizdock doctor` against a real engine and real broken endpoints."""
 
 from __future__ import annotations
 
@@ -17,9 +17,9 @@ from typing import TYPE_CHECKING
 import pytest
 from typer.testing import CliRunner
 
-from quizdock import docker_client as dc
-from quizdock.cli import app
+from quizdock.cli.typer_app import app
 from quizdock.errors import DockerUnavailable, ExitCode
+from quizdock.lab import docker_client as dc
 from tests.docker_fixtures import LearnerResources, learner_resources_in
 
 if TYPE_CHECKING:
@@ -447,7 +447,7 @@ def test_doctor_without_engine(clean_env: Path, monkeypatch: pytest.MonkeyPatch,
 def test_doctor_does_not_import_docker_until_run() -> None:
     # `quizdock --help` imports the command modules; the docker SDK must stay unloaded.
     code = (
-        "import sys, quizdock.commands.doctor, quizdock.docker_client as dc; dc.describe_endpoint(); "
+        "import sys, quizdock.cli.commands.doctor, quizdock.lab.docker_client as dc; dc.describe_endpoint(); "
         "print(sorted(m for m in sys.modules if m == 'docker' or m.startswith('docker.')))"
     )
     root = Path(__file__).resolve().parent.parent

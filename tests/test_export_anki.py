@@ -21,8 +21,8 @@ import pytest
 from sqlalchemy import func, select
 from typer.testing import CliRunner, Result
 
-from quizdock.cli import app
-from quizdock.decks import load_decks
+from quizdock.cli.typer_app import app
+from quizdock.decks.loading import load_decks
 from quizdock.errors import ExitCode
 from quizdock.export import html_text, note_guid, stable_id
 from quizdock.storage.models import CardStateRow, ReviewRow
@@ -554,7 +554,7 @@ def test_help_explains_when_anki_applies_the_progress() -> None:
 def test_the_export_commands_load_no_heavy_library_for_help() -> None:
     probe = (
         "import json, sys\n"
-        "from quizdock.commands.export import app\n"
+        "from quizdock.cli.commands.export import app\n"
         "try:\n"
         "    app(['anki', '--help'])\n"
         "except SystemExit:\n"

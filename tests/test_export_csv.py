@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from quizdock.decks import load_decks
+from quizdock.decks.loading import load_decks
 from quizdock.export import html_text, note_guid
 from tests.conftest import card_toml, deck_toml, write_protected
 from tests.test_export_anki import DECKS, EDITED_AT, collection, deck_dir, deck_names, deck_size, run

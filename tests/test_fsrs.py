@@ -16,13 +16,13 @@ import pexpect
 import pytest
 from typer.testing import CliRunner
 
-from quizdock.cli import app
-from quizdock.config import Config, load_config
+from quizdock.cli.typer_app import app
 from quizdock.core.fsrs import AGAIN, EASY, GOOD, HARD, Fsrs, MemoryState, default_parameters, rating
 from quizdock.core.grade import Grade
 from quizdock.core.scheduler import CardProgress, review
 from quizdock.errors import ExitCode
 from quizdock.storage.store import Store
+from quizdock.support.config import Config, load_config
 from tests.conftest import REPO, card_toml, deck_toml
 from tests.test_storage import SEED_0001, migrate_to, revisions
 
@@ -305,8 +305,8 @@ def review_in_a_terminal(db_path: Path, now: date, scheduler: str, cards: int) -
 
 def sm2_replay(db_path: Path) -> dict[str, tuple[int, int, int, str]]:
     """Each card's SM-2 state and due day worked out from its log alone (repeats left out)."""
-    from quizdock.core.scheduling import CardState
-    from quizdock.core.scheduling import review as sm2
+    from quizdock.core.sm2 import CardState
+    from quizdock.core.sm2 import review as sm2
 
     with sqlite3.connect(db_path) as conn:
         rows = conn.execute(

@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner, Result
 
-from quizdock.cards import PracticalCard
-from quizdock.cli import app
+from quizdock.cli.typer_app import app
+from quizdock.decks.cards import PracticalCard
 from quizdock.errors import ExitCode
 from tests.conftest import REPO, device_node
 from tests.test_hostile_steps import task_card
@@ -208,9 +208,9 @@ def check(result: Result, what: object) -> None:
 
 def assert_safe_argv(deck_path: Path) -> None:
     """An accepted deck's solution, as it would run, has nothing of point 1 in it."""
-    from quizdock.decks import parse_deck_file
-    from quizdock.lab.model import sample_values
-    from quizdock.lab.steps import solution_argv
+    from quizdock.challenges.model import sample_values
+    from quizdock.challenges.steps import solution_argv
+    from quizdock.decks.loading import parse_deck_file
 
     for card in parse_deck_file(deck_path).cards:
         if not isinstance(card, PracticalCard):

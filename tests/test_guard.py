@@ -20,9 +20,9 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from quizdock.challenges.model import LABEL_CHALLENGE, LABEL_MANAGED
 from quizdock.lab.guard import Guard
 from quizdock.lab.guard_request import Policy, Refused, go_json, read_request
-from quizdock.lab.model import LABEL_CHALLENGE, LABEL_MANAGED
 
 if TYPE_CHECKING:
     import docker

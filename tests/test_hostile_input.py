@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner, Result
 
-from quizdock.cli import app
+from quizdock.cli.typer_app import app
 from quizdock.errors import ExitCode
 from tests.conftest import REPO, device_node
 
@@ -151,7 +151,7 @@ def test_toml_nested_500_deep_in_a_deck_or_the_config_is_refused(tmp_path: Path,
 
 
 def test_a_deck_file_is_read_with_a_size_bound(tmp_path: Path) -> None:
-    from quizdock.decks import MAX_DECK_BYTES
+    from quizdock.decks.loading import MAX_DECK_BYTES
 
     path = mini_deck(tmp_path, MINI + "\n" + "#" * MAX_DECK_BYTES + "\n")
     result = run(["deck", "check"], QUIZDOCK_DECKS=str(path.parent))

@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from quizdock.cards import PracticalCard
-from quizdock.cli import app
-from quizdock.decks import parse_deck_file
+from quizdock.challenges.model import SolutionStep, placeholders, sample_values
+from quizdock.challenges.steps import UnsafeStep, parse_step, solution_argv
+from quizdock.cli.typer_app import app
+from quizdock.decks.cards import PracticalCard
+from quizdock.decks.loading import parse_deck_file
 from quizdock.errors import DeckError, ExitCode
-from quizdock.lab.model import SolutionStep, placeholders, sample_values
-from quizdock.lab.steps import UnsafeStep, parse_step, solution_argv
 from tests.conftest import card_toml, deck_toml
 
 
@@ -255,8 +255,8 @@ def test_a_step_made_outside_a_deck_may_mount_no_host_path() -> None:
 
 
 def test_every_bundled_solution_is_allowed() -> None:
-    from quizdock.decks import load_decks
-    from quizdock.paths import bundled_decks_dir
+    from quizdock.decks.loading import load_decks
+    from quizdock.support.paths import bundled_decks_dir
 
     challenges = [
         c.challenge for d in load_decks([bundled_decks_dir()]) for c in d.cards if isinstance(c, PracticalCard)
@@ -270,8 +270,8 @@ def test_every_bundled_solution_is_allowed() -> None:
 
 def test_the_other_valid_commands_and_near_misses_of_the_engine_tests_are_allowed() -> None:
     """The alternative solutions `deck test` proves on the engine pass the same safety reading."""
-    from quizdock.decks import load_decks
-    from quizdock.paths import bundled_decks_dir
+    from quizdock.decks.loading import load_decks
+    from quizdock.support.paths import bundled_decks_dir
     from tests.challenge_variants import load_variants
 
     challenges = {

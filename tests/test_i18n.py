@@ -14,7 +14,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from typer.testing import CliRunner
 
-from quizdock.cli import app
+from quizdock.cli.typer_app import app
 from quizdock.i18n import LOCALE_DIR, NNBSP, number, percent
 from tools import messages as catalogue_tool
 

@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from quizdock.charts import MONTHS
-from quizdock.cli import app
+from quizdock.cli.charts import MONTHS
+from quizdock.cli.typer_app import app
 from quizdock.errors import ExitCode
 from quizdock.i18n import NNBSP, bilingual, bilingual_n, calendar_day, gettext_in
 from tests.conftest import device_node
@@ -429,7 +429,7 @@ def test_a_calendar_day_in_each_language() -> None:
 
 
 def test_a_long_french_line_never_wraps_before_a_colon() -> None:
-    from quizdock.commands.common import console
+    from quizdock.cli.commands.common import console
 
     words = ["Réponse", "Attendu", "Pourquoi", "Constaté"]
     line = " ".join(f"{words[i % 4]}{NNBSP}: «{NNBSP}docker ps{NNBSP}»{NNBSP}; mot{i}{NNBSP}!" for i in range(40))
@@ -460,8 +460,8 @@ def test_a_challenge_that_makes_its_own_console_keeps_narrow_spaces(
     """`run_session` given no console makes one: rich must not break a line at a narrow space there either."""
     from rich import _wrap
 
+    from quizdock.decks.catalog import find_card
     from quizdock.errors import DockerUnavailable
-    from quizdock.lab.catalog import find_card
     from quizdock.lab.session import run_session
 
     monkeypatch.setattr(_wrap, "re_word", re.compile(r"\s*\S+\s*"))  # rich's own: \s matches U+202F

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from quizdock import image_reference
-from quizdock.image_reference import ImageReference, parse, problem
+from quizdock.challenges.model import repository_name
 from quizdock.lab.conditions import _split_image
-from quizdock.lab.model import repository_name
 from quizdock.lab.runner import split_reference
+from quizdock.support import image_reference
+from quizdock.support.image_reference import ImageReference, parse, problem
 
 DIGEST = "sha256:" + "ab" * 32
 

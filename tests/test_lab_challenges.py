@@ -13,12 +13,12 @@ from typing import TYPE_CHECKING
 import pytest
 from typer.testing import CliRunner
 
-from quizdock.cli import app
+from quizdock.challenges.model import LABEL_MANAGED, Challenge, substitute
+from quizdock.cli.typer_app import app
+from quizdock.decks.catalog import find_card, practical_cards
 from quizdock.lab import runner
-from quizdock.lab.catalog import find_card, practical_cards
 from quizdock.lab.conditions import CheckResult
 from quizdock.lab.deck_test import Proof, prove
-from quizdock.lab.model import LABEL_MANAGED, Challenge, substitute
 from quizdock.lab.runner import free_port
 from quizdock.lab.state import record_typed
 from tests.challenge_variants import Variant, load_variants

@@ -147,8 +147,8 @@ def test_go_quoting_in_a_log_line_is_undone() -> None:
 
 
 def test_checks_of_how_are_left_out_on_the_learners_docker_and_named() -> None:
-    from quizdock.lab.catalog import find_card
-    from quizdock.lab.model import CONDITION_ARGS, RECORDED_CONDITIONS
+    from quizdock.challenges.model import CONDITION_ARGS, RECORDED_CONDITIONS
+    from quizdock.decks.catalog import find_card
 
     stop = find_card("stop").challenge
     assert stop is not None

@@ -22,11 +22,11 @@ import pexpect
 import pytest
 from typer.testing import CliRunner
 
-from quizdock.cli import app
+from quizdock.challenges.model import Challenge, SolutionStep
+from quizdock.cli.typer_app import app
+from quizdock.decks.catalog import find_card
 from quizdock.lab import engine, runner
-from quizdock.lab.catalog import find_card
 from quizdock.lab.deck_test import prove, run_step, snapshot_docker
-from quizdock.lab.model import Challenge, SolutionStep
 from tests.docker_fixtures import CHALLENGE_ENGINES, LEARNER_PREFIX, ChallengeEngine, remove_made, require_image
 
 if TYPE_CHECKING:

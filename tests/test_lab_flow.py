@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from quizdock.core import Grade
-from quizdock.lab.flow import (
+from quizdock.challenges.flow import (
     GiveAnswer,
     Keyword,
     NeedsShell,
@@ -18,6 +17,7 @@ from quizdock.lab.flow import (
     read_line,
     summary,
 )
+from quizdock.core import Grade
 
 
 @pytest.mark.parametrize(

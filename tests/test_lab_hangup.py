@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import pexpect
 import pytest
 
-from quizdock.lab.catalog import find_card
+from quizdock.decks.catalog import find_card
 from quizdock.lab.state import load_state
 from tests.conftest import REPO
 

@@ -24,11 +24,11 @@ from prompt_toolkit.output import DummyOutput
 from rich.console import Console
 from typer.testing import CliRunner
 
-from quizdock.cli import app
-from quizdock.decks import Card
+from quizdock.cli.typer_app import app
+from quizdock.decks.catalog import find_card
+from quizdock.decks.loading import Card
 from quizdock.errors import DockerUnavailable
 from quizdock.lab import runner
-from quizdock.lab.catalog import find_card
 from quizdock.lab.conditions import CheckResult
 from quizdock.lab.session import broad_warning, review_practical, run_session, watch
 from quizdock.lab.state import LabState, load_state

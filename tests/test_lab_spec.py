@@ -11,14 +11,14 @@ from typing import Any
 
 import pytest
 
-from quizdock.cards import PracticalCard
-from quizdock.decks import parse_deck_file
+from quizdock.challenges.flow import SessionResult, quality, summary
+from quizdock.challenges.model import CONDITION_ARGS, RESERVED_PREFIX, placeholders, substitute
+from quizdock.decks.cards import PracticalCard
+from quizdock.decks.challenge_spec import parse_challenge
+from quizdock.decks.loading import parse_deck_file
 from quizdock.errors import DeckError
 from quizdock.lab.conditions import CONDITIONS
 from quizdock.lab.deck_test import unknown_placeholders
-from quizdock.lab.flow import SessionResult, quality, summary
-from quizdock.lab.model import CONDITION_ARGS, RESERVED_PREFIX, placeholders, substitute
-from quizdock.lab.spec import parse_challenge
 from tests.conftest import card_toml, deck_toml
 
 PATH = "decks/practical.toml"
@@ -198,7 +198,7 @@ def test_the_shipped_challenges_load_and_their_tasks_use_known_parameters() -> N
 
 def test_loading_the_decks_does_not_import_docker() -> None:
     code = (
-        "import sys; from quizdock.decks import parse_deck_file;"
+        "import sys; from quizdock.decks.loading import parse_deck_file;"
         f"parse_deck_file(__import__('pathlib').Path({str(PRACTICAL_DECK)!r})); print('docker' in sys.modules)"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -252,13 +252,13 @@ def test_the_summary_says_what_the_learner_did() -> None:
     ],
 )
 def test_only_local_names_can_be_a_challenges_images(reference: str, name: str) -> None:
-    from quizdock.lab.model import repository_name
+    from quizdock.challenges.model import repository_name
 
     assert repository_name(reference) == name
 
 
 def test_every_challenge_has_an_alternative_and_a_wrong_answer() -> None:
-    from quizdock.lab.catalog import find_card, practical_cards
+    from quizdock.decks.catalog import find_card, practical_cards
     from tests.challenge_variants import load_variants
 
     variants = load_variants()
@@ -274,7 +274,7 @@ def test_every_challenge_has_an_alternative_and_a_wrong_answer() -> None:
 
 
 def test_the_readme_and_the_format_describe_every_challenge_and_condition() -> None:
-    from quizdock.lab.catalog import practical_cards
+    from quizdock.decks.catalog import practical_cards
     from tests.conftest import REPO
 
     readme = (REPO / "README.md").read_text(encoding="utf-8")

@@ -15,11 +15,11 @@ from rich.console import Console
 from sqlalchemy import select
 from typer.testing import CliRunner
 
-from quizdock.cli import app
+from quizdock.cli.review_session import ReviewSession, Summary, plan
+from quizdock.cli.typer_app import app
 from quizdock.core import LEECH_LAPSES, is_leech_lapse
-from quizdock.core.scheduling import CardState
+from quizdock.core.sm2 import CardState
 from quizdock.i18n import Lang
-from quizdock.review import ReviewSession, Summary, plan
 from quizdock.storage.models import CardRow, ReviewRow
 from quizdock.storage.quick import count_due
 from quizdock.storage.store import RecordedAnswer, Store

@@ -12,7 +12,7 @@ import pexpect
 import pytest
 from typer.testing import CliRunner
 
-from quizdock.cli import app
+from quizdock.cli.typer_app import app
 from quizdock.lab import engine
 from tests.conftest import REPO
 

@@ -25,9 +25,9 @@ def test_an_installed_wheel_finds_its_decks_and_migrates_from_another_directory(
     )
     (wheel,) = wheels.glob("quizdock-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
-    assert "quizdock/decks/basics.toml" in names
-    assert "quizdock/alembic/env.py" in names
-    assert any(re.match(r"quizdock/alembic/versions/0001_.*\.py$", n) for n in names)
+    assert "quizdock/data/decks/basics.toml" in names
+    assert "quizdock/data/alembic/env.py" in names
+    assert any(re.match(r"quizdock/data/alembic/versions/0001_.*\.py$", n) for n in names)
     assert "quizdock/locale/fr/LC_MESSAGES/quizdock.mo" in names
     assert "quizdock/grading/docker_cli_teaching.json" in names  # the grader's model needs it
 
@@ -61,7 +61,7 @@ def test_an_installed_wheel_finds_its_decks_and_migrates_from_another_directory(
     )
     assert french.stdout.startswith("Utilisation\u202f: "), french.stdout  # the catalogue is installed
     where = subprocess.run(
-        [sys.executable, "-c", "from quizdock.paths import bundled_decks_dir; print(bundled_decks_dir())"],
+        [sys.executable, "-c", "from quizdock.support.paths import bundled_decks_dir; print(bundled_decks_dir())"],
         cwd=elsewhere,
         env=env,
         capture_output=True,

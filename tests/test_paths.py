@@ -14,7 +14,7 @@ from tests.conftest import REPO
 
 PROBE = """
 import json, sys
-from quizdock import paths
+from quizdock.support import paths
 ours = {"data": str(paths.data_dir()), "config": str(paths.config_path())}
 imported = "platformdirs" in sys.modules
 import platformdirs

@@ -13,7 +13,7 @@ import pytest
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
-from quizdock.prompts import Prompter
+from quizdock.cli.prompts import Prompter
 
 
 @contextmanager
@@ -69,7 +69,7 @@ def test_a_ctrl_c_signal_while_a_list_is_up_stops_it(ask: Callable[[Prompter], o
 
 
 def test_a_huge_paste_stops_just_past_the_answer_limit() -> None:
-    from quizdock.text import MAX_ANSWER_CHARS
+    from quizdock.support.text import MAX_ANSWER_CHARS
 
     with prompter_with("docker " + "x" * 5_000 + "\r") as (prompter, _):
         typed = prompter.command()

@@ -1,4 +1,4 @@
-"""The review's fast start (quizdock.quickreview): the same session as the Typer command, its
+"""The review's fast start (quizdock.cli.fast_review): the same session as the Typer command, its
 first card drawn before Typer or SQLAlchemy is loaded."""
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from typing import cast
 import pexpect
 import pytest
 
-from quizdock.quickreview import QuickStore, ReviewArgs, parse_review
-from quizdock.review import plan
+from quizdock.cli.fast_review import QuickStore, ReviewArgs, parse_review
+from quizdock.cli.review_session import plan
 from quizdock.storage import quick
 from quizdock.storage.quick import open_for_review
 from quizdock.storage.store import ScheduledCard, Store
@@ -135,7 +135,7 @@ def test_the_quick_reads_and_plan_are_the_stores(store: Store, db_path: Path, de
 
 
 def test_the_quick_practical_cards_are_the_stores(db_path: Path) -> None:
-    from quizdock.paths import bundled_decks_dir
+    from quizdock.support.paths import bundled_decks_dir
 
     with Store.open(db_path) as store:
         store.sync_decks([bundled_decks_dir()], at(DAY))
@@ -196,13 +196,13 @@ def test_only_plain_review_command_lines_start_quickly() -> None:
 
 PROBE = """
 import json, sys
-import quizdock.prompts
-ask = quizdock.prompts.Prompter.wait
+import quizdock.cli.prompts
+ask = quizdock.cli.prompts.Prompter.wait
 def wait(self, key="reveal"):
     heavy = sorted(name for name in ("sqlalchemy", "typer", "alembic") if name in sys.modules)
     print("LOADED=" + json.dumps(heavy), flush=True)
     ask(self, key)
-quizdock.prompts.Prompter.wait = wait
+quizdock.cli.prompts.Prompter.wait = wait
 sys.argv = ["quizdock", *sys.argv[1:]]
 from quizdock.entry import main
 main()
@@ -277,7 +277,7 @@ def cli_reading(args: list[str]) -> ReviewArgs | None:
     where it refuses it; nothing runs."""
     import typer
 
-    from quizdock.cli import app
+    from quizdock.cli.typer_app import app
 
     root = typer.main.get_command(app)
     try:

@@ -14,13 +14,13 @@ from rich.console import Console
 from sqlalchemy import select
 from typer.testing import CliRunner
 
-from quizdock.cli import app
+from quizdock.cli.review_session import ReviewSession, plan
+from quizdock.cli.typer_app import app
 from quizdock.errors import ExitCode
-from quizdock.paths import bundled_decks_dir
-from quizdock.review import ReviewSession, plan
 from quizdock.storage.models import CardStateRow, ReviewRow
 from quizdock.storage.quick import count_due
 from quizdock.storage.store import Store
+from quizdock.support.paths import bundled_decks_dir
 from tests.conftest import REPO
 from tests.scripted import CTRL_C, ENTER, Keys, ScriptedPrompter, pick
 

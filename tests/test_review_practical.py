@@ -12,10 +12,10 @@ import pytest
 from rich.console import Console
 from sqlalchemy import select
 
-from quizdock.paths import bundled_decks_dir
-from quizdock.review import ReviewSession
+from quizdock.cli.review_session import ReviewSession
 from quizdock.storage.models import CardStateRow, ReviewRow
 from quizdock.storage.store import Store
+from quizdock.support.paths import bundled_decks_dir
 from tests.docker_fixtures import LearnerResources
 from tests.scripted import ENTER, ScriptedPrompter
 

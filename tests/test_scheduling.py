@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from quizdock.core.scheduling import MIN_EASINESS, CardState, easiness_after, needs_repeat, review
+from quizdock.core.sm2 import MIN_EASINESS, CardState, easiness_after, needs_repeat, review
 
 
 def intervals(grades: list[int]) -> list[int]:

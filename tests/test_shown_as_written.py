@@ -1,7 +1,7 @@
 """A deck's texts are shown as written: an emoji code such as `:warning:` stays those characters.
 
 Rich replaces `:name:` by an emoji in any text it prints as markup; quizdock's consoles turn
-that off (quizdock.console.plain_console), wherever a deck's text reaches the screen.
+that off (quizdock.cli.console.plain_console), wherever a deck's text reaches the screen.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import pexpect
 import pytest
 from typer.testing import CliRunner
 
-from quizdock.cli import app
+from quizdock.cli.typer_app import app
 from quizdock.errors import ExitCode
 from tests.conftest import card_toml, deck_toml
 from tests.review_terminal import environment

@@ -86,8 +86,8 @@ def test_lazy_commands_are_listed_with_their_own_help() -> None:
     built, the command shows the same help and the same first sentence."""
     import typer
 
-    from quizdock.cli import LAZY_COMMANDS, app
-    from quizdock.clicktext import short_help
+    from quizdock.cli.clicktext import short_help
+    from quizdock.cli.typer_app import LAZY_COMMANDS, app
 
     root = typer.main.get_command(app)
     groups = {"quizdock": root, "deck": root.get_command(None, "deck")}  # type: ignore[attr-defined]
@@ -99,7 +99,7 @@ def test_lazy_commands_are_listed_with_their_own_help() -> None:
 
 
 def test_help_loads_no_lazy_command_module() -> None:
-    loaded, done = loaded_after(["--help"], extra=("quizdock.commands.stats", "quizdock.commands.challenge"))
+    loaded, done = loaded_after(["--help"], extra=("quizdock.cli.commands.stats", "quizdock.cli.commands.challenge"))
     assert "challenge" in done.stdout and "stats" in done.stdout
     assert loaded == []
 
@@ -107,7 +107,7 @@ def test_help_loads_no_lazy_command_module() -> None:
 def test_a_typo_in_a_command_suggests_the_right_one() -> None:
     from typer.testing import CliRunner
 
-    from quizdock.cli import app
+    from quizdock.cli.typer_app import app
 
     for typo, meant in (("stat", "stats"), ("reviw", "review"), ("chalenge", "challenge")):
         result = CliRunner().invoke(app, [typo])
@@ -120,7 +120,7 @@ def test_every_help_screen_has_the_same_plain_layout() -> None:
     import typer
     from typer.testing import CliRunner
 
-    from quizdock.cli import app
+    from quizdock.cli.typer_app import app
 
     root = typer.main.get_command(app)
     commands = [[name] for name in root.list_commands(None)]  # type: ignore[attr-defined]

@@ -21,14 +21,14 @@ from rich.cells import cell_len
 from rich.console import Console
 from typer.testing import CliRunner
 
-from quizdock import charts
-from quizdock.charts import BarChart, Heatmap, bar, level, level_ranges
-from quizdock.cli import app
-from quizdock.commands.stats import duration, render_stats
-from quizdock.stats import DayActivity, Rate, collect, retention, streak
+from quizdock.cli import charts
+from quizdock.cli.charts import BarChart, Heatmap, bar, level, level_ranges
+from quizdock.cli.commands.stats import duration, render_stats
+from quizdock.cli.typer_app import app
 from quizdock.storage.migrate import current_revision
 from quizdock.storage.quick import count_due
 from quizdock.storage.schema import HEAD_REVISION
+from quizdock.storage.stats import DayActivity, Rate, collect, retention, streak
 from quizdock.storage.store import Store
 from tests.conftest import card_toml, deck_toml
 from tests.test_storage import SEED_0001, migrate_to
@@ -462,7 +462,7 @@ def test_easiness_of_the_hardest_is_exact(store: Store) -> None:
 
 
 def test_a_card_owing_a_repeat_today_is_due_now(db_path: Path) -> None:
-    from quizdock.paths import bundled_decks_dir
+    from quizdock.support.paths import bundled_decks_dir
 
     with Store.open(db_path) as fresh:
         fresh.sync_decks([bundled_decks_dir()], NOW)

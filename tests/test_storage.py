@@ -19,15 +19,15 @@ from alembic.script import ScriptDirectory
 from typer.testing import CliRunner
 
 from alembic import command
-from quizdock.cli import app
+from quizdock.cli.typer_app import app
 from quizdock.errors import DatabaseError, ExitCode
-from quizdock.paths import alembic_dir
 from quizdock.storage.engine import make_engine
 from quizdock.storage.migrate import current_revision, upgrade
 from quizdock.storage.models import Base
 from quizdock.storage.quick import count_due
 from quizdock.storage.schema import HEAD_REVISION
 from quizdock.storage.store import Store
+from quizdock.support.paths import alembic_dir
 from tests.conftest import REPO, write_protected
 
 

@@ -122,7 +122,7 @@ def test_an_error_wraps_at_spaces_in_a_terminal_of_60_columns(tmp_path: Path, la
     """The screen's words are the message's words: lines end at spaces, never inside a word."""
     from typer.testing import CliRunner
 
-    from quizdock.cli import app
+    from quizdock.cli.typer_app import app
 
     folder = tmp_path / "gone"
     env = {**os.environ, "PYTHONPATH": str(REPO), "TERM": "xterm", "QUIZDOCK_DECKS": str(folder)}
@@ -146,7 +146,7 @@ def test_an_error_wraps_at_spaces_in_a_terminal_of_60_columns(tmp_path: Path, la
 def test_challenge_list_fits_60_columns_and_cuts_no_task(lang: str) -> None:
     from typer.testing import CliRunner
 
-    from quizdock.cli import app
+    from quizdock.cli.typer_app import app
 
     result = CliRunner().invoke(app, ["challenge", "list", "--lang", lang], env={"COLUMNS": "60"})
     assert result.exit_code == 0, result.output

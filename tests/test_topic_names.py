@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from quizdock.cli import app
-from quizdock.decks import load_decks, topic_name
+from quizdock.cli.typer_app import app
+from quizdock.decks.loading import load_decks, topic_name
 from quizdock.errors import ExitCode
-from quizdock.paths import bundled_decks_dir
+from quizdock.support.paths import bundled_decks_dir
 from tests.conftest import REPO, card_toml, deck_toml
 
 CHALLENGE = textwrap.dedent(

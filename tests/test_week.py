@@ -12,7 +12,7 @@ import pexpect
 import pytest
 from typer.testing import CliRunner
 
-from quizdock.cli import app
+from quizdock.cli.typer_app import app
 from quizdock.storage.store import Store
 from tests.conftest import REPO
 
@@ -228,8 +228,8 @@ def test_a_french_week_with_a_challenge_solved_outside_review(
 ) -> None:
     """Review on day 1 and day 2 in French, solve a challenge with `challenge check` on the host's
     Docker each day: its card's next review moves as SM-2 says."""
+    from quizdock.decks.catalog import find_card
     from quizdock.lab import runner
-    from quizdock.lab.catalog import find_card
     from quizdock.lab.state import load_state
 
     challenge = find_card("volume-rm", [find_card("practical/volume-rm")]).challenge

@@ -1,6 +1,6 @@
 """Write the docs of the deck format from quizdock's own schema: ``python tools/deck_schema.py``.
 
-The schema (``quizdock/deck_schema.py``, msgspec structs) is what quizdock validates deck files
+The schema (``quizdock/decks/schema.py``, msgspec structs) is what quizdock validates deck files
 against, and the one source of what each key is: its type, whether it is required, its default
 and a one-line description (``Meta(description=...)``, or a struct's docstring). From it this
 script writes
@@ -34,7 +34,7 @@ def schema() -> dict[str, Any]:
     """The JSON Schema of a deck file."""
     import msgspec
 
-    from quizdock.deck_schema import DeckFile
+    from quizdock.decks.schema import DeckFile
 
     document = msgspec.json.schema(DeckFile)
     return {
@@ -99,7 +99,7 @@ def type_text(kind: Any) -> str:
     """A field's type as the docs write it: ``list of text (1 to 5)``, ``fr/en text``, ``"tcp"``, ..."""
     import msgspec
 
-    from quizdock import deck_schema
+    from quizdock.decks import schema as deck_schema
 
     bare, metas = _parts(kind)
     members = _members(bare)
@@ -189,7 +189,7 @@ def cards_table() -> str:
     """One row per key of a card: its ``kind``, the keys every card has, then each kind's own."""
     import msgspec
 
-    from quizdock.deck_schema import CardEntry, _CardEntry
+    from quizdock.decks.schema import CardEntry, _CardEntry
 
     kinds = _members(CardEntry)
     rows = ["| field | kinds | type | required | default | description |", "|---|---|---|---|---|---|"]
@@ -257,15 +257,15 @@ def tagged_table(
 
 
 def _setup_table() -> str:
-    from quizdock import deck_schema
+    from quizdock.decks import schema as deck_schema
 
     actions = _members(deck_schema.SetupEntry)
     return tagged_table("action", "does", actions, deck_schema._Action, lambda struct: {})
 
 
 def _conditions_table() -> str:
-    from quizdock import deck_schema
-    from quizdock.lab.model import CONDITION_ARGS
+    from quizdock.challenges.model import CONDITION_ARGS
+    from quizdock.decks import schema as deck_schema
 
     def defaults(struct: Any) -> dict[str, Any]:
         args = CONDITION_ARGS[struct.__struct_config__.tag]
@@ -275,7 +275,7 @@ def _conditions_table() -> str:
 
 
 def _tables() -> dict[str, Callable[[], str]]:
-    from quizdock import deck_schema
+    from quizdock.decks import schema as deck_schema
 
     return {
         "deck": lambda: fields_table(deck_schema.DeckHeader),

@@ -32,8 +32,8 @@ def commands() -> dict[tuple[str, ...], Any]:
     """Every command of the CLI that runs something (groups left out), by its path, with its help in English."""
     import typer
 
-    from quizdock.cli import app
-    from quizdock.clicktext import localize
+    from quizdock.cli.clicktext import localize
+    from quizdock.cli.typer_app import app
     from quizdock.i18n import set_language
 
     set_language("en")

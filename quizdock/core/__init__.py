@@ -8,7 +8,7 @@ decides, the review session draws what the queue hands out.
 from quizdock.core.grade import PASSING, SAME_DAY_TARGET, Grade, passed
 from quizdock.core.queue import SessionQueue, new_allowance
 from quizdock.core.scheduler import LEECH_LAPSES, CardProgress, ReviewLog, is_leech_lapse, review
-from quizdock.core.scheduling import CardState
+from quizdock.core.sm2 import CardState
 
 __all__ = [
     "LEECH_LAPSES",

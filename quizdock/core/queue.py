@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from quizdock.core.grade import passed
-from quizdock.core.scheduling import needs_repeat
+from quizdock.core.sm2 import needs_repeat
 
 Receipt = TypeVar("Receipt")
 """What the store returned for an answer, kept for undoing it (opaque to the queue)."""

@@ -18,8 +18,8 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from quizdock.core.grade import PASSING, Grade
-from quizdock.core.scheduling import CardState, needs_repeat
-from quizdock.core.scheduling import review as sm2
+from quizdock.core.sm2 import CardState, needs_repeat
+from quizdock.core.sm2 import review as sm2
 
 if TYPE_CHECKING:
     from quizdock.core.fsrs import Fsrs, MemoryState

@@ -14,8 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from quizdock.core.fsrs import Fsrs, MemoryState
-from quizdock.core.scheduling import CardState
-from quizdock.core.scheduling import review as sm2
+from quizdock.core.sm2 import CardState
+from quizdock.core.sm2 import review as sm2
 
 RECALLED, FORGOTTEN = 4, 1
 RUNS = 20

@@ -21,11 +21,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from quizdock import atomicfile
-from quizdock.cards import Card, PracticalCard
+from quizdock.challenges.model import PLACEHOLDER_PATTERN
+from quizdock.decks.cards import Card, PracticalCard
 from quizdock.i18n import N_, Lang, Text, _, gettext_in
 from quizdock.storage.records import StoredCard
-from quizdock.text import printable
+from quizdock.support import atomicfile
+from quizdock.support.text import printable
 
 if TYPE_CHECKING:
     from quizdock.storage.store import Store
@@ -41,7 +42,6 @@ _LABELS: dict[str, str] = {
 }
 
 _CODE_SPAN = re.compile(r"`([^`\n]+)`")
-_PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\}")  # a challenge parameter, as quizdock.lab.spec reads them
 
 
 ExportCard = StoredCard
@@ -258,4 +258,4 @@ def _solution_steps(card: Card, lang: Lang, values: dict[str, str]) -> list[str]
 
 def _fill_placeholders(text: str, values: dict[str, str]) -> str:
     """Known names are filled in; values chosen at setup (ports, directories) read ``<port>``."""
-    return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), f"<{m.group(1)}>"), text)
+    return PLACEHOLDER_PATTERN.sub(lambda m: values.get(m.group(1), f"<{m.group(1)}>"), text)

@@ -31,9 +31,9 @@ from pathlib import Path
 
 import genanki
 
-from quizdock.cards import ChoiceCard
 from quizdock.core import PASSING
 from quizdock.core.fsrs import Fsrs, decay
+from quizdock.decks.cards import ChoiceCard
 from quizdock.export import (
     ROOT_DECK,
     ExportCard,

@@ -7,9 +7,8 @@ from quizdock.grading.comparison import asks_help, assign_args
 from quizdock.grading.docker_cli import PLACEHOLDERS
 from quizdock.grading.parsing import PLACEHOLDER, CommandSyntaxError, has_placeholder, parse_command
 from quizdock.grading.values import image_problem
-from quizdock.grading.wording import both
-from quizdock.i18n import N_, Text
-from quizdock.text import MAX_ANSWER_CHARS
+from quizdock.i18n import N_, Text, bilingual
+from quizdock.support.text import MAX_ANSWER_CHARS
 
 
 def answer_problems(answer: str) -> tuple[Text, ...]:
@@ -20,7 +19,7 @@ def answer_problems(answer: str) -> tuple[Text, ...]:
     """
     if len(answer) > MAX_ANSWER_CHARS:
         return (
-            both(
+            bilingual(
                 N_("An answer of {n} characters: longer than the {limit} a learner may type."),
                 n=len(answer),
                 limit=MAX_ANSWER_CHARS,
@@ -33,13 +32,15 @@ def answer_problems(answer: str) -> tuple[Text, ...]:
     problems: list[Text] = []
     command = parsed.command
     if not command.modelled:
-        problems.append(both(N_("quizdock knows `{command}` by name only and cannot grade it."), command=command.name))
+        problems.append(
+            bilingual(N_("quizdock knows `{command}` by name only and cannot grade it."), command=command.name)
+        )
     values = [po.value for po in parsed.options] + list(parsed.args)
     for value in values:
         side_by_side = patterns.adjacent_placeholders(value)
         if side_by_side is not None:
             problems.append(
-                both(
+                bilingual(
                     N_(
                         "Placeholders side by side `{found}`: where one ends and the other begins would be "
                         "a guess; separate them (`<image>:<tag>`)."
@@ -49,20 +50,20 @@ def answer_problems(answer: str) -> tuple[Text, ...]:
             )
         for m in PLACEHOLDER.finditer(value):
             if m.group(1) not in PLACEHOLDERS:
-                problems.append(both(N_("Unknown placeholder `{found}`."), found=m.group(0)))
+                problems.append(bilingual(N_("Unknown placeholder `{found}`."), found=m.group(0)))
     slots, extra = assign_args(command, parsed.args)
     for arg, vals in zip(command.args, slots, strict=True):
         if arg.required and not vals and not asks_help(parsed):
-            problems.append(both(N_("Missing {what}."), what=arg.label))
+            problems.append(bilingual(N_("Missing {what}."), what=arg.label))
         if arg.kind == "image":
             for v in vals:
                 problem = None if has_placeholder(v) else image_problem(v)
                 if problem is not None:
-                    problems.append(both(N_("Image `{image}`: {problem}."), image=v, problem=problem))
-    problems += [both(N_("Unexpected argument `{value}`."), value=x) for x in extra]
+                    problems.append(bilingual(N_("Image `{image}`: {problem}."), image=v, problem=problem))
+    problems += [bilingual(N_("Unexpected argument `{value}`."), value=x) for x in extra]
     for po in parsed.options:
         if po.option.value == "image" and not has_placeholder(po.value):
             problem = image_problem(po.value)
             if problem is not None:
-                problems.append(both(N_("Image `{image}`: {problem}."), image=po.value, problem=problem))
+                problems.append(bilingual(N_("Image `{image}`: {problem}."), image=po.value, problem=problem))
     return tuple(problems)

@@ -32,7 +32,7 @@ from quizdock.grading.parsing import (
     parse_command,
 )
 from quizdock.grading.values import image_problem
-from quizdock.text import MAX_ANSWER_CHARS
+from quizdock.support.text import MAX_ANSWER_CHARS
 
 __all__ = [
     "MAX_ANSWER_CHARS",

@@ -18,7 +18,6 @@ from functools import partial
 from types import MappingProxyType
 from typing import Literal, TypeVar
 
-from quizdock import image_reference
 from quizdock.grading.docker_cli import HELP, Arg, Command
 from quizdock.grading.equivalences import as_docker_reads, implied_all, inspect_as_typed, output_forms
 from quizdock.grading.parsing import (
@@ -39,9 +38,9 @@ from quizdock.grading.values import (
     compare_option_values,
     option_anchor,
 )
-from quizdock.grading.wording import both
-from quizdock.i18n import N_, Text, ngettext_in, number
-from quizdock.text import MAX_ANSWER_CHARS
+from quizdock.i18n import N_, Text, bilingual, ngettext_in, number
+from quizdock.support import image_reference
+from quizdock.support.text import MAX_ANSWER_CHARS
 
 Verdict = Literal["equivalent", "accepted", "partial", "wrong"]
 
@@ -91,18 +90,18 @@ def _show(po: ParsedOption) -> str:
 
 
 def _missing(what: str, without: Text) -> _Issue:
-    return _Issue("error", both(N_("Missing {what}: {without}."), what=what, without=without))
+    return _Issue("error", bilingual(N_("Missing {what}: {without}."), what=what, without=without))
 
 
 def _wrong_value(what: Text | str, given: str, expected: str, detail: Text | None) -> _Issue:
     if detail is not None:
         return _Issue(
             "error",
-            both(N_("Wrong value for {what} `{given}`: {detail}."), what=what, given=given, detail=detail),
+            bilingual(N_("Wrong value for {what} `{given}`: {detail}."), what=what, given=given, detail=detail),
         )
     return _Issue(
         "error",
-        both(
+        bilingual(
             N_("Wrong value for {what}: `{given}` instead of `{expected}`."), what=what, given=given, expected=expected
         ),
     )
@@ -113,14 +112,16 @@ def _instead(given: ParsedOption, expected: ParsedOption, detail: Text | None) -
     if detail is not None:
         return _Issue(
             "error",
-            both(
+            bilingual(
                 N_("`{given}` instead of `{expected}`: {detail}."),
                 given=_show(given),
                 expected=_show(expected),
                 detail=detail,
             ),
         )
-    return _Issue("error", both(N_("`{given}` instead of `{expected}`."), given=_show(given), expected=_show(expected)))
+    return _Issue(
+        "error", bilingual(N_("`{given}` instead of `{expected}`."), given=_show(given), expected=_show(expected))
+    )
 
 
 def _differing_value(e: ParsedOption, g: ParsedOption, match: Match) -> _Issue:
@@ -139,9 +140,9 @@ def _extra_option(po: ParsedOption) -> _Issue:
     if po.option.harmless:
         return _Issue(
             "note",
-            both(N_("{shown} is not needed here, but harmless: {effect}."), shown=shown, effect=po.option.with_),
+            bilingual(N_("{shown} is not needed here, but harmless: {effect}."), shown=shown, effect=po.option.with_),
         )
-    return _Issue("error", both(N_("Unexpected {shown}: {effect}."), shown=shown, effect=po.option.with_))
+    return _Issue("error", bilingual(N_("Unexpected {shown}: {effect}."), shown=shown, effect=po.option.with_))
 
 
 _X = TypeVar("_X")
@@ -309,7 +310,7 @@ def _misplaced(words: Sequence[str], anchor: Arg | None) -> _Issue:
     if anchor is None:
         return _Issue(
             "error",
-            both(
+            bilingual(
                 N_(
                     "`{options}` after the arguments is not read as an option: this command takes its options "
                     "before its arguments, and Docker would refuse the extra arguments."
@@ -319,7 +320,7 @@ def _misplaced(words: Sequence[str], anchor: Arg | None) -> _Issue:
         )
     return _Issue(
         "error",
-        both(
+        bilingual(
             N_(
                 "`{options}` after {what} is read as the command to run, not as Docker options: put them before {what}."
             ),
@@ -361,7 +362,7 @@ def _compare_container_command(
     ):
         return [
             _note(
-                both(
+                bilingual(
                     N_("`{given}` and `{expected}` are the same program when it is on the image's PATH."),
                     given=given[0],
                     expected=expected[0],
@@ -372,18 +373,18 @@ def _compare_container_command(
         return [_misplaced(given[:1], anchor)]
     shown_e, shown_g = join(expected), join(given)
     if not given:
-        without = arg.without or both(N_("the command would fail"))
+        without = arg.without or bilingual(N_("the command would fail"))
         return [
             _Issue(
                 "error",
-                both(N_("Missing {what} `{value}`: {without}."), what=arg.label, value=shown_e, without=without),
+                bilingual(N_("Missing {what} `{value}`: {without}."), what=arg.label, value=shown_e, without=without),
             )
         ]
     if not expected:
         return [
             _Issue(
                 "error",
-                both(
+                bilingual(
                     N_("Unexpected command `{command}`: it would replace the image's default command."), command=shown_g
                 ),
             )
@@ -421,29 +422,29 @@ def _compare_args(expected: ParsedCommand, given: ParsedCommand) -> list[_Issue]
             issues.append(_wrong_value(arg.label, g, e, match.detail))
         for e in missing:
             if arg.variadic and g_vals:
-                without = both(N_("the command would act on the others only"))
+                without = bilingual(N_("the command would act on the others only"))
             elif arg.required or arg.without is None:  # the model gives every optional argument its `without`
-                without = both(N_("the command would fail"))
+                without = bilingual(N_("the command would fail"))
             else:
                 without = arg.without
             issues.append(
                 _Issue(
                     "error",
-                    both(N_("Missing {what} `{value}`: {without}."), what=arg.label, value=e, without=without),
+                    bilingual(N_("Missing {what} `{value}`: {without}."), what=arg.label, value=e, without=without),
                 )
             )
         for g in extra:
             issues.append(
                 _Issue(
                     "error",
-                    both(N_("Unexpected argument `{value}` ({what})."), value=g, what=arg.label),
+                    bilingual(N_("Unexpected argument `{value}` ({what})."), value=g, what=arg.label),
                 )
             )
     for g in g_extra:
         issues.append(
             _Issue(
                 "error",
-                both(
+                bilingual(
                     N_("Unexpected argument `{value}`: `{command}` would not take it."), value=g, command=command.name
                 ),
             )
@@ -472,7 +473,7 @@ def _form_issue(expected: ParsedCommand, given: ParsedCommand) -> _Issue:
     if len(expected.written) == 2:
         return _Issue(
             "error",
-            both(
+            bilingual(
                 N_("`{typed}` runs the same command, but the question asks for the object-command form: `{wanted}`."),
                 typed=typed,
                 wanted=wanted,
@@ -480,7 +481,7 @@ def _form_issue(expected: ParsedCommand, given: ParsedCommand) -> _Issue:
         )
     return _Issue(
         "error",
-        both(
+        bilingual(
             N_("`{typed}` runs the same command, but the question asks for the short form: `{wanted}`."),
             typed=typed,
             wanted=wanted,
@@ -524,10 +525,12 @@ def _pipeline_notes(given: ParsedCommand) -> list[_Issue]:
     # `echo "$PW" | docker login --password-stdin` is how that option is meant to be used.
     if given.piped_from and not any(po.option.long == "--password-stdin" for po in given.options):
         fed = N_("`{shell}` feeds the command's input: only the Docker command is graded.")
-        notes.append(_note(both(fed, shell=given.piped_from)))
+        notes.append(_note(bilingual(fed, shell=given.piped_from)))
     if given.piped_to:
         notes.append(
-            _note(both(N_("`{shell}` reworks the output: only the Docker command is graded."), shell=given.piped_to))
+            _note(
+                bilingual(N_("`{shell}` reworks the output: only the Docker command is graded."), shell=given.piped_to)
+            )
         )
     return notes
 
@@ -536,9 +539,9 @@ def _other_command(given: ParsedCommand, canonical: str) -> CommandVerdict:
     typed = join(["docker", *given.written])
     meaning = given.command.meaning
     if meaning is None:
-        message = both(N_("`{typed}` is another Docker command, not the one asked."), typed=typed)
+        message = bilingual(N_("`{typed}` is another Docker command, not the one asked."), typed=typed)
     else:
-        message = both(N_("`{typed}` is a different command: it {meaning}."), typed=typed, meaning=meaning)
+        message = bilingual(N_("`{typed}` is a different command: it {meaning}."), typed=typed, meaning=meaning)
     return CommandVerdict("wrong", QUALITY["wrong"], message, canonical)
 
 
@@ -577,7 +580,7 @@ def _grade(expected: ParsedCommand, given: ParsedCommand, given_text: str, same_
     return CommandVerdict(
         "equivalent",
         QUALITY["equivalent"],
-        both(N_("Equivalent to `{canonical}`."), canonical=canonical),
+        bilingual(N_("Equivalent to `{canonical}`."), canonical=canonical),
         canonical,
     )
 
@@ -591,7 +594,7 @@ def _too_long(given: str, canonical: str) -> CommandVerdict:
         "wrong",
         QUALITY["wrong"],
         # The prompt stops taking characters just past the limit: the length typed is not known.
-        both(
+        bilingual(
             N_("An answer past {limit} characters is not compared with the expected command: it counts as wrong."),
             limit=Text(fr=number(MAX_ANSWER_CHARS, lang="fr"), en=number(MAX_ANSWER_CHARS, lang="en")),
         ),

@@ -26,8 +26,7 @@ from types import MappingProxyType
 from quizdock.grading.docker_cli import BY_PATH, Command, Option
 from quizdock.grading.parsing import ParsedCommand, ParsedOption, quote
 from quizdock.grading.values import number, template
-from quizdock.grading.wording import both
-from quizdock.i18n import N_, Text
+from quizdock.i18n import N_, Text, bilingual
 
 # Go's strconv.ParseBool, which the daemon uses for boolean filters.
 _TRUE = frozenset({"1", "t", "T", "TRUE", "true", "True"})
@@ -148,7 +147,7 @@ def _typed_inspect(inspect: ParsedCommand, target: Command) -> tuple[ParsedComma
     )
     note = None
     if not types and kind != _INSPECT_FIRST:
-        note = both(
+        note = bilingual(
             N_(
                 "`docker inspect` looks for a container of that name first, then an image, a network, a volume: "
                 "`--type {kind}` (or `docker {kind} inspect`) says which."

@@ -25,8 +25,7 @@ from quizdock.grading.docker_cli import (
     subcommands,
     top_level_words,
 )
-from quizdock.grading.wording import both
-from quizdock.i18n import N_, Text
+from quizdock.i18n import N_, Text, bilingual
 
 
 class CommandSyntaxError(ValueError):
@@ -124,7 +123,7 @@ def _bool(text: str, written: str, command: Command) -> str:
     if text in ("0", "f", "F", "false", "FALSE", "False"):
         return "false"
     raise CommandSyntaxError(
-        both(N_("`{written}={text}`: a flag only takes true or false."), written=written, text=text),
+        bilingual(N_("`{written}={text}`: a flag only takes true or false."), written=written, text=text),
         command=command,
     )
 
@@ -150,7 +149,9 @@ def _shell_words(text: str, pipeline: bool) -> list[str]:
         lexer.commenters = ""
         return list(lexer)
     except ValueError:
-        raise CommandSyntaxError(both(N_("Unclosed quote or escape: the shell could not read this command."))) from None
+        raise CommandSyntaxError(
+            bilingual(N_("Unclosed quote or escape: the shell could not read this command."))
+        ) from None
 
 
 def _stages(tokens: list[str]) -> list[list[str]]:
@@ -182,27 +183,27 @@ def _words(text: str, pipeline: bool) -> _Line:
             )
     tokens = _without_prompt(_shell_words(text, pipeline=False))
     if not tokens:
-        raise CommandSyntaxError(both(N_("No command was typed.")))
+        raise CommandSyntaxError(bilingual(N_("No command was typed.")))
     if tokens[0] != "docker":
         first = tokens[0]
         if first in top_level_words() or closest(first, ["docker"]):
             rest = tokens if first in top_level_words() else tokens[1:]
             fixed = join(["docker", *rest])
             raise CommandSyntaxError(
-                both(N_("A Docker command starts with `docker`: did you mean `{fixed}`?"), fixed=fixed)
+                bilingual(N_("A Docker command starts with `docker`: did you mean `{fixed}`?"), fixed=fixed)
             )
         raise CommandSyntaxError(
-            both(N_("`{first}` is not Docker: a Docker command starts with `docker`."), first=first)
+            bilingual(N_("`{first}` is not Docker: a Docker command starts with `docker`."), first=first)
         )
     return _Line(tokens[1:])
 
 
 def _unknown_command(word: str, fixed: list[str] | None) -> CommandSyntaxError:
     if fixed is None:
-        return CommandSyntaxError(both(N_("`{word}` is not a Docker command."), word=word))
+        return CommandSyntaxError(bilingual(N_("`{word}` is not a Docker command."), word=word))
     suggestion = join(["docker", *fixed])
     return CommandSyntaxError(
-        both(N_("Unknown command `{word}`: did you mean `{suggestion}`?"), word=word, suggestion=suggestion)
+        bilingual(N_("Unknown command `{word}`: did you mean `{suggestion}`?"), word=word, suggestion=suggestion)
     )
 
 
@@ -210,12 +211,12 @@ def _resolve(words: list[str]) -> tuple[Command, tuple[str, ...], list[str]]:
     """The command the first words name, the words typed for it, and the rest."""
     if not words:
         raise CommandSyntaxError(
-            both(N_("`docker` alone is not a command: it needs an action, such as `docker container ls`."))
+            bilingual(N_("`docker` alone is not a command: it needs an action, such as `docker container ls`."))
         )
     first = words[0]
     if first.startswith("-"):
         raise CommandSyntaxError(
-            both(
+            bilingual(
                 N_(
                     "`{first}` before the command is a global Docker option; the answer expects the command right "
                     "after `docker`."
@@ -228,7 +229,7 @@ def _resolve(words: list[str]) -> tuple[Command, tuple[str, ...], list[str]]:
             actions = subcommands(first)
             example = "ls" if "ls" in actions or not actions else actions[0]
             raise CommandSyntaxError(
-                both(
+                bilingual(
                     N_("`docker {first}` alone does nothing: it needs an action, such as `docker {first} {example}`."),
                     first=first,
                     example=example,
@@ -240,7 +241,7 @@ def _resolve(words: list[str]) -> tuple[Command, tuple[str, ...], list[str]]:
                 return found, tuple(words[:size]), words[size:]
         if first in OTHER_OBJECTS:
             raise CommandSyntaxError(
-                both(N_("`docker {first}` is a different command, outside what is asked."), first=first)
+                bilingual(N_("`docker {first}` is a different command, outside what is asked."), first=first)
             )
         sub = closest(words[1], subcommands(first))
         raise _unknown_command(f"docker {first} {words[1]}", [first, sub, *words[2:]] if sub else None)
@@ -263,7 +264,7 @@ def _unknown_option(command: Command, written: str) -> CommandSyntaxError:
     near = closest(written, longs) if written.startswith("--") else None
     if near:
         return CommandSyntaxError(
-            both(
+            bilingual(
                 N_("`{written}` is not an option of `{command}`: did you mean `{near}`?"),
                 written=written,
                 command=command.name,
@@ -272,14 +273,14 @@ def _unknown_option(command: Command, written: str) -> CommandSyntaxError:
             command=command,
         )
     return CommandSyntaxError(
-        both(N_("`{written}` is not an option of `{command}`."), written=written, command=command.name),
+        bilingual(N_("`{written}` is not an option of `{command}`."), written=written, command=command.name),
         command=command,
     )
 
 
 def _needs_value(command: Command, written: str) -> CommandSyntaxError:
     return CommandSyntaxError(
-        both(N_("`{written}` needs a value."), written=written),
+        bilingual(N_("`{written}` needs a value."), written=written),
         command=command,
     )
 
@@ -350,7 +351,9 @@ def parse_command(text: str, *, pipeline: bool = False) -> ParsedCommand:
     if moved:
         if args:
             raise CommandSyntaxError(
-                both(N_("`{written}` and a name given as an argument cannot go together."), written=moved[-1].written),
+                bilingual(
+                    N_("`{written}` and a name given as an argument cannot go together."), written=moved[-1].written
+                ),
                 command=command,
             )
         options = [o for o in options if not o.option.moves_to_arg]

@@ -14,13 +14,12 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from quizdock import image_reference
 from quizdock.grading import patterns
 from quizdock.grading.docker_cli import Arg
 from quizdock.grading.docker_cli_reference import SIGNALS
 from quizdock.grading.parsing import ParsedOption, has_placeholder, matches
-from quizdock.grading.wording import both
-from quizdock.i18n import N_, Text
+from quizdock.i18n import N_, Text, bilingual
+from quizdock.support import image_reference
 
 # --- Comparing two values -----------------------------------------------------------------
 
@@ -63,7 +62,7 @@ def image_problem(text: str) -> Text | None:
     if found is None:
         return None
     kind, part = found
-    return both(_IMAGE_PROBLEMS[kind], part=part)
+    return bilingual(_IMAGE_PROBLEMS[kind], part=part)
 
 
 def compare_image(expected: str, given: str) -> Match:
@@ -87,7 +86,7 @@ def compare_image(expected: str, given: str) -> Match:
         if (e.registry, e.familiar_path) == (g.registry, g.familiar_path):
             return Match(
                 "differ",
-                both(
+                bilingual(
                     N_("same repository, another tag (`{given}` instead of `{expected}`)"),
                     given=g.effective_tag or g.digest,
                     expected=e.effective_tag or e.digest,
@@ -135,10 +134,10 @@ def port_number(text: str) -> str:
 def _other_address(given: str, expected: str) -> Text:
     # No address means every interface, shown as `all`.
     if not given:
-        return both(N_("published on address `all` instead of `{expected}`"), expected=expected)
+        return bilingual(N_("published on address `all` instead of `{expected}`"), expected=expected)
     if not expected:
-        return both(N_("published on address `{given}` instead of `all`"), given=given)
-    return both(N_("published on address `{given}` instead of `{expected}`"), given=given, expected=expected)
+        return bilingual(N_("published on address `{given}` instead of `all`"), given=given)
+    return bilingual(N_("published on address `{given}` instead of `{expected}`"), given=given, expected=expected)
 
 
 def split_publish(text: str) -> PortMap | None:
@@ -173,7 +172,7 @@ def _compare_publish(expected: str, given: str) -> Match:
     if ports_same and {e.ip, g.ip} == {"", "0.0.0.0"}:
         return Match(
             "note",
-            both(
+            bilingual(
                 N_(
                     "`0.0.0.0` publishes on IPv4 only; without an address Docker publishes on every interface, "
                     "IPv4 and IPv6."
@@ -183,17 +182,17 @@ def _compare_publish(expected: str, given: str) -> Match:
     if e.host and g.host == e.container and g.container == e.host and e.host != e.container:
         return Match(
             "differ",
-            both(N_("the host and container ports are swapped (`-p HOST:CONTAINER`)")),
+            bilingual(N_("the host and container ports are swapped (`-p HOST:CONTAINER`)")),
         )
     if matches(e.host, g.host) and matches(e.container, g.container) and matches(e.ip, g.ip):
         return Match(
             "differ",
-            both(N_("protocol {given} instead of {expected}"), given=g.proto, expected=e.proto),
+            bilingual(N_("protocol {given} instead of {expected}"), given=g.proto, expected=e.proto),
         )
     if e.host and not g.host:
         return Match(
             "differ",
-            both(N_("without a host port, Docker would pick a random one")),
+            bilingual(N_("without a host port, Docker would pick a random one")),
         )
     if ports_same:
         return Match(
@@ -293,50 +292,50 @@ def _compare_mount(e_kind: str, expected: str, g_kind: str, given: str) -> Match
     if g_kind == "mount" and _not_fields(given):
         return Match(
             "differ",
-            both(N_("`--mount` takes key=value fields, such as `{example}`"), example=_mount_example(e)),
+            bilingual(N_("`--mount` takes key=value fields, such as `{example}`"), example=_mount_example(e)),
         )
     if e is None or g is None:
         return literal(expected, given)
     if e.type != g.type:
         if e.type == "volume" and g.type == "bind":
-            detail = both(
+            detail = bilingual(
                 N_("`{source}` is a host path, so this would be a bind mount, not a named volume"), source=g.source
             )
         elif e.type == "bind" and g.type == "volume":
-            detail = both(N_("`{source}` is a named volume, not a host directory (bind mount)"), source=g.source)
+            detail = bilingual(N_("`{source}` is a named volume, not a host directory (bind mount)"), source=g.source)
         else:
-            detail = both(N_("a {given} mount instead of a {expected} mount"), given=g.type, expected=e.type)
+            detail = bilingual(N_("a {given} mount instead of a {expected} mount"), given=g.type, expected=e.type)
         return Match("differ", detail)
     if not matches(e.target, g.target):
         return Match(
             "differ",
-            both(N_("mounted at `{given}` instead of `{expected}`"), given=g.target, expected=e.target),
+            bilingual(N_("mounted at `{given}` instead of `{expected}`"), given=g.target, expected=e.target),
         )
     if not matches(e.source, g.source):
         if not g.source:
             return Match(
                 "differ",
-                both(N_("an anonymous volume instead of the named volume `{source}`"), source=e.source),
+                bilingual(N_("an anonymous volume instead of the named volume `{source}`"), source=e.source),
             )
         if not e.source:
             return Match(
                 "differ",
-                both(N_("the named volume `{source}` instead of an anonymous one"), source=g.source),
+                bilingual(N_("the named volume `{source}` instead of an anonymous one"), source=g.source),
             )
         return DIFFER
     if e.readonly != g.readonly:
         return Match(
             "differ",
-            both(N_("the mount would be writable, where read-only is expected"))
+            bilingual(N_("the mount would be writable, where read-only is expected"))
             if e.readonly
-            else both(N_("the mount would be read-only")),
+            else bilingual(N_("the mount would be read-only")),
         )
     if e.extra != g.extra:
         return DIFFER
     if e.type == "bind" and {e_kind, g_kind} == {"volume", "mount"}:
         return Match(
             "note",
-            both(N_("`--mount type=bind` refuses a missing host directory, where `-v` creates it.")),
+            bilingual(N_("`--mount type=bind` refuses a missing host directory, where `-v` creates it.")),
         )
     return SAME
 

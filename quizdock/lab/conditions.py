@@ -34,9 +34,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from quizdock import image_reference
+from quizdock.challenges.model import ArgValue, Challenge
 from quizdock.i18n import N_, Text, bilingual, bilingual_n
-from quizdock.lab.model import ArgValue, Challenge
+from quizdock.support import image_reference
 
 if TYPE_CHECKING:
     import docker
@@ -86,8 +86,8 @@ class Context:
 
         if not self.state.lab or not self.state.lab_container or self.state.since is None:
             return not_recorded()
-        from quizdock.docker_client import connect
         from quizdock.errors import QuizdockError
+        from quizdock.lab.docker_client import connect
 
         try:
             host = connect()
@@ -1126,7 +1126,7 @@ def registry_layers(state: LabState, repository: str, tag: str) -> list[str] | N
 
 def client_config_dir(state: LabState | None) -> Path:
     """The docker CLI config folder of a challenge's commands: the lab's own, or the learner's."""
-    from quizdock.docker_client import docker_config_dir
+    from quizdock.lab.docker_client import docker_config_dir
 
     return Path(state.docker_config) if state is not None and state.docker_config else docker_config_dir()
 
@@ -1138,7 +1138,7 @@ def recorded_login(registry: str, config_dir: Path | None = None) -> bool:
         registry: ``host:port``.
         config_dir: The CLI config folder (default: the learner's, ``$DOCKER_CONFIG`` or ~/.docker).
     """
-    from quizdock.docker_client import docker_config_dir
+    from quizdock.lab.docker_client import docker_config_dir
 
     try:
         data = json.loads(((config_dir or docker_config_dir()) / "config.json").read_text(encoding="utf-8"))
@@ -1192,7 +1192,7 @@ def stored_credential(registry: str, config_dir: Path | None = None) -> tuple[st
         ``(user, password)``; ``"none"`` when no login was stored for it; else why the one stored
         cannot be used, in both languages.
     """
-    from quizdock.docker_client import docker_config_dir
+    from quizdock.lab.docker_client import docker_config_dir
 
     path = (config_dir or docker_config_dir()) / "config.json"
     try:

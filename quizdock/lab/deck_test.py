@@ -27,15 +27,15 @@ from typing import TYPE_CHECKING
 
 from rich.markup import escape
 
+from quizdock.challenges.model import LABEL_MANAGED, Challenge, SolutionStep, placeholders, substitute
+from quizdock.challenges.steps import UnsafeStep, solution_argv, staged_argv
 from quizdock.errors import QuizdockError
 from quizdock.i18n import N_, _, current_language, number
 from quizdock.lab import runner
 from quizdock.lab.conditions import CheckResult
 from quizdock.lab.guard import guarded
 from quizdock.lab.guard_request import Policy
-from quizdock.lab.model import LABEL_MANAGED, Challenge, SolutionStep, placeholders, substitute
 from quizdock.lab.state import LabState, last_line, record_answer, record_typed, states_in
-from quizdock.lab.steps import UnsafeStep, solution_argv, staged_argv
 
 if TYPE_CHECKING:
     import docker
@@ -238,8 +238,8 @@ def private_lab(out: Console | None = None, progress: Callable[[str], None] | No
     off (or unable to start, in ``auto``), the proof runs on the learner's Docker, holding the
     learner's lab lock so that no challenge of theirs runs meanwhile.
     """
-    from quizdock.docker_client import connect
     from quizdock.lab import engine
+    from quizdock.lab.docker_client import connect
     from quizdock.lab.target import Target, lab_setting
 
     setting = lab_setting()
@@ -340,7 +340,7 @@ def prove(
     Returns:
         The proof, and the check results after the solution ran.
     """
-    from quizdock.docker_client import learner_environ
+    from quizdock.lab.docker_client import learner_environ
 
     proof = Proof(challenge.id)
     started = time.monotonic()
@@ -467,7 +467,7 @@ def _settle(evaluate: Callable[[], list[CheckResult]], *, want_pass: bool) -> li
 
 def unknown_placeholders(challenge: Challenge, texts: Iterable[str]) -> set[str]:
     """Placeholders in the card's texts (the task) that the challenge does not define."""
-    from quizdock.lab.model import sample_values
+    from quizdock.challenges.model import sample_values
 
     known = set(sample_values(challenge))
     return {name for text in texts for name in placeholders(text)} - known

@@ -227,7 +227,7 @@ class Lab:
 
     def unreachable(self, error: BaseException) -> LabUnavailable:
         """The lab's engine did not answer: a TLS mismatch, or nothing listening."""
-        from quizdock.docker_client import causes
+        from quizdock.lab.docker_client import causes
 
         if any(_refused_certificate(e) for e in causes(error)):
             return LabKeysDiffer(
@@ -269,8 +269,8 @@ def certificates_gone(home: LabHome) -> LabUnavailable:
 
 
 def _innermost(error: BaseException) -> str:
-    from quizdock.docker_client import causes
     from quizdock.i18n import os_reason
+    from quizdock.lab.docker_client import causes
 
     for cause in reversed(list(causes(error))):
         if isinstance(cause, OSError) and cause.strerror:
@@ -286,7 +286,7 @@ def shell_exports(lab: Lab, shell: str = "sh") -> str:
     """
     import json
 
-    from quizdock.docker_client import LAB_TERMINAL, LAB_VARIABLES, lab_terminal
+    from quizdock.lab.docker_client import LAB_TERMINAL, LAB_VARIABLES, lab_terminal
 
     outer = lab_terminal()
     if outer is None:
@@ -382,9 +382,9 @@ def fault(home: LabHome, error: QuizdockError) -> QuizdockError:
         Docker's own error when the learner's Docker is unreachable (the lab stops with it); the
         lab's fate when it was stopped, removed or lost its certificates; else ``error``.
     """
-    from quizdock.docker_client import connect
     from quizdock.errors import DockerUnavailable
     from quizdock.lab import certs
+    from quizdock.lab.docker_client import connect
 
     try:
         host = connect(timeout=5)
@@ -426,7 +426,7 @@ def why_not_here() -> str | None:
     """
     from urllib.parse import urlsplit
 
-    from quizdock.docker_client import resolve_endpoint
+    from quizdock.lab.docker_client import resolve_endpoint
 
     endpoint = resolve_endpoint()
     scheme = endpoint.host.split("://", 1)[0].lower() if "://" in endpoint.host else "tcp"

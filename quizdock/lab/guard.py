@@ -5,7 +5,7 @@ a private (0700) folder, instead of the daemon. The proxy reads each request the
 sends (method, path, query, JSON body), refuses anything that could reach the host (HTTP 403
 with a JSON ``message``, which the docker CLI prints as "Error response from daemon: ..."),
 and forwards the rest to the real daemon: the private lab's engine or the learner's Docker.
-The command line is read a first time by :mod:`quizdock.lab.steps` for clear messages before
+The command line is read a first time by :mod:`quizdock.challenges.steps` for clear messages before
 anything runs; this is the authority, because it reads what the daemon would receive (the
 last of ``source``/``src``, ``--network name=host``, a default filled in by the client...).
 
@@ -85,7 +85,7 @@ class _Upstream:
     docker CLI's own way to any endpoint: TLS, ssh, contexts)."""
 
     def __init__(self, environ: Mapping[str, str]) -> None:
-        from quizdock.docker_client import resolve_endpoint
+        from quizdock.lab.docker_client import resolve_endpoint
 
         host = resolve_endpoint(environ).host
         self.sock: socket.socket | None = None

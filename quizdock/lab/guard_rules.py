@@ -172,12 +172,12 @@ class Judge:
     # --- ownership, on the learner's Docker only
 
     def own_label(self, labels: dict[str, str] | None) -> bool:
-        from quizdock.lab.model import LABEL_CHALLENGE
+        from quizdock.challenges.model import LABEL_CHALLENGE
 
         return labels is not None and labels.get(LABEL_CHALLENGE) == self.policy.challenge_id
 
     def own_name(self, reference: str) -> bool:
-        from quizdock.lab.model import repository_name
+        from quizdock.challenges.model import repository_name
 
         # The docker client writes Docker Hub's names out in full.
         for hub in ("docker.io/library/", "index.docker.io/library/"):
@@ -207,7 +207,7 @@ class Judge:
         """A prune on the learner's Docker names the challenge's label."""
         if self.policy.lab:
             return
-        from quizdock.lab.model import LABEL_CHALLENGE
+        from quizdock.challenges.model import LABEL_CHALLENGE
 
         wanted = f"{LABEL_CHALLENGE}={self.policy.challenge_id}"
         try:
@@ -234,7 +234,7 @@ class Judge:
     def volume(self, name: str) -> None:
         if self.policy.lab:
             return
-        from quizdock.lab.model import RESERVED_PREFIX
+        from quizdock.challenges.model import RESERVED_PREFIX
 
         labels = self.lookup.volume(name)
         if labels is None and name.startswith(RESERVED_PREFIX):
@@ -418,7 +418,7 @@ def _volume_create(judge: Judge, request: Request, match: re.Match[str]) -> byte
         raise Refused(_("a cluster volume"))
     if judge.policy.lab:
         return None
-    from quizdock.lab.model import RESERVED_PREFIX
+    from quizdock.challenges.model import RESERVED_PREFIX
 
     if not str(get(body, "Name") or "").startswith(RESERVED_PREFIX):
         raise Refused(_("a volume a step creates on your Docker has a name of the challenge's"))

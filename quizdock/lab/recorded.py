@@ -3,7 +3,7 @@
 Each one pairs the learner's request (from :mod:`quizdock.lab.requests_log`) with its effect on
 the daemon's state: a request that failed or changed nothing is not the action. On the
 learner's own Docker nothing records the requests: these checks are not evaluated there (see
-:data:`quizdock.lab.spec.RECORDED_CONDITIONS`), and the session says so.
+:data:`quizdock.decks.challenge_spec.RECORDED_CONDITIONS`), and the session says so.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ import time
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from quizdock import image_reference
 from quizdock.i18n import N_, Text, bilingual
 from quizdock.lab import requests_log
 from quizdock.lab.conditions import (
@@ -29,6 +28,7 @@ from quizdock.lab.conditions import (
     _volume,
     short_id,
 )
+from quizdock.support import image_reference
 
 if TYPE_CHECKING:
     from docker.models.images import Image

@@ -32,19 +32,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from quizdock import image_reference
-from quizdock.errors import DockerUnavailable, QuizdockError
-from quizdock.i18n import Text, _
-from quizdock.lab.conditions import (
-    CONDITIONS,
-    CheckResult,
-    Context,
-    named_container,
-    recorded_login,
-    registry_get,
-    short_id,
-)
-from quizdock.lab.model import (
+from quizdock.challenges.model import (
     LABEL_MANAGED,
     BuildImage,
     Challenge,
@@ -59,7 +47,19 @@ from quizdock.lab.model import (
     repository_name,
     substitute,
 )
+from quizdock.errors import DockerUnavailable, QuizdockError
+from quizdock.i18n import Text, _
+from quizdock.lab.conditions import (
+    CONDITIONS,
+    CheckResult,
+    Context,
+    named_container,
+    recorded_login,
+    registry_get,
+    short_id,
+)
 from quizdock.lab.state import LabState, forget_state, load_state, save_state
+from quizdock.support import image_reference
 
 if TYPE_CHECKING:
     import docker
@@ -115,7 +115,7 @@ def docker_errors(doing: str, *, refused: type[QuizdockError] = DockerUnavailabl
                 _("Check that Docker works (`docker info`), then try again; quizdock cleans up what it created."),
             ) from None
         if isinstance(exc, docker.errors.DockerException | requests.exceptions.RequestException | OSError):
-            from quizdock.docker_client import diagnose, resolve_endpoint
+            from quizdock.lab.docker_client import diagnose, resolve_endpoint
 
             raise diagnose(resolve_endpoint(), exc) from None
         raise
@@ -677,7 +677,7 @@ def cleanup(
 
 def logout(registry: str) -> None:
     """``docker logout`` of the challenge's registry (the CLI also clears a credentials store)."""
-    from quizdock.docker_client import learner_environ
+    from quizdock.lab.docker_client import learner_environ
 
     with contextlib.suppress(OSError, subprocess.SubprocessError):
         subprocess.run(

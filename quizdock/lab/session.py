@@ -10,7 +10,7 @@ no further signal interrupts it.
 
 Every question goes through an ``ask`` function (by default :meth:`Prompter.command`), so
 tests drive the real loop with scripted keystrokes. What a typed line asks for and how the
-session is graded are decided in :mod:`quizdock.lab.flow`.
+session is graded are decided in :mod:`quizdock.challenges.flow`.
 """
 
 from __future__ import annotations
@@ -30,13 +30,7 @@ from typing import TYPE_CHECKING, Any
 from rich.console import Console
 from rich.markup import escape
 
-from quizdock.cards import PracticalCard
-from quizdock.console import keep_narrow_spaces, status_line
-from quizdock.errors import DockerUnavailable, ExitCode, QuizdockError
-from quizdock.i18n import N_, Lang, Text, _, gettext_in, os_reason
-from quizdock.lab import runner
-from quizdock.lab.conditions import CheckResult
-from quizdock.lab.flow import (
+from quizdock.challenges.flow import (
     Ending,
     GiveAnswer,
     Keyword,
@@ -50,13 +44,19 @@ from quizdock.lab.flow import (
     split_command,
     summary,
 )
-from quizdock.lab.model import BROAD_COMMANDS, LABEL_CHALLENGE, LABEL_HELPER, RECORDED_CONDITIONS, Challenge
+from quizdock.challenges.model import BROAD_COMMANDS, LABEL_CHALLENGE, LABEL_HELPER, RECORDED_CONDITIONS, Challenge
+from quizdock.cli.console import keep_narrow_spaces, status_line
+from quizdock.decks.cards import PracticalCard
+from quizdock.errors import DockerUnavailable, ExitCode, QuizdockError
+from quizdock.i18n import N_, Lang, Text, _, gettext_in, os_reason
+from quizdock.lab import runner
+from quizdock.lab.conditions import CheckResult
 from quizdock.lab.state import LabState, load_state, record_answer, record_typed, save_state
 
 if TYPE_CHECKING:
     import docker
 
-    from quizdock.decks import Card
+    from quizdock.decks.loading import Card
     from quizdock.lab.engine import Lab
 
 Ask = Callable[[], str]
@@ -453,7 +453,7 @@ class Session:
             return runner.cleanup(self.client, self.challenge, state, lab=self.lab)
         except DockerUnavailable:
             # An interrupted request may have left the client unusable: a fresh connection.
-            from quizdock.docker_client import connect
+            from quizdock.lab.docker_client import connect
 
             fresh = self.lab.connect() if self.lab else connect()
             try:
@@ -568,7 +568,7 @@ def run_session(
             if chosen.fallback:
                 console.print(f"[yellow]{escape(words_in(lang)['fallback'].format(why=chosen.fallback))}[/yellow]")
         if run is None:
-            from quizdock.docker_client import learner_environ
+            from quizdock.lab.docker_client import learner_environ
 
             # In a terminal pointed at the lab, the learner's own Docker is the one from before.
             environ = lab.environ() if lab else learner_environ()
@@ -618,7 +618,7 @@ def review_practical(card: Card, lang: Lang, **options: Any) -> tuple[int, str]:
         short summary of what the learner did.
     """
     if "ask" not in options:
-        from quizdock.prompts import Prompter
+        from quizdock.cli.prompts import Prompter
 
         options["ask"] = Prompter(lang).command
     result = run_session(card, lang, explain=False, **options)

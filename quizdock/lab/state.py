@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from quizdock.atomicfile import write_atomically
+from quizdock.support.atomicfile import write_atomically
 
 STATE_VERSION = 1
 
@@ -122,7 +122,7 @@ def state_dir() -> Path:
     configured = os.environ.get("QUIZDOCK_LAB_DIR")
     if configured:
         return Path(configured).expanduser()
-    from quizdock.paths import data_dir
+    from quizdock.support.paths import data_dir
 
     return data_dir() / "lab"
 

@@ -34,7 +34,7 @@ def lab_setting() -> Setting:
     """
     value = os.environ.get("QUIZDOCK_LAB")
     if value is None:
-        from quizdock.config import load_config
+        from quizdock.support.config import load_config
 
         return load_config().lab
     if value not in SETTINGS:
@@ -88,8 +88,8 @@ def open_target(
         DockerUnavailable: The learner's Docker cannot be reached.
         LabUnavailable: The setting is ``on`` and the lab cannot start.
     """
-    from quizdock.docker_client import connect
     from quizdock.lab import engine
+    from quizdock.lab.docker_client import connect
 
     setting = setting or lab_setting()
     host = connect()
@@ -116,8 +116,8 @@ def connect_for_state(lab: bool) -> docker.DockerClient:
     Raises:
         LabUnavailable: The challenge runs in the lab, which is no longer running.
     """
-    from quizdock.docker_client import connect
     from quizdock.lab import engine
+    from quizdock.lab.docker_client import connect
 
     host = connect()
     if not lab:

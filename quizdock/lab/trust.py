@@ -18,7 +18,7 @@ from quizdock.i18n import _
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from quizdock.decks import Deck
+    from quizdock.decks.loading import Deck
 
 
 def trust_file() -> Path:
@@ -43,7 +43,7 @@ def _trusted() -> dict[str, str]:
 
 
 def bundled(deck: Deck) -> bool:
-    from quizdock.paths import bundled_decks_dir
+    from quizdock.support.paths import bundled_decks_dir
 
     return deck.path.resolve().parent == bundled_decks_dir().resolve()
 
@@ -56,7 +56,7 @@ def untrusted(decks: Iterable[Deck]) -> list[Deck]:
 
 def remember(decks: Iterable[Deck]) -> None:
     """Approve these deck files as they are now."""
-    from quizdock.atomicfile import write_atomically
+    from quizdock.support.atomicfile import write_atomically
 
     approved = {d.file_hash: str(d.path) for d in decks}
     if not approved:
@@ -80,7 +80,7 @@ def approve(decks: list[Deck], out: Console, *, trust: bool, interactive: bool) 
     """
     from rich.markup import escape
 
-    from quizdock.cards import PracticalCard
+    from quizdock.decks.cards import PracticalCard
 
     waiting = untrusted(decks)
     if not waiting or trust:

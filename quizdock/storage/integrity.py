@@ -15,7 +15,7 @@ class WriteCheck:
     Reading commands never pay for it. The check reads every page (about 0.35 s for a
     collection of 100,000 cards and 200 MB, a few milliseconds for a learner's: bench/RESULTS.md),
     so a review starts it in the background while the first card is read
-    (:meth:`quizdock.quickreview.QuickStore.open_soon`); a first answer given sooner waits for it.
+    (:meth:`quizdock.cli.fast_review.QuickStore.open_soon`); a first answer given sooner waits for it.
     """
 
     def __init__(self, path: Path) -> None:

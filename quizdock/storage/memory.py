@@ -17,7 +17,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from quizdock.core.fsrs import Fsrs, MemoryState
-from quizdock.core.scheduling import CardState
+from quizdock.core.sm2 import CardState
 from quizdock.core.workload import StudiedCard
 from quizdock.storage.models import CardStateRow, PreferenceRow, ReviewRow
 from quizdock.storage.sql import centi_to_easiness

@@ -283,7 +283,7 @@ def upgrade(path: Path) -> None:
     from alembic.config import Config
     from alembic.script import ScriptDirectory
 
-    from quizdock.paths import alembic_dir
+    from quizdock.support.paths import alembic_dir
 
     config = Config()
     config.set_main_option("script_location", str(alembic_dir()))

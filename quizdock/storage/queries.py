@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session
 
 from quizdock.core import LEECH_LAPSES, PASSING
 from quizdock.core.scheduler import MATURE_INTERVAL
-from quizdock.core.scheduling import INITIAL_EASINESS
-from quizdock.decks import parse_card
+from quizdock.core.sm2 import INITIAL_EASINESS
+from quizdock.decks.loading import parse_card
 from quizdock.i18n import Text
 from quizdock.storage.models import CardRow, CardStateRow, ReviewRow
 from quizdock.storage.records import (

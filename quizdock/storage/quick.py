@@ -41,8 +41,8 @@ def count_due(path: Path, today: date, *, deck: str | None = None) -> int | None
 
 def _configured_scheduler() -> str | None:
     """The scheduler the settings ask for; None when they cannot be read (the CLI says why)."""
-    from quizdock.config import load_config
     from quizdock.errors import QuizdockError
+    from quizdock.support.config import load_config
 
     try:
         return load_config().scheduler

@@ -12,7 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from quizdock.decks import Card
+    from quizdock.decks.loading import Card
     from quizdock.i18n import Text
 
 

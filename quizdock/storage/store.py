@@ -22,9 +22,9 @@ from sqlalchemy.orm import Session
 
 from quizdock.core.fsrs import Fsrs
 from quizdock.core.scheduler import LEECH_LAPSES, CardProgress, ReviewLog, review
-from quizdock.core.scheduling import CardState
+from quizdock.core.sm2 import CardState
 from quizdock.core.workload import StudiedCard
-from quizdock.decks import (
+from quizdock.decks.loading import (
     MAX_DECK_BYTES,
     Card,
     Deck,
@@ -44,7 +44,7 @@ from quizdock.storage.models import CardRow, CardStateRow, DeckRow, ReviewRow
 from quizdock.storage.quick import due_count_sql, pick_new_cards, unchanged_since_loaded
 from quizdock.storage.records import DayActivity, DeckStates, HardCard, ListedCard, Practice, StoredCard
 from quizdock.storage.sql import available, centi_to_easiness, easiness_to_centi, effective_due
-from quizdock.text import read_bounded
+from quizdock.support.text import read_bounded
 
 
 def utc_naive(moment: datetime) -> datetime:

@@ -1,0 +1,1 @@
+"""Deck files to card values: the schema, the loader, the card types, choice checks."""

@@ -1,0 +1,1 @@
+"""Helpers of the standard library's kind, used by every layer."""
