@@ -55,7 +55,7 @@ def test_the_package_keeps_every_contract() -> None:
         ),
         (
             "decks/cards.py",
-            "from quizdock.cli import console  # noqa: F401\n",
+            "from quizdock.cli.console import plain_console  # noqa: F401\n",
             "Layers: each imports only from the layers below it",
             "quizdock.decks is not allowed to import quizdock.cli",
         ),

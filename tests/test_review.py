@@ -401,10 +401,10 @@ def test_an_answer_the_database_refuses_is_said_not_saved(db_path: Path, monkeyp
     not saved (and why, with the exit code of a database error), never a silent loss."""
     import sqlite3
 
-    import quizdock.storage.engine
+    import quizdock.storage.connection
     from quizdock.errors import QuizdockError
 
-    monkeypatch.setattr(quizdock.storage.engine, "BUSY_TIMEOUT_MS", 200)
+    monkeypatch.setattr(quizdock.storage.connection, "BUSY_TIMEOUT_MS", 200)
     with Store.open(db_path) as opened:
         opened.sync_decks([MINI], NOW)
         holder = sqlite3.connect(db_path, isolation_level=None)

@@ -21,7 +21,7 @@ from typer.testing import CliRunner
 from alembic import command
 from quizdock.cli.typer_app import app
 from quizdock.errors import DatabaseError, ExitCode
-from quizdock.storage.engine import make_engine
+from quizdock.storage.connection import make_engine
 from quizdock.storage.migrate import current_revision, upgrade
 from quizdock.storage.models import Base
 from quizdock.storage.quick import count_due
@@ -247,10 +247,10 @@ def test_a_read_only_database_gets_the_permission_fix(db_path: Path) -> None:
 
 
 def test_a_database_locked_too_long_says_which_and_what_to_do(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import quizdock.storage.engine
+    import quizdock.storage.connection
 
     assert CliRunner().invoke(app, ["decks"]).exit_code == 0
-    monkeypatch.setattr(quizdock.storage.engine, "BUSY_TIMEOUT_MS", 200)
+    monkeypatch.setattr(quizdock.storage.connection, "BUSY_TIMEOUT_MS", 200)
     holder = sqlite3.connect(db_path, isolation_level=None)
     try:
         holder.execute("BEGIN IMMEDIATE")  # another terminal in the middle of a write

@@ -303,7 +303,7 @@ def upgrade(path: Path) -> None:
             _("Upgrade quizdock (pip install -U quizdock), or use another file with --db PATH."),
         )
     from alembic import command
-    from quizdock.storage.engine import make_engine
+    from quizdock.storage.connection import make_engine
 
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -37,7 +37,7 @@ from quizdock.decks.loading import (
 from quizdock.errors import DeckError, NotFound, did_you_mean
 from quizdock.i18n import Text, _, os_reason
 from quizdock.storage import memory, queries
-from quizdock.storage.engine import make_engine
+from quizdock.storage.connection import make_engine
 from quizdock.storage.integrity import WriteCheck
 from quizdock.storage.migrate import explain, upgrade
 from quizdock.storage.models import CardRow, CardStateRow, DeckRow, ReviewRow

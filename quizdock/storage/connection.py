@@ -1,4 +1,4 @@
-"""The SQLAlchemy engine: SQLite in WAL mode with a busy timeout, so two terminals can review."""
+"""The database connection: SQLite through SQLAlchemy, in WAL mode with a busy timeout, so two terminals can review."""
 
 from __future__ import annotations
 
