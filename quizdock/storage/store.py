@@ -451,6 +451,16 @@ class Store:
             DeckSummary(deck_id, Text(**row.title), *by_deck.get(deck_id, (0, 0, 0))) for deck_id, row in decks.items()
         ]
 
+    def card_progress(self, card_id: str) -> CardProgress:
+        """Where the card stands, as :meth:`record_answer` hands it to the core (its SM-2 state,
+        and its FSRS memory state when FSRS scheduled it): what the grade keys' preview reads.
+
+        Raises:
+            NotFound: no card has this id.
+        """
+        with self.session() as session:
+            return _progress(self._card_row(session, card_id), session.get(CardStateRow, card_id))
+
     # --- writing -------------------------------------------------------------------------
 
     def record_answer(
