@@ -23,7 +23,7 @@ from quizdock.commands.common import (
     language,
     open_store,
 )
-from quizdock.i18n import N_, Lang, calendar_day, gettext_in, ngettext_in, number
+from quizdock.i18n import N_, Lang, calendar_day, gettext_in, ngettext_in, number, quoted
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
@@ -101,7 +101,8 @@ def cards(
     chosen = language(lang)
     if state is not None and state not in BROWSE_STATES:
         raise typer.BadParameter(
-            _say(chosen, "bad_state", value=repr(state), states=", ".join(BROWSE_STATES)), param_hint="--state"
+            _say(chosen, "bad_state", value=quoted(state, chosen), states=", ".join(BROWSE_STATES)),
+            param_hint="--state",
         )
     today = clock.today()
     with open_store() as store:

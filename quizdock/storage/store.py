@@ -35,7 +35,7 @@ from quizdock.decks import (
     parse_deck_file,
 )
 from quizdock.errors import DeckError, NotFound, did_you_mean
-from quizdock.i18n import Text, _, os_reason
+from quizdock.i18n import Text, _, os_reason, quoted
 from quizdock.plaintext import read_bounded
 from quizdock.storage import memory, queries
 from quizdock.storage.engine import make_engine
@@ -492,7 +492,7 @@ class Store:
             state = session.get(CardStateRow, card_id)
             card = session.get(CardRow, card_id)
             if card is None:
-                raise NotFound(_("There is no card {card}.").format(card=repr(card_id)))
+                raise NotFound(_("There is no card {card}.").format(card=quoted(card_id)))
             snapshot = _snapshot(card, state)
             if repeat and state is None:
                 raise ValueError(f"a same-day repeat of {card_id} needs a first answer")
@@ -762,7 +762,7 @@ class Store:
         if card is None:
             hint = did_you_mean(card_id, session.scalars(select(CardRow.id)))
             raise NotFound(
-                _("There is no card {card}.").format(card=repr(card_id)) + hint, _("Card ids look like 'deck/slug'.")
+                _("There is no card {card}.").format(card=quoted(card_id)) + hint, _("Card ids look like 'deck/slug'.")
             )
         return card
 
