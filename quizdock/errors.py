@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from enum import IntEnum
 
-from quizdock.i18n import _
+from quizdock.i18n import _, quoted
 
 
 class ExitCode(IntEnum):
@@ -34,7 +34,7 @@ def did_you_mean(word: str, known: Iterable[str]) -> str:
     from difflib import get_close_matches
 
     close = get_close_matches(word, list(known), n=1)
-    return " " + _("Did you mean {name}?").format(name=repr(close[0])) if close else ""
+    return " " + _("Did you mean {name}?").format(name=quoted(close[0])) if close else ""
 
 
 class Interrupted(KeyboardInterrupt):
@@ -69,9 +69,9 @@ class DeckError(QuizdockError):
     ) -> None:
         where = path + (_(", line {line}").format(line=line) if line else "")
         if card_id:
-            where += _(", card {card}").format(card=repr(card_id))
+            where += _(", card {card}").format(card=quoted(card_id))
         if field:
-            where += _(", field {field}").format(field=repr(field))
+            where += _(", field {field}").format(field=quoted(field))
         super().__init__(
             _("Broken deck file: {where}: {problem}.").format(where=where, problem=problem),
             _("Correct the file and run quizdock again."),

@@ -28,6 +28,7 @@ LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 
 NNBSP = "\u202f"
 """French typography: the narrow no-break space before ``: ; ! ?``, inside ``« »`` and before ``%``."""
+NO_BREAK_SPACES = "\u00a0\u2007\u202f"  # no-break, figure and narrow no-break spaces
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +119,24 @@ def bilingual_n(singular: str, plural: str, n: int, /, **values: object) -> Text
         return ngettext_in(lang, singular, plural, n).format(**filled)
 
     return Text(fr=one("fr"), en=one("en"))
+
+
+def quoted(value: object, lang: Lang | None = None) -> str:
+    """A value the learner typed or a file holds, quoted as the language quotes in a message:
+    ``« x »`` in French (narrow no-break spaces inside), ``'x'`` in English. Characters that
+    would not print (control characters, a line break) are written escaped, as Python writes
+    them; a value that is not text (a number, a list) is shown as Python writes it, unquoted.
+    """
+    if not isinstance(value, str):
+        return repr(value)
+    if not value.isprintable():
+        value = "".join(c if c.isprintable() or c in NO_BREAK_SPACES else repr(c)[1:-1] for c in value)
+    return f"«{NNBSP}{value}{NNBSP}»" if (lang or _current) == "fr" else f"'{value}'"
+
+
+def quoted_text(value: object) -> Text:
+    """:func:`quoted` in every language, for a :func:`bilingual` message."""
+    return Text(fr=quoted(value, "fr"), en=quoted(value, "en"))
 
 
 def N_(message: str) -> str:

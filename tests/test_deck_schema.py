@@ -170,7 +170,7 @@ def test_a_broken_deck_is_told_in_french_with_its_fix_apart(tmp_path: Path, isol
     done = run_french(["deck", "check"], QUIZDOCK_DECKS=str(decks))
     assert done.returncode == ExitCode.DECK, done.stderr
     text = " ".join(done.stderr.split())
-    assert "ligne 35" in text and "carte 'mini/choice'" in text and "champ 'correct'" in text, text
+    assert "ligne 35" in text and "carte « mini/choice »" in text and "champ « correct »" in text, text
     assert "attendu un nombre entier, trouvé un texte" in text, text
     assert "Corrigez le fichier" in text and "expected" not in text and "Traceback" not in text
 

@@ -85,7 +85,7 @@ def test_memory_from_the_log_is_the_memory_of_the_answers() -> None:
         ("desired_retention = 1.5", "en", "desired_retention must be a number from 0.7 to 0.99, got 1.5"),
         ("desired_retention = true", "fr", "desired_retention doit être un nombre de 0.7 à 0.99, et non True"),
         ('scheduler = "anki"', "en", 'scheduler must be "sm2" or "fsrs", got \'anki\''),
-        ('scheduler = "anki"', "fr", "scheduler doit valoir « sm2 » ou « fsrs », et non 'anki'"),
+        ('scheduler = "anki"', "fr", "scheduler doit valoir « sm2 » ou « fsrs », et non « anki »"),
     ],
 )
 def test_a_bad_scheduling_setting_is_a_usage_error_in_both_languages(
@@ -497,3 +497,32 @@ def test_due_after_switching_back_to_sm2_counts_sm2_s_due_days(
     from quizdock.storage.quick import count_due
 
     assert int(shown.stdout) == count_due(db_path, day), shown.stdout  # repeats owed included
+
+
+def test_the_grade_keys_preview_under_fsrs_is_what_each_grade_then_records(
+    tmp_path: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At every step of a card's life (new, learned, lapsed, answered late), each grade's previewed
+    interval is the one the store records when that grade is given (each answer then undone)."""
+    from quizdock.core.preview import next_intervals
+
+    monkeypatch.setenv("QUIZDOCK_DECKS", str(concept_deck(tmp_path / "decks")))
+    card_id = "recall/c000"
+    with Store.open(db_path) as store:
+        store.sync_decks([Path(os.environ["QUIZDOCK_DECKS"])], at(START))
+        fsrs = store.use_scheduler("fsrs", 0.85)
+        assert fsrs is not None
+        day, differ = START, 0
+        for given in (4, 3, 1, 5, 4):
+            progress = store.card_progress(card_id)
+            preview = next_intervals(progress, day, fsrs=fsrs)
+            differ += preview != next_intervals(progress, day)  # SM-2's would be another preview
+            for grade in Grade:
+                recorded = store.record_answer(card_id, quality=grade, answer="", duration_ms=1, now=at(day), today=day)
+                assert (recorded.due_on - day).days == preview[grade], (given, grade, progress)
+                store.undo_last_answer(recorded)
+            assert store.card_progress(card_id) == progress
+            assert preview[Grade.BLACKOUT] == preview[Grade.WRONG_FAMILIAR]  # all three are Again
+            recorded = store.record_answer(card_id, quality=given, answer="", duration_ms=1, now=at(day), today=day)
+            day = recorded.due_on + timedelta(days=2)  # a little late, as learners are
+        assert differ >= 3

@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 from quizdock.cli.typer_app import app
 from quizdock.decks.loading import load_decks, topic_name
 from quizdock.errors import ExitCode
+from quizdock.i18n import quoted
 from quizdock.support.paths import bundled_decks_dir
 from tests.conftest import REPO, card_toml, deck_toml
 
@@ -129,7 +130,8 @@ def test_a_topic_no_deck_names_is_shown_by_its_tag_and_another_decks_name_is_use
             "deck.topics.network",
             6,
             "no card of this deck has the topic 'network'; remove its name or tag a card with it",
-            "aucune carte de ce paquet n'a le thème 'network'\u202f; retirez son nom ou donnez ce thème à une carte",
+            "aucune carte de ce paquet n'a le thème «\u202fnetwork\u202f»\u202f; retirez son nom ou donnez ce thème "
+            "à une carte",
         ),
         ('topics.storage = { fr = "stockage" }\n', "deck.topics.storage.en", 5, "this field is required", "ce champ"),
         (
@@ -164,5 +166,6 @@ def test_a_wrong_topic_name_is_told_with_file_and_line_in_both_languages(
         done = run(["deck", "check"], lang=lang, decks=decks)
         assert done.returncode == ExitCode.DECK, done.stdout + done.stderr
         text = re.sub(r"[ \n]+", " ", done.stderr)  # rich's wrapping undone; no-break spaces kept
-        assert str(path) in text and f"{where} {line}," in text and f"'{field}'" in text, text
+        quoted_field = quoted(field, "fr" if where == "ligne" else "en")
+        assert str(path) in text and f"{where} {line}," in text and quoted_field in text, text
         assert expected in text and "Traceback" not in text, text

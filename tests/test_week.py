@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pexpect
@@ -96,6 +96,34 @@ def test_the_grade_keys_show_the_next_interval_in_both_languages(db_path: Path, 
     second = review_mini(db_path, decks, DAY2, "fr", "5")
     assert f"Prochaine révision{NNBSP}: 0-2 · 1{NNBSP}j, 3 · 6{NNBSP}j, 4 · 6{NNBSP}j, 5 · 6{NNBSP}j" in second
     assert f"juste, avec beaucoup de difficulté · 6{NNBSP}j" in second
+
+
+def test_under_fsrs_the_grade_keys_show_the_intervals_fsrs_then_gives(
+    db_path: Path, decks: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from quizdock.core.fsrs import Fsrs
+    from quizdock.core.preview import next_intervals
+    from quizdock.core.scheduler import CardProgress
+
+    monkeypatch.setenv("QUIZDOCK_SCHEDULER", "fsrs")
+    day1 = date(2026, 3, 2)
+    new = next_intervals(CardProgress(), day1, fsrs=Fsrs())
+    first = review_mini(db_path, decks, DAY1, "en", "4")
+    assert "FSRS schedules: 0-2 Again · 3 Hard · 4 Good · 5 Easy" in first
+    assert f"Next review: 0-2 · {new[0]} d, 3 · {new[3]} d, 4 · {new[4]} d, 5 · {new[5]} d" in first
+    assert f"right, after a hesitation · {new[4]} d" in first
+    with Store.open(db_path) as store:
+        learned = store.card_progress("mini/concept")
+    assert learned.due_on == day1 + timedelta(days=new[4])  # what the key said
+    day = learned.due_on
+    keys = next_intervals(learned, day, fsrs=Fsrs())
+    assert keys != next_intervals(learned, day)  # not SM-2's
+    second = review_mini(db_path, decks, f"{day.isoformat()}T09:00:00+01:00", "fr", "5")
+    shown = ", ".join([f"0-2 · {keys[0]}{NNBSP}j", *(f"{g} · {keys[g]}{NNBSP}j" for g in (3, 4, 5))])
+    assert f"Prochaine révision{NNBSP}: {shown}" in second, second
+    assert f"parfait · {keys[5]}{NNBSP}j" in second
+    with Store.open(db_path) as store:
+        assert store.card_progress("mini/concept").due_on == day + timedelta(days=keys[5])
 
 
 def test_u_right_after_s_or_b_takes_it_back(db_path: Path, decks: Path) -> None:

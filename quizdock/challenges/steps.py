@@ -44,7 +44,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from quizdock.errors import QuizdockError
-from quizdock.i18n import N_, _, current_language
+from quizdock.i18n import N_, _, current_language, quoted
 
 if TYPE_CHECKING:
     from quizdock.challenges.model import Challenge, SolutionStep
@@ -140,7 +140,7 @@ def parse_step(
     if not words or words[0] != "docker":
         shown = words[0] if words else ""
         raise UnsafeStep(
-            _("a step is a docker CLI command and starts with the word 'docker', not {word}").format(word=repr(shown))
+            _("a step is a docker CLI command and starts with the word 'docker', not {word}").format(word=quoted(shown))
         )
     if any(_LABEL_FILTER in word and word != _LABEL_FILTER for word in words):
         raise UnsafeStep(_("{label_filter} is a word of its own (it stands for a whole option)"))
@@ -197,7 +197,9 @@ def parse_step(
 def _check_context(args: Sequence[str], dirs: Sequence[str]) -> None:
     for arg in args:
         if arg != "-" and not _in_dir(arg, dirs):
-            raise UnsafeStep(_("the build context {path} is a host path; use a 'dir' parameter").format(path=repr(arg)))
+            raise UnsafeStep(
+                _("the build context {path} is a host path; use a 'dir' parameter").format(path=quoted(arg))
+            )
 
 
 def _check_option(path: tuple[str, ...], long: str, value: str, dirs: Sequence[str], sample: Mapping[str, str]) -> None:
@@ -218,11 +220,13 @@ def _check_option(path: tuple[str, ...], long: str, value: str, dirs: Sequence[s
     elif long == "--volumes-from" and not _challenge_name(value.split(":")[0], sample):
         raise UnsafeStep(
             _("--volumes-from {value} mounts what another container mounts; name the challenge's own").format(
-                value=repr(value)
+                value=quoted(value)
             )
         )
     elif long == "--file" and not _in_dir(value, dirs):
-        raise UnsafeStep(_("--file {value} reads a file of the host; use a 'dir' parameter").format(value=repr(value)))
+        raise UnsafeStep(
+            _("--file {value} reads a file of the host; use a 'dir' parameter").format(value=quoted(value))
+        )
     elif (
         path == ("volume", "create") and long in ("--opt", "--driver") and not (long == "--driver" and value == "local")
     ):
@@ -250,7 +254,7 @@ def _check_mount(value: str, dirs: Sequence[str], sample: Mapping[str, str]) -> 
     try:
         items = next(csv.reader([value], strict=True), [])
     except csv.Error:
-        raise UnsafeStep(_("--mount {value} cannot be read").format(value=repr(value))) from None
+        raise UnsafeStep(_("--mount {value} cannot be read").format(value=quoted(value))) from None
     fields: dict[str, str] = {}
     for item in items:
         key, _sep, val = item.partition("=")
@@ -272,10 +276,10 @@ def _check_mount(value: str, dirs: Sequence[str], sample: Mapping[str, str]) -> 
 def _host_path(source: str) -> str:
     if any(sock in source for sock in _SOCKETS):
         return _("mounting {source} gives the container the Docker socket, that is the whole host").format(
-            source=repr(source)
+            source=quoted(source)
         )
     return _("{source} is a host path; mount only a 'dir' parameter of the challenge itself ({{name}})").format(
-        source=repr(source)
+        source=quoted(source)
     )
 
 
@@ -293,7 +297,7 @@ def _check_source(source: str, dirs: Sequence[str], sample: Mapping[str, str]) -
     if not value.startswith(RESERVED_PREFIX):
         raise UnsafeStep(
             _("{source} is a volume the challenge did not make; mount only its own ({prefix}...)").format(
-                source=repr(source), prefix=RESERVED_PREFIX
+                source=quoted(source), prefix=RESERVED_PREFIX
             )
         )
 
@@ -337,7 +341,7 @@ def _check_named(command: Command, args: Sequence[str], sample: Mapping[str, str
                 raise UnsafeStep(
                     _(
                         "`{command}` may only name what the challenge made ({prefix}..., a 'name' parameter), not {arg}"
-                    ).format(command=command.name, prefix=RESERVED_PREFIX, arg=repr(arg))
+                    ).format(command=command.name, prefix=RESERVED_PREFIX, arg=quoted(arg))
                 )
 
 
@@ -394,7 +398,7 @@ def _copy_from(path: str, folders: Sequence[str], copy: str) -> None:
     base = next((f for f in folders if path == f or path.startswith(f.rstrip("/") + "/")), None)
     parts = [p for p in path[len(base) :].split("/") if p] if base is not None else [".."]
     if base is None or any(p in (".", "..") for p in parts):
-        raise UnsafeStep(_("{path} is not in a folder of the challenge").format(path=repr(path)))
+        raise UnsafeStep(_("{path} is not in a folder of the challenge").format(path=quoted(path)))
     fd = os.open(base, os.O_RDONLY | os.O_DIRECTORY)
     try:
         for part in parts:
@@ -414,7 +418,7 @@ def _open_plain(name: str, dir_fd: int, shown: str) -> int:
     refused = UnsafeStep(
         _(
             "{path} holds a link or a special file ({name}); the docker client reads plain files and folders only"
-        ).format(path=repr(shown), name=name)
+        ).format(path=quoted(shown), name=name)
     )
     try:
         handle = os.open(name, getattr(os, "O_PATH", os.O_RDONLY) | os.O_NOFOLLOW | os.O_NONBLOCK, dir_fd=dir_fd)
@@ -468,7 +472,7 @@ def _check_images_and_logins(
         if not own(reference):
             raise UnsafeStep(
                 _("the image name {reference} is not the challenge's ({prefix}...)").format(
-                    reference=repr(reference), prefix=RESERVED_PREFIX
+                    reference=quoted(reference), prefix=RESERVED_PREFIX
                 )
             )
     registry = sample.get("registry")
@@ -478,7 +482,7 @@ def _check_images_and_logins(
             if registry is None or not value.startswith(registry + "/") or not own(reference):
                 raise UnsafeStep(
                     _("push only to the challenge's registry ({{registry}}/{prefix}...), not {reference}").format(
-                        prefix=RESERVED_PREFIX, reference=repr(reference)
+                        prefix=RESERVED_PREFIX, reference=quoted(reference)
                     )
                 )
     if path in (("login",), ("logout",)):
@@ -486,6 +490,6 @@ def _check_images_and_logins(
         if registry is None or server != registry:
             raise UnsafeStep(
                 _("log in and out only of the challenge's registry ({{registry}}), not {server}").format(
-                    server=repr(server)
+                    server=quoted(server)
                 )
             )

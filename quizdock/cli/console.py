@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from quizdock.errors import ExitCode, Interrupted, QuizdockError
-from quizdock.i18n import _
+from quizdock.i18n import NO_BREAK_SPACES, _
 from quizdock.support.text import code_spans, printable
 
 if TYPE_CHECKING:
@@ -77,9 +77,6 @@ def deck_text(text: str, style: str = "") -> Any:
     return shown_text
 
 
-_NO_BREAK = "\u00a0\u2007\u202f"  # no-break, figure and narrow no-break spaces
-
-
 def keep_narrow_spaces() -> None:
     """Make rich never wrap a line at a no-break space (``Réponse\u202f:`` stays whole).
 
@@ -92,7 +89,7 @@ def keep_narrow_spaces() -> None:
 
     from rich import _wrap
 
-    _wrap.re_word = re.compile(rf"[^\S{_NO_BREAK}]*[\S{_NO_BREAK}]+[^\S{_NO_BREAK}]*")
+    _wrap.re_word = re.compile(rf"[^\S{NO_BREAK_SPACES}]*[\S{NO_BREAK_SPACES}]+[^\S{NO_BREAK_SPACES}]*")
 
 
 def report(error: QuizdockError | KeyboardInterrupt | EOFError) -> int:

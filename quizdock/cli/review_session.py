@@ -25,7 +25,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, overload
 
 from rich.console import Console, Group
 from rich.markup import escape
@@ -128,6 +128,29 @@ def plan(store: Store, today: date, *, deck: str | None, limit: int | None, new_
     due = store.due_card_ids(today, deck=deck, limit=limit)
     room = new_allowance(new_per_day, store.introduced_on(today), limit=limit, due=len(due))
     return due + store.new_card_ids(room, deck=deck, today=today)
+
+
+class LazyIntervals(Sequence[int]):
+    """Intervals worked out the first time they are read."""
+
+    def __init__(self, compute: Callable[[], tuple[int, ...]]) -> None:
+        self._compute = compute
+        self._days: tuple[int, ...] | None = None
+
+    def _worked_out(self) -> tuple[int, ...]:
+        if self._days is None:
+            self._days = self._compute()
+        return self._days
+
+    @overload
+    def __getitem__(self, index: int) -> int: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[int]: ...
+    def __getitem__(self, index: int | slice) -> int | Sequence[int]:
+        return self._worked_out()[index]
+
+    def __len__(self) -> int:
+        return len(self._worked_out())
 
 
 class ReviewSession:
@@ -302,13 +325,22 @@ class ReviewSession:
             self.store.bury(card_id, today + timedelta(days=1))
             self.console.print(self._say("buried", id=card_id))
 
-    @staticmethod
-    def _intervals(scheduled: ScheduledCard, today: date, is_repeat: bool) -> tuple[int, ...]:
-        """The days to the card's next review after each grade 0-5, for a card the learner grades."""
+    def _intervals(self, scheduled: ScheduledCard, today: date, is_repeat: bool) -> Sequence[int]:
+        """The days to the card's next review after each grade 0-5, for a card the learner grades
+        (the scheduler's own numbers: core.preview)."""
         if scheduled.card.kind != "concept":
             return ()  # graded by quizdock: no grade keys
-        progress = CardProgress(state=scheduled.state or CardState(), due_on=scheduled.due_on)
-        return next_intervals(progress, today, repeat=is_repeat and scheduled.due_on is not None)
+        repeat = is_repeat and scheduled.due_on is not None
+        if self.scheduler != "fsrs":
+            progress = CardProgress(state=scheduled.state or CardState(), due_on=scheduled.due_on)
+            return next_intervals(progress, today, repeat=repeat)
+        # FSRS needs the card's memory state and the learner's parameters, which only the full
+        # store reads: asked for when the keys are drawn, so a review's first card is not held
+        # back while the fast path opens the store.
+        store, card_id = self.store, scheduled.card.id
+        return LazyIntervals(
+            lambda: next_intervals(store.card_progress(card_id), today, repeat=repeat, fsrs=store.fsrs)
+        )
 
     def ask(
         self, card: Card, n: int, m: int, is_repeat: bool, *, intervals: Sequence[int] = ()
@@ -342,8 +374,7 @@ class ReviewSession:
         if card.kind == "concept":
             self.prompter.wait("reveal")
             self._show_correction(card, verdict=None, expected=card.answer.get(lang))
-            # The keys' intervals are SM-2's (core.preview); FSRS names its four grades instead.
-            shown = [interval_text(days, lang) for days in intervals] if self.scheduler != "fsrs" else []
+            shown = [interval_text(days, lang) for days in intervals]
             self.console.print(f"[dim]{self._say('legend')}[/dim]")
             if self.scheduler == "fsrs":
                 self.console.print(f"[dim]{self._say('legend_fsrs')}[/dim]")

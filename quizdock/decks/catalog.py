@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from quizdock.errors import NotFound
-from quizdock.i18n import _
+from quizdock.i18n import _, quoted
 
 if TYPE_CHECKING:
     from quizdock.decks.cards import PracticalCard
@@ -34,6 +34,6 @@ def find_card(challenge_id: str, cards: list[PracticalCard] | None = None) -> Pr
             return card
     known = ", ".join(card.id.split("/", 1)[-1] for card in cards)
     raise NotFound(
-        _("No challenge {id}.").format(id=repr(challenge_id)),
+        _("No challenge {id}.").format(id=quoted(challenge_id)),
         _("Use one of {known} (see `quizdock challenge list`).").format(known=known),
     )

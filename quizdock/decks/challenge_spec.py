@@ -38,7 +38,7 @@ from quizdock.challenges.model import (
     substitute,
 )
 from quizdock.errors import DeckError
-from quizdock.i18n import Text, _, current_language
+from quizdock.i18n import Text, _, current_language, quoted
 
 if TYPE_CHECKING:
     from quizdock.decks.schema import ChallengeEntry
@@ -206,7 +206,7 @@ def _check_solution(r: _Reader, raw: list[Any], challenge: Challenge) -> None:
             parse_step(step.command, dirs=dirs, sample=sample)
         except UnsafeStep as refused:
             field = f"challenge.solution[{i}]" + (".command" if isinstance(raw[i], dict) else "")
-            problem = _("{command} is refused: {reason}").format(command=repr(step.command), reason=refused)
+            problem = _("{command} is refused: {reason}").format(command=quoted(step.command), reason=refused)
             raise r.error(field, problem) from None
 
 
@@ -274,7 +274,7 @@ def _check_setup_order(r: _Reader, challenge: Challenge) -> None:
     records = [a.record for a in challenge.setup if isinstance(a, BuildImage) and a.record]
     for i, check in enumerate(challenge.checks):
         if check.condition in ("seed_absent", "seed_present") and check.args["seed"] not in records:
-            problem = _("no 'build' action records {seed} (as = ...)").format(seed=repr(check.args["seed"]))
+            problem = _("no 'build' action records {seed} (as = ...)").format(seed=quoted(check.args["seed"]))
             raise r.error(f"challenge.checks[{i}].seed", problem)
 
 

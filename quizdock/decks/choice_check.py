@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from quizdock.decks.loading import Card, Deck
-from quizdock.i18n import N_, Lang, _, number
+from quizdock.i18n import N_, Lang, _, number, quoted
 
 LONGER_BY = 1.5
 """The right option stands out by length when it is this many times as long as every other
@@ -69,7 +69,7 @@ class Giveaway:
 
     def __str__(self) -> str:
         return _("{path}, card {card}, choices.{lang}: the right option is {why}.").format(
-            path=self.path, card=repr(self.card_id), lang=self.lang, why=_(self.why)
+            path=self.path, card=quoted(self.card_id), lang=self.lang, why=_(self.why)
         )
 
 

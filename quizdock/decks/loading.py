@@ -27,7 +27,7 @@ from quizdock.decks.cards import (
 )
 from quizdock.decks.positions import field_line
 from quizdock.errors import DeckError, ExitCode, QuizdockError
-from quizdock.i18n import Text, _, current_language, os_reason
+from quizdock.i18n import Text, _, current_language, os_reason, quoted
 from quizdock.support.config import TomlProblem
 from quizdock.support.text import read_bounded
 
@@ -172,7 +172,9 @@ def _build_deck(
     across fields), then the deck's plain values."""
     deck_id = entry.deck.id
     if deck_id != path.stem:
-        problem = _("the deck id {id} must equal the file name {name}").format(id=repr(deck_id), name=repr(path.stem))
+        problem = _("the deck id {id} must equal the file name {name}").format(
+            id=quoted(deck_id), name=quoted(path.stem)
+        )
         raise _with_line(DeckError(shown, problem, field="deck.id"), text)
     cards: list[Card] = []
     seen: set[str] = set()
@@ -191,7 +193,7 @@ def _build_deck(
     for topic in entry.deck.topics:
         if topic not in used:
             problem = _("no card of this deck has the topic {topic}; remove its name or tag a card with it").format(
-                topic=repr(topic)
+                topic=quoted(topic)
             )
             raise _with_line(DeckError(shown, problem, field=f"deck.topics.{topic}"), text)
     return Deck(
@@ -283,7 +285,7 @@ def build_card(entry: CardEntry, raw: dict[str, Any], *, deck_id: str, path: str
 
     if entry.id.split("/")[0] != deck_id:
         problem = _("the id must look like {form} with lowercase letters, digits and dashes").format(
-            form=repr(f"{deck_id}/<slug>")
+            form=quoted(f"{deck_id}/<slug>")
         )
         raise DeckError(path, problem, card_id=entry.id, field="id")
     common: dict[str, Any] = {
@@ -341,7 +343,7 @@ def check_unique_ids(decks: Iterable[Deck]) -> None:
     card_paths: dict[str, Path] = {}
     for deck in decks:
         if deck.id in deck_paths:
-            problem = _("the deck id {id} is also used by {path}").format(id=repr(deck.id), path=deck_paths[deck.id])
+            problem = _("the deck id {id} is also used by {path}").format(id=quoted(deck.id), path=deck_paths[deck.id])
             raise DeckError(str(deck.path), problem)
         deck_paths[deck.id] = deck.path
         for card in deck.cards:
@@ -375,7 +377,7 @@ def _check_commands(card: CommandCard, path: str) -> None:
             problem = problems[0].get(current_language())
             raise DeckError(
                 path,
-                _("{command}: {problem}").format(command=repr(command), problem=problem),
+                _("{command}: {problem}").format(command=quoted(command), problem=problem),
                 card_id=card.id,
                 field=field,
             )

@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from quizdock.challenges.model import ArgValue, Challenge
-from quizdock.i18n import N_, Text, bilingual, bilingual_n
+from quizdock.i18n import N_, Text, bilingual, bilingual_n, quoted_text
 from quizdock.support import image_reference
 
 if TYPE_CHECKING:
@@ -675,8 +675,8 @@ def _mount(ctx: Context, a: Args) -> CheckResult:
 @_condition
 def _logs_contain(ctx: Context, a: Args) -> CheckResult:
     name, text = str(a["container"]), str(a["text"])
-    label = bilingual("the logs of {name} contain {text!r}", name=name, text=text)
-    expected = bilingual("{text!r} in the logs", text=text)
+    label = bilingual("the logs of {name} contain {text}", name=name, text=quoted_text(text))
+    expected = bilingual("{text} in the logs", text=quoted_text(text))
     container = _container(ctx, name)
     if container is None:
         return _result("logs_contain", label, False, _diff(expected, _no_container(name)))
@@ -750,7 +750,7 @@ def _image_derived(ctx: Context, a: Args) -> CheckResult:
     path = str(a["file"]) if "file" in a else None
     text = str(a["text"]) if "text" in a else None
     if path and text:
-        extra = bilingual("with file {path} containing {text!r}", path=path, text=text)
+        extra = bilingual("with file {path} containing {text}", path=path, text=quoted_text(text))
     elif path:
         extra = bilingual("with file {path}", path=path)
     if path:
@@ -779,7 +779,7 @@ def _image_derived(ctx: Context, a: Args) -> CheckResult:
         return _result("image_derived", label, False, _diff(expected, actual))
     if text is not None and text not in content:
         shown = content.strip()[:80]
-        actual = bilingual("{path} holds {shown!r}", path=path, shown=shown)
+        actual = bilingual("{path} holds {shown}", path=path, shown=quoted_text(shown))
         return _result("image_derived", label, False, _diff(expected, actual))
     added = len(layers) - len(base_layers)
     found = bilingual_n("{count} layer added", "{count} layers added", added, count=added)
@@ -962,8 +962,8 @@ def _volume_file(ctx: Context, a: Args) -> CheckResult:
     name, path = str(a["volume"]), str(a["path"])
     text = str(a["text"]) if "text" in a else None
     if text:
-        label = bilingual("volume {name} holds {path} containing {text!r}", name=name, path=path, text=text)
-        expected = bilingual("{path} containing {text!r}", path=path, text=text)
+        label = bilingual("volume {name} holds {path} containing {text}", name=name, path=path, text=quoted_text(text))
+        expected = bilingual("{path} containing {text}", path=path, text=quoted_text(text))
     else:
         label = bilingual("volume {name} holds {path}", name=name, path=path)
         expected = _as_is(path)
@@ -976,7 +976,9 @@ def _volume_file(ctx: Context, a: Args) -> CheckResult:
         )
     if text is not None and text not in content:
         shown = content.strip()[:80]
-        return _result("volume_file", label, False, _diff(expected, bilingual("it holds {shown!r}", shown=shown)))
+        return _result(
+            "volume_file", label, False, _diff(expected, bilingual("it holds {shown}", shown=quoted_text(shown)))
+        )
     return _result("volume_file", label, True, _ok(expected))
 
 
@@ -1218,7 +1220,7 @@ def stored_credential(registry: str, config_dir: Path | None = None) -> tuple[st
     if not isinstance(helper, str) or not helper:
         return bilingual("an entry with no secret and no credentials helper")
     if not _HELPER_NAME.match(helper):  # the config is untrusted: a name, never a path
-        return bilingual("a credentials helper with an invalid name ({helper!r})", helper=helper[:40])
+        return bilingual("a credentials helper with an invalid name ({helper})", helper=quoted_text(helper[:40]))
     try:
         done = subprocess.run(
             [f"docker-credential-{helper}", "get"], input=registry, capture_output=True, text=True, timeout=10
@@ -1373,14 +1375,14 @@ def _answer_image(ctx: Context, a: Args) -> CheckResult:
     if given is not None and wanted.startswith(given):
         return _result("answer_image", label, True, _ok(bilingual("{answer}: that is it", answer=answer)))
     if _image(ctx, answer) is not None and given is None:
-        actual = bilingual("{answer!r} is a name; the question asks for the ID", answer=answer)
+        actual = bilingual("{answer} is a name; the question asks for the ID", answer=quoted_text(answer))
         return _result("answer_image", label, False, _diff(expected, actual))
     owners = [i for i in ctx.client.api.images(all=True) if given and i["Id"].removeprefix("sha256:").startswith(given)]
     if owners:
         names = ", ".join(tag for tag in owners[0].get("RepoTags") or [] if tag != "<none>:<none>") or "<none>:<none>"
-        actual = bilingual("{answer!r} is the ID of {names}", answer=answer, names=names)
+        actual = bilingual("{answer} is the ID of {names}", answer=quoted_text(answer), names=names)
     else:
-        actual = bilingual("no image has the ID {answer!r}", answer=answer)
+        actual = bilingual("no image has the ID {answer}", answer=quoted_text(answer))
     return _result("answer_image", label, False, _diff(expected, actual))
 
 
@@ -1408,15 +1410,17 @@ def _answer_container(ctx: Context, a: Args) -> CheckResult:
     if other is not None:
         actual = bilingual("{name}, which is {status}", name=other.name, status=_status(other))
     else:
-        actual = bilingual("no container {given!r}", given=given)
+        actual = bilingual("no container {given}", given=quoted_text(given))
     return _result("answer_container", label, False, _diff(expected, actual))
 
 
 @_condition
 def _answer_logged(ctx: Context, a: Args) -> CheckResult:
     name, prefix = str(a["container"]), str(a["prefix"])
-    label = bilingual("your answer is the value {name} prints after {prefix!r}", name=name, prefix=prefix.strip())
-    expected = bilingual("the value after {prefix!r} in the logs", prefix=prefix.strip())
+    label = bilingual(
+        "your answer is the value {name} prints after {prefix}", name=name, prefix=quoted_text(prefix.strip())
+    )
+    expected = bilingual("the value after {prefix} in the logs", prefix=quoted_text(prefix.strip()))
     container = _seeded(ctx, name)[1] or _container(ctx, name)
     if container is None:
         return _result("answer_logged", label, False, _diff(expected, _no_container(name)))
@@ -1430,12 +1434,14 @@ def _answer_logged(ctx: Context, a: Args) -> CheckResult:
         return _result("answer_logged", label, True, _ok(bilingual("{value}: that is it", value=value)))
     if given in lines:
         actual = bilingual(
-            "{given!r} is a line printed earlier: the value comes later (follow the logs: -f)", given=given
+            "{given} is a line printed earlier: the value comes later (follow the logs: -f)", given=quoted_text(given)
         )
     elif value is None:
-        actual = bilingual("you typed {given!r}, but {name} has not printed the value yet", given=given, name=name)
+        actual = bilingual(
+            "you typed {given}, but {name} has not printed the value yet", given=quoted_text(given), name=name
+        )
     else:
-        actual = bilingual("you typed {given!r}", given=given)
+        actual = bilingual("you typed {given}", given=quoted_text(given))
     return _result("answer_logged", label, False, _diff(expected, actual))
 
 

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from quizdock.errors import DockerUnavailable
-from quizdock.i18n import _, os_reason
+from quizdock.i18n import _, os_reason, quoted
 
 if TYPE_CHECKING:
     import docker
@@ -120,7 +120,7 @@ class Endpoint:
             return _("{host} (from DOCKER_HOST)").format(host=self.host)
         if self.source == "context":
             return _("{host} (docker context {name}, chosen by {origin})").format(
-                host=self.host, name=repr(self.context), origin=self.context_origin
+                host=self.host, name=quoted(self.context), origin=self.context_origin
             )
         return _("{host} (default socket)").format(host=self.host)
 
@@ -237,14 +237,14 @@ def _context_endpoint(config_dir: Path, name: str, origin: str) -> Endpoint:
     except FileNotFoundError:
         raise DockerUnavailable(
             _("The docker context {name} (chosen by {chosen_by}) does not exist: {path} is missing.").format(
-                name=repr(name), chosen_by=chosen_by, path=meta_file
+                name=quoted(name), chosen_by=chosen_by, path=meta_file
             ),
             _("Run `{undo}`, or `docker context ls` to pick one that exists.").format(undo=undo),
         ) from None
     except (OSError, json.JSONDecodeError) as exc:
         raise DockerUnavailable(
             _("The docker context {name} (chosen by {chosen_by}) cannot be read from {path}: {reason}.").format(
-                name=repr(name), chosen_by=chosen_by, path=meta_file, reason=exc
+                name=quoted(name), chosen_by=chosen_by, path=meta_file, reason=exc
             ),
             recreate,
         ) from None
@@ -253,7 +253,7 @@ def _context_endpoint(config_dir: Path, name: str, origin: str) -> Endpoint:
     if not isinstance(host, str) or not host:
         raise DockerUnavailable(
             _("The docker context {name} (chosen by {chosen_by}) has no Docker endpoint in {path}.").format(
-                name=repr(name), chosen_by=chosen_by, path=meta_file
+                name=quoted(name), chosen_by=chosen_by, path=meta_file
             ),
             recreate,
         )
@@ -315,7 +315,7 @@ def connect(timeout: float = 10) -> docker.DockerClient:
     scheme = endpoint.host.split("://", 1)[0].lower() if "://" in endpoint.host else "tcp"
     if scheme not in SUPPORTED_SCHEMES:
         raise _bad_address(
-            endpoint, _("the scheme {scheme}:// is not one Docker understands").format(scheme=repr(scheme))
+            endpoint, _("the scheme {scheme}:// is not one Docker understands").format(scheme=quoted(scheme))
         )
 
     client: docker.DockerClient | None = None
@@ -392,7 +392,7 @@ def _where(endpoint: Endpoint) -> str:
     if endpoint.source == "DOCKER_HOST":
         return f"DOCKER_HOST={endpoint.host}"
     if endpoint.source == "context":
-        return _("{host} (docker context {name})").format(host=endpoint.host, name=repr(endpoint.context))
+        return _("{host} (docker context {name})").format(host=endpoint.host, name=quoted(endpoint.context))
     return _("the default socket {host}").format(host=endpoint.host)
 
 
@@ -408,7 +408,7 @@ def _change_endpoint(endpoint: Endpoint) -> str:
             "`unset DOCKER_CONTEXT`" if endpoint.context_origin == "DOCKER_CONTEXT" else "`docker context use default`"
         )
         return _("If the context {name} is not the one you want, run {undo}.").format(
-            name=repr(endpoint.context), undo=undo
+            name=quoted(endpoint.context), undo=undo
         )
     return ""
 

@@ -9,7 +9,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from quizdock.i18n import N_, _
+from quizdock.i18n import N_, _, quoted
 from quizdock.lab.guard_request import Policy, Refused, Request, get, go_json, is_empty, key_as_written
 
 # HostConfig fields that change nothing a container can reach (any value), beside those judged.
@@ -228,7 +228,7 @@ class Judge:
                 _(
                     "the bind mount of {source} is refused: a step mounts only a folder of the challenge, "
                     "itself (not a path below it, which a link could send anywhere)"
-                ).format(source=repr(source))
+                ).format(source=quoted(source))
             )
 
     def volume(self, name: str) -> None:
@@ -251,13 +251,13 @@ class Judge:
             if len(parts) == 1 or (len(parts) == 2 and parts[1] in _MODES):
                 continue  # an anonymous volume
             if len(parts) > 3 or not parts[0]:
-                raise Refused(_("the mount {spec} cannot be read").format(spec=repr(spec)))
+                raise Refused(_("the mount {spec} cannot be read").format(spec=quoted(spec)))
             if parts[0].startswith("/"):
                 self.bind(parts[0])
             elif _VOLUME_NAME.fullmatch(parts[0]):
                 self.volume(parts[0])
             else:
-                raise Refused(_("the mount {spec} cannot be read").format(spec=repr(spec)))
+                raise Refused(_("the mount {spec} cannot be read").format(spec=quoted(spec)))
 
     def mounts(self, mounts: Any) -> None:
         for mount in mounts or []:
@@ -277,7 +277,7 @@ class Judge:
                 if source:
                     self.volume(source)
             elif kind != "tmpfs":
-                raise Refused(_("a mount of type {kind} is not one quizdock allows").format(kind=repr(kind)))
+                raise Refused(_("a mount of type {kind} is not one quizdock allows").format(kind=quoted(kind)))
 
     def host_config(self, host: Any, *, top: bool = False) -> None:
         if not isinstance(host, dict):

@@ -12,7 +12,7 @@ import time
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from quizdock.i18n import N_, Text, bilingual
+from quizdock.i18n import N_, Text, bilingual, quoted_text
 from quizdock.lab import requests_log
 from quizdock.lab.conditions import (
     Args,
@@ -346,8 +346,8 @@ def _interactive(ctx: Context, a: Args) -> CheckResult:
     script = _shell_script(config)
     if script is not None:
         actual = bilingual(
-            "its shell ran a script given on the command line (-c {script!r}): nothing was typed into it",
-            script=script[:60],
+            "its shell ran a script given on the command line (-c {script}): nothing was typed into it",
+            script=quoted_text(script[:60]),
         )
         return _result("interactive", label, False, _diff(expected, actual))
     return _result("interactive", label, True, _ok(expected))

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from quizdock.errors import ExitCode, QuizdockError
-from quizdock.i18n import _
+from quizdock.i18n import _, quoted
 
 if TYPE_CHECKING:
     import docker
@@ -39,7 +39,7 @@ def lab_setting() -> Setting:
         return load_config().lab
     if value not in SETTINGS:
         raise QuizdockError(
-            _("QUIZDOCK_LAB is {value}; it must be auto, on or off.").format(value=repr(value)),
+            _("QUIZDOCK_LAB is {value}; it must be auto, on or off.").format(value=quoted(value)),
             _("Set one of these, or unset it."),
             exit_code=ExitCode.USAGE,
         )

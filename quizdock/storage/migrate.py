@@ -7,7 +7,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from quizdock.errors import DatabaseError
-from quizdock.i18n import N_, _, number, os_reason
+from quizdock.i18n import N_, _, number, os_reason, quoted
 from quizdock.storage.schema import BUSY_TIMEOUT_MS, HEAD_REVISION, QUIZDOCK_TABLES
 
 
@@ -293,7 +293,7 @@ def upgrade(path: Path) -> None:
             raise not_quizdock(
                 path,
                 _("it is another program's database: its schema revision {revision} is none of quizdock's").format(
-                    revision=repr(revision)
+                    revision=quoted(revision)
                 ),
             )
         raise DatabaseError(

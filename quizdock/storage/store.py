@@ -35,7 +35,7 @@ from quizdock.decks.loading import (
     parse_deck_file,
 )
 from quizdock.errors import DeckError, NotFound, did_you_mean
-from quizdock.i18n import Text, _, os_reason
+from quizdock.i18n import Text, _, os_reason, quoted
 from quizdock.storage import memory, queries
 from quizdock.storage.connection import make_engine
 from quizdock.storage.integrity import WriteCheck
@@ -451,6 +451,16 @@ class Store:
             DeckSummary(deck_id, Text(**row.title), *by_deck.get(deck_id, (0, 0, 0))) for deck_id, row in decks.items()
         ]
 
+    def card_progress(self, card_id: str) -> CardProgress:
+        """Where the card stands, as :meth:`record_answer` hands it to the core (its SM-2 state,
+        and its FSRS memory state when FSRS scheduled it): what the grade keys' preview reads.
+
+        Raises:
+            NotFound: no card has this id.
+        """
+        with self.session() as session:
+            return _progress(self._card_row(session, card_id), session.get(CardStateRow, card_id))
+
     # --- writing -------------------------------------------------------------------------
 
     def record_answer(
@@ -482,7 +492,7 @@ class Store:
             state = session.get(CardStateRow, card_id)
             card = session.get(CardRow, card_id)
             if card is None:
-                raise NotFound(_("There is no card {card}.").format(card=repr(card_id)))
+                raise NotFound(_("There is no card {card}.").format(card=quoted(card_id)))
             snapshot = _snapshot(card, state)
             if repeat and state is None:
                 raise ValueError(f"a same-day repeat of {card_id} needs a first answer")
@@ -752,7 +762,7 @@ class Store:
         if card is None:
             hint = did_you_mean(card_id, session.scalars(select(CardRow.id)))
             raise NotFound(
-                _("There is no card {card}.").format(card=repr(card_id)) + hint, _("Card ids look like 'deck/slug'.")
+                _("There is no card {card}.").format(card=quoted(card_id)) + hint, _("Card ids look like 'deck/slug'.")
             )
         return card
 

@@ -10,7 +10,7 @@ import os
 from datetime import date, datetime
 
 from quizdock.errors import ExitCode, QuizdockError
-from quizdock.i18n import _
+from quizdock.i18n import _, quoted
 
 FIRST_YEAR, LAST_YEAR = 2000, 2999
 """The years QUIZDOCK_NOW may name: far from the ends of Python's calendar (1 and 9999), so a
@@ -25,7 +25,7 @@ def now() -> datetime:
             moment = datetime.fromisoformat(pinned)
         except (ValueError, OverflowError):
             raise QuizdockError(
-                _("QUIZDOCK_NOW={value} is not an ISO date-time.").format(value=repr(pinned)),
+                _("QUIZDOCK_NOW={value} is not an ISO date-time.").format(value=quoted(pinned)),
                 _("Use e.g. 2026-01-31T09:00:00+01:00 or unset it."),
                 exit_code=ExitCode.USAGE,
             ) from None
@@ -34,7 +34,7 @@ def now() -> datetime:
                 _(
                     "QUIZDOCK_NOW={value} is out of range: quizdock's clock runs from {first} to {last} "
                     "(schedules count days from it)."
-                ).format(value=repr(pinned), first=FIRST_YEAR, last=LAST_YEAR),
+                ).format(value=quoted(pinned), first=FIRST_YEAR, last=LAST_YEAR),
                 _("Give a date in that range, or unset it."),
                 exit_code=ExitCode.USAGE,
             )

@@ -19,7 +19,7 @@ from typing import Literal
 
 from quizdock.core.fsrs import DEFAULT_RETENTION, MAX_RETENTION, MIN_RETENTION
 from quizdock.errors import ExitCode, QuizdockError
-from quizdock.i18n import LANGS, N_, Lang, _, default_lang, os_reason, set_language
+from quizdock.i18n import LANGS, N_, Lang, _, default_lang, os_reason, quoted, set_language
 from quizdock.support.text import read_bounded
 
 LAB_SETTINGS = ("auto", "on", "off")
@@ -162,33 +162,33 @@ def load_config(path: Path | None = None) -> Config:
     unknown = sorted(set(data) - set(KNOWN_SETTINGS))
     if unknown:
         raise ConfigError(
-            _("The config file {path} has unknown setting {name}.").format(path=path, name=repr(unknown[0])),
+            _("The config file {path} has unknown setting {name}.").format(path=path, name=quoted(unknown[0])),
             _("Known settings: {names}.").format(names=", ".join(KNOWN_SETTINGS)),
         )
     new_per_day = data.get("new_per_day", DEFAULT_NEW_PER_DAY)
     if isinstance(new_per_day, bool) or not isinstance(new_per_day, int) or not 0 <= new_per_day <= MAX_NEW_PER_DAY:
         raise ConfigError(
             _("In {path}, new_per_day must be a whole number from 0 to {most}, got {value}.").format(
-                path=path, most=MAX_NEW_PER_DAY, value=repr(new_per_day)
+                path=path, most=MAX_NEW_PER_DAY, value=quoted(new_per_day)
             ),
             _fix_or_delete(),
         )
     lang = data.get("lang")
     if lang is not None and lang not in LANGS:
         raise ConfigError(
-            _('In {path}, lang must be "fr" or "en", got {value}.').format(path=path, value=repr(lang)),
+            _('In {path}, lang must be "fr" or "en", got {value}.').format(path=path, value=quoted(lang)),
             _fix_or_delete(),
         )
     lab = data.get("lab", "auto")
     if lab not in LAB_SETTINGS:
         raise ConfigError(
-            _('In {path}, lab must be "auto", "on" or "off", got {value}.').format(path=path, value=repr(lab)),
+            _('In {path}, lab must be "auto", "on" or "off", got {value}.').format(path=path, value=quoted(lab)),
             _fix_or_delete(),
         )
     scheduler = data.get("scheduler", "sm2")
     if scheduler not in SCHEDULERS:
         raise ConfigError(
-            _('In {path}, scheduler must be "sm2" or "fsrs", got {value}.').format(path=path, value=repr(scheduler)),
+            _('In {path}, scheduler must be "sm2" or "fsrs", got {value}.').format(path=path, value=quoted(scheduler)),
             _fix_or_delete(),
         )
     retention = data.get("desired_retention", DEFAULT_RETENTION)
@@ -199,7 +199,7 @@ def load_config(path: Path | None = None) -> Config:
     ):
         raise ConfigError(
             _("In {path}, desired_retention must be a number from {least} to {most}, got {value}.").format(
-                path=path, least=MIN_RETENTION, most=MAX_RETENTION, value=repr(retention)
+                path=path, least=MIN_RETENTION, most=MAX_RETENTION, value=quoted(retention)
             ),
             _("0.9 (the default) asks a card when you have 9 chances in 10 to recall it. ") + _fix_or_delete(),
         )
@@ -216,7 +216,7 @@ def _with_environment(config: Config, path: Path) -> Config:
         return config
     if chosen not in SCHEDULERS:
         raise ConfigError(
-            _('{name} must be "sm2" or "fsrs", got {value}.').format(name=SCHEDULER_ENV, value=repr(chosen)),
+            _('{name} must be "sm2" or "fsrs", got {value}.').format(name=SCHEDULER_ENV, value=quoted(chosen)),
             _("Set it to sm2 or fsrs, or unset it to use the scheduler of {path}.").format(path=path),
         )
     return replace(config, scheduler=chosen)  # type: ignore[arg-type]

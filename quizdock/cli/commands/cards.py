@@ -6,6 +6,8 @@ deck text is shown as text, never as markup.
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from typing import TYPE_CHECKING, Annotated, Optional
 
@@ -21,10 +23,11 @@ from quizdock.cli.commands.common import (
     language,
     open_store,
 )
-from quizdock.i18n import N_, Lang, calendar_day, gettext_in, ngettext_in, number
+from quizdock.i18n import N_, Lang, calendar_day, gettext_in, ngettext_in, number, quoted
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
+    from rich.text import Text
 
     from quizdock.decks.loading import Card
     from quizdock.storage.records import ListedCard, ReviewEntry, StoredCard
@@ -98,7 +101,8 @@ def cards(
     chosen = language(lang)
     if state is not None and state not in BROWSE_STATES:
         raise typer.BadParameter(
-            _say(chosen, "bad_state", value=repr(state), states=", ".join(BROWSE_STATES)), param_hint="--state"
+            _say(chosen, "bad_state", value=quoted(state, chosen), states=", ".join(BROWSE_STATES)),
+            param_hint="--state",
         )
     today = clock.today()
     with open_store() as store:
@@ -107,60 +111,138 @@ def cards(
     render_cards(found, console(), chosen)
 
 
-def render_cards(found: list[ListedCard], out: Console, lang: Lang) -> None:
-    """The card browser's table: one line per card, the question cut to the terminal's width."""
-    from rich.table import Table
-    from rich.text import Text
+# The card browser's layouts, widest first: the question needs this many columns to share a
+# line with the rest; the gap between columns.
+MIN_QUESTION = 20
+GAP = "  "
 
-    from quizdock.cli.review_session import KIND_LABELS
-    from quizdock.support.text import printable
+
+def render_cards(found: list[ListedCard], out: Console, lang: Lang) -> None:
+    """The card browser's list, each deck's cards under its name; every column at any width.
+
+    The ids are what `quizdock card ID` takes: always whole. Where the terminal is wide enough a
+    card is one line; narrower, its question goes on a line of its own under it; narrower still
+    (under about 80 columns), the first line holds the id and the question, the second the
+    kind, next review, E-Factor and lapses. The question is one line, ellipsised to the room left.
+    """
+    from rich.cells import cell_len
+    from rich.text import Text
 
     if not found:
         out.print(_say(lang, "none"))
         return
-    # The ids are what `quizdock card ID` takes: shown whole. The question takes what is left
-    # of the line, or a line of its own under the id when too little is left. Each deck's cards
-    # come under its name.
-    rows = []
-    for card in found:
-        if card.suspended:
-            due = _say(lang, "suspended")
-        elif card.due_on is None:
-            due = _say(lang, "new")
-        else:
-            due = calendar_day(max(card.due_on, card.buried_until or card.due_on), lang)
-        ef = number(float(card.easiness), 2, lang) if card.easiness is not None else "-"
-        kind = gettext_in(lang, KIND_LABELS.get(card.kind, card.kind))
-        question = " ".join(printable(card.question.get(lang)).split())  # one line
-        rows.append((card, [card.card_id, kind, due, ef, str(card.lapses)], question))
-    headers = [_say(lang, key) for key in ("id", "kind", "next", "ef", "lapses")]
-    widths = [max(len(header), *(len(cells[i]) for _, cells, _ in rows)) for i, header in enumerate(headers)]
-    gap = 2
-    room = out.width - sum(widths) - gap * len(widths)
-    inline = room >= 16
-    table = Table(box=None, padding=(0, gap, 0, 0), pad_edge=False, show_header=True, header_style="bold")
-    if not inline:  # the id column takes the room left, for the question under each id
-        widths[0] = max(widths[0], widths[0] + room)
-    for index, (header, width) in enumerate(zip(headers, widths, strict=True)):
-        table.add_column(
-            header, no_wrap=True, min_width=width, max_width=width, justify="right" if index >= 3 else "left"
-        )
-    if inline:
-        table.add_column(_say(lang, "question"), no_wrap=True, overflow="ellipsis", max_width=room)
+    rows = [_row(card, lang) for card in found]
+    headers = [_say(lang, key) for key in ("kind", "next", "ef", "lapses")]
+    columns = _Columns(
+        out.width,
+        max(cell_len(_say(lang, "id")), *(cell_len(card.card_id) for card in found)),
+        tuple(max(cell_len(header), *(cell_len(cells[i]) for cells, _ in rows)) for i, header in enumerate(headers)),
+    )
+    lines = columns.header(_say(lang, "id"), headers, _say(lang, "question"))
     deck = None
-    for card, cells, question in rows:
+    for card, (cells, question) in zip(found, rows, strict=True):
         if card.deck != deck:
             deck = card.deck
-            table.add_row(Text(f"{_say(lang, 'deck')} {deck}", style="bold underline"))
-        texts = [Text(cell) for cell in cells]
-        if inline:
-            table.add_row(*texts, Text(question, style="dim"))
-        else:
-            table.add_row(*texts)
-            table.add_row(Text("  " + question, style="dim", overflow="ellipsis", no_wrap=True))
-    out.print(table)
+            lines.append(Text(f"{_say(lang, 'deck')} {deck}", style="bold underline"))
+        lines.extend(columns.card(card.card_id, cells, question))
+    for line in lines:
+        out.print(line, overflow="fold")  # an id wider than the terminal folds, whole
     shown = ngettext_in(lang, "{n} card", "{n} cards", len(found)).format(n=len(found))
     out.print(f"[dim]{shown}[/dim]")
+
+
+def _row(card: ListedCard, lang: Lang) -> tuple[list[str], str]:
+    """A card's kind, next review, E-Factor and lapses as shown, and its question on one line."""
+    from quizdock.cli.review_session import KIND_LABELS
+    from quizdock.support.text import printable
+
+    if card.suspended:
+        due = _say(lang, "suspended")
+    elif card.due_on is None:
+        due = _say(lang, "new")
+    else:
+        due = calendar_day(max(card.due_on, card.buried_until or card.due_on), lang)
+    ef = number(float(card.easiness), 2, lang) if card.easiness is not None else "-"
+    kind = gettext_in(lang, KIND_LABELS.get(card.kind, card.kind))
+    # One line; a no-break space (French « », ? and :) stays one.
+    question = " ".join(re.split(r"[^\S\u00a0\u202f]+", printable(card.question.get(lang)).strip()))
+    return [kind, due, ef, str(card.lapses)], question
+
+
+@dataclass(frozen=True, slots=True)
+class _Columns:
+    """The card browser's columns on a terminal ``width`` wide: the id, then the kind, next
+    review, E-Factor and lapses (``widths``), then the question in what is left."""
+
+    width: int
+    id_width: int
+    widths: tuple[int, ...]
+
+    @property
+    def meta_width(self) -> int:
+        return sum(self.widths) + len(GAP) * (len(self.widths) - 1)
+
+    @property
+    def layout(self) -> str:
+        if self.id_width + self.meta_width + 2 * len(GAP) + MIN_QUESTION <= self.width:
+            return "one line"
+        if self.id_width + len(GAP) + self.meta_width <= self.width:
+            return "question below"
+        return "two lines"
+
+    def header(self, id_header: str, headers: list[str], question: str) -> list[Text]:
+        from rich.text import Text
+
+        if self.layout == "one line":
+            return [Text.assemble(self._id(id_header), self._meta(headers), GAP, question, style="bold")]
+        if self.layout == "question below":
+            return [
+                Text.assemble(self._id(id_header), self._meta(headers), style="bold"),
+                Text(GAP + question, style="bold dim"),
+            ]
+        return [
+            Text.assemble(id_header, GAP, (question, "dim"), style="bold"),
+            Text.assemble(GAP, self._meta(headers), style="bold"),
+        ]
+
+    def card(self, card_id: str, cells: list[str], question: str) -> list[Text]:
+        from rich.cells import cell_len
+        from rich.text import Text
+
+        below = Text.assemble(GAP, self._question(question, self.width - len(GAP)))
+        if self.layout == "one line":
+            room = self.width - self.id_width - self.meta_width - 2 * len(GAP)
+            return [Text.assemble(self._id(card_id), self._meta(cells), GAP, self._question(question, room))]
+        if self.layout == "question below":
+            return [Text.assemble(self._id(card_id), self._meta(cells)), below]
+        meta = Text.assemble(GAP, self._meta(cells))
+        room = self.width - cell_len(card_id) - len(GAP)
+        if room < MIN_QUESTION:  # an id that leaves no room: the question on a line of its own
+            return [Text(card_id), below, meta]
+        return [Text.assemble(card_id, GAP, self._question(question, room)), meta]
+
+    def _id(self, card_id: str) -> str:
+        from rich.cells import cell_len
+
+        return card_id + " " * (self.id_width - cell_len(card_id)) + GAP
+
+    def _meta(self, cells: list[str]) -> str:
+        """The kind and next review left-aligned, the E-Factor and lapses right-aligned."""
+        from rich.cells import cell_len
+
+        padded = [
+            cell + " " * (w - cell_len(cell)) if i < 2 else " " * (w - cell_len(cell)) + cell
+            for i, (cell, w) in enumerate(zip(cells, self.widths, strict=True))
+        ]
+        return GAP.join(padded)
+
+    @staticmethod
+    def _question(text: str, room: int) -> Text:
+        from rich.text import Text
+
+        shown = Text(text, style="dim")
+        shown.truncate(max(1, room), overflow="ellipsis")
+        return shown
 
 
 @command_with_help(help_texts.CARD)

@@ -15,7 +15,7 @@ import typer
 
 from quizdock.cli.console import keep_narrow_spaces
 from quizdock.errors import NotATerminal
-from quizdock.i18n import N_, Lang, _
+from quizdock.i18n import N_, Lang, _, quoted
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -92,7 +92,7 @@ def language(chosen: str | None) -> Lang:
     chosen = chosen if chosen is not None else settings.lang
     if chosen is not None and chosen not in ("fr", "en"):
         raise typer.BadParameter(
-            _("{value} is not a language quizdock has; use fr or en.").format(value=repr(chosen)), param_hint="--lang"
+            _("{value} is not a language quizdock has; use fr or en.").format(value=quoted(chosen)), param_hint="--lang"
         )
     return load_settings().use_language(chosen)
 
@@ -135,6 +135,6 @@ def check_deck(store: Store, deck: str | None) -> None:
 
         hint = did_you_mean(deck, known)
         raise NotFound(
-            _("There is no deck {deck}.").format(deck=repr(deck)) + hint,
+            _("There is no deck {deck}.").format(deck=quoted(deck)) + hint,
             _("Decks: {decks} (see `quizdock decks`).").format(decks=", ".join(known)),
         )

@@ -15,7 +15,7 @@ import typer
 
 from quizdock.cli.commands import help_texts
 from quizdock.cli.commands.common import DeckOption, LangOption, command_group, db_path, language, open_store
-from quizdock.i18n import N_, _, ngettext, os_reason
+from quizdock.i18n import N_, _, ngettext, os_reason, quoted
 
 if TYPE_CHECKING:
     from quizdock.core.fsrs import Fsrs
@@ -132,7 +132,7 @@ def _read(deck: str | None, *, with_progress: bool) -> list[ExportCard]:
     if not cards:
         if deck:
             raise NotFound(
-                _("The deck {deck} has no active cards: nothing to export.").format(deck=repr(deck)),
+                _("The deck {deck} has no active cards: nothing to export.").format(deck=quoted(deck)),
                 _("Choose another deck (see `quizdock decks`)."),
             )
         raise NotFound(_("No cards to export."), _("Check the deck files with `quizdock deck check`."))

@@ -13,7 +13,7 @@ import typer
 
 from quizdock.cli.commands import help_texts
 from quizdock.cli.commands.common import LangOption, command_group, console, language
-from quizdock.i18n import N_, _, number
+from quizdock.i18n import N_, _, number, quoted
 
 if TYPE_CHECKING:
     from quizdock.lab.engine import Lab
@@ -152,7 +152,7 @@ def env_command(
     language(lang)
     if shell not in ("sh", "bash", "zsh", "fish"):
         raise QuizdockError(
-            _("Unknown shell {shell}.").format(shell=repr(shell)),
+            _("Unknown shell {shell}.").format(shell=quoted(shell)),
             _("Use sh, bash, zsh or fish."),
             exit_code=ExitCode.USAGE,
         )
