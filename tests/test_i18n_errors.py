@@ -374,9 +374,9 @@ def test_lab_not_running_speaks_the_learners_language(isolated_home: Path) -> No
 
 
 def test_a_check_verdict_is_in_both_languages_from_the_catalogue() -> None:
-    from quizdock.lab.conditions import _diff, _status_words
+    from quizdock.lab.conditions.base import diff, status_words
 
-    verdict = _diff(_status_words("exited", 1), bilingual("{flags} missing", flags=bilingual("-i and -t")))
+    verdict = diff(status_words("exited", 1), bilingual("{flags} missing", flags=bilingual("-i and -t")))
     assert verdict.en == "expected: exited (code 1); actual: -i and -t missing"
     assert verdict.fr == f"attendu{NNBSP}: arrêté (exited, code 1){NNBSP}; constaté{NNBSP}: il manque -i et -t"
     one, two = (bilingual_n("{count} layer added", "{count} layers added", n, count=n) for n in (1, 2))

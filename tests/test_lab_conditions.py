@@ -1,8 +1,9 @@
-"""Pieces of the conditions that need no engine: where the docker CLI keeps a login, and
-Docker's timestamps for the events API."""
+"""Pieces of the conditions that need no engine: where the docker CLI keeps a login,
+Docker's timestamps for the events API, and the one table of every condition and its checker."""
 
 from __future__ import annotations
 
+import ast
 import base64
 import json
 import os
@@ -13,7 +14,9 @@ from typing import Any
 
 import pytest
 
-from quizdock.lab.conditions import _timestamp, stored_credential
+import quizdock.lab.conditions
+from quizdock.lab.conditions import stored_credential
+from quizdock.lab.conditions.containers import _timestamp
 
 REGISTRY = "127.0.0.1:5123"
 
@@ -170,8 +173,65 @@ def test_checks_of_how_are_left_out_on_the_learners_docker_and_named() -> None:
 @pytest.mark.parametrize("state", ["created", "running", "paused", "restarting", "removing", "exited", "dead"])
 def test_every_state_docker_gives_a_container_is_said_in_french(state: str) -> None:
     """Docker's raw state words never stand alone in a French verdict (its own word in brackets)."""
-    from quizdock.lab.conditions import _status_words
+    from quizdock.lab.conditions.base import status_words
 
-    said = _status_words(state)
+    said = status_words(state)
     assert said.en == state
     assert said.fr != state and (state == "running" or said.fr.endswith(f"({state})")), said.fr
+
+
+CONDITIONS_PACKAGE = Path(quizdock.lab.conditions.__file__).parent
+
+
+def _decorated_checkers() -> dict[str, str]:
+    """Every function of the conditions package written as a checker (``@condition``), with its module."""
+    found: dict[str, str] = {}
+    for path in sorted(CONDITIONS_PACKAGE.glob("*.py")):
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if isinstance(node, ast.FunctionDef) and any(
+                isinstance(d, ast.Name) and d.id == "condition" for d in node.decorator_list
+            ):
+                assert node.name not in found, f"{node.name} is written in {found[node.name]} and {path.stem}"
+                found[node.name] = path.stem
+    return found
+
+
+def test_every_kind_of_condition_has_exactly_one_checker_and_every_checker_a_kind() -> None:
+    from quizdock.challenges.model import CONDITION_ARGS, RECORDED_CONDITIONS
+    from quizdock.decks.schema import CHECK_TYPES, CONDITION_TEXTS
+    from quizdock.lab.conditions.registry import CHECKERS, CONDITIONS
+
+    kinds = set(CONDITION_ARGS)  # the deck format's vocabulary
+    assert {struct.__struct_config__.tag for struct in CHECK_TYPES} == kinds  # the deck schema's
+    assert set(CONDITION_TEXTS) == kinds  # the docs' table
+    assert set(CONDITIONS) == kinds
+    # No checker listed twice, none under a kind other than its name.
+    assert len(set(CHECKERS)) == len(CHECKERS) == len(CONDITIONS)
+    assert [kind for kind, checker in CONDITIONS.items() if checker.__name__ != kind] == []
+    # Every checker written is in the table (one left out would never run).
+    written = _decorated_checkers()
+    assert set(written) == kinds
+    assert {kind: checker.__module__.rsplit(".", 1)[1] for kind, checker in CONDITIONS.items()} == written
+    # The lab-only conditions are the ones that read the engine's request log.
+    assert {kind for kind, module in written.items() if module == "recorded"} == set(RECORDED_CONDITIONS)
+
+
+def test_the_condition_modules_import_the_shared_one_never_the_table_or_the_package() -> None:
+    """Shared helpers live in ``base``, which imports no other condition module; only the package
+    imports the table (``registry``), and no condition module imports the package: no cycle."""
+    package = "quizdock.lab.conditions"
+    imports: dict[str, set[str]] = {}
+    for path in sorted(CONDITIONS_PACKAGE.glob("*.py")):
+        found: set[str] = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):  # in functions too
+            if isinstance(node, ast.ImportFrom) and node.module:
+                found |= {f"{node.module}.{a.name}" if node.module == package else node.module for a in node.names}
+            elif isinstance(node, ast.Import):
+                found |= {a.name for a in node.names}
+        imports[path.stem] = {name for name in found if name == package or name.startswith(f"{package}.")}
+    assert set(imports) >= {"__init__", "base", "registry", "containers", "images", "volumes", "recorded"}
+    assert imports["base"] == set()
+    for module, names in imports.items():
+        assert package not in names, module
+        if module not in ("__init__", "registry"):
+            assert f"{package}.registry" not in names, module

@@ -14,18 +14,18 @@ from typing import TYPE_CHECKING, Any
 
 from quizdock.i18n import N_, Text, bilingual, quoted_text
 from quizdock.lab import requests_log
-from quizdock.lab.conditions import (
+from quizdock.lab.conditions.base import (
     Args,
     CheckResult,
     Context,
-    _condition,
-    _container,
-    _diff,
-    _image,
-    _ok,
-    _result,
-    _seeded,
-    _volume,
+    condition,
+    diff,
+    find_container,
+    find_image,
+    find_volume,
+    ok,
+    result,
+    seeded_container,
     short_id,
 )
 from quizdock.support import image_reference
@@ -53,14 +53,14 @@ def _joined(repository: str, tag: str) -> str:
 
 def _container_ref(ctx: Context, name: str) -> tuple[str, str]:
     """The container's ID (setup's, else the one under the name) and its name."""
-    identifier, seeded = _seeded(ctx, name)
+    identifier, seeded = seeded_container(ctx, name)
     if seeded is not None:
         return seeded.id, name
-    found = _container(ctx, name)
+    found = find_container(ctx, name)
     return (found.id if found is not None else identifier), name
 
 
-# --------------------------------------------------------------------------- used by conditions.py
+# --------------------------------------------------------------------------- used by images.py
 
 
 def commit_verdict(ctx: Context, image: Image, reference: str, name: str, wanted: str) -> tuple[bool, Text]:
@@ -123,23 +123,23 @@ def pull_verdict(ctx: Context, reference: str, digest: str | None) -> tuple[bool
 # --------------------------------------------------------------------------- conditions
 
 
-@_condition
-def _logs_followed(ctx: Context, a: Args) -> CheckResult:
+@condition
+def logs_followed(ctx: Context, a: Args) -> CheckResult:
     name = str(a["container"])
     label = bilingual("the logs of {name} were followed (-f)", name=name)
     expected = bilingual("docker logs --follow {name}", name=name)
     record = ctx.record
     if isinstance(record, Text):
-        return _result("logs_followed", label, False, _diff(expected, record))
+        return result("logs_followed", label, False, diff(expected, record))
     identifier, _ = _container_ref(ctx, name)
     reads = [r for r in requests_log.on_container(record, identifier, name, "logs") if r.method == "GET"]
     if any(r.flag("follow") for r in reads):
-        return _result("logs_followed", label, True, _ok(expected))
+        return result("logs_followed", label, True, ok(expected))
     if reads:
         actual = bilingual("the logs were read without --follow: they stop at what was printed so far")
     else:
         actual = bilingual("no request for the logs of {name}", name=name)
-    return _result("logs_followed", label, False, _diff(expected, actual))
+    return result("logs_followed", label, False, diff(expected, actual))
 
 
 def _event_times(ctx: Context, kind: str, action: str, identifiers: list[str]) -> dict[str, float]:
@@ -201,7 +201,7 @@ def _gone(ctx: Context, kind: str, identifier: str) -> bool:
     import docker.errors
 
     if kind == "images":
-        return _image(ctx, identifier) is None
+        return find_image(ctx, identifier) is None
     try:
         ctx.client.containers.get(identifier)
     except docker.errors.NotFound:
@@ -215,18 +215,18 @@ _PRUNED = {
 }
 
 
-@_condition
-def _pruned(ctx: Context, a: Args) -> CheckResult:
+@condition
+def pruned(ctx: Context, a: Args) -> CheckResult:
     kind = str(a["kind"])
     label = bilingual(_PRUNED[kind])
     expected = bilingual("docker {what} prune removed them", what=kind.removesuffix("s"))
     record = ctx.record
     if isinstance(record, Text):
-        return _result("pruned", label, False, _diff(expected, record))
+        return result("pruned", label, False, diff(expected, record))
     goals = _goals(ctx, kind)
     gone = [identifier for identifier in goals if _gone(ctx, kind, identifier)]
     if not gone:
-        return _result("pruned", label, False, _diff(expected, bilingual("none of them is gone")))
+        return result("pruned", label, False, diff(expected, bilingual("none of them is gone")))
     removers = [
         r
         for r in record
@@ -241,7 +241,7 @@ def _pruned(ctx: Context, a: Args) -> CheckResult:
             actual = bilingual(
                 "cannot tell how {name} went: Docker's event log no longer holds it", name=goals[identifier]
             )
-            return _result("pruned", label, False, _diff(expected, actual))
+            return result("pruned", label, False, diff(expected, actual))
         last = [r for r in removers if r.time <= when]
         if not last or last[-1].path != f"/{kind}/prune":
             by_other.append(goals[identifier])
@@ -249,21 +249,21 @@ def _pruned(ctx: Context, a: Args) -> CheckResult:
         actual = bilingual(
             "{names} removed one by one (docker rm / rmi), not by the prune", names=", ".join(sorted(by_other))
         )
-        return _result("pruned", label, False, _diff(expected, actual))
-    return _result("pruned", label, True, _ok(expected))
+        return result("pruned", label, False, diff(expected, actual))
+    return result("pruned", label, True, ok(expected))
 
 
-@_condition
-def _volume_created(ctx: Context, a: Args) -> CheckResult:
+@condition
+def volume_created(ctx: Context, a: Args) -> CheckResult:
     name = str(a["volume"])
     label = bilingual("volume {name} was made with docker volume create", name=name)
     expected = bilingual("docker volume create {name}", name=name)
     record = ctx.record
     if isinstance(record, Text):
-        return _result("volume_created", label, False, _diff(expected, record))
-    volume = _volume(ctx, name)
+        return result("volume_created", label, False, diff(expected, record))
+    volume = find_volume(ctx, name)
     if volume is None:
-        return _result("volume_created", label, False, _diff(expected, bilingual("no volume {name}", name=name)))
+        return result("volume_created", label, False, diff(expected, bilingual("no volume {name}", name=name)))
     creates = [
         r
         for r in requests_log.of_path(record, "POST", "/volumes/create")
@@ -272,24 +272,24 @@ def _volume_created(ctx: Context, a: Args) -> CheckResult:
     made = requests_log.parse_time(str(volume.attrs.get("CreatedAt") or ""))
     # CreatedAt has whole seconds: the volume is no older than the request that made it.
     if any(made is None or made >= int(r.time) - 1 for r in creates):
-        return _result("volume_created", label, True, _ok(expected))
+        return result("volume_created", label, True, ok(expected))
     actual = bilingual(
         "{name} was made by a container that mounted it (docker run -v), not by docker volume create", name=name
     )
-    return _result("volume_created", label, False, _diff(expected, actual))
+    return result("volume_created", label, False, diff(expected, actual))
 
 
-@_condition
-def _removed_with_volumes(ctx: Context, a: Args) -> CheckResult:
+@condition
+def removed_with_volumes(ctx: Context, a: Args) -> CheckResult:
     name = str(a["container"])
     label = bilingual("{name} was removed with its anonymous volumes in one command", name=name)
     expected = bilingual("docker rm --volumes {name}", name=name)
     record = ctx.record
     if isinstance(record, Text):
-        return _result("removed_with_volumes", label, False, _diff(expected, record))
+        return result("removed_with_volumes", label, False, diff(expected, record))
     identifier, _ = _container_ref(ctx, name)
     if not _gone(ctx, "containers", identifier):
-        return _result("removed_with_volumes", label, False, _diff(expected, bilingual("it is still there")))
+        return result("removed_with_volumes", label, False, diff(expected, bilingual("it is still there")))
     # The removal that took it: the last one asked before it went (an earlier one that failed,
     # a container still running without --force, does not count).
     went = _removal_times(ctx, "containers", [identifier]).get(identifier)
@@ -299,12 +299,12 @@ def _removed_with_volumes(ctx: Context, a: Args) -> CheckResult:
         if r.method == "DELETE" and (went is None or r.time <= went)
     ]
     if deletes and deletes[-1].flag("v"):
-        return _result("removed_with_volumes", label, True, _ok(expected))
+        return result("removed_with_volumes", label, True, ok(expected))
     if deletes:
         actual = bilingual("removed without --volumes: its anonymous volumes were left to remove one by one")
     else:
         actual = bilingual("not removed by docker rm (a prune does not take anonymous volumes along)")
-    return _result("removed_with_volumes", label, False, _diff(expected, actual))
+    return result("removed_with_volumes", label, False, diff(expected, actual))
 
 
 _SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh", "ksh"})
@@ -321,50 +321,50 @@ def _shell_script(config: Mapping[str, Any]) -> str | None:
     return None
 
 
-@_condition
-def _interactive(ctx: Context, a: Args) -> CheckResult:
+@condition
+def interactive(ctx: Context, a: Args) -> CheckResult:
     name = str(a["container"])
     label = bilingual("{name} ran with your keyboard and a terminal attached (-i -t)", name=name)
     expected = bilingual("-i and -t, attached")
-    container = _container(ctx, name)
+    container = find_container(ctx, name)
     if container is None:
-        return _result("interactive", label, False, _diff(expected, bilingual("no container named {name}", name=name)))
+        return result("interactive", label, False, diff(expected, bilingual("no container named {name}", name=name)))
     config = container.attrs.get("Config", {})
     missing = [flag for flag, key in (("-i", "OpenStdin"), ("-t", "Tty")) if not config.get(key)]
     if missing:
         flags = bilingual("-i and -t") if len(missing) == 2 else Text(fr=missing[0], en=missing[0])
-        return _result("interactive", label, False, _diff(expected, bilingual("{flags} missing", flags=flags)))
+        return result("interactive", label, False, diff(expected, bilingual("{flags} missing", flags=flags)))
     record = ctx.record
     if isinstance(record, Text):
-        return _result("interactive", label, False, _diff(expected, record))
+        return result("interactive", label, False, diff(expected, record))
     attaches = requests_log.on_container(record, container.id, name, "attach")
     if not any(r.flag("stdin") and r.flag("stream") for r in attaches):
         actual = bilingual(
             "created with -i -t but never attached to your keyboard (docker start without -a -i, or run -d)"
         )
-        return _result("interactive", label, False, _diff(expected, actual))
+        return result("interactive", label, False, diff(expected, actual))
     script = _shell_script(config)
     if script is not None:
         actual = bilingual(
             "its shell ran a script given on the command line (-c {script}): nothing was typed into it",
             script=quoted_text(script[:60]),
         )
-        return _result("interactive", label, False, _diff(expected, actual))
-    return _result("interactive", label, True, _ok(expected))
+        return result("interactive", label, False, diff(expected, actual))
+    return result("interactive", label, True, ok(expected))
 
 
-@_condition
-def _stop_asked(ctx: Context, a: Args) -> CheckResult:
+@condition
+def stop_asked(ctx: Context, a: Args) -> CheckResult:
     name = str(a["container"])
     label = bilingual("{name} was asked to stop (docker stop)", name=name)
     expected = bilingual("docker stop {name}", name=name)
     record = ctx.record
     if isinstance(record, Text):
-        return _result("stop_asked", label, False, _diff(expected, record))
+        return result("stop_asked", label, False, diff(expected, record))
     identifier, _ = _container_ref(ctx, name)
     ended = _event_times(ctx, "container", "die", [identifier]).get(identifier) if identifier else None
     if ended is None:
-        return _result("stop_asked", label, False, _diff(expected, bilingual("it has not stopped since setup")))
+        return result("stop_asked", label, False, diff(expected, bilingual("it has not stopped since setup")))
     # What ended its last run: the last stop or kill of it asked before it died (a stop of a
     # container already stopped changes nothing).
     asked = [
@@ -375,7 +375,7 @@ def _stop_asked(ctx: Context, a: Args) -> CheckResult:
     ]
     last = max(asked, key=lambda r: r.time, default=None)
     if last is not None and last.parts()[-1] == "stop":
-        return _result("stop_asked", label, True, _ok(expected))
+        return result("stop_asked", label, True, ok(expected))
     if last is not None:
         signal = last.query.get("signal") or "KILL"
         actual = bilingual(
@@ -384,4 +384,4 @@ def _stop_asked(ctx: Context, a: Args) -> CheckResult:
         )
     else:
         actual = bilingual("no docker stop of {name} reached the daemon", name=name)
-    return _result("stop_asked", label, False, _diff(expected, actual))
+    return result("stop_asked", label, False, diff(expected, actual))
