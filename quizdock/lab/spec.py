@@ -298,6 +298,13 @@ class Challenge:
             c for c in self.checks if not (lab and c.host_only) and not (not lab and c.condition in RECORDED_CONDITIONS)
         )
 
+    def check_id(self, check: Check) -> str:
+        """A check's id in this challenge, the same wherever it runs: its condition's name, then
+        ``#2``, ``#3``... for the second and later checks of the same condition."""
+        same = [c for c in self.checks if c.condition == check.condition]
+        rank = next(n for n, c in enumerate(same, 1) if c is check)
+        return check.condition if rank == 1 else f"{check.condition}#{rank}"
+
     def not_graded_here(self, *, lab: bool) -> tuple[Check, ...]:
         """The checks that cannot be graded where the challenge runs (on the learner's own Docker:
         those that read what the lab's engine received)."""
