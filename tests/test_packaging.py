@@ -88,7 +88,7 @@ def test_the_readme_command_tables_are_written_from_the_cli() -> None:
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     assert docs.render(readme) == readme, "README.md drifted from the CLI: run python tools/docs.py"
     assert "| `quizdock review [--deck DECK] [--limit N] [--new N] [--lang fr\\|en]` | Review the cards" in readme
-    assert "| `quizdock deck test [ID...] [--trust] [--lang fr\\|en]` |" in readme
+    assert "| `quizdock deck test [ID...] [--trust] [--json] [--lang fr\\|en]` |" in readme
     assert "| `quizdock challenge check ID [--watch]" in readme
 
 

@@ -294,6 +294,14 @@ class Challenge:
             c for c in self.checks if not (lab and c.host_only) and not (not lab and c.condition in RECORDED_CONDITIONS)
         )
 
+    def check_id(self, check: Check) -> str:
+        """A check's id in this challenge, the same in the lab and on the learner's Docker: its
+        condition's name, followed by ``#n`` (n counted from 1 in the deck file's order) when
+        the challenge checks that condition more than once."""
+        same = [c for c in self.checks if c.condition == check.condition]
+        rank = next(n for n, c in enumerate(same, 1) if c is check)
+        return f"{check.condition}#{rank}" if len(same) > 1 else check.condition
+
     def not_graded_here(self, *, lab: bool) -> tuple[Check, ...]:
         """The checks that cannot be graded where the challenge runs (on the learner's own Docker:
         those that read what the lab's engine received)."""

@@ -3,6 +3,9 @@
 The proof runs in a private lab of its own (started for the run, removed after it), so
 nothing else on the learner's or CI's Docker can make it fail and nothing there is touched:
 the learner's containers, images, volumes and networks are compared before and after.
+Nothing here prints: the proofs are values (:class:`Proof`, :class:`DeckTest`), and progress
+goes through callbacks; ``quizdock.cli.deck_test_terminal`` shows them to the learner or writes
+them as JSON.
 
 For each challenge: set it up; its goal checks must fail and its guards pass; run the
 reference solution (docker CLI commands read with the Docker CLI model, never a shell, recorded
@@ -20,14 +23,12 @@ import subprocess
 import tempfile
 import time
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
-from rich.markup import escape
-
-from quizdock.challenges.model import LABEL_MANAGED, Challenge, SolutionStep, placeholders, substitute
+from quizdock.challenges.model import LABEL_MANAGED, Challenge, Check, SolutionStep, placeholders, substitute
 from quizdock.challenges.steps import UnsafeStep, solution_argv, staged_argv
 from quizdock.errors import QuizdockError
 from quizdock.i18n import N_, _, current_language, number
@@ -39,13 +40,16 @@ from quizdock.lab.state import LabState, last_line, record_answer, record_typed,
 
 if TYPE_CHECKING:
     import docker
-    from rich.console import Console
 
-    from quizdock.lab.engine import Lab
+    from quizdock.decks.cards import PracticalCard
+    from quizdock.lab.engine import Lab, LabUnavailable
     from quizdock.lab.target import Target
 
 STEP_TIMEOUT = 120
 SETTLE_SECONDS = 5  # logs written just after `run -d` may take a moment to show
+
+Status = Literal["pass", "fail", "error"]
+"""A proof's verdict: proven, proven wrong, or stopped by an error before its end."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +60,50 @@ class StepOutcome:
     returncode: int
     output: str
 
+    @property
+    def passed(self) -> bool:
+        return self.returncode == 0
+
+    def message(self) -> str:
+        """What it did, in the learner's language: its exit status, and its output's end when it failed."""
+        if self.passed:
+            return _("`{command}` exited with 0").format(command=self.command)
+        return _("`{command}` exited with {code}: {output}").format(
+            command=self.command, code=self.returncode, output=self.output.strip()[-500:]
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class CheckProof:
+    """One check of a proven challenge: its result right after setup and after the solution.
+
+    Attributes:
+        id: Its id in the challenge (:meth:`quizdock.decks.challenge_spec.Challenge.check_id`).
+        guard: A guard must hold throughout; a goal must fail after setup.
+        after_setup: Its result right after setup.
+        after_solution: Its result once the solution ran.
+    """
+
+    id: str
+    guard: bool
+    after_setup: CheckResult
+    after_solution: CheckResult
+
+    @property
+    def passed(self) -> bool:
+        """It did what it must: a goal fails after setup (a guard holds), and both hold at the end."""
+        return self.after_setup.passed == self.guard and self.after_solution.passed
+
+    def message(self) -> str:
+        """Why it did not do what it must, or what it found at the end, in the learner's language."""
+        lang = current_language()
+        if self.after_setup.passed != self.guard:
+            said = self.after_setup.message.get(lang)
+            if self.guard:
+                return _("fails right after setup: {message}").format(message=said)
+            return _("passes already after setup, before the solution: {message}").format(message=said)
+        return self.after_solution.message.get(lang)
+
 
 @dataclass(slots=True)
 class Proof:
@@ -65,19 +113,48 @@ class Proof:
         challenge_id: The challenge.
         problems: Everything that went wrong; empty means proven.
         steps: The solution commands as run.
+        checks: Each check after setup and after the solution (empty when an error stopped the proof).
         seconds: How long the proof took.
         values: The parameter values setup chose (and any extra values given).
+        error: What stopped the proof before its end (Docker went away, setup was refused).
     """
 
     challenge_id: str
     problems: list[str] = field(default_factory=list)
     steps: list[StepOutcome] = field(default_factory=list)
+    checks: list[CheckProof] = field(default_factory=list)
     seconds: float = 0.0
     values: dict[str, str] = field(default_factory=dict)
+    error: QuizdockError | None = None
 
     @property
     def ok(self) -> bool:
-        return not self.problems
+        return not self.problems and self.error is None
+
+    @property
+    def status(self) -> Status:
+        return "error" if self.error is not None else "pass" if self.ok else "fail"
+
+
+@dataclass(slots=True)
+class DeckTest:
+    """What ``deck test`` found: one proof per challenge, in order, up to an error that stopped it.
+
+    Attributes:
+        proofs: The proofs made; the last one carries the error, if any.
+        error: What stopped the run (the challenges after it were not proven).
+    """
+
+    proofs: list[Proof] = field(default_factory=list)
+    error: QuizdockError | None = None
+
+    @property
+    def failed(self) -> int:
+        return sum(p.status == "fail" for p in self.proofs)
+
+    @property
+    def status(self) -> Status:
+        return "error" if self.error is not None else "fail" if self.failed else "pass"
 
 
 def run_step(
@@ -231,12 +308,20 @@ class ProofRun:
 
 
 @contextlib.contextmanager
-def private_lab(out: Console | None = None, progress: Callable[[str], None] | None = None) -> Iterator[ProofRun]:
+def private_lab(
+    *,
+    progress: Callable[[str], None] | None = None,
+    on_fallback: Callable[[LabUnavailable], None] | None = None,
+) -> Iterator[ProofRun]:
     """A lab of the proof's own for ``deck test``, removed afterwards.
 
     The learner's Docker only sees the lab's container and volume come and go. With the lab
     off (or unable to start, in ``auto``), the proof runs on the learner's Docker, holding the
     learner's lab lock so that no challenge of theirs runs meanwhile.
+
+    Args:
+        progress: Told each step of the lab's start (a key of :data:`quizdock.lab.engine.STEPS`).
+        on_fallback: Told why the lab cannot start, when the proof runs on the learner's Docker instead.
     """
     from quizdock.lab import engine
     from quizdock.lab.docker_client import connect
@@ -260,11 +345,8 @@ def private_lab(out: Console | None = None, progress: Callable[[str], None] | No
             except engine.LabUnavailable as error:
                 if setting == "on":
                     raise
-                if out is not None:
-                    said = _("The lab cannot start ({reason}); proving on your own Docker.").format(
-                        reason=escape(str(error))
-                    )
-                    out.print(f"[yellow]{said}[/yellow]")
+                if on_fallback is not None:
+                    on_fallback(error)
             else:
                 client = lab.connect()
                 stack.callback(client.close)
@@ -351,47 +433,69 @@ def prove(
     try:
         state = runner.setup(client, challenge, lab=lab)
         proof.values = {**state.values, **(extra_values or {})}
-        first = runner.evaluate(client, challenge, state)
         checks = challenge.checks_for(lab=state.lab)
-        goals = [r for r, c in zip(first, checks, strict=True) if not c.guard]
-        guards = [r for r, c in zip(first, checks, strict=True) if c.guard]
-        if passing_goals := [r for r in goals if r.passed]:
-            proof.problems.append(
-                _("goal checks already pass after setup: {checks}").format(checks=_describe(passing_goals))
-            )
-        if failing_guards := _failed(guards):
-            proof.problems.append(
-                _("guard checks fail right after setup: {checks}").format(checks=_describe(failing_guards))
-            )
+        first = runner.evaluate(client, challenge, state)
+        _judge_setup(proof, checks, first)
         steps = list(solution if solution is not None else challenge.solution)
         state = _run_solution(client, challenge, state, steps, proof, environ=environ, expect_pass=expect_pass)
         ready = state
         results = _settle(lambda: runner.evaluate(client, challenge, ready), want_pass=expect_pass)
+        proof.checks = [
+            CheckProof(challenge.check_id(check), check.guard, early, late)
+            for check, early, late in zip(checks, first, results, strict=True)
+        ]
         if expect_pass and (failing := _failed(results)):
             proof.problems.append(_("checks fail after the solution: {checks}").format(checks=_describe(failing)))
         if not expect_pass and not _failed(results):
             proof.problems.append(_("every check passes after a near miss"))
     finally:
-        if state is None:
-            from quizdock.lab.state import load_state
-
-            state = load_state(challenge.id)
-        problems = runner.cleanup(client, challenge, state, lab=lab)
-        if lab is None:
-            problems += remove_step_networks(client, challenge)
-        proof.problems += [_("cleanup: {problem}").format(problem=p) for p in problems]
-        if left := runner.leftovers(client, challenge, state, lab=lab):
-            proof.problems.append(_("left behind after cleanup: {names}").format(names=", ".join(left)))
-        after = snapshot_learner(client) if lab is None else {}
-        for kind, ids in before.items():
-            if gone := ids - after[kind]:
-                proof.problems.append(
-                    _("the learner's {kind} disappeared: {ids}").format(
-                        kind=_(KINDS.get(kind, kind)), ids=", ".join(sorted(gone))[:300]
-                    )
-                )
+        _clean_up(client, challenge, state, proof, lab=lab, before=before)
         proof.seconds = time.monotonic() - started
     return proof, results
+
+
+def _judge_setup(proof: Proof, checks: Sequence[Check], first: list[CheckResult]) -> None:
+    """Right after setup, every goal check must fail and every guard pass."""
+    goals = [r for r, c in zip(first, checks, strict=True) if not c.guard]
+    guards = [r for r, c in zip(first, checks, strict=True) if c.guard]
+    if passing_goals := [r for r in goals if r.passed]:
+        proof.problems.append(
+            _("goal checks already pass after setup: {checks}").format(checks=_describe(passing_goals))
+        )
+    if failing_guards := _failed(guards):
+        proof.problems.append(
+            _("guard checks fail right after setup: {checks}").format(checks=_describe(failing_guards))
+        )
+
+
+def _clean_up(
+    client: docker.DockerClient,
+    challenge: Challenge,
+    state: LabState | None,
+    proof: Proof,
+    *,
+    lab: Lab | None,
+    before: dict[str, set[str]],
+) -> None:
+    """Clean the challenge up; anything left behind, and any of the learner's resources gone, is a problem."""
+    if state is None:
+        from quizdock.lab.state import load_state
+
+        state = load_state(challenge.id)
+    problems = runner.cleanup(client, challenge, state, lab=lab)
+    if lab is None:
+        problems += remove_step_networks(client, challenge)
+    proof.problems += [_("cleanup: {problem}").format(problem=p) for p in problems]
+    if left := runner.leftovers(client, challenge, state, lab=lab):
+        proof.problems.append(_("left behind after cleanup: {names}").format(names=", ".join(left)))
+    after = snapshot_learner(client) if lab is None else {}
+    for kind, ids in before.items():
+        if gone := ids - after[kind]:
+            proof.problems.append(
+                _("the learner's {kind} disappeared: {ids}").format(
+                    kind=_(KINDS.get(kind, kind)), ids=", ".join(sorted(gone))[:300]
+                )
+            )
 
 
 def _run_solution(
@@ -415,12 +519,8 @@ def _run_solution(
             state = record_typed(state, outcome.command)
             if step.answer:
                 state = record_answer(state, last_line(outcome.output))
-            if outcome.returncode != 0 and expect_pass:
-                proof.problems.append(
-                    _("`{command}` exited with {code}: {output}").format(
-                        command=outcome.command, code=outcome.returncode, output=outcome.output.strip()[-500:]
-                    )
-                )
+            if not outcome.passed and expect_pass:
+                proof.problems.append(outcome.message())
     proof.problems += [_("refused by the guard: {reason}").format(reason=r) for r in guard.refusals]
     return state
 
@@ -471,6 +571,44 @@ def unknown_placeholders(challenge: Challenge, texts: Iterable[str]) -> set[str]
 
     known = set(sample_values(challenge))
     return {name for text in texts for name in placeholders(text)} - known
+
+
+def prove_cards(
+    run: ProofRun,
+    cards: Sequence[PracticalCard],
+    *,
+    on_start: Callable[[PracticalCard], None] | None = None,
+    on_proof: Callable[[Proof], None] | None = None,
+) -> DeckTest:
+    """Prove each card's challenge in turn, where ``run`` says.
+
+    A :class:`~quizdock.errors.QuizdockError` (Docker went away, setup was refused) ends the
+    run: the challenge it stopped carries it, the challenges after it are not proven.
+
+    Args:
+        run: Where the proofs run (:func:`private_lab`).
+        cards: The practical cards whose challenges to prove.
+        on_start: Told of each card before its proof starts.
+        on_proof: Told of each proof made to its end, as soon as it is made.
+    """
+    found = DeckTest()
+    for card in cards:
+        if on_start is not None:
+            on_start(card)
+        started = time.monotonic()
+        try:
+            proof = prove(run.client, card.challenge, lab=run.lab)[0]
+        except QuizdockError as error:
+            found.proofs.append(Proof(card.id, seconds=time.monotonic() - started, error=error))
+            found.error = error
+            return found
+        if unknown := unknown_placeholders(card.challenge, [card.question.fr, card.question.en]):
+            undefined = ", ".join(sorted(unknown))
+            proof.problems.append(_("the task uses undefined parameters: {names}").format(names=undefined))
+        found.proofs.append(proof)
+        if on_proof is not None:
+            on_proof(proof)
+    return found
 
 
 def require_docker_cli() -> None:

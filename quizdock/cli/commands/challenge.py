@@ -21,7 +21,7 @@ from quizdock.cli.commands.common import (
     require_terminal,
 )
 from quizdock.errors import ExitCode, QuizdockError
-from quizdock.i18n import N_, _, calendar_day, ngettext, number
+from quizdock.i18n import N_, _, calendar_day
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -260,57 +260,16 @@ def deck_test_command(
         bool,
         typer.Option("--trust", help=N_("Run the steps of deck files that did not come with quizdock without asking.")),
     ] = False,
+    json_output: Annotated[
+        bool,
+        typer.Option(
+            "--json",
+            help=N_("Print one JSON document for a deck's CI: each challenge, step and check (docs/json-output.md)."),
+        ),
+    ] = False,
     lang: LangOption = None,
 ) -> None:
-    import sys
-
-    from rich.markup import escape
-
-    from quizdock.cli.console import status_line
-    from quizdock.decks.cards import PracticalCard
-    from quizdock.decks.catalog import find_card
-    from quizdock.decks.loading import load_decks
-    from quizdock.lab.deck_test import private_lab, prove, require_docker_cli, unknown_placeholders
-    from quizdock.lab.engine import STEPS
-    from quizdock.lab.trust import approve
+    from quizdock.cli.deck_test_terminal import deck_test
 
     language(lang)
-    decks = load_decks()
-    cards = [card for deck in decks for card in deck.cards if isinstance(card, PracticalCard)]
-    chosen = [find_card(i, cards) for i in challenge_ids] if challenge_ids else cards
-    require_docker_cli()
-    out = console()
-    used = {card.deck_id for card in chosen}
-    approve([d for d in decks if d.id in used], out, trust=trust, interactive=sys.stdin.isatty())
-    failed = 0
-    # Never a silent wait: the status line says what runs (results print above it).
-    with (
-        status_line(out, _("Connecting to Docker…")) as status,
-        private_lab(out, progress=lambda step: status.update(_(STEPS[step]))) as where,
-    ):
-        for card in chosen:
-            assert card.challenge is not None
-            status.update(_("Proving {id}…").format(id=escape(card.id)))
-            proof = prove(where.client, card.challenge, lab=where.lab)[0]
-            texts = [card.question.fr, card.question.en]
-            if unknown := unknown_placeholders(card.challenge, texts):
-                undefined = ", ".join(sorted(unknown))
-                proof.problems.append(_("the task uses undefined parameters: {names}").format(names=undefined))
-            mark = "[green]" + _("ok") + "[/green]  " if proof.ok else "[red]" + _("FAIL") + "[/red]"
-            out.print(f"{mark} {escape(card.id)} [dim]({number(proof.seconds, 1)} s)[/dim]")
-            for problem in proof.problems:
-                out.print(f"      {escape(problem)}")
-            failed += not proof.ok
-    total = len(chosen)
-    if failed:
-        failures = ngettext("{failed} of {total} challenge failed.", "{failed} of {total} challenges failed.", total)
-        out.print(f"[red]{failures.format(failed=failed, total=total)}[/red]")
-        raise typer.Exit(int(ExitCode.FAILED))
-    proven = ngettext("{n} challenge proven", "{n} challenges proven", total).format(n=total)
-    out.print(
-        f"[green]{proven}[/green]"
-        + _(
-            ": each fails after setup, passes after its solution, and cleans up; your own containers, "
-            "images, volumes and networks are as they were."
-        )
-    )
+    deck_test(challenge_ids, trust=trust, json_output=json_output)
