@@ -377,11 +377,13 @@ class ReviewSession:
                 card, verdict=verdict.quality >= SAME_DAY_TARGET, expected=expected, comment=verdict.message.get(lang)
             )
             return Outcome(verdict.quality, typed)
+        from quizdock import challenge_terminal
         from quizdock.lab import flow
-        from quizdock.lab import session as lab
 
         try:  # where the challenge runs (the private lab, else the learner's Docker) is the lab's choice
-            result = lab.run_session(card, lang, ask=self.prompter.command, console=self.console, explain=False)
+            result = challenge_terminal.run_session(
+                card, lang, ask=self.prompter.command, console=self.console, explain=False
+            )
         except QuizdockError as error:  # Docker, the lab, or the lab's folder failed: cleanup ran
             self.console.print(f"[yellow]{escape(self._say('practical_lost', error=error))}[/yellow]")
             return None
