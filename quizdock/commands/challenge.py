@@ -258,6 +258,7 @@ def check_json(
     """
     from quizdock.challenge_terminal import words_in
 
+    # `checks_for` hands back the challenge's own Check objects: each is found by identity.
     ids = dict(zip(map(id, challenge.checks), check_ids(challenge), strict=True))
     message: str | None = None
     if error is not None or checked is None or checked.ended_elsewhere:
