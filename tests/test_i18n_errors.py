@@ -460,9 +460,9 @@ def test_a_challenge_that_makes_its_own_console_keeps_narrow_spaces(
     """`run_session` given no console makes one: rich must not break a line at a narrow space there either."""
     from rich import _wrap
 
+    from quizdock.cli.challenge_terminal import run_session
     from quizdock.decks.catalog import find_card
     from quizdock.errors import DockerUnavailable
-    from quizdock.lab.session import run_session
 
     monkeypatch.setattr(_wrap, "re_word", re.compile(r"\s*\S+\s*"))  # rich's own: \s matches U+202F
     monkeypatch.setenv("QUIZDOCK_LAB", "off")

@@ -24,14 +24,16 @@ from prompt_toolkit.output import DummyOutput
 from rich.console import Console
 from typer.testing import CliRunner
 
+from quizdock.cli.challenge_terminal import review_practical, run_session
 from quizdock.cli.typer_app import app
 from quizdock.decks.catalog import find_card
 from quizdock.decks.loading import Card
 from quizdock.errors import DockerUnavailable
 from quizdock.lab import runner
 from quizdock.lab.conditions import CheckResult
-from quizdock.lab.session import broad_warning, review_practical, run_session, watch
+from quizdock.lab.session import broad_warning
 from quizdock.lab.state import LabState, load_state
+from quizdock.lab.watch import watch
 from tests.conftest import REPO
 from tests.docker_fixtures import LEARNER_PREFIX, LearnerResources
 from tests.scripted import CTRL_C, ENTER, ScriptedPrompter

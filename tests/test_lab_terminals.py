@@ -21,11 +21,11 @@ import pytest
 from rich.console import Console
 from typer.testing import CliRunner
 
+from quizdock.cli.challenge_terminal import run_session
 from quizdock.cli.typer_app import app
 from quizdock.decks.catalog import practical_cards
 from quizdock.errors import QuizdockError
 from quizdock.lab import engine, runner
-from quizdock.lab.session import run_session
 from quizdock.lab.state import load_state, state_dir
 from tests.conftest import REPO
 from tests.docker_fixtures import LEARNER_PREFIX, remove_made

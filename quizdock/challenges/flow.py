@@ -1,7 +1,7 @@
 """What a challenge session decides, with no terminal and no Docker: what a typed line asks for,
 and how the session is graded.
 
-:mod:`quizdock.lab.session` reads the lines, runs the commands and draws the results; the
+:mod:`quizdock.cli.challenge_terminal` reads the lines, runs the commands and draws the results; the
 choices are made here and tested directly.
 """
 

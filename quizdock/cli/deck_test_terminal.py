@@ -77,13 +77,10 @@ def deck_test(challenge_ids: list[str] | None, *, trust: bool, json_output: bool
 
 
 def _console(*, stderr: bool) -> Console:
-    from quizdock.cli.commands.common import console
     from quizdock.cli.console import keep_narrow_spaces, plain_console
 
-    if not stderr:
-        return console()
     keep_narrow_spaces()
-    return plain_console(stderr=True)
+    return plain_console(stderr=stderr)
 
 
 def _approve(decks: list[Deck], out: Console, *, trust: bool, json_output: bool) -> None:
@@ -91,7 +88,8 @@ def _approve(decks: list[Deck], out: Console, *, trust: bool, json_output: bool)
     ``--json`` nobody is asked: ``--trust`` must say yes beforehand."""
     import sys
 
-    from quizdock.lab.trust import approve, untrusted
+    from quizdock.cli.trust_terminal import approve
+    from quizdock.lab.trust import untrusted
 
     if json_output and not trust and (waiting := untrusted(decks)):
         raise QuizdockError(

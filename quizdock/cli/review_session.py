@@ -410,10 +410,12 @@ class ReviewSession:
             )
             return Outcome(verdict.quality, typed)
         from quizdock.challenges import flow
-        from quizdock.lab import session as lab
+        from quizdock.cli import challenge_terminal
 
         try:  # where the challenge runs (the private lab, else the learner's Docker) is the lab's choice
-            result = lab.run_session(card, lang, ask=self.prompter.command, console=self.console, explain=False)
+            result = challenge_terminal.run_session(
+                card, lang, ask=self.prompter.command, console=self.console, explain=False
+            )
         except QuizdockError as error:  # Docker, the lab, or the lab's folder failed: cleanup ran
             self.console.print(f"[yellow]{escape(self._say('practical_lost', error=error))}[/yellow]")
             return None

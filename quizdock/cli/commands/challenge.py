@@ -6,7 +6,7 @@ refusing, 7 unknown challenge id.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
@@ -24,15 +24,16 @@ from quizdock.errors import ExitCode, QuizdockError
 from quizdock.i18n import N_, _, calendar_day
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
     from datetime import datetime
 
     from rich.console import Console
 
     from quizdock.challenges.flow import SessionResult
-    from quizdock.challenges.model import Challenge
+    from quizdock.challenges.model import Challenge, Check
     from quizdock.i18n import Lang
-    from quizdock.lab.conditions import CheckResult
     from quizdock.lab.state import LabState
+    from quizdock.lab.watch import Checked
     from quizdock.storage.records import Practice
 
 app = command_group(help_texts.CHALLENGE)
@@ -113,9 +114,9 @@ def progress_text(practice: Practice | None, now: datetime) -> str:
 def run_command(challenge_id: IdArgument, lang: LangOption = None) -> None:
     """Set a challenge up in your private lab, then type commands until every check passes."""
     require_terminal("challenge run")
+    from quizdock.cli.challenge_terminal import run_session
     from quizdock.cli.prompts import Prompter
     from quizdock.decks.catalog import find_card
-    from quizdock.lab.session import run_session
 
     chosen = language(lang)
     card = find_card(challenge_id)
@@ -136,6 +137,15 @@ def _finite_seconds(value: float | None) -> float | None:
     return value
 
 
+JsonOption = Annotated[
+    bool,
+    typer.Option(
+        "--json",
+        help=N_("Print the result as one JSON document on standard output (schema: docs/json-output.md)."),
+    ),
+]
+
+
 @app.command("check")
 def check_command(
     challenge_id: IdArgument,
@@ -152,71 +162,146 @@ def check_command(
             help=N_("With --watch: give up after this many seconds."),
         ),
     ] = None,
+    as_json: JsonOption = False,
     lang: LangOption = None,
 ) -> None:
     """Grade a challenge set up by `quizdock challenge run` (e.g. in another terminal)."""
+    from quizdock.cli.console import plain_console
     from quizdock.decks.catalog import find_card
-    from quizdock.lab.engine import default_home
     from quizdock.lab.state import load_state
-    from quizdock.lab.target import lab_faults
 
     chosen = language(lang)
     card = find_card(challenge_id)
     assert card.challenge is not None
     state = load_state(card.id)
-    if state is None:
-        raise QuizdockError(
-            _("The challenge {id} is not set up.").format(id=card.id),
-            _("Start it with `quizdock challenge run {id}` in a terminal, then check it from another one.").format(
-                id=card.id
-            ),
-        )
-    out = console()
-    with lab_faults(default_home() if state.lab else None):
-        passed = _check(out, card.challenge, state, chosen, watch=watch, timeout=timeout)
-    if not passed:
+    # With --json, standard output carries the document alone: what people read goes to stderr.
+    out = plain_console(stderr=True) if as_json else console()
+    try:
+        if state is None:
+            raise QuizdockError(
+                _("The challenge {id} is not set up.").format(id=card.id),
+                _("Start it with `quizdock challenge run {id}` in a terminal, then check it from another one.").format(
+                    id=card.id
+                ),
+            )
+        checked = _check(out, card.challenge, state, chosen, watch=watch, timeout=timeout, quiet=as_json)
+    except QuizdockError as error:
+        if as_json:
+            applied = () if state is None else card.challenge.checks_for(lab=state.lab)
+            _print_json(check_json(card.challenge, applied, None, chosen, error=error))
+        raise
+    if as_json:
+        _print_json(check_json(card.challenge, card.challenge.checks_for(lab=state.lab), checked, chosen))
+    if not checked.passed:
         raise typer.Exit(int(ExitCode.FAILED))
     from quizdock.challenges.flow import SessionResult
 
     # `check` does not see the hints read in `challenge run`: it counts a solve without hints.
     checks = len(card.challenge.checks_for(lab=state.lab))
-    count_practice(SessionResult(card.id, "solved", 0, False, tuple(state.typed or ()), checks, checks))
+    count_practice(SessionResult(card.id, "solved", 0, False, tuple(state.typed or ()), checks, checks), out=out)
 
 
 def _check(
-    out: Console, challenge: Challenge, state: LabState, chosen: Lang, *, watch: bool, timeout: float | None
-) -> bool:
-    from quizdock.lab import runner
-    from quizdock.lab.session import show_results, words_in
-    from quizdock.lab.session import watch as watch_checks
-    from quizdock.lab.state import load_state
-    from quizdock.lab.target import connect_for_state
+    out: Console,
+    challenge: Challenge,
+    state: LabState,
+    chosen: Lang,
+    *,
+    watch: bool,
+    timeout: float | None,
+    quiet: bool,
+) -> Checked:
+    """The results drawn on ``out`` (with ``quiet``, a single check draws nothing: the JSON
+    document says it all, while watch mode still shows each change)."""
+    from quizdock.cli.challenge_terminal import check_and_show
+    from quizdock.lab.watch import check_set_up
 
-    client = connect_for_state(state.lab)
-    try:
-        if watch:
-            out.print(words_in(chosen)["watching"])
-            passed = watch_checks(
-                client, challenge, state, lambda results: _print_results(out, results, chosen), timeout=timeout
-            )
-            if not passed and ((current := load_state(challenge.id)) is None or current.ended):
-                out.print(words_in(chosen)["ended"])
-            return passed
-        results = runner.evaluate(client, challenge, state)
-        show_results(out, results, chosen)
-        return all(r.passed for r in results)
-    finally:
-        client.close()
+    if quiet and not watch:
+        return check_set_up(challenge, state, watching=False, timeout=None, on_results=lambda results: None)
+    return check_and_show(out, challenge, state, chosen, watch=watch, timeout=timeout)
 
 
-def count_practice(result: SessionResult) -> None:
+CHECK_JSON_SCHEMA = 1  # bumped only when a key changes meaning or disappears (docs/json-output.md)
+
+
+def check_ids(challenge: Challenge) -> list[str]:
+    """Each check's id in ``challenge.checks``' order: its condition's name, followed by ``#n``
+    (n counted from 1 in the deck file's order) when the challenge checks that condition more
+    than once. Stable whether the challenge runs in the lab or on the learner's Docker."""
+    from collections import Counter
+
+    total = Counter(check.condition for check in challenge.checks)
+    seen: Counter[str] = Counter()
+    ids = []
+    for check in challenge.checks:
+        seen[check.condition] += 1
+        ids.append(f"{check.condition}#{seen[check.condition]}" if total[check.condition] > 1 else check.condition)
+    return ids
+
+
+def check_json(
+    challenge: Challenge,
+    applied: Sequence[Check],
+    checked: Checked | None,
+    lang: Lang,
+    *,
+    error: QuizdockError | None = None,
+) -> dict[str, Any]:
+    """The ``quizdock challenge check --json`` document (schema in docs/json-output.md).
+
+    Args:
+        challenge: The challenge checked.
+        applied: Its checks that apply where it runs (none when it is not set up).
+        checked: What checking found (None after ``error``).
+        lang: The language of the messages.
+        error: Why the checks could not be run or finished.
+    """
+    from quizdock.cli.challenge_terminal import words_in
+
+    # `checks_for` hands back the challenge's own Check objects: each is found by identity.
+    ids = dict(zip(map(id, challenge.checks), check_ids(challenge), strict=True))
+    message: str | None = None
+    if error is not None or checked is None or checked.ended_elsewhere:
+        message = str(error) if error is not None else words_in(lang)["ended"]
+        reason = error.problem if error is not None else message
+        checks = [{"id": ids[id(check)], "label": None, "status": "error", "message": reason} for check in applied]
+        status = "error"
+    else:
+        checks = [
+            {
+                "id": ids[id(check)],
+                "label": result.label.get(lang),
+                "status": "pass" if result.passed else "fail",
+                "message": result.message.get(lang),
+            }
+            for check, result in zip(applied, checked.results, strict=True)
+        ]
+        status = "pass" if checked.passed else "fail"
+    return {
+        "schema": CHECK_JSON_SCHEMA,
+        "challenge": challenge.id,
+        "status": status,
+        "message": message,
+        "checks": checks,
+    }
+
+
+def _print_json(document: dict[str, Any]) -> None:
+    import json
+
+    typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
+
+
+def count_practice(result: SessionResult, *, out: Console | None = None) -> None:
     """Record a challenge solved outside review as a review of its card, graded as review grades
-    it (:func:`quizdock.challenges.flow.quality`), at most once a day; say what it did to the schedule."""
+    it (:func:`quizdock.challenges.flow.quality`), at most once a day; say what it did to the schedule
+    (on ``out``, default the standard output)."""
     from rich.markup import escape
 
     from quizdock.challenges import flow
     from quizdock.support import clock
 
+    out = out or console()
     now = clock.now()
     today = clock.today(now)
     with open_store() as store:
@@ -225,7 +310,7 @@ def count_practice(result: SessionResult) -> None:
         if not flow.counts_as_review(result, last_day, today):
             if result.solved:
                 kept = _("Already reviewed today: this solve leaves its schedule as it is.")
-                console().print(f"[dim]{escape(kept)}[/dim]")
+                out.print(f"[dim]{escape(kept)}[/dim]")
             return
         recorded = store.record_answer(
             result.challenge_id,
@@ -238,16 +323,7 @@ def count_practice(result: SessionResult) -> None:
     counted = _("Counted as a review of {id} (grade {grade}): next review {day}.").format(
         id=result.challenge_id, grade=int(flow.quality(result)), day=calendar_day(recorded.due_on)
     )
-    console().print(f"[green]{escape(counted)}[/green]")
-
-
-def _print_results(out: Console, results: list[CheckResult], lang: Lang) -> None:
-    from datetime import datetime
-
-    from quizdock.lab.session import show_results
-
-    out.rule(datetime.now().strftime("%H:%M:%S"))
-    show_results(out, results, lang)
+    out.print(f"[green]{escape(counted)}[/green]")
 
 
 @command_with_help(help_texts.DECK_TEST)
