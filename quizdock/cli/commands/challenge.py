@@ -224,21 +224,6 @@ def _check(
 CHECK_JSON_SCHEMA = 1  # bumped only when a key changes meaning or disappears (docs/json-output.md)
 
 
-def check_ids(challenge: Challenge) -> list[str]:
-    """Each check's id in ``challenge.checks``' order: its condition's name, followed by ``#n``
-    (n counted from 1 in the deck file's order) when the challenge checks that condition more
-    than once. Stable whether the challenge runs in the lab or on the learner's Docker."""
-    from collections import Counter
-
-    total = Counter(check.condition for check in challenge.checks)
-    seen: Counter[str] = Counter()
-    ids = []
-    for check in challenge.checks:
-        seen[check.condition] += 1
-        ids.append(f"{check.condition}#{seen[check.condition]}" if total[check.condition] > 1 else check.condition)
-    return ids
-
-
 def check_json(
     challenge: Challenge,
     applied: Sequence[Check],
@@ -259,7 +244,7 @@ def check_json(
     from quizdock.cli.challenge_terminal import words_in
 
     # `checks_for` hands back the challenge's own Check objects: each is found by identity.
-    ids = dict(zip(map(id, challenge.checks), check_ids(challenge), strict=True))
+    ids = {id(check): challenge.check_id(check) for check in challenge.checks}
     message: str | None = None
     if error is not None or checked is None or checked.ended_elsewhere:
         message = str(error) if error is not None else words_in(lang)["ended"]
