@@ -157,10 +157,49 @@ def test_the_quick_first_page_is_the_stores(store: Store, db_path: Path, decks: 
         quick_store.close()
     stored = store.scheduled_cards(card_ids)
     assert len(page) == len(stored) == len(card_ids)
+    assert {type(c) for c in [*page, *stored]} == {ScheduledCard}  # one record type on both paths
     for fast, slow in zip(page, stored, strict=True):
         for field in dataclasses.fields(ScheduledCard):  # every field the session may read
             assert getattr(fast, field.name) == getattr(slow, field.name), (slow.card.id, field.name)
     assert any(c.state is not None for c in page) and any(c.state is None for c in page)
+
+
+def test_the_quick_reads_and_the_store_send_sqlite_the_same_statements(
+    store: Store, db_path: Path, decks: Path
+) -> None:
+    """The review queue's SQL is written once: for each read, SQLite receives the same statements
+    (text and values) from the light path's sqlite3 connection as from the store's SQLAlchemy one."""
+    from sqlalchemy import event
+
+    def selects(trace: list[str]) -> list[str]:
+        return [statement for statement in trace if statement.lstrip().upper().startswith("SELECT")]
+
+    fast_trace: list[str] = []
+    slow_trace: list[str] = []
+    conn = connect(db_path, decks)
+    conn.set_trace_callback(fast_trace.append)
+    card_ids = plan(store, DAY, deck=None, limit=None, new_per_day=10)
+    try:
+        with Store.open(db_path) as traced:
+            event.listen(traced.engine, "connect", lambda dbapi, _: dbapi.set_trace_callback(slow_trace.append))
+            reads = [
+                (lambda: quick.due_card_ids(conn, DAY, None, 4), lambda: traced.due_card_ids(DAY, None, 4)),
+                (lambda: quick.due_card_ids(conn, DAY, "beta"), lambda: traced.due_card_ids(DAY, "beta")),
+                (lambda: quick.repeat_card_ids(conn, DAY), lambda: traced.repeat_card_ids(DAY)),
+                (lambda: quick.repeat_card_ids(conn, DAY, "alpha"), lambda: traced.repeat_card_ids(DAY, "alpha")),
+                (lambda: quick.introduced_on(conn, DAY), lambda: traced.introduced_on(DAY)),
+                (lambda: quick.practical_card_ids(conn), traced.practical_card_ids),
+                (lambda: quick.new_card_ids(conn, 3, None, DAY), lambda: traced.new_card_ids(3, None, DAY)),
+                (lambda: quick.new_card_ids(conn, 5, "beta"), lambda: traced.new_card_ids(5, "beta")),
+                (lambda: quick.scheduled_cards(conn, card_ids), lambda: traced.scheduled_cards(card_ids)),
+            ]
+            for fast, slow in reads:
+                fast_trace.clear()
+                slow_trace.clear()
+                assert fast() == slow()
+                assert selects(fast_trace) == selects(slow_trace) != [], (selects(fast_trace), selects(slow_trace))
+    finally:
+        conn.close()
 
 
 def test_a_review_starts_quickly_only_from_the_database_as_loaded(store: Store, db_path: Path, decks: Path) -> None:

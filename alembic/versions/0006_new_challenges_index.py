@@ -16,7 +16,7 @@ depends_on = None
 
 def upgrade() -> None:
     # A partial index: a handful of rows, so a review's plan finds the practical cards at once
-    # instead of scanning a large collection (quizdock.storage.quick.pick_new_cards).
+    # instead of scanning a large collection (quizdock.storage.queue_sql.pick_new_cards).
     op.create_index("ix_cards_practical", "cards", ["deck_id", "position"], sqlite_where=sa.text("kind = 'practical'"))
 
 

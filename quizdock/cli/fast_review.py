@@ -21,17 +21,15 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from quizdock.core.sm2 import CardState
-from quizdock.decks.loading import Card
 from quizdock.entry import split_command
 from quizdock.errors import QuizdockError
 from quizdock.storage import quick
 from quizdock.storage.integrity import WriteCheck
 from quizdock.storage.migrate import read_only
+from quizdock.storage.records import ScheduledCard
 from quizdock.support.config import MAX_LIMIT, MAX_NEW_PER_DAY
 
 if TYPE_CHECKING:
@@ -45,15 +43,6 @@ class ReviewArgs:
     limit: int | None = None
     new: int | None = None
     lang: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class PageCard:
-    """A card of the first page, read with sqlite3: the fields of ``store.ScheduledCard``."""
-
-    card: Card
-    state: CardState | None
-    due_on: date | None
 
 
 _OPTIONS = {"--deck": "deck", "-d": "deck", "--limit": "limit", "-n": "limit", "--new": "new", "--lang": "lang"}
@@ -162,19 +151,6 @@ def _database_damage(error: Exception, db: Path) -> QuizdockError | None:
     return database_damage(error)
 
 
-def page_card(row: quick.StoredCard) -> PageCard:
-    """A card as the store builds it from its row (its content is the deck file's card table)."""
-    import json
-
-    from quizdock.decks.loading import stored_card
-
-    _, deck_id, content, repetitions, interval, easiness_centi, due_on = row
-    card = stored_card(json.loads(content), deck_id=deck_id, path=f"(stored deck {deck_id})")
-    if repetitions is None or interval is None or easiness_centi is None or due_on is None:
-        return PageCard(card, None, None)
-    return PageCard(card, CardState(repetitions, interval, Decimal(easiness_centi) / 100), date.fromisoformat(due_on))
-
-
 class QuickStore:
     """The store of a review started here: the reads a session makes before its first answer
     are made with sqlite3 (quizdock.storage.quick) until the real
@@ -247,10 +223,10 @@ class QuickStore:
         ahead = self._read_once(("practical",))
         return ahead if ahead is not None else quick.practical_card_ids(self._conn)
 
-    def scheduled_cards(self, card_ids: Sequence[str]) -> list[Any]:
+    def scheduled_cards(self, card_ids: Sequence[str]) -> list[ScheduledCard]:
         if self._store is not None:
             return self._store.scheduled_cards(card_ids)
-        return [page_card(row) for row in quick.read_cards(self._conn, list(card_ids))]
+        return quick.scheduled_cards(self._conn, card_ids)
 
     @property
     def store(self) -> Store:

@@ -1,16 +1,19 @@
-"""Light read-only queries for what must start fast (`quizdock due`, a review's first card): sqlite3 only."""
+"""Light read-only queries for what must start fast (`quizdock due`, a review's first card): sqlite3 only.
+
+The review queue's queries are :mod:`quizdock.storage.queue_sql`'s, which the store runs too.
+"""
 
 from __future__ import annotations
 
-import json
 import sqlite3
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any
 
+from quizdock.storage import queue_sql
 from quizdock.storage.migrate import current_revision, damaged, explain, read_only
-from quizdock.storage.schema import DUE_TODAY, HEAD_REVISION, OUT_OF_REVIEW, SET_ASIDE
+from quizdock.storage.records import ScheduledCard
+from quizdock.storage.schema import HEAD_REVISION
 
 
 def count_due(path: Path, today: date, *, deck: str | None = None) -> int | None:
@@ -20,8 +23,8 @@ def count_due(path: Path, today: date, *, deck: str | None = None) -> int | None
     """
     if current_revision(path) != HEAD_REVISION:
         return None
-    sql = due_count_sql(deck)
-    params = {"today": today.isoformat(), "deck": deck}
+    sql = queue_sql.due_count_sql(deck)
+    params = queue_sql.parameters(today, deck)
     try:
         conn = read_only(path)
         try:
@@ -29,7 +32,7 @@ def count_due(path: Path, today: date, *, deck: str | None = None) -> int | None
                 return None
             if follows_fsrs(conn) and _configured_scheduler() != "fsrs":
                 return None  # back to SM-2: the full path puts SM-2's due days back first
-            count = int(conn.execute(sql, params).fetchone()[0])
+            count = int(queue_sql.value(conn.execute, sql, params))
             if count == 0:
                 _check_pages(conn, path)
             return count
@@ -54,26 +57,6 @@ def follows_fsrs(conn: sqlite3.Connection) -> bool:
     """Whether the database's due days follow FSRS (the full review path switches them back)."""
     row = conn.execute("SELECT value FROM preferences WHERE key = 'scheduler'").fetchone()
     return row is not None and row[0] == '"fsrs"'
-
-
-def due_count_sql(deck: str | None) -> str:
-    """The one query that counts the cards due on the day ``:today`` (in the deck ``:deck`` when
-    ``deck`` is given): this light path and :meth:`Store.count_due` both run it."""
-    # Dates are ISO strings in SQLite, so comparing them as text compares the days.
-    if deck is None:
-        # All due states and owed repeats (each from its own index), less the few set-aside cards
-        # among them: no join per due card. CROSS JOIN makes SQLite start from the set-aside cards
-        # (partial index ix_cards_set_aside).
-        return (
-            "SELECT (SELECT count(*) FROM card_states WHERE due_on <= :today)"
-            " + (SELECT count(*) FROM card_states WHERE repeat_on = :today AND due_on > :today) - ("
-            "SELECT count(*) FROM cards c CROSS JOIN card_states s ON s.card_id = c.id "
-            f"WHERE ({SET_ASIDE}) AND {DUE_TODAY} AND ({OUT_OF_REVIEW}))"
-        )
-    return (
-        "SELECT count(*) FROM card_states s JOIN cards c ON c.id = s.card_id "
-        f"WHERE {DUE_TODAY} AND NOT ({OUT_OF_REVIEW}) AND c.deck_id = :deck"
-    )
 
 
 # Up to this size a whole-file check takes a few tens of milliseconds (90 ms for 55 MB).
@@ -123,14 +106,6 @@ def unchanged_since_loaded(files: list[Path], loaded: dict[str, tuple[str, int |
         return False  # the full load reports it
 
 
-# The cards a review may show on the day :today, as ``store.available(today)`` declares them.
-AVAILABLE = "c.retired_at IS NULL AND c.suspended_at IS NULL AND (c.buried_until IS NULL OR c.buried_until <= :today)"
-
-StoredCard = tuple[str, str, str, int | None, int | None, int | None, str | None]
-"""A card as :func:`read_cards` reads it: id, deck, content (JSON), repetitions, interval,
-E-Factor in hundredths and due day (the last four None for a new card)."""
-
-
 def open_for_review(path: Path, files: list[Path], deck: str | None) -> sqlite3.Connection | None:
     """A read-only connection to the database, if a review can start from it as it is.
 
@@ -159,117 +134,29 @@ def open_for_review(path: Path, files: list[Path], deck: str | None) -> sqlite3.
 
 def due_card_ids(conn: sqlite3.Connection, today: date, deck: str | None = None, limit: int | None = None) -> list[str]:
     """``Store.due_card_ids`` with sqlite3: the cards due by ``today``, most overdue first, then by id."""
-    params = {"today": today.isoformat(), "deck": deck, "limit": -1 if limit is None else limit}
-    # The order of ix_card_states_due_on_card_id: a limit reads only the rows it returns.
-    if deck is None:
-        # Every due state less the few set-aside cards (partial index ix_cards_set_aside), rather
-        # than a look-up in cards for each of a backlog of thousands.
-        sql = (
-            "SELECT s.card_id FROM card_states s WHERE s.due_on <= :today AND s.card_id NOT IN ("
-            f"SELECT c.id FROM cards c WHERE ({SET_ASIDE}) AND ({OUT_OF_REVIEW})) "
-            "ORDER BY s.due_on, s.card_id LIMIT :limit"
-        )
-    else:
-        sql = (
-            "SELECT s.card_id FROM card_states s JOIN cards c ON c.id = s.card_id "
-            f"WHERE s.due_on <= :today AND {AVAILABLE} AND c.deck_id = :deck ORDER BY s.due_on, s.card_id LIMIT :limit"
-        )
-    return [row[0] for row in conn.execute(sql, params)]
+    return [row[0] for row in conn.execute(queue_sql.due_ids_sql(deck), queue_sql.parameters(today, deck, limit))]
 
 
 def introduced_on(conn: sqlite3.Connection, today: date) -> int:
     """``Store.introduced_on`` with sqlite3: how many new cards were first reviewed on ``today``."""
-    return int(
-        conn.execute("SELECT count(*) FROM card_states WHERE introduced_on = ?", (today.isoformat(),)).fetchone()[0]
-    )
+    return int(queue_sql.value(conn.execute, queue_sql.INTRODUCED_ON, queue_sql.parameters(today)))
 
 
 def new_card_ids(conn: sqlite3.Connection, limit: int, deck: str | None = None, today: date | None = None) -> list[str]:
     """``Store.new_card_ids`` with sqlite3: the day's new cards, set-aside ones left out."""
-    return pick_new_cards(conn.execute, limit, deck, today)
+    return queue_sql.pick_new_cards(conn.execute, limit, deck, today)
 
 
-Run = Callable[[str, dict[str, Any]], Iterable[Sequence[Any]]]
-"""Runs one query with named parameters and returns its rows: sqlite3's ``execute``, or the store's."""
-
-
-def pick_new_cards(run: Run, limit: int, deck: str | None = None, today: date | None = None) -> list[str]:
-    """The new cards a review brings in, in the order of :func:`quizdock.core.queue.new_card_order`:
-    this light path and :meth:`Store.new_card_ids` both run these queries.
-
-    Args:
-        today: buried cards are left out until this day reaches their ``buried_until``; None
-            leaves out no buried card.
-    """
-    from quizdock.core.queue import NewCard, new_card_order, practised_tags
-
-    if limit <= 0:
-        return []
-    # With no day, no buried card is left out (as the store's ``available(None)``).
-    waiting = "s.card_id IS NULL AND c.suspended_at IS NULL"
-    if today is not None:
-        waiting += " AND (c.buried_until IS NULL OR c.buried_until <= :today)"
-    in_deck = "" if deck is None else " AND c.deck_id = :deck"
-    params: dict[str, Any] = {"today": today.isoformat() if today else None, "deck": deck, "limit": limit}
-    cards = "FROM cards c LEFT OUTER JOIN card_states s ON s.card_id = c.id WHERE c.retired_at IS NULL"
-    lessons = [
-        NewCard(card_id, (deck_id, position))
-        for card_id, deck_id, position in run(
-            f"SELECT c.id, c.deck_id, c.position {cards} AND {waiting}{in_deck} AND c.kind != 'practical' "
-            "ORDER BY c.deck_id, c.position LIMIT :limit",
-            params,
-        )
-    ]
-    challenges = [
-        NewCard(card_id, (deck_id, position), tuple(json.loads(topics)))
-        for card_id, deck_id, position, topics in run(
-            f"SELECT c.id, c.deck_id, c.position, json_extract(c.content, '$.topics') {cards} AND {waiting}{in_deck} "
-            "AND c.kind = 'practical' ORDER BY c.deck_id, c.position",
-            params,
-        )
-    ]
-    tags = sorted(set().union(*(practised_tags(challenge.topics) for challenge in challenges)))
-    related: list[NewCard] = []
-    if tags:
-        # Cards carrying a practised tag or one below it (the core checks each match again).
-        names = {f"t{i}": tag for i, tag in enumerate(tags)}
-        match = " OR ".join(f"t.value = :{key} OR instr(t.value, :{key} || '::') = 1" for key in names)
-        rows = run(
-            f"SELECT c.id, c.deck_id, c.position, json_extract(c.content, '$.topics'), {waiting} {cards}{in_deck} "
-            "AND c.kind != 'practical' AND EXISTS (SELECT 1 FROM json_each(c.content, '$.topics') t "
-            f"WHERE {match})",
-            {**params, **names},
-        )
-        related = [
-            NewCard(card_id, (deck_id, position), tuple(json.loads(topics)), bool(free))
-            for card_id, deck_id, position, topics, free in rows
-        ]
-    return new_card_order(lessons, challenges, related, limit)
-
-
-def read_cards(conn: sqlite3.Connection, card_ids: list[str]) -> list[StoredCard]:
-    """The cards with their SM-2 states, in the order of ``card_ids`` (one query)."""
-    marks = ",".join("?" * len(card_ids))
-    rows = conn.execute(
-        "SELECT c.id, c.deck_id, c.content, s.repetitions, s.interval, s.easiness_centi, s.due_on "
-        f"FROM cards c LEFT OUTER JOIN card_states s ON s.card_id = c.id WHERE c.id IN ({marks})",
-        card_ids,
-    )
-    by_id = {row[0]: row for row in rows}
-    return [by_id[i] for i in card_ids if i in by_id]
+def scheduled_cards(conn: sqlite3.Connection, card_ids: Sequence[str]) -> list[ScheduledCard]:
+    """``Store.scheduled_cards`` with sqlite3: the cards with their states, in the order of ``card_ids``."""
+    return queue_sql.scheduled_cards(conn.execute, card_ids)
 
 
 def repeat_card_ids(conn: sqlite3.Connection, today: date, deck: str | None = None) -> list[str]:
     """``Store.repeat_card_ids`` with sqlite3: the same-day repeats still owed, in the order answered."""
-    rows = conn.execute(
-        "SELECT s.card_id FROM card_states s JOIN cards c ON c.id = s.card_id "
-        f"WHERE s.repeat_on = :today AND s.due_on > :today AND {AVAILABLE}"
-        f"{'' if deck is None else ' AND c.deck_id = :deck'} ORDER BY s.last_reviewed_at, s.card_id",
-        {"today": today.isoformat(), "deck": deck},
-    )
-    return [row[0] for row in rows]
+    return [row[0] for row in conn.execute(queue_sql.repeat_ids_sql(deck), queue_sql.parameters(today, deck))]
 
 
 def practical_card_ids(conn: sqlite3.Connection) -> set[str]:
     """``Store.practical_card_ids`` with sqlite3: the active practical cards."""
-    return {row[0] for row in conn.execute("SELECT id FROM cards WHERE kind = 'practical' AND retired_at IS NULL")}
+    return {row[0] for row in conn.execute(queue_sql.PRACTICAL_IDS)}

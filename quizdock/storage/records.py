@@ -1,7 +1,9 @@
-"""What the store's reports return: plain frozen records, light to import (no SQLAlchemy).
+"""What the store's reads return: plain frozen records, light to import (no SQLAlchemy).
 
-The statistics and the Anki export read the database through :class:`~quizdock.storage.store.Store`
-methods that return these (the SQL is in :mod:`quizdock.storage.queries`).
+The review reads its cards as :class:`ScheduledCard` on both of its paths (sqlite3 before the
+store opens, then the store: :mod:`quizdock.storage.queue_sql`); the statistics and the Anki
+export read the database through :class:`~quizdock.storage.store.Store` methods that return the
+others (the SQL is in :mod:`quizdock.storage.queries`).
 """
 
 from __future__ import annotations
@@ -12,8 +14,22 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from quizdock.core.sm2 import CardState
     from quizdock.decks.loading import Card
     from quizdock.i18n import Text
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduledCard:
+    """A card of the review queue with its SM-2 state (``state`` None: a new card).
+
+    Attributes:
+        due_on: the learner's local date the card is next due (None: a new card).
+    """
+
+    card: Card
+    state: CardState | None
+    due_on: date | None
 
 
 @dataclass(frozen=True, slots=True)
