@@ -7,7 +7,7 @@ import pytest
 from quizdock import image_reference
 from quizdock.image_reference import ImageReference, parse, problem
 from quizdock.lab.conditions import _split_image
-from quizdock.lab.runner import split_reference
+from quizdock.lab.docker_ops import split_reference
 from quizdock.lab.spec import repository_name
 
 DIGEST = "sha256:" + "ab" * 32

@@ -18,7 +18,7 @@ from quizdock.lab import runner
 from quizdock.lab.catalog import find_card, practical_cards
 from quizdock.lab.conditions import CheckResult
 from quizdock.lab.deck_test import Proof, prove
-from quizdock.lab.runner import free_port
+from quizdock.lab.docker_ops import free_port
 from quizdock.lab.spec import LABEL_MANAGED, Challenge, substitute
 from quizdock.lab.state import record_typed
 from tests.challenge_variants import Variant, load_variants

@@ -26,6 +26,7 @@ from quizdock.cli import app
 from quizdock.lab import engine, runner
 from quizdock.lab.catalog import find_card
 from quizdock.lab.deck_test import prove, run_step, snapshot_docker
+from quizdock.lab.docker_ops import free_port
 from quizdock.lab.spec import Challenge, SolutionStep
 from tests.docker_fixtures import CHALLENGE_ENGINES, LEARNER_PREFIX, ChallengeEngine, remove_made, require_image
 
@@ -344,7 +345,7 @@ def everything_of_the_learner(docker_client: docker.DockerClient) -> Iterator[di
         made.append(("container", stopped.id))
         anonymous = docker_client.containers.create("busybox:latest", ["true"], name=f"{name}-anon", volumes=["/data"])
         made.append(("container", anonymous.id))
-        port = runner.free_port()
+        port = free_port()
         tagged = running.commit(repository=f"127.0.0.1:{port}/qd-x", tag="1.0")
         made.append(("image", tagged.id))
         dangling = running.commit()

@@ -311,7 +311,7 @@ def test_a_lab_whose_certificates_changed_is_reported_with_its_fix() -> None:
 
 def test_a_full_docker_is_said_so(docker_client: docker.DockerClient) -> None:
     from quizdock.errors import DockerUnavailable
-    from quizdock.lab.runner import docker_errors
+    from quizdock.lab.docker_ops import docker_errors
     from tests.docker_fixtures import LEARNER_PREFIX
 
     name = f"{LEARNER_PREFIX}{uuid.uuid4().hex[:8]}"
