@@ -20,6 +20,7 @@ from typer.testing import CliRunner
 from quizdock import docker_client as dc
 from quizdock.cli import app
 from quizdock.errors import DockerUnavailable, ExitCode
+from quizdock.lab import spec
 from tests.docker_fixtures import LearnerResources, learner_resources_in
 
 if TYPE_CHECKING:
@@ -424,7 +425,7 @@ def test_doctor_reports_the_engine(docker_client: docker.DockerClient, monkeypat
 
 @pytest.mark.docker
 def test_doctor_names_a_missing_image(docker_client: docker.DockerClient, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(dc, "CHALLENGE_IMAGES", ("busybox:latest", "learner-test-absent:never"))
+    monkeypatch.setattr(spec, "CHALLENGE_IMAGES", (spec.DEFAULT_IMAGE, "learner-test-absent:never"))
     code, output = run_doctor(monkeypatch)
     assert code == 0, output
     text = flat(output)

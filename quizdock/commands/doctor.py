@@ -18,6 +18,7 @@ def doctor(lang: LangOption = None) -> None:
 
     from quizdock import __version__
     from quizdock import docker_client as dc
+    from quizdock.lab import spec
 
     language(lang)
     out = console()
@@ -31,7 +32,7 @@ def doctor(lang: LangOption = None) -> None:
         client = dc.connect()
         try:
             info = dc.engine_info(client)
-            images = [(image, dc.image_present(client, image)) for image in dc.CHALLENGE_IMAGES]
+            images = [(image, dc.image_present(client, image)) for image in spec.CHALLENGE_IMAGES]
         finally:
             client.close()
     except DockerUnavailable as error:

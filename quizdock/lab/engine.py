@@ -109,7 +109,7 @@ def shell_exports(lab: Lab, shell: str = "sh") -> str:
     """
     import json
 
-    from quizdock.docker_client import LAB_TERMINAL, LAB_VARIABLES, lab_terminal
+    from quizdock.lab.terminal_env import LAB_TERMINAL, LAB_VARIABLES, lab_terminal
 
     outer = lab_terminal()
     if outer is None:

@@ -554,7 +554,7 @@ def cleanup(
 
 def logout(registry: str) -> None:
     """``docker logout`` of the challenge's registry (the CLI also clears a credentials store)."""
-    from quizdock.docker_client import learner_environ
+    from quizdock.lab.terminal_env import learner_environ
 
     with contextlib.suppress(OSError, subprocess.SubprocessError):
         subprocess.run(
