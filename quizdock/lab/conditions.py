@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from quizdock import image_reference
 from quizdock.i18n import N_, Text, bilingual, bilingual_n
+from quizdock.lab.spec import DEFAULT_IMAGE as HELPER_IMAGE  # helper containers read files with it
 from quizdock.lab.spec import ArgValue, Challenge
 
 if TYPE_CHECKING:
@@ -47,7 +48,6 @@ if TYPE_CHECKING:
     from quizdock.lab.requests_log import Request
     from quizdock.lab.state import LabState
 
-HELPER_IMAGE = "busybox:latest"
 _ANONYMOUS = re.compile(r"^[0-9a-f]{64}$")
 _ALL_INTERFACES = ("", "0.0.0.0", "::")
 _NEVER = "0001-01-01T00:00:00Z"  # State.StartedAt of a container never started

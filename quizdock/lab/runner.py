@@ -43,6 +43,7 @@ from quizdock.lab.conditions import (
 from quizdock.lab.docker_ops import docker_errors, ensure_image, free_port, split_reference, tar_files
 from quizdock.lab.spec import (
     LABEL_MANAGED,
+    REGISTRY_IMAGE,
     BuildImage,
     Challenge,
     CreateContainer,
@@ -63,7 +64,6 @@ if TYPE_CHECKING:
 
     from quizdock.lab.lab_access import Lab
 
-REGISTRY_IMAGE = "registry:2"
 REGISTRY_CONTAINER = "qd-registry"
 REGISTRY_USER = "qd-learner"
 REGISTRY_PASSWORD = "quizdock-practice"
