@@ -271,8 +271,8 @@ def deck_test_command(
     from quizdock.lab.catalog import find_card
     from quizdock.lab.deck_test import private_lab, prove, require_docker_cli, unknown_placeholders
     from quizdock.lab.engine import STEPS
-    from quizdock.lab.trust import approve
     from quizdock.plaintext import status_line
+    from quizdock.trust_terminal import approve
 
     language(lang)
     decks = load_decks()
