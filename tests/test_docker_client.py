@@ -95,7 +95,7 @@ def test_connect_reads_the_real_engine(docker_client: docker.DockerClient) -> No
 
 @pytest.mark.docker
 def test_image_present(docker_client: docker.DockerClient) -> None:
-    assert dc.image_present(docker_client, "busybox:latest")
+    assert dc.image_present(docker_client, spec.DEFAULT_IMAGE)
     assert not dc.image_present(docker_client, "learner-test-absent:never")
 
 
@@ -376,7 +376,7 @@ def test_learner_resources_exist_unlabelled_and_are_removed(docker_client: docke
         assert container.name.startswith("learner-test-")
         assert not any(k.startswith("quizdock") for k in container.labels)
         assert not any(k.startswith("quizdock") for k in docker_client.images.get(resources.image_id).labels or {})
-        assert resources.image_id != docker_client.images.get("busybox:latest").id
+        assert resources.image_id != docker_client.images.get(spec.DEFAULT_IMAGE).id
     with pytest.raises(docker.errors.NotFound):
         docker_client.containers.get(resources.container_id)
     with pytest.raises(docker.errors.ImageNotFound):

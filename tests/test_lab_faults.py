@@ -26,6 +26,7 @@ from typer.testing import CliRunner
 
 from quizdock.cli import app
 from quizdock.lab import engine
+from quizdock.lab.spec import DEFAULT_IMAGE
 from tests.conftest import REPO, card_toml, deck_toml, write_protected
 
 if TYPE_CHECKING:
@@ -318,7 +319,7 @@ def test_a_full_docker_is_said_so(docker_client: docker.DockerClient) -> None:
     # A volume of 64 KiB in memory: filling it is a real "no space left on device" from the daemon.
     volume = docker_client.volumes.create(name, driver_opts={"type": "tmpfs", "device": "tmpfs", "o": "size=64k"})
     container = docker_client.containers.run(
-        "busybox:latest", ["sleep", "60"], name=name, detach=True, volumes={name: {"bind": "/full"}}
+        DEFAULT_IMAGE, ["sleep", "60"], name=name, detach=True, volumes={name: {"bind": "/full"}}
     )
     try:
         with pytest.raises(DockerUnavailable) as caught, docker_errors("copying a file"):
