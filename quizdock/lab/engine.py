@@ -17,6 +17,11 @@ networks or credentials. The lab is Docker-in-Docker:
 
 Everything about a running lab is read back from its container (labels, ports, mounts): the
 container is the one source of truth.
+
+This module is the lab's entry point (find, start, stop, hold it for one challenge); its parts
+are :mod:`~quizdock.lab.lab_access` (its folder, errors and TLS client),
+:mod:`~quizdock.lab.lab_container` (the container itself) and :mod:`~quizdock.lab.lab_images`
+(the challenges' images in it, and its reset).
 """
 
 from __future__ import annotations
@@ -34,42 +39,34 @@ from quizdock.lab.lab_access import (
     LABEL_LAB,
     Lab,
     LabHome,
-    LabKeysDiffer,
     LabUnavailable,
     certificates_gone,
     default_home,
 )
-from quizdock.lab.lab_container import DEBUG_FLAG, START_SECONDS
-from quizdock.lab.lab_images import contents, keep_archives, load_images, reset
+from quizdock.lab.lab_container import DEBUG_FLAG
+from quizdock.lab.lab_images import keep_archives, load_images
 from quizdock.lab.spec import CHALLENGE_IMAGES
 
 if TYPE_CHECKING:
     import docker
 
-# What callers reach through this module (the lab's parts live in lab_access, lab_container and
-# lab_images); the lab's own facts below are declared here.
+# The lab's entry points, declared here, and the names of its parts that callers reach through
+# this module (declared in lab_access).
 __all__ = [
-    "DEBUG_FLAG",
     "LABEL_LAB",
     "LAB_ENGINE_VERSION",
     "LAB_IMAGE",
-    "START_SECONDS",
     "STEPS",
     "Lab",
     "LabBusy",
     "LabHome",
-    "LabKeysDiffer",
     "LabUnavailable",
-    "certificates_gone",
-    "contents",
     "default_home",
     "down",
     "exclusive",
     "fault",
     "find",
     "lab_image",
-    "load_images",
-    "reset",
     "shell_exports",
     "up",
     "why_not_here",
