@@ -20,14 +20,15 @@ from quizdock.lab.lab_access import LABEL_LAB, Lab, LabHome, LabKeysDiffer, LabU
 if TYPE_CHECKING:
     import docker
 
-TLS_PORT = 2376
-PORT_POOL_SIZE = 6
-START_SECONDS = 30
-CERTS_IN_LAB = "/quizdock/certs"
-DEBUG_FLAG = "--debug"
+TLS_PORT = 2376  # the lab engine's, in the container (Docker's own port for TLS)
+PORT_POOL_SIZE = 6  # ports published to the same number in the lab, for challenges
+START_SECONDS = 30  # how long its engine may take to answer
+CERTS_IN_LAB = "/quizdock/certs"  # where the engine's server certificate is copied in
+DEBUG_FLAG = "--debug"  # the engine logs every API request: grading reads them (requests_log.py)
 
 
 def no_tls_port(home: LabHome) -> LabUnavailable:
+    """The lab container runs, but nobody can reach its engine."""
     return LabUnavailable(
         _("The lab container {name} runs without its TLS port.").format(name=home.name),
         _("Run `quizdock lab down`, then try again."),
@@ -35,6 +36,11 @@ def no_tls_port(home: LabHome) -> LabUnavailable:
 
 
 def existing(host: docker.DockerClient, home: LabHome) -> Any:
+    """The lab's container (any status), None when there is none.
+
+    Raises:
+        LabUnavailable: A container of that name is not quizdock's lab.
+    """
     import docker.errors
 
     try:
@@ -50,6 +56,7 @@ def existing(host: docker.DockerClient, home: LabHome) -> Any:
 
 
 def describe(container: Any, home: LabHome) -> Lab | None:
+    """The lab as its container says it is; None without certificates or a published TLS port."""
     from quizdock.lab import certs
 
     if not certs.complete(home.certs):

@@ -131,6 +131,7 @@ def _archive(home: LabHome, reference: str) -> Path:
 
 
 def keep_archives(lab: docker.DockerClient, home: LabHome) -> None:
+    """Save each cached image of the lab into its folder once, for :func:`reset` to put back."""
     home.image_cache.mkdir(parents=True, exist_ok=True)
     for reference in CHALLENGE_IMAGES:
         path = _archive(home, reference)
