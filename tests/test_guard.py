@@ -20,8 +20,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from quizdock.lab.guard import Guard
-from quizdock.lab.guard_request import Policy, Refused, go_json, read_request
+from quizdock.lab.guard import Guard, Policy, Refused, go_json, read_request
 from quizdock.lab.spec import LABEL_CHALLENGE, LABEL_MANAGED
 
 if TYPE_CHECKING:

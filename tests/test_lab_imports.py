@@ -14,15 +14,12 @@ from tests.conftest import REPO
 
 PACKAGE = REPO / "quizdock"
 # The Docker access of the lab: the learner's Docker, the lab engine and its parts, a challenge's
-# setup and cleanup, where a challenge runs, the guard of deck steps.
+# setup and cleanup, where a challenge runs.
 DOCKER_ACCESS = (
     "quizdock.docker_client",
     "quizdock.lab.certs",
     "quizdock.lab.docker_ops",
     "quizdock.lab.engine",
-    "quizdock.lab.guard",
-    "quizdock.lab.guard_request",
-    "quizdock.lab.guard_rules",
     "quizdock.lab.lab_access",
     "quizdock.lab.lab_container",
     "quizdock.lab.lab_images",

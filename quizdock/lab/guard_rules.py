@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from quizdock.i18n import N_, _
-from quizdock.lab.guard_request import Policy, Refused, Request, field_key, get, go_json, is_empty
+from quizdock.lab.guard import Policy, Refused, Request, _empty, _key, get, go_json
 
 # HostConfig fields that change nothing a container can reach (any value), beside those judged.
 _HARMLESS_HOST = frozenset(
@@ -270,9 +270,9 @@ class Judge:
             elif kind == "volume":
                 options = get(mount, "VolumeOptions")
                 driver = get(options, "DriverConfig")
-                if not is_empty(get(driver, "Options")) or str(get(driver, "Name") or "local") != "local":
+                if not _empty(get(driver, "Options")) or str(get(driver, "Name") or "local") != "local":
                     raise Refused(_("volume driver options can bind any host folder"))
-                if not is_empty(get(options, "Subpath")):
+                if not _empty(get(options, "Subpath")):
                     raise Refused(_("a volume's subpath is not a mount quizdock allows"))
                 if source:
                     self.volume(source)
@@ -286,9 +286,9 @@ class Judge:
             lowered = key.lower()
             # An empty list of masked paths is no masking at all (systempaths=unconfined).
             unmasked = lowered in ("maskedpaths", "readonlypaths") and value is not None
-            if lowered in _POWERS and (unmasked or not is_empty(value)):
+            if lowered in _POWERS and (unmasked or not _empty(value)):
                 raise Refused(_(_POWERS[lowered]))
-            if not top and lowered not in _HARMLESS_HOST and lowered not in _POWERS and not is_empty(value):
+            if not top and lowered not in _HARMLESS_HOST and lowered not in _POWERS and not _empty(value):
                 raise Refused(_("HostConfig.{field} is not a setting quizdock lets a deck step use").format(field=key))
         for name in _NAMESPACES:
             value = str(get(host, name) or "")
@@ -327,7 +327,7 @@ def _create(judge: Judge, request: Request, match: re.Match[str]) -> bytes | Non
             raise Refused(_("the network {name} is the host's or another container's").format(name=network))
     if judge.policy.lab:
         return None
-    body[field_key(body, "Labels")] = judge.labelled(get(body, "Labels"))
+    body[_key(body, "Labels")] = judge.labelled(get(body, "Labels"))
     return json.dumps(body).encode()
 
 
@@ -339,7 +339,7 @@ def _container_action(judge: Judge, request: Request, match: re.Match[str]) -> b
         raise Refused(_("a start with a configuration or a checkpoint folder"))
     if match.group(0).endswith("/exec"):
         body = go_json(request.body)
-        if not is_empty(get(body, "Privileged")):
+        if not _empty(get(body, "Privileged")):
             raise Refused(_(_POWERS["privileged"]))
     return None
 
@@ -412,9 +412,9 @@ def _build(judge: Judge, request: Request, match: re.Match[str]) -> bytes | None
 @route("POST", r"/volumes/create")
 def _volume_create(judge: Judge, request: Request, match: re.Match[str]) -> bytes | None:
     body = go_json(request.body) or {}
-    if str(get(body, "Driver") or "local") != "local" or not is_empty(get(body, "DriverOpts")):
+    if str(get(body, "Driver") or "local") != "local" or not _empty(get(body, "DriverOpts")):
         raise Refused(_("volume driver options can bind any host folder"))
-    if not is_empty(get(body, "ClusterVolumeSpec")):
+    if not _empty(get(body, "ClusterVolumeSpec")):
         raise Refused(_("a cluster volume"))
     if judge.policy.lab:
         return None
@@ -422,7 +422,7 @@ def _volume_create(judge: Judge, request: Request, match: re.Match[str]) -> byte
 
     if not str(get(body, "Name") or "").startswith(RESERVED_PREFIX):
         raise Refused(_("a volume a step creates on your Docker has a name of the challenge's"))
-    body[field_key(body, "Labels")] = judge.labelled(get(body, "Labels"))
+    body[_key(body, "Labels")] = judge.labelled(get(body, "Labels"))
     return json.dumps(body).encode()
 
 
@@ -435,13 +435,13 @@ def _volume_remove(judge: Judge, request: Request, match: re.Match[str]) -> byte
 @route("POST", r"/networks/create")
 def _network_create(judge: Judge, request: Request, match: re.Match[str]) -> bytes | None:
     body = go_json(request.body) or {}
-    if str(get(body, "Driver") or "bridge") != "bridge" or not is_empty(get(body, "Options")):
+    if str(get(body, "Driver") or "bridge") != "bridge" or not _empty(get(body, "Options")):
         raise Refused(_("a network driver or driver options other than a plain bridge"))
-    if not judge.policy.lab and not is_empty(get(get(body, "IPAM"), "Config")):
+    if not judge.policy.lab and not _empty(get(get(body, "IPAM"), "Config")):
         raise Refused(_("chosen addresses on your Docker could hide your own networks"))
     if judge.policy.lab:
         return None
-    body[field_key(body, "Labels")] = judge.labelled(get(body, "Labels"))
+    body[_key(body, "Labels")] = judge.labelled(get(body, "Labels"))
     return json.dumps(body).encode()
 
 
