@@ -28,9 +28,10 @@ DOCKER_ACCESS = (
     "quizdock.lab.terminal_env",
     "quizdock.lab.trust",
 )
-# What prints or prompts: the command line's layer (LAYOUT: plaintext's status line is the CLI's).
+# What prints or prompts: the command line's layer (LAYOUT: plaintext's status line is the CLI's;
+# console.py is its Rich side where the two are apart).
 TERMINAL = ("rich", "questionary", "typer", "click")
-CLI_MODULES = ("cli", "commands", "review", "quickreview", "prompts", "charts", "clicktext", "plaintext")
+CLI_MODULES = ("cli", "commands", "review", "quickreview", "prompts", "charts", "clicktext", "plaintext", "console")
 
 
 def module_name(path: Path) -> str:
