@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import pytest
 from typer.testing import CliRunner
 
+from quizdock.challenges import model
 from quizdock.cli.typer_app import app
 from quizdock.errors import DockerUnavailable, ExitCode
 from quizdock.lab import docker_client as dc
@@ -94,7 +95,7 @@ def test_connect_reads_the_real_engine(docker_client: docker.DockerClient) -> No
 
 @pytest.mark.docker
 def test_image_present(docker_client: docker.DockerClient) -> None:
-    assert dc.image_present(docker_client, "busybox:latest")
+    assert dc.image_present(docker_client, model.DEFAULT_IMAGE)
     assert not dc.image_present(docker_client, "learner-test-absent:never")
 
 
@@ -375,7 +376,7 @@ def test_learner_resources_exist_unlabelled_and_are_removed(docker_client: docke
         assert container.name.startswith("learner-test-")
         assert not any(k.startswith("quizdock") for k in container.labels)
         assert not any(k.startswith("quizdock") for k in docker_client.images.get(resources.image_id).labels or {})
-        assert resources.image_id != docker_client.images.get("busybox:latest").id
+        assert resources.image_id != docker_client.images.get(model.DEFAULT_IMAGE).id
     with pytest.raises(docker.errors.NotFound):
         docker_client.containers.get(resources.container_id)
     with pytest.raises(docker.errors.ImageNotFound):
@@ -424,7 +425,7 @@ def test_doctor_reports_the_engine(docker_client: docker.DockerClient, monkeypat
 
 @pytest.mark.docker
 def test_doctor_names_a_missing_image(docker_client: docker.DockerClient, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(dc, "CHALLENGE_IMAGES", ("busybox:latest", "learner-test-absent:never"))
+    monkeypatch.setattr(model, "CHALLENGE_IMAGES", (model.DEFAULT_IMAGE, "learner-test-absent:never"))
     code, output = run_doctor(monkeypatch)
     assert code == 0, output
     text = flat(output)

@@ -6,7 +6,7 @@ import pytest
 
 from quizdock.challenges.model import repository_name
 from quizdock.lab.conditions.images import _split_image
-from quizdock.lab.runner import split_reference
+from quizdock.lab.docker_ops import split_reference
 from quizdock.support import image_reference
 from quizdock.support.image_reference import ImageReference, parse, problem
 

@@ -19,7 +19,7 @@ from quizdock.decks.catalog import find_card, practical_cards
 from quizdock.lab import runner
 from quizdock.lab.conditions import CheckResult
 from quizdock.lab.deck_test import Proof, prove
-from quizdock.lab.runner import free_port
+from quizdock.lab.docker_ops import free_port
 from quizdock.lab.state import record_typed
 from tests.challenge_variants import Variant, load_variants
 from tests.docker_fixtures import LEARNER_PREFIX, ChallengeEngine, LearnerResources

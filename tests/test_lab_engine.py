@@ -22,11 +22,12 @@ import pexpect
 import pytest
 from typer.testing import CliRunner
 
-from quizdock.challenges.model import Challenge, SolutionStep
+from quizdock.challenges.model import CHALLENGE_IMAGES, DEFAULT_IMAGE, Challenge, SolutionStep
 from quizdock.cli.typer_app import app
 from quizdock.decks.catalog import find_card
 from quizdock.lab import engine, runner
 from quizdock.lab.deck_test import prove, run_step, snapshot_docker
+from quizdock.lab.docker_ops import free_port
 from tests.docker_fixtures import CHALLENGE_ENGINES, LEARNER_PREFIX, ChallengeEngine, remove_made, require_image
 
 if TYPE_CHECKING:
@@ -64,7 +65,7 @@ def test_lab_up_status_env_down_through_the_cli(docker_client: docker.DockerClie
 
     status = cli.invoke(app, ["lab", "status", "--lang", "en"])
     assert status.exit_code == 0, status.output
-    for expected in ("running", "Docker Engine", "busybox:latest", "registry:2", "tcp://127.0.0.1:"):
+    for expected in ("running", "Docker Engine", *CHALLENGE_IMAGES, "tcp://127.0.0.1:"):
         assert expected in status.output
 
     env = cli.invoke(app, ["lab", "env"])
@@ -83,7 +84,7 @@ def test_lab_up_status_env_down_through_the_cli(docker_client: docker.DockerClie
         text=True,
         check=True,
     ).stdout.split()
-    assert sorted(shown) == ["busybox:latest", "registry:2"]
+    assert sorted(shown) == sorted(CHALLENGE_IMAGES)
     doctor = cli.invoke(app, ["doctor"])
     assert "running at tcp://127.0.0.1:" in doctor.output, doctor.output
 
@@ -207,7 +208,7 @@ def test_a_reset_brings_back_the_cached_images_a_prune_removed(lab_engine: Targe
     )
     assert proof.ok, proof.problems
     tags = sorted(tag for image in lab_engine.client.images.list() for tag in image.tags)
-    assert tags == ["busybox:latest", "registry:2"]
+    assert tags == sorted(CHALLENGE_IMAGES)
 
 
 def test_docker_login_in_a_challenge_stays_in_the_lab(lab_engine: Target, docker_config_dir: Path) -> None:
@@ -336,15 +337,15 @@ def everything_of_the_learner(docker_client: docker.DockerClient) -> Iterator[di
         network = docker_client.networks.create(name)
         made.append(("network", network.id))
         running = docker_client.containers.run(
-            "busybox:latest", ["sleep", "3600"], name=name, detach=True, volumes={name: {"bind": "/data"}}
+            DEFAULT_IMAGE, ["sleep", "3600"], name=name, detach=True, volumes={name: {"bind": "/data"}}
         )
         made.append(("container", running.id))
-        stopped = docker_client.containers.run("busybox:latest", ["true"], name=f"{name}-stopped", detach=True)
+        stopped = docker_client.containers.run(DEFAULT_IMAGE, ["true"], name=f"{name}-stopped", detach=True)
         stopped.wait()
         made.append(("container", stopped.id))
-        anonymous = docker_client.containers.create("busybox:latest", ["true"], name=f"{name}-anon", volumes=["/data"])
+        anonymous = docker_client.containers.create(DEFAULT_IMAGE, ["true"], name=f"{name}-anon", volumes=["/data"])
         made.append(("container", anonymous.id))
-        port = runner.free_port()
+        port = free_port()
         tagged = running.commit(repository=f"127.0.0.1:{port}/qd-x", tag="1.0")
         made.append(("image", tagged.id))
         dangling = running.commit()
@@ -369,7 +370,7 @@ def test_deck_test_passes_on_a_busy_docker_and_leaves_it_as_it_was(
         nonlocal churned
         deadline = time.monotonic() + 600
         while not stop.is_set() and time.monotonic() < deadline:
-            docker_client.containers.run("busybox:latest", ["true"], remove=True, labels={"churn": "1"})
+            docker_client.containers.run(DEFAULT_IMAGE, ["true"], remove=True, labels={"churn": "1"})
             churned += 1
 
     def labs() -> set[str]:  # deck test's labs of this process (other runs may share the Docker)

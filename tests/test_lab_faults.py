@@ -24,8 +24,9 @@ import pexpect
 import pytest
 from typer.testing import CliRunner
 
+from quizdock.challenges.model import DEFAULT_IMAGE
 from quizdock.cli.typer_app import app
-from quizdock.lab import engine
+from quizdock.lab import engine, lab_container
 from tests.conftest import REPO, card_toml, deck_toml, write_protected
 
 if TYPE_CHECKING:
@@ -305,20 +306,20 @@ def test_a_lab_whose_certificates_changed_is_reported_with_its_fix() -> None:
     started_at = time.monotonic()
     status, output = ended(spawn("challenge", "run", "stop", "--lang", "en", env={"QUIZDOCK_LAB": "on"}))
     assert status == 8 and "refuses quizdock's certificate" in " ".join(output.split()), output
-    assert time.monotonic() - started_at < engine.START_SECONDS  # said at once, not after a wait
+    assert time.monotonic() - started_at < lab_container.START_SECONDS  # said at once, not after a wait
     assert cli.invoke(app, ["lab", "down"]).exit_code == 0
 
 
 def test_a_full_docker_is_said_so(docker_client: docker.DockerClient) -> None:
     from quizdock.errors import DockerUnavailable
-    from quizdock.lab.runner import docker_errors
+    from quizdock.lab.docker_ops import docker_errors
     from tests.docker_fixtures import LEARNER_PREFIX
 
     name = f"{LEARNER_PREFIX}{uuid.uuid4().hex[:8]}"
     # A volume of 64 KiB in memory: filling it is a real "no space left on device" from the daemon.
     volume = docker_client.volumes.create(name, driver_opts={"type": "tmpfs", "device": "tmpfs", "o": "size=64k"})
     container = docker_client.containers.run(
-        "busybox:latest", ["sleep", "60"], name=name, detach=True, volumes={name: {"bind": "/full"}}
+        DEFAULT_IMAGE, ["sleep", "60"], name=name, detach=True, volumes={name: {"bind": "/full"}}
     )
     try:
         with pytest.raises(DockerUnavailable) as caught, docker_errors("copying a file"):

@@ -41,7 +41,11 @@ ContainerState = Literal["running", "exited", "created"]
 CONTAINER_STATES: tuple[ContainerState, ...] = ("running", "exited", "created")
 
 PLACEHOLDER_PATTERN = re.compile(r"\{([a-z][a-z0-9_]*)\}")
+# The images challenges run: the default of every image field, and the image of the challenge's
+# own registry (the `registry` setup action). The lab keeps both; `quizdock doctor` looks for them.
 DEFAULT_IMAGE = "busybox:latest"
+REGISTRY_IMAGE = "registry:2"
+CHALLENGE_IMAGES: tuple[str, ...] = (DEFAULT_IMAGE, REGISTRY_IMAGE)
 # Stand-in values used only to validate, at load time, that names are reserved ones.
 _SAMPLE = {"port": "20000", "dir": "/tmp/qd-dir", "registry": "127.0.0.1:5000"}
 

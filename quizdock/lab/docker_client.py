@@ -20,13 +20,14 @@ import socket
 import ssl
 import warnings
 import weakref
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from quizdock.errors import DockerUnavailable
 from quizdock.i18n import _, os_reason, quoted
+from quizdock.lab.terminal_env import learner_environ
 
 if TYPE_CHECKING:
     import docker
@@ -38,60 +39,8 @@ SUPPORTED_SCHEMES = ("unix", "tcp", "ssh", "npipe", "http", "https", "http+unix"
 
 # The oldest API version quizdock speaks (Docker Engine 1.12); the engine's own is negotiated.
 OLDEST_API = "1.24"
-# The images quizdock's challenges run; `quizdock doctor` checks that they are present.
-CHALLENGE_IMAGES: tuple[str, ...] = ("busybox:latest", "registry:2")
 
 Source = Literal["DOCKER_HOST", "context", "default"]
-
-# `eval "$(quizdock lab env)"` points a terminal's docker CLI at the private lab with these
-# variables, and records in LAB_TERMINAL what they were before: quizdock itself keeps reaching
-# the learner's own Docker there (where the lab runs), and can print the way back.
-LAB_VARIABLES = ("DOCKER_HOST", "DOCKER_TLS_VERIFY", "DOCKER_CERT_PATH", "DOCKER_CONFIG")
-LAB_TERMINAL = "QUIZDOCK_LAB_ENV"
-
-
-def lab_terminal(environ: Mapping[str, str] | None = None) -> dict[str, str | None] | None:
-    """In a terminal pointed at the lab, the learner's own values of :data:`LAB_VARIABLES`
-    (None for one that was not set); None when the terminal is not pointed at the lab."""
-    env = os.environ if environ is None else environ
-    try:
-        data = json.loads(env.get(LAB_TERMINAL) or "null")
-        if not isinstance(data, dict) or env.get("DOCKER_HOST") != data.get("host"):
-            return None  # DOCKER_HOST was changed since: the terminal no longer points at the lab
-        outer = data.get("outer") or {}
-        return {key: outer.get(key) if isinstance(outer.get(key), str) else None for key in LAB_VARIABLES}
-    except (ValueError, AttributeError):
-        return None
-
-
-def learner_environ(environ: Mapping[str, str] | None = None) -> dict[str, str]:
-    """The environment with the learner's own Docker settings (those from before
-    ``eval "$(quizdock lab env)"`` in a terminal pointed at the lab)."""
-    env = dict(os.environ if environ is None else environ)
-    outer = lab_terminal(env)
-    if outer is None:
-        return env
-    for key in LAB_VARIABLES:
-        value = outer.get(key)
-        if value is None:
-            env.pop(key, None)
-        else:
-            env[key] = value
-    env.pop(LAB_TERMINAL, None)
-    return env
-
-
-def way_back(outer: Mapping[str, str | None], shell: str = "sh") -> str:
-    """The line that points a terminal's docker CLI at the learner's own Docker again."""
-    import shlex
-
-    unset = [key for key in LAB_VARIABLES if outer.get(key) is None] + [LAB_TERMINAL]
-    restore = {key: value for key, value in outer.items() if value is not None}
-    if shell == "fish":
-        parts = [f"set -e {key}" for key in unset] + [f"set -gx {k} {shlex.quote(v)}" for k, v in restore.items()]
-        return "; ".join(parts)
-    parts = ["unset " + " ".join(unset)] + [f"export {k}={shlex.quote(v)}" for k, v in restore.items()]
-    return "; ".join(parts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -439,109 +388,188 @@ def diagnose(endpoint: Endpoint, exc: BaseException, *, timeout: float = 10) -> 
         timeout: The timeout that was used, for the message.
 
     Returns:
-        The error to raise.
+        The error to raise: the first of :data:`_DIAGNOSES` that recognises the failure, else a
+        general one.
     """
+    failure = _Failure(endpoint, exc, list(causes(exc)), timeout)
+    for recognise in _DIAGNOSES:
+        if (error := recognise(failure)) is not None:
+            return error
+    return DockerUnavailable(
+        _("Cannot reach the Docker daemon at {where}: {reason}.").format(
+            where=failure.where, reason=_innermost(failure.chain)
+        ),
+        _join(_("Check that Docker runs (`docker version` should show a Server section)."), failure.change),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Failure:
+    """A failure to reach the engine, as :func:`diagnose`'s rules read it."""
+
+    endpoint: Endpoint
+    exc: BaseException
+    chain: list[BaseException]  # the exception and its causes, outermost first
+    timeout: float
+
+    @property
+    def codes(self) -> set[int]:
+        return {e.errno for e in self.chain if isinstance(e, OSError) and e.errno is not None}
+
+    @property
+    def socket_path(self) -> str | None:
+        """The socket's path when the endpoint is a local socket, else None."""
+        scheme, _sep, path = self.endpoint.host.partition("://")
+        return path if _sep and scheme.lower() in ("unix", "http+unix") else None
+
+    @property
+    def where(self) -> str:
+        return _where(self.endpoint)
+
+    @property
+    def change(self) -> str:
+        return _change_endpoint(self.endpoint)
+
+
+def _sdk_refused_address(failure: _Failure) -> DockerUnavailable | None:
+    """The SDK could not use the address at all (its own words are English: said again)."""
     import docker.errors
-    import requests.exceptions
 
-    chain = list(causes(exc))
-    os_errors = [e for e in chain if isinstance(e, OSError) and e.errno is not None]
-    codes = {e.errno for e in os_errors}
-    scheme = endpoint.host.split("://", 1)[0].lower() if "://" in endpoint.host else "tcp"
-    is_socket = scheme in ("unix", "http+unix")
-    socket_path = endpoint.host.split("://", 1)[1] if is_socket else ""
-    where = _where(endpoint)
-
-    text = str(exc)
-    if isinstance(exc, docker.errors.DockerException) and (
-        "Invalid bind address" in text or "protocol is not implemented" in text
-    ):
-        # The SDK's own words are English: said again in the learner's language.
+    text = str(failure.exc)
+    if not isinstance(failure.exc, docker.errors.DockerException):
+        return None
+    if "Invalid bind address" in text or "protocol is not implemented" in text:
         if "port is required" in text:
-            return _bad_address(endpoint, _("the port is missing (tcp://HOST:PORT)"))
-        return _bad_address(endpoint, _("it is not an address Docker can read"))
-    if isinstance(exc, docker.errors.DockerException) and "paramiko" in text:
+            return _bad_address(failure.endpoint, _("the port is missing (tcp://HOST:PORT)"))
+        return _bad_address(failure.endpoint, _("it is not an address Docker can read"))
+    if "paramiko" in text:
         return DockerUnavailable(
             _("quizdock cannot reach {where}: the Docker SDK needs the Python package paramiko for ssh://.").format(
-                where=where
+                where=failure.where
             ),
-            _join(_("Install it where quizdock is installed (`pip install paramiko`)."), _change_endpoint(endpoint)),
+            _join(_("Install it where quizdock is installed (`pip install paramiko`)."), failure.change),
         )
+    return None
 
-    change = _change_endpoint(endpoint)
-    if any(isinstance(e, ssl.SSLError) for e in chain) or isinstance(exc, docker.errors.TLSParameterError):
-        return DockerUnavailable(
-            _("The TLS handshake with {where} failed: {reason}.").format(where=where, reason=_innermost(chain)),
-            _join(_("Check DOCKER_TLS_VERIFY and the certificates in DOCKER_CERT_PATH (or the context's)."), change),
-        )
 
-    if codes & {errno.EACCES, errno.EPERM}:
-        return DockerUnavailable(
-            _("Permission denied on the Docker socket {socket} ({where}): your user may not use it.").format(
-                socket=socket_path or endpoint.host, where=where
+def _tls_failed(failure: _Failure) -> DockerUnavailable | None:
+    import docker.errors
+
+    if not (
+        any(isinstance(e, ssl.SSLError) for e in failure.chain)
+        or isinstance(failure.exc, docker.errors.TLSParameterError)
+    ):
+        return None
+    return DockerUnavailable(
+        _("The TLS handshake with {where} failed: {reason}.").format(
+            where=failure.where, reason=_innermost(failure.chain)
+        ),
+        _join(
+            _("Check DOCKER_TLS_VERIFY and the certificates in DOCKER_CERT_PATH (or the context's)."), failure.change
+        ),
+    )
+
+
+def _permission_denied(failure: _Failure) -> DockerUnavailable | None:
+    if not failure.codes & {errno.EACCES, errno.EPERM}:
+        return None
+    return DockerUnavailable(
+        _("Permission denied on the Docker socket {socket} ({where}): your user may not use it.").format(
+            socket=failure.socket_path or failure.endpoint.host, where=failure.where
+        ),
+        _join(
+            _(
+                "Add yourself to the docker group (`sudo usermod -aG docker $USER`), then log out and back in "
+                "(or run `newgrp docker`); or use rootless Docker: "
+                "`export DOCKER_HOST=unix://$XDG_RUNTIME_DIR/docker.sock`."
             ),
-            _join(
-                _(
-                    "Add yourself to the docker group (`sudo usermod -aG docker $USER`), then log out and back in "
-                    "(or run `newgrp docker`); or use rootless Docker: "
-                    "`export DOCKER_HOST=unix://$XDG_RUNTIME_DIR/docker.sock`."
-                ),
-                change,
-            ),
-        )
+            failure.change,
+        ),
+    )
 
-    if any(isinstance(e, socket.gaierror) for e in chain):
-        return DockerUnavailable(
-            _("The host name in {where} cannot be resolved.").format(where=where),
-            _join(_("Check the host name and your network."), change),
-        )
 
-    if is_socket and (errno.ENOENT in codes or errno.ECONNREFUSED in codes):
-        if errno.ENOENT in codes:
-            problem = _("The Docker daemon is not running: the socket {socket} does not exist ({where}).")
-        else:
-            problem = _(
-                "The Docker daemon is not running: the socket {socket} exists but nothing listens on it ({where})."
-            )
-        return DockerUnavailable(problem.format(socket=socket_path, where=where), _join(_start_hint(), change))
+def _unresolved_host(failure: _Failure) -> DockerUnavailable | None:
+    if not any(isinstance(e, socket.gaierror) for e in failure.chain):
+        return None
+    return DockerUnavailable(
+        _("The host name in {where} cannot be resolved.").format(where=failure.where),
+        _join(_("Check the host name and your network."), failure.change),
+    )
 
-    if codes & {errno.ECONNREFUSED, errno.EHOSTUNREACH, errno.ENETUNREACH, errno.ECONNRESET}:
-        return DockerUnavailable(
-            _("Nothing answers at {where}: {reason}.").format(where=where, reason=_innermost(chain)),
-            _join(
-                _("Start the Docker daemon on that host and check the address and port (2375 plain, 2376 with TLS)."),
-                change,
-            ),
-        )
 
-    if any(isinstance(e, TimeoutError | requests.exceptions.Timeout) for e in chain) or "timed out" in text.lower():
-        return DockerUnavailable(
-            _("The Docker daemon at {where} did not answer within {seconds} s.").format(
-                where=where, seconds=f"{timeout:g}"
-            ),
-            _join(
-                _("Check that it is not stuck (`docker version`; restart Docker) and that the host is reachable."),
-                change,
-            ),
-        )
+def _daemon_not_running(failure: _Failure) -> DockerUnavailable | None:
+    codes = failure.codes
+    if failure.socket_path is None or not codes & {errno.ENOENT, errno.ECONNREFUSED}:
+        return None
+    if errno.ENOENT in codes:
+        problem = _("The Docker daemon is not running: the socket {socket} does not exist ({where}).")
+    else:
+        problem = _("The Docker daemon is not running: the socket {socket} exists but nothing listens on it ({where}).")
+    return DockerUnavailable(
+        problem.format(socket=failure.socket_path, where=failure.where), _join(_start_hint(), failure.change)
+    )
+
+
+def _nothing_answers(failure: _Failure) -> DockerUnavailable | None:
+    if not failure.codes & {errno.ECONNREFUSED, errno.EHOSTUNREACH, errno.ENETUNREACH, errno.ECONNRESET}:
+        return None
+    return DockerUnavailable(
+        _("Nothing answers at {where}: {reason}.").format(where=failure.where, reason=_innermost(failure.chain)),
+        _join(
+            _("Start the Docker daemon on that host and check the address and port (2375 plain, 2376 with TLS)."),
+            failure.change,
+        ),
+    )
+
+
+def _timed_out(failure: _Failure) -> DockerUnavailable | None:
+    import requests.exceptions
+
+    if not (
+        any(isinstance(e, TimeoutError | requests.exceptions.Timeout) for e in failure.chain)
+        or "timed out" in str(failure.exc).lower()
+    ):
+        return None
+    return DockerUnavailable(
+        _("The Docker daemon at {where} did not answer within {seconds} s.").format(
+            where=failure.where, seconds=f"{failure.timeout:g}"
+        ),
+        _join(
+            _("Check that it is not stuck (`docker version`; restart Docker) and that the host is reachable."),
+            failure.change,
+        ),
+    )
+
+
+def _not_an_engine(failure: _Failure) -> DockerUnavailable | None:
+    import requests.exceptions
 
     # docker.errors.APIError is an HTTPError too.
-    http_errors = [e for e in chain if isinstance(e, requests.exceptions.HTTPError)]
-    if http_errors:
-        return DockerUnavailable(
-            _("{where} answered, but not as a Docker engine should: {reason}.").format(
-                where=where, reason=http_errors[0]
-            ),
-            _join(
-                _("Check that the address is a Docker (or Podman) API endpoint and that `docker version` works."),
-                change,
-            ),
-        )
-
+    http_errors = [e for e in failure.chain if isinstance(e, requests.exceptions.HTTPError)]
+    if not http_errors:
+        return None
     return DockerUnavailable(
-        _("Cannot reach the Docker daemon at {where}: {reason}.").format(where=where, reason=_innermost(chain)),
-        _join(_("Check that Docker runs (`docker version` should show a Server section)."), change),
+        _("{where} answered, but not as a Docker engine should: {reason}.").format(
+            where=failure.where, reason=http_errors[0]
+        ),
+        _join(
+            _("Check that the address is a Docker (or Podman) API endpoint and that `docker version` works."),
+            failure.change,
+        ),
     )
+
+
+# :func:`diagnose`'s rules, most specific first: the first that recognises the failure says it.
+_DIAGNOSES: tuple[Callable[[_Failure], DockerUnavailable | None], ...] = (
+    _sdk_refused_address,
+    _tls_failed,
+    _permission_denied,
+    _unresolved_host,
+    _daemon_not_running,
+    _nothing_answers,
+    _timed_out,
+    _not_an_engine,
+)
 
 
 def _innermost(chain: list[BaseException]) -> str:

@@ -170,7 +170,7 @@ def read(host: docker.DockerClient, container: str, since: float) -> list[Reques
     """
     import docker.errors
 
-    from quizdock.lab.engine import DEBUG_FLAG
+    from quizdock.lab.lab_container import DEBUG_FLAG
 
     try:
         lab = host.containers.get(container)

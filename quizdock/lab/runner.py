@@ -16,24 +16,21 @@ On the learner's own Docker, safety rules are enforced here:
 from __future__ import annotations
 
 import contextlib
-import io
 import os
 import random
 import secrets
 import shutil
-import socket
 import subprocess
-import tarfile
 import tempfile
 import time
 import uuid
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from quizdock.challenges.model import (
     LABEL_MANAGED,
+    REGISTRY_IMAGE,
     BuildImage,
     Challenge,
     CreateContainer,
@@ -49,6 +46,7 @@ from quizdock.challenges.model import (
 )
 from quizdock.errors import DockerUnavailable, QuizdockError
 from quizdock.i18n import Text, _
+from quizdock.lab import lab_images
 from quizdock.lab.conditions import (
     CONDITIONS,
     CheckResult,
@@ -58,15 +56,14 @@ from quizdock.lab.conditions import (
     registry_get,
     short_id,
 )
+from quizdock.lab.docker_ops import docker_errors, ensure_image, free_port, split_reference, tar_files
 from quizdock.lab.state import LabState, forget_state, load_state, save_state
-from quizdock.support import image_reference
 
 if TYPE_CHECKING:
     import docker
 
-    from quizdock.lab.engine import Lab
+    from quizdock.lab.lab_access import Lab
 
-REGISTRY_IMAGE = "registry:2"
 REGISTRY_CONTAINER = "qd-registry"
 REGISTRY_USER = "qd-learner"
 REGISTRY_PASSWORD = "quizdock-practice"
@@ -75,50 +72,10 @@ REGISTRY_PASSWORD = "quizdock-practice"
 REGISTRY_HTPASSWD = f"{REGISTRY_USER}:$2y$10$2Mt4FqfrMbZ627J8GpFqgOVYx/qgsJV2xaaWhJZocfBQQmXA/QAhO\n"
 # A seeded running container stops at once on `docker stop` (sh as PID 1 ignores TERM otherwise).
 RUNNING_COMMAND = ("sh", "-c", "trap 'exit 0' TERM; while :; do sleep 1; done")
-PORT_RANGE = (20000, 32000)  # below Linux's ephemeral range, so outgoing connections do not take it
 WAIT_SECONDS = 30
 # The run of a challenge that created a resource: cleanup on the learner's Docker removes only
 # its own run's (another data folder's quizdock may run the same challenge on the same Docker).
 LABEL_RUN = "quizdock.run"
-
-
-@contextlib.contextmanager
-def docker_errors(doing: str, *, refused: type[QuizdockError] = DockerUnavailable) -> Iterator[None]:
-    """Turn a Docker SDK error into a message for the learner (never a traceback).
-
-    Args:
-        doing: What quizdock was doing, for the message ("setting the challenge up").
-        refused: The error a refused request becomes (the lab's own, for its start).
-    """
-    try:
-        yield
-    except QuizdockError:
-        raise
-    except Exception as exc:
-        import docker.errors
-        import requests.exceptions
-
-        if isinstance(exc, docker.errors.APIError):
-            detail = exc.explanation or str(exc)
-            if isinstance(detail, bytes):
-                detail = detail.decode("utf-8", "replace")
-            if "no space left on device" in str(detail).lower():
-                raise refused(
-                    _("Docker has no space left while {doing}: {detail}.").format(doing=doing, detail=detail),
-                    _(
-                        "Free some space: `docker system df` shows what takes it on your Docker; "
-                        "`quizdock lab down` empties the lab's storage (its images come back at the next challenge)."
-                    ),
-                ) from None
-            raise refused(
-                _("The Docker daemon refused a request while {doing}: {detail}.").format(doing=doing, detail=detail),
-                _("Check that Docker works (`docker info`), then try again; quizdock cleans up what it created."),
-            ) from None
-        if isinstance(exc, docker.errors.DockerException | requests.exceptions.RequestException | OSError):
-            from quizdock.lab.docker_client import diagnose, resolve_endpoint
-
-            raise diagnose(resolve_endpoint(), exc) from None
-        raise
 
 
 # --------------------------------------------------------------------------- setup
@@ -236,7 +193,7 @@ def setup(client: docker.DockerClient, challenge: Challenge, *, lab: Lab | None 
 def _run_action(client: docker.DockerClient, challenge: Challenge, action: SetupAction, draft: _Draft) -> None:
     sub = draft.sub
     if isinstance(action, EnsureImage):
-        ensure_image(client, sub(action.image))
+        ensure_image(client, sub(action.image), refused=_challenge_cannot_pull)
     elif isinstance(action, CreateContainer):
         _create_container(client, challenge, action, draft)
     elif isinstance(action, CreateVolume):
@@ -266,21 +223,6 @@ def _run_action(client: docker.DockerClient, challenge: Challenge, action: Setup
         Path(sub(action.path)).write_text(sub(action.content), encoding="utf-8")
 
 
-def ensure_image(
-    client: docker.DockerClient, reference: str, *, refused: Callable[[str, str], QuizdockError] | None = None
-) -> None:
-    """Make sure an image is present, pulling it if needed (`refused`: as for `pull_image`; by
-    default, the challenge's message)."""
-    import docker.errors
-
-    try:
-        client.images.get(reference)
-        return
-    except docker.errors.ImageNotFound:
-        pass
-    pull_image(client, reference, refused=refused or _challenge_cannot_pull)
-
-
 def _challenge_cannot_pull(image: str, reason: str) -> DockerUnavailable:
     return DockerUnavailable(
         _("The challenge needs the image {image}, which is not on this Docker and cannot be pulled: {detail}.").format(
@@ -290,29 +232,6 @@ def _challenge_cannot_pull(image: str, reason: str) -> DockerUnavailable:
             image=image
         ),
     )
-
-
-def pull_image(client: docker.DockerClient, reference: str, *, refused: Callable[[str, str], QuizdockError]) -> None:
-    """Pull an image by its full reference (tag or digest).
-
-    Args:
-        refused: Makes the learner's error from the reference and Docker's reason, when the
-            pull is refused (offline, unknown image, no access).
-    """
-    import docker.errors
-
-    repository, tag = split_reference(reference)
-    try:
-        client.images.pull(repository, tag=tag)
-    except docker.errors.APIError as exc:
-        raise refused(reference, str(exc.explanation or exc)) from None
-
-
-def split_reference(reference: str) -> tuple[str, str]:
-    """``("127.0.0.1:5000/qd-app", "1.0")`` for ``127.0.0.1:5000/qd-app:1.0``; the tag defaults to latest
-    (a digest, ``busybox@sha256:...``, stands where the tag would)."""
-    ref = image_reference.parse(reference)
-    return ref.repository, ref.version
 
 
 def _create_container(
@@ -365,7 +284,7 @@ def _build_image(client: docker.DockerClient, labels: dict[str, str], base: str,
     # A created (never started) container with one new file, committed: a small image of its own.
     helper = client.containers.create(base, command=["true"], labels=labels)
     try:
-        helper.put_archive("/", _tar({"qd-seed": f"quizdock {uuid.uuid4()}\n"}))
+        helper.put_archive("/", tar_files({"qd-seed": f"quizdock {uuid.uuid4()}\n".encode()}, mode=0o644))
         if tag:
             repository, version = split_reference(tag)
             image = helper.commit(repository=repository, tag=version)
@@ -374,17 +293,6 @@ def _build_image(client: docker.DockerClient, labels: dict[str, str], base: str,
         return str(image.id)
     finally:
         helper.remove(force=True)
-
-
-def _tar(files: dict[str, str]) -> bytes:
-    buffer = io.BytesIO()
-    with tarfile.open(fileobj=buffer, mode="w") as archive:
-        for name, text in files.items():
-            data = text.encode()
-            info = tarfile.TarInfo(name)
-            info.size, info.mode, info.mtime = len(data), 0o644, int(time.time())
-            archive.addfile(info, io.BytesIO(data))
-    return buffer.getvalue()
 
 
 def _start_registry(
@@ -403,7 +311,7 @@ def _start_registry(
             address of the lab, so the lab's engine (on 127.0.0.1) and quizdock's checks (through
             the lab's published port) both reach it. None: a free port chosen by Docker, local only.
     """
-    ensure_image(client, REGISTRY_IMAGE)
+    ensure_image(client, REGISTRY_IMAGE, refused=_challenge_cannot_pull)
     environment: dict[str, str] = {}
     if auth:
         environment = {
@@ -421,7 +329,7 @@ def _start_registry(
     )
     if auth:
         # Copied in rather than bind-mounted: works with a remote or Desktop daemon too.
-        container.put_archive("/", _tar({"auth/htpasswd": REGISTRY_HTPASSWD}))
+        container.put_archive("/", tar_files({"auth/htpasswd": REGISTRY_HTPASSWD.encode()}, mode=0o644))
     container.start()
     container.reload()
     port = container.attrs["NetworkSettings"]["Ports"]["5000/tcp"][0]["HostPort"]
@@ -460,35 +368,6 @@ def _push(client: docker.DockerClient, image: str, repository: str, tag: str, *,
                 ),
                 _("Check that your Docker can reach 127.0.0.1 registries, then try again."),
             )
-
-
-def free_port(*, exclude: set[int] | None = None) -> int:
-    """A host port nothing listens on (IPv4 and IPv6), for a challenge to publish on."""
-    exclude = exclude or set()
-    for _attempt in range(200):
-        port = random.randint(*PORT_RANGE)
-        if port not in exclude and _port_free(port):
-            return port
-    with socket.socket() as sock:  # the range is crowded: let the system choose
-        sock.bind(("", 0))
-        return int(sock.getsockname()[1])
-
-
-def _port_free(port: int) -> bool:
-    families = [(socket.AF_INET, "0.0.0.0")]
-    if socket.has_ipv6:
-        families.append((socket.AF_INET6, "::"))
-    for family, address in families:
-        try:
-            with socket.socket(family, socket.SOCK_STREAM) as sock:
-                if family == socket.AF_INET6:
-                    sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
-                sock.bind((address, port))
-        except OSError as exc:
-            if family == socket.AF_INET6 and exc.errno in (97, 99):  # no IPv6 on this host
-                continue
-            return False
-    return True
 
 
 # --------------------------------------------------------------------------- grading
@@ -615,11 +494,9 @@ def cleanup(
 
     problems: list[str] = []
     if lab is not None:
-        from quizdock.lab import engine
-
         with docker_errors(_("emptying the lab")):
-            engine.reset(client, lab.home)
-            problems = [_("{what} (in the lab)").format(what=what) for what in engine.contents(client)]
+            lab_images.reset(client, lab.home)
+            problems = [_("{what} (in the lab)").format(what=what) for what in lab_images.contents(client)]
         forget_state(challenge.id)
         return problems
     state = _for_host(state)
@@ -677,7 +554,7 @@ def cleanup(
 
 def logout(registry: str) -> None:
     """``docker logout`` of the challenge's registry (the CLI also clears a credentials store)."""
-    from quizdock.lab.docker_client import learner_environ
+    from quizdock.lab.terminal_env import learner_environ
 
     with contextlib.suppress(OSError, subprocess.SubprocessError):
         subprocess.run(
@@ -691,10 +568,8 @@ def leftovers(
     """Every quizdock resource of this challenge still there (empty after a clean cleanup); in
     the lab, anything but the cached images."""
     if lab is not None:
-        from quizdock.lab import engine
-
         with docker_errors(_("looking for leftovers")):
-            found = engine.contents(client)
+            found = lab_images.contents(client)
         return found + [_("folder {path}").format(path=d) for d in (state.dirs if state else ()) if Path(d).exists()]
     state = _for_host(state)
     with docker_errors(_("looking for leftovers")):

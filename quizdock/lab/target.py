@@ -12,7 +12,7 @@ import contextlib
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 from quizdock.errors import ExitCode, QuizdockError
 from quizdock.i18n import _, quoted
@@ -21,23 +21,21 @@ if TYPE_CHECKING:
     import docker
 
     from quizdock.lab.engine import Lab, LabHome
-
-Setting = Literal["auto", "on", "off"]
-SETTINGS: tuple[Setting, ...] = ("auto", "on", "off")
+    from quizdock.support.config import LabSetting
 
 
-def lab_setting() -> Setting:
+def lab_setting() -> LabSetting:
     """``QUIZDOCK_LAB``, else ``lab`` in the settings, else ``auto``.
 
     Raises:
         QuizdockError: An unknown value (exit 2).
     """
+    from quizdock.support.config import LAB_SETTINGS, load_config
+
     value = os.environ.get("QUIZDOCK_LAB")
     if value is None:
-        from quizdock.support.config import load_config
-
         return load_config().lab
-    if value not in SETTINGS:
+    if value not in LAB_SETTINGS:
         raise QuizdockError(
             _("QUIZDOCK_LAB is {value}; it must be auto, on or off.").format(value=quoted(value)),
             _("Set one of these, or unset it."),
@@ -71,7 +69,7 @@ class Target:
 
 def open_target(
     *,
-    setting: Setting | None = None,
+    setting: LabSetting | None = None,
     home: LabHome | None = None,
     start: bool = True,
     progress: Callable[[str], None] | None = None,

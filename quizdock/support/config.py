@@ -15,14 +15,18 @@ import os
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal, get_args
 
 from quizdock.core.fsrs import DEFAULT_RETENTION, MAX_RETENTION, MIN_RETENTION
 from quizdock.errors import ExitCode, QuizdockError
 from quizdock.i18n import LANGS, N_, Lang, _, default_lang, os_reason, quoted, set_language
 from quizdock.support.text import read_bounded
 
-LAB_SETTINGS = ("auto", "on", "off")
+# Where challenges run (`lab` in config.toml, QUIZDOCK_LAB): the private lab when it can start,
+# always the lab, or never (the learner's own Docker). Declared here once, for both.
+LabSetting = Literal["auto", "on", "off"]
+LAB_SETTINGS: tuple[LabSetting, ...] = get_args(LabSetting)
+DEFAULT_LAB: LabSetting = "auto"
 SCHEDULERS = ("sm2", "fsrs")
 SCHEDULER_ENV = "QUIZDOCK_SCHEDULER"
 KNOWN_SETTINGS = ("new_per_day", "lang", "lab", "scheduler", "desired_retention")
@@ -39,7 +43,7 @@ MAX_CONFIG_BYTES = 64 * 1024
 class Config:
     new_per_day: int = DEFAULT_NEW_PER_DAY
     lang: Lang | None = None
-    lab: Literal["auto", "on", "off"] = "auto"
+    lab: LabSetting = DEFAULT_LAB
     scheduler: Literal["sm2", "fsrs"] = "sm2"
     desired_retention: float = DEFAULT_RETENTION
 
@@ -118,10 +122,18 @@ def load_config(path: Path | None = None) -> Config:
         from quizdock.support.paths import config_path
 
         path = config_path()
-    try:
-        text = read_bounded(path, MAX_CONFIG_BYTES).decode("utf-8")
-    except FileNotFoundError:
+    text = _read_config(path)
+    if text is None:
         return _with_environment(Config(), path)
+    return _with_environment(_settings(_parse_toml(text, path), path), path)
+
+
+def _read_config(path: Path) -> str | None:
+    """The config file's text; None when there is no file."""
+    try:
+        return read_bounded(path, MAX_CONFIG_BYTES).decode("utf-8")
+    except FileNotFoundError:
+        return None
     except NotADirectoryError:  # the file is missing, and cannot be made there
         parent = next((p for p in path.parents if p.exists() and not p.is_dir()), path.parent)
         raise ConfigError(
@@ -142,10 +154,13 @@ def load_config(path: Path | None = None) -> Config:
             _("The config file {path} {problem}.").format(path=path, problem=exc),
             _("Point QUIZDOCK_CONFIG at a settings file."),
         ) from None
+
+
+def _parse_toml(text: str, path: Path) -> dict[str, Any]:
     import tomllib  # only when there is a file: `quizdock --help` without one stays lighter
 
     try:
-        data = tomllib.loads(text)
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         found = TomlProblem.of(exc)
         if found.line is None:
@@ -159,6 +174,10 @@ def load_config(path: Path | None = None) -> Config:
         raise ConfigError(
             _("The config file {path} nests tables too deeply to be settings.").format(path=path), _fix_or_delete()
         ) from None
+
+
+def _settings(data: dict[str, Any], path: Path) -> Config:
+    """The settings of a parsed config file, each checked."""
     unknown = sorted(set(data) - set(KNOWN_SETTINGS))
     if unknown:
         raise ConfigError(
@@ -179,7 +198,7 @@ def load_config(path: Path | None = None) -> Config:
             _('In {path}, lang must be "fr" or "en", got {value}.').format(path=path, value=quoted(lang)),
             _fix_or_delete(),
         )
-    lab = data.get("lab", "auto")
+    lab = data.get("lab", DEFAULT_LAB)
     if lab not in LAB_SETTINGS:
         raise ConfigError(
             _('In {path}, lab must be "auto", "on" or "off", got {value}.').format(path=path, value=quoted(lab)),

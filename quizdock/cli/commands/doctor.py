@@ -17,6 +17,7 @@ def doctor(lang: LangOption = None) -> None:
     from rich.table import Table
 
     from quizdock import __version__
+    from quizdock.challenges import model
     from quizdock.lab import docker_client as dc
 
     language(lang)
@@ -31,7 +32,7 @@ def doctor(lang: LangOption = None) -> None:
         client = dc.connect()
         try:
             info = dc.engine_info(client)
-            images = [(image, dc.image_present(client, image)) for image in dc.CHALLENGE_IMAGES]
+            images = [(image, dc.image_present(client, image)) for image in model.CHALLENGE_IMAGES]
         finally:
             client.close()
     except DockerUnavailable as error:

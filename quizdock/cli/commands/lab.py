@@ -34,7 +34,7 @@ def not_running() -> str:
 
 def terminal_row(lab: Lab | None) -> str:
     """Where this terminal's docker CLI goes: the lab (with the way back), or the learner's Docker."""
-    from quizdock.lab.docker_client import lab_terminal, way_back
+    from quizdock.lab.terminal_env import lab_terminal, way_back
 
     outer = lab_terminal()
     if outer is None:
@@ -147,7 +147,8 @@ def env_command(
     """Print the exports that point the docker CLI at the lab: eval "$(quizdock lab env)"."""
     from quizdock.errors import ExitCode, QuizdockError
     from quizdock.lab import engine
-    from quizdock.lab.docker_client import LAB_VARIABLES, connect, lab_terminal, way_back
+    from quizdock.lab.docker_client import connect
+    from quizdock.lab.terminal_env import LAB_VARIABLES, lab_terminal, way_back
 
     language(lang)
     if shell not in ("sh", "bash", "zsh", "fish"):

@@ -7,8 +7,6 @@ import tarfile
 
 from quizdock.lab.conditions.base import Context
 
-HELPER_IMAGE = "busybox:latest"  # what the helper reading a volume is made of
-
 
 def read_file(ctx: Context, *, image: str, path: str, volume: str | None = None) -> str | None:
     """The text of a file in an image (or in a volume mounted at ``/qd-volume``), or None.

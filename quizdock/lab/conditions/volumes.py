@@ -3,6 +3,7 @@ anonymous volumes removed with it."""
 
 from __future__ import annotations
 
+from quizdock.challenges.model import DEFAULT_IMAGE as HELPER_IMAGE
 from quizdock.i18n import bilingual, quoted_text
 from quizdock.lab.conditions.base import (
     Args,
@@ -16,7 +17,7 @@ from quizdock.lab.conditions.base import (
     result,
     short_id,
 )
-from quizdock.lab.conditions.files import HELPER_IMAGE, read_file
+from quizdock.lab.conditions.files import read_file
 
 
 @condition
