@@ -12,9 +12,9 @@ from quizdock.core.sm2 import CardState
 from quizdock.errors import NotFound
 from quizdock.i18n import _, quoted
 from quizdock.storage import memory
-from quizdock.storage.database import Database, card_row, utc_naive
 from quizdock.storage.models import CardRow, CardStateRow, ReviewRow
 from quizdock.storage.sql import centi_to_easiness, easiness_to_centi
+from quizdock.storage.store_base import Database, card_row, utc_naive
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,9 +14,9 @@ from sqlalchemy.orm import Session
 from quizdock.decks.loading import MAX_DECK_BYTES, Deck, check_unique_ids, deck_files, file_hash, parse_deck_file
 from quizdock.errors import DeckError
 from quizdock.i18n import _, os_reason
-from quizdock.storage.database import Database, utc_naive
 from quizdock.storage.models import CardRow, DeckRow
 from quizdock.storage.quick import unchanged_since_loaded
+from quizdock.storage.store_base import Database, utc_naive
 from quizdock.support.text import read_bounded
 
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 from quizdock.storage import queries
-from quizdock.storage.database import Database, card_row
 from quizdock.storage.models import CardStateRow
 from quizdock.storage.records import DayActivity, DeckStates, HardCard, ListedCard, Practice, StoredCard
+from quizdock.storage.store_base import Database, card_row
 
 
 class Reports(Database):

@@ -14,10 +14,10 @@ from sqlalchemy import and_, func, or_, select
 
 from quizdock.i18n import Text
 from quizdock.storage import queue_sql
-from quizdock.storage.database import Database
 from quizdock.storage.models import CardRow, CardStateRow, DeckRow
 from quizdock.storage.records import ScheduledCard
 from quizdock.storage.sql import available, effective_due
+from quizdock.storage.store_base import Database
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,8 +11,8 @@ from sqlalchemy import update
 from quizdock.core.fsrs import Fsrs
 from quizdock.core.workload import StudiedCard
 from quizdock.storage import memory
-from quizdock.storage.database import Database
 from quizdock.storage.models import CardStateRow
+from quizdock.storage.store_base import Database
 
 
 class SchedulerChoice(Database):

@@ -9,9 +9,9 @@ from decimal import Decimal
 from sqlalchemy import and_, select
 
 from quizdock.core.scheduler import LEECH_LAPSES
-from quizdock.storage.database import Database, card_row, utc_naive
 from quizdock.storage.models import CardRow, CardStateRow
 from quizdock.storage.sql import centi_to_easiness
+from quizdock.storage.store_base import Database, card_row, utc_naive
 
 
 @dataclass(frozen=True, slots=True)

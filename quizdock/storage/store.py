@@ -12,7 +12,7 @@ the statistics and the export; their SQL stays in this package. Callers hold one
 - :mod:`~quizdock.storage.set_aside`: suspending, burying, the leeches;
 - :mod:`~quizdock.storage.reports`: statistics, export, the card browser, challenges' progress;
 
-over :mod:`~quizdock.storage.database` (the engine and its transactions) and
+over :mod:`~quizdock.storage.store_base` (the engine and its transactions) and
 :mod:`~quizdock.storage.integrity` (the check before the first write).
 
 Every public method that writes commits before it returns, so an answer is on disk as soon as
@@ -25,7 +25,6 @@ from pathlib import Path
 
 from quizdock.storage.answers import Answers, RecordedAnswer, Snapshot, StateValues
 from quizdock.storage.connection import make_engine
-from quizdock.storage.database import utc_naive
 from quizdock.storage.deck_sync import DeckSync, SyncReport
 from quizdock.storage.integrity import WriteCheck
 from quizdock.storage.migrate import upgrade
@@ -34,6 +33,7 @@ from quizdock.storage.reports import Reports
 from quizdock.storage.review_queue import DeckSummary, ReviewQueue
 from quizdock.storage.scheduler_choice import SchedulerChoice
 from quizdock.storage.set_aside import Leech, SetAside
+from quizdock.storage.store_base import utc_naive
 
 __all__ = [
     "DeckSummary",
