@@ -15,7 +15,6 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from quizdock.challenges.model import Challenge
-from quizdock.cli.commands.challenge import check_ids
 from quizdock.cli.typer_app import app
 from quizdock.decks.catalog import find_card
 from quizdock.lab import runner
@@ -160,6 +159,11 @@ def test_an_unknown_challenge_prints_no_document() -> None:
     assert "quizdock challenge list" in result.stderr
 
 
+def check_ids(slug: str) -> list[str]:
+    found = challenge(slug)
+    return [found.check_id(check) for check in found.checks]
+
+
 def test_check_ids_number_a_repeated_condition_only() -> None:
-    assert check_ids(challenge("find-exited")) == ["seeded_stopped_gone", "container_status#1", "container_status#2"]
-    assert check_ids(challenge("image-prune-all")) == ["seed_absent#1", "seed_absent#2", "image_present", "pruned"]
+    assert check_ids("find-exited") == ["seeded_stopped_gone", "container_status#1", "container_status#2"]
+    assert check_ids("image-prune-all") == ["seed_absent#1", "seed_absent#2", "image_present", "pruned"]
