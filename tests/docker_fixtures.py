@@ -9,6 +9,7 @@ the other tests on a machine without Docker, deselect them: ``pytest -m "not doc
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 import threading
 import uuid
@@ -147,6 +148,22 @@ class RunTokens:
             if state is not None and state.run:
                 self.tokens.add(state.run)
         return self.tokens
+
+
+DECK_TEST_STATES = "quizdock-deck-test-*/*.json"
+"""Where `deck test` keeps its challenges' states, in the temporary folder (:func:`own_temp_dir`)."""
+
+
+@pytest.fixture
+def own_temp_dir(monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A temporary folder of this test's own for what quizdock makes there (`deck test` keeps its
+    challenges' states in it: :data:`DECK_TEST_STATES`), short enough for the guard's socket path."""
+    folder = Path(tempfile.mkdtemp(prefix="qd-"))
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def made_by_runs(client: docker.DockerClient, tokens: set[str]) -> list[str]:

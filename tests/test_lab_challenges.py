@@ -5,9 +5,7 @@ tests/data/challenge_variants.toml)."""
 from __future__ import annotations
 
 import shlex
-import shutil
 import subprocess
-import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,7 +23,14 @@ from quizdock.lab.deck_test import Proof, prove
 from quizdock.lab.runner import free_port
 from quizdock.lab.state import record_typed
 from tests.challenge_variants import Variant, load_variants
-from tests.docker_fixtures import LEARNER_PREFIX, ChallengeEngine, LearnerResources, RunTokens, made_by_runs
+from tests.docker_fixtures import (
+    DECK_TEST_STATES,
+    LEARNER_PREFIX,
+    ChallengeEngine,
+    LearnerResources,
+    RunTokens,
+    made_by_runs,
+)
 
 if TYPE_CHECKING:
     import docker
@@ -53,18 +58,6 @@ def challenge(slug: str) -> Challenge:
     return found
 
 
-@pytest.fixture
-def own_temp_dir(monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """A temporary folder of this test's own for what `deck test` makes there (the states of its
-    challenges among them), short enough for the guard's socket path."""
-    folder = Path(tempfile.mkdtemp(prefix="qd-"))
-    monkeypatch.setattr(tempfile, "tempdir", str(folder))
-    try:
-        yield folder
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
-
-
 def test_deck_test_proves_every_challenge(
     challenge_engine: ChallengeEngine,
     docker_client: docker.DockerClient,
@@ -77,7 +70,7 @@ def test_deck_test_proves_every_challenge(
     count = len(practical_cards())
     # The runs of this deck test, by the tokens their states record: other quizdocks' runs on a
     # shared Docker are not this test's. In a lab none of them reaches the host at all.
-    with RunTokens(own_temp_dir, "quizdock-deck-test-*/*.json") as runs:
+    with RunTokens(own_temp_dir, DECK_TEST_STATES) as runs:
         result = CliRunner().invoke(app, ["deck", "test"])
     assert result.exit_code == 0, result.output
     assert f"{count} challenges proven" in result.output
