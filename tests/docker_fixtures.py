@@ -9,7 +9,9 @@ the other tests on a machine without Docker, deselect them: ``pytest -m "not doc
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
+import threading
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,6 +24,8 @@ import pytest
 from quizdock.errors import DockerUnavailable
 from quizdock.lab.docker_client import connect
 from quizdock.lab.engine import LAB_ENGINE_VERSION, LAB_IMAGE, lab_image
+from quizdock.lab.runner import LABEL_RUN
+from quizdock.lab.state import LabState
 
 if TYPE_CHECKING:
     import docker
@@ -97,6 +101,83 @@ def docker_client() -> Iterator[docker.DockerClient]:
         yield client
     finally:
         client.close()
+
+
+class RunTokens:
+    """The run tokens of every challenge set up while it watches a folder of challenge states
+    (the files of ``folder`` that ``pattern`` matches): what this test's runs labelled
+    (``quizdock.run``), told apart from other quizdocks' runs on a shared Docker.
+
+    Setup saves its state, token included, before it creates anything, and cleanup forgets it
+    only after removing: polled every few milliseconds, no run that made something is missed.
+    """
+
+    def __init__(self, folder: Path, pattern: str = "*.json") -> None:
+        self.folder, self.pattern = folder, pattern
+        self.tokens: set[str] = set()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+
+    def start(self) -> RunTokens:
+        self._thread.start()
+        return self
+
+    def stop(self) -> set[str]:
+        """Stop watching; every token seen (the states still there read a last time)."""
+        self._stop.set()
+        self._thread.join(timeout=10)
+        return self.read()
+
+    def __enter__(self) -> RunTokens:
+        return self.start()
+
+    def __exit__(self, *_exc: object) -> None:
+        self.stop()
+
+    def _watch(self) -> None:
+        while not self._stop.wait(0.005):
+            self.read()
+
+    def read(self) -> set[str]:
+        """Read the states there now; every token seen so far."""
+        for path in self.folder.glob(self.pattern):
+            try:
+                state = LabState.from_json(path.read_text(encoding="utf-8"))
+            except OSError:  # forgotten meanwhile
+                continue
+            if state is not None and state.run:
+                self.tokens.add(state.run)
+        return self.tokens
+
+
+DECK_TEST_STATES = "quizdock-deck-test-*/*.json"
+"""Where `deck test` keeps its challenges' states, in the temporary folder (:func:`own_temp_dir`)."""
+
+
+@pytest.fixture
+def own_temp_dir(monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A temporary folder of this test's own for what quizdock makes there (`deck test` keeps its
+    challenges' states in it: :data:`DECK_TEST_STATES`), short enough for the guard's socket path."""
+    folder = Path(tempfile.mkdtemp(prefix="qd-"))
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def made_by_runs(client: docker.DockerClient, tokens: set[str]) -> list[str]:
+    """The containers, images, volumes and networks on ``client`` labelled with one of these
+    runs (the API's lists: one request each, so another test's resource removed meanwhile is
+    no error)."""
+    api, found = client.api, []
+    for token in sorted(tokens):
+        wanted = {"label": f"{LABEL_RUN}={token}"}
+        found += [f"container {(c.get('Names') or ['?'])[0]}" for c in api.containers(all=True, filters=wanted)]
+        found += [f"image {i['Id']}" for i in api.images(all=True, filters=wanted)]
+        found += [f"volume {v['Name']}" for v in api.volumes(filters=wanted).get("Volumes") or []]
+        found += [f"network {n['Name']}" for n in api.networks(filters=wanted)]
+    return found
 
 
 @dataclass(frozen=True)

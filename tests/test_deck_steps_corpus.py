@@ -20,10 +20,10 @@ import pexpect
 import pytest
 from typer.testing import CliRunner
 
-from quizdock.challenges.model import LABEL_CHALLENGE
 from quizdock.cli.typer_app import app
 from quizdock.errors import ExitCode
 from tests.conftest import card_toml, deck_toml
+from tests.docker_fixtures import DECK_TEST_STATES, RunTokens, made_by_runs
 
 if TYPE_CHECKING:
     import docker
@@ -137,28 +137,9 @@ def shared_deck(tmp_path: Path, docker_client: docker.DockerClient) -> Iterator[
         docker_client.volumes.get(volume).remove(force=True)
 
 
-def leftovers(client: docker.DockerClient) -> list[str]:
-    """Anything on the learner's Docker still labelled as a corpus challenge's (the API's lists:
-    one request each, so a resource another test removes meanwhile is no error)."""
-    api, wanted = client.api, {"label": LABEL_CHALLENGE}
-    listed = {
-        "container": api.containers(all=True, filters=wanted),
-        "image": api.images(all=True, filters=wanted),
-        "volume": api.volumes(filters=wanted).get("Volumes") or [],
-        "network": api.networks(filters=wanted),
-    }
-    return [
-        f"{kind} {item.get('Id') or item.get('Name')}"
-        for kind, items in listed.items()
-        for item in items
-        if str((item.get("Labels") or {}).get(LABEL_CHALLENGE, "")).startswith("corpus/")
-    ]
-
-
 def problems_of(output: str, slug: str) -> list[str]:
     """The problems `deck test` printed for one challenge (each indented, and continued by any
-    line up to the next); those about other people's resources vanishing on a shared daemon
-    are not this test's to judge."""
+    line up to the next)."""
     section = output.split(f"corpus/{slug} (", 1)[1].split("\n", 1)[1]
     problems: list[str] = []
     for line in section.splitlines():
@@ -168,16 +149,19 @@ def problems_of(output: str, slug: str) -> list[str]:
             problems.append(line.strip())
         else:
             problems[-1] += " " + line.strip()
-    return [p for p in problems if p and not p.startswith("the learner's ")]
+    return [p for p in problems if p]
 
 
 @pytest.mark.docker
 @pytest.mark.parametrize("lab", ["off", "on"])
 def test_deck_test_runs_a_hostile_corpus_and_the_host_is_as_it_was(
-    shared_deck: Shared, docker_client: docker.DockerClient, lab: str
+    shared_deck: Shared, docker_client: docker.DockerClient, lab: str, own_temp_dir: Path
 ) -> None:
     env = {"QUIZDOCK_DECKS": str(shared_deck.decks), "QUIZDOCK_LAB": lab, "COLUMNS": "400"}
-    result = CliRunner().invoke(app, ["deck", "test", "--trust"], env=env)
+    # This test's runs, by the tokens their states record: another run of this test on the same
+    # Docker proves the same corpus/ challenges.
+    with RunTokens(own_temp_dir, DECK_TEST_STATES) as runs:
+        result = CliRunner().invoke(app, ["deck", "test", "--trust"], env=env)
     assert result.exit_code == ExitCode.FAILED, result.output
     output = result.output
     assert "Traceback" not in output
@@ -192,7 +176,8 @@ def test_deck_test_runs_a_hostile_corpus_and_the_host_is_as_it_was(
     assert shared_deck.canary.read_bytes() == shared_deck.content
     assert docker_client.volumes.get(shared_deck.volume).attrs["Labels"] == {"learner": shared_deck.volume[-8:]}
     # The unnamed --restart always container, the volume and the network made on the way are gone.
-    assert leftovers(docker_client) == []
+    assert runs.tokens
+    assert made_by_runs(docker_client, runs.tokens) == []
 
 
 def test_a_shared_deck_runs_only_once_approved_and_again_when_it_changes(tmp_path: Path) -> None:

@@ -16,8 +16,9 @@ import pexpect
 import pytest
 
 from quizdock.decks.catalog import find_card
-from quizdock.lab.state import load_state
+from quizdock.lab.state import load_state, state_dir
 from tests.conftest import REPO
+from tests.docker_fixtures import RunTokens, made_by_runs
 
 if TYPE_CHECKING:
     import docker
@@ -34,14 +35,6 @@ def process_ended(pid: int) -> bool:
     except OSError:
         return True
     return "\nState:\tZ" in status
-
-
-def labelled(client: docker.DockerClient, label: str) -> list[str]:
-    """What carries the challenge's label (a run whose state is gone cannot be asked)."""
-    filters = {"label": label}
-    return [c.name for c in client.containers.list(all=True, filters=filters)] + [
-        v.name for v in client.volumes.list(filters=filters)
-    ]
 
 
 def spawn_shell(tmp_path: Path) -> pexpect.spawn:
@@ -73,6 +66,9 @@ def test_closing_the_terminal_always_cleans_up(docker_client: docker.DockerClien
     rng = random.Random(12)
     for round_ in range(ROUNDS):
         pid_file = tmp_path / f"pid-{round_}"
+        # This round's run, told apart from other runs of the same challenge on a shared Docker
+        # by the token its state records (the test's own data folder) and its labels carry.
+        run = RunTokens(state_dir()).start()
         shell = spawn_shell(tmp_path)
         # `exec` keeps the pid the shell's job has: the test waits for that process to end.
         shell.sendline(
@@ -102,6 +98,8 @@ def test_closing_the_terminal_always_cleans_up(docker_client: docker.DockerClien
         if moment.startswith("killed"):
             shell.expect_exact("shell$ ")  # the shell has its terminal back: quizdock has ended
             shell.close(force=False)
-        left = labelled(docker_client, challenge.label)
+        tokens = run.stop()
+        assert tokens or moment == "during start-up or setup", f"round {round_} ({moment}): no run seen"
+        left = made_by_runs(docker_client, tokens)
         assert left == [], f"round {round_} ({moment}): left behind {left}"
         assert load_state(challenge.id) is None, f"round {round_} ({moment}): lab state left behind"

@@ -13,10 +13,11 @@ from rich.console import Console
 from sqlalchemy import select
 
 from quizdock.cli.review_session import ReviewSession
+from quizdock.lab.state import state_dir
 from quizdock.storage.models import CardStateRow, ReviewRow
 from quizdock.storage.store import Store
 from quizdock.support.paths import bundled_decks_dir
-from tests.docker_fixtures import LearnerResources
+from tests.docker_fixtures import LearnerResources, RunTokens, made_by_runs
 from tests.scripted import ENTER, ScriptedPrompter
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -39,7 +40,8 @@ def test_a_practical_card_is_reviewed_on_the_engine_and_scheduled(
     prompter = ScriptedPrompter("en", ["hint" + ENTER, "docker container rm old" + ENTER])
     try:
         session = ReviewSession(store, prompter, Console(file=out, width=120), "en", now=lambda: NOW)
-        summary = session.run(["practical/rm"])
+        with RunTokens(state_dir()) as run:
+            summary = session.run(["practical/rm"])
     finally:
         prompter.close()
     output = out.getvalue()
@@ -53,7 +55,8 @@ def test_a_practical_card_is_reviewed_on_the_engine_and_scheduled(
     assert review.quality == 4  # solved after one hint
     assert "docker container rm old" in review.answer
     assert state is not None and state.interval == 1
-    assert docker_client.containers.list(all=True, filters={"label": "quizdock.managed=1"}) == []
+    # The challenge ran in the lab: nothing of its run on the host (other runs' are not this test's).
+    assert run.tokens and made_by_runs(docker_client, run.tokens) == []
     assert learner_resources.missing(docker_client) == []
 
 
@@ -65,7 +68,8 @@ def test_quit_in_a_practical_card_ends_the_session_and_records_nothing(
     prompter = ScriptedPrompter("en", [keys])  # the concept card after it is never asked
     try:
         session = ReviewSession(store, prompter, Console(file=out, width=120), "en", now=lambda: NOW)
-        summary = session.run(["practical/rm", "basics/image-vs-container"])
+        with RunTokens(state_dir()) as run:
+            summary = session.run(["practical/rm", "basics/image-vs-container"])
     finally:
         prompter.close()
     output = out.getvalue()
@@ -75,5 +79,6 @@ def test_quit_in_a_practical_card_ends_the_session_and_records_nothing(
     with store.session() as session:
         assert session.scalars(select(ReviewRow)).all() == []  # not a give-up: nothing graded
         assert session.get(CardStateRow, "practical/rm") is None  # still new, for the next session
-    assert docker_client.containers.list(all=True, filters={"label": "quizdock.managed=1"}) == []
+    # The challenge ran in the lab: nothing of its run on the host (other runs' are not this test's).
+    assert run.tokens and made_by_runs(docker_client, run.tokens) == []
     assert learner_resources.missing(docker_client) == []

@@ -1,8 +1,12 @@
 """``quizdock deck test``: prove every challenge on a real Docker engine.
 
 The proof runs in a private lab of its own (started for the run, removed after it), so
-nothing else on the learner's or CI's Docker can make it fail and nothing there is touched:
-the learner's containers, images, volumes and networks are compared before and after.
+nothing else on the learner's or CI's Docker can make it fail and nothing there is touched.
+With the lab off, it runs on the learner's Docker, which may be busy: their own scripts (or
+other programs) create and remove things meanwhile, and that is not the proof's to judge.
+What keeps their things safe there is what quizdock sends: the guard refuses every step's
+request on something that is not the challenge's, and cleanup removes only what this run made
+(its label, its names, the IDs setup recorded); what is left of it is a problem.
 Nothing here prints: the proofs are values (:class:`Proof`, :class:`DeckTest`), and progress
 goes through callbacks; ``quizdock.cli.deck_test_terminal`` shows them to the learner or writes
 them as JSON.
@@ -28,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from quizdock.challenges.model import LABEL_MANAGED, Challenge, Check, SolutionStep, placeholders, substitute
+from quizdock.challenges.model import Challenge, Check, SolutionStep, placeholders, substitute
 from quizdock.challenges.steps import UnsafeStep, solution_argv, staged_argv
 from quizdock.errors import QuizdockError
 from quizdock.i18n import N_, _, current_language, number
@@ -356,48 +360,6 @@ def private_lab(
         yield ProofRun(Target(client=host))
 
 
-def _name(names: list[str] | None) -> str:
-    return (names or ["/"])[0].lstrip("/")
-
-
-def snapshot_learner(client: docker.DockerClient) -> dict[str, set[str]]:
-    """IDs of the containers, images and volumes that are not quizdock's and that stay until
-    someone removes them: a ``docker run --rm`` container (and its anonymous volumes) removes
-    itself, so it is not the proof's to judge."""
-
-    from quizdock.lab.engine import LABEL_LAB
-
-    def theirs(item_labels: dict[str, str] | None, name: str = "") -> bool:
-        labels = item_labels or {}
-        return LABEL_MANAGED not in labels and LABEL_LAB not in labels and not name.startswith("qd-")
-
-    # The SDK's lists inspect each item and fail on one removed meanwhile (by anyone on a shared
-    # daemon): the API's own lists answer in one request.
-    with runner.docker_errors(_("listing your resources")):
-        containers = [c for c in client.api.containers(all=True) if theirs(c.get("Labels"), _name(c.get("Names")))]
-        passing = [c for c in containers if _removes_itself(client, c["Id"])]
-        passing_volumes = {m.get("Name") for c in passing for m in c.get("Mounts") or [] if m.get("Type") == "volume"}
-        return {
-            "container": {c["Id"] for c in containers} - {c["Id"] for c in passing},
-            "image": {i["Id"] for i in client.api.images() if theirs(i.get("Labels"))},
-            "volume": {
-                v.name
-                for v in client.volumes.list()
-                if theirs(v.attrs.get("Labels"), v.name) and v.name not in passing_volumes
-            },
-        }
-
-
-def _removes_itself(client: docker.DockerClient, container_id: str) -> bool:
-    """Started with ``--rm`` (or already gone)."""
-    import docker.errors
-
-    try:
-        return bool((client.api.inspect_container(container_id).get("HostConfig") or {}).get("AutoRemove"))
-    except docker.errors.NotFound:
-        return True
-
-
 def prove(
     client: docker.DockerClient,
     challenge: Challenge,
@@ -416,8 +378,7 @@ def prove(
         expect_pass: With the reference solution, every check must pass; pass False for a
             near miss, which must leave at least one check failing.
         extra_values: More ``{name}`` values for the solution's commands (a wrong port).
-        lab: The lab ``client`` talks to; None for the learner's own Docker (then the
-            learner's resources are compared before and after).
+        lab: The lab ``client`` talks to; None for the learner's own Docker.
 
     Returns:
         The proof, and the check results after the solution ran.
@@ -426,7 +387,6 @@ def prove(
 
     proof = Proof(challenge.id)
     started = time.monotonic()
-    before = snapshot_learner(client) if lab is None else {}
     environ = lab.environ() if lab else learner_environ()  # a terminal pointed at the lab included
     state: LabState | None = None
     results: list[CheckResult] = []
@@ -449,7 +409,7 @@ def prove(
         if not expect_pass and not _failed(results):
             proof.problems.append(_("every check passes after a near miss"))
     finally:
-        _clean_up(client, challenge, state, proof, lab=lab, before=before)
+        _clean_up(client, challenge, state, proof, lab=lab)
         proof.seconds = time.monotonic() - started
     return proof, results
 
@@ -475,9 +435,8 @@ def _clean_up(
     proof: Proof,
     *,
     lab: Lab | None,
-    before: dict[str, set[str]],
 ) -> None:
-    """Clean the challenge up; anything left behind, and any of the learner's resources gone, is a problem."""
+    """Clean the challenge up; anything left behind is a problem."""
     if state is None:
         from quizdock.lab.state import load_state
 
@@ -488,14 +447,6 @@ def _clean_up(
     proof.problems += [_("cleanup: {problem}").format(problem=p) for p in problems]
     if left := runner.leftovers(client, challenge, state, lab=lab):
         proof.problems.append(_("left behind after cleanup: {names}").format(names=", ".join(left)))
-    after = snapshot_learner(client) if lab is None else {}
-    for kind, ids in before.items():
-        if gone := ids - after[kind]:
-            proof.problems.append(
-                _("the learner's {kind} disappeared: {ids}").format(
-                    kind=_(KINDS.get(kind, kind)), ids=", ".join(sorted(gone))[:300]
-                )
-            )
 
 
 def _run_solution(
