@@ -15,7 +15,7 @@ import os
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from quizdock.core.fsrs import DEFAULT_RETENTION, MAX_RETENTION, MIN_RETENTION
 from quizdock.errors import ExitCode, QuizdockError
@@ -118,10 +118,18 @@ def load_config(path: Path | None = None) -> Config:
         from quizdock.paths import config_path
 
         path = config_path()
-    try:
-        text = read_bounded(path, MAX_CONFIG_BYTES).decode("utf-8")
-    except FileNotFoundError:
+    text = _read_text(path)
+    if text is None:
         return _with_environment(Config(), path)
+    return _with_environment(_settings(_parse_toml(text, path), path), path)
+
+
+def _read_text(path: Path) -> str | None:
+    """The config file's text; None when there is no file (the defaults)."""
+    try:
+        return read_bounded(path, MAX_CONFIG_BYTES).decode("utf-8")
+    except FileNotFoundError:
+        return None
     except NotADirectoryError:  # the file is missing, and cannot be made there
         parent = next((p for p in path.parents if p.exists() and not p.is_dir()), path.parent)
         raise ConfigError(
@@ -142,10 +150,14 @@ def load_config(path: Path | None = None) -> Config:
             _("The config file {path} {problem}.").format(path=path, problem=exc),
             _("Point QUIZDOCK_CONFIG at a settings file."),
         ) from None
+
+
+def _parse_toml(text: str, path: Path) -> dict[str, Any]:
+    """The settings file's table, or the learner's message on what is wrong in it and where."""
     import tomllib  # only when there is a file: `quizdock --help` without one stays lighter
 
     try:
-        data = tomllib.loads(text)
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         found = TomlProblem.of(exc)
         if found.line is None:
@@ -159,6 +171,10 @@ def load_config(path: Path | None = None) -> Config:
         raise ConfigError(
             _("The config file {path} nests tables too deeply to be settings.").format(path=path), _fix_or_delete()
         ) from None
+
+
+def _settings(data: dict[str, Any], path: Path) -> Config:
+    """The settings of the file's table, each checked (a wrong one is named with its fix)."""
     unknown = sorted(set(data) - set(KNOWN_SETTINGS))
     if unknown:
         raise ConfigError(
@@ -206,7 +222,7 @@ def load_config(path: Path | None = None) -> Config:
     config = Config(
         new_per_day=new_per_day, lang=lang, lab=lab, scheduler=scheduler, desired_retention=float(retention)
     )
-    return _with_environment(config, path)
+    return config
 
 
 def _with_environment(config: Config, path: Path) -> Config:
