@@ -1,11 +1,13 @@
 """`quizdock review` up to its first card without Typer or SQLAlchemy.
 
 A review's plain command lines (`quizdock [--db PATH] review [--deck D] [--limit N] [--new N]
-[--lang L]`) are parsed here. When the database is up to date and the deck files are those last
-loaded, the same plan and :class:`quizdock.review.ReviewSession` as the command's run on a
-store whose reads (the plan, the first page of cards) are made with sqlite3, the same queries as
-the store's, until it is opened: to save the first answer, or anything else it is asked.
-SQLAlchemy is loaded while the learner reads the first card.
+[--lang L]`) are read with review's own option table (quizdock.commands.review_options), after
+quizdock.entry has split `--db` off. When the database is up to date and the deck files are those
+last loaded, the command's own body (:func:`quizdock.review.run_review`, its language set up by
+:func:`quizdock.review.review_console`) runs on a store whose reads (the plan, the first page of
+cards) are made with sqlite3, the same queries as the store's, until it is opened: to save the
+first answer, or anything else it is asked. SQLAlchemy is loaded while the learner reads the
+first card.
 
 Anything else (an option this parser does not know, no terminal, a database to create or
 migrate, changed deck files, an unknown deck, a bad config) goes to the Typer app, which

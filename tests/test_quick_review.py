@@ -120,9 +120,7 @@ def test_the_quick_reads_and_plan_are_the_stores(store: Store, db_path: Path, de
                     try:
                         ahead.read_ahead(today, deck, limit)
                         assert ahead.practical_card_ids() == store.practical_card_ids()
-                        assert plan(ahead, today, deck=deck, limit=limit, new_per_day=new_per_day) == (
-                            expected
-                        )
+                        assert plan(ahead, today, deck=deck, limit=limit, new_per_day=new_per_day) == (expected)
                     finally:
                         ahead.close()
     finally:
@@ -243,23 +241,39 @@ def first_screen(child: pexpect.spawn) -> tuple[str, list[str]]:
     rows, columns = child.getwinsize()
     screen = pyte.Screen(columns, rows)
     pyte.Stream(screen).feed(child.before)
-    child.expect("Press Enter")
+    child.expect("Press Enter|Entrée pour voir")  # the prompt, in either language
     return "\n".join(line.rstrip() for line in screen.display).strip(), json.loads(loaded)
+
+
+def first_screens(db_path: Path, decks: Path, args: list[str]) -> tuple[str, str]:
+    """The first screen of the fast start, then of the Typer app, on the same command line."""
+    quick = spawn(db_path, decks, *args)
+    quick_screen, quick_loaded = first_screen(quick)
+    quick.terminate(force=True)
+    # The same command line through the Typer app: a touched deck file sends it there (and
+    # the Typer app loads it again, so the next start is quick again).
+    os.utime(decks / "alpha.toml")
+    full = spawn(db_path, decks, *args)
+    full_screen, full_loaded = first_screen(full)
+    full.terminate(force=True)
+    assert quick_loaded == [] and full_loaded == ["sqlalchemy", "typer"]
+    return quick_screen, full_screen
 
 
 def test_the_first_card_is_the_same_on_both_paths(store: Store, db_path: Path, decks: Path) -> None:
     for args in (["review"], ["review", "--deck", "beta", "--limit", "3"]):
-        quick = spawn(db_path, decks, *args)
-        quick_screen, quick_loaded = first_screen(quick)
-        quick.terminate(force=True)
-        # The same command line through the Typer app: a touched deck file sends it there (and
-        # the Typer app loads it again, so the next start is quick again).
-        os.utime(decks / "alpha.toml")
-        full = spawn(db_path, decks, *args)
-        full_screen, full_loaded = first_screen(full)
-        full.terminate(force=True)
-        assert quick_loaded == [] and full_loaded == ["sqlalchemy", "typer"]
+        quick_screen, full_screen = first_screens(db_path, decks, args)
         assert "Card 1 of" in quick_screen and "Question" in quick_screen
+        assert quick_screen == full_screen
+
+
+def test_both_paths_speak_the_configured_language_unless_told(
+    store: Store, db_path: Path, decks: Path, isolated_home: Path
+) -> None:
+    (isolated_home / "config.toml").write_text('lang = "fr"\n', encoding="utf-8")
+    for args, spoken in ((["review"], "Carte 1 sur"), (["review", "-d", "alpha", "--lang", "en"], "Card 1 of")):
+        quick_screen, full_screen = first_screens(db_path, decks, args)
+        assert spoken in quick_screen, args
         assert quick_screen == full_screen
 
 
