@@ -22,10 +22,11 @@ def main() -> None:
     fast = _parse_due(sys.argv[1:])
     if fast is not None and _answer_due(*fast):
         return
-    if "review" in sys.argv[1:]:
-        from quizdock.cli.fast_review import main as review
+    review = split_command(sys.argv[1:], "review")
+    if review is not None:
+        from quizdock.cli.fast_review import main as quick_review
 
-        if review(sys.argv[1:]):
+        if quick_review(*review):
             return
     from quizdock.cli.typer_app import main as cli_main
 

@@ -1,11 +1,13 @@
 """`quizdock review` up to its first card without Typer or SQLAlchemy.
 
 A review's plain command lines (`quizdock [--db PATH] review [--deck D] [--limit N] [--new N]
-[--lang L]`) are parsed here. When the database is up to date and the deck files are those last
-loaded, the same plan and :class:`quizdock.cli.review_session.ReviewSession` as the command's run on a
-store whose reads (the plan, the first page of cards) are made with sqlite3, the same queries as
-the store's, until it is opened: to save the first answer, or anything else it is asked.
-SQLAlchemy is loaded while the learner reads the first card.
+[--lang L]`) are read with review's own option table (quizdock.cli.review_options), after
+quizdock.entry has split `--db` off. When the database is up to date and the deck files are those
+last loaded, the command's own body (:func:`quizdock.cli.review_session.run_review`, its language set up by
+:func:`quizdock.cli.review_session.review_console`) runs on a store whose reads (the plan, the first page of
+cards) are made with sqlite3, the same queries as the store's, until it is opened: to save the
+first answer, or anything else it is asked. SQLAlchemy is loaded while the learner reads the
+first card.
 
 Anything else (an option this parser does not know, no terminal, a database to create or
 migrate, changed deck files, an unknown deck, a bad config) goes to the Typer app, which
@@ -19,74 +21,38 @@ import sqlite3
 import sys
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
-from quizdock.entry import split_command
+from quizdock.cli.review_options import ReviewOptions, parse_review_options
 from quizdock.errors import QuizdockError
 from quizdock.storage import quick
 from quizdock.storage.integrity import WriteCheck
 from quizdock.storage.migrate import read_only
 from quizdock.storage.records import ScheduledCard
-from quizdock.support.config import MAX_LIMIT, MAX_NEW_PER_DAY
 
 if TYPE_CHECKING:
     from quizdock.storage.store import Store
 
 
-@dataclass(frozen=True, slots=True)
-class ReviewArgs:
-    db: Path | None = None
-    deck: str | None = None
-    limit: int | None = None
-    new: int | None = None
-    lang: str | None = None
-
-
-_OPTIONS = {"--deck": "deck", "-d": "deck", "--limit": "limit", "-n": "limit", "--new": "new", "--lang": "lang"}
-
-
-def parse_review(args: Sequence[str]) -> ReviewArgs | None:
-    """The options of a plain `review` command line; None for anything else (the CLI parses it)."""
-    split = split_command(list(args), "review")
-    if split is None:
+def read_review(db: str | None, words: Sequence[str]) -> tuple[Path | None, ReviewOptions] | None:
+    """The database (None: the default) and options of a plain `quizdock [--db PATH] review ...`,
+    from ``--db``'s value and the words after `review`; None for anything else (the CLI reads it)."""
+    options = parse_review_options(words)
+    if options is None or db == "":
         return None
-    values: dict[str, Any] = {} if split[0] is None else {"db": split[0]}
-    rest = split[1]
-    while rest:
-        option = rest.pop(0)
-        name, equals, value = option.partition("=") if option.startswith("--") else (option, "", "")
-        if name not in _OPTIONS:
-            return None
-        if not equals:  # `--deck= basics` is an empty value and an extra word, as the CLI reads it
-            if not rest:
-                return None
-            value = rest.pop(0)
-        values[_OPTIONS[name]] = value
-    if any(value == "" for value in values.values()):
-        return None
-    for name, lowest, highest in (("limit", 1, MAX_LIMIT), ("new", 0, MAX_NEW_PER_DAY)):
-        if name in values:
-            text = values[name]
-            if not text.isascii() or not text.isdigit() or not lowest <= int(text) <= highest:
-                return None
-            values[name] = int(text)
-    if values.get("lang") not in (None, "fr", "en"):
-        return None
-    if "db" in values:
-        values["db"] = Path(values["db"]).expanduser()
-    return ReviewArgs(**values)
+    return (Path(db).expanduser() if db else None), options
 
 
-def main(args: Sequence[str]) -> bool:
-    """Run the review of a plain command line; False when the Typer app must handle it instead.
+def main(db_option: str | None, words: Sequence[str]) -> bool:
+    """Run the review of a plain command line (``--db``'s value, the words after `review`);
+    False when the Typer app must handle it instead.
 
     Raises:
         SystemExit: with the documented exit code, when a quizdock error or Ctrl-C ended it.
     """
-    parsed = parse_review(args)
+    parsed = read_review(db_option, words)
     if parsed is None or not sys.stdin.isatty():
         return False
     from quizdock.cli.console import report
@@ -96,11 +62,11 @@ def main(args: Sequence[str]) -> bool:
     from quizdock.support.config import load_config
     from quizdock.support.paths import deck_dirs, default_db_path
 
-    db = parsed.db or default_db_path()
+    db, options = parsed[0] or default_db_path(), parsed[1]
     try:
         config = load_config()
         today = clock.today()
-        conn = open_for_review(db, deck_files(deck_dirs()), parsed.deck)
+        conn = open_for_review(db, deck_files(deck_dirs()), options.deck)
     except QuizdockError:
         return False  # the CLI reports it, with its exit code
     if conn is None:
@@ -111,25 +77,14 @@ def main(args: Sequence[str]) -> bool:
         conn.close()
         return False
     store = QuickStore(db, conn, (config.scheduler, config.desired_retention))
-    store.read_ahead(today, parsed.deck, parsed.limit)
+    store.read_ahead(today, options.deck, options.limit)
     try:
-        from quizdock.cli.console import keep_narrow_spaces, plain_console
-        from quizdock.cli.prompts import Prompter
-        from quizdock.cli.review_session import ReviewSession, plan
+        from quizdock.cli.review_session import review_console, run_review
 
         # What `quizdock review` does (quizdock.cli.commands.review), on a store whose reads are
-        # sqlite3's until it is opened.
-        lang = config.use_language(parsed.lang)
-        new_per_day = parsed.new if parsed.new is not None else config.new_per_day
-        light = cast("Store", store)
-        card_ids = plan(light, today, deck=parsed.deck, limit=parsed.limit, new_per_day=new_per_day)
-        keep_narrow_spaces()
-        console = plain_console()
-        session = ReviewSession(
-            light, Prompter(lang), console, lang, deck=parsed.deck, new_per_day=new_per_day, scheduler=config.scheduler
-        )
-        store.open_soon()
-        session.run(card_ids, store.repeat_card_ids(today, deck=parsed.deck))
+        # sqlite3's until it is opened (in the background once the first card is drawn).
+        lang, console = review_console(config, options.lang)
+        run_review(store, options, config, lang, console, today, on_start=store.open_soon)
     except (QuizdockError, KeyboardInterrupt, EOFError) as error:
         raise SystemExit(report(error)) from None
     except Exception as error:

@@ -25,29 +25,31 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Literal, overload
+from typing import TYPE_CHECKING, Literal, Protocol, assert_never, overload
 
 from rich.console import Console, Group
 from rich.markup import escape
 from rich.panel import Panel
 from rich.text import Text as RichText
 
-from quizdock.cli.console import deck_text
+from quizdock.cli.console import deck_text, keep_narrow_spaces, plain_console
 from quizdock.cli.prompts import Action, Prompter, typed_action
+from quizdock.cli.review_options import ReviewOptions
 from quizdock.core.grade import PASSING, SAME_DAY_TARGET, Grade
 from quizdock.core.preview import next_intervals
-from quizdock.core.queue import SessionQueue, new_allowance
+from quizdock.core.queue import Entry, SessionQueue, new_allowance
 from quizdock.core.scheduler import CardProgress
 from quizdock.core.sm2 import CardState
 from quizdock.decks.loading import Card
 from quizdock.errors import DockerUnavailable, Interrupted, QuizdockError
 from quizdock.i18n import N_, Lang, calendar_day, gettext_in, ngettext_in
 from quizdock.support import clock
-from quizdock.support.config import DEFAULT_NEW_PER_DAY
+from quizdock.support.config import DEFAULT_NEW_PER_DAY, Config
 from quizdock.support.text import printable
 
 if TYPE_CHECKING:  # the first card of a review is drawn before SQLAlchemy is loaded (quizdock.cli.fast_review)
-    from quizdock.storage.store import RecordedAnswer, ScheduledCard, Store
+    from quizdock.core.fsrs import Fsrs
+    from quizdock.storage.store import RecordedAnswer, ScheduledCard
 
 KIND_LABELS: dict[str, str] = {
     "concept": N_("concept"),
@@ -90,8 +92,6 @@ MESSAGES: dict[str, str] = {
 
 PAGE_SIZE = 50
 
-Quit = Literal["quit"]
-
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
@@ -102,12 +102,78 @@ class Outcome:
     duration_ms: int = 0
 
 
+AsideAction = Literal["suspend", "bury"]
+
+
+@dataclass(frozen=True, slots=True)
+class PutAside:
+    """The learner suspended the card, or buried it until tomorrow, instead of answering."""
+
+    action: AsideAction
+
+
+@dataclass(frozen=True, slots=True)
+class Undo:
+    """The learner asked to undo the session's last answer (or setting aside) instead of answering."""
+
+
+@dataclass(frozen=True, slots=True)
+class Quit:
+    """The learner left a practical card with ``quit`` or Ctrl-D: the session ends, the card stays due."""
+
+
+@dataclass(frozen=True, slots=True)
+class LabFailed:
+    """Docker or the private lab failed for a practical card (a note said so): the practical cards wait."""
+
+
+Response = Outcome | PutAside | Undo | Quit | LabFailed
+"""What became of one card shown: :meth:`ReviewSession.ask`'s result."""
+
+
+def _keyed(action: Action) -> PutAside | Undo:
+    """The response of an action key (s, b, u) pressed instead of an answer."""
+    return Undo() if action == "undo" else PutAside(action)
+
+
 @dataclass(frozen=True, slots=True)
 class SetAside:
     """A card suspended or buried in this session, kept so that it can be undone."""
 
     card_id: str
-    action: Action
+    action: AsideAction
+
+
+class ReviewStore(Protocol):
+    """What a review reads and writes: the :class:`~quizdock.storage.store.Store`, or the fast
+    start's store whose first reads are sqlite3's (:class:`quizdock.cli.fast_review.QuickStore`)."""
+
+    fsrs: Fsrs | None  # FSRS's parameters when it schedules; None under SM-2
+
+    def due_card_ids(self, today: date, deck: str | None = None, limit: int | None = None) -> list[str]: ...
+    def introduced_on(self, today: date) -> int: ...
+    def new_card_ids(self, limit: int, deck: str | None = None, today: date | None = None) -> list[str]: ...
+    def repeat_card_ids(self, today: date, deck: str | None = None) -> list[str]: ...
+    def practical_card_ids(self) -> set[str]: ...
+    def scheduled_cards(self, card_ids: Sequence[str]) -> list[ScheduledCard]: ...
+    def next_due(self, deck: str | None = None) -> date | None: ...
+    def record_answer(
+        self,
+        card_id: str,
+        *,
+        quality: int,
+        answer: str,
+        duration_ms: int,
+        now: datetime,
+        today: date,
+        repeat: bool = False,
+    ) -> RecordedAnswer: ...
+    def undo_last_answer(self, recorded: RecordedAnswer) -> None: ...
+    def suspend(self, card_id: str, now: datetime) -> object: ...
+    def unsuspend(self, card_id: str) -> object: ...
+    def bury(self, card_id: str, until: date) -> None: ...
+    def unbury(self, card_id: str | None, today: date) -> object: ...
+    def card_progress(self, card_id: str) -> CardProgress: ...
 
 
 def interval_text(days: int, lang: Lang) -> str:
@@ -123,7 +189,7 @@ class Summary:
     next_due: date | None
 
 
-def plan(store: Store, today: date, *, deck: str | None, limit: int | None, new_per_day: int) -> list[str]:
+def plan(store: ReviewStore, today: date, *, deck: str | None, limit: int | None, new_per_day: int) -> list[str]:
     """The card ids of a session: due cards first, then new cards within the daily limit."""
     due = store.due_card_ids(today, deck=deck, limit=limit)
     room = new_allowance(new_per_day, store.introduced_on(today), limit=limit, due=len(due))
@@ -153,12 +219,46 @@ class LazyIntervals(Sequence[int]):
         return len(self._worked_out())
 
 
+def review_console(config: Config, lang: str | None) -> tuple[Lang, Console]:
+    """The language and console of `quizdock review`, on either path: ``lang`` (the option), else
+    the config, else the locale, spoken from now on (every message, quizdock's errors included)."""
+    chosen = config.use_language(lang)
+    keep_narrow_spaces()
+    return chosen, plain_console()
+
+
+def run_review(
+    store: ReviewStore,
+    options: ReviewOptions,
+    config: Config,
+    lang: Lang,
+    console: Console,
+    today: date,
+    *,
+    on_start: Callable[[], None] | None = None,
+) -> Summary:
+    """What `quizdock review` does once its store is open, on either path (the Typer command, or
+    the fast start of quizdock.cli.fast_review): plan the session and run it.
+
+    Args:
+        on_start: called just before the first card is drawn.
+    """
+    new_per_day = options.new if options.new is not None else config.new_per_day
+    card_ids = plan(store, today, deck=options.deck, limit=options.limit, new_per_day=new_per_day)
+    session = ReviewSession(
+        store, Prompter(lang), console, lang, deck=options.deck, new_per_day=new_per_day, scheduler=config.scheduler
+    )
+    if on_start is not None:
+        on_start()
+    return session.run(card_ids, store.repeat_card_ids(today, deck=options.deck))
+
+
 class ReviewSession:
     """One sitting of ``quizdock review``."""
 
     def __init__(
         self,
-        store: Store,
+        store: ReviewStore,
         prompter: Prompter,
         console: Console,
         lang: Lang,
@@ -194,81 +294,96 @@ class ReviewSession:
         """
         today = clock.today(self.now())
         queue: SessionQueue[RecordedAnswer | SetAside] = SessionQueue(card_ids, repeats_owed)
-        # Cards are read a page at a time: a large backlog costs no time before the first card.
-        loaded: dict[str, ScheduledCard] = {}
         try:
             practical = self.store.practical_card_ids() & queue.card_ids()
             left_for_docker = bool(practical) and not self._docker_reachable(n=len(practical))
             if left_for_docker:
                 queue.leave_out(practical)
-            while (entry := queue.next()) is not None:
-                card_id = entry.card_id
-                if card_id not in loaded:
-                    page = [card_id, *queue.upcoming(PAGE_SIZE - 1)]
-                    loaded.update((c.card.id, c) for c in self.store.scheduled_cards(page))
-                scheduled = loaded.get(card_id)
-                if scheduled is None:
-                    continue
-                intervals = self._intervals(scheduled, today, entry.is_repeat)
-                outcome = self.ask(scheduled.card, *queue.numbering(), entry.is_repeat, intervals=intervals)
-                if outcome is None:  # Docker or the lab failed: this card and the other practical ones wait
-                    queue.skipped(entry)
-                    queue.leave_out(self.store.practical_card_ids())
-                    continue
-                if outcome == "quit":  # `quit` or Ctrl-D in a practical card: the session ends here
-                    break
-                if outcome == "undo":
+            self._ask_all(queue, today)
+        except (KeyboardInterrupt, EOFError):  # Ctrl-C, or Ctrl-D at a prompt
+            self.console.print()
+            self.console.print(self._say("interrupted"))
+            raise Interrupted from None
+        summary = Summary(queue.answered_count, queue.correct, queue.repeats, self.store.next_due(self.deck))
+        if queue.asked:
+            self._say_session_over(summary)
+        elif not left_for_docker:  # else the note on Docker said it all: none was asked for nothing
+            self._say_nothing_to_review(summary, today)
+        return summary
+
+    def _ask_all(self, queue: SessionQueue[RecordedAnswer | SetAside], today: date) -> None:
+        """Ask the queue's cards in turn until it is empty or the learner quits; save each answer."""
+        # Cards are read a page at a time: a large backlog costs no time before the first card.
+        loaded: dict[str, ScheduledCard] = {}
+        while (entry := queue.next()) is not None:
+            card_id = entry.card_id
+            if card_id not in loaded:
+                page = [card_id, *queue.upcoming(PAGE_SIZE - 1)]
+                loaded.update((c.card.id, c) for c in self.store.scheduled_cards(page))
+            scheduled = loaded.get(card_id)
+            if scheduled is None:
+                continue
+            intervals = self._intervals(scheduled, today, entry.is_repeat)
+            match self.ask(scheduled.card, *queue.numbering(), entry.is_repeat, intervals=intervals):
+                case Outcome() as outcome:
+                    if not self._record(queue, entry, outcome, today):
+                        loaded.pop(card_id)
+                case PutAside(action):
+                    queue.set_aside(entry, SetAside(card_id, action))
+                    self._set_aside(card_id, action, today)
+                    loaded.pop(card_id, None)
+                case Undo():
                     undone = queue.undo(entry)
                     if undone is None:
                         self.console.print(self._say("nothing_to_undo"))
                         continue
                     self._undo(undone.receipt, undone.entry.card_id)
                     loaded.pop(undone.entry.card_id, None)  # read it again, as it was before
-                    continue
-                if isinstance(outcome, str):
-                    queue.set_aside(entry, SetAside(card_id, outcome))
-                    self._set_aside(card_id, outcome, today)
-                    loaded.pop(card_id, None)
-                    continue
-                try:
-                    recorded = self.store.record_answer(
-                        scheduled.card.id,
-                        quality=outcome.quality,
-                        answer=outcome.answer,
-                        duration_ms=outcome.duration_ms,
-                        now=self.now(),
-                        today=today,
-                        repeat=entry.is_repeat,
-                    )
-                except QuizdockError:  # the database refused it (locked too long, damaged): say so
-                    self.console.print(f"[bold red]{escape(self._say('not_saved', id=card_id))}[/bold red]")
-                    raise
-                if recorded.leech:
-                    self.console.print(
-                        f"[bold yellow]{escape(self._say('leech', id=card_id, n=recorded.lapses))}[/bold yellow]"
-                    )
-                if not queue.answered(entry, outcome.quality, recorded, leech=recorded.leech):
-                    loaded.pop(card_id)
-        except (KeyboardInterrupt, EOFError):  # Ctrl-C, or Ctrl-D at a prompt
-            self.console.print()
-            self.console.print(self._say("interrupted"))
-            raise Interrupted from None
-        summary = Summary(queue.answered_count, queue.correct, queue.repeats, self.store.next_due(self.deck))
-        if not queue.asked and left_for_docker:
-            return summary  # the note on Docker said it all: cards wait, none was asked for nothing
-        if not queue.asked:
-            waiting = bool(self.store.new_card_ids(1, deck=self.deck, today=today))
-            if summary.next_due is not None:
-                self.console.print(self._say("nothing", next=calendar_day(summary.next_due, self.lang)))
-            elif waiting:
-                self.console.print(self._say("nothing_now"))
-            else:
-                self.console.print(self._say("nothing_never"))
-            if waiting:
-                introduced = self.store.introduced_on(today)
-                more = self.new_per_day or DEFAULT_NEW_PER_DAY
-                self.console.print(self._say("more_new", introduced=introduced, more=more, total=introduced + more))
-            return summary
+                case LabFailed():  # this card and the other practical ones wait
+                    queue.skipped(entry)
+                    queue.leave_out(self.store.practical_card_ids())
+                case Quit():  # the session ends here
+                    return
+                case unknown:
+                    assert_never(unknown)
+
+    def _record(
+        self, queue: SessionQueue[RecordedAnswer | SetAside], entry: Entry, outcome: Outcome, today: date
+    ) -> bool:
+        """Save a graded answer; whether the card comes back in this session (a repeat)."""
+        try:
+            recorded = self.store.record_answer(
+                entry.card_id,
+                quality=outcome.quality,
+                answer=outcome.answer,
+                duration_ms=outcome.duration_ms,
+                now=self.now(),
+                today=today,
+                repeat=entry.is_repeat,
+            )
+        except QuizdockError:  # the database refused it (locked too long, damaged): say so
+            self.console.print(f"[bold red]{escape(self._say('not_saved', id=entry.card_id))}[/bold red]")
+            raise
+        if recorded.leech:
+            leech = self._say("leech", id=entry.card_id, n=recorded.lapses)
+            self.console.print(f"[bold yellow]{escape(leech)}[/bold yellow]")
+        return queue.answered(entry, outcome.quality, recorded, leech=recorded.leech)
+
+    def _say_nothing_to_review(self, summary: Summary, today: date) -> None:
+        """No card was asked: when the next one is due, and how to have new cards now."""
+        waiting = bool(self.store.new_card_ids(1, deck=self.deck, today=today))
+        if summary.next_due is not None:
+            self.console.print(self._say("nothing", next=calendar_day(summary.next_due, self.lang)))
+        elif waiting:
+            self.console.print(self._say("nothing_now"))
+        else:
+            self.console.print(self._say("nothing_never"))
+        if waiting:
+            introduced = self.store.introduced_on(today)
+            more = self.new_per_day or DEFAULT_NEW_PER_DAY
+            self.console.print(self._say("more_new", introduced=introduced, more=more, total=introduced + more))
+
+    def _say_session_over(self, summary: Summary) -> None:
         lang = self.lang
         shown_cards = ngettext_in(lang, "{n} card", "{n} cards", summary.cards).format(n=summary.cards)
         shown_right = ngettext_in(lang, "{n} right on first answer", "{n} right on first answer", summary.correct)
@@ -281,7 +396,6 @@ class ReviewSession:
                 next=calendar_day(summary.next_due, lang) if summary.next_due else "-",
             )
         )
-        return summary
 
     def _docker_reachable(self, n: int) -> bool:
         """Whether the learner's Docker answers, checked once before the session's ``n`` practical
@@ -316,7 +430,7 @@ class ReviewSession:
             self.store.unbury(receipt.card_id, clock.today(self.now()))
             self.console.print(self._say("unburied", id=receipt.card_id))
 
-    def _set_aside(self, card_id: str, action: Action, today: date) -> None:
+    def _set_aside(self, card_id: str, action: AsideAction, today: date) -> None:
         """Suspend the card, or bury it until tomorrow."""
         if action == "suspend":
             self.store.suspend(card_id, self.now())
@@ -342,18 +456,16 @@ class ReviewSession:
             lambda: next_intervals(store.card_progress(card_id), today, repeat=repeat, fsrs=store.fsrs)
         )
 
-    def ask(
-        self, card: Card, n: int, m: int, is_repeat: bool, *, intervals: Sequence[int] = ()
-    ) -> Outcome | Action | Quit | None:
+    def ask(self, card: Card, n: int, m: int, is_repeat: bool, *, intervals: Sequence[int] = ()) -> Response:
         """Show one card, take the answer, show the correction.
 
         Args:
             intervals: the days to the next review after each grade 0-5, shown on the grade keys.
 
         Returns:
-            The graded answer; the action key pressed instead (suspend, bury, undo); "quit" when
-            the learner left a practical card with ``quit`` or Ctrl-D; or None when Docker or
-            the private lab failed for a practical card (a note says so).
+            The graded answer (:class:`Outcome`), or what the learner did instead: an action key
+            (:class:`PutAside`, :class:`Undo`), left a practical card (:class:`Quit`); or
+            :class:`LabFailed` when Docker or the private lab failed for a practical card.
         """
         lang = self.lang
         kind = gettext_in(lang, KIND_LABELS[card.kind])
@@ -364,12 +476,12 @@ class ReviewSession:
         if card.kind != "practical":  # a challenge shows its task once set up, with its names and ports
             self.console.print(Panel(deck_text(card.question.get(lang)), expand=False))
         started = time.monotonic()
-        outcome = self._answer(card, intervals)
-        if outcome is None or isinstance(outcome, str):
-            return outcome
-        return replace(outcome, duration_ms=int((time.monotonic() - started) * 1000))
+        response = self._answer(card, intervals)
+        if not isinstance(response, Outcome):
+            return response
+        return replace(response, duration_ms=int((time.monotonic() - started) * 1000))
 
-    def _answer(self, card: Card, intervals: Sequence[int] = ()) -> Outcome | Action | Quit | None:
+    def _answer(self, card: Card, intervals: Sequence[int] = ()) -> Response:
         lang = self.lang
         if card.kind == "concept":
             self.prompter.wait("reveal")
@@ -383,14 +495,14 @@ class ReviewSession:
                 keys = [f"0-2 · {shown[0]}", *(f"{grade} · {text}" for grade, text in enumerate(shown) if grade > 2)]
                 self.console.print(f"[dim]{escape(self._say('next_review', intervals=', '.join(keys)))}[/dim]")
             quality = self.prompter.self_grade(shown)
-            return quality if isinstance(quality, str) else Outcome(quality, "")
+            return _keyed(quality) if isinstance(quality, str) else Outcome(quality, "")
         if card.kind == "choice":
             order = list(range(len(card.choices)))
             self.rng.shuffle(order)  # the right option's place teaches nothing
             options = [printable(card.choices[i].get(lang)) for i in order]
             picked = self.prompter.choose(options)
             if isinstance(picked, str):
-                return picked
+                return _keyed(picked)
             right = order[picked] == card.correct
             self._show_correction(card, verdict=right, expected=card.choices[card.correct].get(lang))
             return Outcome(Grade.PERFECT if right else Grade.WRONG, options[picked])
@@ -401,7 +513,7 @@ class ReviewSession:
             typed = self.prompter.command()
             action = typed_action(typed)
             if action is not None:
-                return action
+                return _keyed(action)
             verdict = grade_command([card.answer, *card.alternatives], typed, same_form=card.same_form)
             # An equivalent answer's message already names the canonical form.
             expected = None if verdict.verdict == "equivalent" and verdict.message.en else verdict.canonical
@@ -418,9 +530,9 @@ class ReviewSession:
             )
         except QuizdockError as error:  # Docker, the lab, or the lab's folder failed: cleanup ran
             self.console.print(f"[yellow]{escape(self._say('practical_lost', error=error))}[/yellow]")
-            return None
+            return LabFailed()
         if result.ending == "quit":
-            return "quit"
+            return Quit()
         graded = flow.quality(result)
         self._show_correction(card, verdict=graded >= PASSING, expected=None)
         return Outcome(graded, flow.summary(result))

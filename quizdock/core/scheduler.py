@@ -141,25 +141,7 @@ def review(
     day = moment.date() if today is None else today
     before = progress.state
     if repeat:
-        if progress.due_on is None:
-            raise ValueError("a same-day repeat needs a first answer")
-        after_progress = replace(progress, repeat_on=day if needs_repeat(quality) else None)
-        days = progress.scheduled_days
-        log = ReviewLog(
-            quality,
-            moment,
-            True,
-            before,
-            before,
-            progress.due_on,
-            progress.due_on,
-            progress.lapses,
-            False,
-            False,
-            days,
-            days,
-        )
-        return after_progress, log
+        return _same_day_repeat(progress, quality, moment, day)
     after = sm2(before, quality)
     sm2_due_on = day + timedelta(days=after.interval)
     memory, days, scheduled_days, kept_sm2_due = None, after.interval, None, None
@@ -198,5 +180,30 @@ def review(
         leech,
         before_days,
         scheduled_days,
+    )
+    return after_progress, log
+
+
+def _same_day_repeat(
+    progress: CardProgress, quality: Grade, moment: datetime, day: date
+) -> tuple[CardProgress, ReviewLog]:
+    """A same-day repeat: it changes only whether the card still owes one; the schedule stays."""
+    if progress.due_on is None:
+        raise ValueError("a same-day repeat needs a first answer")
+    after_progress = replace(progress, repeat_on=day if needs_repeat(quality) else None)
+    before, days = progress.state, progress.scheduled_days
+    log = ReviewLog(
+        quality,
+        moment,
+        True,
+        before,
+        before,
+        progress.due_on,
+        progress.due_on,
+        progress.lapses,
+        False,
+        False,
+        days,
+        days,
     )
     return after_progress, log

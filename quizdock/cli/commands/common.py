@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING, Annotated, Any, Optional, TypeVar
 import typer
 
 from quizdock.cli.console import keep_narrow_spaces
+from quizdock.cli.review_options import DECK, LANG, OptionSpec
 from quizdock.errors import NotATerminal
-from quizdock.i18n import N_, Lang, _, quoted
+from quizdock.i18n import LANGS, Lang, _, quoted
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -23,14 +24,15 @@ if TYPE_CHECKING:
     from quizdock.storage.store import Store
     from quizdock.support.config import Config
 
-LangOption = Annotated[
-    Optional[str],  # noqa: UP045 - typer reads the annotation
-    typer.Option("--lang", metavar="fr|en", help=N_("Language: fr or en (default: config, then locale, else en).")),
-]
-DeckOption = Annotated[
-    Optional[str],  # noqa: UP045 - typer reads the annotation
-    typer.Option("--deck", "-d", metavar=N_("DECK"), help=N_("Only this deck (see `quizdock decks`).")),
-]
+
+def typer_option(option: OptionSpec) -> Any:
+    """The Typer option of an option of the table (its spellings, value, help and bounds)."""
+    lowest, highest = option.bounds or (None, None)
+    return typer.Option(*option.flags, metavar=option.metavar, help=option.help, min=lowest, max=highest)
+
+
+LangOption = Annotated[Optional[str], typer_option(LANG)]  # noqa: UP045 - typer reads the annotation
+DeckOption = Annotated[Optional[str], typer_option(DECK)]  # noqa: UP045 - typer reads the annotation
 
 F = TypeVar("F", bound=Callable[..., object])
 
@@ -90,7 +92,7 @@ def load_settings() -> Config:
 def language(chosen: str | None) -> Lang:
     """The command's language (``--lang``, else the config, else the locale); its messages speak it."""
     chosen = chosen if chosen is not None else settings.lang
-    if chosen is not None and chosen not in ("fr", "en"):
+    if chosen is not None and chosen not in LANGS:
         raise typer.BadParameter(
             _("{value} is not a language quizdock has; use fr or en.").format(value=quoted(chosen)), param_hint="--lang"
         )

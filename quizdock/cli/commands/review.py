@@ -16,38 +16,17 @@ from quizdock.cli.commands.common import (
     language,
     open_store,
     require_terminal,
+    typer_option,
 )
-from quizdock.i18n import N_, _
-from quizdock.support.config import MAX_LIMIT, MAX_NEW_PER_DAY
+from quizdock.cli.review_options import LIMIT, NEW, ReviewOptions
+from quizdock.i18n import _
 
 
 @command
 def review(
     deck: DeckOption = None,
-    limit: Annotated[
-        Optional[int],  # noqa: UP045
-        typer.Option(
-            "--limit",
-            "-n",
-            min=1,
-            max=MAX_LIMIT,
-            metavar="N",
-            help=N_("At most this many cards (due and new) in this session."),
-        ),
-    ] = None,
-    new: Annotated[
-        Optional[int],  # noqa: UP045
-        typer.Option(
-            "--new",
-            min=0,
-            metavar="N",
-            max=MAX_NEW_PER_DAY,
-            help=N_(
-                "New cards for the whole day, those already seen today included "
-                "(default: new_per_day in the config, else 10)."
-            ),
-        ),
-    ] = None,
+    limit: Annotated[Optional[int], typer_option(LIMIT)] = None,  # noqa: UP045 - typer reads the annotation
+    new: Annotated[Optional[int], typer_option(NEW)] = None,  # noqa: UP045 - typer reads the annotation
     lang: LangOption = None,
 ) -> None:
     """Review the cards due today, then new cards, then today's repeats (kept across sessions).
@@ -61,26 +40,19 @@ def review(
     require_terminal("review")
     from quizdock.cli.commands.common import load_settings
     from quizdock.cli.console import status_line
-    from quizdock.cli.prompts import Prompter
-    from quizdock.cli.review_session import ReviewSession, plan
+    from quizdock.cli.review_session import review_console, run_review
     from quizdock.support import clock
 
-    chosen = language(lang)
+    given = language(lang)  # explains a wrong --lang, and reads --lang before the command
     config = load_settings()
-    new_per_day = new if new is not None else config.new_per_day
-    out = console()
+    chosen, out = review_console(config, given)
     # The first time (or after an update) the database is made or migrated and the decks loaded.
     with status_line(out, _("Opening your collection…")):
         store = open_store()
     with store:
         check_deck(store, deck)
         store.use_scheduler(config.scheduler, config.desired_retention)
-        today = clock.today()
-        card_ids = plan(store, today, deck=deck, limit=limit, new_per_day=new_per_day)
-        session = ReviewSession(
-            store, Prompter(chosen), out, chosen, deck=deck, new_per_day=new_per_day, scheduler=config.scheduler
-        )
-        session.run(card_ids, store.repeat_card_ids(today, deck=deck))
+        run_review(store, ReviewOptions(deck, limit, new, chosen), config, chosen, out, clock.today())
 
 
 @command

@@ -13,6 +13,7 @@ from quizdock.i18n import N_, calendar_day, gettext_in, ngettext_in, number, per
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from rich.table import Table
 
     from quizdock.i18n import Lang
     from quizdock.storage.stats import MemoryFigures, Rate, Stats
@@ -180,6 +181,29 @@ def render_stats(figures: Stats, out: Console, lang: Lang) -> None:
         render_memory(figures.memory, out, lang, heading)
 
     heading("states")
+    out.print(_states_table(figures, lang))
+
+    for key, cards in (("lowest", figures.lowest_easiness), ("most", figures.most_lapses)):
+        if not cards:
+            continue
+        heading(key)
+        headers = (_say(lang, key) for key in ("card", "ef", "lapses", "interval"))
+        table = Table(*headers, "", box=None, pad_edge=False)
+        for card in cards:
+            mark = _say(lang, "suspended_mark") if card.suspended else ""
+            interval = days_count(card.interval, lang)
+            table.add_row(card.card_id, number(float(card.easiness), 2, lang), str(card.lapses), interval, mark)
+        out.print(table)
+
+    out.print()
+    count = figures.all_decks.leeches
+    out.print(leeches_line(count, lang) if count else no_leeches(lang))
+
+
+def _states_table(figures: Stats, lang: Lang) -> Table:
+    """The cards of each deck by state, and their average E-Factor; the whole collection last."""
+    from rich.table import Table
+
     names = ("new", "learning", "young", "mature", "suspended", "retired", "total")
     labels = (gettext_in(lang, STATE_LABELS[n]) for n in names)
     # One space between columns: the whole table fits 60 columns, no header cut.
@@ -198,23 +222,7 @@ def render_stats(figures: Stats, out: Console, lang: Lang) -> None:
         shown = number(float(average), 2, lang) if average else "-"
         deck = _say(lang, "all_decks") if states is every else states.deck
         table.add_row(deck, *(str(getattr(states, n)) for n in names), shown)
-    out.print(table)
-
-    for key, cards in (("lowest", figures.lowest_easiness), ("most", figures.most_lapses)):
-        if not cards:
-            continue
-        heading(key)
-        headers = (_say(lang, key) for key in ("card", "ef", "lapses", "interval"))
-        table = Table(*headers, "", box=None, pad_edge=False)
-        for card in cards:
-            mark = _say(lang, "suspended_mark") if card.suspended else ""
-            interval = days_count(card.interval, lang)
-            table.add_row(card.card_id, number(float(card.easiness), 2, lang), str(card.lapses), interval, mark)
-        out.print(table)
-
-    out.print()
-    count = figures.all_decks.leeches
-    out.print(leeches_line(count, lang) if count else no_leeches(lang))
+    return table
 
 
 def render_memory(memory: MemoryFigures, out: Console, lang: Lang, heading: Callable[[str], None]) -> None:
