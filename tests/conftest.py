@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import stat
 import subprocess
 from collections.abc import Iterator
@@ -39,6 +40,14 @@ SERIAL_TESTS = frozenset(
         "tests/test_answer_patterns.py::test_any_answer_up_to_the_limit_is_graded_under_50_ms",
     }
 )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # A shell starts a background job (`pytest ... &`) with Ctrl-C ignored, and the programs the
+    # tests spawn would inherit that: the tests that press Ctrl-C in a quizdock would wait in vain.
+    # A handled signal is reset to its default in a new program; an ignored one stays ignored.
+    if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @pytest.hookimpl(tryfirst=True)  # before `-m` deselects by marker
