@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import stat
 import subprocess
 from collections.abc import Iterator
@@ -18,6 +19,52 @@ from quizdock.i18n import set_language
 pytest_plugins = ["tests.docker_fixtures"]
 
 REPO = Path(__file__).resolve().parent.parent
+
+# The tests marked slow here run alone, after the others have run in parallel (the README's test
+# command: `pytest -m "not slow" -n auto`, then `pytest -m slow`). Every test marked docker is one
+# (they share one engine, its labs and its load, and keep their order), and so is each test or
+# module below: they time themselves or drive whole terminals, which a busy core would fail or
+# slow most. A module path, or a test's node id without its parameters.
+# tests/test_parallel_run.py checks that each entry still names a test.
+SERIAL_TESTS = frozenset(
+    {
+        # real terminals, many of them, read within a timeout
+        "tests/test_review_terminal.py",
+        "tests/test_text_fits.py",
+        "tests/test_quick_review.py",
+        "tests/test_week.py",
+        # several quizdock processes at once on one database, for many rounds
+        "tests/test_concurrent_commands.py",
+        # grading timed against a bound of 50 ms
+        "tests/test_answer_patterns.py::test_a_long_answer_is_refused_fast_with_flat_memory_and_says_the_limit",
+        "tests/test_answer_patterns.py::test_any_answer_up_to_the_limit_is_graded_under_50_ms",
+    }
+)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # A shell starts a background job (`pytest ... &`) with Ctrl-C ignored, and the programs the
+    # tests spawn would inherit that: the tests that press Ctrl-C in a quizdock would wait in vain.
+    # A handled signal is reset to its default in a new program; an ignored one stays ignored.
+    if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` deselects by marker
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.get_closest_marker("docker") or is_serial(item.nodeid):
+            item.add_marker(pytest.mark.slow)
+
+
+def is_serial(nodeid: str) -> bool:
+    """Whether a test's node id (`tests/test_x.py::test_y[param]`) is listed in SERIAL_TESTS."""
+    return not SERIAL_TESTS.isdisjoint(serial_keys(nodeid))
+
+
+def serial_keys(nodeid: str) -> tuple[str, str]:
+    """The names SERIAL_TESTS may list a test by: its module, its node id without parameters."""
+    return nodeid.split("::", 1)[0], nodeid.split("[", 1)[0]
 
 
 def deck_toml(deck_id: str, *cards: str, title: tuple[str, str] | None = None) -> str:
@@ -68,6 +115,10 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[P
     monkeypatch.delenv("LC_ALL", raising=False)
     monkeypatch.delenv("LC_MESSAGES", raising=False)
     monkeypatch.delenv("LANGUAGE", raising=False)
+    # The size of a terminal comes from the terminal itself (pexpect's, or none), never from the
+    # shell that started pytest (pytest-xdist's workers have COLUMNS=80 and LINES=24).
+    monkeypatch.delenv("COLUMNS", raising=False)
+    monkeypatch.delenv("LINES", raising=False)
     settings.db = None
     settings.lang = None
     set_language("en")
