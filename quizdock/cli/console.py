@@ -31,6 +31,12 @@ def plain_console(*, stderr: bool = False) -> Console:
     return Console(stderr=stderr, highlight=False, emoji=False)
 
 
+def learner_console(*, stderr: bool = False) -> Console:
+    """:func:`plain_console` for what a command shows the learner, French spaces kept whole."""
+    keep_narrow_spaces()
+    return plain_console(stderr=stderr)
+
+
 class StatusLine:
     """Rich's spinner and a text, as ``console.status`` shows them, but drawn at once and at each
     :meth:`update` (rich's status draws a new text only at its next refresh, a twelfth of a

@@ -36,7 +36,7 @@ def deck_test(challenge_ids: list[str] | None, *, trust: bool, json_output: bool
             unreachable, or an error that stopped a proof (after its report).
         typer.Exit: A challenge was not proven (exit code 1).
     """
-    from quizdock.cli.console import status_line
+    from quizdock.cli.console import learner_console, status_line
     from quizdock.decks.cards import PracticalCard
     from quizdock.decks.catalog import find_card
     from quizdock.decks.loading import load_decks
@@ -47,7 +47,7 @@ def deck_test(challenge_ids: list[str] | None, *, trust: bool, json_output: bool
     cards = [card for deck in decks for card in deck.cards if isinstance(card, PracticalCard)]
     chosen = [find_card(i, cards) for i in challenge_ids] if challenge_ids else cards
     require_docker_cli()
-    out = _console(stderr=json_output)
+    out = learner_console(stderr=json_output)
     used = {card.deck_id for card in chosen}
     used_decks = [d for d in decks if d.id in used]
     _approve(used_decks, out, trust=trust, json_output=json_output)
@@ -74,13 +74,6 @@ def deck_test(challenge_ids: list[str] | None, *, trust: bool, json_output: bool
         _print_summary(out, found, len(chosen))
     if found.failed:
         raise typer.Exit(int(ExitCode.FAILED))
-
-
-def _console(*, stderr: bool) -> Console:
-    from quizdock.cli.console import keep_narrow_spaces, plain_console
-
-    keep_narrow_spaces()
-    return plain_console(stderr=stderr)
 
 
 def _approve(decks: list[Deck], out: Console, *, trust: bool, json_output: bool) -> None:

@@ -32,7 +32,7 @@ from rich.markup import escape
 from rich.panel import Panel
 from rich.text import Text as RichText
 
-from quizdock.cli.console import deck_text, keep_narrow_spaces, plain_console
+from quizdock.cli.console import deck_text, learner_console
 from quizdock.cli.prompts import Action, Prompter, typed_action
 from quizdock.cli.review_options import ReviewOptions
 from quizdock.core.grade import PASSING, SAME_DAY_TARGET, Grade
@@ -223,8 +223,7 @@ def review_console(config: Config, lang: str | None) -> tuple[Lang, Console]:
     """The language and console of `quizdock review`, on either path: ``lang`` (the option), else
     the config, else the locale, spoken from now on (every message, quizdock's errors included)."""
     chosen = config.use_language(lang)
-    keep_narrow_spaces()
-    return chosen, plain_console()
+    return chosen, learner_console()
 
 
 def run_review(

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Annotated, Any, Optional, TypeVar
 
 import typer
 
-from quizdock.cli.console import keep_narrow_spaces
 from quizdock.cli.review_options import DECK, LANG, OptionSpec
 from quizdock.errors import NotATerminal
 from quizdock.i18n import LANGS, Lang, _, quoted
@@ -77,10 +76,9 @@ def db_path() -> Path:
 
 
 def console() -> Console:
-    from quizdock.cli.console import plain_console
+    from quizdock.cli.console import learner_console
 
-    keep_narrow_spaces()
-    return plain_console()
+    return learner_console()
 
 
 def load_settings() -> Config:
